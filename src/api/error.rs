@@ -1,0 +1,259 @@
+//! Everything that can go wrong talking to the API, with the ids support asks for.
+
+use std::fmt;
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use super::model::{ErrorBody, ThrottleBody};
+use super::wire;
+
+/// The ids sent with (and echoed by) every call; support asks for both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestIds {
+    /// `MS-RequestId`: the idempotency key, the same on every retry of one call.
+    pub request_id: Uuid,
+    /// `MS-CorrelationId`: new for each call.
+    pub correlation_id: Uuid,
+}
+
+impl RequestIds {
+    /// Fresh ids for a new call.
+    pub fn new() -> Self {
+        RequestIds { request_id: Uuid::new_v4(), correlation_id: Uuid::new_v4() }
+    }
+
+    /// Ids for a call that must reuse a known request id (a resend from the outbox).
+    pub fn with_request_id(request_id: Uuid) -> Self {
+        RequestIds { request_id, correlation_id: Uuid::new_v4() }
+    }
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for RequestIds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MS-RequestId {}, MS-CorrelationId {}", self.request_id, self.correlation_id)
+    }
+}
+
+/// A non-success HTTP answer, decoded as far as the body allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpFailure {
+    /// HTTP status code.
+    pub status: u16,
+    /// Partner Center error code (`3000`, `800002`, ...), when the body carried one.
+    pub code: Option<String>,
+    /// The service's description or throttling message.
+    pub description: Option<String>,
+    /// A short excerpt of a body that was not a Partner Center error (HTML, empty, truncated).
+    pub excerpt: Option<String>,
+    /// `Retry-After`, for 429 and 503.
+    pub retry_after: Option<Duration>,
+    /// The ids of the call.
+    pub ids: RequestIds,
+}
+
+/// Longest body excerpt kept for errors.
+const EXCERPT_CHARS: usize = 200;
+
+impl HttpFailure {
+    /// Decodes an error answer from its status, body and headers.
+    pub fn from_response(status: u16, body: &[u8], retry_after: Option<Duration>, ids: RequestIds) -> Self {
+        let mut failure =
+            HttpFailure { status, code: None, description: None, excerpt: None, retry_after, ids };
+        match wire::parse_value(body) {
+            Ok(value) if value.get("statuscode").is_some() || value.get("message").is_some() => {
+                if let Ok(t) = wire::from_value::<ThrottleBody>(value) {
+                    failure.description = t.message;
+                }
+            }
+            Ok(value) if value.get("code").is_some() || value.get("description").is_some() => {
+                if let Ok(e) = wire::from_value::<ErrorBody>(value) {
+                    failure.code = e.code;
+                    failure.description = e.description;
+                }
+            }
+            _ => failure.excerpt = Some(excerpt(body)),
+        }
+        if failure.retry_after.is_none() && status == 429 {
+            failure.retry_after = failure.description.as_deref().and_then(seconds_in_message);
+        }
+        failure
+    }
+}
+
+/// A printable, single-line excerpt of a body: control characters dropped, length capped.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(wire::trim_body(body));
+    if text.is_empty() {
+        return "(empty body)".to_string();
+    }
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(EXCERPT_CHARS)
+        .collect();
+    if text.chars().count() > EXCERPT_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+/// Reads "Try again in 57 seconds." out of a throttling message.
+fn seconds_in_message(message: &str) -> Option<Duration> {
+    let after = message.split("in ").nth(1)?;
+    let digits: String = after.chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().ok().map(Duration::from_secs)
+}
+
+/// What a caller of the client gets when a call fails.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The service answered with an error status.
+    #[error("{}", describe_http(.0))]
+    Http(Box<HttpFailure>),
+    /// No answer: connection refused or dropped, DNS, TLS, or a timeout.
+    #[error("could not reach the service: {message} ({ids})")]
+    Transport {
+        /// What the transport said.
+        message: String,
+        /// Whether it was our timeout.
+        timeout: bool,
+        /// The ids of the call.
+        ids: RequestIds,
+    },
+    /// A success status with a body we could not read.
+    #[error("HTTP {status}: the answer could not be read ({message}); body: {excerpt} ({ids})")]
+    Decode {
+        /// HTTP status.
+        status: u16,
+        /// What was wrong.
+        message: String,
+        /// The start of the body.
+        excerpt: String,
+        /// The ids of the call.
+        ids: RequestIds,
+    },
+    /// The body was larger than we accept.
+    #[error("the answer was larger than {limit} bytes and was not read ({ids})")]
+    TooLarge {
+        /// The cap in bytes.
+        limit: usize,
+        /// The ids of the call.
+        ids: RequestIds,
+    },
+    /// A base URL or link we refuse to send credentials to.
+    #[error("refusing URL {url}: {reason}")]
+    Url {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// No usable credentials (the token source failed).
+    #[error("sign-in needed: {0}. Run `pcsr-tui login` (or set PCSR_TOKEN)")]
+    SignIn(String),
+}
+
+fn describe_http(f: &HttpFailure) -> String {
+    let reason = reqwest::StatusCode::from_u16(f.status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    let mut out = format!("HTTP {} {reason}", f.status);
+    if let Some(code) = &f.code {
+        out.push_str(&format!(", code {code}"));
+    }
+    match (&f.description, &f.excerpt) {
+        (Some(d), _) => out.push_str(&format!(": {d}")),
+        (None, Some(e)) => out.push_str(&format!(": the service sent no error details; body: {e}")),
+        (None, None) => {}
+    }
+    out.push_str(&format!(" ({})", f.ids));
+    out
+}
+
+impl ApiError {
+    /// The HTTP status, if the service answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Http(f) => Some(f.status),
+            ApiError::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The ids of the failed call, where one was made.
+    pub fn ids(&self) -> Option<RequestIds> {
+        match self {
+            ApiError::Http(f) => Some(f.ids),
+            ApiError::Transport { ids, .. } | ApiError::Decode { ids, .. } | ApiError::TooLarge { ids, .. } => {
+                Some(*ids)
+            }
+            ApiError::Url { .. } | ApiError::SignIn(_) => None,
+        }
+    }
+
+    /// True when the user has to sign in (again) before anything else works.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self, ApiError::SignIn(_)) || self.status() == Some(401)
+    }
+
+    /// True when the request may have reached the server but its answer was lost, so the
+    /// outcome is unknown (a resend with the same MS-RequestId settles it).
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            ApiError::Transport { .. } => true,
+            ApiError::Http(f) => f.status >= 500,
+            _ => false,
+        }
+    }
+
+    /// The process exit code of design.md: 3 sign-in needed, 1 local refusal, 2 API error.
+    pub fn exit_code(&self) -> i32 {
+        if self.needs_sign_in() {
+            3
+        } else if matches!(self, ApiError::Url { .. }) {
+            1
+        } else {
+            2
+        }
+    }
+
+    /// What the user can do next, in one sentence.
+    pub fn hint(&self) -> String {
+        match self {
+            ApiError::SignIn(_) => "Run `pcsr-tui login`, or set PCSR_TOKEN.".into(),
+            ApiError::Url { .. } => {
+                "Use an https:// URL (plain http:// is allowed only for 127.0.0.1, ::1 or localhost).".into()
+            }
+            ApiError::Transport { timeout: true, .. } => {
+                "The service did not answer in time; try again (the same request will not be filed twice).".into()
+            }
+            ApiError::Transport { .. } => {
+                "Check your network and the base URL (--base-url / PCSR_BASE_URL), then try again.".into()
+            }
+            ApiError::TooLarge { .. } | ApiError::Decode { .. } => {
+                "The endpoint does not look like Partner Center; check the base URL.".into()
+            }
+            ApiError::Http(f) => match f.status {
+                400 => "Correct the field named above and submit again.".into(),
+                401 => "Your sign-in expired or was refused: run `pcsr-tui login`.".into(),
+                403 => "This account may not do that; service requests need App+User (delegated) credentials of a partner admin or helpdesk agent.".into(),
+                404 => "Check the id; `pcsr-tui list` shows the requests you can see.".into(),
+                409 => "The request changed on the server; refresh it and try again.".into(),
+                429 => match f.retry_after {
+                    Some(d) => format!("Rate limited: try again in {} s.", d.as_secs()),
+                    None => "Rate limited: wait a minute and try again.".into(),
+                },
+                s if s >= 500 => "The service failed; try again later and quote the ids above to support.".into(),
+                _ => "Quote the ids above if you contact support.".into(),
+            },
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Partner Center service-request client: models, wire format, errors, retries.
+
+pub mod client;
+pub mod error;
+pub mod model;
+pub mod wire;
+
+pub use client::{Client, ClientConfig, ClientEvent, Scope, StaticToken, TokenProvider};
+pub use error::ApiError;
+pub use model::*;

@@ -1,0 +1,612 @@
+//! Typed Partner Center service-request resources.
+//!
+//! Responses are read leniently (see [`crate::api::wire`]): keys in any case, enums as strings or
+//! integers, unknown fields ignored. Serializing a [`ServiceRequest`] gives the server's form
+//! (camelCase, nulls omitted); the .NET SDK's request form lives in [`CreateBody`].
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// The date the .NET SDK sends for every unset `DateTime`.
+pub const UNSET_DATE: &str = "0001-01-01T00:00:00";
+
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $num:literal => $wire:literal, $label:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub enum $name {
+            #[default]
+            $($variant,)+
+        }
+
+        impl $name {
+            /// Every value, in wire-number order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The lower snake_case wire form.
+            pub fn as_wire(self) -> &'static str {
+                match self { $($name::$variant => $wire,)+ }
+            }
+
+            /// A human label for screens.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label,)+ }
+            }
+
+            /// The enum's integer value on the wire.
+            pub fn as_number(self) -> u8 {
+                match self { $($name::$variant => $num,)+ }
+            }
+
+            /// Parses any accepted spelling: snake_case, PascalCase, any case, or the number.
+            pub fn parse(text: &str) -> Option<Self> {
+                let folded: String = text
+                    .trim()
+                    .chars()
+                    .filter(|c| *c != '_' && *c != '-' && *c != ' ')
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                $(
+                    if folded == $wire.replace('_', "") || folded == stringify!($num) {
+                        return Some($name::$variant);
+                    }
+                )+
+                None
+            }
+
+            fn from_number(n: u64) -> Option<Self> {
+                match n { $($num => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_wire())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $name::parse(s).ok_or_else(|| {
+                    let names: Vec<&str> = $name::ALL.iter().map(|v| v.as_wire()).collect();
+                    format!("'{s}' is not one of: {}", names.join(", "))
+                })
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_wire())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl Visitor<'_> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        write!(f, "a {} as a string or an integer", stringify!($name))
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<$name, E> {
+                        $name::parse(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+                    }
+                    fn visit_u64<E: de::Error>(self, v: u64) -> Result<$name, E> {
+                        $name::from_number(v).ok_or_else(|| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+                    }
+                    fn visit_i64<E: de::Error>(self, v: i64) -> Result<$name, E> {
+                        u64::try_from(v)
+                            .ok()
+                            .and_then($name::from_number)
+                            .ok_or_else(|| E::invalid_value(de::Unexpected::Signed(v), &self))
+                    }
+                }
+                d.deserialize_any(V)
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// How urgent a service request is. Clients offer critical, moderate and minimal.
+    Severity {
+        Unknown = 0 => "unknown", "Unknown";
+        Critical = 1 => "critical", "Critical";
+        Moderate = 2 => "moderate", "Moderate";
+        Minimal = 3 => "minimal", "Minimal";
+    }
+}
+
+wire_enum! {
+    /// Where a service request stands.
+    Status {
+        None = 0 => "none", "None";
+        Open = 1 => "open", "Open";
+        Closed = 2 => "closed", "Closed";
+        AttentionNeeded = 3 => "attention_needed", "Attention needed";
+    }
+}
+
+impl Severity {
+    /// The severities a user may choose when filing.
+    pub const CHOOSABLE: [Severity; 3] = [Severity::Critical, Severity::Moderate, Severity::Minimal];
+}
+
+/// `Attributes` block carried by every Partner Center resource.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+pub struct Attributes {
+    /// The resource type name, e.g. `ServiceRequest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_type: Option<String>,
+}
+
+impl Attributes {
+    /// Attributes naming the given object type.
+    pub fn of(kind: &str) -> Self {
+        Attributes { object_type: Some(kind.to_string()) }
+    }
+}
+
+/// The organization a request is filed for.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+pub struct Organization {
+    /// Organization id (a GUID in practice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Phone number as the service stores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+}
+
+/// A person attached to a request (primary contact, last updated by).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+pub struct Contact {
+    /// The contact's organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<Organization>,
+    /// Contact id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    /// Given name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Family name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// E-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+}
+
+impl Contact {
+    /// First and last name joined, whichever are present.
+    pub fn full_name(&self) -> String {
+        [self.first_name.as_deref(), self.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// A note on a request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+pub struct Note {
+    /// Who wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by_name: Option<String>,
+    /// When it was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// The note's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// A file attached to a request (read only: the API cannot upload).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+pub struct FileInfo {
+    /// File id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Comment given with the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Extension, e.g. `.txt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_extension: Option<String>,
+    /// Name without the extension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_name_without_extension: Option<String>,
+    /// Size in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<serde_json::Value>,
+}
+
+/// A Partner Center service request, as the server returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+pub struct ServiceRequest {
+    /// Title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Severity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// Support topic id (a string on requests, unlike on topics).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de_opt_string")]
+    pub support_topic_id: Option<String>,
+    /// Support topic name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_topic_name: Option<String>,
+    /// Server-set id.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de_opt_string")]
+    pub id: Option<String>,
+    /// Status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Organization the request is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<Organization>,
+    /// Primary contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_contact: Option<Contact>,
+    /// Who changed it last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_updated_by: Option<Contact>,
+    /// Product name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// Product id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// Created at (ISO 8601, as sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// Last modified at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_date: Option<String>,
+    /// Last closed at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_closed_date: Option<String>,
+    /// Attached files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_links: Option<Vec<FileInfo>>,
+    /// A note to append (update only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_note: Option<Note>,
+    /// All notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Vec<Note>>,
+    /// ISO alpha-2 country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    /// Resource attributes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Attributes>,
+}
+
+/// What a user fills in to file a request: the four required fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewServiceRequest {
+    /// Title (1..=255 characters).
+    pub title: String,
+    /// Description (not blank).
+    pub description: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Support topic id.
+    pub support_topic_id: String,
+}
+
+/// Longest title the service accepts.
+pub const TITLE_MAX_CHARS: usize = 255;
+
+/// One problem with a field of a new request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The wire name of the field (`Title`, `Description`, `Severity`, `SupportTopicId`).
+    pub field: &'static str,
+    /// What is wrong, in words a user can act on.
+    pub message: String,
+}
+
+impl NewServiceRequest {
+    /// Every problem the service would refuse, so a form can show them all at once.
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        let title_chars = self.title.chars().count();
+        if self.title.trim().is_empty() {
+            errors.push(FieldError { field: "Title", message: "title is required".into() });
+        } else if title_chars > TITLE_MAX_CHARS {
+            errors.push(FieldError {
+                field: "Title",
+                message: format!("title is {title_chars} characters; the limit is {TITLE_MAX_CHARS}"),
+            });
+        } else if self.title.contains(['\n', '\r']) {
+            errors.push(FieldError { field: "Title", message: "title must be a single line".into() });
+        }
+        if self.description.trim().is_empty() {
+            errors.push(FieldError { field: "Description", message: "description is required".into() });
+        }
+        if self.severity == Severity::Unknown {
+            errors.push(FieldError {
+                field: "Severity",
+                message: "choose a severity: critical, moderate or minimal".into(),
+            });
+        }
+        let topic = self.support_topic_id.trim();
+        if topic.is_empty() {
+            errors.push(FieldError { field: "SupportTopicId", message: "choose a support topic".into() });
+        } else if !topic.chars().all(|c| c.is_ascii_digit()) {
+            errors.push(FieldError {
+                field: "SupportTopicId",
+                message: format!("support topic id '{topic}' must be numeric (see `pcsr-tui topics`)"),
+            });
+        }
+        errors
+    }
+}
+
+/// The create body exactly as the .NET SDK sends it: PascalCase, explicit nulls, unset dates.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateBody<'a> {
+    /// Always null on create.
+    pub id: Option<&'a str>,
+    /// Title.
+    pub title: &'a str,
+    /// Description.
+    pub description: &'a str,
+    /// Severity.
+    pub severity: Severity,
+    /// Support topic id (string).
+    pub support_topic_id: &'a str,
+    /// Null on create.
+    pub support_topic_name: Option<&'a str>,
+    /// `none` on create.
+    pub status: Status,
+    /// Null on create.
+    pub organization: Option<()>,
+    /// Null on create.
+    pub primary_contact: Option<()>,
+    /// Null on create.
+    pub last_updated_by: Option<()>,
+    /// Null on create.
+    pub product_name: Option<()>,
+    /// Null on create.
+    pub product_id: Option<()>,
+    /// Unset date.
+    pub created_date: &'static str,
+    /// Unset date.
+    pub last_modified_date: &'static str,
+    /// Unset date.
+    pub last_closed_date: &'static str,
+    /// Null on create.
+    pub new_note: Option<()>,
+    /// Null on create.
+    pub notes: Option<()>,
+    /// Null on create.
+    pub country_code: Option<()>,
+    /// Null on create.
+    pub file_links: Option<()>,
+    /// `{"ObjectType": "ServiceRequest"}`.
+    pub attributes: PascalAttributes,
+}
+
+/// `Attributes` in the SDK's PascalCase request form.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PascalAttributes {
+    /// The resource type name.
+    pub object_type: &'static str,
+}
+
+impl<'a> CreateBody<'a> {
+    /// The SDK-shaped body for a new request.
+    pub fn new(sr: &'a NewServiceRequest) -> Self {
+        CreateBody {
+            id: None,
+            title: &sr.title,
+            description: &sr.description,
+            severity: sr.severity,
+            support_topic_id: &sr.support_topic_id,
+            support_topic_name: None,
+            status: Status::None,
+            organization: None,
+            primary_contact: None,
+            last_updated_by: None,
+            product_name: None,
+            product_id: None,
+            created_date: UNSET_DATE,
+            last_modified_date: UNSET_DATE,
+            last_closed_date: UNSET_DATE,
+            new_note: None,
+            notes: None,
+            country_code: None,
+            file_links: None,
+            attributes: PascalAttributes { object_type: "ServiceRequest" },
+        }
+    }
+}
+
+/// A PATCH body: only what changes.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "PascalCase", deserialize = "lowercase"))]
+pub struct ServiceRequestPatch {
+    /// A note to append.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_note: Option<NotePatch>,
+    /// New status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+}
+
+/// The note part of a PATCH body.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "PascalCase", deserialize = "lowercase"))]
+pub struct NotePatch {
+    /// The note's text.
+    #[serde(default)]
+    pub text: String,
+}
+
+impl ServiceRequestPatch {
+    /// A patch that appends a note.
+    pub fn note(text: impl Into<String>) -> Self {
+        ServiceRequestPatch { new_note: Some(NotePatch { text: text.into() }), status: None }
+    }
+
+    /// A patch that sets the status.
+    pub fn status(status: Status) -> Self {
+        ServiceRequestPatch { new_note: None, status: Some(status) }
+    }
+}
+
+/// A support topic a request can be filed under.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+pub struct SupportTopic {
+    /// Topic name (localized).
+    #[serde(default)]
+    pub name: String,
+    /// What the topic covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Topic id: a JSON number on the wire, though requests carry it as a string.
+    #[serde(deserialize_with = "de_u64_lenient")]
+    pub id: u64,
+    /// Resource attributes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Attributes>,
+}
+
+/// A link in a collection's `links`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+pub struct Link {
+    /// Relative uri, without `/v1`, e.g. `/servicerequests?size=2&offset=2`.
+    #[serde(default)]
+    pub uri: String,
+    /// HTTP method.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// Extra headers (always empty in practice).
+    #[serde(default)]
+    pub headers: Vec<serde_json::Value>,
+}
+
+/// A collection's `links`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+pub struct Links {
+    /// This page.
+    #[serde(default, rename(serialize = "self", deserialize = "self"), skip_serializing_if = "Option::is_none")]
+    pub self_: Option<Link>,
+    /// The next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<Link>,
+    /// The previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Link>,
+}
+
+/// A page of resources.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+pub struct Collection<T> {
+    /// Items on this page (the topics example shows it can disagree with `items`).
+    #[serde(default)]
+    pub total_count: u64,
+    /// The items.
+    #[serde(default = "Vec::new")]
+    pub items: Vec<T>,
+    /// Paging links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Links>,
+    /// Resource attributes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Attributes>,
+}
+
+impl<T> Collection<T> {
+    /// A single page holding every item.
+    pub fn of(items: Vec<T>) -> Self {
+        Collection {
+            total_count: items.len() as u64,
+            items,
+            links: None,
+            attributes: Some(Attributes::of("Collection")),
+        }
+    }
+
+    /// The relative uri of the next page, if there is one.
+    pub fn next_uri(&self) -> Option<&str> {
+        self.links.as_ref()?.next.as_ref().map(|l| l.uri.as_str()).filter(|u| !u.is_empty())
+    }
+}
+
+/// The Partner Center error body: `{"code": 3000, "description": "...", "data": [], "source": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+pub struct ErrorBody {
+    /// Error code: documented as a string, sent as a number.
+    #[serde(default, deserialize_with = "de_opt_string")]
+    pub code: Option<String>,
+    /// What went wrong.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Extra data.
+    #[serde(default)]
+    pub data: Vec<serde_json::Value>,
+    /// Which service answered.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// The throttling body: `{"statusCode": 429, "message": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+pub struct ThrottleBody {
+    /// HTTP status repeated.
+    #[serde(default)]
+    pub status_code: Option<u16>,
+    /// Human message.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+fn de_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        Some(other) => return Err(de::Error::custom(format!("expected a string or number, got {other}"))),
+    })
+}
+
+fn de_u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => n.as_u64().ok_or_else(|| de::Error::custom(format!("bad topic id {n}"))),
+        serde_json::Value::String(s) => s.trim().parse().map_err(|_| de::Error::custom(format!("bad topic id '{s}'"))),
+        other => Err(de::Error::custom(format!("expected a topic id, got {other}"))),
+    }
+}

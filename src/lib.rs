@@ -1,0 +1,12 @@
+//! pcsr-tui: file and follow Microsoft Partner Center service requests from the terminal.
+//!
+//! The library holds everything but argument parsing: the API client, the built-in sandbox,
+//! the local store, sign-in, the worker and the TUI. `main.rs` only wires them together.
+
+pub mod api;
+pub mod auth;
+pub mod sandbox;
+pub mod store;
+pub mod text;
+pub mod tui;
+pub mod worker;
