@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::api::{ServiceRequest, Status};
+use crate::api::{ServiceRequest, Status, wire};
 
 /// A database failure inside the sandbox.
 #[derive(Debug, thiserror::Error)]
@@ -14,9 +14,12 @@ pub enum DbError {
     /// SQLite refused.
     #[error("SQLite: {0}")]
     Sql(#[from] rusqlite::Error),
-    /// A stored row is not a service request.
-    #[error("a stored request is not valid JSON ({0}); delete the sandbox database to start afresh")]
+    /// A request could not be encoded for storage.
+    #[error("a request could not be encoded: {0}")]
     Json(#[from] serde_json::Error),
+    /// A stored row is not a service request.
+    #[error("a stored request could not be read ({0}); delete the sandbox database to start afresh")]
+    Stored(#[from] wire::WireError),
     /// A thread panicked while holding the connection.
     #[error("the database lock was poisoned by a panic; restart the sandbox")]
     Poisoned,
@@ -101,7 +104,7 @@ impl Db {
             )
             .optional()?;
         if let Some(body) = earlier {
-            return Ok((serde_json::from_str(&body)?, false));
+            return Ok((decode(&body)?, false));
         }
         let id = loop {
             let candidate = rand::random_range(ID_RANGE).to_string();
@@ -139,7 +142,7 @@ impl Db {
                 |r| r.get(0),
             )
             .optional()?;
-        Ok(body.map(|b| serde_json::from_str(&b)).transpose()?)
+        body.map(|b| decode(&b)).transpose()
     }
 
     /// Changes the request `id` within `tenant`'s scope with `change`; `None` when there is none.
@@ -160,7 +163,7 @@ impl Db {
             )
             .optional()?;
         let Some(body) = body else { return Ok(None) };
-        let mut sr: ServiceRequest = serde_json::from_str(&body)?;
+        let mut sr = decode(&body)?;
         change(&mut sr);
         tx.execute(
             "UPDATE service_requests SET status = ?1, body = ?2 WHERE id = ?3 AND tenant IS ?4",
@@ -195,12 +198,17 @@ impl Db {
         )?;
         let mut items = Vec::new();
         for body in rows {
-            items.push(serde_json::from_str::<ServiceRequest>(&body?)?);
+            items.push(decode(&body?)?);
         }
         let more = items.len() > size as usize;
         items.truncate(size as usize);
         Ok(Page { items, more })
     }
+}
+
+/// Rows hold the camelCase answer form, which only the lenient reader maps back onto the model.
+fn decode(body: &str) -> Result<ServiceRequest, DbError> {
+    Ok(wire::parse(body.as_bytes())?)
 }
 
 fn status_of(sr: &ServiceRequest) -> &'static str {
@@ -215,6 +223,7 @@ mod tests {
         ServiceRequest {
             id: Some(id),
             status: Some(status),
+            support_topic_id: Some("32444667".to_string()),
             ..Default::default()
         }
     }
@@ -241,7 +250,12 @@ mod tests {
             .unwrap();
         let pid = partner.id.unwrap();
         let cid = customer.id.unwrap();
-        assert!(db.get(None, &pid).unwrap().is_some());
+        let stored = db.get(None, &pid).unwrap().unwrap();
+        assert_eq!(
+            stored.support_topic_id.as_deref(),
+            Some("32444667"),
+            "multi-word fields survive storage"
+        );
         assert!(db.get(None, &cid).unwrap().is_none());
         assert!(db.get(Some("tenant"), &cid).unwrap().is_some());
         assert!(db.update(Some("other"), &cid, |_| {}).unwrap().is_none());
