@@ -1,5 +1,14 @@
 //! The built-in Partner Center emulator (axum): the same routes, wire format, errors and
 //! idempotency as the real service, so first runs, demos and tests need no account.
+//!
+//! Layout: [`routes`] wires the handlers; [`validate`] reads request bodies and queries;
+//! [`records`] builds and changes requests; [`db`] keeps them in SQLite; [`authz`] checks the
+//! bearer token; [`ids`] echoes MS-RequestId / MS-CorrelationId; [`faults`] injects failures;
+//! [`reply`] shapes answers and error bodies; [`assets`] holds the built-in partner and topics.
+//!
+//! Besides the `/v1` routes, a running sandbox takes `POST /_sandbox/faults` (e.g.
+//! `{"kind":"status","status":503}`) and `POST /_sandbox/customers/{tenant}/servicerequests`
+//! (a create body) so tests can drive a separately started `pcsr-tui sandbox serve`.
 
 pub mod assets;
 pub mod authz;
