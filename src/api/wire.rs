@@ -1,9 +1,9 @@
 //! Lenient JSON reading shared by the client and the sandbox.
 //!
 //! The service answers camelCase, the SDK sends PascalCase, and the old PowerShell module saw a
-//! UTF-8 BOM before some bodies. Keys are folded to snake_case before typed decoding so
-//! `supportTopicId`, `SupportTopicId` and `support_topic_id` land in the same field; the models
-//! deserialize with `rename_all = "snake_case"`.
+//! UTF-8 BOM before some bodies. Keys are folded to lower snake_case before typed decoding so
+//! `supportTopicId`, `SupportTopicId` and `support_topic_id` all land in the same field; the models
+//! deserialize with `rename_all(deserialize = "snake_case")`.
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -33,7 +33,7 @@ pub fn trim_body(bytes: &[u8]) -> &[u8] {
     &bytes[start..end.max(start)]
 }
 
-/// Parses bytes into a JSON value with every object key folded to snake_case.
+/// Parses bytes into a JSON value with every object key folded to lower snake_case.
 pub fn parse_value(bytes: &[u8]) -> Result<Value, WireError> {
     let value: Value = serde_json::from_slice(trim_body(bytes)).map_err(WireError::Syntax)?;
     Ok(fold_keys(value))
@@ -49,7 +49,7 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, WireError> {
     serde_json::from_value(value).map_err(WireError::Shape)
 }
 
-/// Folds every object key in `value` to snake_case, recursively.
+/// Folds every object key in `value` to lower snake_case, recursively.
 pub fn fold_keys(value: Value) -> Value {
     match value {
         Value::Object(map) => {
@@ -64,21 +64,24 @@ pub fn fold_keys(value: Value) -> Value {
     }
 }
 
-/// `supportTopicId` / `SupportTopicId` / `support_topic_id` -> `support_topic_id`.
+/// `supportTopicId`, `SupportTopicId`, `SUPPORT_TOPIC_ID` -> `support_topic_id`; acronyms stay
+/// whole (`HTTPStatus` -> `http_status`, `supportTopicID` -> `support_topic_id`).
 pub fn fold_key(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
     let mut out = String::with_capacity(key.len() + 4);
-    let mut prev_lower_or_digit = false;
-    for c in key.chars() {
-        if c.is_uppercase() {
-            if prev_lower_or_digit {
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '-' || c == ' ' {
+            out.push('_');
+            continue;
+        }
+        if c.is_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
                 out.push('_');
             }
-            out.extend(c.to_lowercase());
-            prev_lower_or_digit = false;
-        } else {
-            out.push(c);
-            prev_lower_or_digit = c.is_lowercase() || c.is_ascii_digit();
         }
+        out.extend(c.to_lowercase());
     }
     out
 }
@@ -86,26 +89,48 @@ pub fn fold_key(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::{Collection, ServiceRequest, SupportTopic};
 
     #[test]
     fn keys_fold_to_snake_case() {
-        for (key, want) in [
+        for (raw, want) in [
             ("supportTopicId", "support_topic_id"),
             ("SupportTopicId", "support_topic_id"),
             ("support_topic_id", "support_topic_id"),
-            ("id", "id"),
+            ("SUPPORT_TOPIC_ID", "support_topic_id"),
+            ("supportTopicID", "support_topic_id"),
+            ("HTTPStatus", "http_status"),
             ("Id", "id"),
-            ("ObjectType", "object_type"),
-            ("statusCode", "status_code"),
             ("self", "self"),
+            ("statusCode", "status_code"),
         ] {
-            assert_eq!(fold_key(key), want, "{key}");
+            assert_eq!(fold_key(raw), want, "{raw}");
         }
     }
 
     #[test]
-    fn bom_and_whitespace_are_trimmed() {
-        assert_eq!(trim_body(b"\xEF\xBB\xBF \n{}\r\n"), b"{}");
-        assert_eq!(trim_body(b"   "), b"");
+    fn multi_word_fields_are_read_from_camel_and_pascal_case() {
+        let sr: ServiceRequest = parse(include_bytes!("../../tests/fixtures/create-response.json")).unwrap();
+        assert_eq!(sr.support_topic_id.as_deref(), Some("32444671"));
+        assert_eq!(
+            sr.primary_contact.unwrap().contact_id.as_deref(),
+            Some("bb4ebcf5-d84c-4b35-8469-f4cfa4ac909e")
+        );
+        assert_eq!(sr.country_code.as_deref(), Some("US"));
+        let pascal: ServiceRequest = parse(br#"{"SupportTopicId": 7, "LastModifiedDate": "x"}"#).unwrap();
+        assert_eq!(pascal.support_topic_id.as_deref(), Some("7"));
+        assert_eq!(pascal.last_modified_date.as_deref(), Some("x"));
+        let topics: Collection<SupportTopic> =
+            parse(include_bytes!("../../tests/fixtures/topics-response.json")).unwrap();
+        assert_eq!(topics.total_count, 14);
+        assert_eq!(
+            topics.items[0]
+                .attributes
+                .as_ref()
+                .unwrap()
+                .object_type
+                .as_deref(),
+            Some("SupportTopic")
+        );
     }
 }

@@ -1,9 +1,40 @@
 //! The built-in Partner Center emulator (axum): the same routes, wire format, errors and
 //! idempotency as the real service, so first runs, demos and tests need no account.
+//!
+//! Layout: [`routes`] wires the handlers; [`validate`] reads request bodies and queries;
+//! [`records`] builds and changes requests; [`db`] keeps them in SQLite; [`authz`] checks the
+//! bearer token; [`ids`] echoes MS-RequestId / MS-CorrelationId; [`faults`] injects failures;
+//! [`reply`] shapes answers and error bodies; [`assets`] holds the built-in partner and topics.
+//!
+//! Besides the `/v1` routes, a running sandbox takes `POST /_sandbox/faults` (e.g.
+//! `{"kind":"status","status":503}`) and `POST /_sandbox/customers/{tenant}/servicerequests`
+//! (a create body) so tests can drive a separately started `pcsr-tui sandbox serve`.
+
+pub mod assets;
+pub mod authz;
+pub mod clock;
+pub mod db;
+pub mod faults;
+pub mod ids;
+pub mod records;
+pub mod reply;
+pub mod routes;
+pub mod state;
+pub mod validate;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::api::{NewServiceRequest, ServiceRequest};
+pub use routes::router;
+pub use state::SandboxState;
+
+/// How long `shutdown` lets open connections finish before cutting them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// The bearer token the app uses against its own sandbox.
 pub const SANDBOX_TOKEN: &str = "sandbox-token";
@@ -47,19 +78,61 @@ pub enum SandboxError {
     /// Its database failed.
     #[error("sandbox: database error: {0}")]
     Db(String),
+    /// The data built into the binary could not be read (a packaging bug).
+    #[error("sandbox: {0}")]
+    Assets(String),
 }
 
-/// A running sandbox.
+/// A running sandbox. Dropping it stops the server too; [`Sandbox::shutdown`] also waits for it.
 pub struct Sandbox {
-    #[allow(dead_code)]
     addr: SocketAddr,
+    state: SandboxState,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<()>,
 }
 
-#[allow(unused_variables)]
 impl Sandbox {
     /// Starts listening and serving in the background of the current tokio runtime.
     pub async fn start(options: SandboxOptions) -> Result<Sandbox, SandboxError> {
-        todo!("sandbox")
+        let db = db::Db::open(options.db_path.as_deref()).map_err(|e| {
+            let place = options
+                .db_path
+                .as_ref()
+                .map_or("memory".into(), |p| p.display().to_string());
+            SandboxError::Db(format!("cannot open the sandbox database ({place}): {e}"))
+        })?;
+        let identity = assets::identity().map_err(|e| SandboxError::Assets(e.to_string()))?;
+        let topics = assets::topics().map_err(|e| SandboxError::Assets(e.to_string()))?;
+        let state = SandboxState::new(db, identity, topics);
+        let app = routes::router(state.clone());
+        // Further route sets merge here, before `finish` adds the shared 404 and id headers,
+        // e.g. the sign-in emulator: `let app = app.merge(oauth::router(state.clone()));`.
+        let app = routes::finish(app);
+        let bind_error = |source| SandboxError::Bind {
+            addr: options.bind,
+            source,
+        };
+        let listener = tokio::net::TcpListener::bind(options.bind)
+            .await
+            .map_err(bind_error)?;
+        let addr = listener.local_addr().map_err(bind_error)?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            // A dropped sender ends the wait as well, so dropping the Sandbox stops the server.
+            let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            });
+            if let Err(e) = server.await {
+                tracing::error!(%addr, error = %e, "sandbox server stopped with an error");
+            }
+        });
+        tracing::info!(%addr, "sandbox listening");
+        Ok(Sandbox {
+            addr,
+            state,
+            stop,
+            task,
+        })
     }
 
     /// The bound address.
@@ -74,16 +147,44 @@ impl Sandbox {
 
     /// Queues a one-shot fault for the next request (FIFO).
     pub fn inject(&self, fault: Fault) {
-        todo!()
+        self.state.faults().push(fault);
     }
 
     /// How many service requests exist (for idempotency tests).
     pub fn request_count(&self) -> usize {
-        todo!()
+        self.state.db().count().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "sandbox: could not count requests");
+            0
+        })
+    }
+
+    /// Files a request for customer `tenant` (the customer routes list, get and update these;
+    /// the real API has no partner route that creates them).
+    pub fn add_customer_request(
+        &self,
+        tenant: &str,
+        new: &NewServiceRequest,
+    ) -> Result<ServiceRequest, SandboxError> {
+        let topic_name = self.state.topic_name(&new.support_topic_id);
+        let identity = self.state.identity().clone();
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let (sr, _) = self
+            .state
+            .db()
+            .create_once(&request_id, Some(tenant), |id| {
+                records::new_request(id, new, topic_name, &identity, &clock::now())
+            })
+            .map_err(|e| SandboxError::Db(e.to_string()))?;
+        Ok(sr)
     }
 
     /// Stops serving and waits for the server task to end.
     pub async fn shutdown(self) {
-        todo!()
+        let Sandbox { stop, mut task, .. } = self;
+        let _ = stop.send(());
+        if tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await.is_err() {
+            tracing::warn!("sandbox: connections still open after the grace period; closing them");
+            task.abort();
+        }
     }
 }

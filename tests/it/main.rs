@@ -1,5 +1,7 @@
 //! The one integration-test binary (one link instead of one per file).
 
 mod cli;
+mod cli_sandbox;
+mod sandbox;
 mod support;
 mod wire;

@@ -1,0 +1,47 @@
+//! Who is calling. For now any non-empty bearer token is the sandbox partner (the app sends
+//! [`super::SANDBOX_TOKEN`]); sign-in can tighten [`authorize`] to tokens it issued.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::assets::Identity;
+use super::reply::Failure;
+use super::state::SandboxState;
+
+/// The identity behind the request's `Authorization: Bearer` token, or the 401 to answer.
+pub fn authorize(headers: &HeaderMap, state: &SandboxState) -> Result<Identity, Failure> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .unwrap_or("");
+    if token.is_empty() {
+        return Err(Failure::token_missing(
+            "partner token missing: send Authorization: Bearer <token> (sign in with `pcsr-tui login`)",
+        ));
+    }
+    Ok(state.identity().clone())
+}
+
+/// Middleware for the API routes: refuses unauthenticated calls and hands the [`Identity`] on
+/// to the handlers as a request extension.
+pub async fn require(State(state): State<SandboxState>, mut req: Request, next: Next) -> Response {
+    match authorize(req.headers(), &state) {
+        Ok(identity) => {
+            req.extensions_mut().insert(identity);
+            next.run(req).await
+        }
+        Err(refusal) => {
+            let mut resp = refusal.into_response();
+            if resp.status() == StatusCode::UNAUTHORIZED {
+                resp.headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            resp
+        }
+    }
+}

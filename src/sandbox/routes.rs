@@ -1,0 +1,246 @@
+//! The eight Partner Center service-request routes under `/v1`, plus the `/_sandbox` control
+//! routes, as one axum [`Router`].
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Extension, Path, RawQuery, State};
+use axum::http::{Method, StatusCode, Uri};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use super::assets::Identity;
+use super::ids::{self, CallIds};
+use super::reply::{self, Failure};
+use super::state::SandboxState;
+use super::{authz, clock, faults, records, validate};
+use crate::api::{Attributes, Collection, Link, Links, NewServiceRequest, ServiceRequest};
+
+/// The API and control routes over `state`, without the shared fallback and id headers (see
+/// [`finish`]), so other route sets can be merged in first.
+pub fn router(state: SandboxState) -> Router {
+    // Layers run outside in: a queued fault first, then the token check, then the handler.
+    let api = Router::new()
+        .route("/v1/servicerequests", get(list_partner))
+        .route("/v1/servicerequests/supporttopics", get(topics))
+        // One capture for both meanings: the agent locale on POST, the request id on GET/PATCH.
+        .route(
+            "/v1/servicerequests/{key}",
+            post(create).get(get_partner).patch(update_partner),
+        )
+        .route("/v1/customers/{tenant}/servicerequests", get(list_customer))
+        .route(
+            "/v1/customers/{tenant}/servicerequests/{id}",
+            get(get_customer).patch(update_customer),
+        )
+        .route_layer(from_fn_with_state(state.clone(), authz::require))
+        .route_layer(from_fn_with_state(state.clone(), faults::apply));
+    let control = Router::new().route("/_sandbox/faults", post(queue_fault)).route(
+        "/_sandbox/customers/{tenant}/servicerequests",
+        post(add_customer_request),
+    );
+    api.merge(control).with_state(state)
+}
+
+/// Completes an app: a JSON 404 for unknown paths, and the MS-RequestId / MS-CorrelationId echo
+/// on every answer.
+pub fn finish(app: Router) -> Router {
+    app.fallback(unknown_route).layer(from_fn(ids::echo))
+}
+
+async fn unknown_route(method: Method, uri: Uri) -> Failure {
+    Failure::not_found(format!(
+        "no such resource: {method} {}; the sandbox serves the /v1/servicerequests routes",
+        uri.path()
+    ))
+}
+
+async fn topics(State(state): State<SandboxState>) -> Response {
+    reply::json(StatusCode::OK, &Collection::of(state.topics().to_vec()))
+}
+
+async fn create(
+    State(state): State<SandboxState>,
+    Extension(identity): Extension<Identity>,
+    Extension(ids): Extension<CallIds>,
+    Path(locale): Path<String>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    validate::locale(&locale)?;
+    let new = validate::create_body(&body, state.topics())?;
+    let sr = file(&state, identity, ids.request_id, None, new).await?;
+    Ok(reply::json(StatusCode::CREATED, &sr))
+}
+
+/// Stores `new` once per MS-RequestId: a resend gets the request the first call made.
+async fn file(
+    state: &SandboxState,
+    identity: Identity,
+    request_id: String,
+    tenant: Option<String>,
+    new: NewServiceRequest,
+) -> Result<ServiceRequest, Failure> {
+    let topic_name = state.topic_name(&new.support_topic_id);
+    let (sr, _created) = state
+        .with_db(move |db| {
+            db.create_once(&request_id, tenant.as_deref(), |id| {
+                records::new_request(id, &new, topic_name, &identity, &clock::now())
+            })
+        })
+        .await?;
+    Ok(sr)
+}
+
+async fn list_partner(
+    State(state): State<SandboxState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Failure> {
+    list(state, None, query).await
+}
+
+async fn list_customer(
+    State(state): State<SandboxState>,
+    Path(tenant): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, Failure> {
+    list(state, Some(tenant), query).await
+}
+
+async fn list(
+    state: SandboxState,
+    tenant: Option<String>,
+    query: Option<String>,
+) -> Result<Response, Failure> {
+    let params = validate::list_query(query.as_deref())?;
+    let (scope, (status, offset, size)) = (tenant.clone(), (params.status, params.offset, params.size));
+    let page = state
+        .with_db(move |db| db.list(scope.as_deref(), status, offset, size))
+        .await?;
+    let base = match &tenant {
+        None => "/servicerequests".to_string(),
+        Some(t) => format!("/customers/{}/servicerequests", encode(t)),
+    };
+    let link = |offset: u32| {
+        let mut uri = format!("{base}?size={size}&offset={offset}");
+        if let Some(filter) = &params.filter {
+            uri.push_str(&format!("&filter={}", encode(filter)));
+        }
+        Link {
+            uri,
+            method: Some("GET".into()),
+            headers: Vec::new(),
+        }
+    };
+    let links = Links {
+        self_: Some(link(offset)),
+        next: page.more.then(|| link(offset.saturating_add(size))),
+        previous: None,
+    };
+    let collection = Collection {
+        total_count: page.items.len() as u64,
+        items: page.items,
+        links: Some(links),
+        attributes: Some(Attributes::of("Collection")),
+    };
+    Ok(reply::json(StatusCode::OK, &collection))
+}
+
+async fn get_partner(State(state): State<SandboxState>, Path(id): Path<String>) -> Result<Response, Failure> {
+    get_one(state, None, id).await
+}
+
+async fn get_customer(
+    State(state): State<SandboxState>,
+    Path((tenant, id)): Path<(String, String)>,
+) -> Result<Response, Failure> {
+    get_one(state, Some(tenant), id).await
+}
+
+async fn get_one(state: SandboxState, tenant: Option<String>, id: String) -> Result<Response, Failure> {
+    let (scope, key) = (tenant.clone(), id.clone());
+    match state.with_db(move |db| db.get(scope.as_deref(), &key)).await? {
+        Some(sr) => Ok(reply::json(StatusCode::OK, &sr)),
+        None => Err(missing(tenant.as_deref(), &id)),
+    }
+}
+
+async fn update_partner(
+    State(state): State<SandboxState>,
+    Extension(identity): Extension<Identity>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    update(state, identity, None, id, body).await
+}
+
+async fn update_customer(
+    State(state): State<SandboxState>,
+    Extension(identity): Extension<Identity>,
+    Path((tenant, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    update(state, identity, Some(tenant), id, body).await
+}
+
+async fn update(
+    state: SandboxState,
+    identity: Identity,
+    tenant: Option<String>,
+    id: String,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let patch = validate::patch_body(&body)?;
+    let (scope, key) = (tenant.clone(), id.clone());
+    let changed = state
+        .with_db(move |db| {
+            db.update(scope.as_deref(), &key, |sr| {
+                records::apply_patch(sr, &patch, &identity, &clock::now())
+            })
+        })
+        .await?;
+    match changed {
+        Some(sr) => Ok(reply::json(StatusCode::OK, &sr)),
+        None => Err(missing(tenant.as_deref(), &id)),
+    }
+}
+
+fn missing(tenant: Option<&str>, id: &str) -> Failure {
+    let id: String = id.chars().filter(|c| !c.is_control()).take(64).collect();
+    match tenant {
+        None => Failure::not_found(format!("service request {id} was not found")),
+        Some(t) => {
+            let t: String = t.chars().filter(|c| !c.is_control()).take(64).collect();
+            Failure::not_found(format!("service request {id} was not found for customer {t}"))
+        }
+    }
+}
+
+/// `POST /_sandbox/faults`: queues a fault for a sandbox running in another process.
+async fn queue_fault(State(state): State<SandboxState>, body: Bytes) -> Result<Response, Failure> {
+    state.faults().push(faults::parse_control(&body)?);
+    Ok(reply::json(
+        StatusCode::ACCEPTED,
+        &serde_json::json!({ "queued": state.faults().len() }),
+    ))
+}
+
+/// `POST /_sandbox/customers/{tenant}/servicerequests`: files a request for a customer, which
+/// the real API only lets the customer do; the customer routes need something to show.
+async fn add_customer_request(
+    State(state): State<SandboxState>,
+    Extension(ids): Extension<CallIds>,
+    Path(tenant): Path<String>,
+    body: Bytes,
+) -> Result<Response, Failure> {
+    let new = validate::create_body(&body, state.topics())?;
+    let identity = state.identity().clone();
+    let sr = file(&state, identity, ids.request_id, Some(tenant), new).await?;
+    Ok(reply::json(StatusCode::CREATED, &sr))
+}
+
+/// Percent-encodes a path segment or query value for a paging link.
+fn encode(raw: &str) -> String {
+    url::form_urlencoded::byte_serialize(raw.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}

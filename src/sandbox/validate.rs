@@ -1,0 +1,387 @@
+//! Reading and checking what clients send: the agent locale, create and update bodies, list
+//! queries. Pure functions; every refusal is the 400 the real service would give, naming the field.
+
+use serde_json::Value;
+
+use super::reply::Failure;
+use crate::api::{NewServiceRequest, NotePatch, ServiceRequestPatch, Severity, Status, SupportTopic, wire};
+
+/// Largest page a list call may ask for.
+pub const MAX_PAGE_SIZE: u32 = 1000;
+/// Page size when the client names none.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// Checks an agent locale: `ll-CC` (`en-US`, `es-419`) or `ll-Script-CC` (`sr-Latn-RS`), any case.
+pub fn locale(raw: &str) -> Result<(), Failure> {
+    let alpha =
+        |s: &str, lens: &[usize]| lens.contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphabetic());
+    let region = |s: &str| alpha(s, &[2]) || (s.len() == 3 && s.chars().all(|c| c.is_ascii_digit()));
+    let parts: Vec<&str> = raw.split('-').collect();
+    let ok = match parts.as_slice() {
+        [lang, cc] => alpha(lang, &[2, 3]) && region(cc),
+        [lang, script, cc] => alpha(lang, &[2, 3]) && alpha(script, &[4]) && region(cc),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Failure::invalid_property(format!(
+            "agent-locale '{}' is not a locale; use a language-country pair such as en-US",
+            shorten(raw)
+        )))
+    }
+}
+
+/// Reads a create body (any key case, BOM tolerated) into the four required fields, refusing
+/// what the service refuses. `topics` are the ids a request may be filed under.
+pub fn create_body(bytes: &[u8], topics: &[SupportTopic]) -> Result<NewServiceRequest, Failure> {
+    let value = object(bytes, "a ServiceRequest")?;
+    let mut errors: Vec<(&'static str, String)> = Vec::new();
+    let mut text = |key: &str, field: &'static str| match value.get(key) {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => {
+            errors.push((field, format!("{field} must be a string, not {}", kind(other))));
+            String::new()
+        }
+    };
+    let title = text("title", "Title");
+    let description = text("description", "Description");
+    let severity = match value.get("severity") {
+        None | Some(Value::Null) => {
+            errors.push((
+                "Severity",
+                "severity is required: critical, moderate or minimal".into(),
+            ));
+            Severity::Unknown
+        }
+        Some(v) => match scalar(v).as_deref().and_then(Severity::parse) {
+            Some(s) => s,
+            None => {
+                errors.push((
+                    "Severity",
+                    format!("{v} is not a severity; use critical, moderate or minimal"),
+                ));
+                Severity::Unknown
+            }
+        },
+    };
+    let support_topic_id = value.get("support_topic_id").and_then(scalar).unwrap_or_default();
+    let new = NewServiceRequest {
+        title,
+        description,
+        severity,
+        support_topic_id,
+    };
+    for e in new.validate() {
+        if !errors.iter().any(|(field, _)| *field == e.field) {
+            errors.push((e.field, e.message));
+        }
+    }
+    if !errors.iter().any(|(field, _)| *field == "SupportTopicId") {
+        let id = new.support_topic_id.trim();
+        if !topics.iter().any(|t| t.id.to_string() == id) {
+            errors.push((
+                "SupportTopicId",
+                format!("no support topic has id {id}; GET /v1/servicerequests/supporttopics lists them"),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(new)
+    } else {
+        let described: Vec<String> = errors
+            .iter()
+            .map(|(field, msg)| format!("{field}: {msg}"))
+            .collect();
+        Err(Failure::invalid_property(described.join("; ")))
+    }
+}
+
+/// Reads an update body: `NewNote.Text` and/or `Status`; anything else is ignored.
+pub fn patch_body(bytes: &[u8]) -> Result<ServiceRequestPatch, Failure> {
+    let value = object(bytes, "a ServiceRequest update")?;
+    let new_note = match value.get("new_note") {
+        None | Some(Value::Null) => None,
+        Some(note) => {
+            let text = match note.get("text") {
+                Some(Value::String(s)) => s.clone(),
+                _ => String::new(),
+            };
+            if text.trim().is_empty() {
+                return Err(Failure::invalid_property(
+                    "NewNote.Text: the note is blank; write the note's text",
+                ));
+            }
+            Some(NotePatch { text })
+        }
+    };
+    let status = match value.get("status") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(scalar(v).as_deref().and_then(Status::parse).ok_or_else(|| {
+            Failure::invalid_property(format!("Status: {v} is not a status; use open or closed"))
+        })?),
+    };
+    if new_note.is_none() && status.is_none() {
+        return Err(Failure::invalid_input(
+            "the update names nothing to change; send NewNote.Text to add a note or Status to change the status",
+        ));
+    }
+    Ok(ServiceRequestPatch { new_note, status })
+}
+
+/// Paging and filtering of a list call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListParams {
+    /// Items per page.
+    pub size: u32,
+    /// Items skipped.
+    pub offset: u32,
+    /// Only requests with this status.
+    pub status: Option<Status>,
+    /// The filter as the client sent it (decoded), repeated in the paging links.
+    pub filter: Option<String>,
+}
+
+/// Reads `size`, `offset` and `filter` from a raw query string (parameter names in any case).
+pub fn list_query(raw: Option<&str>) -> Result<ListParams, Failure> {
+    let mut params = ListParams {
+        size: DEFAULT_PAGE_SIZE,
+        offset: 0,
+        status: None,
+        filter: None,
+    };
+    for (key, value) in url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+        match key.to_ascii_lowercase().as_str() {
+            "size" => {
+                params.size = value
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
+                    .ok_or_else(|| {
+                        Failure::invalid_input(format!(
+                            "size '{}' is not a page size; use a number from 1 to {MAX_PAGE_SIZE}",
+                            shorten(&value)
+                        ))
+                    })?;
+            }
+            "offset" => {
+                params.offset = value.trim().parse().map_err(|_| {
+                    Failure::invalid_input(format!(
+                        "offset '{}' is not a count of items to skip",
+                        shorten(&value)
+                    ))
+                })?;
+            }
+            "filter" => {
+                params.status = Some(status_filter(&value)?);
+                params.filter = Some(value.into_owned());
+            }
+            _ => {}
+        }
+    }
+    Ok(params)
+}
+
+/// `{"Field":"Status","Value":"open","Operator":"equals"}`: Status is the only searchable field.
+fn status_filter(raw: &str) -> Result<Status, Failure> {
+    let bad = |why: &str| {
+        Failure::invalid_input(format!(
+            "filter '{}' {why}; send {{\"Field\":\"Status\",\"Value\":\"open\",\"Operator\":\"equals\"}}",
+            shorten(raw)
+        ))
+    };
+    let value = wire::parse_value(raw.as_bytes()).map_err(|_| bad("is not JSON"))?;
+    let field = value.get("field").and_then(scalar).unwrap_or_default();
+    if !field.eq_ignore_ascii_case("status") {
+        return Err(bad("does not filter on Status, the only searchable field"));
+    }
+    let operator = value
+        .get("operator")
+        .and_then(scalar)
+        .unwrap_or_else(|| "equals".into());
+    if !operator.eq_ignore_ascii_case("equals") {
+        return Err(bad("uses an operator other than equals"));
+    }
+    value
+        .get("value")
+        .and_then(scalar)
+        .as_deref()
+        .and_then(Status::parse)
+        .ok_or_else(|| bad("names no known status"))
+}
+
+/// Parses a body that must be a JSON object (keys folded by [`wire::parse_value`]).
+fn object(bytes: &[u8], what: &str) -> Result<Value, Failure> {
+    match wire::parse_value(bytes) {
+        Ok(value @ Value::Object(_)) => Ok(value),
+        Ok(other) => Err(Failure::invalid_input(format!(
+            "the body must be {what} (a JSON object), not {}",
+            kind(&other)
+        ))),
+        Err(e) => Err(Failure::invalid_input(format!(
+            "the body must be {what} in JSON: {e}"
+        ))),
+    }
+}
+
+/// A string or number as text; other JSON kinds are not scalars here.
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Echoed client input is capped so an error description stays within the service's 1024 chars.
+fn shorten(raw: &str) -> String {
+    const MAX: usize = 80;
+    let mut out: String = raw.chars().filter(|c| !c.is_control()).take(MAX).collect();
+    if raw.chars().count() > MAX {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topics() -> Vec<SupportTopic> {
+        vec![SupportTopic {
+            name: "Partner Center Issues".into(),
+            id: 32444667,
+            ..Default::default()
+        }]
+    }
+
+    fn refused(body: &str) -> Failure {
+        create_body(body.as_bytes(), &topics()).unwrap_err()
+    }
+
+    #[test]
+    fn locales_follow_the_language_country_shape() {
+        for ok in ["en-US", "EN-us", "sr-Latn-RS", "es-419", "fil-PH"] {
+            assert!(locale(ok).is_ok(), "{ok}");
+        }
+        for bad in ["en", "english-US", "en_US", "en-USA", "", "sr-Lat-RS", "en-US-x"] {
+            let e = locale(bad).unwrap_err();
+            assert_eq!((e.status.as_u16(), e.code), (400, 3000), "{bad}");
+            assert!(e.description.contains("agent-locale"));
+        }
+    }
+
+    #[test]
+    fn create_reads_the_sdk_pascal_case_body() {
+        let body = "\u{feff}{\"Id\":null,\"Title\":\"T\",\"Description\":\"D\",\"Severity\":\"critical\",\
+                    \"SupportTopicId\":\"32444667\",\"CreatedDate\":\"0001-01-01T00:00:00\"}";
+        let new = create_body(body.as_bytes(), &topics()).unwrap();
+        assert_eq!(
+            (new.title.as_str(), new.severity, new.support_topic_id.as_str()),
+            ("T", Severity::Critical, "32444667")
+        );
+        let numeric = r#"{"title":"T","description":"D","severity":2,"supportTopicId":32444667}"#;
+        assert_eq!(
+            create_body(numeric.as_bytes(), &topics()).unwrap().severity,
+            Severity::Moderate
+        );
+    }
+
+    #[test]
+    fn create_refusals_name_the_field() {
+        let base = |title: &str, desc: &str, sev: &str, topic: &str| {
+            format!(r#"{{"Title":{title},"Description":{desc},"Severity":{sev},"SupportTopicId":{topic}}}"#)
+        };
+        let long = format!("\"{}\"", "x".repeat(256));
+        for (body, field) in [
+            (base("\"  \"", "\"D\"", "\"minimal\"", "\"32444667\""), "Title"),
+            (
+                r#"{"Description":"D","Severity":"minimal","SupportTopicId":"32444667"}"#.to_string(),
+                "Title",
+            ),
+            (base(&long, "\"D\"", "\"minimal\"", "\"32444667\""), "Title"),
+            (
+                base("\"T\"", "\"\"", "\"minimal\"", "\"32444667\""),
+                "Description",
+            ),
+            (base("\"T\"", "\"D\"", "\"unknown\"", "\"32444667\""), "Severity"),
+            (base("\"T\"", "\"D\"", "\"urgent\"", "\"32444667\""), "Severity"),
+            (base("\"T\"", "\"D\"", "null", "\"32444667\""), "Severity"),
+            (base("\"T\"", "\"D\"", "\"minimal\"", "\"1\""), "SupportTopicId"),
+            (base("\"T\"", "\"D\"", "\"minimal\"", "null"), "SupportTopicId"),
+        ] {
+            let e = refused(&body);
+            assert_eq!((e.status.as_u16(), e.code), (400, 3000), "{body}");
+            assert!(
+                e.description.starts_with(&format!("{field}:")),
+                "{body}: {}",
+                e.description
+            );
+        }
+    }
+
+    #[test]
+    fn create_refuses_non_json_as_invalid_input() {
+        for body in ["not json", "[1,2]", ""] {
+            let e = refused(body);
+            assert_eq!((e.status.as_u16(), e.code), (400, 800002), "{body}");
+        }
+    }
+
+    #[test]
+    fn patch_reads_note_and_status_and_refuses_blank_notes() {
+        let p = patch_body(br#"{"NewNote":{"Text":"hi"},"Status":"Closed"}"#).unwrap();
+        assert_eq!(
+            p,
+            ServiceRequestPatch {
+                new_note: Some(NotePatch { text: "hi".into() }),
+                status: Some(Status::Closed)
+            }
+        );
+        let blank = patch_body(br#"{"newNote":{"text":"  "}}"#).unwrap_err();
+        assert_eq!(blank.code, 3000);
+        assert!(blank.description.contains("NewNote.Text"));
+        assert_eq!(patch_body(br#"{"status":"sideways"}"#).unwrap_err().code, 3000);
+        assert_eq!(patch_body(b"{}").unwrap_err().code, 800002);
+    }
+
+    #[test]
+    fn list_query_reads_paging_and_the_status_filter() {
+        let filter = r#"{"field":"STATUS","value":"Open","operator":"Equals"}"#;
+        let raw = format!(
+            "Size=5&offset=10&filter={}",
+            url::form_urlencoded::byte_serialize(filter.as_bytes()).collect::<String>()
+        );
+        let p = list_query(Some(&raw)).unwrap();
+        assert_eq!(
+            (p.size, p.offset, p.status, p.filter.as_deref()),
+            (5, 10, Some(Status::Open), Some(filter))
+        );
+        assert_eq!(list_query(None).unwrap().size, DEFAULT_PAGE_SIZE);
+        for bad in [
+            "size=0",
+            "size=1001",
+            "size=x",
+            "offset=-1",
+            "filter=nope",
+            r#"filter={"Field":"Title","Value":"x"}"#,
+            r#"filter={"Field":"Status","Value":"x"}"#,
+            r#"filter={"Field":"Status","Value":"open","Operator":"contains"}"#,
+        ] {
+            assert_eq!(list_query(Some(bad)).unwrap_err().status.as_u16(), 400, "{bad}");
+        }
+    }
+}
