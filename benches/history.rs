@@ -14,7 +14,11 @@ fn filled_store(dir: &std::path::Path) -> Store {
     let requests: Vec<NewServiceRequest> = (0..ROWS)
         .map(|i| NewServiceRequest {
             // One title in a thousand holds the word the filtered case looks for.
-            title: if i % 1000 == 0 { format!("needle in request {i}") } else { format!("Request number {i}") },
+            title: if i % 1000 == 0 {
+                format!("needle in request {i}")
+            } else {
+                format!("Request number {i}")
+            },
             description: format!("Description of request {i}, a few words long like a real one."),
             severity: Severity::CHOOSABLE[i % 3],
             support_topic_id: format!("{}", 32_444_667 + (i % 14)),
@@ -39,8 +43,12 @@ fn history(c: &mut Criterion) {
     let store = filled_store(dir.path());
     let mut group = c.benchmark_group("history_100k");
     group.bench_function("first_page", |b| b.iter(|| store.history(black_box(""), 0, 50)));
-    group.bench_function("deep_page_50000", |b| b.iter(|| store.history(black_box(""), 50_000, 50)));
-    group.bench_function("filtered_needle", |b| b.iter(|| store.history(black_box("needle"), 0, 50)));
+    group.bench_function("deep_page_50000", |b| {
+        b.iter(|| store.history(black_box(""), 50_000, 50))
+    });
+    group.bench_function("filtered_needle", |b| {
+        b.iter(|| store.history(black_box("needle"), 0, 50))
+    });
     group.bench_function("count_all", |b| b.iter(|| store.history_count(black_box(""))));
     group.finish();
 }

@@ -137,7 +137,7 @@ impl Severity {
 
 /// `Attributes` block carried by every Partner Center resource.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct Attributes {
     /// The resource type name, e.g. `ServiceRequest`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,13 +147,15 @@ pub struct Attributes {
 impl Attributes {
     /// Attributes naming the given object type.
     pub fn of(kind: &str) -> Self {
-        Attributes { object_type: Some(kind.to_string()) }
+        Attributes {
+            object_type: Some(kind.to_string()),
+        }
     }
 }
 
 /// The organization a request is filed for.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct Organization {
     /// Organization id (a GUID in practice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -168,7 +170,7 @@ pub struct Organization {
 
 /// A person attached to a request (primary contact, last updated by).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct Contact {
     /// The contact's organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,7 +206,7 @@ impl Contact {
 
 /// A note on a request.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct Note {
     /// Who wrote it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,7 +221,7 @@ pub struct Note {
 
 /// A file attached to a request (read only: the API cannot upload).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct FileInfo {
     /// File id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -240,7 +242,7 @@ pub struct FileInfo {
 
 /// A Partner Center service request, as the server returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct ServiceRequest {
     /// Title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -252,13 +254,21 @@ pub struct ServiceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     /// Support topic id (a string on requests, unlike on topics).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de_opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
     pub support_topic_id: Option<String>,
     /// Support topic name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_topic_name: Option<String>,
     /// Server-set id.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de_opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
     pub id: Option<String>,
     /// Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -335,17 +345,26 @@ impl NewServiceRequest {
         let mut errors = Vec::new();
         let title_chars = self.title.chars().count();
         if self.title.trim().is_empty() {
-            errors.push(FieldError { field: "Title", message: "title is required".into() });
+            errors.push(FieldError {
+                field: "Title",
+                message: "title is required".into(),
+            });
         } else if title_chars > TITLE_MAX_CHARS {
             errors.push(FieldError {
                 field: "Title",
                 message: format!("title is {title_chars} characters; the limit is {TITLE_MAX_CHARS}"),
             });
         } else if self.title.contains(['\n', '\r']) {
-            errors.push(FieldError { field: "Title", message: "title must be a single line".into() });
+            errors.push(FieldError {
+                field: "Title",
+                message: "title must be a single line".into(),
+            });
         }
         if self.description.trim().is_empty() {
-            errors.push(FieldError { field: "Description", message: "description is required".into() });
+            errors.push(FieldError {
+                field: "Description",
+                message: "description is required".into(),
+            });
         }
         if self.severity == Severity::Unknown {
             errors.push(FieldError {
@@ -355,7 +374,10 @@ impl NewServiceRequest {
         }
         let topic = self.support_topic_id.trim();
         if topic.is_empty() {
-            errors.push(FieldError { field: "SupportTopicId", message: "choose a support topic".into() });
+            errors.push(FieldError {
+                field: "SupportTopicId",
+                message: "choose a support topic".into(),
+            });
         } else if !topic.chars().all(|c| c.is_ascii_digit()) {
             errors.push(FieldError {
                 field: "SupportTopicId",
@@ -443,14 +465,16 @@ impl<'a> CreateBody<'a> {
             notes: None,
             country_code: None,
             file_links: None,
-            attributes: PascalAttributes { object_type: "ServiceRequest" },
+            attributes: PascalAttributes {
+                object_type: "ServiceRequest",
+            },
         }
     }
 }
 
 /// A PATCH body: only what changes.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "PascalCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "PascalCase", deserialize = "snake_case"))]
 pub struct ServiceRequestPatch {
     /// A note to append.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -462,7 +486,7 @@ pub struct ServiceRequestPatch {
 
 /// The note part of a PATCH body.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "PascalCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "PascalCase", deserialize = "snake_case"))]
 pub struct NotePatch {
     /// The note's text.
     #[serde(default)]
@@ -472,18 +496,24 @@ pub struct NotePatch {
 impl ServiceRequestPatch {
     /// A patch that appends a note.
     pub fn note(text: impl Into<String>) -> Self {
-        ServiceRequestPatch { new_note: Some(NotePatch { text: text.into() }), status: None }
+        ServiceRequestPatch {
+            new_note: Some(NotePatch { text: text.into() }),
+            status: None,
+        }
     }
 
     /// A patch that sets the status.
     pub fn status(status: Status) -> Self {
-        ServiceRequestPatch { new_note: None, status: Some(status) }
+        ServiceRequestPatch {
+            new_note: None,
+            status: Some(status),
+        }
     }
 }
 
 /// A support topic a request can be filed under.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct SupportTopic {
     /// Topic name (localized).
     #[serde(default)]
@@ -501,7 +531,7 @@ pub struct SupportTopic {
 
 /// A link in a collection's `links`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct Link {
     /// Relative uri, without `/v1`, e.g. `/servicerequests?size=2&offset=2`.
     #[serde(default)]
@@ -516,10 +546,14 @@ pub struct Link {
 
 /// A collection's `links`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct Links {
     /// This page.
-    #[serde(default, rename(serialize = "self", deserialize = "self"), skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename(serialize = "self", deserialize = "self"),
+        skip_serializing_if = "Option::is_none"
+    )]
     pub self_: Option<Link>,
     /// The next page; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -531,7 +565,7 @@ pub struct Links {
 
 /// A page of resources.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct Collection<T> {
     /// Items on this page (the topics example shows it can disagree with `items`).
     #[serde(default)]
@@ -560,13 +594,18 @@ impl<T> Collection<T> {
 
     /// The relative uri of the next page, if there is one.
     pub fn next_uri(&self) -> Option<&str> {
-        self.links.as_ref()?.next.as_ref().map(|l| l.uri.as_str()).filter(|u| !u.is_empty())
+        self.links
+            .as_ref()?
+            .next
+            .as_ref()
+            .map(|l| l.uri.as_str())
+            .filter(|u| !u.is_empty())
     }
 }
 
 /// The Partner Center error body: `{"code": 3000, "description": "...", "data": [], "source": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct ErrorBody {
     /// Error code: documented as a string, sent as a number.
     #[serde(default, deserialize_with = "de_opt_string")]
@@ -584,7 +623,7 @@ pub struct ErrorBody {
 
 /// The throttling body: `{"statusCode": 429, "message": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct ThrottleBody {
     /// HTTP status repeated.
     #[serde(default)]
@@ -599,14 +638,23 @@ fn de_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::String(s)) => Some(s),
         Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        Some(other) => return Err(de::Error::custom(format!("expected a string or number, got {other}"))),
+        Some(other) => {
+            return Err(de::Error::custom(format!(
+                "expected a string or number, got {other}"
+            )));
+        }
     })
 }
 
 fn de_u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Number(n) => n.as_u64().ok_or_else(|| de::Error::custom(format!("bad topic id {n}"))),
-        serde_json::Value::String(s) => s.trim().parse().map_err(|_| de::Error::custom(format!("bad topic id '{s}'"))),
+        serde_json::Value::Number(n) => n
+            .as_u64()
+            .ok_or_else(|| de::Error::custom(format!("bad topic id {n}"))),
+        serde_json::Value::String(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| de::Error::custom(format!("bad topic id '{s}'"))),
         other => Err(de::Error::custom(format!("expected a topic id, got {other}"))),
     }
 }

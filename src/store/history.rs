@@ -40,15 +40,18 @@ pub(crate) fn page(conn: &Connection, filter: &str, offset: usize, limit: usize)
     let (limit, offset) = (to_sql_int(limit), to_sql_int(offset));
     let rows = match pattern(filter) {
         None => {
-            let mut stmt =
-                conn.prepare_cached(&format!("SELECT {columns} FROM submissions {ORDER} LIMIT ?1 OFFSET ?2"))?;
-            stmt.query_map(params![limit, offset], read_row)?.collect::<rusqlite::Result<Vec<_>>>()?
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {columns} FROM submissions {ORDER} LIMIT ?1 OFFSET ?2"
+            ))?;
+            stmt.query_map(params![limit, offset], read_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
         }
         Some(pattern) => {
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {columns} FROM submissions WHERE {MATCH} {ORDER} LIMIT ?2 OFFSET ?3"
             ))?;
-            stmt.query_map(params![pattern, limit, offset], read_row)?.collect::<rusqlite::Result<Vec<_>>>()?
+            stmt.query_map(params![pattern, limit, offset], read_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
         }
     };
     Ok(rows)
@@ -56,7 +59,9 @@ pub(crate) fn page(conn: &Connection, filter: &str, offset: usize, limit: usize)
 
 pub(crate) fn count(conn: &Connection, filter: &str) -> Result<usize> {
     let n: i64 = match pattern(filter) {
-        None => conn.prepare_cached("SELECT count(*) FROM submissions")?.query_row([], |r| r.get(0))?,
+        None => conn
+            .prepare_cached("SELECT count(*) FROM submissions")?
+            .query_row([], |r| r.get(0))?,
         Some(pattern) => conn
             .prepare_cached(&format!("SELECT count(*) FROM submissions WHERE {MATCH}"))?
             .query_row([pattern], |r| r.get(0))?,
@@ -75,7 +80,9 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<HistoryRow> {
         severity: Severity::parse(&severity).ok_or_else(|| bad_text(4, "severity", &severity))?,
         topic_id: row.get(5)?,
         topic_name: row.get(6)?,
-        status: status.map(|s| Status::parse(&s).ok_or_else(|| bad_text(7, "status", &s))).transpose()?,
+        status: status
+            .map(|s| Status::parse(&s).ok_or_else(|| bad_text(7, "status", &s)))
+            .transpose()?,
         created_at: row.get(8)?,
     })
 }

@@ -198,7 +198,10 @@ impl Store {
     /// Opens (creating and migrating) the database at `path`, creating its directory.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
         }
         let conn = rusqlite::Connection::open(path)?;
         // WAL lets the CLI read history while the TUI writes; the answer is the mode in force.
@@ -237,7 +240,10 @@ impl Store {
     /// Records many submissions in one transaction (imports, benchmarks). Returns their local ids.
     pub fn record_submissions(&self, news: &[NewSubmission<'_>]) -> Result<Vec<i64>> {
         let tx = self.conn.unchecked_transaction()?;
-        let ids = news.iter().map(|new| submissions::record(&tx, new)).collect::<Result<Vec<_>>>()?;
+        let ids = news
+            .iter()
+            .map(|new| submissions::record(&tx, new))
+            .collect::<Result<Vec<_>>>()?;
         tx.commit()?;
         Ok(ids)
     }
@@ -274,7 +280,13 @@ impl Store {
 
     /// Stores a fresh server copy (a refresh, or a request seen via `list`/`show`): updates the
     /// row with that server id, or adds a `created` row for a request filed elsewhere.
-    pub fn upsert_server_copy(&self, sr: &ServiceRequest, cloud: &str, locale: &str, base_url: &str) -> Result<i64> {
+    pub fn upsert_server_copy(
+        &self,
+        sr: &ServiceRequest,
+        cloud: &str,
+        locale: &str,
+        base_url: &str,
+    ) -> Result<i64> {
         submissions::upsert_server_copy(&self.conn, sr, cloud, locale, base_url)
     }
 

@@ -66,7 +66,10 @@ pub(crate) fn version(conn: &Connection) -> rusqlite::Result<i64> {
     if !has_table {
         return Ok(0);
     }
-    Ok(conn.query_row("SELECT version FROM schema_version", [], |row| row.get(0)).optional()?.unwrap_or(0))
+    Ok(conn
+        .query_row("SELECT version FROM schema_version", [], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0))
 }
 
 /// Brings the database up to [`SCHEMA_VERSION`], refusing one written by a newer build.
@@ -78,7 +81,11 @@ pub(crate) fn migrate(conn: &Connection, path: &Path) -> Result<()> {
         tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
         let found = version(&tx)?;
         if found > SCHEMA_VERSION {
-            return Err(StoreError::TooNew { path: path.to_path_buf(), found, supported: SCHEMA_VERSION });
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
         }
         let Some(step) = usize::try_from(found).ok().and_then(|i| MIGRATIONS.get(i)) else {
             tx.commit()?;
@@ -101,7 +108,9 @@ mod tests {
         migrate(&conn, Path::new(":memory:")).unwrap();
         assert_eq!(version(&conn).unwrap(), SCHEMA_VERSION);
         migrate(&conn, Path::new(":memory:")).unwrap();
-        let rows: i64 = conn.query_row("SELECT count(*) FROM schema_version", [], |r| r.get(0)).unwrap();
+        let rows: i64 = conn
+            .query_row("SELECT count(*) FROM schema_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(rows, 1);
     }
 
@@ -109,9 +118,14 @@ mod tests {
     fn newer_database_is_refused_with_both_versions() {
         let conn = Connection::open_in_memory().unwrap();
         migrate(&conn, Path::new("x.db")).unwrap();
-        conn.execute("UPDATE schema_version SET version = ?1", [SCHEMA_VERSION + 3]).unwrap();
+        conn.execute("UPDATE schema_version SET version = ?1", [SCHEMA_VERSION + 3])
+            .unwrap();
         match migrate(&conn, Path::new("x.db")) {
-            Err(StoreError::TooNew { found, supported, path }) => {
+            Err(StoreError::TooNew {
+                found,
+                supported,
+                path,
+            }) => {
                 assert_eq!((found, supported), (SCHEMA_VERSION + 3, SCHEMA_VERSION));
                 assert_eq!(path, Path::new("x.db"));
             }

@@ -88,8 +88,15 @@ fn decode_server(json: &str) -> Result<ServiceRequest> {
 
 /// The folded text the history filter searches: case-insensitive beyond ASCII, which SQLite's
 /// LIKE is not. The separator keeps a match from spanning two fields.
-pub(crate) fn search_text(title: &str, server_id: Option<&str>, topic_id: &str, topic_name: Option<&str>) -> String {
-    [title, server_id.unwrap_or(""), topic_id, topic_name.unwrap_or("")].join("\u{1f}").to_lowercase()
+pub(crate) fn search_text(
+    title: &str,
+    server_id: Option<&str>,
+    topic_id: &str,
+    topic_name: Option<&str>,
+) -> String {
+    [title, server_id.unwrap_or(""), topic_id, topic_name.unwrap_or("")]
+        .join("\u{1f}")
+        .to_lowercase()
 }
 
 pub(crate) fn record(conn: &Connection, new: &NewSubmission<'_>) -> Result<i64> {
@@ -152,13 +159,18 @@ pub(crate) fn outbox(conn: &Connection) -> Result<Vec<Submission>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM submissions WHERE state = 'sending' ORDER BY created_at, local_id"
     ))?;
-    let raws = stmt.query_map([], RawRow::read)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let raws = stmt
+        .query_map([], RawRow::read)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     raws.into_iter().map(RawRow::decode).collect()
 }
 
 pub(crate) fn by_local_id(conn: &Connection, local_id: i64) -> Result<Option<Submission>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM submissions WHERE local_id = ?1"))?;
-    stmt.query_row([local_id], RawRow::read).optional()?.map(RawRow::decode).transpose()
+    stmt.query_row([local_id], RawRow::read)
+        .optional()?
+        .map(RawRow::decode)
+        .transpose()
 }
 
 pub(crate) fn by_server_id(conn: &Connection, server_id: &str) -> Result<Option<Submission>> {
@@ -166,7 +178,10 @@ pub(crate) fn by_server_id(conn: &Connection, server_id: &str) -> Result<Option<
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM submissions WHERE server_id = ?1 ORDER BY local_id DESC LIMIT 1"
     ))?;
-    stmt.query_row([server_id], RawRow::read).optional()?.map(RawRow::decode).transpose()
+    stmt.query_row([server_id], RawRow::read)
+        .optional()?
+        .map(RawRow::decode)
+        .transpose()
 }
 
 pub(crate) fn upsert_server_copy(
@@ -176,7 +191,11 @@ pub(crate) fn upsert_server_copy(
     locale: &str,
     base_url: &str,
 ) -> Result<i64> {
-    let server_id = sr.id.as_deref().filter(|id| !id.is_empty()).ok_or(StoreError::NoServerId)?;
+    let server_id = sr
+        .id
+        .as_deref()
+        .filter(|id| !id.is_empty())
+        .ok_or(StoreError::NoServerId)?;
     let tx = conn.unchecked_transaction()?;
     let existing: Option<i64> = tx
         .query_row(
@@ -263,9 +282,17 @@ fn refresh_search(conn: &Connection, local_id: i64) -> Result<()> {
             let server_id: Option<String> = row.get(1)?;
             let topic_id: String = row.get(2)?;
             let topic_name: Option<String> = row.get(3)?;
-            Ok(search_text(&title, server_id.as_deref(), &topic_id, topic_name.as_deref()))
+            Ok(search_text(
+                &title,
+                server_id.as_deref(),
+                &topic_id,
+                topic_name.as_deref(),
+            ))
         },
     )?;
-    conn.execute("UPDATE submissions SET search = ?2 WHERE local_id = ?1", params![local_id, text])?;
+    conn.execute(
+        "UPDATE submissions SET search = ?2 WHERE local_id = ?1",
+        params![local_id, text],
+    )?;
     Ok(())
 }

@@ -21,14 +21,19 @@ pub(crate) fn replace(conn: &Connection, locale: &str, topics: &[SupportTopic]) 
 
 pub(crate) fn cached(conn: &Connection, locale: &str) -> Result<Option<(Vec<SupportTopic>, String)>> {
     let row: Option<(String, String)> = conn
-        .query_row("SELECT topics_json, fetched_at FROM topic_cache WHERE locale = ?1", [key(locale)], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
+        .query_row(
+            "SELECT topics_json, fetched_at FROM topic_cache WHERE locale = ?1",
+            [key(locale)],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
         .optional()?;
     let Some((json, fetched_at)) = row else {
         return Ok(None);
     };
     // Stored in the model's camelCase form; the model reads lowercase keys.
     let value: serde_json::Value = serde_json::from_str(&json)?;
-    Ok(Some((serde_json::from_value(wire::fold_keys(value))?, fetched_at)))
+    Ok(Some((
+        serde_json::from_value(wire::fold_keys(value))?,
+        fetched_at,
+    )))
 }
