@@ -80,7 +80,7 @@ pub(crate) fn bad_text(idx: usize, what: &str, text: &str) -> rusqlite::Error {
     )
 }
 
-/// Server copies are stored in the model's camelCase form; the model reads lowercase keys.
+/// Server copies are stored in the model's camelCase form; the model reads folded (snake_case) keys.
 fn decode_server(json: &str) -> Result<ServiceRequest> {
     let value: serde_json::Value = serde_json::from_str(json)?;
     Ok(serde_json::from_value(wire::fold_keys(value))?)

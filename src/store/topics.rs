@@ -30,7 +30,7 @@ pub(crate) fn cached(conn: &Connection, locale: &str) -> Result<Option<(Vec<Supp
     let Some((json, fetched_at)) = row else {
         return Ok(None);
     };
-    // Stored in the model's camelCase form; the model reads lowercase keys.
+    // Stored in the model's camelCase form; the model reads folded (snake_case) keys.
     let value: serde_json::Value = serde_json::from_str(&json)?;
     Ok(Some((
         serde_json::from_value(wire::fold_keys(value))?,
