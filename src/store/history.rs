@@ -9,9 +9,8 @@ use crate::api::{Severity, Status};
 
 const ORDER: &str = "ORDER BY created_at DESC, local_id DESC";
 
-/// Matches the folded free text, the state (`sending`...) or the status (`open`...); the last
-/// two are stored in lowercase ASCII, so LIKE's own case folding suffices for them.
-const MATCH: &str = r"(search LIKE ?1 ESCAPE '\' OR state LIKE ?1 ESCAPE '\' OR status LIKE ?1 ESCAPE '\')";
+/// The `search` column holds every searched field, already folded (see `submissions::search_text`).
+const MATCH: &str = r"search LIKE ?1 ESCAPE '\'";
 
 /// Escapes LIKE's wildcards so the user's text matches literally.
 pub(crate) fn escape_like(text: &str) -> String {

@@ -32,7 +32,9 @@ const MIGRATIONS: &[&str] = &[
         -- Lowercased title, server id and topic, so the filter is case-insensitive beyond ASCII.
         search       TEXT NOT NULL
     );
-    CREATE INDEX submissions_newest ON submissions (created_at DESC, local_id DESC);
+    -- History order; `search` rides along so a filtered scan reads only this index and visits
+    -- the (wide) table rows of matches alone.
+    CREATE INDEX submissions_newest ON submissions (created_at DESC, local_id DESC, search);
     CREATE INDEX submissions_server_id ON submissions (server_id);
     CREATE INDEX submissions_outbox ON submissions (state, created_at);
 

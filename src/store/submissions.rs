@@ -86,17 +86,12 @@ fn decode_server(json: &str) -> Result<ServiceRequest> {
     Ok(serde_json::from_value(wire::fold_keys(value))?)
 }
 
-/// The folded text the history filter searches: case-insensitive beyond ASCII, which SQLite's
-/// LIKE is not. The separator keeps a match from spanning two fields.
-pub(crate) fn search_text(
-    title: &str,
-    server_id: Option<&str>,
-    topic_id: &str,
-    topic_name: Option<&str>,
-) -> String {
-    [title, server_id.unwrap_or(""), topic_id, topic_name.unwrap_or("")]
-        .join("\u{1f}")
-        .to_lowercase()
+/// The folded text the history filter searches: title, server id, topic id and name, state and
+/// status. Folded here because SQLite's LIKE ignores case only for ASCII; one column so the
+/// filter is a single LIKE per row. The separator keeps a match from spanning two fields.
+pub(crate) fn search_text(fields: &[Option<&str>]) -> String {
+    let parts: Vec<&str> = fields.iter().map(|f| f.unwrap_or("")).collect();
+    parts.join("\u{1f}").to_lowercase()
 }
 
 pub(crate) fn record(conn: &Connection, new: &NewSubmission<'_>) -> Result<i64> {
@@ -116,7 +111,14 @@ pub(crate) fn record(conn: &Connection, new: &NewSubmission<'_>) -> Result<i64> 
         request.title,
         request.severity.as_wire(),
         request.support_topic_id,
-        search_text(&request.title, None, &request.support_topic_id, None),
+        search_text(&[
+            Some(&request.title),
+            None,
+            Some(&request.support_topic_id),
+            None,
+            Some(SubmissionState::Sending.as_str()),
+            None
+        ]),
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -145,13 +147,16 @@ pub(crate) fn mark_created(conn: &Connection, local_id: i64, sr: &ServiceRequest
 
 /// Records an attempt's error, leaving the row in `state` (`failed` for good, `sending` to retry).
 pub(crate) fn set_error(conn: &Connection, local_id: i64, state: SubmissionState, error: &str) -> Result<()> {
-    let changed = conn.execute(
+    let tx = conn.unchecked_transaction()?;
+    let changed = tx.execute(
         "UPDATE submissions SET state = ?2, last_error = ?3, updated_at = ?4 WHERE local_id = ?1",
         params![local_id, state.as_str(), error, clock::now()],
     )?;
     if changed == 0 {
         return Err(StoreError::NotFound(local_id));
     }
+    refresh_search(&tx, local_id)?;
+    tx.commit()?;
     Ok(())
 }
 
@@ -275,19 +280,18 @@ fn insert_foreign(
 /// Recomputes the folded search text after the fields it covers changed.
 fn refresh_search(conn: &Connection, local_id: i64) -> Result<()> {
     let text = conn.query_row(
-        "SELECT title, server_id, topic_id, topic_name FROM submissions WHERE local_id = ?1",
+        "SELECT title, server_id, topic_id, topic_name, state, status FROM submissions WHERE local_id = ?1",
         [local_id],
         |row| {
-            let title: String = row.get(0)?;
-            let server_id: Option<String> = row.get(1)?;
-            let topic_id: String = row.get(2)?;
-            let topic_name: Option<String> = row.get(3)?;
-            Ok(search_text(
-                &title,
-                server_id.as_deref(),
-                &topic_id,
-                topic_name.as_deref(),
-            ))
+            let fields: [Option<String>; 6] = [
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+            ];
+            Ok(search_text(&fields.each_ref().map(Option::as_deref)))
         },
     )?;
     conn.execute(
