@@ -4,12 +4,22 @@
 //! MS-RequestId it will carry, so a crash or a lost answer can be settled by resending with the
 //! same id (the service is idempotent on it).
 
+mod clock;
+mod drafts;
+mod history;
+mod schema;
+mod submissions;
+mod topics;
+
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::api::{NewServiceRequest, ServiceRequest, Severity, Status, SupportTopic};
+
+pub use schema::SCHEMA_VERSION;
 
 /// What can go wrong with the local database.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +54,12 @@ pub enum StoreError {
     /// No submission with that local id.
     #[error("no local submission #{0}")]
     NotFound(i64),
+    /// A server copy without an id cannot be matched to a local row.
+    #[error(
+        "the service returned a request without an id, so it cannot be kept in the local history; \
+         refresh again, and report it if it persists"
+    )]
+    NoServerId,
 }
 
 /// Result alias for store calls.
@@ -59,6 +75,33 @@ pub enum SubmissionState {
     Created,
     /// The service refused it (a definite error, e.g. 400); `last_error` says why.
     Failed,
+}
+
+impl SubmissionState {
+    /// The lowercase name stored in the database and shown in lists.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubmissionState::Sending => "sending",
+            SubmissionState::Created => "created",
+            SubmissionState::Failed => "failed",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "sending" => Some(SubmissionState::Sending),
+            "created" => Some(SubmissionState::Created),
+            "failed" => Some(SubmissionState::Failed),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for SubmissionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A submission as recorded.
@@ -141,64 +184,98 @@ pub struct Draft {
     pub topic_id: Option<String>,
 }
 
+/// How long a write waits for another pcsr-tui process holding the database lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// The local database.
 pub struct Store {
-    #[allow(dead_code)]
     conn: rusqlite::Connection,
-    #[allow(dead_code)]
+    /// `None` for an in-memory database.
     path: Option<PathBuf>,
 }
 
-#[allow(unused_variables)]
 impl Store {
     /// Opens (creating and migrating) the database at `path`, creating its directory.
     pub fn open(path: &Path) -> Result<Self> {
-        todo!("store: open")
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let conn = rusqlite::Connection::open(path)?;
+        // WAL lets the CLI read history while the TUI writes; the answer is the mode in force.
+        let _mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        Self::prepare(conn, Some(path.to_path_buf()))
     }
 
     /// An in-memory database (tests, sandbox without a data dir).
     pub fn open_in_memory() -> Result<Self> {
-        todo!("store: open_in_memory")
+        Self::prepare(rusqlite::Connection::open_in_memory()?, None)
+    }
+
+    fn prepare(conn: rusqlite::Connection, path: Option<PathBuf>) -> Result<Self> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        let shown = path.clone().unwrap_or_else(|| PathBuf::from(":memory:"));
+        schema::migrate(&conn, &shown)?;
+        Ok(Store { conn, path })
+    }
+
+    /// The database file, or `None` when in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
     }
 
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<i64> {
-        todo!()
+        Ok(schema::version(&self.conn)?)
     }
 
     /// Records a submission in state `sending`, before it is sent. Returns its local id.
     pub fn record_submission(&self, new: &NewSubmission<'_>) -> Result<i64> {
-        todo!()
+        submissions::record(&self.conn, new)
+    }
+
+    /// Records many submissions in one transaction (imports, benchmarks). Returns their local ids.
+    pub fn record_submissions(&self, news: &[NewSubmission<'_>]) -> Result<Vec<i64>> {
+        let tx = self.conn.unchecked_transaction()?;
+        let ids = news
+            .iter()
+            .map(|new| submissions::record(&tx, new))
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(ids)
     }
 
     /// The service created it: store its answer, state `created`.
     pub fn mark_created(&self, local_id: i64, sr: &ServiceRequest) -> Result<()> {
-        todo!()
+        submissions::mark_created(&self.conn, local_id, sr)
     }
 
     /// The service refused it for good: state `failed` with the reason.
     pub fn mark_failed(&self, local_id: i64, error: &str) -> Result<()> {
-        todo!()
+        submissions::set_error(&self.conn, local_id, SubmissionState::Failed, error)
     }
 
     /// The outcome is still unknown (a transport error or 5xx): stays `sending`, remembers why.
     pub fn note_attempt_error(&self, local_id: i64, error: &str) -> Result<()> {
-        todo!()
+        submissions::set_error(&self.conn, local_id, SubmissionState::Sending, error)
     }
 
     /// Submissions still in state `sending`, oldest first.
     pub fn outbox(&self) -> Result<Vec<Submission>> {
-        todo!()
+        submissions::outbox(&self.conn)
     }
 
     /// One submission by local id.
     pub fn submission(&self, local_id: i64) -> Result<Option<Submission>> {
-        todo!()
+        submissions::by_local_id(&self.conn, local_id)
     }
 
     /// One submission by the service's id.
     pub fn submission_by_server_id(&self, server_id: &str) -> Result<Option<Submission>> {
-        todo!()
+        submissions::by_server_id(&self.conn, server_id)
     }
 
     /// Stores a fresh server copy (a refresh, or a request seen via `list`/`show`): updates the
@@ -210,42 +287,42 @@ impl Store {
         locale: &str,
         base_url: &str,
     ) -> Result<i64> {
-        todo!()
+        submissions::upsert_server_copy(&self.conn, sr, cloud, locale, base_url)
     }
 
     /// History rows, newest first; `filter` matches title, server id, topic or state,
     /// case-insensitively (empty = all).
     pub fn history(&self, filter: &str, offset: usize, limit: usize) -> Result<Vec<HistoryRow>> {
-        todo!()
+        history::page(&self.conn, filter, offset, limit)
     }
 
     /// How many rows `history` would give for `filter`.
     pub fn history_count(&self, filter: &str) -> Result<usize> {
-        todo!()
+        history::count(&self.conn, filter)
     }
 
     /// Saves the form draft (one draft at a time).
     pub fn save_draft(&self, draft: &Draft) -> Result<()> {
-        todo!()
+        drafts::save(&self.conn, draft)
     }
 
     /// The saved draft, if any.
     pub fn load_draft(&self) -> Result<Option<Draft>> {
-        todo!()
+        drafts::load(&self.conn)
     }
 
     /// Forgets the draft (after a successful submit).
     pub fn clear_draft(&self) -> Result<()> {
-        todo!()
+        drafts::clear(&self.conn)
     }
 
     /// Replaces the cached topic list for `locale`.
     pub fn cache_topics(&self, locale: &str, topics: &[SupportTopic]) -> Result<()> {
-        todo!()
+        topics::replace(&self.conn, locale, topics)
     }
 
     /// The cached topics for `locale` and when they were fetched (RFC 3339).
     pub fn cached_topics(&self, locale: &str) -> Result<Option<(Vec<SupportTopic>, String)>> {
-        todo!()
+        topics::cached(&self.conn, locale)
     }
 }

@@ -3,5 +3,6 @@
 mod cli;
 mod cli_sandbox;
 mod sandbox;
+mod store;
 mod support;
 mod wire;

@@ -1,0 +1,57 @@
+//! History list cost with a large local history (100k submissions).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use pcsr_tui::api::{NewServiceRequest, Severity};
+use pcsr_tui::store::{NewSubmission, Store};
+use uuid::Uuid;
+
+const ROWS: usize = 100_000;
+
+fn filled_store(dir: &std::path::Path) -> Store {
+    let store = Store::open(&dir.join("bench.db")).expect("open bench store");
+    let requests: Vec<NewServiceRequest> = (0..ROWS)
+        .map(|i| NewServiceRequest {
+            // One title in a thousand holds the word the filtered case looks for.
+            title: if i % 1000 == 0 {
+                format!("needle in request {i}")
+            } else {
+                format!("Request number {i}")
+            },
+            description: format!("Description of request {i}, a few words long like a real one."),
+            severity: Severity::CHOOSABLE[i % 3],
+            support_topic_id: format!("{}", 32_444_667 + (i % 14)),
+        })
+        .collect();
+    let news: Vec<NewSubmission<'_>> = requests
+        .iter()
+        .map(|request| NewSubmission {
+            request_id: Uuid::new_v4(),
+            cloud: "sandbox",
+            locale: "en-US",
+            base_url: "http://127.0.0.1:1/v1",
+            request,
+        })
+        .collect();
+    store.record_submissions(&news).expect("fill bench store");
+    store
+}
+
+fn history(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = filled_store(dir.path());
+    let mut group = c.benchmark_group("history_100k");
+    group.bench_function("first_page", |b| b.iter(|| store.history(black_box(""), 0, 50)));
+    group.bench_function("deep_page_50000", |b| {
+        b.iter(|| store.history(black_box(""), 50_000, 50))
+    });
+    group.bench_function("filtered_needle", |b| {
+        b.iter(|| store.history(black_box("needle"), 0, 50))
+    });
+    group.bench_function("count_all", |b| b.iter(|| store.history_count(black_box(""))));
+    group.finish();
+}
+
+criterion_group!(benches, history);
+criterion_main!(benches);

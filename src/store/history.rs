@@ -1,0 +1,99 @@
+//! The history list: newest first, paged, filtered; reads only the denormalized columns so it
+//! stays cheap with a large history.
+
+use rusqlite::{Connection, Row, params};
+
+use super::submissions::{bad_text, state_column};
+use super::{HistoryRow, Result};
+use crate::api::{Severity, Status};
+
+const ORDER: &str = "ORDER BY created_at DESC, local_id DESC";
+
+/// The `search` column holds every searched field, already folded (see `submissions::search_text`).
+const MATCH: &str = r"search LIKE ?1 ESCAPE '\'";
+
+/// Escapes LIKE's wildcards so the user's text matches literally.
+pub(crate) fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The LIKE pattern for a filter, or `None` when the filter selects everything.
+fn pattern(filter: &str) -> Option<String> {
+    let needle = filter.trim();
+    (!needle.is_empty()).then(|| format!("%{}%", escape_like(&needle.to_lowercase())))
+}
+
+fn to_sql_int(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+pub(crate) fn page(conn: &Connection, filter: &str, offset: usize, limit: usize) -> Result<Vec<HistoryRow>> {
+    let columns = "local_id, state, server_id, title, severity, topic_id, topic_name, status, created_at";
+    let (limit, offset) = (to_sql_int(limit), to_sql_int(offset));
+    let rows = match pattern(filter) {
+        None => {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {columns} FROM submissions {ORDER} LIMIT ?1 OFFSET ?2"
+            ))?;
+            stmt.query_map(params![limit, offset], read_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        }
+        Some(pattern) => {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {columns} FROM submissions WHERE {MATCH} {ORDER} LIMIT ?2 OFFSET ?3"
+            ))?;
+            stmt.query_map(params![pattern, limit, offset], read_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        }
+    };
+    Ok(rows)
+}
+
+pub(crate) fn count(conn: &Connection, filter: &str) -> Result<usize> {
+    let n: i64 = match pattern(filter) {
+        None => conn
+            .prepare_cached("SELECT count(*) FROM submissions")?
+            .query_row([], |r| r.get(0))?,
+        Some(pattern) => conn
+            .prepare_cached(&format!("SELECT count(*) FROM submissions WHERE {MATCH}"))?
+            .query_row([pattern], |r| r.get(0))?,
+    };
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+fn read_row(row: &Row<'_>) -> rusqlite::Result<HistoryRow> {
+    let severity: String = row.get(4)?;
+    let status: Option<String> = row.get(7)?;
+    Ok(HistoryRow {
+        local_id: row.get(0)?,
+        state: state_column(row, 1)?,
+        server_id: row.get(2)?,
+        title: row.get(3)?,
+        severity: Severity::parse(&severity).ok_or_else(|| bad_text(4, "severity", &severity))?,
+        topic_id: row.get(5)?,
+        topic_name: row.get(6)?,
+        status: status
+            .map(|s| Status::parse(&s).ok_or_else(|| bad_text(7, "status", &s)))
+            .transpose()?,
+        created_at: row.get(8)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_and_the_escape_character_are_escaped() {
+        assert_eq!(escape_like(r"50%_a\b"), r"50\%\_a\\b");
+        assert_eq!(pattern("  Ünïcode "), Some("%ünïcode%".to_string()));
+        assert_eq!(pattern("   "), None);
+    }
+}

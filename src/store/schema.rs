@@ -1,0 +1,137 @@
+//! Schema migrations: an ordered list of SQL steps, each applied once in its own transaction.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+
+use super::{Result, StoreError};
+
+/// Step `i` takes the database from version `i` to `i + 1`. Append only: never edit a step
+/// that has shipped, since databases out there already ran it.
+const MIGRATIONS: &[&str] = &[
+    // 1: submissions (with the history list's columns denormalized), the draft, the topic cache.
+    r#"
+    CREATE TABLE submissions (
+        local_id     INTEGER PRIMARY KEY,
+        request_id   TEXT NOT NULL UNIQUE,
+        cloud        TEXT NOT NULL,
+        locale       TEXT NOT NULL,
+        base_url     TEXT NOT NULL,
+        request_json TEXT NOT NULL,
+        state        TEXT NOT NULL CHECK (state IN ('sending', 'created', 'failed')),
+        server_json  TEXT,
+        server_id    TEXT,
+        last_error   TEXT,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        title        TEXT NOT NULL,
+        severity     TEXT NOT NULL,
+        topic_id     TEXT NOT NULL,
+        topic_name   TEXT,
+        status       TEXT,
+        -- Lowercased title, server id and topic, so the filter is case-insensitive beyond ASCII.
+        search       TEXT NOT NULL
+    );
+    -- History order; `search` rides along so a filtered scan reads only this index and visits
+    -- the (wide) table rows of matches alone.
+    CREATE INDEX submissions_newest ON submissions (created_at DESC, local_id DESC, search);
+    CREATE INDEX submissions_server_id ON submissions (server_id);
+    CREATE INDEX submissions_outbox ON submissions (state, created_at);
+
+    CREATE TABLE draft (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        title       TEXT NOT NULL,
+        description TEXT NOT NULL,
+        severity    TEXT,
+        topic_id    TEXT,
+        saved_at    TEXT NOT NULL
+    );
+
+    CREATE TABLE topic_cache (
+        locale      TEXT PRIMARY KEY,
+        topics_json TEXT NOT NULL,
+        fetched_at  TEXT NOT NULL
+    );
+    "#,
+];
+
+/// The newest schema version this build knows.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The version recorded in the database (0 for a fresh file).
+pub(crate) fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    let has_table: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version')",
+        [],
+        |row| row.get(0),
+    )?;
+    if !has_table {
+        return Ok(0);
+    }
+    Ok(conn
+        .query_row("SELECT version FROM schema_version", [], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Brings the database up to [`SCHEMA_VERSION`], refusing one written by a newer build.
+pub(crate) fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+    loop {
+        // IMMEDIATE takes the write lock before reading the version, so two processes opening
+        // a fresh file at once cannot both run the same step.
+        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
+        let found = version(&tx)?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        let Some(step) = usize::try_from(found).ok().and_then(|i| MIGRATIONS.get(i)) else {
+            tx.commit()?;
+            return Ok(());
+        };
+        tx.execute_batch(step)?;
+        tx.execute("DELETE FROM schema_version", [])?;
+        tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [found + 1])?;
+        tx.commit()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_database_reaches_newest_version_and_reopening_is_a_no_op() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn, Path::new(":memory:")).unwrap();
+        assert_eq!(version(&conn).unwrap(), SCHEMA_VERSION);
+        migrate(&conn, Path::new(":memory:")).unwrap();
+        let rows: i64 = conn
+            .query_row("SELECT count(*) FROM schema_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 1);
+    }
+
+    #[test]
+    fn newer_database_is_refused_with_both_versions() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn, Path::new("x.db")).unwrap();
+        conn.execute("UPDATE schema_version SET version = ?1", [SCHEMA_VERSION + 3])
+            .unwrap();
+        match migrate(&conn, Path::new("x.db")) {
+            Err(StoreError::TooNew {
+                found,
+                supported,
+                path,
+            }) => {
+                assert_eq!((found, supported), (SCHEMA_VERSION + 3, SCHEMA_VERSION));
+                assert_eq!(path, Path::new("x.db"));
+            }
+            other => panic!("expected TooNew, got {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,477 @@
+//! The local store through its public API: submissions, history, drafts, topic cache, migrations.
+
+use pcsr_tui::api::{self, Collection, NewServiceRequest, ServiceRequest, Severity, Status, SupportTopic};
+use pcsr_tui::store::{Draft, NewSubmission, SCHEMA_VERSION, Store, StoreError, SubmissionState};
+use proptest::prelude::*;
+use uuid::Uuid;
+
+fn request(title: &str) -> NewServiceRequest {
+    NewServiceRequest {
+        title: title.to_string(),
+        description: format!("about {title}"),
+        severity: Severity::Moderate,
+        support_topic_id: "32444671".to_string(),
+    }
+}
+
+fn record(store: &Store, req: &NewServiceRequest) -> i64 {
+    store
+        .record_submission(&NewSubmission {
+            request_id: Uuid::new_v4(),
+            cloud: "sandbox",
+            locale: "en-US",
+            base_url: "http://127.0.0.1:9/v1",
+            request: req,
+        })
+        .unwrap()
+}
+
+fn created_fixture() -> ServiceRequest {
+    api::wire::parse(include_bytes!("../fixtures/create-response.json")).unwrap()
+}
+
+fn server_copy(id: &str, title: &str) -> ServiceRequest {
+    ServiceRequest {
+        id: Some(id.to_string()),
+        title: Some(title.to_string()),
+        description: Some("filed in the portal".to_string()),
+        severity: Some(Severity::Critical),
+        support_topic_id: Some("32444667".to_string()),
+        support_topic_name: Some("Partner Center Issues".to_string()),
+        status: Some(Status::Open),
+        ..ServiceRequest::default()
+    }
+}
+
+#[test]
+fn recorded_submission_is_in_the_outbox_with_everything_it_was_given() {
+    let store = Store::open_in_memory().unwrap();
+    let req = request("Printer on fire");
+    let request_id = Uuid::new_v4();
+    let id = store
+        .record_submission(&NewSubmission {
+            request_id,
+            cloud: "global",
+            locale: "de-DE",
+            base_url: "https://api.partnercenter.microsoft.com/v1",
+            request: &req,
+        })
+        .unwrap();
+
+    let outbox = store.outbox().unwrap();
+    assert_eq!(outbox.len(), 1);
+    let sub = &outbox[0];
+    assert_eq!(sub.local_id, id);
+    assert_eq!(sub.request_id, request_id);
+    assert_eq!((sub.cloud.as_str(), sub.locale.as_str()), ("global", "de-DE"));
+    assert_eq!(sub.base_url, "https://api.partnercenter.microsoft.com/v1");
+    assert_eq!(sub.request, req);
+    assert_eq!(sub.state, SubmissionState::Sending);
+    assert_eq!(
+        (
+            sub.server.as_ref(),
+            sub.server_id.as_ref(),
+            sub.last_error.as_ref()
+        ),
+        (None, None, None)
+    );
+    assert!(sub.created_at.ends_with('Z') && sub.created_at == sub.updated_at);
+    assert_eq!(store.submission(id).unwrap().as_ref(), Some(sub));
+}
+
+#[test]
+fn outbox_is_oldest_first_and_only_holds_unsettled_submissions() {
+    let store = Store::open_in_memory().unwrap();
+    let a = record(&store, &request("a"));
+    let b = record(&store, &request("b"));
+    let c = record(&store, &request("c"));
+    store.mark_created(b, &created_fixture()).unwrap();
+    let ids: Vec<i64> = store.outbox().unwrap().iter().map(|s| s.local_id).collect();
+    assert_eq!(ids, [a, c]);
+}
+
+#[test]
+fn created_keeps_the_server_answer_and_clears_the_last_error() {
+    let store = Store::open_in_memory().unwrap();
+    let id = record(&store, &request("TrialSR"));
+    store
+        .note_attempt_error(id, "connection reset; will resend with the same request id")
+        .unwrap();
+    let pending = store.submission(id).unwrap().unwrap();
+    assert_eq!(pending.state, SubmissionState::Sending);
+    assert_eq!(
+        pending.last_error.as_deref(),
+        Some("connection reset; will resend with the same request id")
+    );
+
+    let mut sr = created_fixture();
+    sr.support_topic_name = Some("Cannot manage my profile".into());
+    store.mark_created(id, &sr).unwrap();
+    let done = store.submission(id).unwrap().unwrap();
+    assert_eq!(done.state, SubmissionState::Created);
+    assert_eq!(done.server.as_ref(), Some(&sr));
+    assert_eq!(done.server_id.as_deref(), Some("616122292874576"));
+    assert_eq!(done.last_error, None);
+    assert_eq!(done.request, request("TrialSR"));
+    assert_eq!(
+        store.submission_by_server_id("616122292874576").unwrap(),
+        Some(done)
+    );
+
+    let row = &store.history("", 0, 10).unwrap()[0];
+    assert_eq!(row.status, Some(Status::None));
+    assert_eq!(row.topic_name.as_deref(), Some("Cannot manage my profile"));
+    assert!(store.outbox().unwrap().is_empty());
+}
+
+#[test]
+fn failed_submission_leaves_the_outbox_with_its_reason() {
+    let store = Store::open_in_memory().unwrap();
+    let id = record(&store, &request("bad"));
+    store.mark_failed(id, "400: SupportTopicId is invalid").unwrap();
+    let sub = store.submission(id).unwrap().unwrap();
+    assert_eq!(sub.state, SubmissionState::Failed);
+    assert_eq!(sub.last_error.as_deref(), Some("400: SupportTopicId is invalid"));
+    assert!(store.outbox().unwrap().is_empty());
+    assert_eq!(store.history("failed", 0, 10).unwrap().len(), 1);
+}
+
+#[test]
+fn settling_an_unknown_submission_says_not_found() {
+    let store = Store::open_in_memory().unwrap();
+    assert!(matches!(
+        store.mark_failed(42, "x"),
+        Err(StoreError::NotFound(42))
+    ));
+    assert!(matches!(
+        store.note_attempt_error(42, "x"),
+        Err(StoreError::NotFound(42))
+    ));
+    assert!(matches!(
+        store.mark_created(42, &created_fixture()),
+        Err(StoreError::NotFound(42))
+    ));
+    assert_eq!(store.submission(42).unwrap(), None);
+    assert_eq!(store.submission_by_server_id("nope").unwrap(), None);
+}
+
+#[test]
+fn server_copy_of_a_known_request_updates_it_and_keeps_what_the_user_filed() {
+    let store = Store::open_in_memory().unwrap();
+    let id = record(&store, &request("mine"));
+    store.mark_created(id, &created_fixture()).unwrap();
+
+    let mut fresh = server_copy("616122292874576", "mine (renamed)");
+    fresh.status = Some(Status::Closed);
+    assert_eq!(
+        store
+            .upsert_server_copy(&fresh, "sandbox", "en-US", "http://x/v1")
+            .unwrap(),
+        id
+    );
+
+    let sub = store.submission(id).unwrap().unwrap();
+    assert_eq!(sub.request, request("mine"));
+    assert_eq!(sub.server, Some(fresh));
+    let rows = store.history("", 0, 10).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].title.as_str(), rows[0].status),
+        ("mine (renamed)", Some(Status::Closed))
+    );
+    assert_eq!(rows[0].topic_name.as_deref(), Some("Partner Center Issues"));
+}
+
+#[test]
+fn server_copy_settles_a_submission_whose_answer_was_lost() {
+    let store = Store::open_in_memory().unwrap();
+    let id = record(&store, &request("lost answer"));
+    store.note_attempt_error(id, "timed out").unwrap();
+    let mut sr = created_fixture();
+    store.mark_created(id, &sr).unwrap();
+    // Simulate the row being seen again via `list` while still marked sending by an old crash.
+    store.note_attempt_error(id, "timed out again").unwrap();
+    sr.status = Some(Status::Open);
+    store
+        .upsert_server_copy(&sr, "sandbox", "en-US", "http://x/v1")
+        .unwrap();
+    let sub = store.submission(id).unwrap().unwrap();
+    assert_eq!((sub.state, sub.last_error), (SubmissionState::Created, None));
+}
+
+#[test]
+fn server_copy_of_a_request_filed_elsewhere_becomes_a_created_row() {
+    let store = Store::open_in_memory().unwrap();
+    let sr = server_copy("999", "from the portal");
+    let id = store
+        .upsert_server_copy(&sr, "global", "fr-FR", "https://api/v1")
+        .unwrap();
+    let sub = store.submission_by_server_id("999").unwrap().unwrap();
+    assert_eq!(sub.local_id, id);
+    assert_eq!(sub.state, SubmissionState::Created);
+    assert_eq!(
+        (sub.cloud.as_str(), sub.locale.as_str(), sub.base_url.as_str()),
+        ("global", "fr-FR", "https://api/v1")
+    );
+    assert_eq!(
+        sub.request,
+        NewServiceRequest {
+            title: "from the portal".into(),
+            description: "filed in the portal".into(),
+            severity: Severity::Critical,
+            support_topic_id: "32444667".into(),
+        }
+    );
+    assert_eq!(sub.server, Some(sr.clone()));
+    // Seeing it again updates the same row instead of adding another.
+    assert_eq!(
+        store
+            .upsert_server_copy(&sr, "global", "fr-FR", "https://api/v1")
+            .unwrap(),
+        id
+    );
+    assert_eq!(store.history_count("").unwrap(), 1);
+    // Each foreign row gets its own request id (the column is unique).
+    store
+        .upsert_server_copy(
+            &server_copy("1000", "another"),
+            "global",
+            "fr-FR",
+            "https://api/v1",
+        )
+        .unwrap();
+    assert_eq!(store.history_count("").unwrap(), 2);
+}
+
+#[test]
+fn server_copy_without_an_id_is_refused() {
+    let store = Store::open_in_memory().unwrap();
+    let err = store
+        .upsert_server_copy(&ServiceRequest::default(), "global", "en-US", "x")
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NoServerId), "{err}");
+}
+
+#[test]
+fn history_is_newest_first_and_pages() {
+    let store = Store::open_in_memory().unwrap();
+    let ids: Vec<i64> = (0..7)
+        .map(|i| record(&store, &request(&format!("r{i}"))))
+        .collect();
+    let newest_first: Vec<i64> = ids.iter().rev().copied().collect();
+
+    let page = |offset, limit| -> Vec<i64> {
+        store
+            .history("", offset, limit)
+            .unwrap()
+            .iter()
+            .map(|r| r.local_id)
+            .collect()
+    };
+    assert_eq!(page(0, 3), newest_first[0..3]);
+    assert_eq!(page(3, 3), newest_first[3..6]);
+    assert_eq!(page(6, 3), newest_first[6..]);
+    assert!(page(7, 3).is_empty());
+    assert_eq!(store.history_count("").unwrap(), 7);
+
+    let row = &store.history("", 0, 1).unwrap()[0];
+    assert_eq!(
+        (row.title.as_str(), row.severity, row.state),
+        ("r6", Severity::Moderate, SubmissionState::Sending)
+    );
+    assert_eq!(
+        (row.topic_id.as_str(), row.topic_name.as_ref(), row.status),
+        ("32444671", None, None)
+    );
+}
+
+#[test]
+fn history_filter_matches_title_server_id_topic_and_state_ignoring_case() {
+    let store = Store::open_in_memory().unwrap();
+    let billing = record(&store, &request("Billing question"));
+    let umlaut = record(&store, &request("ÜBERWEISUNG fehlgeschlagen"));
+    let failed = record(&store, &request("other"));
+    store.mark_failed(failed, "400").unwrap();
+    let portal = store
+        .upsert_server_copy(&server_copy("777123", "x"), "global", "en-US", "u")
+        .unwrap();
+
+    let hits = |filter: &str| -> Vec<i64> {
+        store
+            .history(filter, 0, 100)
+            .unwrap()
+            .iter()
+            .map(|r| r.local_id)
+            .collect()
+    };
+    assert_eq!(hits("bILLING"), [billing]);
+    assert_eq!(hits("überweisung"), [umlaut]);
+    assert_eq!(hits("7771"), [portal]);
+    assert_eq!(hits("partner center"), [portal]);
+    assert_eq!(hits("32444667"), [portal]);
+    assert_eq!(hits("FAILED"), [failed]);
+    assert_eq!(hits("open"), [portal]);
+    assert_eq!(hits("no such thing"), Vec::<i64>::new());
+    assert_eq!(store.history_count("billing").unwrap(), 1);
+    assert_eq!(store.history_count("  ").unwrap(), 4);
+}
+
+#[test]
+fn history_filter_takes_wildcards_literally() {
+    let store = Store::open_in_memory().unwrap();
+    let percent = record(&store, &request("disk 100% full"));
+    let underscore = record(&store, &request("snake_case"));
+    record(&store, &request("disk 1000 full"));
+    record(&store, &request("snakeXcase"));
+    let hits = |filter: &str| -> Vec<i64> {
+        store
+            .history(filter, 0, 100)
+            .unwrap()
+            .iter()
+            .map(|r| r.local_id)
+            .collect()
+    };
+    assert_eq!(hits("100%"), [percent]);
+    assert_eq!(hits("%"), [percent]);
+    assert_eq!(hits("e_c"), [underscore]);
+    assert_eq!(store.history_count("%").unwrap(), 1);
+}
+
+#[test]
+fn draft_saves_overwrites_loads_and_clears() {
+    let store = Store::open_in_memory().unwrap();
+    assert_eq!(store.load_draft().unwrap(), None);
+    let first = Draft {
+        title: "half".into(),
+        ..Draft::default()
+    };
+    store.save_draft(&first).unwrap();
+    assert_eq!(store.load_draft().unwrap(), Some(first));
+    let second = Draft {
+        title: "Titel ✓".into(),
+        description: "line 1\nline 2".into(),
+        severity: Some(Severity::Minimal),
+        topic_id: Some("32444671".into()),
+    };
+    store.save_draft(&second).unwrap();
+    assert_eq!(store.load_draft().unwrap(), Some(second));
+    store.clear_draft().unwrap();
+    assert_eq!(store.load_draft().unwrap(), None);
+}
+
+#[test]
+fn topic_cache_is_per_locale_keeps_order_and_ignores_locale_case() {
+    let store = Store::open_in_memory().unwrap();
+    let page: Collection<SupportTopic> =
+        api::wire::parse(include_bytes!("../fixtures/topics-response.json")).unwrap();
+    let english = page.items;
+    let german = vec![SupportTopic {
+        name: "Abrechnung".into(),
+        id: 7,
+        ..SupportTopic::default()
+    }];
+    assert_eq!(store.cached_topics("en-US").unwrap(), None);
+
+    store.cache_topics("en-US", &english).unwrap();
+    store.cache_topics("de-DE", &german).unwrap();
+    let (topics, fetched_at) = store.cached_topics("EN-us").unwrap().unwrap();
+    assert_eq!(topics, english);
+    assert!(fetched_at.ends_with('Z'));
+    assert_eq!(store.cached_topics("de-de").unwrap().unwrap().0, german);
+
+    let reversed: Vec<SupportTopic> = english.iter().rev().cloned().collect();
+    store.cache_topics("en-us", &reversed).unwrap();
+    assert_eq!(store.cached_topics("en-US").unwrap().unwrap().0, reversed);
+    assert_eq!(store.cached_topics("fr-FR").unwrap(), None);
+}
+
+#[test]
+fn reopening_a_file_database_keeps_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/dir/pcsr.db");
+    let id = {
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.path(), Some(path.as_path()));
+        store
+            .save_draft(&Draft {
+                title: "kept".into(),
+                ..Draft::default()
+            })
+            .unwrap();
+        record(&store, &request("survives"))
+    };
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(
+        store.submission(id).unwrap().unwrap().request,
+        request("survives")
+    );
+    assert_eq!(store.load_draft().unwrap().unwrap().title, "kept");
+}
+
+#[test]
+fn database_from_a_newer_build_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pcsr.db");
+    drop(Store::open(&path).unwrap());
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute("UPDATE schema_version SET version = ?1", [SCHEMA_VERSION + 1])
+        .unwrap();
+    drop(raw);
+
+    let Err(err) = Store::open(&path) else {
+        panic!("a newer database must not open")
+    };
+    match &err {
+        StoreError::TooNew {
+            path: p,
+            found,
+            supported,
+        } => {
+            assert_eq!(
+                (p.as_path(), *found, *supported),
+                (path.as_path(), SCHEMA_VERSION + 1, SCHEMA_VERSION)
+            );
+        }
+        other => panic!("expected TooNew, got {other:?}"),
+    }
+    let message = err.to_string();
+    assert!(
+        message.contains("upgrade pcsr-tui") && message.contains(&path.display().to_string()),
+        "{message}"
+    );
+}
+
+#[test]
+fn unusable_data_directory_names_the_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "not a directory").unwrap();
+    let Err(err) = Store::open(&blocker.join("sub/pcsr.db")) else {
+        panic!("must fail")
+    };
+    assert!(
+        matches!(&err, StoreError::Io { path, .. } if path == &blocker.join("sub")),
+        "{err:?}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn any_request_round_trips_unchanged(
+        title in any::<String>(),
+        description in any::<String>(),
+        severity in prop::sample::select(Severity::ALL),
+        topic in "[0-9]{0,12}",
+    ) {
+        let store = Store::open_in_memory().unwrap();
+        let req = NewServiceRequest { title, description, severity, support_topic_id: topic };
+        let id = record(&store, &req);
+        let back = store.submission(id).unwrap().unwrap();
+        prop_assert_eq!(&back.request, &req);
+        let row = &store.history("", 0, 1).unwrap()[0];
+        prop_assert_eq!(&row.title, &req.title);
+    }
+}
