@@ -691,4 +691,4 @@ fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

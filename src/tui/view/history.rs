@@ -167,6 +167,10 @@ mod tests {
     fn fit_pads_and_cuts_to_the_column() {
         assert_eq!(fit("abc", 5), "abc  ");
         assert_eq!(fit("abcdef", 4), "abc…");
-        assert_eq!(fit("東京都", 4), "東… ", "wide characters never overflow the column");
+        assert_eq!(
+            fit("東京都", 4),
+            "東… ",
+            "wide characters never overflow the column"
+        );
     }
 }

@@ -154,3 +154,6 @@ pub fn error_rows(e: &crate::worker::ErrorView) -> Vec<(&'static str, String)> {
     rows.push(("What to do", e.hint.clone()));
     rows
 }
+
+#[cfg(test)]
+mod render_tests;
