@@ -5,7 +5,9 @@
 
 pub mod api;
 pub mod auth;
+pub mod cli;
 pub mod sandbox;
+pub mod session;
 pub mod store;
 pub mod text;
 pub mod tui;

@@ -83,7 +83,7 @@ impl HttpFailure {
             ids,
         };
         match wire::parse_value(body) {
-            Ok(value) if value.get("statuscode").is_some() || value.get("message").is_some() => {
+            Ok(value) if value.get("status_code").is_some() || value.get("message").is_some() => {
                 if let Ok(t) = wire::from_value::<ThrottleBody>(value) {
                     failure.description = t.message;
                 }

@@ -137,7 +137,7 @@ impl Severity {
 
 /// `Attributes` block carried by every Partner Center resource.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct Attributes {
     /// The resource type name, e.g. `ServiceRequest`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,7 +155,7 @@ impl Attributes {
 
 /// The organization a request is filed for.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct Organization {
     /// Organization id (a GUID in practice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,7 +170,7 @@ pub struct Organization {
 
 /// A person attached to a request (primary contact, last updated by).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct Contact {
     /// The contact's organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -206,7 +206,7 @@ impl Contact {
 
 /// A note on a request.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct Note {
     /// Who wrote it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -221,7 +221,7 @@ pub struct Note {
 
 /// A file attached to a request (read only: the API cannot upload).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct FileInfo {
     /// File id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -242,7 +242,7 @@ pub struct FileInfo {
 
 /// A Partner Center service request, as the server returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct ServiceRequest {
     /// Title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -474,7 +474,7 @@ impl<'a> CreateBody<'a> {
 
 /// A PATCH body: only what changes.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "PascalCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "PascalCase", deserialize = "snake_case"))]
 pub struct ServiceRequestPatch {
     /// A note to append.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -486,7 +486,7 @@ pub struct ServiceRequestPatch {
 
 /// The note part of a PATCH body.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "PascalCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "PascalCase", deserialize = "snake_case"))]
 pub struct NotePatch {
     /// The note's text.
     #[serde(default)]
@@ -513,7 +513,7 @@ impl ServiceRequestPatch {
 
 /// A support topic a request can be filed under.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct SupportTopic {
     /// Topic name (localized).
     #[serde(default)]
@@ -531,7 +531,7 @@ pub struct SupportTopic {
 
 /// A link in a collection's `links`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct Link {
     /// Relative uri, without `/v1`, e.g. `/servicerequests?size=2&offset=2`.
     #[serde(default)]
@@ -546,7 +546,7 @@ pub struct Link {
 
 /// A collection's `links`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct Links {
     /// This page.
     #[serde(
@@ -565,7 +565,7 @@ pub struct Links {
 
 /// A page of resources.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct Collection<T> {
     /// Items on this page (the topics example shows it can disagree with `items`).
     #[serde(default)]
@@ -605,7 +605,7 @@ impl<T> Collection<T> {
 
 /// The Partner Center error body: `{"code": 3000, "description": "...", "data": [], "source": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct ErrorBody {
     /// Error code: documented as a string, sent as a number.
     #[serde(default, deserialize_with = "de_opt_string")]
@@ -623,7 +623,7 @@ pub struct ErrorBody {
 
 /// The throttling body: `{"statusCode": 429, "message": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
+#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct ThrottleBody {
     /// HTTP status repeated.
     #[serde(default)]

@@ -1,8 +1,9 @@
 //! Lenient JSON reading shared by the client and the sandbox.
 //!
 //! The service answers camelCase, the SDK sends PascalCase, and the old PowerShell module saw a
-//! UTF-8 BOM before some bodies. Keys are folded to lowercase before typed decoding so every
-//! spelling lands in the same field; the models deserialize with `rename_all = "lowercase"`.
+//! UTF-8 BOM before some bodies. Keys are folded to snake_case before typed decoding so
+//! `supportTopicId`, `SupportTopicId` and `support_topic_id` land in the same field; the models
+//! deserialize with `rename_all = "snake_case"`.
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -32,7 +33,7 @@ pub fn trim_body(bytes: &[u8]) -> &[u8] {
     &bytes[start..end.max(start)]
 }
 
-/// Parses bytes into a JSON value with every object key folded to lowercase.
+/// Parses bytes into a JSON value with every object key folded to snake_case.
 pub fn parse_value(bytes: &[u8]) -> Result<Value, WireError> {
     let value: Value = serde_json::from_slice(trim_body(bytes)).map_err(WireError::Syntax)?;
     Ok(fold_keys(value))
@@ -48,17 +49,63 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, WireError> {
     serde_json::from_value(value).map_err(WireError::Shape)
 }
 
-/// Folds every object key in `value` to lowercase, recursively.
+/// Folds every object key in `value` to snake_case, recursively.
 pub fn fold_keys(value: Value) -> Value {
     match value {
         Value::Object(map) => {
             let mut folded = Map::with_capacity(map.len());
             for (k, v) in map {
-                folded.insert(k.to_lowercase(), fold_keys(v));
+                folded.insert(fold_key(&k), fold_keys(v));
             }
             Value::Object(folded)
         }
         Value::Array(items) => Value::Array(items.into_iter().map(fold_keys).collect()),
         other => other,
+    }
+}
+
+/// `supportTopicId` / `SupportTopicId` / `support_topic_id` -> `support_topic_id`.
+pub fn fold_key(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    let mut prev_lower_or_digit = false;
+    for c in key.chars() {
+        if c.is_uppercase() {
+            if prev_lower_or_digit {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+            prev_lower_or_digit = false;
+        } else {
+            out.push(c);
+            prev_lower_or_digit = c.is_lowercase() || c.is_ascii_digit();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_fold_to_snake_case() {
+        for (key, want) in [
+            ("supportTopicId", "support_topic_id"),
+            ("SupportTopicId", "support_topic_id"),
+            ("support_topic_id", "support_topic_id"),
+            ("id", "id"),
+            ("Id", "id"),
+            ("ObjectType", "object_type"),
+            ("statusCode", "status_code"),
+            ("self", "self"),
+        ] {
+            assert_eq!(fold_key(key), want, "{key}");
+        }
+    }
+
+    #[test]
+    fn bom_and_whitespace_are_trimmed() {
+        assert_eq!(trim_body(b"\xEF\xBB\xBF \n{}\r\n"), b"{}");
+        assert_eq!(trim_body(b"   "), b"");
     }
 }

@@ -1,0 +1,265 @@
+//! The command line: argument definitions (clap derive) and dispatch to one function per command.
+
+mod output;
+mod requests;
+mod serve;
+
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use crate::api::{Severity, Status};
+use crate::auth::Cloud;
+use crate::session::Settings;
+
+pub use output::print_error;
+
+const AFTER_HELP: &str = "\
+Environment:
+  PCSR_BASE_URL       API base URL (same as --base-url); http:// only for loopback
+  PCSR_TOKEN          bearer token used as-is; skips sign-in and the keyring
+  PCSR_AUTHORITY_URL  sign-in authority override (tests, sandbox); http:// only for loopback
+  PCSR_DATA_DIR       where the SQLite database and logs live (same as --data-dir)
+  PCSR_CONFIG_DIR     where config.toml lives (default ~/.config/pcsr-tui)
+  PCSR_KEYRING        auto | secret-service | keyutils | none (session-only sign-in)
+  NO_COLOR            draw the TUI without colours
+
+With no PCSR_BASE_URL, no PCSR_TOKEN and no signed-in profile, pcsr-tui uses its built-in
+sandbox: nothing leaves this machine.
+
+Exit codes: 0 ok, 1 usage or validation, 2 API error, 3 sign-in needed.";
+
+/// pcsr-tui: file and follow Microsoft Partner Center service requests from the keyboard.
+#[derive(Debug, Parser)]
+#[command(name = "pcsr-tui", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Options for every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do; none opens the TUI.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// API base URL (default per cloud).
+    #[arg(long, global = true, env = "PCSR_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Partner Center cloud: global, germany or usgov.
+    #[arg(long, global = true, value_name = "CLOUD")]
+    pub cloud: Option<Cloud>,
+    /// Agent locale for creating requests and X-Locale, e.g. en-US.
+    #[arg(long, global = true, value_name = "LOCALE")]
+    pub locale: Option<String>,
+    /// Where the local database lives.
+    #[arg(long, global = true, env = "PCSR_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Use the built-in sandbox even when an account is configured.
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+}
+
+/// The subcommands of design.md.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sign in with the device-code flow; the refresh token goes to the OS keyring.
+    Login {
+        /// Tenant id or domain (default: organizations).
+        #[arg(long)]
+        tenant: Option<String>,
+        /// Your own app registration's client id.
+        #[arg(long)]
+        client_id: Option<String>,
+    },
+    /// Forget the stored credentials.
+    Logout,
+    /// Show who is signed in, on which cloud, and where the secret is kept.
+    Status,
+    /// List the support topics.
+    Topics {
+        /// Print the server's JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// File a new service request.
+    Submit(SubmitArgs),
+    /// Show one service request from the server.
+    Show {
+        /// Service request id.
+        id: String,
+        /// A customer's request (tenant id) instead of the partner's own.
+        #[arg(long, value_name = "TENANT")]
+        customer: Option<String>,
+        /// Print the server's JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List service requests on the server.
+    List {
+        /// Only requests with this status: none, open, closed, attention_needed.
+        #[arg(long)]
+        status: Option<Status>,
+        /// A customer's requests (tenant id) instead of the partner's own.
+        #[arg(long, value_name = "TENANT")]
+        customer: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 500)]
+        limit: usize,
+        /// Print the server's JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a note to a service request.
+    Note {
+        /// Service request id.
+        id: String,
+        /// The note's text.
+        #[arg(long)]
+        text: String,
+        /// A customer's request (tenant id).
+        #[arg(long, value_name = "TENANT")]
+        customer: Option<String>,
+        /// Print the server's JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close a service request.
+    Close {
+        /// Service request id.
+        id: String,
+        /// A customer's request (tenant id).
+        #[arg(long, value_name = "TENANT")]
+        customer: Option<String>,
+        /// Print the server's JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Local history of submissions.
+    History {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The built-in Partner Center emulator.
+    Sandbox {
+        /// What to do with it.
+        #[command(subcommand)]
+        action: SandboxAction,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+/// `pcsr-tui sandbox ...`.
+#[derive(Debug, Subcommand)]
+pub enum SandboxAction {
+    /// Run the emulator as an HTTP server on 127.0.0.1 until interrupted.
+    Serve {
+        /// Port (0 picks a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
+}
+
+/// `pcsr-tui submit ...`.
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// Title (at most 255 characters).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Description text.
+    #[arg(long, conflicts_with = "description_file")]
+    pub description: Option<String>,
+    /// Read the description from a file, or `-` for standard input.
+    #[arg(long, value_name = "FILE")]
+    pub description_file: Option<PathBuf>,
+    /// critical, moderate or minimal.
+    #[arg(long)]
+    pub severity: Option<Severity>,
+    /// Support topic id (see `pcsr-tui topics`).
+    #[arg(long, value_name = "ID")]
+    pub topic: Option<String>,
+    /// Print the server's JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl GlobalArgs {
+    /// The session settings these options and the environment ask for.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            base_url: self.base_url.clone().filter(|s| !s.trim().is_empty()),
+            token: std::env::var("PCSR_TOKEN").ok(),
+            cloud: self.cloud,
+            locale: self.locale.clone(),
+            data_dir: self.data_dir.clone(),
+            sandbox: self.sandbox,
+        }
+    }
+}
+
+/// A failure with the exit code design.md gives it.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Exit {
+    /// Process exit code.
+    pub code: i32,
+    /// What to print (already complete, with the next step).
+    pub message: String,
+}
+
+impl Exit {
+    /// A usage or validation failure (exit 1).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Exit {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+/// Runs a parsed command line; `None` means the TUI.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = cli.global.settings();
+    match cli.command {
+        None => requests::tui(&settings).await,
+        Some(Command::Topics { json }) => requests::topics(&settings, json).await,
+        Some(Command::Submit(args)) => requests::submit(&settings, args).await,
+        Some(Command::Show { id, customer, json }) => requests::show(&settings, &id, customer, json).await,
+        Some(Command::List {
+            status,
+            customer,
+            limit,
+            json,
+        }) => requests::list(&settings, status, customer, limit, json).await,
+        Some(Command::Note {
+            id,
+            text,
+            customer,
+            json,
+        }) => requests::note(&settings, &id, &text, customer, json).await,
+        Some(Command::Close { id, customer, json }) => requests::close(&settings, &id, customer, json).await,
+        Some(Command::History { json }) => requests::history(&settings, json),
+        Some(Command::Sandbox {
+            action: SandboxAction::Serve { port },
+        }) => serve::serve(&settings, port).await,
+        Some(Command::Login { .. }) | Some(Command::Logout) | Some(Command::Status) => {
+            Err(Exit::usage("sign-in is not available in this build yet; set PCSR_TOKEN instead").into())
+        }
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "pcsr-tui", &mut std::io::stdout());
+            Ok(())
+        }
+        Some(Command::Man) => {
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! `pcsr-tui sandbox serve`: the emulator as a standalone HTTP server.
+
+use std::net::SocketAddr;
+
+use crate::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxOptions};
+use crate::session::{Settings, resolve_data_dir, sandbox_db_path};
+
+/// Serves the sandbox on 127.0.0.1:`port` until Ctrl+C or SIGTERM.
+pub async fn serve(settings: &Settings, port: u16) -> anyhow::Result<()> {
+    let data_dir = resolve_data_dir(settings.data_dir.as_deref())?;
+    std::fs::create_dir_all(&data_dir)
+        .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", data_dir.display()))?;
+    let sandbox = Sandbox::start(SandboxOptions {
+        db_path: Some(sandbox_db_path(&data_dir)),
+        bind: SocketAddr::from(([127, 0, 0, 1], port)),
+    })
+    .await?;
+    // The first line is machine-readable on purpose: scripts read the URL from it.
+    println!("{}", sandbox.base_url());
+    eprintln!(
+        "pcsr-tui sandbox listening on {} (state in {}). Any bearer token works, e.g.\n  \
+         PCSR_BASE_URL={} PCSR_TOKEN={SANDBOX_TOKEN} pcsr-tui topics\nPress Ctrl+C to stop.",
+        sandbox.base_url(),
+        sandbox_db_path(&data_dir).display(),
+        sandbox.base_url()
+    );
+    wait_for_shutdown().await;
+    sandbox.shutdown().await;
+    eprintln!("pcsr-tui sandbox stopped.");
+    Ok(())
+}
+
+async fn wait_for_shutdown() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

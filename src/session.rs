@@ -1,0 +1,292 @@
+//! Deciding where requests go and as whom: PCSR_TOKEN, a signed-in profile, or the sandbox.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::api::{ApiError, Client, ClientConfig, StaticToken, TokenProvider};
+use crate::auth::Cloud;
+use crate::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxError, SandboxOptions};
+use crate::store::{Store, StoreError};
+use crate::tui::Account;
+
+/// What the command line and environment asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// `--base-url` / `PCSR_BASE_URL`.
+    pub base_url: Option<String>,
+    /// `PCSR_TOKEN`.
+    pub token: Option<String>,
+    /// `--cloud`.
+    pub cloud: Option<Cloud>,
+    /// `--locale`.
+    pub locale: Option<String>,
+    /// `--data-dir` / `PCSR_DATA_DIR`.
+    pub data_dir: Option<PathBuf>,
+    /// `--sandbox`.
+    pub sandbox: bool,
+}
+
+/// Why a session could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// No data directory could be found.
+    #[error("cannot find a data directory (no home directory?): set PCSR_DATA_DIR or pass --data-dir")]
+    NoDataDir,
+    /// A URL or client problem.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The sandbox did not start.
+    #[error(transparent)]
+    Sandbox(#[from] SandboxError),
+    /// The local database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A base URL was given but nothing to sign in with.
+    #[error(
+        "no credentials for {0}: run `pcsr-tui login`, or set PCSR_TOKEN (a `pcsr-tui sandbox serve` \
+         instance accepts any token, e.g. PCSR_TOKEN=sandbox-token)"
+    )]
+    NoCredentials(String),
+    /// The locale is not of the `ll-CC` shape.
+    #[error("'{0}' is not a locale like en-US or sr-Latn-RS (--locale)")]
+    BadLocale(String),
+}
+
+impl SessionError {
+    /// Exit code per design.md.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            SessionError::NoCredentials(_) => 3,
+            SessionError::Api(e) => e.exit_code(),
+            SessionError::BadLocale(_) => 1,
+            _ => 1,
+        }
+    }
+}
+
+/// A ready-to-use client plus everything the commands and the TUI show about it.
+pub struct Session {
+    /// The API client.
+    pub client: Client,
+    /// Who we act as.
+    pub account: Account,
+    /// The cloud in use.
+    pub cloud: Cloud,
+    /// Agent locale.
+    pub locale: String,
+    /// Where requests go.
+    pub base_url: String,
+    /// Data directory.
+    pub data_dir: PathBuf,
+    /// The in-process sandbox, kept alive for the session's lifetime.
+    pub sandbox: Option<Sandbox>,
+}
+
+impl Session {
+    /// Cloud name recorded with submissions: `sandbox` for the emulator.
+    pub fn cloud_label(&self) -> &'static str {
+        if self.account == Account::Sandbox {
+            "sandbox"
+        } else {
+            self.cloud.as_str()
+        }
+    }
+
+    /// The local database path.
+    pub fn store_path(&self) -> PathBuf {
+        store_path(&self.data_dir)
+    }
+
+    /// Opens the local database.
+    pub fn open_store(&self) -> Result<Store, StoreError> {
+        Store::open(&self.store_path())
+    }
+
+    /// Stops the in-process sandbox, if any.
+    pub async fn close(self) {
+        if let Some(sandbox) = self.sandbox {
+            sandbox.shutdown().await;
+        }
+    }
+}
+
+/// The local database file inside a data directory.
+pub fn store_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("pcsr.sqlite")
+}
+
+/// The sandbox's own database file inside a data directory.
+pub fn sandbox_db_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("sandbox.sqlite")
+}
+
+/// `--data-dir`, else the platform data directory (e.g. `~/.local/share/pcsr-tui`).
+pub fn resolve_data_dir(explicit: Option<&Path>) -> Result<PathBuf, SessionError> {
+    if let Some(dir) = explicit {
+        return Ok(dir.to_path_buf());
+    }
+    directories::ProjectDirs::from("", "", "pcsr-tui")
+        .map(|p| p.data_dir().to_path_buf())
+        .ok_or(SessionError::NoDataDir)
+}
+
+/// Checks the `ll-CC` shape (also three-part tags like `sr-Latn-RS`).
+pub fn valid_locale(locale: &str) -> bool {
+    let parts: Vec<&str> = locale.split('-').collect();
+    let alpha = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphabetic())
+    };
+    match parts.as_slice() {
+        [lang, region] => alpha(lang, 2..=3) && alpha(region, 2..=2),
+        [lang, script, region] => alpha(lang, 2..=3) && alpha(script, 4..=4) && alpha(region, 2..=2),
+        _ => false,
+    }
+}
+
+/// How the session was chosen, for the one-line notice commands print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// `--sandbox`.
+    SandboxAsked,
+    /// Nothing configured: the sandbox by default.
+    SandboxDefault,
+    /// PCSR_TOKEN.
+    Token,
+    /// A signed-in profile.
+    Profile,
+}
+
+/// A signed-in profile as the auth module hands it over.
+pub struct SignedIn {
+    /// The user's name.
+    pub user: String,
+    /// The profile's cloud.
+    pub cloud: Cloud,
+    /// The profile's base URL override.
+    pub base_url: Option<String>,
+    /// The profile's locale.
+    pub locale: Option<String>,
+    /// Token source.
+    pub provider: Arc<dyn TokenProvider>,
+}
+
+/// Opens a session: `--sandbox` > PCSR_TOKEN > signed-in profile > sandbox when nothing is set.
+pub async fn open(
+    settings: &Settings,
+    signed_in: Option<SignedIn>,
+) -> Result<(Session, Choice), SessionError> {
+    let data_dir = resolve_data_dir(settings.data_dir.as_deref())?;
+    let profile_locale = signed_in.as_ref().and_then(|s| s.locale.clone());
+    let locale = settings
+        .locale
+        .clone()
+        .or(profile_locale)
+        .unwrap_or_else(|| "en-US".to_string());
+    if !valid_locale(&locale) {
+        return Err(SessionError::BadLocale(locale));
+    }
+    let token = settings.token.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let use_sandbox =
+        settings.sandbox || (settings.base_url.is_none() && token.is_none() && signed_in.is_none());
+    if use_sandbox {
+        let choice = if settings.sandbox {
+            Choice::SandboxAsked
+        } else {
+            Choice::SandboxDefault
+        };
+        std::fs::create_dir_all(&data_dir).map_err(|source| {
+            SessionError::Store(StoreError::Io {
+                path: data_dir.clone(),
+                source,
+            })
+        })?;
+        let sandbox = Sandbox::start(SandboxOptions {
+            db_path: Some(sandbox_db_path(&data_dir)),
+            bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        })
+        .await?;
+        let base_url = sandbox.base_url();
+        let client = build_client(
+            &base_url,
+            &locale,
+            Arc::new(StaticToken(SANDBOX_TOKEN.to_string())),
+        )?;
+        let cloud = settings.cloud.unwrap_or_default();
+        let session = Session {
+            client,
+            account: Account::Sandbox,
+            cloud,
+            locale,
+            base_url,
+            data_dir,
+            sandbox: Some(sandbox),
+        };
+        return Ok((session, choice));
+    }
+    if let Some(token) = token {
+        let cloud = settings.cloud.unwrap_or_default();
+        let base_url = settings
+            .base_url
+            .clone()
+            .unwrap_or_else(|| cloud.api_base_url().to_string());
+        let client = build_client(&base_url, &locale, Arc::new(StaticToken(token.to_string())))?;
+        let session = Session {
+            client,
+            account: Account::Token,
+            cloud,
+            locale,
+            base_url,
+            data_dir,
+            sandbox: None,
+        };
+        return Ok((session, Choice::Token));
+    }
+    match signed_in {
+        Some(profile) => {
+            let cloud = settings.cloud.unwrap_or(profile.cloud);
+            let base_url = settings
+                .base_url
+                .clone()
+                .or(profile.base_url)
+                .unwrap_or_else(|| cloud.api_base_url().to_string());
+            let client = build_client(&base_url, &locale, profile.provider)?;
+            let account = Account::User(profile.user);
+            Ok((
+                Session {
+                    client,
+                    account,
+                    cloud,
+                    locale,
+                    base_url,
+                    data_dir,
+                    sandbox: None,
+                },
+                Choice::Profile,
+            ))
+        }
+        None => Err(SessionError::NoCredentials(
+            settings.base_url.clone().unwrap_or_default(),
+        )),
+    }
+}
+
+fn build_client(base_url: &str, locale: &str, token: Arc<dyn TokenProvider>) -> Result<Client, ApiError> {
+    let mut config = ClientConfig::new(base_url)?;
+    config.locale = locale.to_string();
+    Client::new(config, token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_shapes() {
+        for ok in ["en-US", "de-DE", "sr-Latn-RS", "EN-us"] {
+            assert!(valid_locale(ok), "{ok}");
+        }
+        for bad in ["", "en", "en_US", "english-US", "en-USA", "e1-US", "en-US-x"] {
+            assert!(!valid_locale(bad), "{bad}");
+        }
+    }
+}
