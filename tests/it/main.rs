@@ -2,4 +2,5 @@
 
 mod cli;
 mod support;
+mod tui_e2e;
 mod wire;

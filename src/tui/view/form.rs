@@ -81,10 +81,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         let mark = if chosen { "(•) " } else { "( ) " };
         let role = if chosen { Role::Focus } else { Role::Plain };
         spans.push(Span::styled(format!("{mark}{}", s.label()), style(t, role)));
-        spans.push(Span::raw("   "));
+        spans.push(Span::raw("  "));
     }
     if form.severity.is_none() {
-        spans.push(Span::styled("none chosen: ←/→", style(t, Role::Dim)));
+        spans.push(Span::styled("pick ←/→", style(t, Role::Dim)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).block(sev_block), f.severity);
 
