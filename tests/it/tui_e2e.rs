@@ -164,7 +164,7 @@ fn submit_from_the_keyboard_then_find_it_in_history_after_a_restart() {
     app.type_text("profile");
     app.keys(CTRL_S);
 
-    let result = app.wait_for("Service request created");
+    app.wait_for("Service request created");
     let result = app.wait_until("organization and contact", |s| {
         s.contains("Contoso Sandbox") && s.contains("avery.sandbox@contososandbox.onmicrosoft.com")
     });
