@@ -12,7 +12,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 
 /// The terminal type the app draws on.
@@ -41,9 +41,14 @@ fn install_panic_hook() {
 pub fn enter() -> std::io::Result<Tui> {
     install_panic_hook();
     setup()?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
-    terminal.clear()?;
-    Ok(terminal)
+    fresh()
+}
+
+/// A new terminal on a cleared screen. `Terminal::clear` would ask the terminal for the cursor
+/// position and wait for the answer; a fullscreen app does not need it.
+fn fresh() -> std::io::Result<Tui> {
+    execute!(stdout(), Clear(ClearType::All))?;
+    Terminal::new(CrosstermBackend::new(stdout()))
 }
 
 fn setup() -> std::io::Result<()> {
@@ -71,8 +76,9 @@ pub fn suspend() {
     restore();
 }
 
-/// Takes the terminal back after [`suspend`] and forces a full redraw.
+/// Takes the terminal back after [`suspend`]; the new terminal redraws everything.
 pub fn resume(terminal: &mut Tui) -> std::io::Result<()> {
     setup()?;
-    terminal.clear()
+    *terminal = fresh()?;
+    Ok(())
 }
