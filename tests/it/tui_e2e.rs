@@ -151,7 +151,7 @@ fn submit_from_the_keyboard_then_find_it_in_history_after_a_restart() {
     let data = tempfile::tempdir().unwrap();
 
     let mut app = App::launch(&sandbox.base_url(), data.path());
-    app.wait_for("SANDBOX");
+    app.wait_for("New request");
     app.wait_for("Cannot manage my profile");
     app.type_text("Printer on fire in the PTY test");
     app.keys(ENTER);
@@ -187,7 +187,7 @@ fn submit_from_the_keyboard_then_find_it_in_history_after_a_restart() {
     drop(app);
 
     let mut again = App::launch(&sandbox.base_url(), data.path());
-    again.wait_for("SANDBOX");
+    again.wait_for("New request");
     again.keys(CTRL_R);
     again.wait_until("history after a restart", |s| {
         s.contains("Printer on fire") && s.contains(&id)
@@ -203,7 +203,7 @@ fn a_draft_survives_sigkill() {
     let data = tempfile::tempdir().unwrap();
 
     let mut app = App::launch(&sandbox.base_url(), data.path());
-    app.wait_for("SANDBOX");
+    app.wait_for("New request");
     app.type_text("Half-written title");
     app.keys(ENTER);
     app.type_text("and a body");
