@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use pcsr_tui::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxOptions};
+use pcsr_tui::sandbox::{Fault, SANDBOX_TOKEN, Sandbox, SandboxOptions};
 use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 
 const COLS: u16 = 100;
@@ -22,6 +22,10 @@ struct App {
 
 impl App {
     fn launch(base_url: &str, data_dir: &Path) -> App {
+        App::launch_with(base_url, data_dir, &[])
+    }
+
+    fn launch_with(base_url: &str, data_dir: &Path, env: &[(&str, &str)]) -> App {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -42,6 +46,9 @@ impl App {
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("VISUAL");
         cmd.env_remove("EDITOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pty.slave.spawn_command(cmd).expect("start pcsr-tui");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("pty reader");
@@ -225,4 +232,74 @@ fn a_draft_survives_sigkill() {
     assert!(screen.contains("Restored your unsent draft"), "{screen}");
     again.keys("\x03");
     again.wait_exit();
+}
+
+#[test]
+fn quitting_mid_submit_keeps_it_in_the_outbox_and_the_next_start_sends_it() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = sandbox(&rt);
+    let data = tempfile::tempdir().unwrap();
+
+    let mut app = App::launch(&sandbox.base_url(), data.path());
+    app.wait_for("14 topics");
+    // The create will hang long enough for us to quit while it is in flight.
+    sandbox.inject(Fault::Delay(Duration::from_secs(20)));
+    app.type_text("Sent while quitting");
+    app.keys(ENTER);
+    app.type_text("Body.");
+    app.keys(TAB);
+    app.keys(RIGHT);
+    app.keys(TAB);
+    app.type_text("billing");
+    app.keys(CTRL_S);
+    app.wait_for("Submitting");
+    app.keys("\x03");
+    app.wait_exit();
+    drop(app);
+
+    let mut again = App::launch(&sandbox.base_url(), data.path());
+    let screen = again.wait_for("Sent from the outbox");
+    assert!(screen.contains("Sent while quitting"), "{screen}");
+    again.keys(CTRL_R);
+    again.wait_until("the resent request in history", |s| {
+        s.contains("created") && s.contains("Sent while quitting")
+    });
+    again.keys("q");
+    again.wait_exit();
+    assert_eq!(
+        sandbox.request_count(),
+        1,
+        "the resend reused its MS-RequestId: filed once"
+    );
+}
+
+#[test]
+fn ctrl_e_edits_the_description_in_the_external_editor() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = sandbox(&rt);
+    let data = tempfile::tempdir().unwrap();
+    let editor = data.path().join("fake-editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'Written by the editor\\nsecond line\\n' > \"$1\"\n",
+    )
+    .unwrap();
+    let mut perms = std::fs::metadata(&editor).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&editor, perms).unwrap();
+
+    let editor = editor.to_string_lossy().to_string();
+    let mut app = App::launch_with(&sandbox.base_url(), data.path(), &[("EDITOR", &editor)]);
+    app.wait_for("New request");
+    app.keys(TAB);
+    app.keys("\x05");
+    let screen = app.wait_until("the edited description", |s| {
+        s.contains("Written by the editor") && s.contains("second line")
+    });
+    assert!(screen.contains("Description updated from the editor"), "{screen}");
+    // Keys still reach the app after the editor: the input task resumed.
+    app.keys(CTRL_R);
+    app.wait_for("History:");
+    app.keys("q");
+    app.wait_exit();
 }
