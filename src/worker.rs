@@ -1,1 +1,532 @@
-//! (being written)
+//! The worker: owns the API client and the store, takes [`Command`]s from the UI and answers
+//! with [`Reply`]s. The UI never waits for it; network calls run as their own tasks so a slow
+//! submit does not hold up history paging or draft saves.
+
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use uuid::Uuid;
+
+use crate::api::error::RequestIds;
+use crate::api::{ApiError, Client, ClientEvent, NewServiceRequest, Scope, ServiceRequest, SupportTopic};
+use crate::store::{Draft, HistoryRow, NewSubmission, Store, Submission};
+
+/// What the UI asks the worker to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// First thing after start: the saved draft, cached then fresh topics, then the outbox.
+    Start,
+    /// Fetch the topic list again.
+    LoadTopics,
+    /// Save the form draft.
+    SaveDraft(Draft),
+    /// Record, then send a new request.
+    Submit(NewServiceRequest),
+    /// Send an already recorded request again with its MS-RequestId (outcome was unknown).
+    Resend {
+        /// Local row.
+        local_id: i64,
+        /// Its MS-RequestId.
+        request_id: Uuid,
+        /// What was recorded.
+        request: NewServiceRequest,
+    },
+    /// A window of history rows.
+    History {
+        /// Echoed back so stale pages can be dropped.
+        seq: u64,
+        /// Text filter.
+        filter: String,
+        /// First row.
+        offset: usize,
+        /// Rows wanted.
+        limit: usize,
+    },
+    /// One submission in full.
+    Details(i64),
+    /// Fetch a request from the server and store the fresh copy.
+    Refresh {
+        /// Local row.
+        local_id: i64,
+        /// The service's id.
+        server_id: String,
+    },
+}
+
+/// A failure, reduced to what a screen shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorView {
+    /// One line: "HTTP 400 Bad Request" or what the transport said.
+    pub summary: String,
+    /// Partner Center error code.
+    pub code: Option<String>,
+    /// The service's description.
+    pub description: Option<String>,
+    /// MS-RequestId of the failed call.
+    pub request_id: Option<Uuid>,
+    /// MS-CorrelationId of the failed call.
+    pub correlation_id: Option<Uuid>,
+    /// What to do next.
+    pub hint: String,
+    /// The user must run `pcsr-tui login`.
+    pub sign_in: bool,
+}
+
+impl ErrorView {
+    /// A local failure (the store), with what to do about it.
+    pub fn local(summary: impl Into<String>, hint: impl Into<String>) -> Self {
+        ErrorView {
+            summary: summary.into(),
+            code: None,
+            description: None,
+            request_id: None,
+            correlation_id: None,
+            hint: hint.into(),
+            sign_in: false,
+        }
+    }
+}
+
+impl From<&ApiError> for ErrorView {
+    fn from(e: &ApiError) -> Self {
+        let ids = e.ids();
+        let (summary, code, description) = match e {
+            ApiError::Http(f) => {
+                let reason = reqwest::StatusCode::from_u16(f.status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("");
+                let description = f.description.clone().or_else(|| f.excerpt.clone());
+                (
+                    format!("HTTP {} {reason}", f.status).trim_end().to_string(),
+                    f.code.clone(),
+                    description,
+                )
+            }
+            other => {
+                // The ids get their own lines; keep the summary to the cause.
+                let text = other.to_string();
+                let cut = text.find(" (MS-RequestId").unwrap_or(text.len());
+                (text[..cut].to_string(), None, None)
+            }
+        };
+        ErrorView {
+            summary,
+            code,
+            description,
+            request_id: ids.map(|i| i.request_id),
+            correlation_id: ids.map(|i| i.correlation_id),
+            hint: e.hint(),
+            sign_in: e.needs_sign_in(),
+        }
+    }
+}
+
+/// The worker's answers; the UI turns each into an action.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// The saved draft, if any.
+    Draft(Option<Draft>),
+    /// A topic list: from the cache (`cached`) or fresh from the service.
+    Topics {
+        /// The topics.
+        topics: Vec<SupportTopic>,
+        /// True when read from the local cache.
+        cached: bool,
+    },
+    /// Loading topics failed.
+    TopicsFailed(ErrorView),
+    /// A submit was created.
+    Submitted {
+        /// Local row.
+        local_id: i64,
+        /// MS-RequestId it was sent with.
+        request_id: Uuid,
+        /// What was sent.
+        request: NewServiceRequest,
+        /// The service's answer.
+        response: ServiceRequest,
+    },
+    /// A submit failed.
+    SubmitFailed {
+        /// What was sent.
+        request: NewServiceRequest,
+        /// Why.
+        error: ErrorView,
+        /// Set when the outcome is unknown: the row stays in the outbox with this id.
+        unsettled: Option<(i64, Uuid)>,
+    },
+    /// An outbox entry from an earlier run was resent.
+    Resent {
+        /// What was sent.
+        request: NewServiceRequest,
+        /// The service's answer or why it failed.
+        outcome: Result<ServiceRequest, ErrorView>,
+    },
+    /// A window of history rows.
+    HistoryPage {
+        /// The request's sequence number.
+        seq: u64,
+        /// Its filter.
+        filter: String,
+        /// First row.
+        offset: usize,
+        /// Rows.
+        rows: Vec<HistoryRow>,
+        /// Rows matching the filter in all.
+        total: usize,
+    },
+    /// One submission in full.
+    Details(Submission),
+    /// A refresh finished.
+    Refreshed {
+        /// Local row.
+        local_id: i64,
+        /// The fresh copy or why there is none.
+        outcome: Result<ServiceRequest, ErrorView>,
+    },
+    /// The client reports on a slow call.
+    Client(ClientEvent),
+    /// The local database failed.
+    StoreFailed(String),
+}
+
+/// Where submissions are recorded as going.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// Cloud name (`sandbox` for the emulator).
+    pub cloud: String,
+    /// Agent locale.
+    pub locale: String,
+    /// API base URL.
+    pub base_url: String,
+}
+
+/// The handle the UI keeps.
+pub struct WorkerHandle {
+    /// Where commands go.
+    pub commands: UnboundedSender<Command>,
+    /// Where replies arrive.
+    pub replies: UnboundedReceiver<Reply>,
+    /// The command loop; it ends once `commands` is dropped and the queue is done.
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+/// Starts the worker on the current tokio runtime.
+pub fn spawn(client: Client, store: Store, origin: Origin) -> WorkerHandle {
+    let (cmd_tx, cmd_rx) = unbounded_channel();
+    let (reply_tx, reply_rx) = unbounded_channel();
+    let (event_tx, mut event_rx) = unbounded_channel();
+    let worker = Worker {
+        client: client.with_events(event_tx),
+        store: Arc::new(Mutex::new(store)),
+        origin: Arc::new(origin),
+        replies: reply_tx.clone(),
+    };
+    tokio::spawn(async move {
+        while let Some(event) = event_rx.recv().await {
+            if reply_tx.send(Reply::Client(event)).is_err() {
+                break;
+            }
+        }
+    });
+    let task = tokio::spawn(worker.run(cmd_rx));
+    WorkerHandle {
+        commands: cmd_tx,
+        replies: reply_rx,
+        task,
+    }
+}
+
+#[derive(Clone)]
+struct Worker {
+    client: Client,
+    store: Arc<Mutex<Store>>,
+    origin: Arc<Origin>,
+    replies: UnboundedSender<Reply>,
+}
+
+impl Worker {
+    async fn run(self, mut commands: UnboundedReceiver<Command>) {
+        while let Some(command) = commands.recv().await {
+            self.handle(command);
+        }
+    }
+
+    /// Store work is quick and done in order; network work is spawned.
+    fn handle(&self, command: Command) {
+        match command {
+            Command::Start => {
+                if let Some(draft) = self.db(Store::load_draft) {
+                    self.reply(Reply::Draft(draft));
+                }
+                let locale = self.origin.locale.clone();
+                if let Some(Some((topics, _))) = self.db(|s| s.cached_topics(&locale)) {
+                    self.reply(Reply::Topics { topics, cached: true });
+                }
+                self.spawn(|w| async move { w.load_topics().await });
+                self.spawn(|w| async move { w.resend_outbox().await });
+            }
+            Command::LoadTopics => self.spawn(|w| async move { w.load_topics().await }),
+            Command::SaveDraft(draft) => {
+                self.db(|s| s.save_draft(&draft));
+            }
+            Command::Submit(request) => self.spawn(|w| async move { w.submit(request).await }),
+            Command::Resend {
+                local_id,
+                request_id,
+                request,
+            } => self.spawn(move |w| async move { w.send(local_id, request_id, request).await }),
+            Command::History {
+                seq,
+                filter,
+                offset,
+                limit,
+            } => {
+                let page = self.db(|s| Ok((s.history(&filter, offset, limit)?, s.history_count(&filter)?)));
+                if let Some((rows, total)) = page {
+                    self.reply(Reply::HistoryPage {
+                        seq,
+                        filter,
+                        offset,
+                        rows,
+                        total,
+                    });
+                }
+            }
+            Command::Details(local_id) => match self.db(|s| s.submission(local_id)) {
+                Some(Some(sub)) => self.reply(Reply::Details(sub)),
+                Some(None) => self.reply(Reply::StoreFailed(format!(
+                    "local submission #{local_id} is gone from the database; press Esc to go back"
+                ))),
+                None => {}
+            },
+            Command::Refresh { local_id, server_id } => {
+                self.spawn(move |w| async move { w.refresh(local_id, server_id).await })
+            }
+        }
+    }
+
+    fn spawn<F, Fut>(&self, f: F)
+    where
+        F: FnOnce(Worker) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        tokio::spawn(f(self.clone()));
+    }
+
+    fn reply(&self, reply: Reply) {
+        // The UI is gone when this fails; nothing is left to tell.
+        let _ = self.replies.send(reply);
+    }
+
+    /// Runs a store call; failures are reported to the UI and give `None`.
+    fn db<T>(&self, f: impl FnOnce(&Store) -> crate::store::Result<T>) -> Option<T> {
+        let store = self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match f(&store) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.reply(Reply::StoreFailed(e.to_string()));
+                None
+            }
+        }
+    }
+
+    async fn load_topics(self) {
+        match self.client.topics().await {
+            Ok(topics) => {
+                let locale = self.origin.locale.clone();
+                self.db(|s| s.cache_topics(&locale, &topics));
+                self.reply(Reply::Topics {
+                    topics,
+                    cached: false,
+                });
+            }
+            Err(e) => self.reply(Reply::TopicsFailed(ErrorView::from(&e))),
+        }
+    }
+
+    async fn submit(self, request: NewServiceRequest) {
+        let ids = RequestIds::new();
+        let origin = Arc::clone(&self.origin);
+        let recorded = self.db(|s| {
+            s.record_submission(&NewSubmission {
+                request_id: ids.request_id,
+                cloud: &origin.cloud,
+                locale: &origin.locale,
+                base_url: &origin.base_url,
+                request: &request,
+            })
+        });
+        let Some(local_id) = recorded else {
+            let error = ErrorView::local(
+                "the request could not be recorded in the local database, so it was not sent",
+                "Check that the data directory (PCSR_DATA_DIR / --data-dir) is writable, then submit again.",
+            );
+            self.reply(Reply::SubmitFailed {
+                request,
+                error,
+                unsettled: None,
+            });
+            return;
+        };
+        self.send(local_id, ids.request_id, request).await;
+    }
+
+    /// Sends a recorded request and settles its row.
+    async fn send(self, local_id: i64, request_id: Uuid, request: NewServiceRequest) {
+        match self.create(local_id, request_id, &request).await {
+            Ok(response) => self.reply(Reply::Submitted {
+                local_id,
+                request_id,
+                request,
+                response,
+            }),
+            Err((error, unknown)) => {
+                let unsettled = unknown.then_some((local_id, request_id));
+                self.reply(Reply::SubmitFailed {
+                    request,
+                    error,
+                    unsettled,
+                });
+            }
+        }
+    }
+
+    /// One create call with the stored id; updates the row. Err carries "outcome unknown".
+    async fn create(
+        &self,
+        local_id: i64,
+        request_id: Uuid,
+        request: &NewServiceRequest,
+    ) -> Result<ServiceRequest, (ErrorView, bool)> {
+        match self
+            .client
+            .create(request, RequestIds::with_request_id(request_id))
+            .await
+        {
+            Ok(answer) => {
+                let sr = answer.value;
+                self.db(|s| {
+                    s.mark_created(local_id, &sr)?;
+                    // Edits made while the submit was in flight stay saved.
+                    if s.load_draft()?.is_some_and(|d| draft_is(&d, request)) {
+                        s.clear_draft()?;
+                    }
+                    Ok(())
+                });
+                Ok(sr)
+            }
+            Err(e) => {
+                let unknown = e.outcome_unknown();
+                let text = e.to_string();
+                if unknown {
+                    self.db(|s| s.note_attempt_error(local_id, &text));
+                } else {
+                    self.db(|s| s.mark_failed(local_id, &text));
+                }
+                Err((ErrorView::from(&e), unknown))
+            }
+        }
+    }
+
+    async fn resend_outbox(self) {
+        let Some(outbox) = self.db(Store::outbox) else {
+            return;
+        };
+        for sub in outbox {
+            let outcome = self
+                .create(sub.local_id, sub.request_id, &sub.request)
+                .await
+                .map_err(|(e, _)| e);
+            self.reply(Reply::Resent {
+                request: sub.request,
+                outcome,
+            });
+        }
+    }
+
+    async fn refresh(self, local_id: i64, server_id: String) {
+        let outcome = match self.client.get(&Scope::Partner, &server_id).await {
+            Ok(sr) => {
+                let o = Arc::clone(&self.origin);
+                self.db(|s| s.upsert_server_copy(&sr, &o.cloud, &o.locale, &o.base_url));
+                Ok(sr)
+            }
+            Err(e) => Err(ErrorView::from(&e)),
+        };
+        self.reply(Reply::Refreshed { local_id, outcome });
+    }
+}
+
+/// Whether a saved draft is exactly this request.
+fn draft_is(draft: &Draft, request: &NewServiceRequest) -> bool {
+    draft.title == request.title
+        && draft.description == request.description
+        && draft.severity == Some(request.severity)
+        && draft.topic_id.as_deref() == Some(request.support_topic_id.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Severity;
+    use crate::api::error::HttpFailure;
+
+    #[test]
+    fn error_view_keeps_status_code_ids_and_hint() {
+        let ids = RequestIds::new();
+        let body =
+            br#"{"code": 3000, "description": "Title is required", "data": [], "source": "PartnerFD"}"#;
+        let e = ApiError::Http(Box::new(HttpFailure::from_response(400, body, None, ids)));
+        let v = ErrorView::from(&e);
+        assert_eq!(v.summary, "HTTP 400 Bad Request");
+        assert_eq!(v.code.as_deref(), Some("3000"));
+        assert_eq!(v.description.as_deref(), Some("Title is required"));
+        assert_eq!(v.request_id, Some(ids.request_id));
+        assert!(!v.sign_in);
+    }
+
+    #[test]
+    fn unauthorized_asks_for_login() {
+        let e = ApiError::Http(Box::new(HttpFailure::from_response(
+            401,
+            b"",
+            None,
+            RequestIds::new(),
+        )));
+        let v = ErrorView::from(&e);
+        assert!(v.sign_in);
+        assert!(v.hint.contains("pcsr-tui login"), "{}", v.hint);
+    }
+
+    #[test]
+    fn transport_summary_leaves_ids_to_their_own_lines() {
+        let e = ApiError::Transport {
+            message: "connection refused".into(),
+            timeout: false,
+            ids: RequestIds::new(),
+        };
+        let v = ErrorView::from(&e);
+        assert_eq!(v.summary, "could not reach the service: connection refused");
+    }
+
+    #[test]
+    fn only_the_exact_draft_is_cleared_after_a_submit() {
+        let request = NewServiceRequest {
+            title: "t".into(),
+            description: "d".into(),
+            severity: Severity::Minimal,
+            support_topic_id: "1".into(),
+        };
+        let mut draft = Draft {
+            title: "t".into(),
+            description: "d".into(),
+            severity: Some(Severity::Minimal),
+            topic_id: Some("1".into()),
+        };
+        assert!(draft_is(&draft, &request));
+        draft.description.push('!');
+        assert!(!draft_is(&draft, &request));
+    }
+}

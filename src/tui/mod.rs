@@ -1,4 +1,20 @@
 //! The ratatui app: form, topic picker, result, history, help.
+//!
+//! Data flows one way: the input task turns terminal events into [`action::Action`]s,
+//! [`update::update`] changes the [`state::State`] and returns effects, the views draw the state.
+//! The worker ([`crate::worker`]) does everything slow and answers with actions.
+
+pub mod action;
+mod app;
+mod clipboard;
+mod editor;
+mod input;
+pub mod keys;
+pub mod state;
+mod terminal;
+pub mod topics;
+pub mod update;
+pub mod view;
 
 use std::path::PathBuf;
 
@@ -31,6 +47,6 @@ pub struct Context {
 }
 
 /// Runs the TUI until the user quits. Restores the terminal on every exit path.
-pub async fn run(_ctx: Context) -> anyhow::Result<()> {
-    anyhow::bail!("the TUI is being written")
+pub async fn run(ctx: Context) -> anyhow::Result<()> {
+    app::run(ctx).await
 }

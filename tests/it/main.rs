@@ -5,4 +5,5 @@ mod cli_sandbox;
 mod sandbox;
 mod store;
 mod support;
+mod tui_e2e;
 mod wire;

@@ -1,0 +1,473 @@
+//! The app's state: plain data that `update` changes and the views read.
+
+use std::time::{Duration, Instant};
+
+use tui_textarea::{TextArea, WrapMode};
+use uuid::Uuid;
+
+use crate::api::{FieldError, NewServiceRequest, ServiceRequest, Severity, SupportTopic};
+use crate::auth::Cloud;
+use crate::store::{Draft, HistoryRow, Submission};
+use crate::worker::ErrorView;
+
+use super::Account;
+use super::topics::Topics;
+
+/// Smallest terminal the app draws in; below it a "too small" message is shown.
+pub const MIN_SIZE: (u16, u16) = (60, 20);
+
+/// How long after the last change the draft is saved.
+pub const DRAFT_DEBOUNCE: Duration = Duration::from_millis(400);
+
+/// How long a notice stays on screen.
+pub const NOTICE_TTL: Duration = Duration::from_secs(6);
+
+/// The form's fields in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Title (single line).
+    Title,
+    /// Description (multi-line).
+    Description,
+    /// Severity picker.
+    Severity,
+    /// Topic picker.
+    Topic,
+    /// The Submit button.
+    Submit,
+}
+
+impl Field {
+    /// Tab order.
+    pub const ORDER: [Field; 5] = [
+        Field::Title,
+        Field::Description,
+        Field::Severity,
+        Field::Topic,
+        Field::Submit,
+    ];
+
+    /// The next field, wrapping around.
+    pub fn next(self) -> Field {
+        let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
+        Self::ORDER[(i + 1) % Self::ORDER.len()]
+    }
+
+    /// The previous field, wrapping around.
+    pub fn prev(self) -> Field {
+        let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
+        Self::ORDER[(i + Self::ORDER.len() - 1) % Self::ORDER.len()]
+    }
+
+    /// The field a validation error (named by its wire field) belongs to.
+    pub fn from_wire(name: &str) -> Field {
+        match name {
+            "Title" => Field::Title,
+            "Description" => Field::Description,
+            "Severity" => Field::Severity,
+            _ => Field::Topic,
+        }
+    }
+
+    /// Whether typing goes into this field as text.
+    pub fn takes_text(self) -> bool {
+        matches!(self, Field::Title | Field::Description | Field::Topic)
+    }
+}
+
+/// A submit whose outcome is unknown (lost answer, 5xx): resubmitting the same form reuses
+/// its MS-RequestId so the service cannot file it twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsettled {
+    /// Local row in the store.
+    pub local_id: i64,
+    /// The MS-RequestId it was sent with.
+    pub request_id: Uuid,
+    /// What was sent.
+    pub request: NewServiceRequest,
+}
+
+/// The request form.
+#[derive(Debug, Clone)]
+pub struct Form {
+    /// Title editor (single line).
+    pub title: TextArea<'static>,
+    /// Description editor.
+    pub description: TextArea<'static>,
+    /// Severity, once the user picked one.
+    pub severity: Option<Severity>,
+    /// Chosen topic id.
+    pub topic_id: Option<String>,
+    /// Focused field.
+    pub focus: Field,
+    /// Problems found by the last submit attempt.
+    pub errors: Vec<FieldError>,
+    /// Why the last submit failed on the server side.
+    pub submit_error: Option<ErrorView>,
+    /// A submit with an unknown outcome.
+    pub unsettled: Option<Unsettled>,
+}
+
+impl Default for Form {
+    fn default() -> Self {
+        Form::from_draft(&Draft::default())
+    }
+}
+
+impl Form {
+    /// A form filled from a saved draft.
+    pub fn from_draft(draft: &Draft) -> Form {
+        let mut title = TextArea::new(vec![draft.title.replace(['\n', '\r'], " ")]);
+        title.set_placeholder_text("What is the problem, in one line?");
+        title.move_cursor(tui_textarea::CursorMove::End);
+        let lines: Vec<String> = draft.description.split('\n').map(str::to_string).collect();
+        let mut description = TextArea::new(lines);
+        description.set_placeholder_text("What happened, what you expected, steps, ids…");
+        description.set_wrap_mode(WrapMode::WordOrGlyph);
+        description.move_cursor(tui_textarea::CursorMove::Bottom);
+        description.move_cursor(tui_textarea::CursorMove::End);
+        let mut form = Form {
+            title,
+            description,
+            severity: draft.severity.filter(|s| Severity::CHOOSABLE.contains(s)),
+            topic_id: draft.topic_id.clone(),
+            focus: Field::Title,
+            errors: Vec::new(),
+            submit_error: None,
+            unsettled: None,
+        };
+        form.style_focus();
+        form
+    }
+
+    /// The title as typed.
+    pub fn title_text(&self) -> String {
+        self.title.lines().join(" ")
+    }
+
+    /// The description as typed.
+    pub fn description_text(&self) -> String {
+        self.description.lines().join("\n")
+    }
+
+    /// What would be submitted.
+    pub fn request(&self) -> NewServiceRequest {
+        NewServiceRequest {
+            title: self.title_text(),
+            description: self.description_text(),
+            severity: self.severity.unwrap_or(Severity::Unknown),
+            support_topic_id: self.topic_id.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The form as a draft to save.
+    pub fn draft(&self) -> Draft {
+        Draft {
+            title: self.title_text(),
+            description: self.description_text(),
+            severity: self.severity,
+            topic_id: self.topic_id.clone(),
+        }
+    }
+
+    /// True when nothing was typed or picked.
+    pub fn is_empty(&self) -> bool {
+        self.draft() == Draft::default()
+    }
+
+    /// Replaces the description (after the external editor).
+    pub fn set_description(&mut self, text: &str) {
+        let mut description = TextArea::new(text.split('\n').map(str::to_string).collect());
+        description.set_placeholder_text(self.description.placeholder_text().to_string());
+        description.set_wrap_mode(WrapMode::WordOrGlyph);
+        description.move_cursor(tui_textarea::CursorMove::Bottom);
+        description.move_cursor(tui_textarea::CursorMove::End);
+        self.description = description;
+        self.style_focus();
+    }
+
+    /// The first error for `field`.
+    pub fn error_for(&self, field: Field) -> Option<&FieldError> {
+        self.errors.iter().find(|e| Field::from_wire(e.field) == field)
+    }
+
+    /// Moves the focus and shows the text cursor only in the focused editor.
+    pub fn set_focus(&mut self, field: Field) {
+        self.focus = field;
+        self.style_focus();
+    }
+
+    fn style_focus(&mut self) {
+        use ratatui::style::{Modifier, Style};
+        let on = Style::default().add_modifier(Modifier::REVERSED);
+        let off = Style::default();
+        self.title
+            .set_cursor_style(if self.focus == Field::Title { on } else { off });
+        self.description
+            .set_cursor_style(if self.focus == Field::Description { on } else { off });
+        self.title.set_cursor_line_style(off);
+        self.description.set_cursor_line_style(off);
+    }
+}
+
+/// The screen underneath any overlay.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    /// The request form.
+    Form,
+    /// The answer to a successful submit.
+    Result(Box<ResultView>),
+    /// The history list.
+    History,
+    /// One request from the history.
+    Details(Box<DetailsView>),
+}
+
+/// What the result screen shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultView {
+    /// The service's answer.
+    pub request: ServiceRequest,
+    /// The MS-RequestId it was sent with.
+    pub request_id: Uuid,
+    /// Topic name, looked up in the topic list (the create answer has only the id).
+    pub topic_name: Option<String>,
+}
+
+/// The details of one history entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailsView {
+    /// Local row id.
+    pub local_id: i64,
+    /// The submission, once loaded.
+    pub submission: Option<Submission>,
+    /// Lines scrolled down.
+    pub scroll: u16,
+}
+
+/// The history pane: only a window of rows around the visible part is held.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    /// Text filter.
+    pub filter: String,
+    /// Whether keys go into the filter.
+    pub filtering: bool,
+    /// Matching rows in the store.
+    pub total: usize,
+    /// Selected row (absolute index).
+    pub selected: usize,
+    /// First visible row (absolute index).
+    pub top: usize,
+    /// Absolute index of `rows[0]`.
+    pub window_start: usize,
+    /// The loaded rows.
+    pub rows: Vec<HistoryRow>,
+    /// Sequence number of the latest page request; older answers are dropped.
+    pub seq: u64,
+    /// The filter the loaded rows belong to.
+    pub loaded_filter: Option<String>,
+}
+
+impl History {
+    /// The loaded row at absolute index `index`.
+    pub fn row(&self, index: usize) -> Option<&HistoryRow> {
+        index
+            .checked_sub(self.window_start)
+            .and_then(|i| self.rows.get(i))
+    }
+
+    /// Whether rows `top..top+height` are loaded for the current filter.
+    pub fn covers(&self, top: usize, height: usize) -> bool {
+        let end = (top + height).min(self.total);
+        self.loaded_filter.as_deref() == Some(self.filter.as_str())
+            && top >= self.window_start
+            && end <= self.window_start + self.rows.len()
+    }
+}
+
+/// What the client reported about a slow call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BusyNote {
+    /// Waiting before a retry.
+    Retrying {
+        /// What failed.
+        reason: String,
+        /// When the pause ends.
+        until: Instant,
+    },
+    /// Throttled.
+    RateLimited {
+        /// When the pause ends.
+        until: Instant,
+    },
+    /// Getting a new token.
+    RefreshingToken,
+}
+
+/// A request in flight that the user waits for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Busy {
+    /// What is happening, e.g. "Submitting".
+    pub what: String,
+    /// When it started.
+    pub since: Instant,
+    /// The client's latest report.
+    pub note: Option<BusyNote>,
+}
+
+/// How a notice looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// Neutral news (copied, restored, resent).
+    Info,
+    /// Something failed.
+    Error,
+}
+
+/// A one-line message under the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The message.
+    pub text: String,
+    /// Its kind.
+    pub kind: NoticeKind,
+    /// When it disappears (set on the first tick after it appears).
+    pub until: Option<Instant>,
+}
+
+/// Autosave bookkeeping for the draft.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DraftSync {
+    /// The form changed since the last save.
+    pub dirty: bool,
+    /// The first tick seen after the last change.
+    pub pending_since: Option<Instant>,
+}
+
+/// What the status bar says about where we are connected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// Cloud.
+    pub cloud: Cloud,
+    /// Who we act as.
+    pub account: Account,
+    /// Agent locale.
+    pub locale: String,
+}
+
+/// Whether colours may be used (NO_COLOR).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    /// False when NO_COLOR is set.
+    pub color: bool,
+}
+
+impl Theme {
+    /// The theme the environment asks for: no colours when NO_COLOR is set and not empty.
+    pub fn from_env() -> Theme {
+        Theme {
+            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
+    }
+}
+
+/// The whole app state.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// Connection info for the status bar.
+    pub header: Header,
+    /// Colours or not.
+    pub theme: Theme,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// The latest tick.
+    pub now: Instant,
+    /// Spinner frame counter.
+    pub frame: u64,
+    /// The screen.
+    pub screen: Screen,
+    /// Help overlay shown.
+    pub help: bool,
+    /// Lines the help overlay is scrolled down.
+    pub help_scroll: u16,
+    /// The form (kept while other screens show).
+    pub form: Form,
+    /// The topic picker.
+    pub topics: Topics,
+    /// The history pane.
+    pub history: History,
+    /// A submit in flight.
+    pub busy: Option<Busy>,
+    /// A refresh in flight (history / details).
+    pub refreshing: Option<i64>,
+    /// The message line.
+    pub notice: Option<Notice>,
+    /// Draft autosave.
+    pub draft: DraftSync,
+    /// Set when the app should leave.
+    pub quit: bool,
+}
+
+impl State {
+    /// A fresh state for a terminal of `size`.
+    pub fn new(header: Header, theme: Theme, size: (u16, u16), now: Instant) -> State {
+        State {
+            header,
+            theme,
+            size,
+            now,
+            frame: 0,
+            screen: Screen::Form,
+            help: false,
+            help_scroll: 0,
+            form: Form::default(),
+            topics: Topics::default(),
+            history: History::default(),
+            busy: None,
+            refreshing: None,
+            notice: None,
+            draft: DraftSync::default(),
+            quit: false,
+        }
+    }
+
+    /// Whether the terminal is big enough to draw the app.
+    pub fn fits(&self) -> bool {
+        self.size.0 >= MIN_SIZE.0 && self.size.1 >= MIN_SIZE.1
+    }
+
+    /// Whether keys go into a text field (so single letters type rather than act).
+    pub fn in_text_field(&self) -> bool {
+        if self.help {
+            return false;
+        }
+        match &self.screen {
+            Screen::Form => self.form.focus.takes_text(),
+            Screen::History => self.history.filtering,
+            Screen::Result(_) | Screen::Details(_) => false,
+        }
+    }
+
+    /// Sets an info notice.
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            kind: NoticeKind::Info,
+            until: None,
+        });
+    }
+
+    /// Sets an error notice.
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            kind: NoticeKind::Error,
+            until: None,
+        });
+    }
+
+    /// The topic name for an id, from the loaded list.
+    pub fn topic_name(&self, id: &str) -> Option<String> {
+        self.topics.by_id(id).map(|t: &SupportTopic| t.name.clone())
+    }
+}

@@ -1,0 +1,499 @@
+//! `update` driven with actions, no terminal.
+
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use uuid::Uuid;
+
+use super::*;
+use crate::api::{Severity, SupportTopic};
+use crate::auth::Cloud;
+use crate::store::{HistoryRow, SubmissionState};
+use crate::tui::Account;
+use crate::tui::state::{Header, Theme};
+use crate::worker::ErrorView;
+
+pub(crate) fn topics() -> Vec<SupportTopic> {
+    let t = |id, name: &str, description: &str| SupportTopic {
+        id,
+        name: name.into(),
+        description: Some(description.into()),
+        attributes: None,
+    };
+    vec![
+        t(
+            32444667,
+            "Partner Center Issues",
+            "Office 365 questions from CSP partners using Partner Center",
+        ),
+        t(
+            32444671,
+            "Cannot manage my profile",
+            "Issues that are related to errors or problems with managing a profile",
+        ),
+        t(
+            32444672,
+            "Billing and invoices",
+            "Questions about invoices, charges and payment",
+        ),
+        t(
+            32444673,
+            "Customer management",
+            "Adding customers, relationships and delegated admin",
+        ),
+    ]
+}
+
+pub(crate) fn state_at(now: Instant) -> State {
+    let header = Header {
+        cloud: Cloud::Global,
+        account: Account::Sandbox,
+        locale: "en-US".into(),
+    };
+    let mut s = State::new(header, Theme { color: false }, (100, 30), now);
+    update(
+        &mut s,
+        Action::from(Reply::Topics {
+            topics: topics(),
+            cached: false,
+        }),
+    );
+    s
+}
+
+pub(crate) fn state() -> State {
+    state_at(Instant::now())
+}
+
+pub(crate) fn press(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+pub(crate) fn ctrl(s: &mut State, c: char) -> Vec<Effect> {
+    update(
+        s,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+pub(crate) fn type_text(s: &mut State, text: &str) {
+    for c in text.chars() {
+        press(s, KeyCode::Char(c));
+    }
+}
+
+/// Fills every field by keys, as a user would; focus ends on Submit.
+pub(crate) fn fill(s: &mut State) {
+    type_text(s, "Cannot open billing");
+    press(s, KeyCode::Enter);
+    type_text(s, "Line one");
+    press(s, KeyCode::Enter);
+    type_text(s, "Line two");
+    press(s, KeyCode::Tab);
+    press(s, KeyCode::Right);
+    press(s, KeyCode::Right);
+    press(s, KeyCode::Tab);
+    type_text(s, "profile");
+    press(s, KeyCode::Enter);
+}
+
+fn submitted(effects: &[Effect]) -> Option<&NewServiceRequest> {
+    effects.iter().find_map(|e| match e {
+        Effect::Worker(Work::Submit(r)) => Some(r),
+        _ => None,
+    })
+}
+
+use crate::api::NewServiceRequest;
+
+#[test]
+fn filling_by_keys_gives_the_request_that_is_sent() {
+    let mut s = state();
+    fill(&mut s);
+    assert_eq!(s.form.focus, Field::Submit);
+    let fx = press(&mut s, KeyCode::Enter);
+    let sent = submitted(&fx).expect("Enter on Submit submits");
+    assert_eq!(sent.title, "Cannot open billing");
+    assert_eq!(sent.description, "Line one\nLine two");
+    assert_eq!(sent.severity, Severity::Moderate);
+    assert_eq!(sent.support_topic_id, "32444671");
+    assert!(s.busy.is_some(), "the submit shows as in flight");
+}
+
+#[test]
+fn validation_shows_every_problem_and_focuses_the_first() {
+    let mut s = state();
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "only a description");
+    let fx = ctrl(&mut s, 's');
+    assert!(submitted(&fx).is_none(), "an invalid form is not sent");
+    let fields: Vec<&str> = s.form.errors.iter().map(|e| e.field).collect();
+    assert_eq!(fields, ["Title", "Severity", "SupportTopicId"]);
+    assert_eq!(s.form.focus, Field::Title);
+    type_text(&mut s, "A title");
+    assert!(
+        s.form.error_for(Field::Title).is_none(),
+        "fixing a field clears its error"
+    );
+    ctrl(&mut s, 's');
+    assert_eq!(s.form.focus, Field::Severity);
+}
+
+#[test]
+fn typing_in_the_topic_field_filters_and_chooses_the_best_match() {
+    let mut s = state();
+    for _ in 0..3 {
+        press(&mut s, KeyCode::Tab);
+    }
+    assert_eq!(s.form.focus, Field::Topic);
+    assert_eq!(s.form.topic_id, None, "no topic until the user picks");
+    type_text(&mut s, "invoice");
+    assert_eq!(s.topics.matches.len(), 1);
+    assert_eq!(s.form.topic_id.as_deref(), Some("32444672"));
+    press(&mut s, KeyCode::Backspace);
+    assert_eq!(s.topics.filter, "invoic");
+    type_text(&mut s, "zzzz");
+    assert!(s.topics.matches.is_empty());
+    assert_eq!(s.form.topic_id, None, "nothing matches, nothing chosen");
+}
+
+#[test]
+fn q_and_question_mark_type_in_text_fields_but_act_outside() {
+    let mut s = state();
+    let fx = press(&mut s, KeyCode::Char('q'));
+    assert!(fx.is_empty() && !s.quit);
+    press(&mut s, KeyCode::Char('?'));
+    assert_eq!(s.form.title_text(), "q?");
+    assert!(!s.help);
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    assert_eq!(s.form.focus, Field::Severity);
+    press(&mut s, KeyCode::Char('?'));
+    assert!(s.help, "? opens help outside text fields");
+    press(&mut s, KeyCode::Esc);
+    let fx = press(&mut s, KeyCode::Char('q'));
+    assert!(s.quit);
+    assert!(fx.contains(&Effect::Quit));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Worker(Work::SaveDraft(d)) if d.title == "q?")),
+        "quitting saves the draft: {fx:?}"
+    );
+}
+
+#[test]
+fn the_title_refuses_new_lines() {
+    let mut s = state();
+    type_text(&mut s, "one");
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(s.form.focus, Field::Description, "Enter leaves the title");
+    press(&mut s, KeyCode::BackTab);
+    update(&mut s, Action::Paste("two\nthree\r\nfour".into()));
+    assert_eq!(s.form.title_text(), "onetwo three four");
+    assert_eq!(s.form.title.lines().len(), 1);
+}
+
+#[test]
+fn description_takes_enter_and_pasted_lines() {
+    let mut s = state();
+    press(&mut s, KeyCode::Tab);
+    update(&mut s, Action::Paste("a\r\nb".into()));
+    press(&mut s, KeyCode::Enter);
+    type_text(&mut s, "c");
+    assert_eq!(s.form.description_text(), "a\nb\nc");
+    assert_eq!(ctrl(&mut s, 'e'), vec![Effect::OpenEditor("a\nb\nc".into())]);
+    update(&mut s, Action::EditorDone(Ok("from the editor\n".into())));
+    assert_eq!(s.form.description_text(), "from the editor");
+}
+
+#[test]
+fn success_shows_the_result_and_empties_the_form() {
+    let mut s = state();
+    fill(&mut s);
+    let fx = ctrl(&mut s, 's');
+    let request = submitted(&fx).cloned().expect("sent");
+    let response: crate::api::ServiceRequest =
+        crate::api::wire::parse(include_bytes!("../../../tests/fixtures/create-response.json"))
+            .expect("fixture");
+    let request_id = Uuid::new_v4();
+    update(
+        &mut s,
+        Action::from(Reply::Submitted {
+            local_id: 1,
+            request_id,
+            request,
+            response,
+        }),
+    );
+    let Screen::Result(r) = &s.screen else {
+        panic!("result screen expected")
+    };
+    assert_eq!(r.request.id.as_deref(), Some("616122292874576"));
+    assert_eq!(r.topic_name.as_deref(), Some("Cannot manage my profile"));
+    assert!(s.form.is_empty(), "the sent draft is gone from the form");
+    assert!(s.busy.is_none());
+    assert!(!s.draft.dirty, "nothing left to autosave");
+    assert_eq!(
+        press(&mut s, KeyCode::Char('y')),
+        vec![Effect::Copy("616122292874576".into())]
+    );
+    assert!(
+        s.notice.as_ref().is_some_and(|n| n.text.contains("Copied")),
+        "copy gives visible feedback"
+    );
+}
+
+fn server_error(sign_in: bool) -> ErrorView {
+    ErrorView {
+        summary: if sign_in {
+            "HTTP 401 Unauthorized".into()
+        } else {
+            "HTTP 503 Service Unavailable".into()
+        },
+        code: None,
+        description: Some("try later".into()),
+        request_id: Some(Uuid::nil()),
+        correlation_id: Some(Uuid::nil()),
+        hint: "Run `pcsr-tui login`.".into(),
+        sign_in,
+    }
+}
+
+#[test]
+fn failure_keeps_every_typed_character_and_resends_with_the_same_id() {
+    let mut s = state();
+    fill(&mut s);
+    let before = s.form.draft();
+    let fx = ctrl(&mut s, 's');
+    let request = submitted(&fx).cloned().expect("sent");
+    let request_id = Uuid::new_v4();
+    update(
+        &mut s,
+        Action::from(Reply::SubmitFailed {
+            request,
+            error: server_error(false),
+            unsettled: Some((7, request_id)),
+        }),
+    );
+    assert!(matches!(s.screen, Screen::Form));
+    assert_eq!(s.form.draft(), before, "every field is intact");
+    assert!(s.form.submit_error.is_some());
+    assert!(s.busy.is_none());
+    let fx = ctrl(&mut s, 's');
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Worker(Work::Resend { local_id: 7, request_id: id, .. }) if *id == request_id)),
+        "an unknown outcome is retried with its MS-RequestId: {fx:?}"
+    );
+}
+
+#[test]
+fn sign_in_failures_point_to_login() {
+    let mut s = state();
+    fill(&mut s);
+    let fx = ctrl(&mut s, 's');
+    let request = submitted(&fx).cloned().expect("sent");
+    update(
+        &mut s,
+        Action::from(Reply::SubmitFailed {
+            request,
+            error: server_error(true),
+            unsettled: None,
+        }),
+    );
+    assert!(
+        s.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("pcsr-tui login"))
+    );
+}
+
+#[test]
+fn ctrl_n_keeps_an_unsent_draft() {
+    let mut s = state();
+    type_text(&mut s, "half written");
+    ctrl(&mut s, 'r');
+    assert!(matches!(s.screen, Screen::History));
+    ctrl(&mut s, 'n');
+    assert!(matches!(s.screen, Screen::Form));
+    assert_eq!(s.form.title_text(), "half written");
+}
+
+#[test]
+fn drafts_autosave_shortly_after_the_last_change() {
+    let t0 = Instant::now();
+    let mut s = state_at(t0);
+    type_text(&mut s, "draft");
+    let tick = |s: &mut State, ms| update(s, Action::Tick(t0 + Duration::from_millis(ms)));
+    assert!(tick(&mut s, 100).is_empty());
+    assert!(tick(&mut s, 300).is_empty(), "still typing time");
+    let fx = tick(&mut s, 600);
+    assert!(
+        matches!(fx.as_slice(), [Effect::Worker(Work::SaveDraft(d))] if d.title == "draft"),
+        "saved within a second: {fx:?}"
+    );
+    assert!(tick(&mut s, 1200).is_empty(), "saved once");
+}
+
+#[test]
+fn a_restored_draft_fills_an_untouched_form() {
+    let mut s = state();
+    let draft = Draft {
+        title: "from last time".into(),
+        description: "body".into(),
+        severity: Some(Severity::Critical),
+        topic_id: Some("32444673".into()),
+    };
+    update(&mut s, Action::from(Reply::Draft(Some(draft.clone()))));
+    assert_eq!(s.form.draft(), draft);
+    assert_eq!(s.topics.highlighted().map(|t| t.id), Some(32444673));
+}
+
+fn rows(from: usize, n: usize) -> Vec<HistoryRow> {
+    (from..from + n)
+        .map(|i| HistoryRow {
+            local_id: 100_000 - i as i64,
+            state: SubmissionState::Created,
+            server_id: Some(format!("{}", 616_000_000 + i)),
+            title: format!("Request {i}"),
+            severity: Severity::Minimal,
+            topic_id: "32444671".into(),
+            topic_name: None,
+            status: None,
+            created_at: "2025-01-02T03:04:05Z".into(),
+        })
+        .collect()
+}
+
+fn answer_history(s: &mut State, fx: &[Effect], total: usize) -> Vec<Effect> {
+    let Some((seq, filter, offset, limit)) = fx.iter().find_map(|e| match e {
+        Effect::Worker(Work::History {
+            seq,
+            filter,
+            offset,
+            limit,
+        }) => Some((*seq, filter.clone(), *offset, *limit)),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let n = limit.min(total.saturating_sub(offset));
+    update(
+        s,
+        Action::from(Reply::HistoryPage {
+            seq,
+            filter,
+            offset,
+            rows: rows(offset, n),
+            total,
+        }),
+    )
+}
+
+#[test]
+fn history_reads_only_a_window_around_the_visible_rows() {
+    let mut s = state();
+    let fx = ctrl(&mut s, 'r');
+    let limit = fx.iter().find_map(|e| match e {
+        Effect::Worker(Work::History { limit, .. }) => Some(*limit),
+        _ => None,
+    });
+    assert!(
+        limit.is_some_and(|l| l < 200),
+        "a window, not 100k rows: {limit:?}"
+    );
+    answer_history(&mut s, &fx, 100_000);
+    assert_eq!(s.history.total, 100_000);
+    let mut fx = Vec::new();
+    for _ in 0..200 {
+        fx = press(&mut s, KeyCode::Char('j'));
+        if !fx.is_empty() {
+            answer_history(&mut s, &fx, 100_000);
+        }
+    }
+    assert_eq!(s.history.selected, 200);
+    assert!(s.history.row(200).is_some(), "the selected row is loaded");
+    assert!(s.history.rows.len() <= 3 * history_height(&s));
+    let _ = fx;
+    let fx = press(&mut s, KeyCode::Enter);
+    assert_eq!(fx, vec![Effect::Worker(Work::Details(100_000 - 200))]);
+}
+
+#[test]
+fn history_filter_takes_letters_and_refresh_needs_a_server_id() {
+    let mut s = state();
+    let fx = ctrl(&mut s, 'r');
+    answer_history(&mut s, &fx, 3);
+    press(&mut s, KeyCode::Char('/'));
+    assert!(s.in_text_field());
+    press(&mut s, KeyCode::Char('q'));
+    assert!(!s.quit, "q types into the filter");
+    assert_eq!(s.history.filter, "q");
+    press(&mut s, KeyCode::Enter);
+    let fx = press(&mut s, KeyCode::Char('r'));
+    assert!(
+        fx.iter().any(
+            |e| matches!(e, Effect::Worker(Work::Refresh { server_id, .. }) if server_id == "616000000")
+        ),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn client_events_show_what_the_client_is_doing() {
+    let t0 = Instant::now();
+    let mut s = state_at(t0);
+    fill(&mut s);
+    ctrl(&mut s, 's');
+    update(
+        &mut s,
+        Action::from(Reply::Client(crate::api::ClientEvent::Retrying {
+            attempt: 2,
+            max_attempts: 4,
+            wait: Duration::from_secs(3),
+            reason: "HTTP 503".into(),
+        })),
+    );
+    let note = s.busy.as_ref().and_then(|b| b.note.clone()).expect("note");
+    assert_eq!(
+        crate::tui::view::status_bar::note_text(&note, t0),
+        "retrying in 3 s after HTTP 503"
+    );
+    update(
+        &mut s,
+        Action::from(Reply::Client(crate::api::ClientEvent::RateLimited {
+            wait: Duration::from_secs(57),
+        })),
+    );
+    let note = s.busy.as_ref().and_then(|b| b.note.clone()).expect("note");
+    assert_eq!(
+        crate::tui::view::status_bar::note_text(&note, t0),
+        "rate limited, 57 s"
+    );
+}
+
+#[test]
+fn keys_keep_working_while_a_submit_is_in_flight() {
+    let mut s = state();
+    fill(&mut s);
+    ctrl(&mut s, 's');
+    assert!(s.busy.is_some());
+    ctrl(&mut s, 'r');
+    assert!(matches!(s.screen, Screen::History));
+    let fx = ctrl(&mut s, 'c');
+    assert!(
+        fx.contains(&Effect::Quit),
+        "quitting mid-submit is allowed; the store keeps it in the outbox"
+    );
+}
+
+#[test]
+fn severity_starts_unset_and_cycles() {
+    let mut s = state();
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    assert_eq!(s.form.severity, None);
+    press(&mut s, KeyCode::Left);
+    assert_eq!(s.form.severity, Some(Severity::Minimal));
+    press(&mut s, KeyCode::Right);
+    assert_eq!(s.form.severity, Some(Severity::Critical));
+}

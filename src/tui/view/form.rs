@@ -1,0 +1,125 @@
+//! The request form: Title, Description, Severity, Topic, Submit, and the server's error.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::{Role, error_rows, layout, style, topics};
+use crate::api::{Severity, TITLE_MAX_CHARS};
+use crate::tui::state::{Field, Form, State};
+
+/// Rows the error panel wants (0 when there is no server error).
+pub fn error_height(form: &Form) -> u16 {
+    form.submit_error
+        .as_ref()
+        .map_or(0, |e| error_rows(e).len() as u16)
+}
+
+/// A field's box: focused, in error, or plain, with the error as its bottom title.
+pub fn field_block(state: &State, field: Field, title: &str) -> Block<'static> {
+    let t = state.theme;
+    let focused = state.form.focus == field;
+    let error = state.form.error_for(field);
+    let border = match (error.is_some(), focused) {
+        (true, _) => style(t, Role::Error),
+        (false, true) => style(t, Role::Focus),
+        (false, false) => style(t, Role::Dim),
+    };
+    let marker = if focused { "▶ " } else { "" };
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(border)
+        .title(Span::styled(
+            format!(" {marker}{title} "),
+            if focused {
+                style(t, Role::Focus)
+            } else {
+                style(t, Role::Plain)
+            },
+        ));
+    if let Some(e) = error {
+        block = block.title_bottom(Span::styled(format!(" ✗ {} ", e.message), style(t, Role::Error)));
+    }
+    block
+}
+
+/// Draws the form.
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let form = &state.form;
+    let f = layout::form(area, error_height(form));
+
+    let count = form.title_text().chars().count();
+    let counter_role = if count > TITLE_MAX_CHARS {
+        Role::Error
+    } else {
+        Role::Dim
+    };
+    let title_block = field_block(state, Field::Title, "Title").title(
+        Line::from(Span::styled(
+            format!(" {count}/{TITLE_MAX_CHARS} "),
+            style(t, counter_role),
+        ))
+        .right_aligned(),
+    );
+    frame.render_widget(&title_block, f.title);
+    frame.render_widget(&form.title, title_block.inner(f.title));
+
+    let mut desc_block = field_block(state, Field::Description, "Description");
+    if form.focus == Field::Description {
+        desc_block = desc_block
+            .title(Line::from(Span::styled(" Ctrl+E editor ", style(t, Role::Dim))).right_aligned());
+    }
+    frame.render_widget(&desc_block, f.description);
+    frame.render_widget(&form.description, desc_block.inner(f.description));
+
+    let sev_block = field_block(state, Field::Severity, "Severity");
+    let mut spans = Vec::new();
+    for s in Severity::CHOOSABLE {
+        let chosen = form.severity == Some(s);
+        let mark = if chosen { "(•) " } else { "( ) " };
+        let role = if chosen { Role::Focus } else { Role::Plain };
+        spans.push(Span::styled(format!("{mark}{}", s.label()), style(t, role)));
+        spans.push(Span::raw("  "));
+    }
+    if form.severity.is_none() {
+        spans.push(Span::styled("pick ←/→", style(t, Role::Dim)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).block(sev_block), f.severity);
+
+    topics::draw(frame, f.topic, state);
+
+    let focused = form.focus == Field::Submit;
+    let label = if focused {
+        "▶ [ Submit ]  Enter or Ctrl+S"
+    } else {
+        "[ Submit ]  Ctrl+S"
+    };
+    let role = if focused { Role::Selected } else { Role::Focus };
+    frame.render_widget(
+        Paragraph::new(Span::styled(label, style(t, role))).alignment(Alignment::Center),
+        f.submit,
+    );
+
+    if let (Some(area), Some(e)) = (f.error, &form.submit_error) {
+        let lines: Vec<Line> = error_rows(e)
+            .into_iter()
+            .map(|(label, value)| {
+                Line::from(vec![
+                    Span::styled(format!("{label:<17}"), style(t, Role::Label)),
+                    Span::raw(value),
+                ])
+            })
+            .collect();
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(style(t, Role::Error))
+            .title(Span::styled(
+                " Submit failed: your input is kept ",
+                style(t, Role::Error),
+            ))
+            .title_bottom(Span::styled(" Esc dismisses ", style(t, Role::Dim)));
+        frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), area);
+    }
+}

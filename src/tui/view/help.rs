@@ -1,0 +1,57 @@
+//! The help overlay, generated from the key table the app dispatches on.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::{Role, style};
+use crate::tui::keys::{BINDINGS, keys_label};
+use crate::tui::state::State;
+
+/// The overlay's lines: one per binding, plus notes on mouse and text.
+pub fn lines(state: &State) -> Vec<Line<'static>> {
+    let t = state.theme;
+    let mut out = vec![Line::from(Span::styled(
+        format!("{:<16} {:<16} {}", "key", "where", "does"),
+        style(t, Role::Label),
+    ))];
+    for b in BINDINGS {
+        out.push(Line::from(vec![
+            Span::styled(format!("{:<16} ", keys_label(b)), style(t, Role::Focus)),
+            Span::raw(format!("{:<16} {}", b.scope.label(), b.help)),
+        ]));
+    }
+    out.push(Line::default());
+    for note in [
+        "Letters type into the focused text field; q and ? act only outside text fields.",
+        "Mouse: click a field or row to focus it, wheel scrolls. Shift+drag selects text.",
+        "Drafts save themselves; a failed submit keeps everything you typed.",
+    ] {
+        out.push(Line::from(Span::styled(note, style(t, Role::Dim))));
+    }
+    out
+}
+
+/// Draws the overlay centred over `area`.
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let lines = lines(state);
+    let width = area.width.saturating_sub(4).min(100);
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let [row] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(row);
+    let max_scroll = (lines.len() as u16 + 2).saturating_sub(height);
+    let scroll = state.help_scroll.min(max_scroll);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(style(t, Role::Focus))
+        .title(Span::styled(" Keys ", style(t, Role::Focus)))
+        .title_bottom(Span::styled(" ↑/↓ scroll · Esc closes ", style(t, Role::Dim)));
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), popup);
+}

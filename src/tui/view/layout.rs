@@ -1,0 +1,153 @@
+//! Where things go on screen. Shared by the views (to draw) and `update` (to hit-test mouse
+//! clicks and to know how many history rows fit), so both always agree.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+/// The frame: status bar, main area, message line, key hints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Root {
+    /// Top line.
+    pub status: Rect,
+    /// The screen's own area.
+    pub main: Rect,
+    /// Notice / progress line.
+    pub message: Rect,
+    /// Key hints.
+    pub hints: Rect,
+}
+
+/// Splits the whole terminal.
+pub fn root(area: Rect) -> Root {
+    let [status, main, message, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    Root {
+        status,
+        main,
+        message,
+        hints,
+    }
+}
+
+/// The form's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormLayout {
+    /// Title box.
+    pub title: Rect,
+    /// Description box.
+    pub description: Rect,
+    /// Severity box.
+    pub severity: Rect,
+    /// Topic box.
+    pub topic: Rect,
+    /// Submit button line.
+    pub submit: Rect,
+    /// Server error panel, when there is one.
+    pub error: Option<Rect>,
+}
+
+/// Lays out the form in `main`; `error_lines` is the height the error panel wants (0 = none).
+pub fn form(main: Rect, error_lines: u16) -> FormLayout {
+    let error_h = if error_lines == 0 {
+        0
+    } else {
+        (error_lines + 2).min(main.height / 3)
+    };
+    let [body, error] = Layout::vertical([Constraint::Fill(1), Constraint::Length(error_h)]).areas(main);
+    let wide = main.width >= 100;
+    let (title, description, severity, topic, submit) = if wide {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+        let [title, description, severity, submit] = Layout::vertical([
+            Constraint::Length(3),
+            Constraint::Fill(1),
+            Constraint::Length(3),
+            Constraint::Length(1),
+        ])
+        .areas(left);
+        (title, description, severity, right, submit)
+    } else {
+        let [title, description, severity, topic, submit] = Layout::vertical([
+            Constraint::Length(3),
+            Constraint::Fill(1),
+            Constraint::Length(3),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ])
+        .areas(body);
+        (title, description, severity, topic, submit)
+    };
+    FormLayout {
+        title,
+        description,
+        severity,
+        topic,
+        submit,
+        error: (error_h > 0).then_some(error),
+    }
+}
+
+/// The topic box's inside: filter line, list, and the selection's description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicLayout {
+    /// The filter line.
+    pub filter: Rect,
+    /// The list.
+    pub list: Rect,
+    /// What the highlighted topic covers.
+    pub detail: Rect,
+}
+
+/// Splits the inside of the topic box.
+pub fn topic(inner: Rect) -> TopicLayout {
+    let detail_h = match inner.height {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    };
+    let [filter, list, detail] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(detail_h),
+    ])
+    .areas(inner);
+    TopicLayout { filter, list, detail }
+}
+
+/// The history pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryLayout {
+    /// The filter line.
+    pub filter: Rect,
+    /// Column headings.
+    pub header: Rect,
+    /// The rows.
+    pub list: Rect,
+}
+
+/// Splits the history pane (inside its border).
+pub fn history(main: Rect) -> HistoryLayout {
+    let inner = inset(main);
+    let [filter, header, list] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    HistoryLayout { filter, header, list }
+}
+
+/// The inside of a plain border.
+pub fn inset(area: Rect) -> Rect {
+    Rect {
+        x: area.x.saturating_add(1),
+        y: area.y.saturating_add(1),
+        width: area.width.saturating_sub(2),
+        height: area.height.saturating_sub(2),
+    }
+}
+
+/// Whether a cell is inside an area.
+pub fn hit(area: Rect, column: u16, row: u16) -> bool {
+    area.contains(ratatui::layout::Position { x: column, y: row })
+}

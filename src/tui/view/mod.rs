@@ -1,0 +1,159 @@
+//! Drawing. Every view takes `&State` and only draws; nothing here changes state.
+
+pub mod details;
+pub mod form;
+pub mod help;
+pub mod history;
+pub mod layout;
+pub mod result;
+pub mod status_bar;
+pub mod topics;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::state::{MIN_SIZE, Screen, State, Theme};
+use crate::api::UNSET_DATE;
+use crate::text;
+
+/// What a piece of text is, so NO_COLOR can swap colours for plain emphasis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Ordinary text.
+    Plain,
+    /// The focused field's border and title.
+    Focus,
+    /// Errors.
+    Error,
+    /// Secondary text: labels, placeholders.
+    Dim,
+    /// The SANDBOX badge.
+    Badge,
+    /// A selected row.
+    Selected,
+    /// Success.
+    Good,
+    /// Field labels on the result and details screens.
+    Label,
+}
+
+/// The style for a role under the theme.
+pub fn style(theme: Theme, role: Role) -> Style {
+    let s = Style::default();
+    if !theme.color {
+        return match role {
+            Role::Plain | Role::Dim | Role::Label => s,
+            Role::Focus | Role::Error | Role::Good => s.add_modifier(Modifier::BOLD),
+            Role::Badge | Role::Selected => s.add_modifier(Modifier::REVERSED),
+        };
+    }
+    match role {
+        Role::Plain => s,
+        Role::Focus => s.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        Role::Error => s.fg(Color::Red).add_modifier(Modifier::BOLD),
+        Role::Dim => s.fg(Color::DarkGray),
+        Role::Badge => s.fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD),
+        Role::Selected => s.add_modifier(Modifier::REVERSED),
+        Role::Good => s.fg(Color::Green).add_modifier(Modifier::BOLD),
+        Role::Label => s.fg(Color::Cyan),
+    }
+}
+
+/// Draws the whole app.
+pub fn draw(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    if !state.fits() {
+        too_small(frame, area, state);
+        return;
+    }
+    let root = layout::root(area);
+    status_bar::draw_status(frame, root.status, state);
+    match &state.screen {
+        Screen::Form => form::draw(frame, root.main, state),
+        Screen::Result(r) => result::draw(frame, root.main, state, r),
+        Screen::History => history::draw(frame, root.main, state),
+        Screen::Details(d) => details::draw(frame, root.main, state, d),
+    }
+    status_bar::draw_message(frame, root.message, state);
+    status_bar::draw_hints(frame, root.hints, state);
+    if state.help {
+        help::draw(frame, root.main, state);
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect, state: &State) {
+    let lines = vec![
+        Line::from(Span::styled(
+            "Terminal too small",
+            style(state.theme, Role::Error),
+        )),
+        Line::from(format!(
+            "This window is {}x{}; pcsr-tui needs at least {}x{}.",
+            area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
+        )),
+        Line::from("Enlarge the window or use a smaller font. Your draft is kept."),
+        Line::from("Ctrl+C quits."),
+    ];
+    let top = area.height.saturating_sub(lines.len() as u16) / 2;
+    let inner = Rect {
+        y: area.y + top,
+        height: area.height - top,
+        ..area
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        inner,
+    );
+}
+
+/// A label/value line for the result and details screens; the value is sanitized.
+pub fn field_line(theme: Theme, label: &str, value: &str) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:<16}"), style(theme, Role::Label)),
+        Span::raw(text::one_line(value)),
+    ])
+}
+
+/// A server date for display: the SDK's "unset" date reads as such.
+pub fn date(value: Option<&str>) -> String {
+    match value {
+        None => "not reported".into(),
+        Some(d) if d.starts_with(&UNSET_DATE[..10]) => "not set by the service".into(),
+        Some(d) => text::one_line(d).replacen('T', " ", 1),
+    }
+}
+
+/// The dash shown for a missing value.
+pub fn or_dash(value: Option<&str>) -> String {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(text::one_line)
+        .unwrap_or_else(|| "—".into())
+}
+
+/// The rows of an error panel: label and value.
+pub fn error_rows(e: &crate::worker::ErrorView) -> Vec<(&'static str, String)> {
+    let mut rows = vec![("Error", text::one_line(&e.summary))];
+    if let Some(code) = &e.code {
+        rows.push(("Code", text::one_line(code)));
+    }
+    if let Some(d) = &e.description {
+        rows.push(("Description", text::one_line(d)));
+    }
+    if let Some(id) = e.request_id {
+        rows.push(("MS-RequestId", id.to_string()));
+    }
+    if let Some(id) = e.correlation_id {
+        rows.push(("MS-CorrelationId", id.to_string()));
+    }
+    rows.push(("What to do", e.hint.clone()));
+    rows
+}
+
+#[cfg(test)]
+mod render_tests;

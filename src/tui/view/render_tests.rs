@@ -1,0 +1,273 @@
+//! Screens drawn on a TestBackend and compared with reviewed snapshots.
+
+use std::time::Instant;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::KeyCode;
+use uuid::Uuid;
+
+use crate::api::{Note, ServiceRequest, Severity, Status};
+use crate::store::{HistoryRow, Submission, SubmissionState};
+use crate::tui::action::Action;
+use crate::tui::state::{DetailsView, ResultView, Screen, State};
+use crate::tui::update::tests::{ctrl, fill, press, state_at, type_text};
+use crate::tui::update::update;
+use crate::worker::{ErrorView, Reply};
+
+fn render(state: &mut State, width: u16, height: u16) -> String {
+    update(state, Action::Resize(width, height));
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+    terminal.draw(|frame| super::draw(frame, state)).expect("draw");
+    terminal.backend().to_string()
+}
+
+fn fresh() -> State {
+    state_at(Instant::now())
+}
+
+fn created() -> ServiceRequest {
+    crate::api::wire::parse(include_bytes!("../../../tests/fixtures/create-response.json"))
+        .expect("fixture parses")
+}
+
+const REQUEST_ID: Uuid = Uuid::from_u128(0x5f1c_2a3b_4d5e_4f60_8172_8394_a5b6_c7d8);
+
+#[test]
+fn form_empty() {
+    let mut s = fresh();
+    insta::assert_snapshot!(render(&mut s, 100, 30));
+}
+
+#[test]
+fn form_filled_narrow() {
+    let mut s = fresh();
+    fill(&mut s);
+    insta::assert_snapshot!(render(&mut s, 60, 20));
+}
+
+#[test]
+fn form_validation_errors() {
+    let mut s = fresh();
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "Only the description is there.");
+    ctrl(&mut s, 's');
+    insta::assert_snapshot!(render(&mut s, 100, 30));
+}
+
+#[test]
+fn form_topic_filter() {
+    let mut s = fresh();
+    for _ in 0..3 {
+        press(&mut s, KeyCode::Tab);
+    }
+    type_text(&mut s, "man");
+    insta::assert_snapshot!(render(&mut s, 100, 30));
+}
+
+#[test]
+fn form_topics_failed() {
+    let mut s = State::new(fresh().header, fresh().theme, (100, 30), Instant::now());
+    update(
+        &mut s,
+        Action::from(Reply::TopicsFailed(ErrorView::local(
+            "could not reach the service: connection refused",
+            "Check your network and the base URL (--base-url / PCSR_BASE_URL), then try again.",
+        ))),
+    );
+    for _ in 0..3 {
+        press(&mut s, KeyCode::Tab);
+    }
+    insta::assert_snapshot!(render(&mut s, 100, 30));
+}
+
+#[test]
+fn form_submit_failed_keeps_input() {
+    let mut s = fresh();
+    fill(&mut s);
+    let fx = ctrl(&mut s, 's');
+    let request = fx
+        .iter()
+        .find_map(|e| match e {
+            crate::tui::action::Effect::Worker(crate::worker::Command::Submit(r)) => Some(r.clone()),
+            _ => None,
+        })
+        .expect("sent");
+    let error = ErrorView {
+        summary: "HTTP 400 Bad Request".into(),
+        code: Some("3000".into()),
+        description: Some("The support topic is not valid for this partner.".into()),
+        request_id: Some(REQUEST_ID),
+        correlation_id: Some(Uuid::from_u128(1)),
+        hint: "Correct the field named above and submit again.".into(),
+        sign_in: false,
+    };
+    update(
+        &mut s,
+        Action::from(Reply::SubmitFailed {
+            request,
+            error,
+            unsettled: None,
+        }),
+    );
+    insta::assert_snapshot!(render(&mut s, 100, 30));
+}
+
+#[test]
+fn result_screen() {
+    let mut s = fresh();
+    s.screen = Screen::Result(Box::new(ResultView {
+        request: created(),
+        request_id: REQUEST_ID,
+        topic_name: Some("Cannot manage my profile".into()),
+    }));
+    s.info("Request 616122292874576 created");
+    insta::assert_snapshot!(render(&mut s, 100, 30));
+}
+
+fn history_rows() -> Vec<HistoryRow> {
+    let row = |i: i64, state, id: Option<&str>, title: &str, sev, topic: Option<&str>, day: u32| HistoryRow {
+        local_id: i,
+        state,
+        server_id: id.map(str::to_string),
+        title: title.into(),
+        severity: sev,
+        topic_id: "32444671".into(),
+        topic_name: topic.map(str::to_string),
+        status: None,
+        created_at: format!("2025-03-{day:02}T10:00:00Z"),
+    };
+    vec![
+        row(
+            4,
+            SubmissionState::Sending,
+            None,
+            "Still in the outbox",
+            Severity::Critical,
+            None,
+            4,
+        ),
+        row(
+            3,
+            SubmissionState::Created,
+            Some("616122292874576"),
+            "TrialSR",
+            Severity::Critical,
+            Some("Cannot manage my profile"),
+            3,
+        ),
+        row(
+            2,
+            SubmissionState::Failed,
+            None,
+            "Refused: bad topic \u{1b}[31mred\u{1b}[0m",
+            Severity::Minimal,
+            None,
+            2,
+        ),
+        row(
+            1,
+            SubmissionState::Created,
+            Some("616122292874001"),
+            "A very long title that will certainly not fit into the title column of a narrow terminal",
+            Severity::Moderate,
+            Some("Partner Center Issues"),
+            1,
+        ),
+    ]
+}
+
+#[test]
+fn history_pane() {
+    let mut s = fresh();
+    let fx = ctrl(&mut s, 'r');
+    let seq = fx
+        .iter()
+        .find_map(|e| match e {
+            crate::tui::action::Effect::Worker(crate::worker::Command::History { seq, .. }) => Some(*seq),
+            _ => None,
+        })
+        .expect("history asked for");
+    update(
+        &mut s,
+        Action::from(Reply::HistoryPage {
+            seq,
+            filter: String::new(),
+            offset: 0,
+            rows: history_rows(),
+            total: 4,
+        }),
+    );
+    press(&mut s, KeyCode::Down);
+    insta::assert_snapshot!(render(&mut s, 100, 30));
+}
+
+#[test]
+fn details_screen() {
+    let mut s = fresh();
+    let mut server = created();
+    server.status = Some(Status::Open);
+    server.support_topic_name = Some("Cannot manage my profile".into());
+    server.description = Some("Ignore this SR\nSecond line with an escape \u{1b}]0;evil\u{7}removed".into());
+    server.notes = Some(vec![Note {
+        created_by_name: Some("Support Engineer".into()),
+        created_date: Some("2025-03-04T09:30:00".into()),
+        text: Some("We are looking into it.".into()),
+    }]);
+    let submission = Submission {
+        local_id: 3,
+        request_id: REQUEST_ID,
+        cloud: "sandbox".into(),
+        locale: "en-US".into(),
+        base_url: "http://127.0.0.1:1".into(),
+        request: crate::api::NewServiceRequest {
+            title: "TrialSR".into(),
+            description: "Ignore this SR".into(),
+            severity: Severity::Critical,
+            support_topic_id: "32444671".into(),
+        },
+        state: SubmissionState::Created,
+        server: Some(server),
+        server_id: Some("616122292874576".into()),
+        last_error: None,
+        created_at: "2025-03-03T10:00:00Z".into(),
+        updated_at: "2025-03-04T09:31:00Z".into(),
+    };
+    s.screen = Screen::Details(Box::new(DetailsView {
+        local_id: 3,
+        submission: Some(submission),
+        scroll: 0,
+    }));
+    insta::assert_snapshot!(render(&mut s, 100, 30));
+}
+
+#[test]
+fn help_overlay() {
+    let mut s = fresh();
+    update(
+        &mut s,
+        Action::Key(ratatui::crossterm::event::KeyEvent::from(KeyCode::F(1))),
+    );
+    insta::assert_snapshot!(render(&mut s, 100, 40));
+}
+
+#[test]
+fn too_small() {
+    let mut s = fresh();
+    insta::assert_snapshot!(render(&mut s, 50, 15));
+}
+
+#[test]
+fn untrusted_text_cannot_reach_the_terminal() {
+    let mut s = fresh();
+    let mut sr = created();
+    sr.title = Some("Evil\u{1b}]52;c;cGF5bG9hZA==\u{7} title\u{1b}[2J".into());
+    s.screen = Screen::Result(Box::new(ResultView {
+        request: sr,
+        request_id: REQUEST_ID,
+        topic_name: None,
+    }));
+    let screen = render(&mut s, 100, 30);
+    assert!(screen.contains("Evil title"), "{screen}");
+    assert!(!screen.contains('\u{1b}'));
+}

@@ -1,0 +1,107 @@
+//! The status bar (where we are connected), the message line and the key hints.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Role, style};
+use crate::text;
+use crate::tui::Account;
+use crate::tui::keys;
+use crate::tui::state::{BusyNote, NoticeKind, Screen, State};
+use crate::tui::update::active_scopes;
+
+/// Braille spinner frames.
+const SPINNER: [&str; 8] = ["⣾", "⣽", "⣻", "⢿", "⡿", "⣟", "⣯", "⣷"];
+
+/// The spinner frame for a tick count.
+pub fn spinner(frame: u64) -> &'static str {
+    SPINNER[(frame % SPINNER.len() as u64) as usize]
+}
+
+/// Top line: app, account badge, cloud, locale, and the screen's name.
+pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let h = &state.header;
+    let account = match &h.account {
+        Account::Sandbox => Span::styled(" SANDBOX ", style(t, Role::Badge)),
+        Account::Token => Span::raw("token (PCSR_TOKEN)"),
+        Account::User(user) => Span::raw(text::one_line(user)),
+    };
+    let screen = match &state.screen {
+        Screen::Form => "New request",
+        Screen::Result(_) => "Created",
+        Screen::History => "History",
+        Screen::Details(_) => "Details",
+    };
+    let line = Line::from(vec![
+        Span::styled(" pcsr-tui ", style(t, Role::Focus)),
+        account,
+        Span::styled(" │ ", style(t, Role::Dim)),
+        Span::raw(format!("cloud {}", h.cloud.as_str())),
+        Span::styled(" │ ", style(t, Role::Dim)),
+        Span::raw(text::one_line(&h.locale)),
+        Span::styled(" │ ", style(t, Role::Dim)),
+        Span::styled(screen, style(t, Role::Label)),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// What the client is doing, in words.
+pub fn note_text(note: &BusyNote, now: std::time::Instant) -> String {
+    let left = |until: std::time::Instant| until.saturating_duration_since(now).as_secs_f64().ceil() as u64;
+    match note {
+        BusyNote::Retrying { reason, until } => format!("retrying in {} s after {}", left(*until), reason),
+        BusyNote::RateLimited { until } => format!("rate limited, {} s", left(*until)),
+        BusyNote::RefreshingToken => "refreshing the sign-in token".into(),
+    }
+}
+
+/// The message line: progress of a submit, else the latest notice.
+pub fn draw_message(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let line = if let Some(busy) = &state.busy {
+        let secs = state.now.saturating_duration_since(busy.since).as_secs();
+        let mut text = format!("{} {}… {secs} s", spinner(state.frame), busy.what);
+        if let Some(note) = &busy.note {
+            text.push_str(" — ");
+            text.push_str(&note_text(note, state.now));
+        }
+        text.push_str(" (you can keep working; q keeps it in the outbox)");
+        Line::from(Span::styled(text, style(t, Role::Focus)))
+    } else if let Some(notice) = &state.notice {
+        let role = if notice.kind == NoticeKind::Error {
+            Role::Error
+        } else {
+            Role::Good
+        };
+        Line::from(Span::styled(notice.text.clone(), style(t, role)))
+    } else {
+        Line::default()
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Bottom line: the keys that work here, from the key table.
+pub fn draw_hints(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let mut spans = Vec::new();
+    let mut extra: Vec<(String, &str)> = Vec::new();
+    if matches!(state.screen, Screen::Form) && !state.help {
+        match state.form.focus {
+            crate::tui::state::Field::Description => extra.push(("Enter".into(), "new line")),
+            crate::tui::state::Field::Title => extra.push(("Enter".into(), "to Description")),
+            _ => {}
+        }
+    }
+    let scopes = active_scopes(state);
+    for (keys, what) in extra.into_iter().chain(keys::hints(&scopes)) {
+        if !spans.is_empty() {
+            spans.push(Span::styled(" · ", style(t, Role::Dim)));
+        }
+        spans.push(Span::styled(keys, style(t, Role::Focus)));
+        spans.push(Span::raw(format!(" {what}")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,157 @@
+//! The topic picker inside the form.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::form::field_block;
+use super::status_bar::spinner;
+use super::{Role, layout, style};
+use crate::text;
+use crate::tui::state::{Field, State};
+use crate::tui::topics::{Topics, TopicsLoad};
+
+/// The first match shown so the highlight stays in a list `height` rows tall.
+pub fn first_visible(topics: &Topics, height: usize) -> usize {
+    if height == 0 || topics.highlight < height {
+        0
+    } else {
+        topics.highlight + 1 - height
+    }
+}
+
+/// Draws the topic box.
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let topics = &state.topics;
+    let focused = state.form.focus == Field::Topic;
+    let mut block = field_block(state, Field::Topic, "Topic");
+    let status = match &topics.load {
+        TopicsLoad::Loading => Some(Span::styled(
+            format!(" {} loading ", spinner(state.frame)),
+            style(t, Role::Dim),
+        )),
+        TopicsLoad::Refreshing => Some(Span::styled(
+            format!(" {} refreshing ", spinner(state.frame)),
+            style(t, Role::Dim),
+        )),
+        TopicsLoad::Failed(_) => Some(Span::styled(
+            " load failed: Ctrl+T retries ",
+            style(t, Role::Error),
+        )),
+        TopicsLoad::Ready => Some(Span::styled(
+            format!(" {} topics ", topics.all.len()),
+            style(t, Role::Dim),
+        )),
+    };
+    if let Some(s) = status {
+        block = block.title(Line::from(s).right_aligned());
+    }
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let l = layout::topic(inner);
+
+    let filter = if topics.filter.is_empty() {
+        Span::styled(
+            if focused {
+                "type to filter, ↑/↓ to choose"
+            } else {
+                "Tab here to choose a topic"
+            },
+            style(t, Role::Dim),
+        )
+    } else {
+        Span::raw(text::one_line(&topics.filter))
+    };
+    let cursor = if focused {
+        Span::styled("▏", style(t, Role::Focus))
+    } else {
+        Span::raw("")
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("Filter: ", style(t, Role::Label)),
+            filter,
+            cursor,
+        ])),
+        l.filter,
+    );
+
+    if topics.all.is_empty() {
+        let msg = match &topics.load {
+            TopicsLoad::Failed(why) => Line::from(vec![
+                Span::styled("Could not load topics: ", style(t, Role::Error)),
+                Span::raw(text::one_line(why)),
+                Span::styled(" Press Ctrl+T (in this field) to retry.", style(t, Role::Dim)),
+            ]),
+            _ => Line::from(Span::styled(
+                format!("{} Loading topics…", spinner(state.frame)),
+                style(t, Role::Dim),
+            )),
+        };
+        frame.render_widget(
+            Paragraph::new(msg).wrap(Wrap { trim: true }),
+            l.list.union(l.detail),
+        );
+        return;
+    }
+    if topics.matches.is_empty() {
+        let msg = format!(
+            "No topic matches \"{}\"; Backspace widens the search.",
+            text::one_line(&topics.filter)
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(msg, style(t, Role::Dim))).wrap(Wrap { trim: true }),
+            l.list,
+        );
+        return;
+    }
+
+    let height = l.list.height as usize;
+    let first = first_visible(topics, height);
+    let chosen = state.form.topic_id.as_deref();
+    let lines: Vec<Line> = topics
+        .matches
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .map(|(pos, &i)| {
+            let topic = &topics.all[i];
+            let id = topic.id.to_string();
+            let mark = if chosen == Some(id.as_str()) { "✓ " } else { "  " };
+            let text = format!("{mark}{}", text::one_line(&topic.name));
+            if focused && pos == topics.highlight {
+                Line::from(Span::styled(
+                    format!("{text:<width$}", width = l.list.width as usize),
+                    style(t, Role::Selected),
+                ))
+            } else {
+                Line::from(text)
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), l.list);
+
+    let shown = if focused {
+        topics.highlighted()
+    } else {
+        chosen.and_then(|id| topics.by_id(id))
+    };
+    if let Some(topic) = shown {
+        let about = topic
+            .description
+            .as_deref()
+            .map(text::one_line)
+            .unwrap_or_default();
+        let line = Line::from(vec![
+            Span::styled(
+                format!("{} ({}): ", text::one_line(&topic.name), topic.id),
+                style(t, Role::Label),
+            ),
+            Span::styled(about, style(t, Role::Dim)),
+        ]);
+        frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), l.detail);
+    }
+}
