@@ -104,7 +104,10 @@ impl ClientConfig {
 
 /// Checks a base URL: `https://` anywhere, `http://` only for loopback hosts.
 pub fn validate_base_url(raw: &str) -> Result<Url, ApiError> {
-    let refuse = |reason: &str| ApiError::Url { url: raw.to_string(), reason: reason.to_string() };
+    let refuse = |reason: &str| ApiError::Url {
+        url: raw.to_string(),
+        reason: reason.to_string(),
+    };
     let url = Url::parse(raw.trim()).map_err(|e| refuse(&format!("not a URL ({e})")))?;
     match url.scheme() {
         "https" => {}
@@ -183,7 +186,9 @@ pub struct Client {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("base_url", &self.config.base_url.as_str()).finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("base_url", &self.config.base_url.as_str())
+            .finish_non_exhaustive()
     }
 }
 
@@ -198,8 +203,16 @@ impl Client {
             // Redirects could carry the bearer token to another host; Partner Center never sends them.
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| ApiError::Url { url: config.base_url.to_string(), reason: e.to_string() })?;
-        Ok(Client { http, config: Arc::new(config), token, events: None })
+            .map_err(|e| ApiError::Url {
+                url: config.base_url.to_string(),
+                reason: e.to_string(),
+            })?;
+        Ok(Client {
+            http,
+            config: Arc::new(config),
+            token,
+            events: None,
+        })
     }
 
     /// The same client, reporting retries and throttling to `events`.
@@ -235,7 +248,11 @@ impl Client {
     }
 
     /// Routes 3 and 6: one page of requests.
-    pub async fn list(&self, scope: &Scope, query: &ListQuery) -> Result<Collection<ServiceRequest>, ApiError> {
+    pub async fn list(
+        &self,
+        scope: &Scope,
+        query: &ListQuery,
+    ) -> Result<Collection<ServiceRequest>, ApiError> {
         let mut url = self.url(&scope.collection_path())?;
         {
             let mut pairs = url.query_pairs_mut();
@@ -246,7 +263,8 @@ impl Client {
                 pairs.append_pair("offset", &offset.to_string());
             }
             if let Some(status) = query.status {
-                let filter = serde_json::json!({"Field": "Status", "Value": status.as_wire(), "Operator": "equals"});
+                let filter =
+                    serde_json::json!({"Field": "Status", "Value": status.as_wire(), "Operator": "equals"});
                 pairs.append_pair("filter", &filter.to_string());
             }
         }
@@ -288,9 +306,14 @@ impl Client {
         patch: &ServiceRequestPatch,
     ) -> Result<ServiceRequest, ApiError> {
         let url = self.url(&format!("{}/{}", scope.collection_path(), encode(id)))?;
-        let body = serde_json::to_vec(patch)
-            .map_err(|e| ApiError::Url { url: url.to_string(), reason: format!("could not encode: {e}") })?;
-        Ok(self.call(Method::PATCH, url, Some(body), RequestIds::new()).await?.value)
+        let body = serde_json::to_vec(patch).map_err(|e| ApiError::Url {
+            url: url.to_string(),
+            reason: format!("could not encode: {e}"),
+        })?;
+        Ok(self
+            .call(Method::PATCH, url, Some(body), RequestIds::new())
+            .await?
+            .value)
     }
 
     async fn all_pages<T: DeserializeOwned>(&self, first: Url, limit: usize) -> Result<Vec<T>, ApiError> {
@@ -318,22 +341,38 @@ impl Client {
 
     fn url(&self, path: &str) -> Result<Url, ApiError> {
         let base = self.config.base_url.as_str().trim_end_matches('/');
-        Url::parse(&format!("{base}{path}"))
-            .map_err(|e| ApiError::Url { url: format!("{base}{path}"), reason: e.to_string() })
+        Url::parse(&format!("{base}{path}")).map_err(|e| ApiError::Url {
+            url: format!("{base}{path}"),
+            reason: e.to_string(),
+        })
     }
 
     /// Resolves a collection link: relative and without `/v1` as the service sends them; an
     /// absolute one only if it points at our own origin (the token must not leak elsewhere).
     fn link_url(&self, uri: &str) -> Result<Url, ApiError> {
         if uri.starts_with("http://") || uri.starts_with("https://") {
-            let url = Url::parse(uri).map_err(|e| ApiError::Url { url: uri.into(), reason: e.to_string() })?;
+            let url = Url::parse(uri).map_err(|e| ApiError::Url {
+                url: uri.into(),
+                reason: e.to_string(),
+            })?;
             if url.origin() != self.config.base_url.origin() {
-                return Err(ApiError::Url { url: uri.into(), reason: "next link points at another host".into() });
+                return Err(ApiError::Url {
+                    url: uri.into(),
+                    reason: "next link points at another host".into(),
+                });
             }
             return Ok(url);
         }
-        let path = if uri.starts_with('/') { uri.to_string() } else { format!("/{uri}") };
-        let path = if path.starts_with("/v1/") { path } else { format!("/v1{path}") };
+        let path = if uri.starts_with('/') {
+            uri.to_string()
+        } else {
+            format!("/{uri}")
+        };
+        let path = if path.starts_with("/v1/") {
+            path
+        } else {
+            format!("/v1{path}")
+        };
         self.url(&path)
     }
 
@@ -370,7 +409,12 @@ impl Client {
                     continue;
                 }
                 Ok((status, headers, bytes)) => {
-                    let failure = HttpFailure::from_response(status, &bytes, retry_after(&headers), echoed(&headers, ids));
+                    let failure = HttpFailure::from_response(
+                        status,
+                        &bytes,
+                        retry_after(&headers),
+                        echoed(&headers, ids),
+                    );
                     let retryable = matches!(status, 408 | 500 | 502 | 503 | 504) || status == 429;
                     if !retryable || attempt >= max_attempts {
                         return Err(ApiError::Http(Box::new(failure)));
@@ -387,7 +431,10 @@ impl Client {
                         continue;
                     }
                     let backoff = failure.retry_after.filter(|d| *d <= cfg.max_retry_after);
-                    (backoff.unwrap_or_else(|| backoff_for(cfg.backoff, attempt)), format!("HTTP {status}"))
+                    (
+                        backoff.unwrap_or_else(|| backoff_for(cfg.backoff, attempt)),
+                        format!("HTTP {status}"),
+                    )
                 }
                 Err(err) => {
                     if attempt >= max_attempts {
@@ -403,7 +450,12 @@ impl Client {
             };
             attempt += 1;
             tracing::warn!(%url, attempt, wait_ms = wait.as_millis() as u64, %reason, request_id = %ids.request_id, "retrying");
-            self.emit(ClientEvent::Retrying { attempt, max_attempts, wait, reason });
+            self.emit(ClientEvent::Retrying {
+                attempt,
+                max_attempts,
+                wait,
+                reason,
+            });
             tokio::time::sleep(wait).await;
         }
     }
@@ -463,13 +515,21 @@ fn decode<T: DeserializeOwned>(
     let ids = echoed(headers, ids);
     wire::parse(bytes)
         .map(|value| Answer { value, status, ids })
-        .map_err(|e| ApiError::Decode { status, message: e.to_string(), excerpt: excerpt(bytes), ids })
+        .map_err(|e| ApiError::Decode {
+            status,
+            message: e.to_string(),
+            excerpt: excerpt(bytes),
+            ids,
+        })
 }
 
 /// The ids the server echoed, falling back to ours.
 fn echoed(headers: &HeaderMap, ours: RequestIds) -> RequestIds {
     let read = |name: &str| {
-        headers.get(name).and_then(|v| v.to_str().ok()).and_then(|v| Uuid::parse_str(v.trim()).ok())
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| Uuid::parse_str(v.trim()).ok())
     };
     RequestIds {
         request_id: read("MS-RequestId").unwrap_or(ours.request_id),
@@ -515,5 +575,7 @@ fn transport_message(e: &reqwest::Error) -> String {
 
 /// Percent-encodes one path segment.
 fn encode(segment: &str) -> String {
-    url::form_urlencoded::byte_serialize(segment.as_bytes()).collect::<String>().replace('+', "%20")
+    url::form_urlencoded::byte_serialize(segment.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
 }

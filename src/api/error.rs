@@ -20,12 +20,18 @@ pub struct RequestIds {
 impl RequestIds {
     /// Fresh ids for a new call.
     pub fn new() -> Self {
-        RequestIds { request_id: Uuid::new_v4(), correlation_id: Uuid::new_v4() }
+        RequestIds {
+            request_id: Uuid::new_v4(),
+            correlation_id: Uuid::new_v4(),
+        }
     }
 
     /// Ids for a call that must reuse a known request id (a resend from the outbox).
     pub fn with_request_id(request_id: Uuid) -> Self {
-        RequestIds { request_id, correlation_id: Uuid::new_v4() }
+        RequestIds {
+            request_id,
+            correlation_id: Uuid::new_v4(),
+        }
     }
 }
 
@@ -37,7 +43,11 @@ impl Default for RequestIds {
 
 impl fmt::Display for RequestIds {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "MS-RequestId {}, MS-CorrelationId {}", self.request_id, self.correlation_id)
+        write!(
+            f,
+            "MS-RequestId {}, MS-CorrelationId {}",
+            self.request_id, self.correlation_id
+        )
     }
 }
 
@@ -64,8 +74,14 @@ const EXCERPT_CHARS: usize = 200;
 impl HttpFailure {
     /// Decodes an error answer from its status, body and headers.
     pub fn from_response(status: u16, body: &[u8], retry_after: Option<Duration>, ids: RequestIds) -> Self {
-        let mut failure =
-            HttpFailure { status, code: None, description: None, excerpt: None, retry_after, ids };
+        let mut failure = HttpFailure {
+            status,
+            code: None,
+            description: None,
+            excerpt: None,
+            retry_after,
+            ids,
+        };
         match wire::parse_value(body) {
             Ok(value) if value.get("statuscode").is_some() || value.get("message").is_some() => {
                 if let Ok(t) = wire::from_value::<ThrottleBody>(value) {
@@ -192,9 +208,9 @@ impl ApiError {
     pub fn ids(&self) -> Option<RequestIds> {
         match self {
             ApiError::Http(f) => Some(f.ids),
-            ApiError::Transport { ids, .. } | ApiError::Decode { ids, .. } | ApiError::TooLarge { ids, .. } => {
-                Some(*ids)
-            }
+            ApiError::Transport { ids, .. }
+            | ApiError::Decode { ids, .. }
+            | ApiError::TooLarge { ids, .. } => Some(*ids),
             ApiError::Url { .. } | ApiError::SignIn(_) => None,
         }
     }

@@ -147,7 +147,9 @@ pub struct Attributes {
 impl Attributes {
     /// Attributes naming the given object type.
     pub fn of(kind: &str) -> Self {
-        Attributes { object_type: Some(kind.to_string()) }
+        Attributes {
+            object_type: Some(kind.to_string()),
+        }
     }
 }
 
@@ -252,13 +254,21 @@ pub struct ServiceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     /// Support topic id (a string on requests, unlike on topics).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de_opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
     pub support_topic_id: Option<String>,
     /// Support topic name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_topic_name: Option<String>,
     /// Server-set id.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de_opt_string")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de_opt_string"
+    )]
     pub id: Option<String>,
     /// Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -335,17 +345,26 @@ impl NewServiceRequest {
         let mut errors = Vec::new();
         let title_chars = self.title.chars().count();
         if self.title.trim().is_empty() {
-            errors.push(FieldError { field: "Title", message: "title is required".into() });
+            errors.push(FieldError {
+                field: "Title",
+                message: "title is required".into(),
+            });
         } else if title_chars > TITLE_MAX_CHARS {
             errors.push(FieldError {
                 field: "Title",
                 message: format!("title is {title_chars} characters; the limit is {TITLE_MAX_CHARS}"),
             });
         } else if self.title.contains(['\n', '\r']) {
-            errors.push(FieldError { field: "Title", message: "title must be a single line".into() });
+            errors.push(FieldError {
+                field: "Title",
+                message: "title must be a single line".into(),
+            });
         }
         if self.description.trim().is_empty() {
-            errors.push(FieldError { field: "Description", message: "description is required".into() });
+            errors.push(FieldError {
+                field: "Description",
+                message: "description is required".into(),
+            });
         }
         if self.severity == Severity::Unknown {
             errors.push(FieldError {
@@ -355,7 +374,10 @@ impl NewServiceRequest {
         }
         let topic = self.support_topic_id.trim();
         if topic.is_empty() {
-            errors.push(FieldError { field: "SupportTopicId", message: "choose a support topic".into() });
+            errors.push(FieldError {
+                field: "SupportTopicId",
+                message: "choose a support topic".into(),
+            });
         } else if !topic.chars().all(|c| c.is_ascii_digit()) {
             errors.push(FieldError {
                 field: "SupportTopicId",
@@ -443,7 +465,9 @@ impl<'a> CreateBody<'a> {
             notes: None,
             country_code: None,
             file_links: None,
-            attributes: PascalAttributes { object_type: "ServiceRequest" },
+            attributes: PascalAttributes {
+                object_type: "ServiceRequest",
+            },
         }
     }
 }
@@ -472,12 +496,18 @@ pub struct NotePatch {
 impl ServiceRequestPatch {
     /// A patch that appends a note.
     pub fn note(text: impl Into<String>) -> Self {
-        ServiceRequestPatch { new_note: Some(NotePatch { text: text.into() }), status: None }
+        ServiceRequestPatch {
+            new_note: Some(NotePatch { text: text.into() }),
+            status: None,
+        }
     }
 
     /// A patch that sets the status.
     pub fn status(status: Status) -> Self {
-        ServiceRequestPatch { new_note: None, status: Some(status) }
+        ServiceRequestPatch {
+            new_note: None,
+            status: Some(status),
+        }
     }
 }
 
@@ -519,7 +549,11 @@ pub struct Link {
 #[serde(rename_all(serialize = "camelCase", deserialize = "lowercase"))]
 pub struct Links {
     /// This page.
-    #[serde(default, rename(serialize = "self", deserialize = "self"), skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename(serialize = "self", deserialize = "self"),
+        skip_serializing_if = "Option::is_none"
+    )]
     pub self_: Option<Link>,
     /// The next page; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -560,7 +594,12 @@ impl<T> Collection<T> {
 
     /// The relative uri of the next page, if there is one.
     pub fn next_uri(&self) -> Option<&str> {
-        self.links.as_ref()?.next.as_ref().map(|l| l.uri.as_str()).filter(|u| !u.is_empty())
+        self.links
+            .as_ref()?
+            .next
+            .as_ref()
+            .map(|l| l.uri.as_str())
+            .filter(|u| !u.is_empty())
     }
 }
 
@@ -599,14 +638,23 @@ fn de_opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::String(s)) => Some(s),
         Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        Some(other) => return Err(de::Error::custom(format!("expected a string or number, got {other}"))),
+        Some(other) => {
+            return Err(de::Error::custom(format!(
+                "expected a string or number, got {other}"
+            )));
+        }
     })
 }
 
 fn de_u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Number(n) => n.as_u64().ok_or_else(|| de::Error::custom(format!("bad topic id {n}"))),
-        serde_json::Value::String(s) => s.trim().parse().map_err(|_| de::Error::custom(format!("bad topic id '{s}'"))),
+        serde_json::Value::Number(n) => n
+            .as_u64()
+            .ok_or_else(|| de::Error::custom(format!("bad topic id {n}"))),
+        serde_json::Value::String(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| de::Error::custom(format!("bad topic id '{s}'"))),
         other => Err(de::Error::custom(format!("expected a topic id, got {other}"))),
     }
 }

@@ -1,6 +1,8 @@
 //! The built-in Partner Center emulator (axum): the same routes, wire format, errors and
 //! idempotency as the real service, so first runs, demos and tests need no account.
 
+pub mod oauth;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;

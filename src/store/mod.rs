@@ -203,7 +203,13 @@ impl Store {
 
     /// Stores a fresh server copy (a refresh, or a request seen via `list`/`show`): updates the
     /// row with that server id, or adds a `created` row for a request filed elsewhere.
-    pub fn upsert_server_copy(&self, sr: &ServiceRequest, cloud: &str, locale: &str, base_url: &str) -> Result<i64> {
+    pub fn upsert_server_copy(
+        &self,
+        sr: &ServiceRequest,
+        cloud: &str,
+        locale: &str,
+        base_url: &str,
+    ) -> Result<i64> {
         todo!()
     }
 
