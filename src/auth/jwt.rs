@@ -31,7 +31,7 @@ pub fn user_name<'a>(tokens: impl IntoIterator<Item = &'a str>) -> Option<String
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
             })
-            .map(|s| crate::text::one_line(s))
+            .map(crate::text::one_line)
     })
 }
 

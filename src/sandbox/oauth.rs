@@ -89,6 +89,7 @@ struct Inner {
     access_tokens: HashMap<String, Instant>,
     refreshes: u32,
     token_polls: u32,
+    issued: Vec<String>,
 }
 
 /// Shared, scriptable sign-in state. Clone it to keep a handle for tests.
@@ -144,12 +145,17 @@ impl OAuthState {
         self.lock().refreshes
     }
 
+    /// Every access and refresh token issued so far (leak tests grep for them).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.lock().issued.clone()
+    }
+
     /// How many device-code polls arrived.
     pub fn poll_count(&self) -> u32 {
         self.lock().token_polls
     }
 
-    /// Issues a token answer for the sandbox user (also used by tests to mint tokens).
+    /// A token answer for the sandbox user, remembering what it issued.
     fn issue(&self, inner: &mut Inner, script: &OAuthScript) -> Value {
         let access = format!("sandbox-at-{}", Uuid::new_v4().simple());
         let refresh = format!("sandbox-rt-{}", Uuid::new_v4().simple());
@@ -160,6 +166,7 @@ impl OAuthState {
         inner
             .refresh_tokens
             .insert(refresh.clone(), SANDBOX_USER.to_string());
+        inner.issued.extend([access.clone(), refresh.clone()]);
         let expires: Value = if script.numbers_as_strings {
             json!(script.access_lifetime_secs.to_string())
         } else {
