@@ -259,6 +259,7 @@ impl LoginOutcome {
 
 impl PendingLogin {
     /// Step 3: saves the refresh token and the profile (made active) and returns a provider.
+    /// Without a store (PCSR_KEYRING=none) or a refresh token, nothing is written anywhere.
     pub async fn finish(self, env: &AuthEnv, tokens: TokenSet) -> Result<LoginOutcome, AuthError> {
         let PendingLogin {
             mut profile,
@@ -284,18 +285,21 @@ impl PendingLogin {
                 None
             }
         };
-        if let Some((kind, old)) = previous.filter(|(_, old)| *old != key || stored_in.is_none()) {
-            // The profile now names another user (or none): the old secret must not linger.
-            if let Ok(old_store) = env.open_kind(kind).await {
-                let _ = blocking(move || old_store.delete(&old)).await;
+        if stored_in.is_some() {
+            if let Some((kind, old)) = previous.filter(|(_, old)| *old != key) {
+                // The profile now names another user: the old user's secret must not linger.
+                if let Ok(old_store) = env.open_kind(kind).await {
+                    let _ = blocking(move || old_store.delete(&old)).await;
+                }
             }
+            profile.user = Some(user.clone());
+            profile.secret_store = stored_in;
+            let mut config = Config::load(&env.config_dir)?;
+            config.active = Some(profile.name.clone());
+            config.upsert(profile.clone());
+            config.save(&env.config_dir)?;
         }
-        profile.user = stored_in.map(|_| user.clone());
-        profile.secret_store = stored_in;
-        let mut config = Config::load(&env.config_dir)?;
-        config.active = Some(profile.name.clone());
-        config.upsert(profile.clone());
-        config.save(&env.config_dir)?;
+        // A session-only sign-in writes nothing: config.toml keeps any earlier saved sign-in.
         let source = match (stored_in, store) {
             (Some(_), Some(store)) => Some(SecretSource::Store(store, key)),
             _ => None,

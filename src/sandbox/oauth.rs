@@ -413,3 +413,31 @@ async fn devicelogin() -> Html<&'static str> {
          device-code sign-ins approve themselves after a few polls. No account is needed.</p>",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_with_the_api_routes_without_conflicts() {
+        // Route conflicts panic at construction; these are the shapes the API uses.
+        let api: Router = Router::new()
+            .route("/v1/servicerequests/supporttopics", get(|| async { "" }))
+            .route("/v1/servicerequests/{locale}", post(|| async { "" }))
+            .route(
+                "/v1/customers/{tenant}/servicerequests/{id}",
+                get(|| async { "" }),
+            );
+        let _ = api.merge(router(OAuthState::default()));
+    }
+
+    #[test]
+    fn the_fake_id_token_names_the_sandbox_user() {
+        let token = fake_id_token();
+        assert_eq!(
+            crate::auth::jwt::user_name([token.as_str()]).as_deref(),
+            Some(SANDBOX_USER)
+        );
+        assert!(token.len() < 400);
+    }
+}

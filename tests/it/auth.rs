@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use pcsr_tui::api::{ApiError, Client, ClientConfig};
 use pcsr_tui::auth::{
-    AuthEnv, AuthError, Clock, Config, DeviceCodeFlow, KeyringChoice, LoginOptions, OAuthEndpoint, PollStatus,
-    SecretKey, SecretStore, StoreKind, VirtualClock,
+    AuthEnv, AuthError, Clock, Config, DeviceCodeFlow, KeyringChoice, LoginOptions, OAuthEndpoint,
+    PollStatus, SecretKey, SecretStore, StoreKind, VirtualClock,
 };
 use pcsr_tui::sandbox::oauth::{self, OAuthScript, OAuthState, Outcome, SANDBOX_USER};
 
@@ -49,7 +49,8 @@ impl Rig {
     }
 
     fn flow(&self) -> DeviceCodeFlow {
-        let authority = pcsr_tui::auth::endpoint::resolve_authority(Default::default(), Some(&self.url)).unwrap();
+        let authority =
+            pcsr_tui::auth::endpoint::resolve_authority(Default::default(), Some(&self.url)).unwrap();
         DeviceCodeFlow::new(OAuthEndpoint::new(authority, "organizations", "").unwrap())
             .with_clock(self.clock.clone())
     }
@@ -60,7 +61,9 @@ impl Rig {
 
     async fn login(&self) -> pcsr_tui::auth::LoginOutcome {
         let mut out = Vec::new();
-        pcsr_tui::auth::login(&self.env(), &LoginOptions::default(), &mut out, false).await.unwrap()
+        pcsr_tui::auth::login(&self.env(), &LoginOptions::default(), &mut out, false)
+            .await
+            .unwrap()
     }
 }
 
@@ -88,7 +91,9 @@ async fn device_code_flow_waits_out_pending_polls_then_signs_in() {
     // One interval before each of the three polls.
     assert_eq!(rig.clock.sleeps(), vec![Duration::from_secs(1); 3]);
     match seen[0] {
-        PollStatus::Waiting { remaining, .. } => assert!(remaining > Duration::from_secs(890), "{remaining:?}"),
+        PollStatus::Waiting { remaining, .. } => {
+            assert!(remaining > Duration::from_secs(890), "{remaining:?}")
+        }
         other => panic!("first tick should be the countdown, got {other:?}"),
     }
 }
@@ -104,7 +109,12 @@ async fn slow_down_adds_five_seconds_to_the_interval() {
     let prompt = flow.start().await.unwrap();
     let mut seen = Vec::new();
     flow.poll_until_done(&prompt, |s| seen.push(s)).await.unwrap();
-    assert!(seen.contains(&PollStatus::SlowDown { interval: Duration::from_secs(6) }), "{seen:?}");
+    assert!(
+        seen.contains(&PollStatus::SlowDown {
+            interval: Duration::from_secs(6)
+        }),
+        "{seen:?}"
+    );
     let waited: Duration = rig.clock.sleeps().iter().sum();
     assert_eq!(waited, Duration::from_secs(1 + 6));
 }
@@ -150,18 +160,30 @@ async fn login_saves_only_the_refresh_token_and_the_profile() {
     assert_eq!(outcome.user, SANDBOX_USER);
     assert_eq!(outcome.stored_in, Some(StoreKind::Memory));
     let lifetime = outcome.expires_at - rig.clock.now();
-    assert!(lifetime > time::Duration::seconds(3500), "string expires_in was read: {lifetime}");
-    let saved = rig.store.get(&rig.key()).unwrap().expect("refresh token in the keyring");
+    assert!(
+        lifetime > time::Duration::seconds(3500),
+        "string expires_in was read: {lifetime}"
+    );
+    let saved = rig
+        .store
+        .get(&rig.key())
+        .unwrap()
+        .expect("refresh token in the keyring");
     assert!(saved.starts_with("sandbox-rt-"));
     let config = Config::load(rig.dir.path()).unwrap();
     let profile = config.active_profile().unwrap();
     assert_eq!(profile.user.as_deref(), Some(SANDBOX_USER));
     assert_eq!(profile.secret_store, Some(StoreKind::Memory));
-    let status = pcsr_tui::auth::status(&rig.env(), None, Some(&outcome.provider)).await.unwrap();
+    let status = pcsr_tui::auth::status(&rig.env(), None, Some(&outcome.provider))
+        .await
+        .unwrap();
     assert_eq!(status.secret_present, Some(true));
     assert!(status.access_token_expires_at.is_some());
     let shown = status.to_string();
-    assert!(shown.contains(SANDBOX_USER) && shown.contains("holds the refresh token"), "{shown}");
+    assert!(
+        shown.contains(SANDBOX_USER) && shown.contains("holds the refresh token"),
+        "{shown}"
+    );
 }
 
 #[tokio::test]
@@ -170,7 +192,11 @@ async fn provider_refreshes_within_thirty_seconds_of_expiry_and_stores_the_rotat
     let outcome = rig.login().await;
     let provider = outcome.token_provider();
     let first = provider.token(false).await.unwrap();
-    assert_eq!(provider.token(false).await.unwrap(), first, "a fresh token is reused");
+    assert_eq!(
+        provider.token(false).await.unwrap(),
+        first,
+        "a fresh token is reused"
+    );
     assert_eq!(rig.state.refresh_count(), 0);
     let before = rig.store.get(&rig.key()).unwrap().unwrap();
     // 3600 s lifetime: at 3571 s the token is within the 30 s margin.
@@ -199,9 +225,15 @@ fn api(state: OAuthState) -> axum::Router {
                     .and_then(|v| v.strip_prefix("Bearer "))
                     .unwrap_or("");
                 if state.accepts(token) {
-                    (StatusCode::OK, r#"{"totalCount":0,"items":[],"attributes":{"objectType":"Collection"}}"#)
+                    (
+                        StatusCode::OK,
+                        r#"{"totalCount":0,"items":[],"attributes":{"objectType":"Collection"}}"#,
+                    )
                 } else {
-                    (StatusCode::UNAUTHORIZED, r#"{"code":800001,"description":"Partner token missing"}"#)
+                    (
+                        StatusCode::UNAUTHORIZED,
+                        r#"{"code":800001,"description":"Partner token missing"}"#,
+                    )
                 }
             }
         }),
@@ -233,26 +265,42 @@ async fn a_refused_refresh_asks_to_sign_in_again_with_exit_code_3() {
     assert!(matches!(err, ApiError::SignIn(_)), "{err:?}");
     assert_eq!(err.exit_code(), 3);
     let shown = err.to_string();
-    assert!(shown.contains("pcsr-tui login") && shown.contains("invalid_grant"), "{shown}");
+    assert!(
+        shown.contains("pcsr-tui login") && shown.contains("invalid_grant"),
+        "{shown}"
+    );
     let direct = outcome.provider.access_token(true).await.unwrap_err();
-    assert!(direct.needs_sign_in() && direct.to_string().contains("pcsr-tui login"), "{direct}");
+    assert!(
+        direct.needs_sign_in() && direct.to_string().contains("pcsr-tui login"),
+        "{direct}"
+    );
 }
 
 #[tokio::test]
 async fn a_later_process_reads_the_saved_sign_in_and_a_vanished_one_asks_to_sign_in() {
     let rig = Rig::new(OAuthScript::default()).await;
     rig.login().await;
-    let signed_in = pcsr_tui::auth::signed_in_provider(&rig.env(), None).unwrap().expect("signed in");
+    let signed_in = pcsr_tui::auth::signed_in_provider(&rig.env(), None)
+        .unwrap()
+        .expect("signed in");
     assert_eq!(signed_in.profile.user.as_deref(), Some(SANDBOX_USER));
-    assert!(signed_in.provider.access_expires_at().is_none(), "no token before first use");
+    assert!(
+        signed_in.provider.access_expires_at().is_none(),
+        "no token before first use"
+    );
     let token = signed_in.token_provider().token(false).await.unwrap();
     assert!(rig.state.accepts(&token));
     assert!(signed_in.provider.access_expires_at().is_some());
 
     rig.store.delete(&rig.key()).unwrap();
-    let again = pcsr_tui::auth::signed_in_provider(&rig.env(), None).unwrap().unwrap();
+    let again = pcsr_tui::auth::signed_in_provider(&rig.env(), None)
+        .unwrap()
+        .unwrap();
     let err = again.provider.access_token(false).await.unwrap_err();
-    assert!(err.to_string().contains("no longer in the") && err.to_string().contains("pcsr-tui login"), "{err}");
+    assert!(
+        err.to_string().contains("no longer in the") && err.to_string().contains("pcsr-tui login"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -261,11 +309,18 @@ async fn logout_removes_the_secret_and_the_signed_in_user() {
     rig.login().await;
     let report = pcsr_tui::auth::logout(&rig.env(), None).await.unwrap();
     assert_eq!(report.removed_from, Some(StoreKind::Memory));
-    assert!(report.to_string().contains("removed the refresh token"), "{report}");
+    assert!(
+        report.to_string().contains("removed the refresh token"),
+        "{report}"
+    );
     assert_eq!(rig.store.get(&rig.key()).unwrap(), None);
     let profile = Config::load(rig.dir.path()).unwrap().active_profile().unwrap();
     assert_eq!((profile.user, profile.secret_store), (None, None));
-    assert!(pcsr_tui::auth::signed_in_provider(&rig.env(), None).unwrap().is_none());
+    assert!(
+        pcsr_tui::auth::signed_in_provider(&rig.env(), None)
+            .unwrap()
+            .is_none()
+    );
     let again = pcsr_tui::auth::logout(&rig.env(), None).await.unwrap();
     assert!(again.to_string().starts_with("Nothing to remove"), "{again}");
 }
@@ -276,12 +331,18 @@ async fn keyring_none_signs_in_for_the_session_only() {
     let mut env = rig.env();
     env.keyring = KeyringChoice::None;
     let mut out = Vec::new();
-    let outcome = pcsr_tui::auth::login(&env, &LoginOptions::default(), &mut out, false).await.unwrap();
+    let outcome = pcsr_tui::auth::login(&env, &LoginOptions::default(), &mut out, false)
+        .await
+        .unwrap();
     assert_eq!(outcome.stored_in, None);
     assert!(outcome.to_string().contains("PCSR_KEYRING=none"), "{outcome}");
     assert!(outcome.token_provider().token(false).await.is_ok());
     assert_eq!(rig.store.get(&rig.key()).unwrap(), None, "nothing in the keyring");
     assert!(pcsr_tui::auth::signed_in_provider(&env, None).unwrap().is_none());
+    assert!(
+        !Config::path(rig.dir.path()).exists(),
+        "a session-only sign-in writes no config"
+    );
 }
 
 #[tokio::test]
@@ -299,7 +360,10 @@ async fn the_sandbox_refuses_unknown_tenants_and_grants_like_aad() {
     assert_eq!(body["error"], "invalid_request");
     let resp = http
         .post(format!("{}/common/oauth2/v2.0/token", rig.url))
-        .form(&[("grant_type", "refresh_token"), ("refresh_token", "sandbox-rt-unknown")])
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", "sandbox-rt-unknown"),
+        ])
         .send()
         .await
         .unwrap();
@@ -336,12 +400,16 @@ async fn no_token_appears_in_config_files_output_or_logs() {
     let rig = Rig::new(script(|s| s.access_lifetime_secs = 10)).await;
     let env = rig.env();
     let mut out = Vec::new();
-    let outcome = pcsr_tui::auth::login(&env, &LoginOptions::default(), &mut out, true).await.unwrap();
+    let outcome = pcsr_tui::auth::login(&env, &LoginOptions::default(), &mut out, true)
+        .await
+        .unwrap();
     // Short-lived token: this refreshes (and rotates) right away, a second refresh after a 401.
     outcome.provider.access_token(false).await.unwrap();
     outcome.provider.access_token(true).await.unwrap();
     writeln!(out, "{outcome} {outcome:?} {:?}", outcome.provider).unwrap();
-    let status = pcsr_tui::auth::status(&env, None, Some(&outcome.provider)).await.unwrap();
+    let status = pcsr_tui::auth::status(&env, None, Some(&outcome.provider))
+        .await
+        .unwrap();
     writeln!(out, "{status}\n{}", serde_json::to_string(&status).unwrap()).unwrap();
     rig.state.revoke_refresh_tokens();
     let err = outcome.provider.access_token(true).await.unwrap_err();
@@ -356,7 +424,10 @@ async fn no_token_appears_in_config_files_output_or_logs() {
     assert!(haystack.contains(SANDBOX_USER), "the capture works: {haystack}");
     assert!(haystack.contains("\x1b]52;c;"), "a terminal gets the OSC 52 copy");
     let issued = rig.state.issued_tokens();
-    assert!(issued.len() >= 6, "login + two refreshes issued tokens: {issued:?}");
+    assert!(
+        issued.len() >= 6,
+        "login + two refreshes issued tokens: {issued:?}"
+    );
     for token in issued {
         assert!(!haystack.contains(&token), "token leaked: {token}");
     }
@@ -372,7 +443,11 @@ fn the_real_keyutils_store_keeps_a_throwaway_secret_where_the_kernel_allows() {
             return;
         }
     };
-    let key = SecretKey::new(Default::default(), "pcsr-tui-test", &format!("{}@test.invalid", uuid::Uuid::new_v4()));
+    let key = SecretKey::new(
+        Default::default(),
+        "pcsr-tui-test",
+        &format!("{}@test.invalid", uuid::Uuid::new_v4()),
+    );
     if let Err(e) = store.set(&key, "throwaway-value") {
         println!("skipped: the kernel refused a keyutils key ({e})");
         return;
