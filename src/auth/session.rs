@@ -228,7 +228,7 @@ impl fmt::Display for LoginOutcome {
         };
         write!(
             f,
-            "Signed in as {who} on {} (tenant {}, profile {}).",
+            "Signed in as {who} to {}, tenant {}, profile {}.",
             self.profile.cloud.display_name(),
             self.profile.tenant,
             self.profile.name
