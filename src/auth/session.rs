@@ -270,12 +270,8 @@ impl PendingLogin {
         let user = tokens.user().unwrap_or_else(|| "(unnamed user)".to_string());
         let key = SecretKey::new(profile.cloud, &profile.tenant, &user);
         let mut not_stored_reason = None;
-        let stored_in = match (&store, tokens.refresh_token.clone()) {
-            (Some(store), Some(rt)) => {
-                let (s, k) = (store.clone(), key.clone());
-                blocking(move || s.set(&k, &rt)).await?;
-                Some(store.kind())
-            }
+        let saved_to = match (store, tokens.refresh_token.clone()) {
+            (Some(chosen), Some(rt)) => Some(save_with_fallback(env, chosen, key.clone(), rt).await?),
             (Some(_), None) => {
                 not_stored_reason = Some("the sign-in service sent no refresh token".to_string());
                 None
@@ -285,6 +281,7 @@ impl PendingLogin {
                 None
             }
         };
+        let stored_in = saved_to.as_ref().map(SecretStore::kind);
         if stored_in.is_some() {
             if let Some((kind, old)) = previous.filter(|(_, old)| *old != key) {
                 // The profile now names another user: the old user's secret must not linger.
@@ -300,10 +297,7 @@ impl PendingLogin {
             config.save(&env.config_dir)?;
         }
         // A session-only sign-in writes nothing: config.toml keeps any earlier saved sign-in.
-        let source = match (stored_in, store) {
-            (Some(_), Some(store)) => Some(SecretSource::Store(store, key)),
-            _ => None,
-        };
+        let source = saved_to.map(|store| SecretSource::Store(store, key));
         let expires_at = tokens.expires_at;
         let display_name = tokens.display_name();
         let provider = RefreshingTokenProvider::from_tokens(flow.endpoint().clone(), &user, tokens, source)
@@ -317,6 +311,35 @@ impl PendingLogin {
             expires_at,
             provider: Arc::new(provider),
         })
+    }
+}
+
+/// Saves `secret`; in auto mode a Secret Service that opened but refuses to store (locked,
+/// no collection, no prompter) gives way to kernel keyutils. Returns the store that took it.
+async fn save_with_fallback(
+    env: &AuthEnv,
+    store: SecretStore,
+    key: SecretKey,
+    secret: String,
+) -> Result<SecretStore, AuthError> {
+    let (s, k, v) = (store.clone(), key.clone(), secret.clone());
+    match blocking(move || s.set(&k, &v)).await {
+        Ok(()) => Ok(store),
+        Err(e)
+            if cfg!(target_os = "linux")
+                && env.keyring == KeyringChoice::Auto
+                && env.store.is_none()
+                && store.kind() == StoreKind::SecretService =>
+        {
+            tracing::warn!(error = %e, "the Secret Service refused the refresh token; trying kernel keyutils");
+            let fallback = blocking(|| SecretStore::open_kind(StoreKind::Keyutils))
+                .await
+                .map_err(|_| e)?;
+            let f = fallback.clone();
+            blocking(move || f.set(&key, &secret)).await?;
+            Ok(fallback)
+        }
+        Err(e) => Err(e),
     }
 }
 
