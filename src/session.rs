@@ -170,6 +170,22 @@ pub struct SignedIn {
     pub provider: Arc<dyn TokenProvider>,
 }
 
+/// The signed-in profile from config.toml and the keyring, unless `--sandbox` or PCSR_TOKEN
+/// make it irrelevant (so a broken config never blocks those).
+pub fn signed_in_from_env(settings: &Settings) -> Result<Option<SignedIn>, crate::auth::AuthError> {
+    if settings.sandbox || settings.token.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+        return Ok(None);
+    }
+    let env = crate::auth::AuthEnv::from_env()?;
+    Ok(crate::auth::signed_in_provider(&env, None)?.map(|s| SignedIn {
+        user: s.profile.user.clone().unwrap_or_else(|| "signed in".to_string()),
+        cloud: s.profile.cloud,
+        base_url: s.profile.base_url.clone(),
+        locale: s.profile.locale.clone(),
+        provider: s.token_provider(),
+    }))
+}
+
 /// Opens a session: `--sandbox` > PCSR_TOKEN > signed-in profile > sandbox when nothing is set.
 pub async fn open(
     settings: &Settings,

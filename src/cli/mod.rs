@@ -1,5 +1,6 @@
 //! The command line: argument definitions (clap derive) and dispatch to one function per command.
 
+mod account;
 mod output;
 mod requests;
 mod serve;
@@ -250,9 +251,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Sandbox {
             action: SandboxAction::Serve { port },
         }) => serve::serve(&settings, port).await,
-        Some(Command::Login { .. }) | Some(Command::Logout) | Some(Command::Status) => {
-            Err(Exit::usage("sign-in is not available in this build yet; set PCSR_TOKEN instead").into())
-        }
+        Some(Command::Login { tenant, client_id }) => account::login(&settings, tenant, client_id).await,
+        Some(Command::Logout) => account::logout().await,
+        Some(Command::Status) => account::status(&settings).await,
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "pcsr-tui", &mut std::io::stdout());
             Ok(())

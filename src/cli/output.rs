@@ -21,6 +21,18 @@ pub fn print_error(err: &anyhow::Error) -> i32 {
             _ => None,
         };
         (e.exit_code(), hint)
+    } else if let Some(e) = err.downcast_ref::<crate::auth::AuthError>() {
+        let code = if e.needs_sign_in() {
+            3
+        } else if matches!(
+            e,
+            crate::auth::AuthError::Transport { .. } | crate::auth::AuthError::Protocol { .. }
+        ) {
+            2
+        } else {
+            1
+        };
+        (code, None)
     } else {
         // Local failures (store, files, usage) are exit 1.
         (1, None)

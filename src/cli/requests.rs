@@ -18,7 +18,7 @@ use super::{Exit, SubmitArgs, output};
 
 /// Opens a session and prints the one-line notice when the sandbox was chosen by default.
 async fn open(settings: &Settings) -> anyhow::Result<Session> {
-    let signed_in = crate::auth::signed_in_for_session(settings)?;
+    let signed_in = session::signed_in_from_env(settings)?;
     let (session, choice) = session::open(settings, signed_in).await?;
     if choice == Choice::SandboxDefault {
         eprintln!(
@@ -50,7 +50,7 @@ fn remember(session: &Session, sr: &ServiceRequest) -> anyhow::Result<()> {
 
 /// `pcsr-tui` with no subcommand.
 pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
-    let signed_in = crate::auth::signed_in_for_session(settings)?;
+    let signed_in = session::signed_in_from_env(settings)?;
     let (session, _) = session::open(settings, signed_in).await?;
     let ctx = crate::tui::Context {
         client: session.client.clone(),

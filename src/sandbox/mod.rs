@@ -22,6 +22,8 @@ pub mod routes;
 pub mod state;
 pub mod validate;
 
+pub mod oauth;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -104,9 +106,11 @@ impl Sandbox {
         let identity = assets::identity().map_err(|e| SandboxError::Assets(e.to_string()))?;
         let topics = assets::topics().map_err(|e| SandboxError::Assets(e.to_string()))?;
         let state = SandboxState::new(db, identity, topics);
-        let app = routes::router(state.clone());
-        // Further route sets merge here, before `finish` adds the shared 404 and id headers,
-        // e.g. the sign-in emulator: `let app = app.merge(oauth::router(state.clone()));`.
+        // The sign-in emulator rides along so `PCSR_AUTHORITY_URL=<this url> pcsr-tui login`
+        // runs the whole device-code flow locally; merged before `finish` adds the shared 404
+        // and id headers.
+        let oauth_state = oauth::OAuthState::new(oauth::OAuthScript::default());
+        let app = routes::router(state.clone()).merge(oauth::router(oauth_state));
         let app = routes::finish(app);
         let bind_error = |source| SandboxError::Bind {
             addr: options.bind,

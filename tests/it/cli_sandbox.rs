@@ -10,8 +10,14 @@ use serde_json::Value;
 use crate::cli::{pcsr, run};
 
 fn stdout_json(out: &std::process::Output) -> Value {
-    assert!(out.status.success(), "exit {:?}, stderr: {}", out.status, String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    assert!(
+        out.status.success(),
+        "exit {:?}, stderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -23,20 +29,34 @@ async fn with_nothing_configured_commands_use_the_sandbox_and_say_so() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("built-in sandbox"));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("32444667") && stdout.contains("Partner Center Issues"), "{stdout}");
+    assert!(
+        stdout.contains("32444667") && stdout.contains("Partner Center Issues"),
+        "{stdout}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn file_show_note_close_list_history_in_sandbox_mode() {
     let home = tempfile::tempdir().unwrap();
     let mut cmd = pcsr(home.path());
-    cmd.args(["submit", "--title", "Cannot add user", "--description", "Steps:\n1. open\n2. fail"])
-        .args(["--severity", "moderate", "--topic", "32444671", "--json"]);
+    cmd.args([
+        "submit",
+        "--title",
+        "Cannot add user",
+        "--description",
+        "Steps:\n1. open\n2. fail",
+    ])
+    .args(["--severity", "moderate", "--topic", "32444671", "--json"]);
     let created = stdout_json(&run(cmd).await);
     let id = created["id"].as_str().unwrap().to_string();
     assert_eq!(id.len(), 15);
     assert_eq!(created["status"], "open");
-    assert!(created["organization"]["name"].as_str().unwrap().contains("Sandbox"));
+    assert!(
+        created["organization"]["name"]
+            .as_str()
+            .unwrap()
+            .contains("Sandbox")
+    );
     assert!(created["primaryContact"]["email"].as_str().unwrap().contains('@'));
 
     let mut cmd = pcsr(home.path());
@@ -57,20 +77,39 @@ async fn file_show_note_close_list_history_in_sandbox_mode() {
     let mut cmd = pcsr(home.path());
     cmd.args(["list", "--status", "closed", "--json"]);
     let listed = stdout_json(&run(cmd).await);
-    assert!(listed["items"].as_array().unwrap().iter().any(|sr| sr["id"] == id.as_str()));
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|sr| sr["id"] == id.as_str())
+    );
 
     let mut cmd = pcsr(home.path());
     cmd.args(["history", "--json"]);
     let history = stdout_json(&run(cmd).await);
     assert_eq!(history[0]["id"], id.as_str());
-    assert_eq!(history[0]["status"], "closed", "show/close refresh the local copy");
+    assert_eq!(
+        history[0]["status"], "closed",
+        "show/close refresh the local copy"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sandbox_validation_errors_reach_the_user() {
     let home = tempfile::tempdir().unwrap();
     let mut cmd = pcsr(home.path());
-    cmd.args(["submit", "--title", "t", "--description", "d", "--severity", "minimal", "--topic", "999"]);
+    cmd.args([
+        "submit",
+        "--title",
+        "t",
+        "--description",
+        "d",
+        "--severity",
+        "minimal",
+        "--topic",
+        "999",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -81,18 +120,34 @@ async fn sandbox_validation_errors_reach_the_user() {
 async fn a_dropped_answer_is_retried_with_the_same_request_id_and_files_once() {
     let home = tempfile::tempdir().unwrap();
     let db = home.path().join("sb.sqlite");
-    let sandbox =
-        Sandbox::start(SandboxOptions { db_path: Some(db), bind: SocketAddr::from(([127, 0, 0, 1], 0)) })
-            .await
-            .unwrap();
+    let sandbox = Sandbox::start(SandboxOptions {
+        db_path: Some(db),
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+    })
+    .await
+    .unwrap();
     sandbox.inject(Fault::DropAfterCommit);
     let mut cmd = pcsr(home.path());
-    cmd.args(["submit", "--title", "t", "--description", "d", "--severity", "minimal", "--topic", "32444667"])
-        .arg("--json")
-        .env("PCSR_BASE_URL", sandbox.base_url())
-        .env("PCSR_TOKEN", SANDBOX_TOKEN);
+    cmd.args([
+        "submit",
+        "--title",
+        "t",
+        "--description",
+        "d",
+        "--severity",
+        "minimal",
+        "--topic",
+        "32444667",
+    ])
+    .arg("--json")
+    .env("PCSR_BASE_URL", sandbox.base_url())
+    .env("PCSR_TOKEN", SANDBOX_TOKEN);
     let created = stdout_json(&run(cmd).await);
-    assert_eq!(sandbox.request_count(), 1, "the retry must not file a second request");
+    assert_eq!(
+        sandbox.request_count(),
+        1,
+        "the retry must not file a second request"
+    );
     assert_eq!(created["title"], "t");
     sandbox.shutdown().await;
 }
@@ -101,7 +156,8 @@ async fn a_dropped_answer_is_retried_with_the_same_request_id_and_files_once() {
 async fn sandbox_serve_prints_its_url_serves_and_stops_on_sigterm() {
     let home = tempfile::tempdir().unwrap();
     let mut cmd = pcsr(home.path());
-    cmd.args(["sandbox", "serve", "--port", "0"]).stdout(std::process::Stdio::piped());
+    cmd.args(["sandbox", "serve", "--port", "0"])
+        .stdout(std::process::Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     let url = tokio::task::spawn_blocking(move || {
@@ -114,7 +170,9 @@ async fn sandbox_serve_prints_its_url_serves_and_stops_on_sigterm() {
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
 
     let mut cmd = pcsr(home.path());
-    cmd.args(["topics", "--json"]).env("PCSR_BASE_URL", &url).env("PCSR_TOKEN", SANDBOX_TOKEN);
+    cmd.args(["topics", "--json"])
+        .env("PCSR_BASE_URL", &url)
+        .env("PCSR_TOKEN", SANDBOX_TOKEN);
     let topics = stdout_json(&run(cmd).await);
     assert!(topics["items"].as_array().unwrap().len() >= 3);
 

@@ -1,5 +1,6 @@
 //! The one integration-test binary (one link instead of one per file).
 
+mod auth;
 mod cli;
 mod cli_sandbox;
 mod sandbox;

@@ -1,0 +1,124 @@
+//! What can go wrong signing in, refreshing, or keeping the refresh token.
+//!
+//! No variant ever carries a token: messages hold what the service or the store said, which
+//! never includes the secrets we sent.
+
+use std::path::PathBuf;
+
+/// A sign-in, refresh, keyring or config failure, each with what to do next.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// The authority URL (a cloud's, or PCSR_AUTHORITY_URL) is not one we send credentials to.
+    #[error(
+        "refusing sign-in authority {url}: {reason}. Use an https:// URL in PCSR_AUTHORITY_URL \
+         (plain http:// only for 127.0.0.1, ::1 or localhost)"
+    )]
+    Authority {
+        /// The URL as given.
+        url: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The tenant is not `organizations`, `common`, a GUID or a domain.
+    #[error(
+        "'{0}' is not a tenant: use organizations, common, a tenant id (GUID) or a domain like contoso.com"
+    )]
+    Tenant(String),
+    /// The sign-in service could not be reached.
+    #[error(
+        "could not reach the sign-in service at {url}: {message}. Check your network and --cloud / PCSR_AUTHORITY_URL, then try again"
+    )]
+    Transport {
+        /// The endpoint.
+        url: String,
+        /// What the transport said.
+        message: String,
+    },
+    /// The sign-in service answered something that is not an OAuth answer.
+    #[error(
+        "the sign-in service at {url} answered HTTP {status} that could not be read ({excerpt}). Check --cloud / PCSR_AUTHORITY_URL"
+    )]
+    Protocol {
+        /// The endpoint.
+        url: String,
+        /// HTTP status.
+        status: u16,
+        /// The start of the body.
+        excerpt: String,
+    },
+    /// The user declined the sign-in on the verification page.
+    #[error("sign-in was declined on the verification page. Run `pcsr-tui login` again and approve it")]
+    Declined,
+    /// The device code expired before the sign-in was approved.
+    #[error(
+        "the sign-in code expired before it was used. Run `pcsr-tui login` again and enter the new code in time"
+    )]
+    CodeExpired,
+    /// The service refused a request with an OAuth error we cannot recover from here.
+    #[error("the sign-in service refused: {error}{}. {hint}", description_suffix(.description))]
+    Refused {
+        /// The OAuth `error` code, e.g. `invalid_client`.
+        error: String,
+        /// The service's `error_description`, first line.
+        description: Option<String>,
+        /// What to do next.
+        hint: String,
+    },
+    /// No usable saved sign-in: never signed in, signed out, refused or vanished refresh token.
+    #[error("{0}. Run `pcsr-tui login` to sign in again (or set PCSR_TOKEN)")]
+    SignInNeeded(String),
+    /// A keyring store failed.
+    #[error(
+        "the {store} keyring failed: {message}. Set PCSR_KEYRING=none for a sign-in that lasts only \
+         this session, or set PCSR_TOKEN"
+    )]
+    Keyring {
+        /// Which store.
+        store: String,
+        /// What it said.
+        message: String,
+    },
+    /// No keyring store could be opened.
+    #[error(
+        "no keyring is available ({tried}). pcsr-tui never writes tokens to a plain file: set \
+         PCSR_KEYRING=none for a sign-in that lasts only this session, or set PCSR_TOKEN"
+    )]
+    NoKeyring {
+        /// What was tried and why each failed.
+        tried: String,
+    },
+    /// PCSR_KEYRING holds something we do not know.
+    #[error("PCSR_KEYRING='{0}' is not known: use auto, secret-service, keyutils or none")]
+    KeyringChoice(String),
+    /// config.toml could not be read or written.
+    #[error("config file {path}: {message}")]
+    Config {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong and what to do.
+        message: String,
+    },
+    /// No profile of that name exists.
+    #[error("there is no profile named '{0}' in config.toml. Run `pcsr-tui login` to create it")]
+    NoProfile(String),
+}
+
+fn description_suffix(description: &Option<String>) -> String {
+    description
+        .as_deref()
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default()
+}
+
+impl AuthError {
+    /// True when only a new `pcsr-tui login` helps (the CLI exits with code 3).
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(
+            self,
+            AuthError::SignInNeeded(_)
+                | AuthError::Declined
+                | AuthError::CodeExpired
+                | AuthError::Refused { .. }
+        )
+    }
+}

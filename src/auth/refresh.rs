@@ -1,0 +1,214 @@
+//! A `TokenProvider` that keeps the access token in memory and refreshes it with the refresh
+//! token: 30 s before expiry, and once more when the API answers 401 (`force_refresh`).
+//! Rotated refresh tokens go back to the keyring.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use super::clock::{Clock, SystemClock};
+use super::endpoint::OAuthEndpoint;
+use super::error::AuthError;
+use super::secrets::{SecretKey, SecretStore, StoreKind};
+use super::token::TokenSet;
+use crate::api::TokenProvider;
+use crate::api::client::BoxFuture;
+
+/// Refresh this long before the access token expires, so a call never starts with a dying one.
+pub const REFRESH_MARGIN: Duration = Duration::from_secs(30);
+
+/// Where the refresh token lives between processes.
+#[derive(Debug, Clone)]
+pub enum SecretSource {
+    /// An opened store (tests, or a login in this process).
+    Store(SecretStore, SecretKey),
+    /// A store to open on first use, off the async threads.
+    Kind(StoreKind, SecretKey),
+}
+
+#[derive(Default)]
+struct State {
+    tokens: Option<TokenSet>,
+    refresh_token: Option<String>,
+}
+
+/// Access tokens for one signed-in user, refreshed as needed. Share it as `Arc<dyn TokenProvider>`.
+pub struct RefreshingTokenProvider {
+    endpoint: OAuthEndpoint,
+    user: String,
+    source: Option<SecretSource>,
+    clock: Arc<dyn Clock>,
+    state: tokio::sync::Mutex<State>,
+    expires_at: Mutex<Option<OffsetDateTime>>,
+}
+
+impl std::fmt::Debug for RefreshingTokenProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshingTokenProvider")
+            .field("endpoint", &self.endpoint)
+            .field("user", &self.user)
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RefreshingTokenProvider {
+    /// A provider that reads the refresh token from `source` on first use.
+    pub fn from_saved(endpoint: OAuthEndpoint, user: &str, source: SecretSource) -> Self {
+        Self::build(endpoint, user, Some(source), State::default())
+    }
+
+    /// A provider holding fresh tokens (after a sign-in); `source` receives rotated refresh tokens.
+    pub fn from_tokens(
+        endpoint: OAuthEndpoint,
+        user: &str,
+        tokens: TokenSet,
+        source: Option<SecretSource>,
+    ) -> Self {
+        let state = State {
+            refresh_token: tokens.refresh_token.clone(),
+            tokens: Some(tokens),
+        };
+        Self::build(endpoint, user, source, state)
+    }
+
+    fn build(endpoint: OAuthEndpoint, user: &str, source: Option<SecretSource>, state: State) -> Self {
+        let expires_at = state.tokens.as_ref().map(|t| t.expires_at);
+        RefreshingTokenProvider {
+            endpoint,
+            user: user.to_string(),
+            source,
+            clock: Arc::new(SystemClock),
+            state: tokio::sync::Mutex::new(state),
+            expires_at: Mutex::new(expires_at),
+        }
+    }
+
+    fn note_expiry(&self, at: Option<OffsetDateTime>) {
+        if let Ok(mut g) = self.expires_at.lock() {
+            *g = at;
+        }
+    }
+
+    /// The same provider on another clock (tests).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The signed-in user.
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    /// When the access token held in memory expires; `None` before the first one is fetched.
+    pub fn access_expires_at(&self) -> Option<OffsetDateTime> {
+        self.expires_at.lock().ok().and_then(|g| *g)
+    }
+
+    /// A valid access token: the cached one unless it expires within 30 s or `force_refresh`.
+    pub async fn access_token(&self, force_refresh: bool) -> Result<String, AuthError> {
+        let mut state = self.state.lock().await;
+        if !force_refresh
+            && let Some(t) = &state.tokens
+            && !t.expires_within(self.clock.now(), REFRESH_MARGIN)
+        {
+            return Ok(t.access_token.clone());
+        }
+        let refresh_token = match state.refresh_token.clone() {
+            Some(rt) => rt,
+            None => self.load_refresh_token().await?,
+        };
+        let reply = self.endpoint.refresh(&refresh_token).await?;
+        let answer = reply.map_err(|e| {
+            tracing::warn!(error = %e.error, "refresh refused");
+            let detail = e
+                .short_description()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default();
+            AuthError::SignInNeeded(format!(
+                "the saved sign-in for {} was refused by the sign-in service ({}{detail})",
+                self.user,
+                crate::text::one_line(&e.error)
+            ))
+        })?;
+        let tokens = answer.into_token_set(self.clock.now());
+        let rotated = tokens.refresh_token.clone().filter(|new| *new != refresh_token);
+        state.refresh_token = Some(rotated.clone().unwrap_or(refresh_token));
+        let access = tokens.access_token.clone();
+        self.note_expiry(Some(tokens.expires_at));
+        state.tokens = Some(tokens);
+        drop(state);
+        if let Some(new) = rotated {
+            // Losing the rotated token only costs a sign-in later; the call itself goes on.
+            if let Err(e) = self.save_refresh_token(new).await {
+                tracing::warn!(error = %e, "could not save the rotated refresh token");
+            }
+        }
+        Ok(access)
+    }
+
+    async fn load_refresh_token(&self) -> Result<String, AuthError> {
+        let (store, key) = match self.source.clone() {
+            Some(SecretSource::Store(store, key)) => (store, key),
+            Some(SecretSource::Kind(kind, key)) => {
+                (blocking(move || SecretStore::open_kind(kind)).await?, key)
+            }
+            None => {
+                return Err(AuthError::SignInNeeded(format!(
+                    "the sign-in for {} lasted only for the session and nothing was saved",
+                    self.user
+                )));
+            }
+        };
+        let kind = store.kind();
+        match blocking(move || store.get(&key)).await? {
+            Some(rt) => Ok(rt),
+            None => Err(AuthError::SignInNeeded(format!(
+                "the saved sign-in for {} is no longer in the {kind} keyring{}",
+                self.user,
+                if kind == StoreKind::Keyutils {
+                    " (kernel keys vanish after a reboot or 3 days unused)"
+                } else {
+                    ""
+                }
+            ))),
+        }
+    }
+
+    async fn save_refresh_token(&self, token: String) -> Result<(), AuthError> {
+        let (store, key) = match self.source.clone() {
+            Some(SecretSource::Store(store, key)) => (store, key),
+            Some(SecretSource::Kind(kind, key)) => {
+                (blocking(move || SecretStore::open_kind(kind)).await?, key)
+            }
+            None => return Ok(()),
+        };
+        blocking(move || store.set(&key, &token)).await
+    }
+}
+
+impl TokenProvider for RefreshingTokenProvider {
+    fn token(&self, force_refresh: bool) -> BoxFuture<'_, Result<String, String>> {
+        Box::pin(async move {
+            self.access_token(force_refresh).await.map_err(|e| match e {
+                // The API client adds "Run `pcsr-tui login`" to sign-in errors itself.
+                AuthError::SignInNeeded(reason) => reason,
+                other => other.to_string(),
+            })
+        })
+    }
+}
+
+/// Runs keyring work on the blocking pool (the Secret Service store must not run on a runtime thread).
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AuthError> + Send + 'static,
+) -> Result<T, AuthError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AuthError::Keyring {
+            store: "keyring".into(),
+            message: format!("the keyring call did not finish ({e})"),
+        })?
+}

@@ -1,0 +1,44 @@
+//! `login`, `logout`, `status`: the auth module's flows, printed for a terminal.
+
+use std::io::IsTerminal;
+
+use crate::auth::{self, AuthEnv, LoginOptions};
+use crate::session::Settings;
+
+/// `pcsr-tui login`: device-code sign-in; the refresh token goes to the OS keyring.
+pub async fn login(
+    settings: &Settings,
+    tenant: Option<String>,
+    client_id: Option<String>,
+) -> anyhow::Result<()> {
+    let env = AuthEnv::from_env()?;
+    let opts = LoginOptions {
+        profile: None,
+        cloud: settings.cloud,
+        tenant,
+        client_id,
+    };
+    let mut out = std::io::stdout();
+    let tty = out.is_terminal();
+    auth::login(&env, &opts, &mut out, tty).await?;
+    Ok(())
+}
+
+/// `pcsr-tui logout`: deletes the keyring entry and says what was removed.
+pub async fn logout() -> anyhow::Result<()> {
+    let env = AuthEnv::from_env()?;
+    let report = auth::logout(&env, None).await?;
+    println!("{report}");
+    Ok(())
+}
+
+/// `pcsr-tui status`: the active profile, user, cloud, and where the secret is kept.
+pub async fn status(settings: &Settings) -> anyhow::Result<()> {
+    if settings.token.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+        println!("PCSR_TOKEN is set: commands use it as-is (no sign-in, no keyring).");
+    }
+    let env = AuthEnv::from_env()?;
+    let report = auth::status(&env, None, None).await?;
+    println!("{report}");
+    Ok(())
+}
