@@ -556,7 +556,8 @@ fn backoff_for(base: Duration, attempt: u32) -> Duration {
     pause + jitter
 }
 
-fn transport_message(e: &reqwest::Error) -> String {
+/// A transport failure in words, with its whole cause chain (DNS, TLS, refused, reset).
+pub(crate) fn transport_message(e: &reqwest::Error) -> String {
     use std::error::Error;
     let mut msg = if e.is_timeout() {
         "timed out".to_string()

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use super::cloud::Cloud;
 use super::error::AuthError;
 use super::token::{DeviceCodeAnswer, OAuthErrorAnswer, TokenAnswer};
-use crate::api::client::validate_base_url;
+use crate::api::client::{transport_message, validate_base_url};
 use crate::api::error::excerpt;
 use crate::api::wire::trim_body;
 
@@ -210,21 +210,6 @@ pub(crate) fn refused(e: &OAuthErrorAnswer, hint: &str) -> AuthError {
         description: e.short_description(),
         hint: hint.to_string(),
     }
-}
-
-fn transport_message(e: &reqwest::Error) -> String {
-    use std::error::Error;
-    let mut msg = if e.is_timeout() {
-        "timed out".to_string()
-    } else {
-        "connection failed".to_string()
-    };
-    let mut source = e.source();
-    while let Some(s) = source {
-        msg = format!("{msg}: {s}");
-        source = s.source();
-    }
-    msg
 }
 
 #[cfg(test)]

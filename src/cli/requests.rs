@@ -48,6 +48,17 @@ fn remember(session: &Session, sr: &ServiceRequest) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Prints a request fetched or changed on the server and refreshes its local copy.
+fn show_and_remember(session: &Session, sr: &ServiceRequest, json: bool) -> anyhow::Result<()> {
+    remember(session, sr)?;
+    if json {
+        print_json(sr)
+    } else {
+        print!("{}", output::service_request(sr, None));
+        Ok(())
+    }
+}
+
 /// `pcsr-tui` with no subcommand.
 pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
     let signed_in = session::signed_in_from_env(settings)?;
@@ -178,12 +189,7 @@ fn record_failure(store: &Store, local_id: i64, err: ApiError) -> anyhow::Error 
 pub async fn show(settings: &Settings, id: &str, customer: Option<String>, json: bool) -> anyhow::Result<()> {
     let session = open(settings).await?;
     let sr = session.client.get(&scope(customer), id.trim()).await?;
-    remember(&session, &sr)?;
-    if json {
-        print_json(&sr)?;
-    } else {
-        print!("{}", output::service_request(&sr, None));
-    }
+    show_and_remember(&session, &sr, json)?;
     session.close().await;
     Ok(())
 }
@@ -226,12 +232,7 @@ async fn patch(
 ) -> anyhow::Result<()> {
     let session = open(settings).await?;
     let sr = session.client.update(&scope(customer), id.trim(), &patch).await?;
-    remember(&session, &sr)?;
-    if json {
-        print_json(&sr)?;
-    } else {
-        print!("{}", output::service_request(&sr, None));
-    }
+    show_and_remember(&session, &sr, json)?;
     session.close().await;
     Ok(())
 }
