@@ -58,6 +58,7 @@ pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
         account: session.account.clone(),
         cloud: session.cloud,
         locale: session.locale.clone(),
+        sign_in: crate::worker::SignInSetup::from_env(settings.base_url.clone()),
     };
     let result = crate::tui::run(ctx).await;
     session.close().await;

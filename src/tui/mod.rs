@@ -10,6 +10,7 @@ mod clipboard;
 mod editor;
 mod input;
 pub mod keys;
+pub mod signin;
 pub mod state;
 mod terminal;
 pub mod topics;
@@ -44,6 +45,8 @@ pub struct Context {
     pub cloud: Cloud,
     /// The agent locale.
     pub locale: String,
+    /// How the sign-in screen signs in (auth environment, PCSR_BASE_URL override).
+    pub sign_in: crate::worker::SignInSetup,
 }
 
 /// Runs the TUI until the user quits. Restores the terminal on every exit path.

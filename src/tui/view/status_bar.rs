@@ -34,6 +34,7 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         Screen::Result(_) => "Created",
         Screen::History => "History",
         Screen::Details(_) => "Details",
+        Screen::SignIn => "Sign in",
     };
     let line = Line::from(vec![
         Span::styled(" pcsr-tui ", style(t, Role::Focus)),
