@@ -344,7 +344,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[ctrl('u')],
         scope: Scope::SignInForm,
         command: Command::ClearTenant,
-        help: "clear the tenant (type a tenant id, a domain or organizations)",
+        help: "clear the tenant field",
         hint: Some("clear tenant"),
     },
     Binding {

@@ -103,3 +103,48 @@ fn prompt_lines(t: Theme, prompt: &Prompt, state: &State) -> Vec<Line<'static>> 
         )),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::KeyCode;
+
+    use crate::tui::action::Action;
+    use crate::tui::update::tests::{press, state};
+    use crate::tui::update::update;
+    use crate::worker::{Reply, SignInReply};
+
+    #[test]
+    fn sign_in_prompt() {
+        let mut s = state();
+        press(&mut s, KeyCode::F(2));
+        press(&mut s, KeyCode::Enter);
+        let flow = s.signin.flow;
+        update(
+            &mut s,
+            Action::from(Reply::SignIn(SignInReply::Prompt {
+                flow,
+                user_code: "SBXAB12CD34".into(),
+                verification_uri: "https://microsoft.com/devicelogin".into(),
+                expires_in: Duration::from_secs(900),
+            })),
+        );
+        update(
+            &mut s,
+            Action::from(Reply::SignIn(SignInReply::Polled {
+                flow,
+                slow_down: None,
+            })),
+        );
+        // 61.5 s later: the countdown rounds up.
+        s.now += Duration::from_millis(61_500);
+        let mut terminal = Terminal::new(TestBackend::new(100, 24)).expect("test backend");
+        terminal
+            .draw(|frame| crate::tui::view::draw(frame, &s))
+            .expect("draw");
+        insta::assert_snapshot!(terminal.backend().to_string());
+    }
+}
