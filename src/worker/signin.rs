@@ -239,6 +239,207 @@ pub fn message(e: &AuthError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::StaticToken;
+    use crate::auth::{SecretStore, StoreKind};
+    use crate::sandbox::{Sandbox, SandboxOptions};
+    use crate::store::Store;
+    use crate::worker::{Command, Origin, Reply, spawn};
+
+    async fn next_sign_in(handle: &mut crate::worker::WorkerHandle) -> SignInReply {
+        loop {
+            let reply = tokio::time::timeout(Duration::from_secs(20), handle.replies.recv())
+                .await
+                .expect("the worker answers")
+                .expect("the worker runs");
+            if let Reply::SignIn(r) = reply {
+                return r;
+            }
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn the_worker_signs_in_against_the_sandbox_and_then_uses_the_new_account() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::start(SandboxOptions {
+            db_path: None,
+            bind: "127.0.0.1:0".parse().unwrap(),
+        })
+        .await
+        .unwrap();
+        let url = sandbox.base_url();
+        let mock = keyring_core::mock::Store::new().unwrap();
+        let env = AuthEnv::new(dir.path())
+            .with_store(SecretStore::with_store(StoreKind::Memory, mock))
+            .with_authority(&url);
+        let setup = SignInSetup {
+            env: Ok(env),
+            base_url_override: Some(url.clone()),
+        };
+        // Before signing in, the worker talks to a server that does not exist.
+        let client = Client::new(
+            ClientConfig::new("http://127.0.0.1:9").unwrap(),
+            Arc::new(StaticToken("x".into())),
+        )
+        .unwrap();
+        let origin = Origin {
+            cloud: "sandbox".into(),
+            locale: "en-US".into(),
+            base_url: "http://127.0.0.1:9".into(),
+        };
+        let mut handle = spawn(client, Store::open_in_memory().unwrap(), origin, setup);
+        let send = |c| handle.commands.send(c).unwrap();
+        send(Command::SignIn {
+            flow: 7,
+            cloud: Cloud::Global,
+            tenant: "organizations".into(),
+        });
+        let SignInReply::Prompt {
+            flow: 7, user_code, ..
+        } = next_sign_in(&mut handle).await
+        else {
+            panic!("the prompt comes first")
+        };
+        assert!(user_code.starts_with("SBX"));
+        assert_eq!(
+            next_sign_in(&mut handle).await,
+            SignInReply::Polled {
+                flow: 7,
+                slow_down: None
+            }
+        );
+        let SignInReply::Done {
+            flow: 7, user, kept, ..
+        } = next_sign_in(&mut handle).await
+        else {
+            panic!("the sandbox approves after one pending poll")
+        };
+        assert_eq!(user, crate::sandbox::oauth::SANDBOX_USER);
+        assert!(kept.contains("in-memory test store"), "{kept}");
+        let refreshes = sandbox.oauth().refresh_count();
+        handle.commands.send(Command::LoadTopics).unwrap();
+        let topics = loop {
+            match tokio::time::timeout(Duration::from_secs(20), handle.replies.recv()).await {
+                Ok(Some(Reply::Topics { topics, .. })) => break Ok(topics),
+                Ok(Some(Reply::TopicsFailed(e))) => break Err(e),
+                Ok(Some(_)) => continue,
+                other => panic!("no topics answer: {other:?}"),
+            }
+        };
+        assert!(topics.expect("the new client reaches the sandbox").len() > 3);
+        let issued = sandbox.oauth().issued_tokens();
+        assert_eq!(
+            sandbox.oauth().refresh_count(),
+            refreshes,
+            "the fresh access token is used as-is"
+        );
+        assert_eq!(issued.len(), 2, "one sign-in: {issued:?}");
+        sandbox.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_cancelled_sign_in_stops_polling_and_reports_nothing_more() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::start(SandboxOptions {
+            db_path: None,
+            bind: "127.0.0.1:0".parse().unwrap(),
+        })
+        .await
+        .unwrap();
+        let url = sandbox.base_url();
+        let mock = keyring_core::mock::Store::new().unwrap();
+        let env = AuthEnv::new(dir.path())
+            .with_store(SecretStore::with_store(StoreKind::Memory, mock))
+            .with_authority(&url);
+        let setup = SignInSetup {
+            env: Ok(env),
+            base_url_override: None,
+        };
+        let client = Client::new(
+            ClientConfig::new(&url).unwrap(),
+            Arc::new(StaticToken("x".into())),
+        )
+        .unwrap();
+        let origin = Origin {
+            cloud: "sandbox".into(),
+            locale: "en-US".into(),
+            base_url: url.clone(),
+        };
+        let mut handle = spawn(client, Store::open_in_memory().unwrap(), origin, setup);
+        let sign_in = Command::SignIn {
+            flow: 3,
+            cloud: Cloud::Global,
+            tenant: "organizations".into(),
+        };
+        handle.commands.send(sign_in).unwrap();
+        assert!(matches!(
+            next_sign_in(&mut handle).await,
+            SignInReply::Prompt { flow: 3, .. }
+        ));
+        handle.commands.send(Command::CancelSignIn(3)).unwrap();
+        let polls = sandbox.oauth().poll_count();
+        let late = tokio::time::timeout(Duration::from_millis(2500), next_sign_in(&mut handle)).await;
+        assert!(late.is_err(), "nothing after a cancel: {late:?}");
+        assert_eq!(sandbox.oauth().poll_count(), polls, "polling stopped");
+        assert!(sandbox.oauth().issued_tokens().is_empty());
+        sandbox.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_declined_sign_in_says_so_and_leaves_the_client_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Sandbox::start(SandboxOptions {
+            db_path: None,
+            bind: "127.0.0.1:0".parse().unwrap(),
+        })
+        .await
+        .unwrap();
+        sandbox.oauth().set_script(crate::sandbox::oauth::OAuthScript {
+            pending_polls: 0,
+            outcome: crate::sandbox::oauth::Outcome::Deny,
+            ..Default::default()
+        });
+        let url = sandbox.base_url();
+        let mock = keyring_core::mock::Store::new().unwrap();
+        let env = AuthEnv::new(dir.path())
+            .with_store(SecretStore::with_store(StoreKind::Memory, mock))
+            .with_authority(&url);
+        let setup = SignInSetup {
+            env: Ok(env),
+            base_url_override: None,
+        };
+        let client = Client::new(
+            ClientConfig::new(&url).unwrap(),
+            Arc::new(StaticToken("x".into())),
+        )
+        .unwrap();
+        let origin = Origin {
+            cloud: "sandbox".into(),
+            locale: "en-US".into(),
+            base_url: url.clone(),
+        };
+        let mut handle = spawn(client, Store::open_in_memory().unwrap(), origin, setup);
+        handle
+            .commands
+            .send(Command::SignIn {
+                flow: 1,
+                cloud: Cloud::Global,
+                tenant: "organizations".into(),
+            })
+            .unwrap();
+        assert!(matches!(
+            next_sign_in(&mut handle).await,
+            SignInReply::Prompt { .. }
+        ));
+        let SignInReply::Failed { flow: 1, message } = next_sign_in(&mut handle).await else {
+            panic!("declined")
+        };
+        assert!(
+            message.contains("declined") && message.contains("Press Enter"),
+            "{message}"
+        );
+        assert!(!dir.path().join("config.toml").exists(), "nothing was saved");
+        sandbox.shutdown().await;
+    }
 
     #[test]
     fn failures_name_the_next_step_in_the_tui() {
