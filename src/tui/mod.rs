@@ -31,6 +31,8 @@ pub enum Account {
     Token,
     /// A signed-in user (their user name / UPN).
     User(String),
+    /// A base URL was given but no credentials: the app opens on the sign-in screen.
+    SignedOut,
 }
 
 /// Everything the TUI needs from the command line and configuration.

@@ -417,14 +417,20 @@ impl State {
     /// A fresh state for a terminal of `size`.
     pub fn new(header: Header, theme: Theme, size: (u16, u16), now: Instant) -> State {
         let signin = SignIn::new(header.cloud);
+        // Without credentials nothing works until a sign-in, so that is where the app opens.
+        let screen = if header.account == Account::SignedOut {
+            Screen::SignIn
+        } else {
+            Screen::Form
+        };
         State {
             signin,
+            screen,
             header,
             theme,
             size,
             now,
             frame: 0,
-            screen: Screen::Form,
             help: false,
             help_scroll: 0,
             form: Form::default(),
