@@ -309,6 +309,24 @@ mod tests {
     }
 
     #[test]
+    fn without_credentials_the_app_opens_on_the_sign_in_form() {
+        let header = crate::tui::state::Header {
+            cloud: Cloud::Usgov,
+            account: Account::SignedOut,
+            locale: "en-US".into(),
+        };
+        let theme = crate::tui::state::Theme { color: false };
+        let s = State::new(header, theme, (100, 30), std::time::Instant::now());
+        assert!(matches!(s.screen, Screen::SignIn));
+        assert_eq!(
+            s.signin.cloud,
+            Cloud::Usgov,
+            "the form starts on the session's cloud"
+        );
+        assert!(s.in_text_field(), "typing goes into the tenant");
+    }
+
+    #[test]
     fn answers_about_an_older_flow_change_nothing() {
         let mut s = state();
         let first = open_and_start(&mut s);
