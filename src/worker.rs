@@ -2,14 +2,19 @@
 //! with [`Reply`]s. The UI never waits for it; network calls run as their own tasks so a slow
 //! submit does not hold up history paging or draft saves.
 
-use std::sync::{Arc, Mutex};
+mod signin;
+
+use std::sync::{Arc, Mutex, RwLock};
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use uuid::Uuid;
 
 use crate::api::error::RequestIds;
 use crate::api::{ApiError, Client, ClientEvent, NewServiceRequest, Scope, ServiceRequest, SupportTopic};
+use crate::auth::Cloud;
 use crate::store::{Draft, HistoryRow, NewSubmission, Store, Submission};
+
+pub use signin::{SignInReply, SignInSetup, message as sign_in_message};
 
 /// What the UI asks the worker to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +56,17 @@ pub enum Command {
         /// The service's id.
         server_id: String,
     },
+    /// Run a device-code sign-in; progress comes back as [`Reply::SignIn`] with `flow`.
+    SignIn {
+        /// Id the replies echo.
+        flow: u64,
+        /// The cloud.
+        cloud: Cloud,
+        /// The tenant as typed.
+        tenant: String,
+    },
+    /// Stop sign-in `flow` unless it is already finishing.
+    CancelSignIn(u64),
 }
 
 /// A failure, reduced to what a screen shows.
@@ -189,6 +205,8 @@ pub enum Reply {
     Client(ClientEvent),
     /// The local database failed.
     StoreFailed(String),
+    /// A sign-in's progress or outcome.
+    SignIn(SignInReply),
 }
 
 /// Where submissions are recorded as going.
@@ -212,16 +230,21 @@ pub struct WorkerHandle {
     pub task: tokio::task::JoinHandle<()>,
 }
 
-/// Starts the worker on the current tokio runtime.
-pub fn spawn(client: Client, store: Store, origin: Origin) -> WorkerHandle {
+/// Starts the worker on the current tokio runtime; `sign_in` is how it signs in on request.
+pub fn spawn(client: Client, store: Store, origin: Origin, sign_in: SignInSetup) -> WorkerHandle {
     let (cmd_tx, cmd_rx) = unbounded_channel();
     let (reply_tx, reply_rx) = unbounded_channel();
     let (event_tx, mut event_rx) = unbounded_channel();
     let worker = Worker {
-        client: client.with_events(event_tx),
+        conn: Arc::new(RwLock::new(Conn {
+            client: client.with_events(event_tx.clone()),
+            origin: Arc::new(origin),
+        })),
         store: Arc::new(Mutex::new(store)),
-        origin: Arc::new(origin),
         replies: reply_tx.clone(),
+        events: event_tx,
+        sign_in: Arc::new(sign_in),
+        running: signin::Running::default(),
     };
     tokio::spawn(async move {
         while let Some(event) = event_rx.recv().await {
@@ -238,12 +261,20 @@ pub fn spawn(client: Client, store: Store, origin: Origin) -> WorkerHandle {
     }
 }
 
+/// The account in use; replaced as a whole when the user signs in from the TUI.
+struct Conn {
+    client: Client,
+    origin: Arc<Origin>,
+}
+
 #[derive(Clone)]
 struct Worker {
-    client: Client,
+    conn: Arc<RwLock<Conn>>,
     store: Arc<Mutex<Store>>,
-    origin: Arc<Origin>,
     replies: UnboundedSender<Reply>,
+    events: UnboundedSender<ClientEvent>,
+    sign_in: Arc<SignInSetup>,
+    running: signin::Running,
 }
 
 impl Worker {
@@ -260,7 +291,7 @@ impl Worker {
                 if let Some(draft) = self.db(Store::load_draft) {
                     self.reply(Reply::Draft(draft));
                 }
-                let locale = self.origin.locale.clone();
+                let locale = self.origin().locale.clone();
                 if let Some(Some((topics, _))) = self.db(|s| s.cached_topics(&locale)) {
                     self.reply(Reply::Topics { topics, cached: true });
                 }
@@ -304,6 +335,45 @@ impl Worker {
             Command::Refresh { local_id, server_id } => {
                 self.spawn(move |w| async move { w.refresh(local_id, server_id).await })
             }
+            Command::SignIn { flow, cloud, tenant } => {
+                let w = self.clone();
+                self.running.replace(flow, move || {
+                    tokio::spawn(async move { w.sign_in(flow, cloud, tenant).await }).abort_handle()
+                });
+            }
+            Command::CancelSignIn(flow) => self.running.cancel(flow),
+        }
+    }
+
+    /// The client of the account in use (calls already running keep the one they started with).
+    fn client(&self) -> Client {
+        self.conn.read().unwrap_or_else(|p| p.into_inner()).client.clone()
+    }
+
+    /// Where submissions go now.
+    fn origin(&self) -> Arc<Origin> {
+        Arc::clone(&self.conn.read().unwrap_or_else(|p| p.into_inner()).origin)
+    }
+
+    async fn sign_in(self, flow: u64, cloud: Cloud, tenant: String) {
+        let locale = self.origin().locale.clone();
+        let report = |reply| self.reply(Reply::SignIn(reply));
+        let outcome = signin::run(&self.sign_in, &self.running, flow, cloud, tenant, &locale, report).await;
+        match outcome {
+            Ok(Some(switch)) => {
+                let origin = Origin {
+                    cloud: switch.cloud.as_str().to_string(),
+                    locale,
+                    base_url: switch.base_url,
+                };
+                *self.conn.write().unwrap_or_else(|p| p.into_inner()) = Conn {
+                    client: switch.client.with_events(self.events.clone()),
+                    origin: Arc::new(origin),
+                };
+                self.reply(Reply::SignIn(switch.reply));
+            }
+            Ok(None) => {}
+            Err(failed) => self.reply(Reply::SignIn(failed)),
         }
     }
 
@@ -333,9 +403,9 @@ impl Worker {
     }
 
     async fn load_topics(self) {
-        match self.client.topics().await {
+        match self.client().topics().await {
             Ok(topics) => {
-                let locale = self.origin.locale.clone();
+                let locale = self.origin().locale.clone();
                 self.db(|s| s.cache_topics(&locale, &topics));
                 self.reply(Reply::Topics {
                     topics,
@@ -348,7 +418,7 @@ impl Worker {
 
     async fn submit(self, request: NewServiceRequest) {
         let ids = RequestIds::new();
-        let origin = Arc::clone(&self.origin);
+        let origin = self.origin();
         let recorded = self.db(|s| {
             s.record_submission(&NewSubmission {
                 request_id: ids.request_id,
@@ -401,7 +471,7 @@ impl Worker {
         request: &NewServiceRequest,
     ) -> Result<ServiceRequest, (ErrorView, bool)> {
         match self
-            .client
+            .client()
             .create(request, RequestIds::with_request_id(request_id))
             .await
         {
@@ -447,9 +517,9 @@ impl Worker {
     }
 
     async fn refresh(self, local_id: i64, server_id: String) {
-        let outcome = match self.client.get(&Scope::Partner, &server_id).await {
+        let outcome = match self.client().get(&Scope::Partner, &server_id).await {
             Ok(sr) => {
-                let o = Arc::clone(&self.origin);
+                let o = self.origin();
                 self.db(|s| s.upsert_server_copy(&sr, &o.cloud, &o.locale, &o.base_url));
                 Ok(sr)
             }

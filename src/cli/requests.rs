@@ -62,17 +62,53 @@ fn show_and_remember(session: &Session, sr: &ServiceRequest, json: bool) -> anyh
 /// `pcsr-tui` with no subcommand.
 pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
     let signed_in = session::signed_in_from_env(settings)?;
-    let (session, _) = session::open(settings, signed_in).await?;
+    let sign_in = crate::worker::SignInSetup::from_env(settings.base_url.clone());
+    let (session, _) = match session::open(settings, signed_in).await {
+        Err(session::SessionError::NoCredentials(_)) => return tui_signed_out(settings, sign_in).await,
+        other => other?,
+    };
     let ctx = crate::tui::Context {
         client: session.client.clone(),
         store_path: session.store_path(),
         account: session.account.clone(),
         cloud: session.cloud,
         locale: session.locale.clone(),
+        sign_in,
     };
     let result = crate::tui::run(ctx).await;
     session.close().await;
     result
+}
+
+/// The TUI for a base URL without credentials: it opens on the sign-in screen, and until the
+/// user signs in every call answers "sign in first".
+async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup) -> anyhow::Result<()> {
+    let data_dir = session::resolve_data_dir(settings.data_dir.as_deref())?;
+    let locale = settings.locale.clone().unwrap_or_else(|| "en-US".to_string());
+    let base_url = settings.base_url.clone().unwrap_or_default();
+    let mut config = crate::api::ClientConfig::new(&base_url)?;
+    config.locale = locale.clone();
+    let client = crate::api::Client::new(config, std::sync::Arc::new(NotSignedIn))?;
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+    let ctx = crate::tui::Context {
+        client,
+        store_path: session::store_path(&data_dir),
+        account: crate::tui::Account::SignedOut,
+        cloud: settings.cloud.unwrap_or_default(),
+        locale,
+        sign_in,
+    };
+    crate::tui::run(ctx).await
+}
+
+/// The token source before a TUI sign-in: always "sign in first".
+struct NotSignedIn;
+
+impl crate::api::TokenProvider for NotSignedIn {
+    fn token(&self, _force_refresh: bool) -> crate::api::client::BoxFuture<'_, Result<String, String>> {
+        Box::pin(async { Err("not signed in: press F2 in pcsr-tui to sign in".to_string()) })
+    }
 }
 
 /// `pcsr-tui topics`.

@@ -89,6 +89,7 @@ pub enum SandboxError {
 pub struct Sandbox {
     addr: SocketAddr,
     state: SandboxState,
+    oauth: oauth::OAuthState,
     stop: oneshot::Sender<()>,
     task: JoinHandle<()>,
 }
@@ -110,7 +111,7 @@ impl Sandbox {
         // runs the whole device-code flow locally; merged before `finish` adds the shared 404
         // and id headers.
         let oauth_state = oauth::OAuthState::new(oauth::OAuthScript::default());
-        let app = routes::router(state.clone()).merge(oauth::router(oauth_state));
+        let app = routes::router(state.clone()).merge(oauth::router(oauth_state.clone()));
         let app = routes::finish(app);
         let bind_error = |source| SandboxError::Bind {
             addr: options.bind,
@@ -134,6 +135,7 @@ impl Sandbox {
         Ok(Sandbox {
             addr,
             state,
+            oauth: oauth_state,
             stop,
             task,
         })
@@ -147,6 +149,11 @@ impl Sandbox {
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The sign-in emulator's state: script it, or read which tokens it issued.
+    pub fn oauth(&self) -> &oauth::OAuthState {
+        &self.oauth
     }
 
     /// Queues a one-shot fault for the next request (FIFO).

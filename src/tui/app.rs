@@ -43,7 +43,7 @@ pub async fn run(ctx: Context) -> anyhow::Result<()> {
         account: ctx.account,
         locale: ctx.locale,
     };
-    let mut worker = worker::spawn(ctx.client, store, origin);
+    let mut worker = worker::spawn(ctx.client, store, origin, ctx.sign_in);
 
     let mut tui = terminal::enter().context("cannot switch the terminal to full-screen mode")?;
     let result = event_loop(&mut tui, &mut worker, header).await;

@@ -38,6 +38,20 @@ pub enum Command {
     CopyId,
     /// Retry loading the topics.
     RetryTopics,
+    /// Open the sign-in screen.
+    SignIn,
+    /// Previous cloud on the sign-in form.
+    PrevCloud,
+    /// Next cloud on the sign-in form.
+    NextCloud,
+    /// Empty the tenant field.
+    ClearTenant,
+    /// Start the device-code sign-in.
+    StartSignIn,
+    /// Copy the sign-in code.
+    CopyCode,
+    /// Stop the sign-in in progress, back to the sign-in form.
+    CancelSignIn,
     /// Close the overlay or go back.
     Back,
     /// Leave the app, keeping the draft.
@@ -71,6 +85,10 @@ pub enum Scope {
     Details,
     /// The help overlay.
     Help,
+    /// The sign-in form (cloud, tenant).
+    SignInForm,
+    /// The sign-in screen once a code is asked for or shown.
+    SignInPrompt,
 }
 
 impl Scope {
@@ -88,6 +106,8 @@ impl Scope {
             Scope::ResultOrDetails => "result, details",
             Scope::Details => "details",
             Scope::Help => "help",
+            Scope::SignInForm => "sign-in",
+            Scope::SignInPrompt => "sign-in code",
         }
     }
 }
@@ -202,6 +222,20 @@ pub const BINDINGS: &[Binding] = &[
         hint: None,
     },
     Binding {
+        keys: &[key(KeyCode::F(2))],
+        scope: Scope::Anywhere,
+        command: Command::SignIn,
+        help: "sign in to Partner Center (device code), leaving the sandbox",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        scope: Scope::SignInPrompt,
+        command: Command::CancelSignIn,
+        help: "cancel the sign-in, back to the sign-in form",
+        hint: Some("cancel"),
+    },
+    Binding {
         keys: &[key(KeyCode::Esc)],
         scope: Scope::Anywhere,
         command: Command::Back,
@@ -284,6 +318,41 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::Submit,
         help: "submit",
         hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: Scope::SignInForm,
+        command: Command::StartSignIn,
+        help: "start the sign-in: shows a code to enter in a browser",
+        hint: Some("sign in"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Left)],
+        scope: Scope::SignInForm,
+        command: Command::PrevCloud,
+        help: "previous cloud (global, germany, usgov)",
+        hint: Some("cloud"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Right)],
+        scope: Scope::SignInForm,
+        command: Command::NextCloud,
+        help: "next cloud",
+        hint: None,
+    },
+    Binding {
+        keys: &[ctrl('u')],
+        scope: Scope::SignInForm,
+        command: Command::ClearTenant,
+        help: "clear the tenant field",
+        hint: Some("clear tenant"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('y'))],
+        scope: Scope::SignInPrompt,
+        command: Command::CopyCode,
+        help: "copy the sign-in code (OSC 52)",
+        hint: Some("copy code"),
     },
     Binding {
         keys: &[key(KeyCode::Up), key(KeyCode::Char('k'))],

@@ -10,6 +10,7 @@ mod clipboard;
 mod editor;
 mod input;
 pub mod keys;
+pub mod signin;
 pub mod state;
 mod terminal;
 pub mod topics;
@@ -30,6 +31,8 @@ pub enum Account {
     Token,
     /// A signed-in user (their user name / UPN).
     User(String),
+    /// A base URL was given but no credentials: the app opens on the sign-in screen.
+    SignedOut,
 }
 
 /// Everything the TUI needs from the command line and configuration.
@@ -44,6 +47,8 @@ pub struct Context {
     pub cloud: Cloud,
     /// The agent locale.
     pub locale: String,
+    /// How the sign-in screen signs in (auth environment, PCSR_BASE_URL override).
+    pub sign_in: crate::worker::SignInSetup,
 }
 
 /// Runs the TUI until the user quits. Restores the terminal on every exit path.

@@ -11,6 +11,7 @@ use crate::store::{Draft, HistoryRow, Submission};
 use crate::worker::ErrorView;
 
 use super::Account;
+use super::signin::SignIn;
 use super::topics::Topics;
 
 /// Smallest terminal the app draws in; below it a "too small" message is shown.
@@ -221,6 +222,8 @@ pub enum Screen {
     History,
     /// One request from the history.
     Details(Box<DetailsView>),
+    /// Signing in with a device code.
+    SignIn,
 }
 
 /// What the result screen shows.
@@ -396,6 +399,8 @@ pub struct State {
     pub topics: Topics,
     /// The history pane.
     pub history: History,
+    /// The sign-in screen (kept while other screens show, so a running sign-in goes on).
+    pub signin: SignIn,
     /// A submit in flight.
     pub busy: Option<Busy>,
     /// A refresh in flight (history / details).
@@ -411,13 +416,21 @@ pub struct State {
 impl State {
     /// A fresh state for a terminal of `size`.
     pub fn new(header: Header, theme: Theme, size: (u16, u16), now: Instant) -> State {
+        let signin = SignIn::new(header.cloud);
+        // Without credentials nothing works until a sign-in, so that is where the app opens.
+        let screen = if header.account == Account::SignedOut {
+            Screen::SignIn
+        } else {
+            Screen::Form
+        };
         State {
+            signin,
+            screen,
             header,
             theme,
             size,
             now,
             frame: 0,
-            screen: Screen::Form,
             help: false,
             help_scroll: 0,
             form: Form::default(),
@@ -444,6 +457,7 @@ impl State {
         match &self.screen {
             Screen::Form => self.form.focus.takes_text(),
             Screen::History => self.history.filtering,
+            Screen::SignIn => self.signin.editing(),
             Screen::Result(_) | Screen::Details(_) => false,
         }
     }

@@ -19,6 +19,8 @@ use super::state::{
 use super::topics::TopicsLoad;
 use super::view::{self, layout};
 
+mod signin;
+
 /// Applies one action; returns what the outside world must do.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let mut fx = Vec::new();
@@ -82,6 +84,8 @@ pub fn active_scopes(state: &State) -> Vec<Scope> {
             scopes.push(Scope::ResultOrDetails);
             scopes.push(Scope::Details);
         }
+        Screen::SignIn if state.signin.editing() => scopes.push(Scope::SignInForm),
+        Screen::SignIn => scopes.push(Scope::SignInPrompt),
     }
     scopes
 }
@@ -107,6 +111,7 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     match &state.screen {
         Screen::Form => type_into_form(state, key),
         Screen::History if state.history.filtering => type_into_filter(state, key, fx),
+        Screen::SignIn if state.signin.editing() => signin::type_into_tenant(state, key),
         _ => {}
     }
 }
@@ -176,6 +181,13 @@ fn run(state: &mut State, command: Command, fx: &mut Vec<Effect>) {
             state.topics.load = TopicsLoad::Loading;
             fx.push(Effect::Worker(Work::LoadTopics));
         }
+        Command::SignIn
+        | Command::PrevCloud
+        | Command::NextCloud
+        | Command::ClearTenant
+        | Command::StartSignIn
+        | Command::CopyCode
+        | Command::CancelSignIn => signin::run(state, command, fx),
     }
 }
 
@@ -196,7 +208,7 @@ fn back(state: &mut State) {
     match &state.screen {
         Screen::Details(_) => state.screen = Screen::History,
         Screen::History if state.history.filtering => state.history.filtering = false,
-        Screen::History | Screen::Result(_) => state.screen = Screen::Form,
+        Screen::History | Screen::Result(_) | Screen::SignIn => state.screen = Screen::Form,
         Screen::Form => {
             state.notice = None;
             state.form.submit_error = None;
@@ -273,7 +285,7 @@ fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
             }
         }
         Screen::Details(d) => d.scroll = d.scroll.saturating_add_signed(delta as i16),
-        Screen::Result(_) => {}
+        Screen::Result(_) | Screen::SignIn => {}
     }
 }
 
@@ -438,6 +450,7 @@ fn on_paste(state: &mut State, pasted: &str, fx: &mut Vec<Effect>) {
             state.history.top = 0;
             ensure_history(state, fx, true);
         }
+        (Screen::SignIn, _) if state.signin.editing() => signin::paste_into_tenant(state, &normalized),
         _ => {}
     }
 }
@@ -687,6 +700,7 @@ fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             }
         }
         Reply::StoreFailed(why) => state.error(format!("Local database: {why}")),
+        Reply::SignIn(reply) => signin::on_reply(state, reply, fx),
     }
 }
 

@@ -303,3 +303,35 @@ fn ctrl_e_edits_the_description_in_the_external_editor() {
     app.keys("q");
     app.wait_exit();
 }
+
+#[test]
+fn without_credentials_the_tui_opens_on_sign_in_and_switches_to_the_signed_in_user() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = sandbox(&rt);
+    let url = sandbox.base_url();
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("pcsr-config");
+    let config = config.to_str().unwrap();
+    let env = [
+        ("PCSR_TOKEN", ""),
+        ("PCSR_AUTHORITY_URL", url.as_str()),
+        ("PCSR_KEYRING", "none"),
+        ("PCSR_CONFIG_DIR", config),
+    ];
+    let mut app = App::launch_with(&url, data.path(), &env);
+    app.wait_until("the sign-in screen", |s| {
+        s.contains("Sign in to Partner Center") && s.contains("not signed in")
+    });
+    app.keys(ENTER);
+    let prompt = app.wait_for("Code expires in");
+    assert!(
+        prompt.contains("SBX") && prompt.contains("/devicelogin"),
+        "{prompt}"
+    );
+    let done = app.wait_for("Signed in as admin@contoso-sandbox.example");
+    assert!(done.contains("New request"), "back on the form: {done}");
+    assert!(!done.contains("not signed in"), "{done}");
+    app.wait_for("Cannot manage my profile");
+    app.keys("\x03");
+    app.wait_exit();
+}

@@ -6,6 +6,7 @@ pub mod help;
 pub mod history;
 pub mod layout;
 pub mod result;
+pub mod signin;
 pub mod status_bar;
 pub mod topics;
 
@@ -76,6 +77,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Screen::Result(r) => result::draw(frame, root.main, state, r),
         Screen::History => history::draw(frame, root.main, state),
         Screen::Details(d) => details::draw(frame, root.main, state, d),
+        Screen::SignIn => signin::draw(frame, root.main, state),
     }
     status_bar::draw_message(frame, root.message, state);
     status_bar::draw_hints(frame, root.hints, state);

@@ -28,12 +28,14 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         Account::Sandbox => Span::styled(" SANDBOX ", style(t, Role::Badge)),
         Account::Token => Span::raw("token (PCSR_TOKEN)"),
         Account::User(user) => Span::raw(text::one_line(user)),
+        Account::SignedOut => Span::styled("not signed in (F2)", style(t, Role::Error)),
     };
     let screen = match &state.screen {
         Screen::Form => "New request",
         Screen::Result(_) => "Created",
         Screen::History => "History",
         Screen::Details(_) => "Details",
+        Screen::SignIn => "Sign in",
     };
     let line = Line::from(vec![
         Span::styled(" pcsr-tui ", style(t, Role::Focus)),

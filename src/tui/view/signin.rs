@@ -1,0 +1,150 @@
+//! The sign-in screen: the cloud/tenant form, then the code to enter in a browser.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::{Role, style};
+use crate::text;
+use crate::tui::signin::{Phase, PollState, Prompt, mm_ss, seconds_left};
+use crate::tui::state::{State, Theme};
+
+/// Draws the sign-in screen.
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let s = &state.signin;
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(format!("{:<10}", "Cloud"), style(t, Role::Label)),
+            Span::styled(format!("◀ {} ▶", s.cloud.as_str()), cloud_role(t, s.editing())),
+            Span::styled(format!("  {}", s.cloud.display_name()), style(t, Role::Dim)),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("{:<10}", "Tenant"), style(t, Role::Label)),
+            Span::raw(text::one_line(&s.tenant)),
+            Span::styled(if s.editing() { "▏" } else { "" }, style(t, Role::Focus)),
+        ]),
+        Line::default(),
+    ];
+    match &s.phase {
+        Phase::Form => lines.extend(form_help(t)),
+        Phase::Starting => lines.push(Line::from(Span::styled(
+            format!(
+                "Asking {} for a sign-in code… (Esc cancels)",
+                s.cloud.display_name()
+            ),
+            style(t, Role::Focus),
+        ))),
+        Phase::Waiting(prompt) => lines.extend(prompt_lines(t, prompt, state)),
+    }
+    if let Some(error) = &s.error {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            text::one_line(error),
+            style(t, Role::Error),
+        )));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(style(t, Role::Focus))
+        .title(Span::styled(" Sign in to Partner Center ", style(t, Role::Focus)));
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+fn cloud_role(t: Theme, editing: bool) -> ratatui::style::Style {
+    style(t, if editing { Role::Focus } else { Role::Plain })
+}
+
+fn form_help(t: Theme) -> Vec<Line<'static>> {
+    [
+        "Left/Right picks the cloud; type the tenant (an id, a domain, or organizations).",
+        "Enter asks for a code to enter in a browser, on this or any other device.",
+        "The refresh token goes to the OS keyring (PCSR_KEYRING); nothing secret is written to disk.",
+    ]
+    .into_iter()
+    .map(|l| Line::from(Span::styled(l, style(t, Role::Dim))))
+    .collect()
+}
+
+fn prompt_lines(t: Theme, prompt: &Prompt, state: &State) -> Vec<Line<'static>> {
+    let left = seconds_left(prompt.deadline, state.now);
+    let poll = match prompt.poll {
+        PollState::NotYet => "waiting for you to finish in the browser".to_string(),
+        PollState::Pending => "not approved yet: finish in the browser".to_string(),
+        PollState::SlowDown(secs) => format!("the service asked to check less often (every {secs} s)"),
+    };
+    vec![
+        Line::from("Open this page in a browser:"),
+        Line::from(vec![
+            Span::raw("    "),
+            Span::styled(text::one_line(&prompt.verification_uri), style(t, Role::Good)),
+        ]),
+        Line::from("and enter the code:"),
+        Line::from(vec![
+            Span::raw("    "),
+            Span::styled(
+                format!(" {} ", text::one_line(&prompt.user_code)),
+                style(t, Role::Badge),
+            ),
+        ]),
+        Line::default(),
+        Line::from(vec![
+            Span::styled(format!("Code expires in {}", mm_ss(left)), style(t, Role::Focus)),
+            Span::styled(" · ", style(t, Role::Dim)),
+            Span::raw(poll),
+        ]),
+        Line::from(Span::styled(
+            "y copies the code · Esc cancels (the request form and draft are kept)",
+            style(t, Role::Dim),
+        )),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::KeyCode;
+
+    use crate::tui::action::Action;
+    use crate::tui::update::tests::{press, state};
+    use crate::tui::update::update;
+    use crate::worker::{Reply, SignInReply};
+
+    #[test]
+    fn sign_in_prompt() {
+        let mut s = state();
+        press(&mut s, KeyCode::F(2));
+        press(&mut s, KeyCode::Enter);
+        let flow = s.signin.flow;
+        update(
+            &mut s,
+            Action::from(Reply::SignIn(SignInReply::Prompt {
+                flow,
+                user_code: "SBXAB12CD34".into(),
+                verification_uri: "https://microsoft.com/devicelogin".into(),
+                expires_in: Duration::from_secs(900),
+            })),
+        );
+        update(
+            &mut s,
+            Action::from(Reply::SignIn(SignInReply::Polled {
+                flow,
+                slow_down: None,
+            })),
+        );
+        // 61.5 s later: the countdown rounds up.
+        s.now += Duration::from_millis(61_500);
+        let mut terminal = Terminal::new(TestBackend::new(100, 24)).expect("test backend");
+        terminal
+            .draw(|frame| crate::tui::view::draw(frame, &s))
+            .expect("draw");
+        insta::assert_snapshot!(terminal.backend().to_string());
+    }
+}

@@ -1,0 +1,228 @@
+//! The worker's sign-in against the in-process sandbox authority, with an in-memory keyring.
+
+use super::*;
+use crate::api::StaticToken;
+use crate::auth::{SecretStore, StoreKind};
+use crate::sandbox::oauth::{OAuthScript, Outcome, SANDBOX_USER};
+use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::store::Store;
+use crate::worker::{Command, Origin, Reply, WorkerHandle, spawn};
+
+/// Where no server listens: a client pointed here fails until the sign-in replaces it.
+const NOWHERE: &str = "http://127.0.0.1:9";
+
+struct Rig {
+    sandbox: Sandbox,
+    worker: WorkerHandle,
+    config_dir: tempfile::TempDir,
+}
+
+/// A sandbox following `script` and a worker whose client points at `start_url` (the sandbox
+/// when `None`); the sign-in uses the sandbox's authority and `base_url_override`.
+async fn rig(script: OAuthScript, start_url: Option<&str>, use_sandbox_api: bool) -> Rig {
+    let config_dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::start(SandboxOptions {
+        db_path: None,
+        bind: "127.0.0.1:0".parse().unwrap(),
+    })
+    .await
+    .unwrap();
+    sandbox.oauth().set_script(script);
+    let url = sandbox.base_url();
+    let mock = keyring_core::mock::Store::new().unwrap();
+    let env = AuthEnv::new(config_dir.path())
+        .with_store(SecretStore::with_store(StoreKind::Memory, mock))
+        .with_authority(&url);
+    let setup = SignInSetup {
+        env: Ok(env),
+        base_url_override: use_sandbox_api.then(|| url.clone()),
+    };
+    let start_url = start_url.unwrap_or(&url);
+    let token = Arc::new(StaticToken("before-sign-in".into()));
+    let client = Client::new(ClientConfig::new(start_url).unwrap(), token).unwrap();
+    let origin = Origin {
+        cloud: "sandbox".into(),
+        locale: "en-US".into(),
+        base_url: start_url.to_string(),
+    };
+    let worker = spawn(client, Store::open_in_memory().unwrap(), origin, setup);
+    Rig {
+        sandbox,
+        worker,
+        config_dir,
+    }
+}
+
+impl Rig {
+    fn send(&self, command: Command) {
+        self.worker.commands.send(command).unwrap();
+    }
+
+    fn start(&self, flow: u64) {
+        self.send(Command::SignIn {
+            flow,
+            cloud: Cloud::Global,
+            tenant: "organizations".into(),
+        });
+    }
+
+    async fn next_sign_in(&mut self) -> SignInReply {
+        loop {
+            let reply = tokio::time::timeout(Duration::from_secs(20), self.worker.replies.recv())
+                .await
+                .expect("the worker answers")
+                .expect("the worker runs");
+            if let Reply::SignIn(r) = reply {
+                return r;
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_worker_signs_in_against_the_sandbox_and_then_uses_the_new_account() {
+    let mut rig = rig(OAuthScript::default(), Some(NOWHERE), true).await;
+    rig.start(7);
+    let SignInReply::Prompt {
+        flow: 7, user_code, ..
+    } = rig.next_sign_in().await
+    else {
+        panic!("the prompt comes first")
+    };
+    assert!(user_code.starts_with("SBX"));
+    assert_eq!(
+        rig.next_sign_in().await,
+        SignInReply::Polled {
+            flow: 7,
+            slow_down: None
+        }
+    );
+    let SignInReply::Done {
+        flow: 7, user, kept, ..
+    } = rig.next_sign_in().await
+    else {
+        panic!("the sandbox approves after one pending poll")
+    };
+    assert_eq!(user, SANDBOX_USER);
+    assert!(kept.contains("in-memory test store"), "{kept}");
+
+    rig.send(Command::LoadTopics);
+    let topics = loop {
+        match tokio::time::timeout(Duration::from_secs(20), rig.worker.replies.recv()).await {
+            Ok(Some(Reply::Topics { topics, .. })) => break Ok(topics),
+            Ok(Some(Reply::TopicsFailed(e))) => break Err(e),
+            Ok(Some(_)) => continue,
+            other => panic!("no topics answer: {other:?}"),
+        }
+    };
+    assert!(topics.expect("the new client reaches the sandbox").len() > 3);
+    assert_eq!(
+        rig.sandbox.oauth().issued_tokens().len(),
+        2,
+        "one sign-in, and its access token is used without a refresh"
+    );
+    assert!(
+        rig.config_dir.path().join("config.toml").exists(),
+        "the profile is saved"
+    );
+    rig.sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_sign_in_stops_polling_and_reports_nothing_more() {
+    let mut rig = rig(OAuthScript::default(), None, false).await;
+    rig.start(3);
+    assert!(matches!(
+        rig.next_sign_in().await,
+        SignInReply::Prompt { flow: 3, .. }
+    ));
+    rig.send(Command::CancelSignIn(3));
+    let polls = rig.sandbox.oauth().poll_count();
+    let late = tokio::time::timeout(Duration::from_millis(2500), rig.next_sign_in()).await;
+    assert!(late.is_err(), "nothing after a cancel: {late:?}");
+    assert_eq!(rig.sandbox.oauth().poll_count(), polls, "polling stopped");
+    assert!(rig.sandbox.oauth().issued_tokens().is_empty());
+    rig.sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_declined_sign_in_says_so_and_saves_nothing() {
+    let script = OAuthScript {
+        pending_polls: 0,
+        outcome: Outcome::Deny,
+        ..Default::default()
+    };
+    let mut rig = rig(script, None, false).await;
+    rig.start(1);
+    assert!(matches!(rig.next_sign_in().await, SignInReply::Prompt { .. }));
+    let SignInReply::Failed { flow: 1, message } = rig.next_sign_in().await else {
+        panic!("declined")
+    };
+    assert!(
+        message.contains("declined") && message.contains("Press Enter"),
+        "{message}"
+    );
+    assert!(
+        !rig.config_dir.path().join("config.toml").exists(),
+        "nothing was saved"
+    );
+    rig.sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_tenant_is_reported_before_any_code_is_asked_for() {
+    let mut rig = rig(OAuthScript::default(), None, false).await;
+    rig.send(Command::SignIn {
+        flow: 2,
+        cloud: Cloud::Global,
+        tenant: "not a tenant".into(),
+    });
+    let SignInReply::Failed { flow: 2, message } = rig.next_sign_in().await else {
+        panic!("the tenant is refused")
+    };
+    assert!(message.contains("is not a tenant"), "{message}");
+    assert_eq!(rig.sandbox.oauth().poll_count(), 0);
+    rig.sandbox.shutdown().await;
+}
+
+#[test]
+fn failures_name_the_next_step_in_the_tui() {
+    assert!(message(&AuthError::Declined).contains("Press Enter"));
+    assert!(message(&AuthError::CodeExpired).contains("new code"));
+    let keyring = message(&AuthError::NoKeyring {
+        tried: "kernel keyutils: denied".into(),
+    });
+    assert!(keyring.contains("PCSR_KEYRING=none") && keyring.ends_with("restart pcsr-tui"));
+    let tenant = message(&AuthError::Tenant("x y".into()));
+    assert!(tenant.contains("organizations"), "{tenant}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_usable_environment_sign_in_explains_itself() {
+    let token = Arc::new(StaticToken("t".into()));
+    let client = Client::new(ClientConfig::new(NOWHERE).unwrap(), token).unwrap();
+    let origin = Origin {
+        cloud: "sandbox".into(),
+        locale: "en-US".into(),
+        base_url: NOWHERE.into(),
+    };
+    let mut worker = spawn(
+        client,
+        Store::open_in_memory().unwrap(),
+        origin,
+        SignInSetup::unavailable(),
+    );
+    worker
+        .commands
+        .send(Command::SignIn {
+            flow: 1,
+            cloud: Cloud::Global,
+            tenant: "organizations".into(),
+        })
+        .unwrap();
+    let reply = tokio::time::timeout(Duration::from_secs(5), worker.replies.recv()).await;
+    let Ok(Some(Reply::SignIn(SignInReply::Failed { message, .. }))) = reply else {
+        panic!("a failure is reported: {reply:?}")
+    };
+    assert!(message.contains("restart pcsr-tui"), "{message}");
+}
