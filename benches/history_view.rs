@@ -45,10 +45,22 @@ fn filled_store(dir: &std::path::Path) -> Store {
 /// Plays the worker's part for history reads, synchronously.
 fn serve(store: &Store, state: &mut State, effects: Vec<Effect>) {
     for effect in effects {
-        if let Effect::Worker(Command::History { seq, filter, offset, limit }) = effect {
+        if let Effect::Worker(Command::History {
+            seq,
+            filter,
+            offset,
+            limit,
+        }) = effect
+        {
             let rows = store.history(&filter, offset, limit).expect("history");
             let total = store.history_count(&filter).expect("count");
-            let reply = Reply::HistoryPage { seq, filter, offset, rows, total };
+            let reply = Reply::HistoryPage {
+                seq,
+                filter,
+                offset,
+                rows,
+                total,
+            };
             let more = update(state, Action::from(reply));
             serve(store, state, more);
         }
@@ -62,7 +74,11 @@ fn key(code: KeyCode, modifiers: KeyModifiers) -> Action {
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = filled_store(dir.path());
-    let header = Header { cloud: Cloud::Global, account: Account::Sandbox, locale: "en-US".into() };
+    let header = Header {
+        cloud: Cloud::Global,
+        account: Account::Sandbox,
+        locale: "en-US".into(),
+    };
     let mut state = State::new(header, Theme { color: true }, (120, 40), Instant::now());
     let fx = update(&mut state, key(KeyCode::Char('r'), KeyModifiers::CONTROL));
     serve(&store, &mut state, fx);
@@ -72,7 +88,9 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let fx = update(&mut state, key(KeyCode::Char('r'), KeyModifiers::CONTROL));
             serve(&store, &mut state, fx);
-            terminal.draw(|f| pcsr_tui::tui::view::draw(f, &state)).expect("draw");
+            terminal
+                .draw(|f| pcsr_tui::tui::view::draw(f, &state))
+                .expect("draw");
         })
     });
     let mut down = true;
@@ -81,13 +99,15 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             // Sweep back and forth over the first 2000 rows so windows keep being re-read.
             presses += 1;
-            if presses % 2000 == 0 {
+            if presses.is_multiple_of(2000) {
                 down = !down;
             }
             let code = if down { KeyCode::Down } else { KeyCode::Up };
             let fx = update(&mut state, key(code, KeyModifiers::NONE));
             serve(&store, &mut state, fx);
-            terminal.draw(|f| pcsr_tui::tui::view::draw(f, &state)).expect("draw");
+            terminal
+                .draw(|f| pcsr_tui::tui::view::draw(f, &state))
+                .expect("draw");
         })
     });
 }
