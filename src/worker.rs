@@ -504,7 +504,13 @@ impl Worker {
         let Some(outbox) = self.db(Store::outbox) else {
             return;
         };
-        for sub in outbox {
+        let here = self.origin();
+        // Only what was meant for this destination: a request recorded against Partner Center
+        // must never be "resent" into the sandbox (or the reverse); it waits for its own session.
+        for sub in outbox
+            .into_iter()
+            .filter(|sub| same_destination(&sub.cloud, &sub.base_url, &here))
+        {
             let outcome = self
                 .create(sub.local_id, sub.request_id, &sub.request)
                 .await
@@ -527,6 +533,15 @@ impl Worker {
         };
         self.reply(Reply::Refreshed { local_id, outcome });
     }
+}
+
+/// Whether an outbox entry recorded for `cloud` at `base_url` belongs to the session at `here`.
+/// The in-process sandbox gets a new port every run, so sandbox entries match by cloud alone.
+fn same_destination(cloud: &str, base_url: &str, here: &Origin) -> bool {
+    if cloud == "sandbox" || here.cloud == "sandbox" {
+        return cloud == here.cloud;
+    }
+    cloud == here.cloud && base_url.trim_end_matches('/') == here.base_url.trim_end_matches('/')
 }
 
 /// Whether a saved draft is exactly this request.
@@ -598,5 +613,45 @@ mod tests {
         assert!(draft_is(&draft, &request));
         draft.description.push('!');
         assert!(!draft_is(&draft, &request));
+    }
+}
+
+#[cfg(test)]
+mod destination_tests {
+    use super::{Origin, same_destination};
+
+    fn origin(cloud: &str, base_url: &str) -> Origin {
+        Origin {
+            cloud: cloud.into(),
+            locale: "en-US".into(),
+            base_url: base_url.into(),
+        }
+    }
+
+    #[test]
+    fn outbox_entries_are_resent_only_to_where_they_were_meant_to_go() {
+        let sandbox = origin("sandbox", "http://127.0.0.1:40001/");
+        let real = origin("global", "https://api.partnercenter.microsoft.com/");
+        // A sandbox entry from an earlier run (another port) is resent to today's sandbox.
+        assert!(same_destination("sandbox", "http://127.0.0.1:39999", &sandbox));
+        // Never across the sandbox boundary, either way.
+        assert!(!same_destination(
+            "global",
+            "https://api.partnercenter.microsoft.com",
+            &sandbox
+        ));
+        assert!(!same_destination("sandbox", "http://127.0.0.1:39999", &real));
+        // Real clouds: same cloud and same endpoint (trailing slash aside).
+        assert!(same_destination(
+            "global",
+            "https://api.partnercenter.microsoft.com",
+            &real
+        ));
+        assert!(!same_destination(
+            "usgov",
+            "https://api.partnercenter.microsoft.com",
+            &real
+        ));
+        assert!(!same_destination("global", "https://pc.example.com", &real));
     }
 }

@@ -212,7 +212,8 @@ fn record_failure(store: &Store, local_id: i64, err: ApiError) -> anyhow::Error 
         let _ = store.note_attempt_error(local_id, &text);
         format!(
             "the request may or may not have been filed; it is kept as local #{local_id} in the outbox and will \
-             be resent with the same MS-RequestId (so never filed twice) the next time you open pcsr-tui"
+             be resent with the same MS-RequestId (so never filed twice) the next time you open pcsr-tui on the same \
+             account"
         )
     } else {
         let _ = store.mark_failed(local_id, &text);
