@@ -98,7 +98,10 @@ pub fn draw_hints(frame: &mut Frame, area: Rect, state: &State) {
         }
     }
     let scopes = active_scopes(state);
-    for (keys, what) in extra.into_iter().chain(keys::hints(&scopes)) {
+    // On the sign-in screen itself the key would lead nowhere new.
+    let offer_sign_in = matches!(state.header.account, Account::Sandbox | Account::SignedOut)
+        && !matches!(state.screen, Screen::SignIn);
+    for (keys, what) in extra.into_iter().chain(keys::hints(&scopes, offer_sign_in)) {
         if !spans.is_empty() {
             spans.push(Span::styled(" · ", style(t, Role::Dim)));
         }
