@@ -219,6 +219,14 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("help"),
     },
     Binding {
+        keys: &[key(KeyCode::F(2))],
+        scope: Scope::Anywhere,
+        command: Command::SignIn,
+        help: "sign in to Partner Center (device code), leaving the sandbox",
+        // Shown only in the sandbox and when signed out, see `hints`.
+        hint: Some("sign in"),
+    },
+    Binding {
         keys: &[ctrl('r')],
         scope: Scope::Anywhere,
         command: Command::History,
@@ -231,14 +239,6 @@ pub const BINDINGS: &[Binding] = &[
         command: Command::NewRequest,
         help: "new request form (keeps the current draft if unsent)",
         hint: None,
-    },
-    Binding {
-        keys: &[key(KeyCode::F(2))],
-        scope: Scope::Anywhere,
-        command: Command::SignIn,
-        help: "sign in to Partner Center (device code), leaving the sandbox",
-        // Shown only in the sandbox and when signed out, see `hints`.
-        hint: Some("sign in"),
     },
     Binding {
         keys: &[key(KeyCode::Esc)],
