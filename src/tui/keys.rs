@@ -28,6 +28,14 @@ pub enum Command {
     Left,
     /// Next severity.
     Right,
+    /// One visible page up (history selection, scrolled text).
+    PageUp,
+    /// One visible page down.
+    PageDown,
+    /// The first history row / the top of scrolled text.
+    First,
+    /// The last history row / the bottom of scrolled text.
+    Last,
     /// Open the selected history row.
     Open,
     /// Refresh the selected request from the server.
@@ -85,6 +93,8 @@ pub enum Scope {
     Details,
     /// The help overlay.
     Help,
+    /// Text that scrolls by pages: request details and the help overlay.
+    Scrollable,
     /// The sign-in form (cloud, tenant).
     SignInForm,
     /// The sign-in screen once a code is asked for or shown.
@@ -106,6 +116,7 @@ impl Scope {
             Scope::ResultOrDetails => "result, details",
             Scope::Details => "details",
             Scope::Help => "help",
+            Scope::Scrollable => "details, help",
             Scope::SignInForm => "sign-in",
             Scope::SignInPrompt => "sign-in code",
         }
@@ -208,6 +219,14 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("help"),
     },
     Binding {
+        keys: &[key(KeyCode::F(2))],
+        scope: Scope::Anywhere,
+        command: Command::SignIn,
+        help: "sign in to Partner Center (device code), leaving the sandbox",
+        // Shown only in the sandbox and when signed out, see `hints`.
+        hint: Some("sign in"),
+    },
+    Binding {
         keys: &[ctrl('r')],
         scope: Scope::Anywhere,
         command: Command::History,
@@ -219,13 +238,6 @@ pub const BINDINGS: &[Binding] = &[
         scope: Scope::Anywhere,
         command: Command::NewRequest,
         help: "new request form (keeps the current draft if unsent)",
-        hint: None,
-    },
-    Binding {
-        keys: &[key(KeyCode::F(2))],
-        scope: Scope::Anywhere,
-        command: Command::SignIn,
-        help: "sign in to Partner Center (device code), leaving the sandbox",
         hint: None,
     },
     Binding {
@@ -369,6 +381,34 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("move"),
     },
     Binding {
+        keys: &[key(KeyCode::PageUp)],
+        scope: Scope::History,
+        command: Command::PageUp,
+        help: "one page up",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::PageDown)],
+        scope: Scope::History,
+        command: Command::PageDown,
+        help: "one page down",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Home), key(KeyCode::Char('g'))],
+        scope: Scope::History,
+        command: Command::First,
+        help: "first (newest) request",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::End), key(KeyCode::Char('G'))],
+        scope: Scope::History,
+        command: Command::Last,
+        help: "last (oldest) request",
+        hint: None,
+    },
+    Binding {
         keys: &[key(KeyCode::Enter)],
         scope: Scope::History,
         command: Command::Open,
@@ -425,6 +465,34 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("scroll"),
     },
     Binding {
+        keys: &[key(KeyCode::PageUp)],
+        scope: Scope::Scrollable,
+        command: Command::PageUp,
+        help: "scroll up a page",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::PageDown)],
+        scope: Scope::Scrollable,
+        command: Command::PageDown,
+        help: "scroll down a page",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Home)],
+        scope: Scope::Scrollable,
+        command: Command::First,
+        help: "scroll to the top",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::End)],
+        scope: Scope::Scrollable,
+        command: Command::Last,
+        help: "scroll to the bottom",
+        hint: None,
+    },
+    Binding {
         keys: &[key(KeyCode::Char('y'))],
         scope: Scope::ResultOrDetails,
         command: Command::CopyId,
@@ -460,14 +528,16 @@ pub fn lookup(active: &[Scope], event: &KeyEvent) -> Option<&'static Binding> {
 }
 
 /// The bindings shown in the hint line for the active scopes: the screen's own keys first,
-/// then the ones that work everywhere.
-pub fn hints(active: &[Scope]) -> Vec<(String, &'static str)> {
+/// then the ones that work everywhere. `offer_sign_in` adds the sign-in key: in the sandbox or
+/// signed out it is the way to real data, once signed in it would only take room.
+pub fn hints(active: &[Scope], offer_sign_in: bool) -> Vec<(String, &'static str)> {
     let global = |b: &Binding| matches!(b.scope, Scope::Anywhere | Scope::OutsideText);
     let local = BINDINGS.iter().filter(|b| !global(b));
     let everywhere = BINDINGS.iter().filter(|b| global(b));
     local
         .chain(everywhere)
         .filter(|b| active.contains(&b.scope))
+        .filter(|b| offer_sign_in || b.command != Command::SignIn)
         .filter_map(|b| b.hint.map(|h| (keys_label(b), h)))
         .collect()
 }
@@ -496,6 +566,32 @@ mod tests {
         assert_eq!(
             lookup(&[Scope::Form], &s).map(|b| b.command),
             Some(Command::Submit)
+        );
+    }
+
+    #[test]
+    fn the_sign_in_hint_shows_only_when_offered() {
+        let active = [Scope::Anywhere, Scope::OutsideText];
+        let has_f2 = |offer| {
+            hints(&active, offer)
+                .iter()
+                .any(|(k, h)| k == "F2" && *h == "sign in")
+        };
+        assert!(has_f2(true));
+        assert!(!has_f2(false));
+    }
+
+    #[test]
+    fn capital_g_and_small_g_are_different_keys() {
+        let big = ev(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        let small = ev(KeyCode::Char('g'), KeyModifiers::NONE);
+        assert_eq!(
+            lookup(&[Scope::History], &big).map(|b| b.command),
+            Some(Command::Last)
+        );
+        assert_eq!(
+            lookup(&[Scope::History], &small).map(|b| b.command),
+            Some(Command::First)
         );
     }
 

@@ -59,6 +59,7 @@ pub fn active_scopes(state: &State) -> Vec<Scope> {
     }
     if state.help {
         scopes.push(Scope::Help);
+        scopes.push(Scope::Scrollable);
         return scopes;
     }
     match &state.screen {
@@ -83,6 +84,7 @@ pub fn active_scopes(state: &State) -> Vec<Scope> {
         Screen::Details(_) => {
             scopes.push(Scope::ResultOrDetails);
             scopes.push(Scope::Details);
+            scopes.push(Scope::Scrollable);
         }
         Screen::SignIn if state.signin.editing() => scopes.push(Scope::SignInForm),
         Screen::SignIn => scopes.push(Scope::SignInPrompt),
@@ -96,8 +98,15 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         if state.help {
             match binding.command {
                 Command::Quit | Command::Help | Command::Back => run(state, binding.command, fx),
-                Command::Up => state.help_scroll = state.help_scroll.saturating_sub(1),
-                Command::Down => state.help_scroll = state.help_scroll.saturating_add(1),
+                Command::Up
+                | Command::Down
+                | Command::PageUp
+                | Command::PageDown
+                | Command::First
+                | Command::Last => {
+                    let (page, max) = view::help::viewport(state);
+                    state.help_scroll = scrolled(state.help_scroll, binding.command, page, max);
+                }
                 _ => {}
             }
             return;
@@ -149,6 +158,7 @@ fn run(state: &mut State, command: Command, fx: &mut Vec<Effect>) {
         Command::Right => step_severity(state, 1),
         Command::Up => step(state, -1, fx),
         Command::Down => step(state, 1, fx),
+        Command::PageUp | Command::PageDown | Command::First | Command::Last => jump(state, command, fx),
         Command::Open => {
             if let Some(row) = state.history.row(state.history.selected) {
                 let local_id = row.local_id;
@@ -272,7 +282,7 @@ fn step_severity(state: &mut State, delta: isize) {
 }
 
 fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
-    match &mut state.screen {
+    match &state.screen {
         Screen::Form => {
             state.topics.step(delta);
             choose_highlighted(state);
@@ -284,8 +294,68 @@ fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
                 ensure_history(state, fx, false);
             }
         }
-        Screen::Details(d) => d.scroll = d.scroll.saturating_add_signed(delta as i16),
+        Screen::Details(d) => {
+            let (_, max) = view::details::viewport(state, d);
+            if let Screen::Details(d) = &mut state.screen {
+                // Clamped so End and scrolling back up respond at once, however far one went.
+                d.scroll = d.scroll.saturating_add_signed(delta as i16).min(max);
+            }
+        }
         Screen::Result(_) | Screen::SignIn => {}
+    }
+}
+
+/// A scroll position after a scrolling command, kept within `0..=max`.
+fn scrolled(scroll: u16, command: Command, page: u16, max: u16) -> u16 {
+    match command {
+        Command::Up => scroll.saturating_sub(1),
+        Command::Down => scroll.saturating_add(1),
+        Command::PageUp => scroll.saturating_sub(page),
+        Command::PageDown => scroll.saturating_add(page),
+        Command::First => 0,
+        Command::Last => max,
+        _ => scroll,
+    }
+    .min(max)
+}
+
+/// Page and first/last moves: the history selection, or the details' scroll.
+fn jump(state: &mut State, command: Command, fx: &mut Vec<Effect>) {
+    match &state.screen {
+        Screen::History => {
+            let total = state.history.total;
+            if total == 0 {
+                return;
+            }
+            let height = history_height(state);
+            let h = &mut state.history;
+            match command {
+                Command::PageUp | Command::PageDown => {
+                    let delta = if command == Command::PageUp {
+                        -(height as isize)
+                    } else {
+                        height as isize
+                    };
+                    // The view turns a whole page along with the selection, as in a pager.
+                    h.selected = h.selected.saturating_add_signed(delta).min(total - 1);
+                    h.top = h
+                        .top
+                        .saturating_add_signed(delta)
+                        .min(total.saturating_sub(height));
+                }
+                Command::First => h.selected = 0,
+                _ => h.selected = total - 1,
+            }
+            // Only the window around the new position is read, never the rows skipped over.
+            ensure_history(state, fx, false);
+        }
+        Screen::Details(d) => {
+            let (page, max) = view::details::viewport(state, d);
+            if let Screen::Details(d) = &mut state.screen {
+                d.scroll = scrolled(d.scroll, command, page, max);
+            }
+        }
+        Screen::Form | Screen::Result(_) | Screen::SignIn => {}
     }
 }
 

@@ -418,6 +418,105 @@ fn history_reads_only_a_window_around_the_visible_rows() {
     assert_eq!(fx, vec![Effect::Worker(Work::Details(100_000 - 200))]);
 }
 
+fn history_request(fx: &[Effect]) -> Option<(usize, usize)> {
+    fx.iter().find_map(|e| match e {
+        Effect::Worker(Work::History { offset, limit, .. }) => Some((*offset, *limit)),
+        _ => None,
+    })
+}
+
+/// The history pane open on 100,000 rows, the first window loaded.
+fn history_of_100k() -> State {
+    let mut s = state();
+    let fx = ctrl(&mut s, 'r');
+    answer_history(&mut s, &fx, 100_000);
+    assert_eq!(s.history.total, 100_000);
+    s
+}
+
+#[test]
+fn end_jumps_to_the_last_of_100k_rows_reading_only_the_last_window() {
+    let mut s = history_of_100k();
+    let fx = press(&mut s, KeyCode::End);
+    assert_eq!(s.history.selected, 99_999);
+    let (offset, limit) = history_request(&fx).expect("the rows at the end are asked for");
+    assert!(
+        limit <= 3 * history_height(&s),
+        "a window, not every row: limit {limit}"
+    );
+    assert!(
+        offset + limit >= 100_000 && offset >= 100_000 - 3 * history_height(&s),
+        "the window is at the end: offset {offset}, limit {limit}"
+    );
+    answer_history(&mut s, &fx, 100_000);
+    assert!(s.history.row(99_999).is_some(), "the last row is loaded");
+    assert_eq!(
+        s.history.top + history_height(&s),
+        100_000,
+        "the last row is at the bottom"
+    );
+    let fx = press(&mut s, KeyCode::Enter);
+    assert_eq!(fx, vec![Effect::Worker(Work::Details(100_000 - 99_999))]);
+}
+
+#[test]
+fn page_down_moves_one_page_and_home_returns_to_the_first_row() {
+    let mut s = history_of_100k();
+    let page = history_height(&s);
+    let fx = press(&mut s, KeyCode::PageDown);
+    answer_history(&mut s, &fx, 100_000);
+    assert_eq!(s.history.selected, page);
+    assert_eq!(s.history.top, page, "the view turns a whole page");
+    let fx = press(&mut s, KeyCode::PageDown);
+    answer_history(&mut s, &fx, 100_000);
+    assert_eq!(s.history.selected, 2 * page);
+    press(&mut s, KeyCode::PageUp);
+    assert_eq!(s.history.selected, page);
+    let fx = press(&mut s, KeyCode::Home);
+    answer_history(&mut s, &fx, 100_000);
+    assert_eq!((s.history.selected, s.history.top), (0, 0));
+    assert!(s.history.row(0).is_some());
+    press(&mut s, KeyCode::Char('G'));
+    assert_eq!(s.history.selected, 99_999, "G jumps to the end like End");
+    press(&mut s, KeyCode::Char('g'));
+    assert_eq!(s.history.selected, 0, "g jumps to the start like Home");
+}
+
+#[test]
+fn g_types_into_the_filter_while_it_is_edited() {
+    let mut s = history_of_100k();
+    press(&mut s, KeyCode::Char('/'));
+    let fx = update(
+        &mut s,
+        Action::Key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+    );
+    assert_eq!(s.history.filter, "G");
+    assert_eq!(s.history.selected, 0, "no jump to the end");
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Worker(Work::History { filter, .. }) if filter == "G")),
+        "the filtered rows are asked for: {fx:?}"
+    );
+}
+
+#[test]
+fn page_keys_scroll_the_help_and_stop_at_its_end() {
+    let mut s = state();
+    press(&mut s, KeyCode::F(1));
+    let (page, max) = view::help::viewport(&s);
+    assert!(max > 0, "the key list is longer than the screen");
+    press(&mut s, KeyCode::PageDown);
+    assert_eq!(s.help_scroll, page.min(max));
+    press(&mut s, KeyCode::End);
+    assert_eq!(s.help_scroll, max);
+    press(&mut s, KeyCode::Down);
+    assert_eq!(s.help_scroll, max, "no scrolling past the end");
+    press(&mut s, KeyCode::Up);
+    assert_eq!(s.help_scroll, max - 1, "Up responds at once after End");
+    press(&mut s, KeyCode::Home);
+    assert_eq!(s.help_scroll, 0);
+}
+
 #[test]
 fn history_filter_takes_letters_and_refresh_needs_a_server_id() {
     let mut s = state();

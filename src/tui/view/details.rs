@@ -7,7 +7,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::history::state_label;
 use super::result::party_lines;
-use super::{Role, date, field_line, or_dash, style};
+use super::{Role, date, field_line, layout, or_dash, style};
+use crate::store::Submission;
 use crate::text;
 use crate::tui::state::{DetailsView, State};
 
@@ -29,6 +30,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) {
         frame.render_widget(Paragraph::new("Loading…").block(block), area);
         return;
     };
+    frame.render_widget(
+        Paragraph::new(lines(state, sub))
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((view.scroll, 0)),
+        area,
+    );
+}
+
+/// The details' lines before wrapping.
+fn lines(state: &State, sub: &Submission) -> Vec<Line<'static>> {
+    let t = state.theme;
     let sr = sub.server.clone().unwrap_or_default();
     let status = sr.status.map_or("—", |s| s.label());
     let topic = sr
@@ -79,11 +92,21 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) {
         let body = text::sanitize(note.text.as_deref().unwrap_or(""), true);
         lines.extend(body.lines().map(|l| Line::from(format!("    {l}"))));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((view.scroll, 0)),
-        area,
-    );
+    lines
+}
+
+/// The rows one page scrolls and the furthest scroll that still fills the screen, for the
+/// terminal size in `state` (the same layout `draw` uses).
+pub fn viewport(state: &State, view: &DetailsView) -> (u16, u16) {
+    let area = Rect::new(0, 0, state.size.0, state.size.1);
+    let inner = layout::inset(layout::root(area).main);
+    let page = inner.height.max(1);
+    let Some(sub) = &view.submission else {
+        return (page, 0);
+    };
+    let rows = Paragraph::new(lines(state, sub))
+        .wrap(Wrap { trim: false })
+        .line_count(inner.width.max(1));
+    let max = u16::try_from(rows).unwrap_or(u16::MAX).saturating_sub(page);
+    (page, max)
 }

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::{Role, style};
+use super::{Role, layout, style};
 use crate::tui::keys::{BINDINGS, keys_label};
 use crate::tui::state::State;
 
@@ -33,25 +33,41 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
     out
 }
 
+/// The overlay's height (with borders) in `area` and the furthest scroll.
+fn fit(lines: usize, area: Rect) -> (u16, u16) {
+    let full = u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2);
+    let height = full.min(area.height);
+    (height, full - height)
+}
+
+/// The rows one page scrolls and the furthest scroll, for the terminal size in `state`.
+pub fn viewport(state: &State) -> (u16, u16) {
+    let area = layout::root(Rect::new(0, 0, state.size.0, state.size.1)).main;
+    let (height, max) = fit(lines(state).len(), area);
+    (height.saturating_sub(2).max(1), max)
+}
+
 /// Draws the overlay centred over `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = state.theme;
     let lines = lines(state);
     let width = area.width.saturating_sub(4).min(100);
-    let height = (lines.len() as u16 + 2).min(area.height);
+    let (height, max_scroll) = fit(lines.len(), area);
     let [row] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);
     let [popup] = Layout::horizontal([Constraint::Length(width)])
         .flex(Flex::Center)
         .areas(row);
-    let max_scroll = (lines.len() as u16 + 2).saturating_sub(height);
     let scroll = state.help_scroll.min(max_scroll);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(style(t, Role::Focus))
         .title(Span::styled(" Keys ", style(t, Role::Focus)))
-        .title_bottom(Span::styled(" ↑/↓ scroll · Esc closes ", style(t, Role::Dim)));
+        .title_bottom(Span::styled(
+            " ↑/↓ PgUp/PgDn scroll · Esc closes ",
+            style(t, Role::Dim),
+        ));
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), popup);
 }

@@ -202,19 +202,8 @@ fn history_pane() {
     insta::assert_snapshot!(render(&mut s, 100, 30));
 }
 
-#[test]
-fn details_screen() {
-    let mut s = fresh();
-    let mut server = created();
-    server.status = Some(Status::Open);
-    server.support_topic_name = Some("Cannot manage my profile".into());
-    server.description = Some("Ignore this SR\nSecond line with an escape \u{1b}]0;evil\u{7}removed".into());
-    server.notes = Some(vec![Note {
-        created_by_name: Some("Support Engineer".into()),
-        created_date: Some("2025-03-04T09:30:00".into()),
-        text: Some("We are looking into it.".into()),
-    }]);
-    let submission = Submission {
+fn submission(server: ServiceRequest) -> Submission {
+    Submission {
         local_id: 3,
         request_id: REQUEST_ID,
         cloud: "sandbox".into(),
@@ -232,7 +221,22 @@ fn details_screen() {
         last_error: None,
         created_at: "2025-03-03T10:00:00Z".into(),
         updated_at: "2025-03-04T09:31:00Z".into(),
-    };
+    }
+}
+
+#[test]
+fn details_screen() {
+    let mut s = fresh();
+    let mut server = created();
+    server.status = Some(Status::Open);
+    server.support_topic_name = Some("Cannot manage my profile".into());
+    server.description = Some("Ignore this SR\nSecond line with an escape \u{1b}]0;evil\u{7}removed".into());
+    server.notes = Some(vec![Note {
+        created_by_name: Some("Support Engineer".into()),
+        created_date: Some("2025-03-04T09:30:00".into()),
+        text: Some("We are looking into it.".into()),
+    }]);
+    let submission = submission(server);
     s.screen = Screen::Details(Box::new(DetailsView {
         local_id: 3,
         submission: Some(submission),
@@ -249,6 +253,54 @@ fn help_overlay() {
         Action::Key(ratatui::crossterm::event::KeyEvent::from(KeyCode::F(1))),
     );
     insta::assert_snapshot!(render(&mut s, 100, 40));
+}
+
+#[test]
+fn end_and_home_reach_both_ends_of_long_details() {
+    let mut s = fresh();
+    let mut server = created();
+    let description: Vec<String> = (1..=200).map(|i| format!("description line {i}")).collect();
+    server.description = Some(description.join("\n"));
+    server.notes = Some(vec![Note {
+        created_by_name: Some("Support Engineer".into()),
+        created_date: Some("2025-03-04T09:30:00".into()),
+        text: Some(format!(
+            "The last note, long enough to wrap: {}THE-END",
+            "word ".repeat(40)
+        )),
+    }]);
+    s.screen = Screen::Details(Box::new(DetailsView {
+        local_id: 3,
+        submission: Some(submission(server)),
+        scroll: 0,
+    }));
+    render(&mut s, 100, 30);
+    press(&mut s, KeyCode::End);
+    let bottom = render(&mut s, 100, 30);
+    assert!(
+        bottom.contains("THE-END"),
+        "the wrapped end of the last note shows: {bottom}"
+    );
+    assert!(!bottom.contains("Request id"), "{bottom}");
+    press(&mut s, KeyCode::PageUp);
+    let up = render(&mut s, 100, 30);
+    assert!(!up.contains("The last note"), "one page up leaves the end: {up}");
+    press(&mut s, KeyCode::Home);
+    let top = render(&mut s, 100, 30);
+    assert!(top.contains("Request id"), "{top}");
+}
+
+#[test]
+fn the_sign_in_hint_shows_only_without_a_real_account() {
+    let hint_line = |s: &mut State| render(s, 100, 30).lines().last().unwrap_or_default().to_string();
+    let mut sandbox = fresh();
+    assert!(hint_line(&mut sandbox).contains("F2 sign in"));
+    let mut token = fresh();
+    token.header.account = crate::tui::Account::Token;
+    assert!(!hint_line(&mut token).contains("F2"));
+    let mut user = fresh();
+    user.header.account = crate::tui::Account::User("ada@contoso.com".into());
+    assert!(!hint_line(&mut user).contains("F2"));
 }
 
 #[test]

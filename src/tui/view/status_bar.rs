@@ -4,6 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 use super::{Role, style};
 use crate::text;
@@ -98,12 +99,24 @@ pub fn draw_hints(frame: &mut Frame, area: Rect, state: &State) {
         }
     }
     let scopes = active_scopes(state);
-    for (keys, what) in extra.into_iter().chain(keys::hints(&scopes)) {
-        if !spans.is_empty() {
-            spans.push(Span::styled(" · ", style(t, Role::Dim)));
+    // On the sign-in screen itself the key would lead nowhere new.
+    let offer_sign_in = matches!(state.header.account, Account::Sandbox | Account::SignedOut)
+        && !matches!(state.screen, Screen::SignIn);
+    let mut used = 0;
+    for (keys, what) in extra.into_iter().chain(keys::hints(&scopes, offer_sign_in)) {
+        let sep = if spans.is_empty() { "" } else { " · " };
+        let what = format!(" {what}");
+        let width = sep.width() + keys.width() + what.width();
+        // A hint cut in half reads as a different key; leave out the ones that do not fit.
+        if used + width > usize::from(area.width) {
+            break;
+        }
+        used += width;
+        if !sep.is_empty() {
+            spans.push(Span::styled(sep, style(t, Role::Dim)));
         }
         spans.push(Span::styled(keys, style(t, Role::Focus)));
-        spans.push(Span::raw(format!(" {what}")));
+        spans.push(Span::raw(what));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
