@@ -20,9 +20,11 @@ Environment:
   PCSR_BASE_URL       API base URL (same as --base-url); http:// only for loopback
   PCSR_TOKEN          bearer token used as-is; skips sign-in and the keyring
   PCSR_AUTHORITY_URL  sign-in authority override (tests, sandbox); http:// only for loopback
-  PCSR_DATA_DIR       where the SQLite database and logs live (same as --data-dir)
+  PCSR_DATA_DIR       where the SQLite databases live (same as --data-dir)
   PCSR_CONFIG_DIR     where config.toml lives (default ~/.config/pcsr-tui)
   PCSR_KEYRING        auto | secret-service | keyutils | none (session-only sign-in)
+  RUST_LOG            log level (commands log warnings to stderr by default)
+  PCSR_LOG_FILE       where the TUI logs (it never logs to the screen)
   NO_COLOR            draw the TUI without colours
 
 With no PCSR_BASE_URL, no PCSR_TOKEN and no signed-in profile, pcsr-tui uses its built-in
