@@ -488,13 +488,9 @@ impl Worker {
                 Ok(sr)
             }
             Err(e) => {
-                let unknown = e.outcome_unknown();
-                let text = e.to_string();
-                if unknown {
-                    self.db(|s| s.note_attempt_error(local_id, &text));
-                } else {
-                    self.db(|s| s.mark_failed(local_id, &text));
-                }
+                let unknown = self
+                    .db(|s| s.record_send_error(local_id, &e))
+                    .unwrap_or_else(|| e.outcome_unknown());
                 Err((ErrorView::from(&e), unknown))
             }
         }

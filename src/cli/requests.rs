@@ -207,16 +207,18 @@ pub async fn submit(settings: &Settings, args: SubmitArgs) -> anyhow::Result<()>
 
 /// Records why a submit failed and says what became of the typed request.
 fn record_failure(store: &Store, local_id: i64, err: ApiError) -> anyhow::Error {
-    let text = err.to_string();
-    let kept = if err.outcome_unknown() {
-        let _ = store.note_attempt_error(local_id, &text);
+    // The store decides (and records) whether the request stays in the outbox; if it cannot
+    // record, the error below still says what happened.
+    let in_outbox = store
+        .record_send_error(local_id, &err)
+        .unwrap_or_else(|_| err.outcome_unknown());
+    let kept = if in_outbox {
         format!(
             "the request may or may not have been filed; it is kept as local #{local_id} in the outbox and will \
              be resent with the same MS-RequestId (so never filed twice) the next time you open pcsr-tui on the same \
              account"
         )
     } else {
-        let _ = store.mark_failed(local_id, &text);
         format!("your input is kept as local #{local_id} (see `pcsr-tui history`)")
     };
     anyhow::Error::new(err).context(format!("submit failed; {kept}"))

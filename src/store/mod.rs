@@ -17,7 +17,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::api::{NewServiceRequest, ServiceRequest, Severity, Status, SupportTopic};
+use crate::api::{ApiError, NewServiceRequest, ServiceRequest, Severity, Status, SupportTopic};
 
 pub use schema::SCHEMA_VERSION;
 
@@ -261,6 +261,20 @@ impl Store {
     /// The outcome is still unknown (a transport error or 5xx): stays `sending`, remembers why.
     pub fn note_attempt_error(&self, local_id: i64, error: &str) -> Result<()> {
         submissions::set_error(&self.conn, local_id, SubmissionState::Sending, error)
+    }
+
+    /// Settles a failed send: an unknown outcome (transport error, 5xx) keeps the row in the
+    /// outbox for a resend with the same MS-RequestId; any other refusal marks it `failed`.
+    /// Returns whether it stayed in the outbox.
+    pub fn record_send_error(&self, local_id: i64, error: &ApiError) -> Result<bool> {
+        let text = error.to_string();
+        let unknown = error.outcome_unknown();
+        if unknown {
+            self.note_attempt_error(local_id, &text)?;
+        } else {
+            self.mark_failed(local_id, &text)?;
+        }
+        Ok(unknown)
     }
 
     /// Submissions still in state `sending`, oldest first.

@@ -475,3 +475,44 @@ proptest! {
         prop_assert_eq!(&row.title, &req.title);
     }
 }
+
+#[test]
+fn send_errors_keep_unknown_outcomes_in_the_outbox_and_fail_refusals() {
+    use pcsr_tui::api::error::{HttpFailure, RequestIds};
+    let store = Store::open_in_memory().unwrap();
+    let lost = record(&store, &request("answer lost"));
+    let refused = record(&store, &request("refused"));
+    let ids = RequestIds::new();
+    let timeout = api::ApiError::Transport {
+        message: "timed out".into(),
+        timeout: true,
+        ids,
+    };
+    let bad = api::ApiError::Http(Box::new(HttpFailure::from_response(
+        400,
+        br#"{"code": 3000, "description": "Invalid property: Title"}"#,
+        None,
+        ids,
+    )));
+
+    assert!(
+        store.record_send_error(lost, &timeout).unwrap(),
+        "outcome unknown: stays to be resent"
+    );
+    assert!(!store.record_send_error(refused, &bad).unwrap());
+
+    let outbox: Vec<i64> = store.outbox().unwrap().iter().map(|s| s.local_id).collect();
+    assert_eq!(outbox, [lost]);
+    let failed = store.submission(refused).unwrap().unwrap();
+    assert_eq!(failed.state, SubmissionState::Failed);
+    assert!(failed.last_error.unwrap().contains("Invalid property: Title"));
+    assert!(
+        store
+            .submission(lost)
+            .unwrap()
+            .unwrap()
+            .last_error
+            .unwrap()
+            .contains("timed out")
+    );
+}
