@@ -124,8 +124,9 @@ pub(crate) fn record(conn: &Connection, new: &NewSubmission<'_>) -> Result<i64> 
 }
 
 pub(crate) fn mark_created(conn: &Connection, local_id: i64, sr: &ServiceRequest) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
-    let changed = tx.execute(
+    update_one(
+        conn,
+        local_id,
         "UPDATE submissions SET state = 'created', server_json = ?2, server_id = ?3, status = ?4, \
          topic_name = coalesce(?5, topic_name), last_error = NULL, updated_at = ?6 WHERE local_id = ?1",
         params![
@@ -136,23 +137,24 @@ pub(crate) fn mark_created(conn: &Connection, local_id: i64, sr: &ServiceRequest
             sr.support_topic_name,
             clock::now(),
         ],
-    )?;
-    if changed == 0 {
-        return Err(StoreError::NotFound(local_id));
-    }
-    refresh_search(&tx, local_id)?;
-    tx.commit()?;
-    Ok(())
+    )
 }
 
 /// Records an attempt's error, leaving the row in `state` (`failed` for good, `sending` to retry).
 pub(crate) fn set_error(conn: &Connection, local_id: i64, state: SubmissionState, error: &str) -> Result<()> {
-    let tx = conn.unchecked_transaction()?;
-    let changed = tx.execute(
+    update_one(
+        conn,
+        local_id,
         "UPDATE submissions SET state = ?2, last_error = ?3, updated_at = ?4 WHERE local_id = ?1",
         params![local_id, state.as_str(), error, clock::now()],
-    )?;
-    if changed == 0 {
+    )
+}
+
+/// Runs an UPDATE of one submission row and rewrites its search column in the same transaction;
+/// a row that is not there is `NotFound`.
+fn update_one(conn: &Connection, local_id: i64, sql: &str, params: impl rusqlite::Params) -> Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    if tx.execute(sql, params)? == 0 {
         return Err(StoreError::NotFound(local_id));
     }
     refresh_search(&tx, local_id)?;
