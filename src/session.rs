@@ -130,19 +130,6 @@ pub fn resolve_data_dir(explicit: Option<&Path>) -> Result<PathBuf, SessionError
         .ok_or(SessionError::NoDataDir)
 }
 
-/// Checks the `ll-CC` shape (also three-part tags like `sr-Latn-RS`).
-pub fn valid_locale(locale: &str) -> bool {
-    let parts: Vec<&str> = locale.split('-').collect();
-    let alpha = |s: &str, n: std::ops::RangeInclusive<usize>| {
-        n.contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphabetic())
-    };
-    match parts.as_slice() {
-        [lang, region] => alpha(lang, 2..=3) && alpha(region, 2..=2),
-        [lang, script, region] => alpha(lang, 2..=3) && alpha(script, 4..=4) && alpha(region, 2..=2),
-        _ => false,
-    }
-}
-
 /// How the session was chosen, for the one-line notice commands print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Choice {
@@ -198,7 +185,7 @@ pub async fn open(
         .clone()
         .or(profile_locale)
         .unwrap_or_else(|| "en-US".to_string());
-    if !valid_locale(&locale) {
+    if !crate::api::model::is_agent_locale(&locale) {
         return Err(SessionError::BadLocale(locale));
     }
     let token = settings.token.as_deref().map(str::trim).filter(|t| !t.is_empty());
@@ -290,19 +277,4 @@ fn build_client(base_url: &str, locale: &str, token: Arc<dyn TokenProvider>) -> 
     let mut config = ClientConfig::new(base_url)?;
     config.locale = locale.to_string();
     Client::new(config, token)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn locale_shapes() {
-        for ok in ["en-US", "de-DE", "sr-Latn-RS", "EN-us"] {
-            assert!(valid_locale(ok), "{ok}");
-        }
-        for bad in ["", "en", "en_US", "english-US", "en-USA", "e1-US", "en-US-x"] {
-            assert!(!valid_locale(bad), "{bad}");
-        }
-    }
 }

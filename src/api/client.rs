@@ -574,8 +574,8 @@ pub(crate) fn transport_message(e: &reqwest::Error) -> String {
     msg
 }
 
-/// Percent-encodes one path segment.
-fn encode(segment: &str) -> String {
+/// Percent-encodes one path segment (spaces as %20, not +).
+pub(crate) fn encode(segment: &str) -> String {
     url::form_urlencoded::byte_serialize(segment.as_bytes())
         .collect::<String>()
         .replace('+', "%20")

@@ -327,6 +327,20 @@ pub struct NewServiceRequest {
     pub support_topic_id: String,
 }
 
+/// Whether `raw` has the shape of an agent locale: `ll-CC` (also `lll-CC`, a numeric region as
+/// in `es-419`, or a script as in `sr-Latn-RS`), in any case. The client and the sandbox share it
+/// so the app never refuses what the service accepts.
+pub fn is_agent_locale(raw: &str) -> bool {
+    let alpha =
+        |s: &str, lens: &[usize]| lens.contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphabetic());
+    let region = |s: &str| alpha(s, &[2]) || (s.len() == 3 && s.chars().all(|c| c.is_ascii_digit()));
+    match raw.split('-').collect::<Vec<_>>().as_slice() {
+        [lang, cc] => alpha(lang, &[2, 3]) && region(cc),
+        [lang, script, cc] => alpha(lang, &[2, 3]) && alpha(script, &[4]) && region(cc),
+        _ => false,
+    }
+}
+
 /// Longest title the service accepts.
 pub const TITLE_MAX_CHARS: usize = 255;
 
@@ -656,5 +670,29 @@ fn de_u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
             .parse()
             .map_err(|_| de::Error::custom(format!("bad topic id '{s}'"))),
         other => Err(de::Error::custom(format!("expected a topic id, got {other}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_agent_locale;
+
+    #[test]
+    fn agent_locales_have_the_services_shape() {
+        for ok in ["en-US", "de-DE", "sr-Latn-RS", "EN-us", "es-419", "fil-PH"] {
+            assert!(is_agent_locale(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "en",
+            "en_US",
+            "english-US",
+            "en-USA",
+            "e1-US",
+            "sr-Lat-RS",
+            "en-US-x",
+        ] {
+            assert!(!is_agent_locale(bad), "{bad}");
+        }
     }
 }

@@ -14,6 +14,7 @@ use super::ids::{self, CallIds};
 use super::reply::{self, Failure};
 use super::state::SandboxState;
 use super::{authz, clock, faults, records, validate};
+use crate::api::client::encode;
 use crate::api::{Attributes, Collection, Link, Links, NewServiceRequest, ServiceRequest};
 
 /// The API and control routes over `state`, without the shared fallback and id headers (see
@@ -236,11 +237,4 @@ async fn add_customer_request(
     let identity = state.identity().clone();
     let sr = file(&state, identity, ids.request_id, Some(tenant), new).await?;
     Ok(reply::json(StatusCode::CREATED, &sr))
-}
-
-/// Percent-encodes a path segment or query value for a paging link.
-fn encode(raw: &str) -> String {
-    url::form_urlencoded::byte_serialize(raw.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
 }

@@ -13,16 +13,7 @@ pub const DEFAULT_PAGE_SIZE: u32 = 100;
 
 /// Checks an agent locale: `ll-CC` (`en-US`, `es-419`) or `ll-Script-CC` (`sr-Latn-RS`), any case.
 pub fn locale(raw: &str) -> Result<(), Failure> {
-    let alpha =
-        |s: &str, lens: &[usize]| lens.contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphabetic());
-    let region = |s: &str| alpha(s, &[2]) || (s.len() == 3 && s.chars().all(|c| c.is_ascii_digit()));
-    let parts: Vec<&str> = raw.split('-').collect();
-    let ok = match parts.as_slice() {
-        [lang, cc] => alpha(lang, &[2, 3]) && region(cc),
-        [lang, script, cc] => alpha(lang, &[2, 3]) && alpha(script, &[4]) && region(cc),
-        _ => false,
-    };
-    if ok {
+    if crate::api::model::is_agent_locale(raw) {
         Ok(())
     } else {
         Err(Failure::invalid_property(format!(
