@@ -10,5 +10,6 @@ pub mod sandbox;
 pub mod session;
 pub mod store;
 pub mod text;
+pub mod tls;
 pub mod tui;
 pub mod worker;

@@ -197,6 +197,7 @@ const APP_HEADER: &str = concat!("pcsr-tui/", env!("CARGO_PKG_VERSION"));
 impl Client {
     /// A client for `config`, authenticating with `token`.
     pub fn new(config: ClientConfig, token: Arc<dyn TokenProvider>) -> Result<Self, ApiError> {
+        crate::tls::install_provider();
         let http = reqwest::Client::builder()
             .user_agent(APP_HEADER)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))

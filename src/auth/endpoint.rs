@@ -83,6 +83,7 @@ impl OAuthEndpoint {
     /// An endpoint at `authority` (already validated) for `tenant` and `client_id`.
     pub fn new(authority: Url, tenant: &str, client_id: &str) -> Result<Self, AuthError> {
         let tenant = validate_tenant(tenant)?;
+        crate::tls::install_provider();
         let http = reqwest::Client::builder()
             .user_agent(concat!("pcsr-tui/", env!("CARGO_PKG_VERSION")))
             .timeout(Duration::from_secs(30))

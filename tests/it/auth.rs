@@ -348,6 +348,7 @@ async fn keyring_none_signs_in_for_the_session_only() {
 #[tokio::test]
 async fn the_sandbox_refuses_unknown_tenants_and_grants_like_aad() {
     let rig = Rig::new(OAuthScript::default()).await;
+    pcsr_tui::tls::install_provider();
     let http = reqwest::Client::new();
     let resp = http
         .post(format!("{}/not_a_tenant/oauth2/v2.0/devicecode", rig.url))

@@ -73,6 +73,7 @@ fn ids_of(items: &[ServiceRequest]) -> Vec<&str> {
 }
 
 fn raw() -> reqwest::Client {
+    pcsr_tui::tls::install_provider();
     reqwest::Client::new()
 }
 
