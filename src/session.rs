@@ -7,7 +7,19 @@ use crate::api::{ApiError, Client, ClientConfig, StaticToken, TokenProvider};
 use crate::auth::Cloud;
 use crate::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxError, SandboxOptions};
 use crate::store::{Store, StoreError};
-use crate::tui::Account;
+
+/// Who the app acts as; drives the TUI's status bar badge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Account {
+    /// The built-in sandbox (SANDBOX badge).
+    Sandbox,
+    /// A bearer token from PCSR_TOKEN.
+    Token,
+    /// A signed-in user (their user name / UPN).
+    User(String),
+    /// A base URL was given but no credentials: the app opens on the sign-in screen.
+    SignedOut,
+}
 
 /// What the command line and environment asked for.
 #[derive(Debug, Clone, Default)]

@@ -3,17 +3,20 @@
 //! submit does not hold up history paging or draft saves.
 
 mod signin;
+mod store_thread;
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use uuid::Uuid;
 
 use crate::api::error::RequestIds;
-use crate::api::{ApiError, Client, ClientEvent, NewServiceRequest, Scope, ServiceRequest, SupportTopic};
+use crate::api::{Client, ClientEvent, NewServiceRequest, Scope, ServiceRequest, SupportTopic};
 use crate::auth::Cloud;
-use crate::store::{Draft, HistoryRow, NewSubmission, Store, Submission};
+use crate::store::{Anchor, Draft, HistoryRow, NewSubmission, Store, Submission};
+use store_thread::StoreThread;
 
+pub use crate::tui::ErrorView;
 pub use signin::{SignInReply, SignInSetup, message as sign_in_message};
 
 /// What the UI asks the worker to do.
@@ -36,16 +39,18 @@ pub enum Command {
         /// What was recorded.
         request: NewServiceRequest,
     },
-    /// A window of history rows.
+    /// A window of history rows next to `anchor` (one indexed seek, never an OFFSET scan).
     History {
         /// Echoed back so stale pages can be dropped.
         seq: u64,
         /// Text filter.
         filter: String,
-        /// First row.
-        offset: usize,
+        /// Where the window starts.
+        anchor: Anchor,
         /// Rows wanted.
         limit: usize,
+        /// Also count the matching rows (on opening the pane and when the filter changes).
+        count: bool,
     },
     /// One submission in full.
     Details(i64),
@@ -67,75 +72,6 @@ pub enum Command {
     },
     /// Stop sign-in `flow` unless it is already finishing.
     CancelSignIn(u64),
-}
-
-/// A failure, reduced to what a screen shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorView {
-    /// One line: "HTTP 400 Bad Request" or what the transport said.
-    pub summary: String,
-    /// Partner Center error code.
-    pub code: Option<String>,
-    /// The service's description.
-    pub description: Option<String>,
-    /// MS-RequestId of the failed call.
-    pub request_id: Option<Uuid>,
-    /// MS-CorrelationId of the failed call.
-    pub correlation_id: Option<Uuid>,
-    /// What to do next.
-    pub hint: String,
-    /// The user must run `pcsr-tui login`.
-    pub sign_in: bool,
-}
-
-impl ErrorView {
-    /// A local failure (the store), with what to do about it.
-    pub fn local(summary: impl Into<String>, hint: impl Into<String>) -> Self {
-        ErrorView {
-            summary: summary.into(),
-            code: None,
-            description: None,
-            request_id: None,
-            correlation_id: None,
-            hint: hint.into(),
-            sign_in: false,
-        }
-    }
-}
-
-impl From<&ApiError> for ErrorView {
-    fn from(e: &ApiError) -> Self {
-        let ids = e.ids();
-        let (summary, code, description) = match e {
-            ApiError::Http(f) => {
-                let reason = reqwest::StatusCode::from_u16(f.status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("");
-                let description = f.description.clone().or_else(|| f.excerpt.clone());
-                (
-                    format!("HTTP {} {reason}", f.status).trim_end().to_string(),
-                    f.code.clone(),
-                    description,
-                )
-            }
-            other => {
-                // The ids get their own lines; keep the summary to the cause.
-                let text = other.to_string();
-                let cut = text.find(" (MS-RequestId").unwrap_or(text.len());
-                (text[..cut].to_string(), None, None)
-            }
-        };
-        ErrorView {
-            summary,
-            code,
-            description,
-            request_id: ids.map(|i| i.request_id),
-            correlation_id: ids.map(|i| i.correlation_id),
-            hint: e.hint(),
-            sign_in: e.needs_sign_in(),
-        }
-    }
 }
 
 /// The worker's answers; the UI turns each into an action.
@@ -185,12 +121,12 @@ pub enum Reply {
         seq: u64,
         /// Its filter.
         filter: String,
-        /// First row.
-        offset: usize,
-        /// Rows.
+        /// Where the window starts.
+        anchor: Anchor,
+        /// Rows, in list order.
         rows: Vec<HistoryRow>,
-        /// Rows matching the filter in all.
-        total: usize,
+        /// Rows matching the filter in all, when asked for.
+        total: Option<usize>,
     },
     /// One submission in full.
     Details(Submission),
@@ -240,7 +176,7 @@ pub fn spawn(client: Client, store: Store, origin: Origin, sign_in: SignInSetup)
             client: client.with_events(event_tx.clone()),
             origin: Arc::new(origin),
         })),
-        store: Arc::new(Mutex::new(store)),
+        store: StoreThread::spawn(store),
         replies: reply_tx.clone(),
         events: event_tx,
         sign_in: Arc::new(sign_in),
@@ -270,7 +206,7 @@ struct Conn {
 #[derive(Clone)]
 struct Worker {
     conn: Arc<RwLock<Conn>>,
-    store: Arc<Mutex<Store>>,
+    store: StoreThread,
     replies: UnboundedSender<Reply>,
     events: UnboundedSender<ClientEvent>,
     sign_in: Arc<SignInSetup>,
@@ -282,26 +218,30 @@ impl Worker {
         while let Some(command) = commands.recv().await {
             self.handle(command);
         }
+        // The UI is gone: wait until the store thread has done what was queued (the last draft).
+        self.store.call(|_| ()).await;
     }
 
-    /// Store work is quick and done in order; network work is spawned.
+    /// Store work goes to the store thread in order; network work is spawned.
     fn handle(&self, command: Command) {
         match command {
             Command::Start => {
-                if let Some(draft) = self.db(Store::load_draft) {
-                    self.reply(Reply::Draft(draft));
-                }
                 let locale = self.origin().locale.clone();
-                if let Some(Some((topics, _))) = self.db(|s| s.cached_topics(&locale)) {
-                    self.reply(Reply::Topics { topics, cached: true });
-                }
+                self.on_store(move |w, s| {
+                    if let Some(draft) = w.settle(s.load_draft()) {
+                        w.reply(Reply::Draft(draft));
+                    }
+                    if let Some(Some((topics, _))) = w.settle(s.cached_topics(&locale)) {
+                        w.reply(Reply::Topics { topics, cached: true });
+                    }
+                });
                 self.spawn(|w| async move { w.load_topics().await });
                 self.spawn(|w| async move { w.resend_outbox().await });
             }
             Command::LoadTopics => self.spawn(|w| async move { w.load_topics().await }),
-            Command::SaveDraft(draft) => {
-                self.db(|s| s.save_draft(&draft));
-            }
+            Command::SaveDraft(draft) => self.on_store(move |w, s| {
+                w.settle(s.save_draft(&draft));
+            }),
             Command::Submit(request) => self.spawn(|w| async move { w.submit(request).await }),
             Command::Resend {
                 local_id,
@@ -311,27 +251,36 @@ impl Worker {
             Command::History {
                 seq,
                 filter,
-                offset,
+                anchor,
                 limit,
-            } => {
-                let page = self.db(|s| Ok((s.history(&filter, offset, limit)?, s.history_count(&filter)?)));
-                if let Some((rows, total)) = page {
-                    self.reply(Reply::HistoryPage {
+                count,
+            } => self.on_store(move |w, s| {
+                let page = (|| {
+                    let rows = s.history_window(&filter, &anchor, limit)?;
+                    let total = if count {
+                        Some(s.history_count(&filter)?)
+                    } else {
+                        None
+                    };
+                    Ok((rows, total))
+                })();
+                if let Some((rows, total)) = w.settle(page) {
+                    w.reply(Reply::HistoryPage {
                         seq,
                         filter,
-                        offset,
+                        anchor,
                         rows,
                         total,
                     });
                 }
-            }
-            Command::Details(local_id) => match self.db(|s| s.submission(local_id)) {
-                Some(Some(sub)) => self.reply(Reply::Details(sub)),
-                Some(None) => self.reply(Reply::StoreFailed(format!(
+            }),
+            Command::Details(local_id) => self.on_store(move |w, s| match w.settle(s.submission(local_id)) {
+                Some(Some(sub)) => w.reply(Reply::Details(sub)),
+                Some(None) => w.reply(Reply::StoreFailed(format!(
                     "local submission #{local_id} is gone from the database; press Esc to go back"
                 ))),
                 None => {}
-            },
+            }),
             Command::Refresh { local_id, server_id } => {
                 self.spawn(move |w| async move { w.refresh(local_id, server_id).await })
             }
@@ -390,13 +339,40 @@ impl Worker {
         let _ = self.replies.send(reply);
     }
 
-    /// Runs a store call; failures are reported to the UI and give `None`.
-    fn db<T>(&self, f: impl FnOnce(&Store) -> crate::store::Result<T>) -> Option<T> {
-        let store = self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        match f(&store) {
+    /// Queues store work on the store thread, with the worker at hand to reply.
+    fn on_store(&self, job: impl FnOnce(&Worker, &Store) + Send + 'static) {
+        let w = self.clone();
+        if !self.store.run(move |s| job(&w, s)) {
+            self.reply(Reply::StoreFailed(
+                "the local database thread stopped; restart pcsr-tui".into(),
+            ));
+        }
+    }
+
+    /// A store result: failures are reported to the UI and give `None`.
+    fn settle<T>(&self, result: crate::store::Result<T>) -> Option<T> {
+        match result {
             Ok(v) => Some(v),
             Err(e) => {
                 self.reply(Reply::StoreFailed(e.to_string()));
+                None
+            }
+        }
+    }
+
+    /// Runs a store call on the store thread and waits for it without blocking the runtime;
+    /// failures are reported to the UI and give `None`.
+    async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> crate::store::Result<T> + Send + 'static,
+    ) -> Option<T> {
+        let w = self.clone();
+        match self.store.call(move |s| w.settle(f(s))).await {
+            Some(v) => v,
+            None => {
+                self.reply(Reply::StoreFailed(
+                    "the local database thread stopped; restart pcsr-tui".into(),
+                ));
                 None
             }
         }
@@ -406,7 +382,8 @@ impl Worker {
         match self.client().topics().await {
             Ok(topics) => {
                 let locale = self.origin().locale.clone();
-                self.db(|s| s.cache_topics(&locale, &topics));
+                let cached = topics.clone();
+                self.db(move |s| s.cache_topics(&locale, &cached)).await;
                 self.reply(Reply::Topics {
                     topics,
                     cached: false,
@@ -419,15 +396,18 @@ impl Worker {
     async fn submit(self, request: NewServiceRequest) {
         let ids = RequestIds::new();
         let origin = self.origin();
-        let recorded = self.db(|s| {
-            s.record_submission(&NewSubmission {
-                request_id: ids.request_id,
-                cloud: &origin.cloud,
-                locale: &origin.locale,
-                base_url: &origin.base_url,
-                request: &request,
+        let recorded_request = request.clone();
+        let recorded = self
+            .db(move |s| {
+                s.record_submission(&NewSubmission {
+                    request_id: ids.request_id,
+                    cloud: &origin.cloud,
+                    locale: &origin.locale,
+                    base_url: &origin.base_url,
+                    request: &recorded_request,
+                })
             })
-        });
+            .await;
         let Some(local_id) = recorded else {
             let error = ErrorView::local(
                 "the request could not be recorded in the local database, so it was not sent",
@@ -477,27 +457,32 @@ impl Worker {
         {
             Ok(answer) => {
                 let sr = answer.value;
-                self.db(|s| {
-                    s.mark_created(local_id, &sr)?;
+                let (created, sent) = (sr.clone(), request.clone());
+                self.db(move |s| {
+                    s.mark_created(local_id, &created)?;
                     // Edits made while the submit was in flight stay saved.
-                    if s.load_draft()?.is_some_and(|d| draft_is(&d, request)) {
+                    if s.load_draft()?.is_some_and(|d| draft_is(&d, &sent)) {
                         s.clear_draft()?;
                     }
                     Ok(())
-                });
+                })
+                .await;
                 Ok(sr)
             }
             Err(e) => {
+                let view = ErrorView::from(&e);
+                let fallback = e.outcome_unknown();
                 let unknown = self
-                    .db(|s| s.record_send_error(local_id, &e))
-                    .unwrap_or_else(|| e.outcome_unknown());
-                Err((ErrorView::from(&e), unknown))
+                    .db(move |s| s.record_send_error(local_id, &e))
+                    .await
+                    .unwrap_or(fallback);
+                Err((view, unknown))
             }
         }
     }
 
     async fn resend_outbox(self) {
-        let Some(outbox) = self.db(Store::outbox) else {
+        let Some(outbox) = self.db(Store::outbox).await else {
             return;
         };
         let here = self.origin();
@@ -522,7 +507,9 @@ impl Worker {
         let outcome = match self.client().get(&Scope::Partner, &server_id).await {
             Ok(sr) => {
                 let o = self.origin();
-                self.db(|s| s.upsert_server_copy(&sr, &o.cloud, &o.locale, &o.base_url));
+                let copy = sr.clone();
+                self.db(move |s| s.upsert_server_copy(&copy, &o.cloud, &o.locale, &o.base_url))
+                    .await;
                 Ok(sr)
             }
             Err(e) => Err(ErrorView::from(&e)),
@@ -551,6 +538,7 @@ fn draft_is(draft: &Draft, request: &NewServiceRequest) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::ApiError;
     use crate::api::Severity;
     use crate::api::error::HttpFailure;
 

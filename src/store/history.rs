@@ -56,6 +56,88 @@ pub(crate) fn page(conn: &Connection, filter: &str, offset: usize, limit: usize)
     Ok(rows)
 }
 
+/// Where a window of the history starts, in the list's newest-first order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    /// The newest rows.
+    Top,
+    /// The oldest rows.
+    Bottom,
+    /// This row and the ones below it.
+    From(HistoryKey),
+    /// The rows just below (older than) this one.
+    After(HistoryKey),
+    /// The rows just above (newer than) this one.
+    Before(HistoryKey),
+}
+
+/// A row's place in the list: its sort key, so a window is one indexed seek (no OFFSET scan).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryKey {
+    /// When the row was recorded.
+    pub created_at: String,
+    /// Its local id (ties on `created_at`).
+    pub local_id: i64,
+}
+
+impl HistoryKey {
+    /// The key of a row.
+    pub fn of(row: &HistoryRow) -> HistoryKey {
+        HistoryKey {
+            created_at: row.created_at.clone(),
+            local_id: row.local_id,
+        }
+    }
+}
+
+/// Up to `limit` rows next to `anchor`, in list order (newest first).
+pub(crate) fn window(
+    conn: &Connection,
+    filter: &str,
+    anchor: &Anchor,
+    limit: usize,
+) -> Result<Vec<HistoryRow>> {
+    let columns = "local_id, state, server_id, title, severity, topic_id, topic_name, status, created_at";
+    const DESC: &str = "ORDER BY created_at DESC, local_id DESC";
+    const ASC: &str = "ORDER BY created_at ASC, local_id ASC";
+    let (seek, order, reversed) = match anchor {
+        Anchor::Top => ("", DESC, false),
+        Anchor::Bottom => ("", ASC, true),
+        Anchor::From(_) => ("(created_at, local_id) <= (?2, ?3)", DESC, false),
+        Anchor::After(_) => ("(created_at, local_id) < (?2, ?3)", DESC, false),
+        Anchor::Before(_) => ("(created_at, local_id) > (?2, ?3)", ASC, true),
+    };
+    let pattern = pattern(filter);
+    let mut conditions: Vec<&str> = Vec::new();
+    if pattern.is_some() {
+        conditions.push(r"search LIKE ?1 ESCAPE '\'");
+    }
+    if !seek.is_empty() {
+        conditions.push(seek);
+    }
+    let condition = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let sql = format!("SELECT {columns} FROM submissions {condition} {order} LIMIT ?4");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let (at, id) = match anchor {
+        Anchor::From(k) | Anchor::After(k) | Anchor::Before(k) => {
+            (Some(k.created_at.as_str()), Some(k.local_id))
+        }
+        Anchor::Top | Anchor::Bottom => (None, None),
+    };
+    // Unused numbered parameters are simply unbound; SQLite allows gaps.
+    let mut rows = stmt
+        .query_map(params![pattern, at, id, to_sql_int(limit)], read_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if reversed {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
 pub(crate) fn count(conn: &Connection, filter: &str) -> Result<usize> {
     let n: i64 = match pattern(filter) {
         None => conn

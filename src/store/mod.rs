@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use crate::api::{ApiError, NewServiceRequest, ServiceRequest, Severity, Status, SupportTopic};
 
+pub use history::{Anchor, HistoryKey};
 pub use schema::SCHEMA_VERSION;
 
 /// What can go wrong with the local database.
@@ -308,6 +309,12 @@ impl Store {
     /// case-insensitively (empty = all).
     pub fn history(&self, filter: &str, offset: usize, limit: usize) -> Result<Vec<HistoryRow>> {
         history::page(&self.conn, filter, offset, limit)
+    }
+
+    /// Up to `limit` history rows next to `anchor` (newest first), one indexed seek however
+    /// deep in the list: what the TUI reads while scrolling.
+    pub fn history_window(&self, filter: &str, anchor: &Anchor, limit: usize) -> Result<Vec<HistoryRow>> {
+        history::window(&self.conn, filter, anchor, limit)
     }
 
     /// How many rows `history` would give for `filter`.

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
+use super::state::Viewport;
 use crate::worker::{Command, Reply};
 
 /// Everything that drives the app: terminal input, the clock, the worker's answers.
@@ -18,8 +19,11 @@ pub enum Action {
     Mouse(MouseEvent),
     /// The terminal is now this many columns and rows.
     Resize(u16, u16),
-    /// The clock moved: spinner, countdowns, draft autosave.
+    /// The clock moved: spinner, countdowns, draft autosave. The run loop sends one before
+    /// every other action (so `update` sees the current time) and when `State::next_tick` is due.
     Tick(Instant),
+    /// The frame was drawn; this is what it showed of the scrolled text.
+    Drawn(Viewport),
     /// The external editor finished: the new description, or why it could not run.
     EditorDone(Result<String, String>),
     /// The OSC 52 copy was written (or failed).

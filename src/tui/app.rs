@@ -1,11 +1,10 @@
-//! The run loop: wires the input task, the worker, the clock and signals to `update` and the
-//! views, and carries out effects.
+//! The run loop: wires terminal input, the worker, the clock and signals to `update` and the
+//! views, and carries out effects. It sleeps until one of those has something: no fixed tick.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use tokio::sync::mpsc::unbounded_channel;
 
 use super::action::{Action, Effect};
 use super::input::Input;
@@ -15,61 +14,77 @@ use super::{Account, Context, clipboard, editor, update, view};
 use crate::store::Store;
 use crate::worker::{self, Command, Origin, WorkerHandle};
 
-/// How often the clock ticks (spinner, countdowns, draft autosave).
-const TICK: Duration = Duration::from_millis(100);
-
 /// How long quitting waits for queued store writes (the draft) to finish.
 const DRAIN: Duration = Duration::from_secs(2);
 
 /// Runs the app until the user quits.
 pub async fn run(ctx: Context) -> anyhow::Result<()> {
-    let store = Store::open(&ctx.store_path).with_context(|| {
-        format!(
-            "cannot open the local database {}; check --data-dir / PCSR_DATA_DIR",
-            ctx.store_path.display()
-        )
-    })?;
-    let cloud = match ctx.account {
-        Account::Sandbox => "sandbox".to_string(),
-        _ => ctx.cloud.as_str().to_string(),
-    };
-    let origin = Origin {
-        cloud,
-        locale: ctx.locale.clone(),
-        base_url: ctx.client.config().base_url.as_str().to_string(),
-    };
-    let header = Header {
-        cloud: ctx.cloud,
-        account: ctx.account,
-        locale: ctx.locale,
-    };
-    let mut worker = worker::spawn(ctx.client, store, origin, ctx.sign_in);
-
     let mut tui = terminal::enter().context("cannot switch the terminal to full-screen mode")?;
-    let result = event_loop(&mut tui, &mut worker, header).await;
+    let mut worker = None;
+    let result = session(&mut tui, ctx, &mut worker).await;
     terminal::restore();
 
     // Let queued store writes (the last draft save) finish; network calls in flight are left
     // behind on purpose: their rows stay in the outbox and are resent on the next start.
-    let WorkerHandle { commands, task, .. } = worker;
-    drop(commands);
-    let _ = tokio::time::timeout(DRAIN, task).await;
+    if let Some(WorkerHandle { commands, task, .. }) = worker {
+        drop(commands);
+        let _ = tokio::time::timeout(DRAIN, task).await;
+    }
     result
 }
 
-async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, header: Header) -> anyhow::Result<()> {
+/// Draws the first frame, then starts the store and the worker and runs the loop.
+async fn session(tui: &mut Tui, ctx: Context, slot: &mut Option<WorkerHandle>) -> anyhow::Result<()> {
     let size = tui.size()?;
+    let header = Header {
+        cloud: ctx.cloud,
+        account: ctx.account.clone(),
+        locale: ctx.locale.clone(),
+    };
     let mut state = State::new(
         header,
         Theme::from_env(),
         (size.width, size.height),
         Instant::now(),
     );
-    let (action_tx, mut action_rx) = unbounded_channel();
-    let input = Input::spawn(action_tx);
+    // The form is on screen before the database is opened (and migrated) or anything is read.
+    draw(tui, &mut state)?;
+
+    let path = ctx.store_path.clone();
+    let store = tokio::task::spawn_blocking(move || Store::open(&path))
+        .await
+        .context("the task opening the local database failed")?
+        .with_context(|| {
+            format!(
+                "cannot open the local database {}; check --data-dir / PCSR_DATA_DIR",
+                ctx.store_path.display()
+            )
+        })?;
+    let origin = Origin {
+        cloud: match ctx.account {
+            Account::Sandbox => "sandbox".to_string(),
+            _ => ctx.cloud.as_str().to_string(),
+        },
+        locale: ctx.locale.clone(),
+        base_url: ctx.client.config().base_url.as_str().to_string(),
+    };
+    let worker = slot.insert(worker::spawn(ctx.client, store, origin, ctx.sign_in));
+    event_loop(tui, worker, state).await
+}
+
+/// Draws the state and tells `update` what the frame showed.
+fn draw(tui: &mut Tui, state: &mut State) -> anyhow::Result<()> {
+    let mut viewport = state.viewport;
+    tui.draw(|frame| viewport = view::draw(frame, state))?;
+    if viewport != state.viewport {
+        update::update(state, Action::Drawn(viewport));
+    }
+    Ok(())
+}
+
+async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, mut state: State) -> anyhow::Result<()> {
+    let mut input = Input::start();
     let _ = worker.commands.send(Command::Start);
-    let mut tick = tokio::time::interval(TICK);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new()?;
     let mut pending: VecDeque<Action> = VecDeque::new();
 
@@ -79,17 +94,25 @@ async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, header: Header) ->
                 "pcsr-tui hit an internal error (the message is above); your draft was saved before it"
             );
         }
-        tui.draw(|frame| view::draw(frame, &state))?;
         let action = match pending.pop_front() {
             Some(action) => action,
-            None => tokio::select! {
-                Some(action) = action_rx.recv() => action,
-                Some(reply) = worker.replies.recv() => Action::from(reply),
-                _ = tick.tick() => Action::Tick(Instant::now()),
-                () = signals.next() => Action::Quit,
-            },
+            None => {
+                let wake = state.next_tick();
+                tokio::select! {
+                    action = input.next() => action,
+                    Some(reply) = worker.replies.recv() => Action::from(reply),
+                    () = sleep_until(wake), if wake.is_some() => Action::Tick(Instant::now()),
+                    () = signals.next() => Action::Quit,
+                }
+            }
         };
-        for effect in update::update(&mut state, action) {
+        let mut effects = Vec::new();
+        if !matches!(action, Action::Tick(_)) {
+            // `update` sees the current time without a clock that ticks while nothing happens.
+            effects.extend(update::update(&mut state, Action::Tick(Instant::now())));
+        }
+        effects.extend(update::update(&mut state, action));
+        for effect in effects {
             match effect {
                 Effect::Worker(command) => {
                     if worker.commands.send(command).is_err() {
@@ -113,15 +136,27 @@ async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, header: Header) ->
         if state.quit {
             return Ok(());
         }
+        draw(tui, &mut state)?;
     }
 }
 
-/// SIGTERM and SIGHUP, which end the loop like `q` does.
+async fn sleep_until(wake: Option<Instant>) {
+    if let Some(at) = wake {
+        tokio::time::sleep_until(at.into()).await;
+    }
+}
+
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT, which end the loop like `q` does (the draft is saved and
+/// the terminal restored). In raw mode Ctrl+C is a key, so SIGINT only comes from outside.
 struct Signals {
     #[cfg(unix)]
     term: tokio::signal::unix::Signal,
     #[cfg(unix)]
     hup: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    quit: tokio::signal::unix::Signal,
 }
 
 impl Signals {
@@ -129,9 +164,14 @@ impl Signals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
+            let watch = |kind: SignalKind, name: &str| {
+                signal(kind).with_context(|| format!("cannot watch for {name}"))
+            };
             Ok(Signals {
-                term: signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?,
-                hup: signal(SignalKind::hangup()).context("cannot watch for SIGHUP")?,
+                term: watch(SignalKind::terminate(), "SIGTERM")?,
+                hup: watch(SignalKind::hangup(), "SIGHUP")?,
+                int: watch(SignalKind::interrupt(), "SIGINT")?,
+                quit: watch(SignalKind::quit(), "SIGQUIT")?,
             })
         }
         #[cfg(not(unix))]
@@ -143,6 +183,8 @@ impl Signals {
         tokio::select! {
             _ = self.term.recv() => {},
             _ = self.hup.recv() => {},
+            _ = self.int.recv() => {},
+            _ = self.quit.recv() => {},
         }
         #[cfg(not(unix))]
         std::future::pending::<()>().await

@@ -1,78 +1,52 @@
-//! The input task: a thread that reads terminal events and sends them on as actions. It can be
-//! paused (for the external editor) so it does not steal the editor's keys.
+//! Terminal input as a stream the run loop awaits. Nothing polls: crossterm's reader thread
+//! blocks until the terminal has something. Dropping the stream stops that thread, which is how
+//! the external editor gets the keyboard to itself (gitui's lesson).
 
-use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
-use std::time::Duration;
-
-use ratatui::crossterm::event::{self, Event, KeyEventKind};
-use tokio::sync::mpsc::UnboundedSender;
+use futures_util::StreamExt;
+use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
 
 use super::action::Action;
 
-enum Control {
-    Pause(Sender<()>),
-    Resume,
-}
-
-/// Controls the input thread.
+/// The terminal's events, or nothing while paused.
 pub struct Input {
-    control: Sender<Control>,
+    stream: Option<EventStream>,
 }
 
 impl Input {
     /// Starts reading events.
-    pub fn spawn(actions: UnboundedSender<Action>) -> Input {
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || read_loop(&rx, &actions));
-        Input { control: tx }
+    pub fn start() -> Input {
+        Input {
+            stream: Some(EventStream::new()),
+        }
     }
 
-    /// Stops reading and returns once the thread is no longer inside `poll`/`read`.
-    pub fn pause(&self) {
-        let (ack_tx, ack_rx) = mpsc::channel();
-        if self.control.send(Control::Pause(ack_tx)).is_ok() {
-            // Bounded: a thread that already ended cannot answer.
-            let _ = ack_rx.recv_timeout(Duration::from_secs(1));
-        }
+    /// Stops reading until [`Input::resume`] (the reader thread ends).
+    pub fn pause(&mut self) {
+        self.stream = None;
     }
 
     /// Starts reading again.
-    pub fn resume(&self) {
-        let _ = self.control.send(Control::Resume);
+    pub fn resume(&mut self) {
+        self.stream = Some(EventStream::new());
     }
-}
 
-fn read_loop(control: &Receiver<Control>, actions: &UnboundedSender<Action>) {
-    loop {
-        match control.try_recv() {
-            Ok(Control::Pause(ack)) => {
-                let _ = ack.send(());
-                loop {
-                    match control.recv() {
-                        Ok(Control::Resume) => break,
-                        Ok(Control::Pause(ack)) => {
-                            let _ = ack.send(());
-                        }
-                        Err(_) => return,
+    /// The next action from the terminal; waits forever while paused. `Quit` when the terminal
+    /// went away (hang-up) or cannot be read.
+    pub async fn next(&mut self) -> Action {
+        loop {
+            let Some(stream) = self.stream.as_mut() else {
+                return std::future::pending().await;
+            };
+            match stream.next().await {
+                Some(Ok(event)) => {
+                    if let Some(action) = to_action(event) {
+                        return action;
                     }
                 }
-            }
-            Ok(Control::Resume) | Err(TryRecvError::Empty) => {}
-            Err(TryRecvError::Disconnected) => return,
-        }
-        let action = match event::poll(Duration::from_millis(40)) {
-            Ok(false) => continue,
-            Ok(true) => match event::read() {
-                Ok(event) => to_action(event),
-                // The terminal went away (hang-up): leave cleanly.
-                Err(_) => Some(Action::Quit),
-            },
-            Err(_) => Some(Action::Quit),
-        };
-        if let Some(action) = action {
-            let quit = matches!(action, Action::Quit);
-            if actions.send(action).is_err() || quit {
-                return;
+                Some(Err(_)) | None => {
+                    self.stream = None;
+                    return Action::Quit;
+                }
             }
         }
     }

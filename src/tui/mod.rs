@@ -8,8 +8,10 @@ pub mod action;
 mod app;
 mod clipboard;
 mod editor;
+mod error_view;
 mod input;
 pub mod keys;
+pub mod layout;
 pub mod signin;
 pub mod state;
 mod terminal;
@@ -22,18 +24,8 @@ use std::path::PathBuf;
 use crate::api::Client;
 use crate::auth::Cloud;
 
-/// Who the app acts as; drives the status bar badge.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Account {
-    /// The built-in sandbox (SANDBOX badge).
-    Sandbox,
-    /// A bearer token from PCSR_TOKEN.
-    Token,
-    /// A signed-in user (their user name / UPN).
-    User(String),
-    /// A base URL was given but no credentials: the app opens on the sign-in screen.
-    SignedOut,
-}
+pub use crate::session::Account;
+pub use error_view::ErrorView;
 
 /// Everything the TUI needs from the command line and configuration.
 pub struct Context {

@@ -5,20 +5,23 @@ use std::time::{Duration, Instant};
 use tui_textarea::{TextArea, WrapMode};
 use uuid::Uuid;
 
+use super::ErrorView;
 use crate::api::{FieldError, NewServiceRequest, ServiceRequest, Severity, SupportTopic};
 use crate::auth::Cloud;
 use crate::store::{Draft, HistoryRow, Submission};
-use crate::worker::ErrorView;
 
 use super::Account;
-use super::signin::SignIn;
-use super::topics::Topics;
+use super::signin::{Phase, SignIn};
+use super::topics::{Topics, TopicsLoad};
 
 /// Smallest terminal the app draws in; below it a "too small" message is shown.
 pub const MIN_SIZE: (u16, u16) = (60, 20);
 
-/// How long after the last change the draft is saved.
-pub const DRAFT_DEBOUNCE: Duration = Duration::from_millis(400);
+/// How long after the first unsaved change the draft is saved (a crash loses at most this).
+pub const DRAFT_DEBOUNCE: Duration = Duration::from_millis(200);
+
+/// How often a spinner turns; the app wakes this often only while one is on screen.
+pub const SPINNER_STEP: Duration = Duration::from_millis(100);
 
 /// How long a notice stays on screen.
 pub const NOTICE_TTL: Duration = Duration::from_secs(6);
@@ -269,6 +272,10 @@ pub struct History {
     pub seq: u64,
     /// The filter the loaded rows belong to.
     pub loaded_filter: Option<String>,
+    /// Sequence number of the read in flight; no second read is asked for meanwhile.
+    pub pending: Option<u64>,
+    /// Absolute index the rows of a re-read (`Anchor::From`) start at.
+    pub reload_at: usize,
 }
 
 impl History {
@@ -305,6 +312,20 @@ pub enum BusyNote {
     },
     /// Getting a new token.
     RefreshingToken,
+}
+
+impl BusyNote {
+    /// What the client is doing, in words, with the seconds left at `now`.
+    pub fn text(&self, now: Instant) -> String {
+        let left = |until: Instant| until.saturating_duration_since(now).as_secs_f64().ceil() as u64;
+        match self {
+            BusyNote::Retrying { reason, until } => {
+                format!("retrying in {} s after {}", left(*until), reason)
+            }
+            BusyNote::RateLimited { until } => format!("rate limited, {} s", left(*until)),
+            BusyNote::RefreshingToken => "refreshing the sign-in token".into(),
+        }
+    }
 }
 
 /// A request in flight that the user waits for.
@@ -374,6 +395,16 @@ impl Theme {
     }
 }
 
+/// What the last frame showed of the scrolled text (details or help), reported back by the
+/// view so `update` can clamp scrolling without importing the views.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Viewport {
+    /// Rows one page scrolls.
+    pub page: u16,
+    /// The furthest scroll that still fills the screen.
+    pub max_scroll: u16,
+}
+
 /// The whole app state.
 #[derive(Debug, Clone)]
 pub struct State {
@@ -385,8 +416,12 @@ pub struct State {
     pub size: (u16, u16),
     /// The latest tick.
     pub now: Instant,
+    /// When the app started (spinners turn with the time since).
+    pub started: Instant,
     /// Spinner frame counter.
     pub frame: u64,
+    /// The scrolled text's page and limit, as last drawn.
+    pub viewport: Viewport,
     /// The screen.
     pub screen: Screen,
     /// Help overlay shown.
@@ -430,7 +465,9 @@ impl State {
             theme,
             size,
             now,
+            started: now,
             frame: 0,
+            viewport: Viewport::default(),
             help: false,
             help_scroll: 0,
             form: Form::default(),
@@ -442,6 +479,39 @@ impl State {
             draft: DraftSync::default(),
             quit: false,
         }
+    }
+
+    /// When the app next needs a tick, if ever: the app sleeps until input, a worker answer or
+    /// this moment, so an idle screen costs no wake-ups.
+    pub fn next_tick(&self) -> Option<Instant> {
+        let mut next: Option<Instant> = None;
+        let mut at = |t: Instant| next = Some(next.map_or(t, |n| n.min(t)));
+        if let Some(notice) = &self.notice {
+            at(notice.until.unwrap_or(self.now));
+        }
+        if self.draft.dirty {
+            at(self
+                .draft
+                .pending_since
+                .map_or(self.now, |since| since + DRAFT_DEBOUNCE));
+        }
+        let spinning = self.busy.is_some()
+            || matches!(self.topics.load, TopicsLoad::Loading | TopicsLoad::Refreshing)
+            || matches!(self.signin.phase, Phase::Starting);
+        if spinning {
+            at(self.now + SPINNER_STEP);
+        }
+        if let Phase::Waiting(prompt) = &self.signin.phase
+            && matches!(self.screen, Screen::SignIn)
+        {
+            // The countdown shows whole seconds.
+            let left = prompt.deadline.saturating_duration_since(self.now);
+            at(self.now
+                + left
+                    .saturating_sub(Duration::from_secs(left.as_secs()))
+                    .max(Duration::from_millis(50)));
+        }
+        next
     }
 
     /// Whether the terminal is big enough to draw the app.

@@ -64,6 +64,15 @@ impl Topics {
         }
     }
 
+    /// The first match shown so the highlight stays in a list `height` rows tall.
+    pub fn first_visible(&self, height: usize) -> usize {
+        if height == 0 || self.highlight < height {
+            0
+        } else {
+            self.highlight + 1 - height
+        }
+    }
+
     /// Moves the highlight by `delta`, clamped to the matches.
     pub fn step(&mut self, delta: isize) {
         if self.matches.is_empty() {

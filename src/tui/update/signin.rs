@@ -5,32 +5,32 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::text;
 use crate::tui::Account;
 use crate::tui::action::Effect;
-use crate::tui::keys::Command;
+use crate::tui::keys::KeyCommand;
 use crate::tui::signin::{Phase, PollState, Prompt};
 use crate::tui::state::{Screen, State};
 use crate::tui::topics::TopicsLoad;
 use crate::worker::{Command as Work, SignInReply};
 
 /// Runs a sign-in command from the key table.
-pub(super) fn run(state: &mut State, command: Command, fx: &mut Vec<Effect>) {
+pub(super) fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
     let s = &mut state.signin;
     match command {
-        Command::SignIn => {
+        KeyCommand::SignIn => {
             state.help = false;
             state.screen = Screen::SignIn;
         }
-        Command::PrevCloud => s.cycle_cloud(-1),
-        Command::NextCloud => s.cycle_cloud(1),
-        Command::ClearTenant => s.tenant.clear(),
-        Command::StartSignIn => start(state, fx),
-        Command::CopyCode => {
+        KeyCommand::PrevCloud => s.cycle_cloud(-1),
+        KeyCommand::NextCloud => s.cycle_cloud(1),
+        KeyCommand::ClearTenant => s.tenant.clear(),
+        KeyCommand::StartSignIn => start(state, fx),
+        KeyCommand::CopyCode => {
             if let Phase::Waiting(prompt) = &s.phase {
                 let code = prompt.user_code.clone();
                 state.info(format!("Copied the code {code} to the clipboard (OSC 52)"));
                 fx.push(Effect::Copy(code));
             }
         }
-        Command::CancelSignIn if s.in_flight() => {
+        KeyCommand::CancelSignIn if s.in_flight() => {
             fx.push(Effect::Worker(Work::CancelSignIn(s.flow)));
             s.phase = Phase::Form;
             state.info("Sign-in cancelled; Enter starts a new one, Esc goes back to the request form");
@@ -148,9 +148,9 @@ mod tests {
     use super::*;
     use crate::auth::Cloud;
     use crate::tui::action::Action;
-    use crate::tui::keys::Scope;
+    use crate::tui::keys::{KeyScope as Scope, active_scopes};
     use crate::tui::state::Field;
-    use crate::tui::update::{active_scopes, update};
+    use crate::tui::update::update;
 
     fn reply(s: &mut State, reply: SignInReply) -> Vec<Effect> {
         update(s, Action::from(crate::worker::Reply::SignIn(reply)))

@@ -7,13 +7,14 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::history::state_label;
 use super::result::party_lines;
-use super::{Role, date, field_line, layout, or_dash, style};
+use super::{Role, date, field_line, or_dash, style};
 use crate::store::Submission;
 use crate::text;
-use crate::tui::state::{DetailsView, State};
+use crate::tui::keys::{self, KeyCommand, KeyScope};
+use crate::tui::state::{DetailsView, State, Viewport};
 
-/// Draws the details screen.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) {
+/// Draws the details screen; returns its page and furthest scroll.
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) -> Viewport {
     let t = state.theme;
     let block = Block::default()
         .borders(Borders::ALL)
@@ -23,20 +24,25 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) {
             style(t, Role::Focus),
         ))
         .title_bottom(Span::styled(
-            " y copy id · r refresh · Esc back ",
+            format!(
+                " {} copy id · {} refresh · {} back ",
+                keys::label(KeyCommand::CopyId, KeyScope::ResultOrDetails),
+                keys::label(KeyCommand::Refresh, KeyScope::Details),
+                keys::label(KeyCommand::Back, KeyScope::Anywhere),
+            ),
             style(t, Role::Dim),
         ));
+    let inner = block.inner(area);
+    let page = inner.height.max(1);
     let Some(sub) = &view.submission else {
         frame.render_widget(Paragraph::new("Loading…").block(block), area);
-        return;
+        return Viewport { page, max_scroll: 0 };
     };
-    frame.render_widget(
-        Paragraph::new(lines(state, sub))
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((view.scroll, 0)),
-        area,
-    );
+    let text = Paragraph::new(lines(state, sub)).wrap(Wrap { trim: false });
+    let rows = text.line_count(inner.width.max(1));
+    let max_scroll = u16::try_from(rows).unwrap_or(u16::MAX).saturating_sub(page);
+    frame.render_widget(text.block(block).scroll((view.scroll.min(max_scroll), 0)), area);
+    Viewport { page, max_scroll }
 }
 
 /// The details' lines before wrapping.
@@ -93,20 +99,4 @@ fn lines(state: &State, sub: &Submission) -> Vec<Line<'static>> {
         lines.extend(body.lines().map(|l| Line::from(format!("    {l}"))));
     }
     lines
-}
-
-/// The rows one page scrolls and the furthest scroll that still fills the screen, for the
-/// terminal size in `state` (the same layout `draw` uses).
-pub fn viewport(state: &State, view: &DetailsView) -> (u16, u16) {
-    let area = Rect::new(0, 0, state.size.0, state.size.1);
-    let inner = layout::inset(layout::root(area).main);
-    let page = inner.height.max(1);
-    let Some(sub) = &view.submission else {
-        return (page, 0);
-    };
-    let rows = Paragraph::new(lines(state, sub))
-        .wrap(Wrap { trim: false })
-        .line_count(inner.width.max(1));
-    let max = u16::try_from(rows).unwrap_or(u16::MAX).saturating_sub(page);
-    (page, max)
 }

@@ -5,16 +5,11 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{Role, error_rows, layout, style, topics};
+use super::{Role, style, topics};
 use crate::api::{Severity, TITLE_MAX_CHARS};
-use crate::tui::state::{Field, Form, State};
-
-/// Rows the error panel wants (0 when there is no server error).
-pub fn error_height(form: &Form) -> u16 {
-    form.submit_error
-        .as_ref()
-        .map_or(0, |e| error_rows(e).len() as u16)
-}
+use crate::tui::keys::{self, KeyCommand, KeyScope};
+use crate::tui::layout;
+use crate::tui::state::{Field, State};
 
 /// A field's box: focused, in error, or plain, with the error as its bottom title.
 pub fn field_block(state: &State, field: Field, title: &str) -> Block<'static> {
@@ -48,7 +43,7 @@ pub fn field_block(state: &State, field: Field, title: &str) -> Block<'static> {
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = state.theme;
     let form = &state.form;
-    let f = layout::form(area, error_height(form));
+    let f = layout::form(area, layout::form_error_lines(form));
 
     let count = form.title_text().chars().count();
     let counter_role = if count > TITLE_MAX_CHARS {
@@ -68,8 +63,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
 
     let mut desc_block = field_block(state, Field::Description, "Description");
     if form.focus == Field::Description {
-        desc_block = desc_block
-            .title(Line::from(Span::styled(" Ctrl+E editor ", style(t, Role::Dim))).right_aligned());
+        desc_block = desc_block.title(
+            Line::from(Span::styled(
+                format!(
+                    " {} editor ",
+                    keys::label(KeyCommand::OpenEditor, KeyScope::Description)
+                ),
+                style(t, Role::Dim),
+            ))
+            .right_aligned(),
+        );
     }
     frame.render_widget(&desc_block, f.description);
     frame.render_widget(&form.description, desc_block.inner(f.description));
@@ -84,17 +87,28 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         spans.push(Span::raw("  "));
     }
     if form.severity.is_none() {
-        spans.push(Span::styled("pick ←/→", style(t, Role::Dim)));
+        spans.push(Span::styled(
+            format!(
+                "pick {}/{}",
+                keys::first_label(KeyCommand::Left, KeyScope::Severity),
+                keys::first_label(KeyCommand::Right, KeyScope::Severity)
+            ),
+            style(t, Role::Dim),
+        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).block(sev_block), f.severity);
 
     topics::draw(frame, f.topic, state);
 
     let focused = form.focus == Field::Submit;
+    let submit = keys::label(KeyCommand::Submit, KeyScope::Form);
     let label = if focused {
-        "▶ [ Submit ]  Enter or Ctrl+S"
+        format!(
+            "▶ [ Submit ]  {} or {submit}",
+            keys::label(KeyCommand::Submit, KeyScope::SubmitButton)
+        )
     } else {
-        "[ Submit ]  Ctrl+S"
+        format!("[ Submit ]  {submit}")
     };
     let role = if focused { Role::Selected } else { Role::Focus };
     frame.render_widget(
@@ -103,7 +117,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     );
 
     if let (Some(area), Some(e)) = (f.error, &form.submit_error) {
-        let lines: Vec<Line> = error_rows(e)
+        let lines: Vec<Line> = e
+            .rows()
             .into_iter()
             .map(|(label, value)| {
                 Line::from(vec![
@@ -119,7 +134,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 " Submit failed: your input is kept ",
                 style(t, Role::Error),
             ))
-            .title_bottom(Span::styled(" Esc dismisses ", style(t, Role::Dim)));
+            .title_bottom(Span::styled(
+                format!(
+                    " {} dismisses ",
+                    keys::label(KeyCommand::Back, KeyScope::Anywhere)
+                ),
+                style(t, Role::Dim),
+            ));
         frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: true }), area);
     }
 }

@@ -5,9 +5,9 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::{Role, layout, style};
-use crate::tui::keys::{BINDINGS, keys_label};
-use crate::tui::state::State;
+use super::{Role, style};
+use crate::tui::keys::{self, BINDINGS, KeyCommand, KeyScope, keys_label};
+use crate::tui::state::{State, Viewport};
 
 /// The overlay's lines: one per binding, plus notes on mouse and text.
 pub fn lines(state: &State) -> Vec<Line<'static>> {
@@ -40,15 +40,8 @@ fn fit(lines: usize, area: Rect) -> (u16, u16) {
     (height, full - height)
 }
 
-/// The rows one page scrolls and the furthest scroll, for the terminal size in `state`.
-pub fn viewport(state: &State) -> (u16, u16) {
-    let area = layout::root(Rect::new(0, 0, state.size.0, state.size.1)).main;
-    let (height, max) = fit(lines(state).len(), area);
-    (height.saturating_sub(2).max(1), max)
-}
-
-/// Draws the overlay centred over `area`.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+/// Draws the overlay centred over `area`; returns its page and furthest scroll.
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) -> Viewport {
     let t = state.theme;
     let lines = lines(state);
     let width = area.width.saturating_sub(4).min(100);
@@ -65,9 +58,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         .border_style(style(t, Role::Focus))
         .title(Span::styled(" Keys ", style(t, Role::Focus)))
         .title_bottom(Span::styled(
-            " ↑/↓ PgUp/PgDn scroll · Esc closes ",
+            format!(
+                " {}/{} {}/{} scroll · {} closes ",
+                keys::first_label(KeyCommand::Up, KeyScope::Help),
+                keys::first_label(KeyCommand::Down, KeyScope::Help),
+                keys::first_label(KeyCommand::PageUp, KeyScope::Scrollable),
+                keys::first_label(KeyCommand::PageDown, KeyScope::Scrollable),
+                keys::label(KeyCommand::Back, KeyScope::Anywhere),
+            ),
             style(t, Role::Dim),
         ));
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), popup);
+    Viewport {
+        page: height.saturating_sub(2).max(1),
+        max_scroll,
+    }
 }

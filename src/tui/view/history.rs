@@ -6,9 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Role, layout, style};
+use super::{Role, style};
 use crate::store::{HistoryRow, SubmissionState};
 use crate::text;
+use crate::tui::keys::{self, KeyCommand, KeyScope};
+use crate::tui::layout;
 use crate::tui::state::State;
 
 /// The state word shown in the list.
@@ -97,11 +99,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         Line::from(vec![
             Span::styled("Filter: ", style(t, Role::Label)),
             Span::raw(text::one_line(&h.filter)),
-            Span::styled("▏ Enter keeps it, Esc stops typing", style(t, Role::Dim)),
+            Span::styled(
+                format!(
+                    "▏ Enter keeps it, {} stops typing",
+                    keys::label(KeyCommand::Back, KeyScope::Anywhere)
+                ),
+                style(t, Role::Dim),
+            ),
         ])
     } else if h.filter.is_empty() {
         Line::from(Span::styled(
-            "/ filters by title, id, topic or state",
+            format!(
+                "{} filters by title, id, topic or state",
+                keys::label(KeyCommand::Filter, KeyScope::History)
+            ),
             style(t, Role::Dim),
         ))
     } else {
@@ -133,7 +144,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         let msg = if h.loaded_filter.is_none() {
             "Loading…".to_string()
         } else if h.filter.is_empty() {
-            "No submissions yet. Ctrl+N opens the form.".to_string()
+            format!(
+                "No submissions yet. {} opens the form.",
+                keys::label(KeyCommand::NewRequest, KeyScope::Anywhere)
+            )
         } else {
             format!("Nothing matches \"{}\".", text::one_line(&h.filter))
         };

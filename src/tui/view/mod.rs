@@ -4,7 +4,6 @@ pub mod details;
 pub mod form;
 pub mod help;
 pub mod history;
-pub mod layout;
 pub mod result;
 pub mod signin;
 pub mod status_bar;
@@ -16,7 +15,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::state::{MIN_SIZE, Screen, State, Theme};
+use super::keys::{self, KeyCommand, KeyScope};
+use super::layout;
+use super::state::{MIN_SIZE, Screen, State, Theme, Viewport};
 use crate::api::UNSET_DATE;
 use crate::text;
 
@@ -63,27 +64,29 @@ pub fn style(theme: Theme, role: Role) -> Style {
     }
 }
 
-/// Draws the whole app.
-pub fn draw(frame: &mut Frame, state: &State) {
+/// Draws the whole app; returns what it showed of the scrolled text, for `update`.
+pub fn draw(frame: &mut Frame, state: &State) -> Viewport {
     let area = frame.area();
     if !state.fits() {
         too_small(frame, area, state);
-        return;
+        return Viewport::default();
     }
+    let mut viewport = Viewport::default();
     let root = layout::root(area);
     status_bar::draw_status(frame, root.status, state);
     match &state.screen {
         Screen::Form => form::draw(frame, root.main, state),
         Screen::Result(r) => result::draw(frame, root.main, state, r),
         Screen::History => history::draw(frame, root.main, state),
-        Screen::Details(d) => details::draw(frame, root.main, state, d),
+        Screen::Details(d) => viewport = details::draw(frame, root.main, state, d),
         Screen::SignIn => signin::draw(frame, root.main, state),
     }
     status_bar::draw_message(frame, root.message, state);
     status_bar::draw_hints(frame, root.hints, state);
     if state.help {
-        help::draw(frame, root.main, state);
+        viewport = help::draw(frame, root.main, state);
     }
+    viewport
 }
 
 fn too_small(frame: &mut Frame, area: Rect, state: &State) {
@@ -97,7 +100,10 @@ fn too_small(frame: &mut Frame, area: Rect, state: &State) {
             area.width, area.height, MIN_SIZE.0, MIN_SIZE.1
         )),
         Line::from("Enlarge the window or use a smaller font. Your draft is kept."),
-        Line::from("Ctrl+C quits."),
+        Line::from(format!(
+            "{} quits.",
+            keys::label(KeyCommand::Quit, KeyScope::Anywhere)
+        )),
     ];
     let top = area.height.saturating_sub(lines.len() as u16) / 2;
     let inner = Rect {
@@ -136,25 +142,6 @@ pub fn or_dash(value: Option<&str>) -> String {
         .filter(|v| !v.trim().is_empty())
         .map(text::one_line)
         .unwrap_or_else(|| "—".into())
-}
-
-/// The rows of an error panel: label and value.
-pub fn error_rows(e: &crate::worker::ErrorView) -> Vec<(&'static str, String)> {
-    let mut rows = vec![("Error", text::one_line(&e.summary))];
-    if let Some(code) = &e.code {
-        rows.push(("Code", text::one_line(code)));
-    }
-    if let Some(d) = &e.description {
-        rows.push(("Description", text::one_line(d)));
-    }
-    if let Some(id) = e.request_id {
-        rows.push(("MS-RequestId", id.to_string()));
-    }
-    if let Some(id) = e.correlation_id {
-        rows.push(("MS-CorrelationId", id.to_string()));
-    }
-    rows.push(("What to do", e.hint.clone()));
-    rows
 }
 
 #[cfg(test)]

@@ -18,7 +18,12 @@ use crate::worker::{ErrorView, Reply};
 fn render(state: &mut State, width: u16, height: u16) -> String {
     update(state, Action::Resize(width, height));
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
-    terminal.draw(|frame| super::draw(frame, state)).expect("draw");
+    let mut viewport = state.viewport;
+    terminal
+        .draw(|frame| viewport = super::draw(frame, state))
+        .expect("draw");
+    // As the run loop does: `update` learns what the frame showed of scrolled text.
+    update(state, Action::Drawn(viewport));
     terminal.backend().to_string()
 }
 
@@ -193,9 +198,9 @@ fn history_pane() {
         Action::from(Reply::HistoryPage {
             seq,
             filter: String::new(),
-            offset: 0,
+            anchor: crate::store::Anchor::Top,
             rows: history_rows(),
-            total: 4,
+            total: Some(4),
         }),
     );
     press(&mut s, KeyCode::Down);

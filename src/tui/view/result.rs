@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Role, date, field_line, or_dash, style};
 use crate::api::{Contact, Organization, ServiceRequest};
+use crate::tui::keys::{self, KeyCommand, KeyScope};
 use crate::tui::state::{ResultView, State, Theme};
 
 /// Organization and contact lines, shared with the details screen.
@@ -59,7 +60,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &ResultView) {
     lines.push(field_line(t, "MS-RequestId", &view.request_id.to_string()));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        "y copies the request id · Ctrl+N new request · Ctrl+R history",
+        format!(
+            "{} copies the request id · {} new request · {} history",
+            keys::label(KeyCommand::CopyId, KeyScope::ResultOrDetails),
+            keys::label(KeyCommand::NewRequest, KeyScope::Anywhere),
+            keys::label(KeyCommand::History, KeyScope::Anywhere),
+        ),
         style(t, Role::Dim),
     )));
     let block = Block::default()

@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Role, style};
 use crate::text;
+use crate::tui::keys::{self, KeyCommand, KeyScope};
 use crate::tui::signin::{Phase, PollState, Prompt, mm_ss, seconds_left};
 use crate::tui::state::{State, Theme};
 
@@ -31,8 +32,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         Phase::Form => lines.extend(form_help(t)),
         Phase::Starting => lines.push(Line::from(Span::styled(
             format!(
-                "Asking {} for a sign-in code… (Esc cancels)",
-                s.cloud.display_name()
+                "Asking {} for a sign-in code… ({} cancels)",
+                s.cloud.display_name(),
+                keys::label(KeyCommand::CancelSignIn, KeyScope::SignInPrompt)
             ),
             style(t, Role::Focus),
         ))),
@@ -61,9 +63,17 @@ fn cloud_role(t: Theme, editing: bool) -> ratatui::style::Style {
 
 fn form_help(t: Theme) -> Vec<Line<'static>> {
     [
-        "Left/Right picks the cloud; type the tenant (an id, a domain, or organizations).",
-        "Enter asks for a code to enter in a browser, on this or any other device.",
-        "The refresh token goes to the OS keyring (PCSR_KEYRING); nothing secret is written to disk.",
+        format!(
+            "{}/{} picks the cloud; type the tenant (an id, a domain, or organizations).",
+            keys::label(KeyCommand::PrevCloud, KeyScope::SignInForm),
+            keys::label(KeyCommand::NextCloud, KeyScope::SignInForm)
+        ),
+        format!(
+            "{} asks for a code to enter in a browser, on this or any other device.",
+            keys::label(KeyCommand::StartSignIn, KeyScope::SignInForm)
+        ),
+        "The refresh token goes to the OS keyring (PCSR_KEYRING); nothing secret is written to disk."
+            .to_string(),
     ]
     .into_iter()
     .map(|l| Line::from(Span::styled(l, style(t, Role::Dim))))
@@ -98,7 +108,11 @@ fn prompt_lines(t: Theme, prompt: &Prompt, state: &State) -> Vec<Line<'static>> 
             Span::raw(poll),
         ]),
         Line::from(Span::styled(
-            "y copies the code · Esc cancels (the request form and draft are kept)",
+            format!(
+                "{} copies the code · {} cancels (the request form and draft are kept)",
+                keys::label(KeyCommand::CopyCode, KeyScope::SignInPrompt),
+                keys::label(KeyCommand::CancelSignIn, KeyScope::SignInPrompt)
+            ),
             style(t, Role::Dim),
         )),
     ]
@@ -143,7 +157,9 @@ mod tests {
         s.now += Duration::from_millis(61_500);
         let mut terminal = Terminal::new(TestBackend::new(100, 24)).expect("test backend");
         terminal
-            .draw(|frame| crate::tui::view::draw(frame, &s))
+            .draw(|frame| {
+                crate::tui::view::draw(frame, &s);
+            })
             .expect("draw");
         insta::assert_snapshot!(terminal.backend().to_string());
     }

@@ -10,8 +10,7 @@ use super::{Role, style};
 use crate::text;
 use crate::tui::Account;
 use crate::tui::keys;
-use crate::tui::state::{BusyNote, NoticeKind, Screen, State};
-use crate::tui::update::active_scopes;
+use crate::tui::state::{NoticeKind, Screen, State};
 
 /// Braille spinner frames.
 const SPINNER: [&str; 8] = ["⣾", "⣽", "⣻", "⢿", "⡿", "⣟", "⣯", "⣷"];
@@ -29,7 +28,13 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         Account::Sandbox => Span::styled(" SANDBOX ", style(t, Role::Badge)),
         Account::Token => Span::raw("token (PCSR_TOKEN)"),
         Account::User(user) => Span::raw(text::one_line(user)),
-        Account::SignedOut => Span::styled("not signed in (F2)", style(t, Role::Error)),
+        Account::SignedOut => Span::styled(
+            format!(
+                "not signed in ({})",
+                keys::label(keys::KeyCommand::SignIn, keys::KeyScope::Anywhere)
+            ),
+            style(t, Role::Error),
+        ),
     };
     let screen = match &state.screen {
         Screen::Form => "New request",
@@ -51,16 +56,6 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// What the client is doing, in words.
-pub fn note_text(note: &BusyNote, now: std::time::Instant) -> String {
-    let left = |until: std::time::Instant| until.saturating_duration_since(now).as_secs_f64().ceil() as u64;
-    match note {
-        BusyNote::Retrying { reason, until } => format!("retrying in {} s after {}", left(*until), reason),
-        BusyNote::RateLimited { until } => format!("rate limited, {} s", left(*until)),
-        BusyNote::RefreshingToken => "refreshing the sign-in token".into(),
-    }
-}
-
 /// The message line: progress of a submit, else the latest notice.
 pub fn draw_message(frame: &mut Frame, area: Rect, state: &State) {
     let t = state.theme;
@@ -69,7 +64,7 @@ pub fn draw_message(frame: &mut Frame, area: Rect, state: &State) {
         let mut text = format!("{} {}… {secs} s", spinner(state.frame), busy.what);
         if let Some(note) = &busy.note {
             text.push_str(" — ");
-            text.push_str(&note_text(note, state.now));
+            text.push_str(&note.text(state.now));
         }
         text.push_str(" (you can keep working; q keeps it in the outbox)");
         Line::from(Span::styled(text, style(t, Role::Focus)))
@@ -90,20 +85,12 @@ pub fn draw_message(frame: &mut Frame, area: Rect, state: &State) {
 pub fn draw_hints(frame: &mut Frame, area: Rect, state: &State) {
     let t = state.theme;
     let mut spans = Vec::new();
-    let mut extra: Vec<(String, &str)> = Vec::new();
-    if matches!(state.screen, Screen::Form) && !state.help {
-        match state.form.focus {
-            crate::tui::state::Field::Description => extra.push(("Enter".into(), "new line")),
-            crate::tui::state::Field::Title => extra.push(("Enter".into(), "to Description")),
-            _ => {}
-        }
-    }
-    let scopes = active_scopes(state);
+    let scopes = keys::active_scopes(state);
     // On the sign-in screen itself the key would lead nowhere new.
     let offer_sign_in = matches!(state.header.account, Account::Sandbox | Account::SignedOut)
         && !matches!(state.screen, Screen::SignIn);
     let mut used = 0;
-    for (keys, what) in extra.into_iter().chain(keys::hints(&scopes, offer_sign_in)) {
+    for (keys, what) in keys::hints(&scopes, offer_sign_in) {
         let sep = if spans.is_empty() { "" } else { " · " };
         let what = format!(" {what}");
         let width = sep.width() + keys.width() + what.width();

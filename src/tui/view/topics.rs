@@ -7,18 +7,15 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::form::field_block;
 use super::status_bar::spinner;
-use super::{Role, layout, style};
+use super::{Role, style};
 use crate::text;
+use crate::tui::keys::{self, KeyCommand, KeyScope};
+use crate::tui::layout;
 use crate::tui::state::{Field, State};
-use crate::tui::topics::{Topics, TopicsLoad};
+use crate::tui::topics::TopicsLoad;
 
-/// The first match shown so the highlight stays in a list `height` rows tall.
-pub fn first_visible(topics: &Topics, height: usize) -> usize {
-    if height == 0 || topics.highlight < height {
-        0
-    } else {
-        topics.highlight + 1 - height
-    }
+fn retry_key() -> String {
+    keys::label(KeyCommand::RetryTopics, KeyScope::TopicError)
 }
 
 /// Draws the topic box.
@@ -37,7 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             style(t, Role::Dim),
         )),
         TopicsLoad::Failed(_) => Some(Span::styled(
-            " load failed: Ctrl+T retries ",
+            format!(" load failed: {} retries ", retry_key()),
             style(t, Role::Error),
         )),
         TopicsLoad::Ready => Some(Span::styled(
@@ -55,9 +52,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let filter = if topics.filter.is_empty() {
         Span::styled(
             if focused {
-                "type to filter, ↑/↓ to choose"
+                format!(
+                    "type to filter, {}/{} to choose",
+                    keys::label(KeyCommand::Up, KeyScope::Topic),
+                    keys::label(KeyCommand::Down, KeyScope::Topic)
+                )
             } else {
-                "Tab here to choose a topic"
+                format!(
+                    "{} here to choose a topic",
+                    keys::label(KeyCommand::NextField, KeyScope::Form)
+                )
             },
             style(t, Role::Dim),
         )
@@ -83,7 +87,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             TopicsLoad::Failed(why) => Line::from(vec![
                 Span::styled("Could not load topics: ", style(t, Role::Error)),
                 Span::raw(text::one_line(why)),
-                Span::styled(" Press Ctrl+T (in this field) to retry.", style(t, Role::Dim)),
+                Span::styled(
+                    format!(" Press {} (in this field) to retry.", retry_key()),
+                    style(t, Role::Dim),
+                ),
             ]),
             _ => Line::from(Span::styled(
                 format!("{} Loading topics…", spinner(state.frame)),
@@ -109,7 +116,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     }
 
     let height = l.list.height as usize;
-    let first = first_visible(topics, height);
+    let first = topics.first_visible(height);
     let chosen = state.form.topic_id.as_deref();
     let lines: Vec<Line> = topics
         .matches

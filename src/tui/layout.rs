@@ -1,7 +1,10 @@
 //! Where things go on screen. Shared by the views (to draw) and `update` (to hit-test mouse
-//! clicks and to know how many history rows fit), so both always agree.
+//! clicks and to know how many history rows fit), so both always agree without importing
+//! each other.
 
 use ratatui::layout::{Constraint, Layout, Rect};
+
+use super::state::Form;
 
 /// The frame: status bar, main area, message line, key hints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +51,13 @@ pub struct FormLayout {
     pub submit: Rect,
     /// Server error panel, when there is one.
     pub error: Option<Rect>,
+}
+
+/// The height the form's server-error panel wants: one row per error field (0 = no panel).
+pub fn form_error_lines(form: &Form) -> u16 {
+    form.submit_error
+        .as_ref()
+        .map_or(0, |e| u16::try_from(e.rows().len()).unwrap_or(u16::MAX))
 }
 
 /// Lays out the form in `main`; `error_lines` is the height the error panel wants (0 = none).

@@ -1,0 +1,266 @@
+//! The one key table: `update` dispatches on it, the help overlay and the hint line are drawn
+//! from it, so what the screen says and what the keys do cannot drift apart.
+
+mod scopes;
+mod table;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub use scopes::{KeyScope, active_scopes};
+pub use table::BINDINGS;
+
+/// What a key does, independent of which key it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyCommand {
+    /// Next form field.
+    NextField,
+    /// Previous form field.
+    PrevField,
+    /// Validate and submit the form.
+    Submit,
+    /// A line break in the description.
+    NewLine,
+    /// Edit the description in the external editor.
+    OpenEditor,
+    /// Show the history pane.
+    History,
+    /// A new, empty request form (the unsent draft stays saved).
+    NewRequest,
+    /// Show or hide the help overlay.
+    Help,
+    /// Move up in a list / change severity.
+    Up,
+    /// Move down in a list / change severity.
+    Down,
+    /// Previous severity.
+    Left,
+    /// Next severity.
+    Right,
+    /// One visible page up (history selection, scrolled text).
+    PageUp,
+    /// One visible page down.
+    PageDown,
+    /// The first history row / the top of scrolled text.
+    First,
+    /// The last history row / the bottom of scrolled text.
+    Last,
+    /// Open the selected history row.
+    Open,
+    /// Refresh the selected request from the server.
+    Refresh,
+    /// Start typing a history filter.
+    Filter,
+    /// Copy the request id.
+    CopyId,
+    /// Retry loading the topics.
+    RetryTopics,
+    /// Open the sign-in screen.
+    SignIn,
+    /// Previous cloud on the sign-in form.
+    PrevCloud,
+    /// Next cloud on the sign-in form.
+    NextCloud,
+    /// Empty the tenant field.
+    ClearTenant,
+    /// Start the device-code sign-in.
+    StartSignIn,
+    /// Copy the sign-in code.
+    CopyCode,
+    /// Stop the sign-in in progress, back to the sign-in form.
+    CancelSignIn,
+    /// Close the overlay or go back.
+    Back,
+    /// Leave the app, keeping the draft.
+    Quit,
+}
+
+/// One key combination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    /// The key.
+    pub code: KeyCode,
+    /// Required modifiers (Shift is ignored for characters, which carry their own case).
+    pub mods: KeyModifiers,
+}
+
+pub(crate) const fn key(code: KeyCode) -> Key {
+    Key {
+        code,
+        mods: KeyModifiers::NONE,
+    }
+}
+
+pub(crate) const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::CONTROL,
+    }
+}
+
+impl Key {
+    /// Whether a key event is this key.
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        let mods = match event.code {
+            // Terminals disagree about reporting Shift with BackTab and shifted characters.
+            KeyCode::Char(_) | KeyCode::BackTab => event.modifiers - KeyModifiers::SHIFT,
+            _ => event.modifiers,
+        };
+        let code = match event.code {
+            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            other => other,
+        };
+        code == self.code && mods == self.mods
+    }
+
+    /// How the key is written on screen, e.g. `Ctrl+S`.
+    pub fn label(&self) -> String {
+        let name = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => {
+                c.to_ascii_uppercase().to_string()
+            }
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::BackTab => "Shift+Tab".into(),
+            KeyCode::F(n) => format!("F{n}"),
+            // Arrows as glyphs: they fit the hint line and read the same in every locale.
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            other => format!("{other:?}"),
+        };
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            format!("Ctrl+{name}")
+        } else {
+            name
+        }
+    }
+}
+
+/// A row of the key table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    /// The keys that trigger it.
+    pub keys: &'static [Key],
+    /// Where it applies.
+    pub scope: KeyScope,
+    /// What it does.
+    pub command: KeyCommand,
+    /// The help text.
+    pub help: &'static str,
+    /// Short form for the hint line; `None` keeps it out of the hint line.
+    pub hint: Option<&'static str>,
+}
+
+/// The keys' labels joined, e.g. `↑/k`.
+pub fn keys_label(binding: &Binding) -> String {
+    binding.keys.iter().map(Key::label).collect::<Vec<_>>().join("/")
+}
+
+/// How the keys of `command` in `scope` are written, e.g. `Ctrl+S` (all of them: `↑/k`).
+/// Views ask this instead of spelling key names, so a remapped key shows as remapped.
+pub fn label(command: KeyCommand, scope: KeyScope) -> String {
+    BINDINGS
+        .iter()
+        .find(|b| b.command == command && b.scope == scope)
+        .map(keys_label)
+        .unwrap_or_default()
+}
+
+/// How the first key of `command` in `scope` is written, e.g. `Left` (not `Left/Up`).
+pub fn first_label(command: KeyCommand, scope: KeyScope) -> String {
+    BINDINGS
+        .iter()
+        .find(|b| b.command == command && b.scope == scope)
+        .and_then(|b| b.keys.first())
+        .map(Key::label)
+        .unwrap_or_default()
+}
+
+/// The first binding for `event` among those whose scope is active.
+pub fn lookup(active: &[KeyScope], event: &KeyEvent) -> Option<&'static Binding> {
+    BINDINGS
+        .iter()
+        .find(|b| active.contains(&b.scope) && b.keys.iter().any(|k| k.matches(event)))
+}
+
+/// The bindings shown in the hint line for the active scopes: the screen's own keys first,
+/// then the ones that work everywhere. `offer_sign_in` adds the sign-in key: in the sandbox or
+/// signed out it is the way to real data, once signed in it would only take room.
+pub fn hints(active: &[KeyScope], offer_sign_in: bool) -> Vec<(String, &'static str)> {
+    let global = |b: &Binding| matches!(b.scope, KeyScope::Anywhere | KeyScope::OutsideText);
+    let local = BINDINGS.iter().filter(|b| !global(b));
+    let everywhere = BINDINGS.iter().filter(|b| global(b));
+    local
+        .chain(everywhere)
+        .filter(|b| active.contains(&b.scope))
+        .filter(|b| offer_sign_in || b.command != KeyCommand::SignIn)
+        .filter_map(|b| b.hint.map(|h| (keys_label(b), h)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn q_quits_only_outside_text_fields() {
+        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(
+            lookup(&[KeyScope::Anywhere, KeyScope::OutsideText], &q).map(|b| b.command),
+            Some(KeyCommand::Quit)
+        );
+        assert!(lookup(&[KeyScope::Anywhere, KeyScope::Form], &q).is_none());
+    }
+
+    #[test]
+    fn ctrl_keys_match_whatever_case_the_terminal_reports() {
+        let s = ev(KeyCode::Char('S'), KeyModifiers::CONTROL | KeyModifiers::SHIFT);
+        assert_eq!(
+            lookup(&[KeyScope::Form], &s).map(|b| b.command),
+            Some(KeyCommand::Submit)
+        );
+    }
+
+    #[test]
+    fn the_sign_in_hint_shows_only_when_offered() {
+        let active = [KeyScope::Anywhere, KeyScope::OutsideText];
+        let has_f2 = |offer| {
+            hints(&active, offer)
+                .iter()
+                .any(|(k, h)| k == "F2" && *h == "sign in")
+        };
+        assert!(has_f2(true));
+        assert!(!has_f2(false));
+    }
+
+    #[test]
+    fn capital_g_and_small_g_are_different_keys() {
+        let big = ev(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        let small = ev(KeyCode::Char('g'), KeyModifiers::NONE);
+        assert_eq!(
+            lookup(&[KeyScope::History], &big).map(|b| b.command),
+            Some(KeyCommand::Last)
+        );
+        assert_eq!(
+            lookup(&[KeyScope::History], &small).map(|b| b.command),
+            Some(KeyCommand::First)
+        );
+    }
+
+    #[test]
+    fn labels_read_like_the_design_table() {
+        assert_eq!(key(KeyCode::BackTab).label(), "Shift+Tab");
+        assert_eq!(ctrl('e').label(), "Ctrl+E");
+        let history_up = BINDINGS
+            .iter()
+            .find(|b| b.scope == KeyScope::History && b.command == KeyCommand::Up);
+        assert_eq!(history_up.map(keys_label).as_deref(), Some("↑/k"));
+    }
+}

@@ -1,0 +1,55 @@
+//! The details and result screens' part of `update`: scrolling and copying the id.
+
+use crate::text;
+use crate::tui::action::Effect;
+use crate::tui::keys::KeyCommand;
+use crate::tui::state::{Screen, State, Viewport};
+
+/// A scroll position after a scrolling command, kept within what the last frame showed.
+pub(super) fn scrolled(scroll: u16, command: KeyCommand, viewport: Viewport) -> u16 {
+    let Viewport { page, max_scroll } = viewport;
+    match command {
+        KeyCommand::Up => scroll.saturating_sub(1),
+        KeyCommand::Down => scroll.saturating_add(1),
+        KeyCommand::PageUp => scroll.saturating_sub(page.max(1)),
+        KeyCommand::PageDown => scroll.saturating_add(page.max(1)),
+        KeyCommand::First => 0,
+        KeyCommand::Last => max_scroll,
+        _ => scroll,
+    }
+    .min(max_scroll)
+}
+
+/// Page and first/last moves in the details.
+pub(super) fn scroll(state: &mut State, command: KeyCommand) {
+    let viewport = state.viewport;
+    if let Screen::Details(d) = &mut state.screen {
+        d.scroll = scrolled(d.scroll, command, viewport);
+    }
+}
+
+/// Up/Down (and the wheel) in the details, by `delta` lines.
+pub(super) fn scroll_by(state: &mut State, delta: isize) {
+    let max = state.viewport.max_scroll;
+    if let Screen::Details(d) = &mut state.screen {
+        // Clamped so End and scrolling back up respond at once, however far one went.
+        d.scroll = d.scroll.saturating_add_signed(delta as i16).min(max);
+    }
+}
+
+/// Copies the request id shown on the result or details screen.
+pub(super) fn copy_id(state: &mut State, fx: &mut Vec<Effect>) {
+    let id = match &state.screen {
+        Screen::Result(r) => r.request.id.clone(),
+        Screen::Details(d) => d.submission.as_ref().and_then(|s| s.server_id.clone()),
+        _ => None,
+    };
+    match id {
+        Some(id) => {
+            let id = text::one_line(&id);
+            state.info(format!("Copied request id {id} to the clipboard (OSC 52)"));
+            fx.push(Effect::Copy(id));
+        }
+        None => state.error("This request has no id yet: the service has not created it"),
+    }
+}

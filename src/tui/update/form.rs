@@ -1,0 +1,180 @@
+//! The request form's part of `update`: typing, severity, topic picking and submitting.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::api::Severity;
+use crate::text;
+use crate::tui::action::Effect;
+use crate::tui::state::{Busy, DraftSync, Field, State};
+use crate::tui::topics::TopicsLoad;
+use crate::worker::Command as Work;
+
+/// Validates the form and hands it to the worker, or shows what is missing.
+pub(super) fn submit(state: &mut State, fx: &mut Vec<Effect>) {
+    let request = state.form.request();
+    let errors = request.validate();
+    if let Some(first) = errors.first() {
+        let field = Field::from_wire(first.field);
+        state.form.errors = errors;
+        state.form.set_focus(field);
+        state.error(fields_need_attention(state.form.errors.len()));
+        return;
+    }
+    if state.busy.is_some() {
+        state.info("A submit is already in flight; its answer will show here");
+        return;
+    }
+    state.form.errors.clear();
+    state.form.submit_error = None;
+    state.notice = None;
+    state.busy = Some(Busy {
+        what: "Submitting".into(),
+        since: state.now,
+        note: None,
+    });
+    if state.draft.dirty {
+        fx.push(Effect::Worker(Work::SaveDraft(state.form.draft())));
+        state.draft = DraftSync::default();
+    }
+    let command = match &state.form.unsettled {
+        // Same form after an unknown outcome: reuse the MS-RequestId so it cannot be filed twice.
+        Some(u) if u.request == request => Work::Resend {
+            local_id: u.local_id,
+            request_id: u.request_id,
+            request,
+        },
+        _ => Work::Submit(request),
+    };
+    fx.push(Effect::Worker(command));
+}
+
+fn fields_need_attention(count: usize) -> String {
+    if count == 1 {
+        "1 field needs attention before the request can be sent".to_string()
+    } else {
+        format!("{count} fields need attention before the request can be sent")
+    }
+}
+
+/// Cycles the severity by `delta` among the choosable ones.
+pub(super) fn step_severity(state: &mut State, delta: isize) {
+    let all = Severity::CHOOSABLE;
+    let next = match state.form.severity.and_then(|s| all.iter().position(|x| *x == s)) {
+        Some(i) => all[(i as isize + delta).rem_euclid(all.len() as isize) as usize],
+        None if delta > 0 => all[0],
+        None => all[all.len() - 1],
+    };
+    state.form.severity = Some(next);
+    changed(state, Field::Severity);
+}
+
+/// Moves the topic highlight, which is then the chosen topic.
+pub(super) fn step_topic(state: &mut State, delta: isize) {
+    state.topics.step(delta);
+    choose_highlighted(state);
+}
+
+/// Asks the worker for the topic list again.
+pub(super) fn retry_topics(state: &mut State, fx: &mut Vec<Effect>) {
+    state.topics.load = TopicsLoad::Loading;
+    fx.push(Effect::Worker(Work::LoadTopics));
+}
+
+/// Enter in the description: a line break where the cursor is.
+pub(super) fn new_line(state: &mut State) {
+    state.form.description.insert_newline();
+    changed(state, Field::Description);
+}
+
+/// A key that is not a binding, typed into the focused field.
+pub(super) fn type_into_form(state: &mut State, key: KeyEvent) {
+    let plain = !key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match state.form.focus {
+        Field::Title => {
+            // Terminals without the Enter binding's key code send a bare line feed or Ctrl+M.
+            let newline = matches!(key.code, KeyCode::Enter | KeyCode::Char('\n' | '\r'))
+                || (key.code == KeyCode::Char('m') && key.modifiers.contains(KeyModifiers::CONTROL));
+            if newline {
+                state.form.set_focus(Field::Description);
+            } else if state.form.title.input(key) {
+                changed(state, Field::Title);
+            }
+        }
+        Field::Description => {
+            if state.form.description.input(key) {
+                changed(state, Field::Description);
+            }
+        }
+        Field::Topic => {
+            let mut filter = state.topics.filter.clone();
+            match key.code {
+                KeyCode::Char(c) if plain => filter.push(c),
+                KeyCode::Backspace => {
+                    filter.pop();
+                }
+                _ => return,
+            }
+            set_topic_filter(state, filter);
+        }
+        Field::Severity | Field::Submit => {}
+    }
+}
+
+/// Pasted text (line breaks already normalized) into the focused field.
+pub(super) fn paste(state: &mut State, normalized: &str) {
+    match state.form.focus {
+        Field::Title => {
+            // A title is one line: pasted line breaks become spaces.
+            state.form.title.insert_str(normalized.replace('\n', " "));
+            changed(state, Field::Title);
+        }
+        Field::Description => {
+            state.form.description.insert_str(normalized);
+            changed(state, Field::Description);
+        }
+        Field::Topic => {
+            let filter = format!("{}{}", state.topics.filter, text::one_line(normalized));
+            set_topic_filter(state, filter);
+        }
+        Field::Severity | Field::Submit => {}
+    }
+}
+
+fn set_topic_filter(state: &mut State, filter: String) {
+    state.topics.set_filter(filter);
+    choose_highlighted(state);
+}
+
+/// The highlighted topic is the chosen one once the user has moved or typed in the picker.
+pub(super) fn choose_highlighted(state: &mut State) {
+    let id = state.topics.highlighted().map(|t| t.id.to_string());
+    if state.form.topic_id != id {
+        state.form.topic_id = id;
+        changed(state, Field::Topic);
+    }
+}
+
+/// Marks the form changed: schedules the autosave and clears that field's stale errors.
+pub(super) fn changed(state: &mut State, field: Field) {
+    // The autosave clock starts at the first unsaved change, not the latest one, so steady
+    // typing is still saved every DRAFT_DEBOUNCE and a crash loses at most that much.
+    if !state.draft.dirty {
+        state.draft = DraftSync {
+            dirty: true,
+            pending_since: None,
+        };
+    }
+    let before = state.form.errors.len();
+    state.form.errors.retain(|e| Field::from_wire(e.field) != field);
+    // The count in the message line follows the fields still in error.
+    let after = state.form.errors.len();
+    if after != before {
+        if after == 0 {
+            state.notice = None;
+        } else {
+            state.error(fields_need_attention(after));
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! The mouse's part of `update`: clicks focus fields and rows, the wheel scrolls.
+
+use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+
+use super::{details, form, history};
+use crate::tui::action::Effect;
+use crate::tui::layout;
+use crate::tui::state::{Field, Screen, State};
+
+/// A mouse event, hit-tested against the same layout the views draw with.
+pub(super) fn on_mouse(state: &mut State, mouse: MouseEvent, fx: &mut Vec<Effect>) {
+    if !state.fits() || state.help {
+        return;
+    }
+    let area = Rect::new(0, 0, state.size.0, state.size.1);
+    let main = layout::root(area).main;
+    let (col, row) = (mouse.column, mouse.row);
+    let wheel = match mouse.kind {
+        MouseEventKind::ScrollUp => -1,
+        MouseEventKind::ScrollDown => 1,
+        MouseEventKind::Down(MouseButton::Left) => 0,
+        _ => return,
+    };
+    match &state.screen {
+        Screen::Form => on_form(state, col, row, wheel, main),
+        Screen::History => {
+            if wheel != 0 {
+                history::step(state, wheel * 3, fx);
+                return;
+            }
+            let list = layout::history(main).list;
+            if layout::hit(list, col, row) {
+                let index = state.history.top + (row - list.y) as usize;
+                if index < state.history.total {
+                    state.history.selected = index;
+                    history::ensure(state, fx, false);
+                }
+            }
+        }
+        Screen::Details(_) if wheel != 0 => details::scroll_by(state, wheel * 3),
+        _ => {}
+    }
+}
+
+fn on_form(state: &mut State, col: u16, row: u16, wheel: isize, main: Rect) {
+    let f = layout::form(main, layout::form_error_lines(&state.form));
+    if wheel != 0 {
+        if layout::hit(f.topic, col, row) {
+            form::step_topic(state, wheel);
+        } else if layout::hit(f.description, col, row) {
+            state.form.description.scroll((wheel as i16 * 3, 0));
+        }
+        return;
+    }
+    let targets = [
+        (f.title, Field::Title),
+        (f.description, Field::Description),
+        (f.severity, Field::Severity),
+        (f.topic, Field::Topic),
+        (f.submit, Field::Submit),
+    ];
+    if let Some((_, field)) = targets.iter().find(|(r, _)| layout::hit(*r, col, row)) {
+        state.form.set_focus(*field);
+    }
+    let list = layout::topic(layout::inset(f.topic)).list;
+    if layout::hit(list, col, row) {
+        let first = state.topics.first_visible(list.height as usize);
+        let pos = first + (row - list.y) as usize;
+        if pos < state.topics.matches.len() {
+            state.topics.highlight = pos;
+            form::choose_highlighted(state);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! The worker's answers, applied to the state.
+
+use crate::api::ClientEvent;
+use crate::store::Draft;
+use crate::text;
+use crate::tui::action::Effect;
+use crate::tui::state::{BusyNote, DraftSync, Form, ResultView, Screen, State, Unsettled};
+use crate::tui::topics::TopicsLoad;
+use crate::worker::{Command as Work, ErrorView, Reply};
+
+use super::{history, signin};
+
+/// Applies one worker answer.
+pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
+    match reply {
+        Reply::Draft(Some(draft)) if state.form.is_empty() && draft != Draft::default() => {
+            let focus = state.form.focus;
+            state.form = Form::from_draft(&draft);
+            state.form.set_focus(focus);
+            state.topics.highlight_id(draft.topic_id.as_deref());
+            state.info("Restored your unsent draft");
+        }
+        Reply::Draft(_) => {}
+        Reply::Topics { topics, cached } => {
+            let chosen = state.form.topic_id.clone();
+            state.topics.set_all(topics, chosen.as_deref());
+            state.topics.load = if cached {
+                TopicsLoad::Refreshing
+            } else {
+                TopicsLoad::Ready
+            };
+        }
+        Reply::TopicsFailed(e) => {
+            let mut why = e.summary.clone();
+            if let Some(d) = &e.description {
+                why.push_str(": ");
+                why.push_str(&text::one_line(d));
+            }
+            state.topics.load = TopicsLoad::Failed(format!("{why}. {}", e.hint));
+        }
+        Reply::Submitted {
+            local_id: _,
+            request_id,
+            request,
+            response,
+        } => {
+            state.busy = None;
+            let topic_name = state
+                .topic_name(&request.support_topic_id)
+                .or_else(|| response.support_topic_name.clone());
+            let id = response.id.clone().unwrap_or_default();
+            clear_form_if_sent(state, &request);
+            state.topics.set_filter(String::new());
+            state.help = false;
+            state.screen = Screen::Result(Box::new(ResultView {
+                request: response,
+                request_id,
+                topic_name,
+            }));
+            state.info(format!("Request {} created", text::one_line(&id)));
+        }
+        Reply::SubmitFailed {
+            request,
+            error,
+            unsettled,
+        } => submit_failed(state, request, error, unsettled),
+        Reply::Resent { request, outcome } => {
+            let title = text::one_line(&request.title);
+            match outcome {
+                Ok(response) => {
+                    let id = text::one_line(response.id.as_deref().unwrap_or("?"));
+                    clear_form_if_sent(state, &request);
+                    state.info(format!("Sent from the outbox: \"{title}\" was created as {id}"));
+                }
+                Err(e) => state.error(format!(
+                    "Outbox: \"{title}\" is not sent yet ({}); it will be resent on the next start. {}",
+                    e.summary, e.hint
+                )),
+            }
+            if matches!(state.screen, Screen::History) {
+                history::ensure(state, fx, true);
+            }
+        }
+        Reply::HistoryPage {
+            seq,
+            filter,
+            anchor,
+            rows,
+            total,
+        } => history::on_page(state, (seq, filter, anchor, rows, total), fx),
+        Reply::Details(sub) => {
+            if let Screen::Details(d) = &mut state.screen
+                && d.local_id == sub.local_id
+            {
+                d.submission = Some(sub);
+            }
+        }
+        Reply::Refreshed { local_id, outcome } => {
+            state.refreshing = None;
+            match outcome {
+                Ok(sr) => {
+                    let id = text::one_line(sr.id.as_deref().unwrap_or("?"));
+                    let status = sr.status.map(|s| s.label()).unwrap_or("unknown");
+                    state.info(format!("Refreshed {id}: status {status}"));
+                }
+                Err(e) => state.error(format!("Refresh failed: {}. {}", e.summary, e.hint)),
+            }
+            match &state.screen {
+                Screen::History => history::ensure(state, fx, true),
+                Screen::Details(d) if d.local_id == local_id => {
+                    fx.push(Effect::Worker(Work::Details(local_id)))
+                }
+                _ => {}
+            }
+        }
+        Reply::Client(event) => client_event(state, event),
+        Reply::StoreFailed(why) => state.error(format!("Local database: {why}")),
+        Reply::SignIn(reply) => signin::on_reply(state, reply, fx),
+    }
+}
+
+/// A submit or resend of exactly what the form holds empties the form.
+fn clear_form_if_sent(state: &mut State, request: &crate::api::NewServiceRequest) {
+    if state.form.request() == *request {
+        state.form = Form::default();
+        state.draft = DraftSync::default();
+    }
+}
+
+fn submit_failed(
+    state: &mut State,
+    request: crate::api::NewServiceRequest,
+    error: ErrorView,
+    unsettled: Option<(i64, uuid::Uuid)>,
+) {
+    state.busy = None;
+    let sign_in = error.sign_in;
+    state.form.submit_error = Some(error);
+    state.form.unsettled = unsettled.map(|(local_id, request_id)| Unsettled {
+        local_id,
+        request_id,
+        request,
+    });
+    if matches!(state.screen, Screen::Form | Screen::Result(_)) {
+        state.screen = Screen::Form;
+    }
+    state.error(if sign_in {
+        "Submit failed: sign-in needed. Run `pcsr-tui login`; your form is kept"
+    } else {
+        "Submit failed; your form is kept. See the error under the form"
+    });
+}
+
+/// The client's report on a slow call goes into the busy line, or a notice when idle.
+fn client_event(state: &mut State, event: ClientEvent) {
+    let note = match event {
+        ClientEvent::Retrying { wait, reason, .. } => BusyNote::Retrying {
+            reason,
+            until: state.now + wait,
+        },
+        ClientEvent::RateLimited { wait } => BusyNote::RateLimited {
+            until: state.now + wait,
+        },
+        ClientEvent::RefreshingToken => BusyNote::RefreshingToken,
+    };
+    match &mut state.busy {
+        Some(busy) => busy.note = Some(note),
+        None => state.info(note.text(state.now)),
+    }
+}
