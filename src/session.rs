@@ -185,11 +185,45 @@ pub fn signed_in_from_env(settings: &Settings) -> Result<Option<SignedIn>, crate
     }))
 }
 
-/// Opens a session: `--sandbox` > PCSR_TOKEN > signed-in profile > sandbox when nothing is set.
-pub async fn open(
-    settings: &Settings,
-    signed_in: Option<SignedIn>,
-) -> Result<(Session, Choice), SessionError> {
+/// Where a session will go, decided from the settings alone: nothing is started, read from
+/// the keyring or the network yet (the TUI draws its first frame from this).
+pub struct Plan {
+    /// How it was chosen.
+    pub choice: Choice,
+    /// The cloud.
+    pub cloud: Cloud,
+    /// Agent locale (validated).
+    pub locale: String,
+    /// Data directory.
+    pub data_dir: PathBuf,
+    target: Target,
+}
+
+enum Target {
+    Sandbox,
+    Token { base_url: String, token: String },
+    Profile { base_url: String, user: String, provider: Arc<dyn TokenProvider> },
+}
+
+impl Plan {
+    /// Who the session will act as.
+    pub fn account(&self) -> Account {
+        match &self.target {
+            Target::Sandbox => Account::Sandbox,
+            Target::Token { .. } => Account::Token,
+            Target::Profile { user, .. } => Account::User(user.clone()),
+        }
+    }
+
+    /// The local database path.
+    pub fn store_path(&self) -> PathBuf {
+        store_path(&self.data_dir)
+    }
+}
+
+/// Decides the session: `--sandbox` > PCSR_TOKEN > signed-in profile > sandbox when nothing
+/// is set.
+pub fn plan(settings: &Settings, signed_in: Option<SignedIn>) -> Result<Plan, SessionError> {
     let data_dir = resolve_data_dir(settings.data_dir.as_deref())?;
     let profile_locale = signed_in.as_ref().and_then(|s| s.locale.clone());
     let locale = settings
@@ -203,40 +237,20 @@ pub async fn open(
     let token = settings.token.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let use_sandbox =
         settings.sandbox || (settings.base_url.is_none() && token.is_none() && signed_in.is_none());
+    let plan = |choice, cloud, target| Plan {
+        choice,
+        cloud,
+        locale: locale.clone(),
+        data_dir: data_dir.clone(),
+        target,
+    };
     if use_sandbox {
         let choice = if settings.sandbox {
             Choice::SandboxAsked
         } else {
             Choice::SandboxDefault
         };
-        std::fs::create_dir_all(&data_dir).map_err(|source| {
-            SessionError::Store(StoreError::Io {
-                path: data_dir.clone(),
-                source,
-            })
-        })?;
-        let sandbox = Sandbox::start(SandboxOptions {
-            db_path: Some(sandbox_db_path(&data_dir)),
-            bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        })
-        .await?;
-        let base_url = sandbox.base_url();
-        let client = build_client(
-            &base_url,
-            &locale,
-            Arc::new(StaticToken(SANDBOX_TOKEN.to_string())),
-        )?;
-        let cloud = settings.cloud.unwrap_or_default();
-        let session = Session {
-            client,
-            account: Account::Sandbox,
-            cloud,
-            locale,
-            base_url,
-            data_dir,
-            sandbox: Some(sandbox),
-        };
-        return Ok((session, choice));
+        return Ok(plan(choice, settings.cloud.unwrap_or_default(), Target::Sandbox));
     }
     if let Some(token) = token {
         let cloud = settings.cloud.unwrap_or_default();
@@ -244,17 +258,11 @@ pub async fn open(
             .base_url
             .clone()
             .unwrap_or_else(|| cloud.api_base_url().to_string());
-        let client = build_client(&base_url, &locale, Arc::new(StaticToken(token.to_string())))?;
-        let session = Session {
-            client,
-            account: Account::Token,
-            cloud,
-            locale,
+        let target = Target::Token {
             base_url,
-            data_dir,
-            sandbox: None,
+            token: token.to_string(),
         };
-        return Ok((session, Choice::Token));
+        return Ok(plan(Choice::Token, cloud, target));
     }
     match signed_in {
         Some(profile) => {
@@ -264,25 +272,71 @@ pub async fn open(
                 .clone()
                 .or(profile.base_url)
                 .unwrap_or_else(|| cloud.api_base_url().to_string());
-            let client = build_client(&base_url, &locale, profile.provider)?;
-            let account = Account::User(profile.user);
-            Ok((
-                Session {
-                    client,
-                    account,
-                    cloud,
-                    locale,
-                    base_url,
-                    data_dir,
-                    sandbox: None,
-                },
-                Choice::Profile,
-            ))
+            let target = Target::Profile {
+                base_url,
+                user: profile.user,
+                provider: profile.provider,
+            };
+            Ok(plan(Choice::Profile, cloud, target))
         }
         None => Err(SessionError::NoCredentials(
             settings.base_url.clone().unwrap_or_default(),
         )),
     }
+}
+
+/// Carries out a plan: starts the sandbox if it is one, builds the client.
+pub async fn start(plan: Plan) -> Result<Session, SessionError> {
+    let account = plan.account();
+    let Plan {
+        cloud,
+        locale,
+        data_dir,
+        target,
+        ..
+    } = plan;
+    let (base_url, token, sandbox): (String, Arc<dyn TokenProvider>, Option<Sandbox>) = match target {
+        Target::Sandbox => {
+            std::fs::create_dir_all(&data_dir).map_err(|source| {
+                SessionError::Store(StoreError::Io {
+                    path: data_dir.clone(),
+                    source,
+                })
+            })?;
+            let sandbox = Sandbox::start(SandboxOptions {
+                db_path: Some(sandbox_db_path(&data_dir)),
+                bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            })
+            .await?;
+            (
+                sandbox.base_url(),
+                Arc::new(StaticToken(SANDBOX_TOKEN.to_string())),
+                Some(sandbox),
+            )
+        }
+        Target::Token { base_url, token } => (base_url, Arc::new(StaticToken(token)), None),
+        Target::Profile { base_url, provider, .. } => (base_url, provider, None),
+    };
+    let client = build_client(&base_url, &locale, token)?;
+    Ok(Session {
+        client,
+        account,
+        cloud,
+        locale,
+        base_url,
+        data_dir,
+        sandbox,
+    })
+}
+
+/// Opens a session: [`plan`], then [`start`].
+pub async fn open(
+    settings: &Settings,
+    signed_in: Option<SignedIn>,
+) -> Result<(Session, Choice), SessionError> {
+    let plan = plan(settings, signed_in)?;
+    let choice = plan.choice;
+    Ok((start(plan).await?, choice))
 }
 
 fn build_client(base_url: &str, locale: &str, token: Arc<dyn TokenProvider>) -> Result<Client, ApiError> {

@@ -63,21 +63,20 @@ fn show_and_remember(session: &Session, sr: &ServiceRequest, json: bool) -> anyh
 pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
     let signed_in = session::signed_in_from_env(settings)?;
     let sign_in = crate::worker::SignInSetup::from_env(settings.base_url.clone());
-    let (session, _) = match session::open(settings, signed_in).await {
+    let plan = match session::plan(settings, signed_in) {
         Err(session::SessionError::NoCredentials(_)) => return tui_signed_out(settings, sign_in).await,
         other => other?,
     };
     let ctx = crate::tui::Context {
-        client: session.client.clone(),
-        store_path: session.store_path(),
-        account: session.account.clone(),
-        cloud: session.cloud,
-        locale: session.locale.clone(),
+        store_path: plan.store_path(),
+        account: plan.account(),
+        cloud: plan.cloud,
+        locale: plan.locale.clone(),
         sign_in,
+        // Started after the first frame, so the form shows at once.
+        connect: Box::pin(async move { Ok(session::start(plan).await?) }),
     };
-    let result = crate::tui::run(ctx).await;
-    session.close().await;
-    result
+    crate::tui::run(ctx).await
 }
 
 /// The TUI for a base URL without credentials: it opens on the sign-in screen, and until the
@@ -91,13 +90,23 @@ async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup
     let client = crate::api::Client::new(config, std::sync::Arc::new(NotSignedIn))?;
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
-    let ctx = crate::tui::Context {
+    let cloud = settings.cloud.unwrap_or_default();
+    let session = Session {
         client,
+        account: crate::tui::Account::SignedOut,
+        cloud,
+        locale: locale.clone(),
+        base_url,
+        data_dir: data_dir.clone(),
+        sandbox: None,
+    };
+    let ctx = crate::tui::Context {
         store_path: session::store_path(&data_dir),
         account: crate::tui::Account::SignedOut,
-        cloud: settings.cloud.unwrap_or_default(),
+        cloud,
         locale,
         sign_in,
+        connect: Box::pin(async move { Ok(session) }),
     };
     crate::tui::run(ctx).await
 }

@@ -11,6 +11,7 @@ use super::input::Input;
 use super::state::{Header, State, Theme};
 use super::terminal::{self, Tui};
 use super::{Account, Context, clipboard, editor, update, view};
+use crate::session::Session;
 use crate::store::Store;
 use crate::worker::{self, Command, Origin, WorkerHandle};
 
@@ -21,7 +22,8 @@ const DRAIN: Duration = Duration::from_secs(2);
 pub async fn run(ctx: Context) -> anyhow::Result<()> {
     let mut tui = terminal::enter().context("cannot switch the terminal to full-screen mode")?;
     let mut worker = None;
-    let result = session(&mut tui, ctx, &mut worker).await;
+    let mut session = None;
+    let result = run_session(&mut tui, ctx, &mut worker, &mut session).await;
     terminal::restore();
 
     // Let queued store writes (the last draft save) finish; network calls in flight are left
@@ -30,11 +32,19 @@ pub async fn run(ctx: Context) -> anyhow::Result<()> {
         drop(commands);
         let _ = tokio::time::timeout(DRAIN, task).await;
     }
+    if let Some(session) = session {
+        session.close().await;
+    }
     result
 }
 
-/// Draws the first frame, then starts the store and the worker and runs the loop.
-async fn session(tui: &mut Tui, ctx: Context, slot: &mut Option<WorkerHandle>) -> anyhow::Result<()> {
+/// Draws the first frame, then connects, starts the store and the worker, and runs the loop.
+async fn run_session(
+    tui: &mut Tui,
+    ctx: Context,
+    worker_slot: &mut Option<WorkerHandle>,
+    session_slot: &mut Option<Session>,
+) -> anyhow::Result<()> {
     let size = tui.size()?;
     let header = Header {
         cloud: ctx.cloud,
@@ -47,8 +57,11 @@ async fn session(tui: &mut Tui, ctx: Context, slot: &mut Option<WorkerHandle>) -
         (size.width, size.height),
         Instant::now(),
     );
-    // The form is on screen before the database is opened (and migrated) or anything is read.
+    // The form is on screen before the sandbox starts, the database is opened (and migrated)
+    // or anything is read; keys typed meanwhile wait in the terminal and are not lost.
     draw(tui, &mut state)?;
+    let session = session_slot.insert(ctx.connect.await?);
+    let client = session.client.clone();
 
     let path = ctx.store_path.clone();
     let store = tokio::task::spawn_blocking(move || Store::open(&path))
@@ -66,9 +79,9 @@ async fn session(tui: &mut Tui, ctx: Context, slot: &mut Option<WorkerHandle>) -
             _ => ctx.cloud.as_str().to_string(),
         },
         locale: ctx.locale.clone(),
-        base_url: ctx.client.config().base_url.as_str().to_string(),
+        base_url: client.config().base_url.as_str().to_string(),
     };
-    let worker = slot.insert(worker::spawn(ctx.client, store, origin, ctx.sign_in));
+    let worker = worker_slot.insert(worker::spawn(client, store, origin, ctx.sign_in));
     event_loop(tui, worker, state).await
 }
 

@@ -21,16 +21,22 @@ pub mod view;
 
 use std::path::PathBuf;
 
-use crate::api::Client;
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::session::Session;
 use crate::auth::Cloud;
 
 pub use crate::session::Account;
 pub use error_view::ErrorView;
 
+/// Starts the session (the sandbox, the API client); awaited after the first frame is drawn.
+pub type Connect = Pin<Box<dyn Future<Output = anyhow::Result<Session>> + Send>>;
+
 /// Everything the TUI needs from the command line and configuration.
 pub struct Context {
-    /// API client, already pointed at the sandbox or the real endpoint.
-    pub client: Client,
+    /// Starts the sandbox or points a client at the real endpoint.
+    pub connect: Connect,
     /// The SQLite file (history, drafts, outbox, topic cache).
     pub store_path: PathBuf,
     /// Who we act as.

@@ -1,7 +1,7 @@
 //! The topic picker: the loaded list, its fuzzy filter and the highlighted match.
 
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Matcher, Utf32String};
 
 use crate::api::SupportTopic;
 
@@ -32,12 +32,37 @@ pub struct Topics {
     pub matches: Vec<usize>,
     /// Position in `matches` of the highlighted topic.
     pub highlight: usize,
+    /// The query `matches` were computed for (trimmed).
+    matched_query: String,
+    /// What is searched per topic (name and description), prepared once per list so a key
+    /// press only scores, never formats or converts.
+    hay: Vec<Utf32String>,
+    /// The matcher's scratch memory, reused across key presses.
+    scratch: Scratch,
 }
+
+/// The fuzzy matcher's reusable buffers: not part of what the state means, so every two
+/// are equal.
+#[derive(Debug, Clone, Default)]
+struct Scratch(Box<Matcher>);
+
+impl PartialEq for Scratch {
+    fn eq(&self, _: &Scratch) -> bool {
+        true
+    }
+}
+
+impl Eq for Scratch {}
 
 impl Topics {
     /// Replaces the list, keeping `chosen` highlighted if it is still there.
     pub fn set_all(&mut self, topics: Vec<SupportTopic>, chosen: Option<&str>) {
+        self.hay = topics
+            .iter()
+            .map(|t| Utf32String::from(format!("{} {}", t.name, t.description.as_deref().unwrap_or(""))))
+            .collect();
         self.all = topics;
+        self.matched_query.clear();
         self.refilter();
         self.highlight_id(chosen);
     }
@@ -90,28 +115,33 @@ impl Topics {
     }
 
     fn refilter(&mut self) {
-        let query = self.filter.trim();
+        let query = self.filter.trim().to_string();
         if query.is_empty() {
             self.matches = (0..self.all.len()).collect();
         } else {
-            let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
-            let mut matcher = Matcher::new(Config::DEFAULT);
-            let mut buf = Vec::new();
-            let mut scored: Vec<(usize, u32)> = self
-                .all
-                .iter()
-                .enumerate()
-                .filter_map(|(i, t)| {
-                    let hay = format!("{} {}", t.name, t.description.as_deref().unwrap_or(""));
-                    pattern
-                        .score(Utf32Str::new(&hay, &mut buf), &mut matcher)
-                        .map(|s| (i, s))
-                })
-                .collect();
-            // Stable sort keeps the service's order among equal scores.
-            scored.sort_by_key(|s| std::cmp::Reverse(s.1));
+            // A longer query can only narrow plain fuzzy atoms, so the last matches are the
+            // only candidates: after the first letter each key scores fewer topics.
+            let narrowing = !self.matched_query.is_empty()
+                && query.starts_with(self.matched_query.as_str())
+                && self.matches.len() <= self.all.len();
+            let pattern = Pattern::new(&query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
+            let matcher = &mut self.scratch.0;
+            let hay = &self.hay;
+            let score = |i: usize, matcher: &mut Matcher| {
+                hay.get(i)
+                    .and_then(|h| pattern.score(h.slice(..), matcher))
+                    .map(|s| (i, s))
+            };
+            let mut scored: Vec<(usize, u32)> = if narrowing {
+                self.matches.iter().filter_map(|&i| score(i, matcher)).collect()
+            } else {
+                (0..self.all.len()).filter_map(|i| score(i, matcher)).collect()
+            };
+            // Stable sort on (score, then the service's order) whatever order candidates came in.
+            scored.sort_unstable_by_key(|&(i, s)| (std::cmp::Reverse(s), i));
             self.matches = scored.into_iter().map(|(i, _)| i).collect();
         }
+        self.matched_query = query;
         self.highlight = self.highlight.min(self.matches.len().saturating_sub(1));
     }
 }
@@ -145,5 +175,33 @@ mod tests {
         assert!(!t.matches.contains(&2), "Billing does not match 'profil'");
         t.set_filter(String::new());
         assert_eq!(t.matches, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn typing_letter_by_letter_finds_what_the_whole_query_finds() {
+        let words = ["profile", "billing", "invoices", "partner", "licensing", "orders"];
+        let topics: Vec<SupportTopic> = (0..300u64)
+            .map(|i| {
+                let w = words[i as usize % words.len()];
+                topic(i, &format!("{w} {i}"), &format!("about {} and {w}", words[(i as usize / 7) % 6]))
+            })
+            .collect();
+        for query in ["pro", "in vo", "lic 1", "bi 2 z", "orders"] {
+            let mut typed = Topics::default();
+            typed.set_all(topics.clone(), None);
+            let mut so_far = String::new();
+            for c in query.chars() {
+                so_far.push(c);
+                typed.set_filter(so_far.clone());
+            }
+            let mut whole = Topics::default();
+            whole.set_all(topics.clone(), None);
+            whole.set_filter(query.to_string());
+            assert_eq!(typed.matches, whole.matches, "query {query:?}");
+            // Backspace widens again.
+            typed.set_filter(query[..1].to_string());
+            whole.set_filter(query[..1].to_string());
+            assert_eq!(typed.matches, whole.matches, "after erasing back to {:?}", &query[..1]);
+        }
     }
 }

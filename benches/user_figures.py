@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""What the user feels, measured in a real pseudo-terminal, side by side with a bare ratatui app.
+
+    python3 benches/user_figures.py [--runs N] [--app PATH]
+
+Builds (release) pcsr-tui, the bare ratatui baseline (examples/bare.rs) and the history fixture
+(examples/seed_history.rs), then in one run, in a 120x40 PTY:
+  - launch -> first frame (last byte of it), sandbox mode, warm data dir
+  - idle RSS with the form on screen
+  - idle wake-ups: context switches of all threads over 5 s with nothing happening
+  - key -> last byte of the frame: typing in the topic filter with 10,000 topics, moving down a
+    history of 100,000 rows, End/Home in that history
+  - `submit --json` against curl, same POST to the same local sandbox
+and prints each figure with its ratio to the baseline. --app measures another build of pcsr-tui
+(e.g. an older one) with the same fixtures.
+"""
+import argparse, fcntl, http.server, json, os, pty, select, shutil, signal, statistics, struct
+import subprocess, sys, tempfile, termios, threading, time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+REL = os.path.join(ROOT, "target", "release")
+COLS, ROWS = 120, 40
+QUIET = 0.040  # a frame is over when the terminal has been silent this long
+
+
+def build():
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "pcsr-tui",
+                    "--example", "bare", "--example", "seed_history"], cwd=ROOT, check=True)
+
+
+class Pty:
+    """A program in a pseudo-terminal; reads keep the time of the last byte."""
+
+    def __init__(self, argv, env):
+        self.t0 = time.perf_counter()
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execve(argv[0], argv, env)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+        self.out = b""
+
+    def settle(self, first_timeout=5.0, quiet=QUIET):
+        """Reads until the output has been quiet for `quiet` after at least one byte; returns
+        the time of the last byte, or None when nothing came."""
+        last, deadline = None, time.perf_counter() + first_timeout
+        while True:
+            wait = quiet if last else max(0.0, deadline - time.perf_counter())
+            if not select.select([self.fd], [], [], wait)[0]:
+                return last
+            try:
+                chunk = os.read(self.fd, 1 << 20)
+            except OSError:
+                return last
+            if not chunk:
+                return last
+            self.out += chunk
+            last = time.perf_counter()
+
+    def wait_for(self, needle, timeout=20.0):
+        end = time.perf_counter() + timeout
+        while needle not in self.out and time.perf_counter() < end:
+            if select.select([self.fd], [], [], 0.05)[0]:
+                try:
+                    self.out += os.read(self.fd, 1 << 20)
+                except OSError:
+                    break
+        return needle in self.out
+
+    def key(self, data):
+        """Sends a key; returns ms until the last byte of the frame it caused."""
+        self.settle(0.0, 0.01)
+        start = time.perf_counter()
+        os.write(self.fd, data)
+        last = self.settle(2.0)
+        return None if last is None else (last - start) * 1000
+
+    def close(self):
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+
+    def threads_ctx(self):
+        total = 0
+        for task in os.listdir(f"/proc/{self.pid}/task"):
+            try:
+                with open(f"/proc/{self.pid}/task/{task}/status") as f:
+                    for line in f:
+                        if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                            total += int(line.split()[1])
+            except OSError:
+                pass
+        return total
+
+    def rss_mb(self):
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+
+def env_for(home, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PCSR_", "RUST_LOG"))}
+    env.update(TERM="xterm-256color", HOME=home, PCSR_DATA_DIR=os.path.join(home, "data"),
+               PCSR_CONFIG_DIR=os.path.join(home, "cfg"), PCSR_KEYRING="none")
+    env.update(extra)
+    return env
+
+
+def pct(values, p):
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = min(len(values) - 1, max(0, int(round(p / 100 * (len(values) - 1)))))
+    return values[k]
+
+
+def topics_server(n):
+    """A loopback Partner Center that serves `n` support topics (and 404 for the rest)."""
+    # Names are single words: ratatui skips cells that stay blank, so a phrase on screen may
+    # arrive split by cursor moves and never match as bytes.
+    items = [{"id": 40000000 + i, "name": f"Topic{i}-{w}",
+              "description": f"Questions on {w} number {i}, licensing, billing and profiles"}
+             for i, w in enumerate(["billing", "licensing", "profile", "customers", "orders",
+                                    "invoices", "subscriptions", "support"] * (n // 8 + 1))][:n]
+    body = json.dumps({"totalCount": n, "items": items,
+                       "attributes": {"objectType": "Collection"}}).encode()
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            ok = self.path.startswith("/v1/servicerequests/supporttopics")
+            data = body if ok else b'{"code":1000,"description":"not found"}'
+            self.send_response(200 if ok else 404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def first_frame(argv, env, marker):
+    p = Pty(argv, env)
+    try:
+        start = p.t0
+        if not p.wait_for(marker, 10):
+            return None
+        last = p.settle(0.0)
+        return ((last or time.perf_counter()) - start) * 1000
+    finally:
+        p.close()
+
+
+def idle(argv, env, marker):
+    p = Pty(argv, env)
+    try:
+        p.wait_for(marker, 10)
+        p.settle(0.0, 0.5)
+        time.sleep(1.0)
+        a = p.threads_ctx()
+        time.sleep(5.0)
+        b = p.threads_ctx()
+        return (b - a) / 5.0, p.rss_mb()
+    finally:
+        p.close()
+
+
+def keys(argv, env, ready, setup, sequence, count):
+    """Latencies of `count` keys cycling through `sequence`, after `setup` keys."""
+    p = Pty(argv, env)
+    try:
+        if not p.wait_for(ready, 20):
+            tail = p.out[-600:].decode("utf-8", "replace")
+            raise SystemExit(f"{argv[0]}: never saw {ready!r} on screen; last output: {tail!r}")
+        p.settle(0.0, 0.5)
+        for k, wait_for in setup:
+            os.write(p.fd, k)
+            if wait_for:
+                p.wait_for(wait_for, 20)
+            p.settle(0.0, 0.3)
+        out = []
+        for i in range(count):
+            ms = p.key(sequence[i % len(sequence)])
+            if ms is not None:
+                out.append(ms)
+        return out
+    finally:
+        p.close()
+
+
+def submit_vs_curl(app, home, runs):
+    port_env = env_for(home)
+    srv = subprocess.Popen([app, "sandbox", "serve", "--port", "0"], env=port_env,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = srv.stdout.readline()
+        url = next((w for w in line.split() if w.startswith("http://")), None)
+        if not url:
+            return None
+        url = url.rstrip("/.,")
+        env = env_for(home, PCSR_BASE_URL=url, PCSR_TOKEN="sandbox-token")
+        args = [app, "submit", "--title", "Bench", "--description", "Timing a submit",
+                "--severity", "minimal", "--topic", "32444671", "--json"]
+        body = json.dumps({"Title": "Bench", "Description": "Timing a submit", "Severity": "minimal",
+                           "SupportTopicId": "32444671"})
+        ours, theirs = [], []
+        for i in range(runs):
+            t = time.perf_counter()
+            subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            ours.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            subprocess.run(["curl", "-s", "-o", "/dev/null", "-X", "POST", f"{url}/v1/servicerequests/en-US",
+                            "-H", "Authorization: Bearer sandbox-token", "-H", "Content-Type: application/json",
+                            "-H", f"MS-RequestId: 00000000-0000-4000-8000-{i:012d}", "-d", body], check=True)
+            theirs.append((time.perf_counter() - t) * 1000)
+        return ours, theirs
+    finally:
+        srv.kill()
+        srv.wait()
+
+
+def row(label, ours, base, unit="ms", goal=""):
+    ratio = f"{ours / base:5.2f}x" if base else "  n/a"
+    print(f"{label:<46} {ours:9.2f} {unit:<3} {base:9.2f} {unit:<3} {ratio}   {goal}")
+
+
+def summary(values):
+    return f"min {min(values):.2f} / median {statistics.median(values):.2f} / max {max(values):.2f}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--keys", type=int, default=200)
+    ap.add_argument("--app", default=os.path.join(REL, "pcsr-tui"))
+    ap.add_argument("--no-build", action="store_true")
+    a = ap.parse_args()
+    if not a.no_build:
+        build()
+    app, bare = os.path.abspath(a.app), os.path.join(REL, "examples", "bare")
+    home = tempfile.mkdtemp(prefix="pcsr-bench-")
+    try:
+        sandbox_env = env_for(home)
+        # Warm the data dir (sandbox state, topic cache) once.
+        first_frame([app], sandbox_env, b"Licensing")
+        ff_app = [first_frame([app], sandbox_env, b"SANDBOX") for _ in range(a.runs)]
+        ff_bare = [first_frame([bare], sandbox_env, b"keys") for _ in range(a.runs)]
+        ff_app = [v for v in ff_app if v is not None]
+        idle_app = [idle([app], sandbox_env, b"SANDBOX") for _ in range(2)]
+        idle_bare = [idle([bare], sandbox_env, b"keys") for _ in range(2)]
+
+        hist_home = tempfile.mkdtemp(prefix="pcsr-bench-hist-")
+        subprocess.run([os.path.join(REL, "examples", "seed_history"), os.path.join(hist_home, "data"), "100000"],
+                       check=True, stdout=subprocess.DEVNULL)
+        srv = topics_server(10_000)
+        url = f"http://127.0.0.1:{srv.server_address[1]}"
+        topic_env = env_for(home, PCSR_BASE_URL=url, PCSR_TOKEN="bench-token")
+        hist_env = env_for(hist_home, PCSR_BASE_URL=url, PCSR_TOKEN="bench-token")
+        tab = b"\t"
+        # Title -> Description -> Severity -> Topic, then type a letter and erase it: every key
+        # filters all 10,000 topics again.
+        topic_keys = keys([app], topic_env, b"Topic31-support", [(tab, None)] * 3,
+                          [b"b", b"\x7f", b"p", b"\x7f", b"o", b"\x7f"], a.keys)
+        down = b"\x1b[B"
+        hist_keys = keys([app], hist_env, b"Topic31-support", [(b"\x12", b"100000")], [down], a.keys)
+        endhome = keys([app], hist_env, b"Topic31-support", [(b"\x12", b"100000")], [b"\x1b[F", b"\x1b[H"], 40)
+        bare_keys = keys([bare], sandbox_env, b"keys", [], [down], a.keys)
+        srv.shutdown()
+        shutil.rmtree(hist_home, ignore_errors=True)
+        sub = submit_vs_curl(app, home, a.runs * 2) if shutil.which("curl") else None
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+    print(f"\npcsr-tui: {app}\nbaseline: bare ratatui ({bare}), same PTY {COLS}x{ROWS}, same run\n")
+    print(f"{'figure':<46} {'pcsr-tui':>13} {'baseline':>13} {'ratio':>6}   goal")
+    base_ff = statistics.median(ff_bare)
+    row("launch -> first frame (median)", statistics.median(ff_app), base_ff, goal="<= 2x")
+    row("idle RSS, form on screen", max(r for _, r in idle_app), max(r for _, r in idle_bare), "MB", "<= 4x")
+    row("idle wake-ups per second (all threads)", max(w for w, _ in idle_app), max(w for w, _ in idle_bare), "/s", "<= 1/s")
+    bp50, bp99 = pct(bare_keys, 50), pct(bare_keys, 99)
+    row("key -> frame, topic filter, 10k topics, p50", pct(topic_keys, 50), bp50)
+    row("key -> frame, topic filter, 10k topics, p99", pct(topic_keys, 99), bp99, goal="<= 2 ms")
+    row("key -> frame, history Down, 100k rows, p50", pct(hist_keys, 50), bp50)
+    row("key -> frame, history Down, 100k rows, p99", pct(hist_keys, 99), bp99, goal="<= 2 ms")
+    row("End/Home in that history, max", max(endhome), bp99, goal="<= 5 ms")
+    if sub:
+        row("submit --json vs curl (median)", statistics.median(sub[0]), statistics.median(sub[1]), goal="<= 1.5x")
+    print()
+    print(f"first frame runs: pcsr-tui {summary(ff_app)}; bare {summary(ff_bare)}")
+    print(f"samples: topic filter {len(topic_keys)}, history {len(hist_keys)}, End/Home {len(endhome)}, bare {len(bare_keys)}")
+    print(f"binary size: {os.path.getsize(app) / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

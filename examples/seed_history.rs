@@ -1,0 +1,37 @@
+//! Bench fixture for benches/pty.py: fills the local history of a data dir with N submissions
+//! through the real store API, so the TUI's history is measured at a realistic size.
+//!
+//! `cargo run --release --example seed_history -- DATA_DIR N`
+
+use pcsr_tui::api::{NewServiceRequest, Severity};
+use pcsr_tui::store::{NewSubmission, Store};
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let dir = std::path::PathBuf::from(args.next().unwrap_or_else(|| ".".into()));
+    let rows: usize = args.next().map_or(Ok(100_000), |n| n.parse())?;
+    std::fs::create_dir_all(&dir)?;
+    let store = Store::open(&pcsr_tui::session::store_path(&dir))?;
+    let requests: Vec<NewServiceRequest> = (0..rows)
+        .map(|i| NewServiceRequest {
+            title: format!("Request number {i} about licensing and billing"),
+            description: "x".into(),
+            severity: Severity::CHOOSABLE[i % 3],
+            support_topic_id: "32444671".into(),
+        })
+        .collect();
+    let news: Vec<NewSubmission<'_>> = requests
+        .iter()
+        .map(|request| NewSubmission {
+            request_id: uuid::Uuid::new_v4(),
+            // Recorded for another destination, so no session resends them as an outbox.
+            cloud: "global",
+            locale: "en-US",
+            base_url: "http://127.0.0.1:1",
+            request,
+        })
+        .collect();
+    store.record_submissions(&news)?;
+    println!("{rows} submissions in {}", dir.display());
+    Ok(())
+}
