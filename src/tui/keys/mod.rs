@@ -18,6 +18,8 @@ pub enum KeyCommand {
     PrevField,
     /// Validate and submit the form.
     Submit,
+    /// Keep the highlighted topic (the best match when none was moved to) and go on.
+    PickTopic,
     /// A line break in the description.
     NewLine,
     /// Edit the description in the external editor.

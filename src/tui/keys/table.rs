@@ -136,7 +136,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         keys: &[key(KeyCode::Enter)],
         scope: KeyScope::Topic,
-        command: KeyCommand::NextField,
+        command: KeyCommand::PickTopic,
         help: "keep the highlighted topic, go to Submit",
         hint: Some("pick"),
     },

@@ -113,6 +113,11 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
             let prev = state.form.focus.prev();
             state.form.set_focus(prev);
         }
+        KeyCommand::PickTopic => {
+            // Enter means "this one": the best match counts even if the highlight never moved.
+            form::choose_highlighted(state);
+            state.form.set_focus(Field::Submit);
+        }
         KeyCommand::NewLine => form::new_line(state),
         KeyCommand::OpenEditor => fx.push(Effect::OpenEditor(state.form.description_text())),
         KeyCommand::Left => form::step_severity(state, -1),

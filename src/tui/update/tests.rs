@@ -173,6 +173,29 @@ fn typing_in_the_topic_field_filters_and_chooses_the_best_match() {
 }
 
 #[test]
+fn enter_in_an_untouched_topic_list_picks_the_first_topic() {
+    let mut s = state();
+    for _ in 0..3 {
+        press(&mut s, KeyCode::Tab);
+    }
+    assert_eq!(s.form.topic_id, None);
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        s.form.topic_id.as_deref(),
+        Some("32444667"),
+        "Enter keeps the highlighted (first) topic"
+    );
+    assert_eq!(s.form.focus, Field::Submit);
+    // Tab only passes through: it never picks for the user.
+    let mut s = state();
+    for _ in 0..4 {
+        press(&mut s, KeyCode::Tab);
+    }
+    assert_eq!(s.form.focus, Field::Submit);
+    assert_eq!(s.form.topic_id, None);
+}
+
+#[test]
 fn q_and_question_mark_type_in_text_fields_but_act_outside() {
     let mut s = state();
     let fx = press(&mut s, KeyCode::Char('q'));
