@@ -48,16 +48,17 @@ fn serve(store: &Store, state: &mut State, effects: Vec<Effect>) {
         if let Effect::Worker(Command::History {
             seq,
             filter,
-            offset,
+            anchor,
             limit,
+            count,
         }) = effect
         {
-            let rows = store.history(&filter, offset, limit).expect("history");
-            let total = store.history_count(&filter).expect("count");
+            let rows = store.history_window(&filter, &anchor, limit).expect("history");
+            let total = count.then(|| store.history_count(&filter).expect("count"));
             let reply = Reply::HistoryPage {
                 seq,
                 filter,
-                offset,
+                anchor,
                 rows,
                 total,
             };
@@ -84,12 +85,27 @@ fn bench(c: &mut Criterion) {
     serve(&store, &mut state, fx);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("backend");
 
+    c.bench_function("history 100k: End then Home (one keyed seek each + draw)", |b| {
+        b.iter(|| {
+            for code in [KeyCode::End, KeyCode::Home] {
+                let fx = update(&mut state, key(code, KeyModifiers::NONE));
+                serve(&store, &mut state, fx);
+                terminal
+                    .draw(|f| {
+                        pcsr_tui::tui::view::draw(f, &state);
+                    })
+                    .expect("draw");
+            }
+        })
+    });
     c.bench_function("history 100k: open pane (read window + draw)", |b| {
         b.iter(|| {
             let fx = update(&mut state, key(KeyCode::Char('r'), KeyModifiers::CONTROL));
             serve(&store, &mut state, fx);
             terminal
-                .draw(|f| pcsr_tui::tui::view::draw(f, &state))
+                .draw(|f| {
+                    pcsr_tui::tui::view::draw(f, &state);
+                })
                 .expect("draw");
         })
     });
@@ -106,7 +122,9 @@ fn bench(c: &mut Criterion) {
             let fx = update(&mut state, key(code, KeyModifiers::NONE));
             serve(&store, &mut state, fx);
             terminal
-                .draw(|f| pcsr_tui::tui::view::draw(f, &state))
+                .draw(|f| {
+                    pcsr_tui::tui::view::draw(f, &state);
+                })
                 .expect("draw");
         })
     });
