@@ -203,11 +203,13 @@ pub async fn open(
                 source,
             })
         })?;
+        let agent = crate::sandbox::agent_delay_from_env()?;
         let sandbox = Sandbox::start(SandboxOptions {
             db_path: Some(sandbox_db_path(&data_dir)),
             bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         })
         .await?;
+        sandbox.set_agent_replies(agent);
         let base_url = sandbox.base_url();
         let client = build_client(
             &base_url,
