@@ -394,8 +394,8 @@ mod tests {
     #[test]
     fn an_update_is_applied_once_per_request_id() {
         let db = Db::open(None).unwrap();
-        let (sr, _) = db.create_once("c", None, None, |id| sr(id, Status::Open)).unwrap();
-        let id = sr.id.unwrap();
+        let (filed, _) = db.create_once("c", None, None, |id| sr(id, Status::Open)).unwrap();
+        let id = filed.id.unwrap();
         let add_note = |s: &mut ServiceRequest| {
             s.notes.get_or_insert_with(Vec::new).push(Default::default());
         };
