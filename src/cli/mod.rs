@@ -278,7 +278,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let text = match (text, text_file) {
                 (Some(text), _) => text,
                 (None, Some(path)) => requests::read_text_file(&path, "--text-file", "note")?,
-                (None, None) => return Err(Exit::usage("note: give the text with --text or --text-file").into()),
+                (None, None) => {
+                    return Err(Exit::usage("note: give the text with --text or --text-file").into());
+                }
             };
             requests::note(&settings, &id, &text, customer, json).await
         }

@@ -208,7 +208,10 @@ pub fn history_table(rows: &[HistoryRow]) -> String {
         );
     }
     if rows.iter().any(|r| r.updated) {
-        let _ = writeln!(out, "* changed on the server since last opened (`pcsr-tui show ID` clears it)");
+        let _ = writeln!(
+            out,
+            "* changed on the server since last opened (`pcsr-tui show ID` clears it)"
+        );
     }
     out
 }

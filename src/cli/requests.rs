@@ -43,7 +43,8 @@ fn remember(session: &Session, sr: &ServiceRequest) -> anyhow::Result<()> {
     let Some(id) = sr.id.as_deref() else { return Ok(()) };
     let store = session.open_store()?;
     if store.submission_by_server_id(id)?.is_some() {
-        let local_id = store.upsert_server_copy(sr, session.cloud_label(), &session.locale, &session.base_url)?;
+        let local_id =
+            store.upsert_server_copy(sr, session.cloud_label(), &session.locale, &session.base_url)?;
         // The user is looking at it now: it is no longer "updated".
         store.mark_seen(local_id)?;
     }
@@ -359,10 +360,11 @@ fn confirm_close(id: &str) -> anyhow::Result<bool> {
     eprint!("Close request {id}? [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    stdin
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Exit::usage(format!("close: cannot read the answer ({e}); pass --yes to skip the question")))?;
+    stdin.lock().read_line(&mut answer).map_err(|e| {
+        Exit::usage(format!(
+            "close: cannot read the answer ({e}); pass --yes to skip the question"
+        ))
+    })?;
     Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
 }
 

@@ -111,7 +111,13 @@ mod tests {
         let (never, _) = db.create_once("c", None, None, open_sr).unwrap();
         assert_eq!(db.next_reply_due().unwrap(), Some(1_000));
         assert_eq!(db.answer_due(999).unwrap(), Some(1_000), "nothing due yet");
-        assert_eq!(db.get(None, early.id.as_deref().unwrap()).unwrap().unwrap().status, Some(Status::Open));
+        assert_eq!(
+            db.get(None, early.id.as_deref().unwrap())
+                .unwrap()
+                .unwrap()
+                .status,
+            Some(Status::Open)
+        );
         assert_eq!(db.answer_due(2_000).unwrap(), Some(5_000));
         let answered = db.get(None, early.id.as_deref().unwrap()).unwrap().unwrap();
         assert_eq!(answered.status, Some(Status::AttentionNeeded));
@@ -121,9 +127,18 @@ mod tests {
         assert_eq!(db.answer_due(3_000).unwrap(), Some(5_000));
         let again = db.get(None, early.id.as_deref().unwrap()).unwrap().unwrap();
         assert_eq!(again.notes.map(|n| n.len()), Some(1), "answered once");
-        assert_eq!(db.get(None, late.id.as_deref().unwrap()).unwrap().unwrap().status, Some(Status::Open));
+        assert_eq!(
+            db.get(None, late.id.as_deref().unwrap()).unwrap().unwrap().status,
+            Some(Status::Open)
+        );
         assert_eq!(db.answer_due(10_000).unwrap(), None);
-        assert_eq!(db.get(None, never.id.as_deref().unwrap()).unwrap().unwrap().status, Some(Status::Open));
+        assert_eq!(
+            db.get(None, never.id.as_deref().unwrap())
+                .unwrap()
+                .unwrap()
+                .status,
+            Some(Status::Open)
+        );
         let open = db.list(None, Some(Status::AttentionNeeded), 0, 10).unwrap();
         assert_eq!(open.items.len(), 2, "the status column follows");
     }

@@ -86,8 +86,7 @@ CREATE TABLE IF NOT EXISTS updates (
 const REPLY_DUE: &str = "
 ALTER TABLE service_requests ADD COLUMN reply_due INTEGER;
 ";
-const REPLY_DUE_INDEX: &str =
-    "CREATE INDEX IF NOT EXISTS service_requests_reply_due ON service_requests (reply_due) WHERE reply_due IS NOT NULL;";
+const REPLY_DUE_INDEX: &str = "CREATE INDEX IF NOT EXISTS service_requests_reply_due ON service_requests (reply_due) WHERE reply_due IS NOT NULL;";
 
 /// Smallest and largest 15-digit ids, the form real request ids take.
 const ID_RANGE: std::ops::Range<u64> = 100_000_000_000_000..1_000_000_000_000_000;
@@ -336,11 +335,15 @@ mod tests {
     #[test]
     fn create_is_idempotent_per_request_id_and_ids_are_15_digits() {
         let db = Db::open(None).unwrap();
-        let (first, created) = db.create_once("ABC", None, None, |id| sr(id, Status::Open)).unwrap();
+        let (first, created) = db
+            .create_once("ABC", None, None, |id| sr(id, Status::Open))
+            .unwrap();
         assert!(created);
         let id = first.id.clone().unwrap();
         assert!(id.len() == 15 && id.chars().all(|c| c.is_ascii_digit()), "{id}");
-        let (again, created) = db.create_once("abc", None, None, |id| sr(id, Status::Closed)).unwrap();
+        let (again, created) = db
+            .create_once("abc", None, None, |id| sr(id, Status::Closed))
+            .unwrap();
         assert!(!created);
         assert_eq!(again, first);
         assert_eq!(db.count(None).unwrap(), 1);
@@ -349,7 +352,9 @@ mod tests {
     #[test]
     fn tenants_see_only_their_own_requests() {
         let db = Db::open(None).unwrap();
-        let (partner, _) = db.create_once("p", None, None, |id| sr(id, Status::Open)).unwrap();
+        let (partner, _) = db
+            .create_once("p", None, None, |id| sr(id, Status::Open))
+            .unwrap();
         let (customer, _) = db
             .create_once("c", Some("TENANT"), None, |id| sr(id, Status::Open))
             .unwrap();
@@ -428,7 +433,9 @@ mod tests {
     #[test]
     fn an_update_is_applied_once_per_request_id() {
         let db = Db::open(None).unwrap();
-        let (filed, _) = db.create_once("c", None, None, |id| sr(id, Status::Open)).unwrap();
+        let (filed, _) = db
+            .create_once("c", None, None, |id| sr(id, Status::Open))
+            .unwrap();
         let id = filed.id.unwrap();
         let add_note = |s: &mut ServiceRequest| {
             s.notes.get_or_insert_with(Vec::new).push(Default::default());
@@ -436,13 +443,22 @@ mod tests {
         let Updated::Applied(first) = db.update_once("U1", None, &id, add_note).unwrap() else {
             panic!("first update not applied")
         };
-        assert_eq!(db.update_once("u1", None, &id, add_note).unwrap(), Updated::Replayed(first));
+        assert_eq!(
+            db.update_once("u1", None, &id, add_note).unwrap(),
+            Updated::Replayed(first)
+        );
         let stored = db.get(None, &id).unwrap().unwrap();
         assert_eq!(stored.notes.map(|n| n.len()), Some(1), "the retry added nothing");
-        assert_eq!(db.update_once("u2", None, "nope", add_note).unwrap(), Updated::Missing);
-        let (other, _) = db.create_once("d", None, None, |id| sr(id, Status::Open)).unwrap();
         assert_eq!(
-            db.update_once("u1", None, other.id.as_deref().unwrap(), add_note).unwrap(),
+            db.update_once("u2", None, "nope", add_note).unwrap(),
+            Updated::Missing
+        );
+        let (other, _) = db
+            .create_once("d", None, None, |id| sr(id, Status::Open))
+            .unwrap();
+        assert_eq!(
+            db.update_once("u1", None, other.id.as_deref().unwrap(), add_note)
+                .unwrap(),
             Updated::Reused
         );
     }
@@ -462,10 +478,18 @@ mod tests {
             .unwrap();
         }
         let db = Db::open(Some(&path)).unwrap();
-        assert_eq!(db.get(None, "111111111111111").unwrap().unwrap().status, Some(Status::Open));
-        let (_, created) = db.create_once("new", None, Some(5), |id| sr(id, Status::Open)).unwrap();
+        assert_eq!(
+            db.get(None, "111111111111111").unwrap().unwrap().status,
+            Some(Status::Open)
+        );
+        let (_, created) = db
+            .create_once("new", None, Some(5), |id| sr(id, Status::Open))
+            .unwrap();
         assert!(created);
         drop(db);
-        assert!(Db::open(Some(&path)).is_ok(), "reopening does not add the column twice");
+        assert!(
+            Db::open(Some(&path)).is_ok(),
+            "reopening does not add the column twice"
+        );
     }
 }

@@ -35,9 +35,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::api::{NewServiceRequest, ServiceRequest};
-use validate::Filing;
 pub use routes::router;
 pub use state::SandboxState;
+use validate::Filing;
 
 /// How long `shutdown` lets open connections finish before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -161,7 +161,10 @@ impl Sandbox {
         let state = SandboxState::new(db, identity, topics, products);
         seed_customers(&state)?;
         // Answers promised by an earlier run over the same file are still given.
-        let pending = state.db().next_reply_due().map_err(|e| SandboxError::Db(e.to_string()))?;
+        let pending = state
+            .db()
+            .next_reply_due()
+            .map_err(|e| SandboxError::Db(e.to_string()))?;
         state.set_next_due(pending);
         // The sign-in emulator rides along so `PCSR_AUTHORITY_URL=<this url> pcsr-tui login`
         // runs the whole device-code flow locally; merged before `finish` adds the shared 404

@@ -32,10 +32,7 @@ pub fn new_request(
     now: &str,
 ) -> ServiceRequest {
     let author = identity.primary_contact.full_name();
-    let notes: Vec<Note> = notes
-        .iter()
-        .map(|text| note(&author, now, text))
-        .collect();
+    let notes: Vec<Note> = notes.iter().map(|text| note(&author, now, text)).collect();
     ServiceRequest {
         id: Some(id),
         title: Some(new.title.clone()),
@@ -131,7 +128,9 @@ pub fn agent_reply(sr: &mut ServiceRequest, now: &str) -> bool {
          more from you: when did this start, and what exactly do you see (a screenshot or the full error \
          text helps)? Please add a note to this request."
     );
-    sr.notes.get_or_insert_with(Vec::new).push(note(AGENT_NAME, now, &text));
+    sr.notes
+        .get_or_insert_with(Vec::new)
+        .push(note(AGENT_NAME, now, &text));
     sr.status = Some(Status::AttentionNeeded);
     sr.last_updated_by = Some(Contact {
         first_name: Some("Microsoft".into()),

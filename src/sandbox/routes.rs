@@ -94,7 +94,14 @@ pub(crate) async fn file(
     let (sr, created) = state
         .with_db(move |db| {
             db.create_once(&request_id, tenant.as_deref(), reply_due, |id| {
-                records::new_request(id, &filing.request, &filing.notes, &topic, &identity, &clock::now())
+                records::new_request(
+                    id,
+                    &filing.request,
+                    &filing.notes,
+                    &topic,
+                    &identity,
+                    &clock::now(),
+                )
             })
         })
         .await?;

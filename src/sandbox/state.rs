@@ -69,11 +69,7 @@ impl SandboxState {
 
     /// The topic's name and product, as a request filed under it carries them.
     pub fn topic_facts(&self, id: &str) -> TopicFacts {
-        let product = self
-            .inner
-            .products
-            .iter()
-            .find(|p| p.id.to_string() == id.trim());
+        let product = self.inner.products.iter().find(|p| p.id.to_string() == id.trim());
         TopicFacts {
             name: self.topic_name(id),
             product_id: product.map(|p| p.product_id.clone()),

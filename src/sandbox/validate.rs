@@ -119,7 +119,10 @@ fn create_notes(raw: Option<&Value>, errors: &mut Vec<(&'static str, String)>) -
         None | Some(Value::Null) => return Vec::new(),
         Some(Value::Array(items)) => items,
         Some(other) => {
-            errors.push(("Notes", format!("Notes must be an array of notes, not {}", kind(other))));
+            errors.push((
+                "Notes",
+                format!("Notes must be an array of notes, not {}", kind(other)),
+            ));
             return Vec::new();
         }
     };
@@ -336,7 +339,10 @@ mod tests {
         );
         let numeric = r#"{"title":"T","description":"D","severity":2,"supportTopicId":32444667}"#;
         assert_eq!(
-            create_body(numeric.as_bytes(), &topics()).unwrap().request.severity,
+            create_body(numeric.as_bytes(), &topics())
+                .unwrap()
+                .request
+                .severity,
             Severity::Moderate
         );
     }
@@ -403,7 +409,12 @@ mod tests {
     fn status_none_beside_a_note_is_not_a_status_change() {
         let p = patch_body(br#"{"Id":null,"Status":"none","NewNote":{"Text":"hi"},"Notes":null}"#).unwrap();
         assert_eq!(p, ServiceRequestPatch::note("hi"));
-        assert_eq!(patch_body(br#"{"status":0,"newNote":{"text":"x"}}"#).unwrap().status, None);
+        assert_eq!(
+            patch_body(br#"{"status":0,"newNote":{"text":"x"}}"#)
+                .unwrap()
+                .status,
+            None
+        );
         assert_eq!(patch_body(br#"{"Status":"none"}"#).unwrap_err().code, 800002);
     }
 
@@ -411,7 +422,10 @@ mod tests {
     fn create_keeps_notes_and_refuses_empty_ones() {
         let body = r#"{"Title":"T","Description":"D","Severity":"minimal","SupportTopicId":"32444667",
                        "Notes":[{"Text":"one","CreatedByName":null},{"text":"two"}]}"#;
-        assert_eq!(create_body(body.as_bytes(), &topics()).unwrap().notes, ["one", "two"]);
+        assert_eq!(
+            create_body(body.as_bytes(), &topics()).unwrap().notes,
+            ["one", "two"]
+        );
         let empty = r#"{"Title":"T","Description":"D","Severity":"minimal","SupportTopicId":"32444667",
                         "Notes":[{"Text":" "}]}"#;
         let e = refused(empty);

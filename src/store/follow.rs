@@ -58,14 +58,25 @@ pub(crate) fn before(conn: &Connection, local_id: i64) -> Result<Before> {
 /// Records the fingerprint of the copy `sr` just written over a row that held `before`.
 /// Returns (updated since last opened, changed since the previous copy). A row whose user never
 /// opened it since this bookkeeping began takes the previous copy as what they last saw.
-pub(crate) fn track(conn: &Connection, local_id: i64, before: Before, sr: &ServiceRequest) -> Result<(bool, bool)> {
+pub(crate) fn track(
+    conn: &Connection,
+    local_id: i64,
+    before: Before,
+    sr: &ServiceRequest,
+) -> Result<(bool, bool)> {
     let (old_fp, seen, old_json) = before;
     let new_fp = fingerprint(sr);
     let previous = match old_fp {
         Some(fp) => Some(fp),
-        None => old_json.as_deref().map(decode).transpose()?.map(|old| fingerprint(&old)),
+        None => old_json
+            .as_deref()
+            .map(decode)
+            .transpose()?
+            .map(|old| fingerprint(&old)),
     };
-    let baseline = seen.or_else(|| previous.clone()).unwrap_or_else(|| new_fp.clone());
+    let baseline = seen
+        .or_else(|| previous.clone())
+        .unwrap_or_else(|| new_fp.clone());
     let updated = baseline != new_fp;
     let changed = previous.is_some_and(|p| p != new_fp);
     conn.execute(
@@ -90,7 +101,11 @@ pub(crate) fn mark_seen(conn: &Connection, local_id: i64) -> Result<()> {
     };
     let fp = match fp {
         Some(fp) => Some(fp),
-        None => json.as_deref().map(decode).transpose()?.map(|sr| fingerprint(&sr)),
+        None => json
+            .as_deref()
+            .map(decode)
+            .transpose()?
+            .map(|sr| fingerprint(&sr)),
     };
     conn.execute(
         "UPDATE submissions SET fingerprint = ?2, seen_fingerprint = ?2, updated = 0 WHERE local_id = ?1",
@@ -115,7 +130,12 @@ pub(crate) fn mark_checked(conn: &Connection, local_id: i64) -> Result<()> {
 const FOLLOWED: &str = "state = 'created' AND server_id IS NOT NULL AND coalesce(status, '') <> 'closed'";
 
 /// Open requests sent to `base_url` not re-read for `min_age`, never-read and oldest-read first.
-pub(crate) fn due(conn: &Connection, base_url: &str, min_age: Duration, limit: usize) -> Result<Vec<DueRefresh>> {
+pub(crate) fn due(
+    conn: &Connection,
+    base_url: &str,
+    min_age: Duration,
+    limit: usize,
+) -> Result<Vec<DueRefresh>> {
     let now = time::OffsetDateTime::now_utc();
     let cutoff = time::Duration::try_from(min_age)
         .ok()

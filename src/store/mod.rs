@@ -349,7 +349,12 @@ impl Store {
 
     /// Open requests sent to `base_url` and not re-read for `min_age`, never-read and
     /// least recently read first, at most `limit` (re-read a few at a time).
-    pub fn due_for_refresh(&self, base_url: &str, min_age: Duration, limit: usize) -> Result<Vec<DueRefresh>> {
+    pub fn due_for_refresh(
+        &self,
+        base_url: &str,
+        min_age: Duration,
+        limit: usize,
+    ) -> Result<Vec<DueRefresh>> {
         follow::due(&self.conn, base_url, min_age, limit)
     }
 

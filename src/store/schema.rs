@@ -163,7 +163,12 @@ mod tests {
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].server_id, "616000000000001");
         // The first fresh copy is compared with the copy the old schema kept.
-        let mut fresh = store.submission(rows[0].local_id).unwrap().unwrap().server.unwrap();
+        let mut fresh = store
+            .submission(rows[0].local_id)
+            .unwrap()
+            .unwrap()
+            .server
+            .unwrap();
         fresh.status = Some(crate::api::Status::AttentionNeeded);
         let refreshed = store.record_refresh(&fresh).unwrap().unwrap();
         assert!(refreshed.updated && refreshed.changed);

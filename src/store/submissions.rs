@@ -202,7 +202,11 @@ pub(crate) fn upsert_server_copy(
     locale: &str,
     base_url: &str,
 ) -> Result<i64> {
-    let foreign = Foreign { cloud, locale, base_url };
+    let foreign = Foreign {
+        cloud,
+        locale,
+        base_url,
+    };
     let found = write_copy(conn, sr, Some(foreign))?;
     // With a place to add it, a copy always lands in some row.
     found.map(|r| r.local_id).ok_or(StoreError::NoServerId)
@@ -223,7 +227,11 @@ struct Foreign<'a> {
 
 /// Writes a server copy over the row with its server id (or adds a row when `foreign` says
 /// where), keeping the follow-up bookkeeping in step.
-fn write_copy(conn: &Connection, sr: &ServiceRequest, foreign: Option<Foreign<'_>>) -> Result<Option<Refreshed>> {
+fn write_copy(
+    conn: &Connection,
+    sr: &ServiceRequest,
+    foreign: Option<Foreign<'_>>,
+) -> Result<Option<Refreshed>> {
     let server_id = sr
         .id
         .as_deref()

@@ -19,7 +19,8 @@ fn ok_json(out: &Output) -> Value {
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn stdout(out: &Output) -> String {
@@ -44,14 +45,17 @@ async fn sandbox() -> Sandbox {
 /// The binary pointed at `sb` with the sandbox token.
 fn against(home: &std::path::Path, sb: &Sandbox) -> Command {
     let mut cmd = pcsr(home);
-    cmd.env("PCSR_BASE_URL", sb.base_url()).env("PCSR_TOKEN", SANDBOX_TOKEN);
+    cmd.env("PCSR_BASE_URL", sb.base_url())
+        .env("PCSR_TOKEN", SANDBOX_TOKEN);
     cmd
 }
 
 /// Runs with `input` on standard input (a pipe, so not a terminal).
 async fn run_with_stdin(mut cmd: Command, input: &'static str) -> Output {
     tokio::task::spawn_blocking(move || {
-        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("run pcsr-tui");
         child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
         child.wait_with_output().unwrap()
@@ -130,7 +134,11 @@ async fn note_reads_its_text_from_standard_input_or_a_file() {
     let mut cmd = against(home.path(), &sb);
     cmd.args(["note", &id, "--text-file", "-"]);
     let out = run_with_stdin(cmd, "  \n").await;
-    assert_eq!(out.status.code(), Some(1), "a blank note is refused before sending");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a blank note is refused before sending"
+    );
     sb.shutdown().await;
 }
 
@@ -209,7 +217,11 @@ async fn an_agent_reply_reaches_history_as_an_updated_status_until_shown() {
     assert!(shown.contains("Microsoft Support"), "{shown}");
     let mut cmd = pcsr(home.path());
     cmd.args(["history", "--json"]);
-    assert_eq!(ok_json(&run(cmd).await)[0]["updated"], false, "show clears the mark");
+    assert_eq!(
+        ok_json(&run(cmd).await)[0]["updated"],
+        false,
+        "show clears the mark"
+    );
 
     let mut cmd = pcsr(home.path());
     cmd.env("PCSR_SANDBOX_AGENT_REPLIES", "soon").arg("topics");

@@ -693,7 +693,10 @@ async fn raw_answers_are_camel_case_json_without_nulls_and_echo_the_ids() {
     }
     assert_eq!(body["supportTopicId"], "32444667", "a string on requests");
     assert_eq!(body["attributes"]["objectType"], "ServiceRequest");
-    assert_eq!(body["lastClosedDate"], "0001-01-01T00:00:00", "open: the docs' unset date");
+    assert_eq!(
+        body["lastClosedDate"], "0001-01-01T00:00:00",
+        "open: the docs' unset date"
+    );
     assert_eq!(
         (&body["productId"], &body["productName"]),
         (&Value::from("15960"), &Value::from("Partner Center"))

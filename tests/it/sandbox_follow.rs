@@ -138,7 +138,10 @@ async fn open_requests_carry_the_unset_close_date_and_the_topics_product() {
         .close(&Scope::Partner, billing.id.as_deref().unwrap(), RequestIds::new())
         .await
         .unwrap();
-    assert!(closed.last_closed_date.unwrap().ends_with('Z'), "closing stamps a real date");
+    assert!(
+        closed.last_closed_date.unwrap().ends_with('Z'),
+        "closing stamps a real date"
+    );
     sb.shutdown().await;
 }
 
@@ -154,7 +157,11 @@ async fn a_patch_retried_with_the_same_request_id_adds_its_note_once() {
     assert_eq!((first_status, again_status), (200, 200));
     assert_eq!(first, again, "the retry gets the first answer");
     let (_, other) = patch(&sb, &path, &uuid::Uuid::new_v4().to_string(), body).await;
-    assert_eq!(other["notes"].as_array().unwrap().len(), 2, "a new call is a new note");
+    assert_eq!(
+        other["notes"].as_array().unwrap().len(),
+        2,
+        "a new call is a new note"
+    );
     let stored = client(&sb.base_url())
         .get(&Scope::Partner, created["id"].as_str().unwrap())
         .await
@@ -180,7 +187,10 @@ async fn a_customer_tenant_that_is_not_a_guid_is_refused_with_an_error_body() {
     for (method, path) in [
         ("GET", "/v1/customers/contoso/servicerequests"),
         ("GET", "/v1/customers/contoso/servicerequests/616122292874576"),
-        ("PATCH", "/v1/customers/not-a-guid/servicerequests/616122292874576"),
+        (
+            "PATCH",
+            "/v1/customers/not-a-guid/servicerequests/616122292874576",
+        ),
     ] {
         let resp = raw()
             .request(method.parse().unwrap(), format!("{}{path}", sb.base_url()))
@@ -277,15 +287,25 @@ async fn customer_routes_hold_requests_of_two_seeded_tenants() {
 async fn the_support_agent_answers_a_new_request_after_the_delay() {
     let sb = sandbox().await.with_agent_replies(Duration::from_millis(300));
     let c = client(&sb.base_url());
-    let filed = c.create(&new_sr("Invoice missing"), RequestIds::new()).await.unwrap().value;
+    let filed = c
+        .create(&new_sr("Invoice missing"), RequestIds::new())
+        .await
+        .unwrap()
+        .value;
     let id = filed.id.clone().unwrap();
     let early = c.get(&Scope::Partner, &id).await.unwrap();
     assert_eq!(early.status, Some(Status::Open));
     assert_eq!(early.notes, None);
     // One the user closes first is left alone.
-    let closed = c.create(&new_sr("Never mind"), RequestIds::new()).await.unwrap().value;
+    let closed = c
+        .create(&new_sr("Never mind"), RequestIds::new())
+        .await
+        .unwrap()
+        .value;
     let closed_id = closed.id.unwrap();
-    c.close(&Scope::Partner, &closed_id, RequestIds::new()).await.unwrap();
+    c.close(&Scope::Partner, &closed_id, RequestIds::new())
+        .await
+        .unwrap();
 
     tokio::time::sleep(Duration::from_millis(450)).await;
     let answered = c.get(&Scope::Partner, &id).await.unwrap();
@@ -339,7 +359,10 @@ async fn an_answer_promised_before_a_restart_is_given_after_it() {
     first.shutdown().await;
     tokio::time::sleep(Duration::from_millis(150)).await;
     let second = Sandbox::start(options).await.unwrap();
-    let read = client(&second.base_url()).get(&Scope::Partner, &id).await.unwrap();
+    let read = client(&second.base_url())
+        .get(&Scope::Partner, &id)
+        .await
+        .unwrap();
     assert_eq!(read.status, Some(Status::AttentionNeeded));
     second.shutdown().await;
 }
@@ -361,10 +384,7 @@ async fn an_update_answered_204_is_read_back_and_notes_carry_the_callers_request
     let seen = server.seen();
     assert_eq!(seen.len(), 2);
     assert_eq!(seen[0].method, "PATCH");
-    assert_eq!(
-        seen[0].header("ms-requestid"),
-        Some(ids.request_id.to_string())
-    );
+    assert_eq!(seen[0].header("ms-requestid"), Some(ids.request_id.to_string()));
     let sent: Value = serde_json::from_slice(&seen[0].body).unwrap();
     assert_eq!(sent, json!({"NewNote": {"Text": "hello"}}));
     assert_eq!(seen[1].method, "GET");

@@ -63,8 +63,14 @@ fn a_change_on_the_server_marks_the_request_until_it_is_opened() {
     let store = Store::open_in_memory().unwrap();
     let (local_id, sr) = filed(&store, "Invoice", "616000000000001", HERE);
     let same = store.record_refresh(&sr).unwrap().unwrap();
-    assert_eq!((same.local_id, same.updated, same.changed), (local_id, false, false));
-    assert!(!row_of(&store, local_id).updated, "what the user saw on the result screen");
+    assert_eq!(
+        (same.local_id, same.updated, same.changed),
+        (local_id, false, false)
+    );
+    assert!(
+        !row_of(&store, local_id).updated,
+        "what the user saw on the result screen"
+    );
 
     let answered = with_agent_note(&sr);
     let first = store.record_refresh(&answered).unwrap().unwrap();
@@ -101,7 +107,10 @@ fn a_refresh_of_an_unknown_request_adds_nothing() {
     };
     assert_eq!(store.record_refresh(&stranger).unwrap(), None);
     assert_eq!(store.history_count("").unwrap(), 0);
-    assert!(store.mark_seen(12345).is_err(), "opening a missing row is an error");
+    assert!(
+        store.mark_seen(12345).is_err(),
+        "opening a missing row is an error"
+    );
 }
 
 #[test]
@@ -146,7 +155,12 @@ fn the_re_read_queue_holds_open_requests_of_this_destination_oldest_checked_firs
         })
         .unwrap();
     // Not due yet: all were checked (filed) moments ago.
-    assert!(store.due_for_refresh(HERE, Duration::from_secs(300), 10).unwrap().is_empty());
+    assert!(
+        store
+            .due_for_refresh(HERE, Duration::from_secs(300), 10)
+            .unwrap()
+            .is_empty()
+    );
     let due = store.due_for_refresh(HERE, Duration::ZERO, 10).unwrap();
     assert_eq!(
         due.iter().map(|d| d.local_id).collect::<Vec<_>>(),
@@ -154,7 +168,11 @@ fn the_re_read_queue_holds_open_requests_of_this_destination_oldest_checked_firs
         "oldest checked first, closed and other destinations left out"
     );
     assert_eq!(due[0].server_id, "1");
-    assert_eq!(store.due_for_refresh(HERE, Duration::ZERO, 1).unwrap().len(), 1, "a small limit");
+    assert_eq!(
+        store.due_for_refresh(HERE, Duration::ZERO, 1).unwrap().len(),
+        1,
+        "a small limit"
+    );
     // A re-read (or a failed one) sends a request to the back of the queue.
     std::thread::sleep(Duration::from_millis(5));
     store.record_refresh(&sr_a).unwrap();
