@@ -10,11 +10,13 @@
 //!
 //! Besides the `/v1` routes, a running sandbox takes `POST /_sandbox/faults` (e.g.
 //! `{"kind":"status","status":503}`) and `POST /_sandbox/customers/{tenant}/servicerequests`
-//! (a create body) so tests can drive a separately started `pcsr-tui sandbox serve`.
+//! (a create body) and `POST /_sandbox/servicerequests` (`{"count": N}`, many partner requests
+//! at once) so tests and benches can drive a separately started `pcsr-tui sandbox serve`.
 
 pub mod agent;
 pub mod assets;
 pub mod authz;
+pub mod bulk;
 pub mod clock;
 pub mod db;
 pub mod faults;

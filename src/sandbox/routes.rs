@@ -40,10 +40,13 @@ pub fn router(state: SandboxState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), agent::catch_up))
         .route_layer(from_fn_with_state(state.clone(), authz::require))
         .route_layer(from_fn_with_state(state.clone(), faults::apply));
-    let control = Router::new().route("/_sandbox/faults", post(queue_fault)).route(
-        "/_sandbox/customers/{tenant}/servicerequests",
-        post(add_customer_request),
-    );
+    let control = Router::new()
+        .route("/_sandbox/faults", post(queue_fault))
+        .route("/_sandbox/servicerequests", post(super::bulk::add_many))
+        .route(
+            "/_sandbox/customers/{tenant}/servicerequests",
+            post(add_customer_request),
+        );
     api.merge(control).with_state(state)
 }
 

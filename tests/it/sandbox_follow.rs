@@ -425,3 +425,29 @@ async fn list_page_follows_next_links_one_page_at_a_time() {
     );
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_long_list_is_filled_in_one_control_call() {
+    let sb = sandbox().await;
+    let url = format!("{}/_sandbox/servicerequests", sb.base_url());
+    let resp = raw().post(&url).body(r#"{"count": 10000}"#).send().await.unwrap();
+    assert_eq!(resp.status(), 201);
+    assert_eq!(sb.request_count(), 10_000);
+    let c = client(&sb.base_url());
+    let first = c
+        .list(
+            &Scope::Partner,
+            &ListQuery {
+                size: Some(100),
+                ..ListQuery::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.items[0].title.as_deref(), Some("Sandbox request 10000"));
+    assert!(first.items.iter().any(|s| s.status == Some(Status::Closed)));
+    assert!(first.items.iter().all(|s| s.product_name.is_some()));
+    let refused = raw().post(&url).body(r#"{"count": 0}"#).send().await.unwrap();
+    assert_eq!(refused.status(), 400);
+    sb.shutdown().await;
+}
