@@ -274,3 +274,90 @@ async fn sandbox_serve_agent_replies_answers_requests_filed_against_it() {
     assert_eq!(shown["status"], "attention_needed");
     assert_eq!(shown["notes"][0]["createdByName"], "Microsoft Support");
 }
+
+/// Runs `close ID` in a pseudo-terminal and answers its question with `answer`; returns what
+/// the terminal showed and whether the command succeeded.
+fn close_on_a_terminal(home: &std::path::Path, sb_url: &str, id: &str, answer: &str) -> (String, bool) {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Read;
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_pcsr-tui"));
+    cmd.args(["close", id]);
+    cmd.env("PCSR_BASE_URL", sb_url);
+    cmd.env("PCSR_TOKEN", SANDBOX_TOKEN);
+    cmd.env("PCSR_DATA_DIR", home.join("pcsr-data"));
+    cmd.env("PCSR_CONFIG_DIR", home.join("pcsr-config"));
+    cmd.env("PCSR_KEYRING", "none");
+    cmd.env("HOME", home);
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut writer = pty.master.take_writer().unwrap();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = seen.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let prompt = format!("Close request {id}? [y/N]");
+    let start = std::time::Instant::now();
+    while !seen.lock().unwrap().contains(&prompt) {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "no prompt: {}",
+            seen.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    writer.write_all(answer.as_bytes()).unwrap();
+    writer.flush().unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(start.elapsed() < Duration::from_secs(15), "close did not finish");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    std::thread::sleep(Duration::from_millis(100));
+    drop(pty.master);
+    let text = seen.lock().unwrap().clone();
+    (text, status.success())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn close_on_a_terminal_asks_first_and_only_yes_closes() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox().await;
+    let id = sb.file(&new_sr("Ask me".into())).await.unwrap().id.unwrap();
+    let (url, dir) = (sb.base_url(), home.path().to_path_buf());
+    let (id2, url2, dir2) = (id.clone(), url.clone(), dir.clone());
+    let (text, ok) = tokio::task::spawn_blocking(move || close_on_a_terminal(&dir2, &url2, &id2, "n\r"))
+        .await
+        .unwrap();
+    assert!(ok && text.contains("was not closed"), "{text}");
+    let mut cmd = against(home.path(), &sb);
+    cmd.args(["show", &id, "--json"]);
+    assert_eq!(ok_json(&run(cmd).await)["status"], "open");
+
+    let id2 = id.clone();
+    let (text, ok) = tokio::task::spawn_blocking(move || close_on_a_terminal(&dir, &url, &id2, "y\r"))
+        .await
+        .unwrap();
+    assert!(ok && text.contains("Closed"), "{text}");
+    let mut cmd = against(home.path(), &sb);
+    cmd.args(["show", &id, "--json"]);
+    assert_eq!(ok_json(&run(cmd).await)["status"], "closed");
+    sb.shutdown().await;
+}
