@@ -53,5 +53,26 @@ fn history(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, history);
+/// What the TUI's periodic re-read asks each round: the few open requests due, and the header's
+/// "N updated" count. 2,000 of the 100k rows are created (open) requests.
+fn follow_up(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = filled_store(dir.path());
+    for local_id in (1..=100_000).step_by(50) {
+        let sr = pcsr_tui::api::ServiceRequest {
+            id: Some(format!("{}", 616_000_000_000_000_i64 + local_id)),
+            status: Some(pcsr_tui::api::Status::Open),
+            ..Default::default()
+        };
+        store.mark_created(local_id, &sr).expect("mark created");
+    }
+    let mut group = c.benchmark_group("follow_100k");
+    group.bench_function("due_for_refresh_5", |b| {
+        b.iter(|| store.due_for_refresh(black_box("http://127.0.0.1:1/v1"), std::time::Duration::ZERO, 5))
+    });
+    group.bench_function("updated_count", |b| b.iter(|| store.updated_count()));
+    group.finish();
+}
+
+criterion_group!(benches, history, follow_up);
 criterion_main!(benches);

@@ -310,11 +310,13 @@ pub async fn start(plan: Plan) -> Result<Session, SessionError> {
                     source,
                 })
             })?;
+            let agent = crate::sandbox::agent_delay_from_env()?;
             let sandbox = Sandbox::start(SandboxOptions {
                 db_path: Some(sandbox_db_path(&data_dir)),
                 bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
             })
             .await?;
+            sandbox.set_agent_replies(agent);
             (
                 sandbox.base_url(),
                 Arc::new(StaticToken(SANDBOX_TOKEN.to_string())),

@@ -306,15 +306,54 @@ impl Client {
         id: &str,
         patch: &ServiceRequestPatch,
     ) -> Result<ServiceRequest, ApiError> {
+        self.update_with_ids(scope, id, patch, RequestIds::new()).await
+    }
+
+    /// Routes 5 and 8 with the caller's ids: `ids.request_id` makes a resend of the same change
+    /// (after an unknown outcome) safe, as the service applies it once. The request as it
+    /// stands afterwards; a 204 answer (the newer reference's success) is followed by a read.
+    pub async fn update_with_ids(
+        &self,
+        scope: &Scope,
+        id: &str,
+        patch: &ServiceRequestPatch,
+        ids: RequestIds,
+    ) -> Result<ServiceRequest, ApiError> {
         let url = self.url(&format!("{}/{}", scope.collection_path(), encode(id)))?;
         let body = serde_json::to_vec(patch).map_err(|e| ApiError::Url {
             url: url.to_string(),
             reason: format!("could not encode: {e}"),
         })?;
-        Ok(self
-            .call(Method::PATCH, url, Some(body), RequestIds::new())
-            .await?
-            .value)
+        let answer: Answer<Option<ServiceRequest>> = self.call(Method::PATCH, url, Some(body), ids).await?;
+        match answer.value {
+            Some(sr) => Ok(sr),
+            None => self.get(scope, id).await,
+        }
+    }
+
+    /// Adds a note (PATCH `NewNote`); see [`Client::update_with_ids`] for `ids`.
+    pub async fn add_note(
+        &self,
+        scope: &Scope,
+        id: &str,
+        text: &str,
+        ids: RequestIds,
+    ) -> Result<ServiceRequest, ApiError> {
+        self.update_with_ids(scope, id, &ServiceRequestPatch::note(text), ids)
+            .await
+    }
+
+    /// Closes a request (PATCH `Status: closed`); see [`Client::update_with_ids`] for `ids`.
+    pub async fn close(&self, scope: &Scope, id: &str, ids: RequestIds) -> Result<ServiceRequest, ApiError> {
+        self.update_with_ids(scope, id, &ServiceRequestPatch::status(Status::Closed), ids)
+            .await
+    }
+
+    /// One page of requests by a collection link (`links.next.uri`, relative as the service
+    /// sends it), for paging lazily as a list is scrolled.
+    pub async fn list_page(&self, uri: &str) -> Result<Collection<ServiceRequest>, ApiError> {
+        let url = self.link_url(uri)?;
+        Ok(self.call(Method::GET, url, None, RequestIds::new()).await?.value)
     }
 
     async fn all_pages<T: DeserializeOwned>(&self, first: Url, limit: usize) -> Result<Vec<T>, ApiError> {
@@ -514,6 +553,8 @@ fn decode<T: DeserializeOwned>(
     ids: RequestIds,
 ) -> Result<Answer<T>, ApiError> {
     let ids = echoed(headers, ids);
+    // 204 No Content reads as JSON null, so an `Option` answer type sees "no body".
+    let bytes = if status == 204 { b"null".as_slice() } else { bytes };
     wire::parse(bytes)
         .map(|value| Answer { value, status, ids })
         .map_err(|e| ApiError::Decode {

@@ -219,9 +219,13 @@ pub struct Note {
     pub text: Option<String>,
 }
 
-/// A file attached to a request (read only: the API cannot upload).
+/// A file attached to a request (read only: the API cannot upload). The Swagger names the
+/// extension `extensionType` where the docs say `fileExtension`; either is read.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
+#[serde(
+    rename_all(serialize = "camelCase", deserialize = "snake_case"),
+    from = "FileInfoWire"
+)]
 pub struct FileInfo {
     /// File id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -238,6 +242,35 @@ pub struct FileInfo {
     /// Size in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<serde_json::Value>,
+}
+
+/// [`FileInfo`] as read: both names of the extension.
+#[derive(Deserialize)]
+struct FileInfoWire {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    comment: Option<String>,
+    #[serde(default)]
+    file_extension: Option<String>,
+    #[serde(default)]
+    extension_type: Option<String>,
+    #[serde(default)]
+    file_name_without_extension: Option<String>,
+    #[serde(default)]
+    file_size: Option<serde_json::Value>,
+}
+
+impl From<FileInfoWire> for FileInfo {
+    fn from(w: FileInfoWire) -> Self {
+        FileInfo {
+            id: w.id,
+            comment: w.comment,
+            file_extension: w.file_extension.or(w.extension_type),
+            file_name_without_extension: w.file_name_without_extension,
+            file_size: w.file_size,
+        }
+    }
 }
 
 /// A Partner Center service request, as the server returns it.
@@ -675,7 +708,20 @@ fn de_u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_agent_locale;
+    use super::{FileInfo, is_agent_locale};
+    use crate::api::wire;
+
+    #[test]
+    fn file_extension_is_read_under_either_name() {
+        let docs: FileInfo = wire::parse(br#"{"FileExtension":".txt","FileSize":12}"#).unwrap();
+        let swagger: FileInfo = wire::parse(br#"{"extensionType":".png"}"#).unwrap();
+        let both: FileInfo = wire::parse(br#"{"fileExtension":".log","extensionType":".png"}"#).unwrap();
+        assert_eq!(docs.file_extension.as_deref(), Some(".txt"));
+        assert_eq!(swagger.file_extension.as_deref(), Some(".png"));
+        assert_eq!(both.file_extension.as_deref(), Some(".log"));
+        let written = serde_json::to_value(&swagger).unwrap();
+        assert_eq!(written["fileExtension"], ".png");
+    }
 
     #[test]
     fn agent_locales_have_the_services_shape() {

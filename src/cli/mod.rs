@@ -25,6 +25,9 @@ Environment:
   PCSR_KEYRING        auto | secret-service | keyutils | none (session-only sign-in)
   RUST_LOG            log level (commands log warnings to stderr by default)
   PCSR_LOG_FILE       where the TUI logs (it never logs to the screen)
+  PCSR_SANDBOX_AGENT_REPLIES  seconds after which the sandbox's support agent answers each
+                      new request (a note, status attention needed); same as
+                      `sandbox serve --agent-replies`
   NO_COLOR            draw the TUI without colours
 
 With no PCSR_BASE_URL, no PCSR_TOKEN and no signed-in profile, pcsr-tui uses its built-in
@@ -108,19 +111,26 @@ pub enum Command {
         #[arg(long, value_name = "TENANT")]
         customer: Option<String>,
         /// At most this many.
-        #[arg(long, default_value_t = 500)]
+        #[arg(long, default_value_t = 500, conflicts_with = "all")]
         limit: usize,
+        /// Every request: follow every next-page link, however many there are.
+        #[arg(long)]
+        all: bool,
         /// Print the server's JSON.
         #[arg(long)]
         json: bool,
     },
     /// Add a note to a service request.
+    #[command(group = clap::ArgGroup::new("note_text").required(true).args(["text", "text_file"]))]
     Note {
         /// Service request id.
         id: String,
         /// The note's text.
         #[arg(long)]
-        text: String,
+        text: Option<String>,
+        /// Read the note from a file, or `-` for standard input.
+        #[arg(long, value_name = "FILE")]
+        text_file: Option<PathBuf>,
         /// A customer's request (tenant id).
         #[arg(long, value_name = "TENANT")]
         customer: Option<String>,
@@ -128,13 +138,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Close a service request.
+    /// Close a service request (asks "Close request ID? [y/N]" first unless --yes).
     Close {
         /// Service request id.
         id: String,
         /// A customer's request (tenant id).
         #[arg(long, value_name = "TENANT")]
         customer: Option<String>,
+        /// Close without asking (needed when standard input is not a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
         /// Print the server's JSON.
         #[arg(long)]
         json: bool,
@@ -168,6 +181,15 @@ pub enum SandboxAction {
         /// Port (0 picks a free one).
         #[arg(long, default_value_t = 0)]
         port: u16,
+        /// A support agent answers each new request after SECONDS (fractions allowed): it adds
+        /// a note and sets the status to attention needed.
+        #[arg(
+            long,
+            value_name = "SECONDS",
+            env = crate::sandbox::AGENT_REPLIES_ENV,
+            value_parser = crate::sandbox::parse_agent_delay
+        )]
+        agent_replies: Option<std::time::Duration>,
     },
 }
 
@@ -240,19 +262,38 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             status,
             customer,
             limit,
+            all,
             json,
-        }) => requests::list(&settings, status, customer, limit, json).await,
+        }) => {
+            let limit = if all { usize::MAX } else { limit };
+            requests::list(&settings, status, customer, limit, json).await
+        }
         Some(Command::Note {
             id,
             text,
+            text_file,
             customer,
             json,
-        }) => requests::note(&settings, &id, &text, customer, json).await,
-        Some(Command::Close { id, customer, json }) => requests::close(&settings, &id, customer, json).await,
+        }) => {
+            let text = match (text, text_file) {
+                (Some(text), _) => text,
+                (None, Some(path)) => requests::read_text_file(&path, "--text-file", "note")?,
+                (None, None) => {
+                    return Err(Exit::usage("note: give the text with --text or --text-file").into());
+                }
+            };
+            requests::note(&settings, &id, &text, customer, json).await
+        }
+        Some(Command::Close {
+            id,
+            customer,
+            yes,
+            json,
+        }) => requests::close(&settings, &id, customer, yes, json).await,
         Some(Command::History { json }) => requests::history(&settings, json),
         Some(Command::Sandbox {
-            action: SandboxAction::Serve { port },
-        }) => serve::serve(&settings, port).await,
+            action: SandboxAction::Serve { port, agent_replies },
+        }) => serve::serve(&settings, port, agent_replies).await,
         Some(Command::Login { tenant, client_id }) => account::login(&settings, tenant, client_id).await,
         Some(Command::Logout) => account::logout().await,
         Some(Command::Status) => account::status(&settings).await,

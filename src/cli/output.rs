@@ -180,26 +180,37 @@ pub fn request_table(items: &[ServiceRequest]) -> String {
     out
 }
 
-/// Local history rows as a table.
+/// Local history rows as a table; STATUS is the last status the server gave, with `*` when it
+/// changed (status or notes) since the request was last opened.
 pub fn history_table(rows: &[HistoryRow]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<6}  {:<8}  {:<16}  {:<9}  {:<19}  TITLE",
-        "LOCAL", "STATE", "ID", "SEVERITY", "RECORDED"
+        "{:<6}  {:<8}  {:<16}  {:<17}  {:<9}  {:<19}  TITLE",
+        "LOCAL", "STATE", "ID", "STATUS", "SEVERITY", "RECORDED"
     );
     for r in rows {
-        let state = format!("{:?}", r.state).to_lowercase();
         let recorded: String = r.created_at.chars().take(19).collect();
+        let mut status = r.status.map_or("-", |s| s.label()).to_string();
+        if r.updated {
+            status.push('*');
+        }
         let _ = writeln!(
             out,
-            "{:<6}  {:<8}  {:<16}  {:<9}  {:<19}  {}",
+            "{:<6}  {:<8}  {:<16}  {:<17}  {:<9}  {:<19}  {}",
             r.local_id,
-            state,
+            r.state.as_str(),
             or_dash(r.server_id.as_deref()),
+            status,
             r.severity.label(),
             recorded,
             one_line(&r.title)
+        );
+    }
+    if rows.iter().any(|r| r.updated) {
+        let _ = writeln!(
+            out,
+            "* changed on the server since last opened (`pcsr-tui show ID` clears it)"
         );
     }
     out

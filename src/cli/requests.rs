@@ -43,9 +43,26 @@ fn remember(session: &Session, sr: &ServiceRequest) -> anyhow::Result<()> {
     let Some(id) = sr.id.as_deref() else { return Ok(()) };
     let store = session.open_store()?;
     if store.submission_by_server_id(id)?.is_some() {
-        store.upsert_server_copy(sr, session.cloud_label(), &session.locale, &session.base_url)?;
+        let local_id =
+            store.upsert_server_copy(sr, session.cloud_label(), &session.locale, &session.base_url)?;
+        // The user is looking at it now: it is no longer "updated".
+        store.mark_seen(local_id)?;
     }
     Ok(())
+}
+
+/// Keeps the last known status of listed requests that are in the local history (without
+/// clearing their `updated` mark: a list line is not the conversation).
+fn remember_listed(session: &Session, items: &[ServiceRequest]) {
+    let result = session.open_store().and_then(|store| {
+        for sr in items.iter().filter(|sr| sr.id.is_some()) {
+            store.record_refresh(sr)?;
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        tracing::warn!("could not keep the listed statuses in the local history: {e}");
+    }
 }
 
 /// Prints a request fetched or changed on the server and refreshes its local copy.
@@ -142,14 +159,20 @@ pub async fn topics(settings: &Settings, json: bool) -> anyhow::Result<()> {
 
 /// Reads `--description-file`: a path, or `-` for standard input.
 fn read_description(path: &Path) -> anyhow::Result<String> {
+    read_text_file(path, "--description-file", "description")
+}
+
+/// Reads a text argument given as a file (`flag`), or `-` for standard input; `what` names it
+/// in errors.
+pub fn read_text_file(path: &Path, flag: &str, what: &str) -> anyhow::Result<String> {
     let mut text = String::new();
     if path == Path::new("-") {
         std::io::stdin()
             .read_to_string(&mut text)
-            .map_err(|e| Exit::usage(format!("cannot read the description from standard input: {e}")))?;
+            .map_err(|e| Exit::usage(format!("cannot read the {what} from standard input: {e}")))?;
     } else {
         text = std::fs::read_to_string(path)
-            .map_err(|e| Exit::usage(format!("cannot read --description-file {}: {e}", path.display())))?;
+            .map_err(|e| Exit::usage(format!("cannot read {flag} {}: {e}", path.display())))?;
     }
     Ok(text)
 }
@@ -257,6 +280,7 @@ pub async fn list(
         status,
     };
     let items = session.client.list_all(&scope(customer), &query, limit).await?;
+    remember_listed(&session, &items);
     if json {
         print_json(&Collection::of(items))?;
     } else if items.is_empty() {
@@ -279,13 +303,20 @@ async fn patch(
     json: bool,
 ) -> anyhow::Result<()> {
     let session = open(settings).await?;
-    let sr = session.client.update(&scope(customer), id.trim(), &patch).await?;
-    show_and_remember(&session, &sr, json)?;
+    // One MS-RequestId for the call and its retries: the service applies the change once.
+    let sr = session
+        .client
+        .update_with_ids(&scope(customer), id.trim(), &patch, RequestIds::new())
+        .await;
+    let result = match sr {
+        Ok(sr) => show_and_remember(&session, &sr, json),
+        Err(e) => Err(e.into()),
+    };
     session.close().await;
-    Ok(())
+    result
 }
 
-/// `pcsr-tui note ID --text T`.
+/// `pcsr-tui note ID (--text T | --text-file F|-)`.
 pub async fn note(
     settings: &Settings,
     id: &str,
@@ -293,19 +324,27 @@ pub async fn note(
     customer: Option<String>,
     json: bool,
 ) -> anyhow::Result<()> {
+    // A file's final newline is not part of the note.
+    let text = text.trim_end_matches(['\n', '\r']);
     if text.trim().is_empty() {
-        return Err(Exit::usage("--text: the note is empty").into());
+        return Err(Exit::usage("note: the text is empty; write the note with --text or --text-file").into());
     }
     patch(settings, id, customer, ServiceRequestPatch::note(text), json).await
 }
 
-/// `pcsr-tui close ID`.
+/// `pcsr-tui close ID [--yes]`: asks first on a terminal; elsewhere `--yes` is required.
 pub async fn close(
     settings: &Settings,
     id: &str,
     customer: Option<String>,
+    yes: bool,
     json: bool,
 ) -> anyhow::Result<()> {
+    let id = id.trim();
+    if !yes && !confirm_close(id)? {
+        eprintln!("Request {id} was not closed.");
+        return Ok(());
+    }
     patch(
         settings,
         id,
@@ -314,6 +353,28 @@ pub async fn close(
         json,
     )
     .await
+}
+
+/// Asks "Close request ID? [y/N]" on the terminal; refuses (exit 1) when nobody can answer.
+fn confirm_close(id: &str) -> anyhow::Result<bool> {
+    use std::io::{BufRead as _, IsTerminal as _, Write as _};
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(Exit::usage(format!(
+            "close: standard input is not a terminal, so pcsr-tui cannot ask \"Close request {id}? [y/N]\"; \
+             pass --yes to close it without asking"
+        ))
+        .into());
+    }
+    eprint!("Close request {id}? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer).map_err(|e| {
+        Exit::usage(format!(
+            "close: cannot read the answer ({e}); pass --yes to skip the question"
+        ))
+    })?;
+    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
 }
 
 /// One history row in `--json` output.
@@ -331,6 +392,8 @@ struct HistoryJson<'a> {
     support_topic_name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<Status>,
+    /// The status or notes changed on the server since the request was last opened.
+    updated: bool,
     recorded_at: &'a str,
 }
 
@@ -345,6 +408,7 @@ impl<'a> From<&'a HistoryRow> for HistoryJson<'a> {
             support_topic_id: &r.topic_id,
             support_topic_name: r.topic_name.as_deref(),
             status: r.status,
+            updated: r.updated,
             recorded_at: &r.created_at,
         }
     }

@@ -1,12 +1,14 @@
 //! `pcsr-tui sandbox serve`: the emulator as a standalone HTTP server.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use crate::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxOptions};
 use crate::session::{Settings, resolve_data_dir, sandbox_db_path};
 
-/// Serves the sandbox on 127.0.0.1:`port` until Ctrl+C or SIGTERM.
-pub async fn serve(settings: &Settings, port: u16) -> anyhow::Result<()> {
+/// Serves the sandbox on 127.0.0.1:`port` until Ctrl+C or SIGTERM; with `agent_replies`, a
+/// support agent answers each new request after that delay.
+pub async fn serve(settings: &Settings, port: u16, agent_replies: Option<Duration>) -> anyhow::Result<()> {
     let data_dir = resolve_data_dir(settings.data_dir.as_deref())?;
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", data_dir.display()))?;
@@ -15,6 +17,7 @@ pub async fn serve(settings: &Settings, port: u16) -> anyhow::Result<()> {
         bind: SocketAddr::from(([127, 0, 0, 1], port)),
     })
     .await?;
+    sandbox.set_agent_replies(agent_replies);
     // The first line is machine-readable on purpose: scripts read the URL from it.
     println!("{}", sandbox.base_url());
     eprintln!(
@@ -23,6 +26,16 @@ pub async fn serve(settings: &Settings, port: u16) -> anyhow::Result<()> {
         sandbox.base_url(),
         sandbox_db_path(&data_dir).display(),
         sandbox.base_url()
+    );
+    if let Some(delay) = agent_replies {
+        eprintln!(
+            "A support agent answers each new request after {:.1} s (a note; status attention needed).",
+            delay.as_secs_f64()
+        );
+    }
+    eprintln!(
+        "Customer requests are seeded for tenants {}.",
+        Sandbox::seeded_customers().join(" and ")
     );
     wait_for_shutdown().await;
     sandbox.shutdown().await;

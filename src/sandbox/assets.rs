@@ -1,11 +1,13 @@
-//! The sandbox's fixed data, shipped inside the binary: its partner identity and support topics.
+//! The sandbox's fixed data, shipped inside the binary: its partner identity, support topics
+//! (each with the product requests filed under it carry) and the customer requests it starts with.
 
 use serde::Deserialize;
 
-use crate::api::{Contact, Organization, SupportTopic, wire};
+use crate::api::{Contact, Note, Organization, Severity, Status, SupportTopic, wire};
 
 const IDENTITY_JSON: &str = include_str!("../../assets/sandbox/identity.json");
 const TOPICS_JSON: &str = include_str!("../../assets/sandbox/topics.json");
+const CUSTOMERS_JSON: &str = include_str!("../../assets/sandbox/customers.json");
 
 /// The partner the sandbox acts for: every request is filed by this organization and contact.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -42,6 +44,61 @@ pub fn topics() -> Result<Vec<SupportTopic>, AssetError> {
     })
 }
 
+/// The product a topic belongs to; requests filed under the topic carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Product {
+    /// The topic's id.
+    pub id: u64,
+    /// `productId` (a string on the wire, e.g. `"15960"`).
+    pub product_id: String,
+    /// `productName`.
+    pub product_name: String,
+}
+
+/// The product of every built-in topic, in the topics' order.
+pub fn products() -> Result<Vec<Product>, AssetError> {
+    wire::parse(TOPICS_JSON.as_bytes()).map_err(|source| AssetError {
+        what: "support topic products",
+        source,
+    })
+}
+
+/// Requests of one customer tenant that a fresh sandbox holds, so the customer routes have
+/// something to show.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct CustomerSeed {
+    /// The customer's tenant id (a GUID).
+    pub tenant: String,
+    /// Its requests, oldest first.
+    pub requests: Vec<SeedRequest>,
+}
+
+/// One seeded customer request.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SeedRequest {
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Topic id (string, as requests carry it).
+    pub support_topic_id: String,
+    /// Where it stands.
+    pub status: Status,
+    /// Notes already on it (dated when seeded).
+    #[serde(default)]
+    pub notes: Vec<Note>,
+}
+
+/// The built-in customer requests.
+pub fn customers() -> Result<Vec<CustomerSeed>, AssetError> {
+    wire::parse(CUSTOMERS_JSON.as_bytes()).map_err(|source| AssetError {
+        what: "customer requests",
+        source,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +128,29 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), 14, "topic ids are unique");
         assert!(topics.iter().all(|t| t.description.is_some()));
+    }
+
+    #[test]
+    fn every_topic_has_a_product_and_two_customers_are_seeded() {
+        let topics = topics().unwrap();
+        let products = products().unwrap();
+        assert_eq!(
+            products.iter().map(|p| p.id).collect::<Vec<_>>(),
+            topics.iter().map(|t| t.id).collect::<Vec<_>>()
+        );
+        assert!(
+            products
+                .iter()
+                .all(|p| !p.product_name.is_empty() && p.product_id.chars().all(|c| c.is_ascii_digit()))
+        );
+        let customers = customers().unwrap();
+        assert!(customers.len() >= 2);
+        for c in &customers {
+            assert!(uuid::Uuid::parse_str(&c.tenant).is_ok(), "{}", c.tenant);
+            assert!(!c.requests.is_empty());
+            for r in &c.requests {
+                assert!(topics.iter().any(|t| t.id.to_string() == r.support_topic_id));
+            }
+        }
     }
 }

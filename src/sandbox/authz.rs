@@ -35,13 +35,23 @@ pub async fn require(State(state): State<SandboxState>, mut req: Request, next: 
             req.extensions_mut().insert(identity);
             next.run(req).await
         }
-        Err(refusal) => {
-            let mut resp = refusal.into_response();
-            if resp.status() == StatusCode::UNAUTHORIZED {
-                resp.headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-            }
-            resp
-        }
+        Err(refusal) => with_challenge(refusal.into_response(), &state),
     }
+}
+
+/// The challenge Partner Center's docs show on a 401: `OAuth realm=urn:cpsvc:cpid:{cid}`, here
+/// with the sandbox partner's organization id.
+pub fn challenge(state: &SandboxState) -> HeaderValue {
+    let cid = state.identity().organization.id.as_deref().unwrap_or("sandbox");
+    HeaderValue::from_str(&format!("OAuth realm=urn:cpsvc:cpid:{cid}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("OAuth realm=urn:cpsvc:cpid:sandbox"))
+}
+
+/// Adds the challenge to a 401 answer; other answers pass unchanged.
+pub fn with_challenge(mut resp: Response, state: &SandboxState) -> Response {
+    if resp.status() == StatusCode::UNAUTHORIZED {
+        resp.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, challenge(state));
+    }
+    resp
 }

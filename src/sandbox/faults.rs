@@ -59,7 +59,9 @@ pub async fn apply(State(state): State<SandboxState>, req: Request, next: Next) 
             tokio::time::sleep(pause).await;
             next.run(req).await
         }
-        Some(Fault::Status(status)) => Failure::for_status(status).into_response(),
+        Some(Fault::Status(status)) => {
+            super::authz::with_challenge(Failure::for_status(status).into_response(), &state)
+        }
         Some(Fault::RateLimit { retry_after_secs }) => reply::rate_limited(retry_after_secs),
         Some(Fault::DropAfterCommit) => cut_short(next.run(req).await).await,
     }

@@ -4,14 +4,19 @@
 //! Layout: [`routes`] wires the handlers; [`validate`] reads request bodies and queries;
 //! [`records`] builds and changes requests; [`db`] keeps them in SQLite; [`authz`] checks the
 //! bearer token; [`ids`] echoes MS-RequestId / MS-CorrelationId; [`faults`] injects failures;
-//! [`reply`] shapes answers and error bodies; [`assets`] holds the built-in partner and topics.
+//! [`reply`] shapes answers and error bodies; [`assets`] holds the built-in partner, topics
+//! (with their products) and seeded customer requests; [`agent`] is the support agent that
+//! answers new requests when turned on ([`Sandbox::with_agent_replies`]).
 //!
 //! Besides the `/v1` routes, a running sandbox takes `POST /_sandbox/faults` (e.g.
 //! `{"kind":"status","status":503}`) and `POST /_sandbox/customers/{tenant}/servicerequests`
-//! (a create body) so tests can drive a separately started `pcsr-tui sandbox serve`.
+//! (a create body) and `POST /_sandbox/servicerequests` (`{"count": N}`, many partner requests
+//! at once) so tests and benches can drive a separately started `pcsr-tui sandbox serve`.
 
+pub mod agent;
 pub mod assets;
 pub mod authz;
+pub mod bulk;
 pub mod clock;
 pub mod db;
 pub mod faults;
@@ -34,12 +39,37 @@ use tokio::task::JoinHandle;
 use crate::api::{NewServiceRequest, ServiceRequest};
 pub use routes::router;
 pub use state::SandboxState;
+use validate::Filing;
 
 /// How long `shutdown` lets open connections finish before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// The bearer token the app uses against its own sandbox.
 pub const SANDBOX_TOKEN: &str = "sandbox-token";
+
+/// Environment variable: seconds after which the support agent answers each new request, for
+/// every sandbox pcsr-tui starts (in-process, or `sandbox serve` without `--agent-replies`).
+pub const AGENT_REPLIES_ENV: &str = "PCSR_SANDBOX_AGENT_REPLIES";
+
+/// Reads an agent delay in seconds (`5`, `0.5`): a finite, non-negative number.
+pub fn parse_agent_delay(raw: &str) -> Result<Duration, String> {
+    raw.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("'{raw}' is not a number of seconds; use e.g. 5 or 0.5"))
+}
+
+/// The agent delay [`AGENT_REPLIES_ENV`] asks for: `None` when unset or empty.
+pub fn agent_delay_from_env() -> Result<Option<Duration>, SandboxError> {
+    match std::env::var(AGENT_REPLIES_ENV) {
+        Ok(raw) if !raw.trim().is_empty() => parse_agent_delay(&raw)
+            .map(Some)
+            .map_err(|e| SandboxError::Setting(format!("{AGENT_REPLIES_ENV}: {e}, or unset it"))),
+        _ => Ok(None),
+    }
+}
 
 /// How to start a sandbox.
 #[derive(Debug, Clone)]
@@ -48,6 +78,26 @@ pub struct SandboxOptions {
     pub db_path: Option<PathBuf>,
     /// Where to listen; tests use `127.0.0.1:0`.
     pub bind: SocketAddr,
+}
+
+/// Files the built-in customer requests once: their MS-RequestIds are fixed, so a restart over
+/// the same file finds them and adds nothing.
+fn seed_customers(state: &SandboxState) -> Result<(), SandboxError> {
+    let customers = assets::customers().map_err(|e| SandboxError::Assets(e.to_string()))?;
+    let now = clock::now();
+    for customer in &customers {
+        for (n, seed) in customer.requests.iter().enumerate() {
+            let topic = state.topic_facts(&seed.support_topic_id);
+            let request_id = format!("seed:{}:{n}", customer.tenant);
+            state
+                .db()
+                .create_once(&request_id, Some(&customer.tenant), None, |id| {
+                    records::seeded_request(id, seed, &topic, state.identity(), &now)
+                })
+                .map_err(|e| SandboxError::Db(format!("cannot seed the customer requests: {e}")))?;
+        }
+    }
+    Ok(())
 }
 
 /// A one-shot fault the next matching request will meet (tests and demos).
@@ -80,6 +130,9 @@ pub enum SandboxError {
     /// Its database failed.
     #[error("sandbox: database error: {0}")]
     Db(String),
+    /// A setting (environment variable) is unusable.
+    #[error("sandbox: {0}")]
+    Setting(String),
     /// The data built into the binary could not be read (a packaging bug).
     #[error("sandbox: {0}")]
     Assets(String),
@@ -106,7 +159,15 @@ impl Sandbox {
         })?;
         let identity = assets::identity().map_err(|e| SandboxError::Assets(e.to_string()))?;
         let topics = assets::topics().map_err(|e| SandboxError::Assets(e.to_string()))?;
-        let state = SandboxState::new(db, identity, topics);
+        let products = assets::products().map_err(|e| SandboxError::Assets(e.to_string()))?;
+        let state = SandboxState::new(db, identity, topics, products);
+        seed_customers(&state)?;
+        // Answers promised by an earlier run over the same file are still given.
+        let pending = state
+            .db()
+            .next_reply_due()
+            .map_err(|e| SandboxError::Db(e.to_string()))?;
+        state.set_next_due(pending);
         // The sign-in emulator rides along so `PCSR_AUTHORITY_URL=<this url> pcsr-tui login`
         // runs the whole device-code flow locally; merged before `finish` adds the shared 404
         // and id headers.
@@ -161,9 +222,22 @@ impl Sandbox {
         self.state.faults().push(fault);
     }
 
-    /// How many service requests exist (for idempotency tests).
+    /// Turns on the support agent: each request filed from now on gets, `delay` later, a note
+    /// from "Microsoft Support" and the status attention needed (demos, tests).
+    pub fn with_agent_replies(self, delay: Duration) -> Self {
+        self.state.set_agent_delay(Some(delay));
+        self
+    }
+
+    /// Turns the support agent on (`Some(delay)`) or off for requests filed from now on.
+    pub fn set_agent_replies(&self, delay: Option<Duration>) {
+        self.state.set_agent_delay(delay);
+    }
+
+    /// How many of the partner's own service requests exist (for idempotency tests); the
+    /// seeded customer requests are not counted.
     pub fn request_count(&self) -> usize {
-        self.state.db().count().unwrap_or_else(|e| {
+        self.state.db().count(None).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "sandbox: could not count requests");
             0
         })
@@ -176,17 +250,39 @@ impl Sandbox {
         tenant: &str,
         new: &NewServiceRequest,
     ) -> Result<ServiceRequest, SandboxError> {
-        let topic_name = self.state.topic_name(&new.support_topic_id);
+        validate::tenant(tenant).map_err(|f| SandboxError::Setting(f.description))?;
+        let topic = self.state.topic_facts(&new.support_topic_id);
         let identity = self.state.identity().clone();
         let request_id = uuid::Uuid::new_v4().to_string();
         let (sr, _) = self
             .state
             .db()
-            .create_once(&request_id, Some(tenant), |id| {
-                records::new_request(id, new, topic_name, &identity, &clock::now())
+            .create_once(&request_id, Some(tenant), None, |id| {
+                records::new_request(id, new, &[], &topic, &identity, &clock::now())
             })
             .map_err(|e| SandboxError::Db(e.to_string()))?;
         Ok(sr)
+    }
+
+    /// Files a request the way `POST /v1/servicerequests/{locale}` does (support agent
+    /// included), without HTTP: benches and tests that need many requests.
+    pub async fn file(&self, new: &NewServiceRequest) -> Result<ServiceRequest, SandboxError> {
+        let filing = Filing {
+            request: new.clone(),
+            notes: Vec::new(),
+        };
+        let identity = self.state.identity().clone();
+        let request_id = uuid::Uuid::new_v4().to_string();
+        routes::file(&self.state, identity, request_id, None, filing)
+            .await
+            .map_err(|f| SandboxError::Db(f.description))
+    }
+
+    /// The tenant ids of the customers whose requests a fresh sandbox holds.
+    pub fn seeded_customers() -> Vec<String> {
+        assets::customers()
+            .map(|c| c.into_iter().map(|c| c.tenant).collect())
+            .unwrap_or_default()
     }
 
     /// Stops serving and waits for the server task to end.

@@ -73,6 +73,15 @@ impl Failure {
         }
     }
 
+    /// 409 / 800002: the call conflicts with an earlier one (a reused MS-RequestId).
+    pub fn conflict(description: impl Into<String>) -> Self {
+        Failure {
+            status: StatusCode::CONFLICT,
+            code: 800002,
+            description: description.into(),
+        }
+    }
+
     /// 500 / 800003: the sandbox itself failed.
     pub fn internal(description: impl Into<String>) -> Self {
         Failure {

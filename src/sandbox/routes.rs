@@ -10,17 +10,20 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use super::assets::Identity;
+use super::db::Updated;
 use super::ids::{self, CallIds};
 use super::reply::{self, Failure};
 use super::state::SandboxState;
-use super::{authz, clock, faults, records, validate};
+use super::validate::Filing;
+use super::{agent, authz, clock, faults, records, validate};
 use crate::api::client::encode;
-use crate::api::{Attributes, Collection, Link, Links, NewServiceRequest, ServiceRequest};
+use crate::api::{Attributes, Collection, Link, Links, ServiceRequest};
 
 /// The API and control routes over `state`, without the shared fallback and id headers (see
 /// [`finish`]), so other route sets can be merged in first.
 pub fn router(state: SandboxState) -> Router {
-    // Layers run outside in: a queued fault first, then the token check, then the handler.
+    // Layers run outside in: a queued fault first, then the token check, then the support
+    // agent's due answers, then the handler.
     let api = Router::new()
         .route("/v1/servicerequests", get(list_partner))
         .route("/v1/servicerequests/supporttopics", get(topics))
@@ -34,12 +37,16 @@ pub fn router(state: SandboxState) -> Router {
             "/v1/customers/{tenant}/servicerequests/{id}",
             get(get_customer).patch(update_customer),
         )
+        .route_layer(from_fn_with_state(state.clone(), agent::catch_up))
         .route_layer(from_fn_with_state(state.clone(), authz::require))
         .route_layer(from_fn_with_state(state.clone(), faults::apply));
-    let control = Router::new().route("/_sandbox/faults", post(queue_fault)).route(
-        "/_sandbox/customers/{tenant}/servicerequests",
-        post(add_customer_request),
-    );
+    let control = Router::new()
+        .route("/_sandbox/faults", post(queue_fault))
+        .route("/_sandbox/servicerequests", post(super::bulk::add_many))
+        .route(
+            "/_sandbox/customers/{tenant}/servicerequests",
+            post(add_customer_request),
+        );
     api.merge(control).with_state(state)
 }
 
@@ -68,27 +75,42 @@ async fn create(
     body: Bytes,
 ) -> Result<Response, Failure> {
     validate::locale(&locale)?;
-    let new = validate::create_body(&body, state.topics())?;
-    let sr = file(&state, identity, ids.request_id, None, new).await?;
+    let filing = validate::create_body(&body, state.topics())?;
+    let sr = file(&state, identity, ids.request_id, None, filing).await?;
     Ok(reply::json(StatusCode::CREATED, &sr))
 }
 
-/// Stores `new` once per MS-RequestId: a resend gets the request the first call made.
-async fn file(
+/// Stores a filing once per MS-RequestId: a resend gets the request the first call made. With
+/// the support agent on, a new request is due its answer after the agent's delay.
+pub(crate) async fn file(
     state: &SandboxState,
     identity: Identity,
     request_id: String,
     tenant: Option<String>,
-    new: NewServiceRequest,
+    filing: Filing,
 ) -> Result<ServiceRequest, Failure> {
-    let topic_name = state.topic_name(&new.support_topic_id);
-    let (sr, _created) = state
+    let topic = state.topic_facts(&filing.request.support_topic_id);
+    let reply_due = state.agent_delay().map(|delay| {
+        let delay = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
+        agent::now_ms().saturating_add(delay)
+    });
+    let (sr, created) = state
         .with_db(move |db| {
-            db.create_once(&request_id, tenant.as_deref(), |id| {
-                records::new_request(id, &new, topic_name, &identity, &clock::now())
+            db.create_once(&request_id, tenant.as_deref(), reply_due, |id| {
+                records::new_request(
+                    id,
+                    &filing.request,
+                    &filing.notes,
+                    &topic,
+                    &identity,
+                    &clock::now(),
+                )
             })
         })
         .await?;
+    if let (true, Some(due)) = (created, reply_due) {
+        state.schedule_due(due);
+    }
     Ok(sr)
 }
 
@@ -104,6 +126,7 @@ async fn list_customer(
     Path(tenant): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, Failure> {
+    validate::tenant(&tenant)?;
     list(state, Some(tenant), query).await
 }
 
@@ -154,6 +177,7 @@ async fn get_customer(
     State(state): State<SandboxState>,
     Path((tenant, id)): Path<(String, String)>,
 ) -> Result<Response, Failure> {
+    validate::tenant(&tenant)?;
     get_one(state, Some(tenant), id).await
 }
 
@@ -168,40 +192,50 @@ async fn get_one(state: SandboxState, tenant: Option<String>, id: String) -> Res
 async fn update_partner(
     State(state): State<SandboxState>,
     Extension(identity): Extension<Identity>,
+    Extension(ids): Extension<CallIds>,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    update(state, identity, None, id, body).await
+    update(state, identity, ids, None, id, body).await
 }
 
 async fn update_customer(
     State(state): State<SandboxState>,
     Extension(identity): Extension<Identity>,
+    Extension(ids): Extension<CallIds>,
     Path((tenant, id)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    update(state, identity, Some(tenant), id, body).await
+    validate::tenant(&tenant)?;
+    update(state, identity, ids, Some(tenant), id, body).await
 }
 
+/// Applies an update once per MS-RequestId, like create: a retried PATCH (same id) gets the
+/// first answer and adds no second note.
 async fn update(
     state: SandboxState,
     identity: Identity,
+    ids: CallIds,
     tenant: Option<String>,
     id: String,
     body: Bytes,
 ) -> Result<Response, Failure> {
     let patch = validate::patch_body(&body)?;
     let (scope, key) = (tenant.clone(), id.clone());
-    let changed = state
+    let outcome = state
         .with_db(move |db| {
-            db.update(scope.as_deref(), &key, |sr| {
+            db.update_once(&ids.request_id, scope.as_deref(), &key, |sr| {
                 records::apply_patch(sr, &patch, &identity, &clock::now())
             })
         })
         .await?;
-    match changed {
-        Some(sr) => Ok(reply::json(StatusCode::OK, &sr)),
-        None => Err(missing(tenant.as_deref(), &id)),
+    match outcome {
+        Updated::Applied(sr) | Updated::Replayed(sr) => Ok(reply::json(StatusCode::OK, &sr)),
+        Updated::Missing => Err(missing(tenant.as_deref(), &id)),
+        Updated::Reused => Err(Failure::conflict(
+            "this MS-RequestId was already used to update another service request; send a new MS-RequestId \
+             for each new call",
+        )),
     }
 }
 
@@ -233,8 +267,9 @@ async fn add_customer_request(
     Path(tenant): Path<String>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let new = validate::create_body(&body, state.topics())?;
+    validate::tenant(&tenant)?;
+    let filing = validate::create_body(&body, state.topics())?;
     let identity = state.identity().clone();
-    let sr = file(&state, identity, ids.request_id, Some(tenant), new).await?;
+    let sr = file(&state, identity, ids.request_id, Some(tenant), filing).await?;
     Ok(reply::json(StatusCode::CREATED, &sr))
 }

@@ -1,10 +1,13 @@
-//! What every route shares: the database, the fault queue and the fixed partner data.
+//! What every route shares: the database, the fault queue, the fixed partner data and the
+//! support agent's settings.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
-use super::assets::Identity;
+use super::assets::{Identity, Product};
 use super::db::{Db, DbError};
 use super::faults::FaultQueue;
+use super::records::TopicFacts;
 use super::reply::Failure;
 use crate::api::SupportTopic;
 
@@ -19,17 +22,29 @@ struct Inner {
     faults: FaultQueue,
     identity: Identity,
     topics: Vec<SupportTopic>,
+    products: Vec<Product>,
+    agent: Mutex<Agent>,
+}
+
+/// The support agent: how long it takes to answer, and when the next answer is due.
+#[derive(Debug, Default, Clone, Copy)]
+struct Agent {
+    delay: Option<Duration>,
+    /// Earliest `reply_due` (Unix ms) in the database, if any; lets calls skip the look-up.
+    next_due: Option<i64>,
 }
 
 impl SandboxState {
     /// State over an opened database and the built-in partner data.
-    pub fn new(db: Db, identity: Identity, topics: Vec<SupportTopic>) -> Self {
+    pub fn new(db: Db, identity: Identity, topics: Vec<SupportTopic>, products: Vec<Product>) -> Self {
         SandboxState {
             inner: Arc::new(Inner {
                 db,
                 faults: FaultQueue::default(),
                 identity,
                 topics,
+                products,
+                agent: Mutex::new(Agent::default()),
             }),
         }
     }
@@ -52,6 +67,16 @@ impl SandboxState {
             .map(|t| t.name.clone())
     }
 
+    /// The topic's name and product, as a request filed under it carries them.
+    pub fn topic_facts(&self, id: &str) -> TopicFacts {
+        let product = self.inner.products.iter().find(|p| p.id.to_string() == id.trim());
+        TopicFacts {
+            name: self.topic_name(id),
+            product_id: product.map(|p| p.product_id.clone()),
+            product_name: product.map(|p| p.product_name.clone()),
+        }
+    }
+
     /// Faults waiting for the next API requests.
     pub fn faults(&self) -> &FaultQueue {
         &self.inner.faults
@@ -60,6 +85,48 @@ impl SandboxState {
     /// The database, for quick synchronous calls outside request handling.
     pub fn db(&self) -> &Db {
         &self.inner.db
+    }
+
+    fn agent(&self) -> std::sync::MutexGuard<'_, Agent> {
+        // Every access is a plain read or write of Copy fields: a panic cannot leave it torn.
+        self.inner.agent.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Turns the support agent on (answer each new request after `delay`) or off.
+    pub fn set_agent_delay(&self, delay: Option<Duration>) {
+        self.agent().delay = delay;
+    }
+
+    /// How long the agent takes to answer a new request, when it is on.
+    pub fn agent_delay(&self) -> Option<Duration> {
+        self.agent().delay
+    }
+
+    /// Notes that an answer falls due at `due` (Unix ms), or forgets all when `None`.
+    pub fn set_next_due(&self, due: Option<i64>) {
+        self.agent().next_due = due;
+    }
+
+    /// After answering everything due by `now`: the database says `next` is due next; an
+    /// answer scheduled meanwhile (later than `now`) is kept in view too.
+    pub fn settle_next_due(&self, next: Option<i64>, now: i64) {
+        let mut agent = self.agent();
+        let scheduled_meanwhile = agent.next_due.filter(|d| *d > now);
+        agent.next_due = match (next, scheduled_meanwhile) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+
+    /// Notes one more answer due at `due` (Unix ms).
+    pub fn schedule_due(&self, due: i64) {
+        let mut agent = self.agent();
+        agent.next_due = Some(agent.next_due.map_or(due, |d| d.min(due)));
+    }
+
+    /// Whether some agent answer is due by `now` (Unix ms).
+    pub fn reply_due(&self, now: i64) -> bool {
+        self.agent().next_due.is_some_and(|d| d <= now)
     }
 
     /// Runs `work` on the database off the async threads; a failure becomes a 500 answer.

@@ -23,9 +23,32 @@ pub fn locale(raw: &str) -> Result<(), Failure> {
     }
 }
 
-/// Reads a create body (any key case, BOM tolerated) into the four required fields, refusing
-/// what the service refuses. `topics` are the ids a request may be filed under.
-pub fn create_body(bytes: &[u8], topics: &[SupportTopic]) -> Result<NewServiceRequest, Failure> {
+/// A create body as read: the four required fields and the notes sent along (the optional
+/// `Notes` collection the docs describe on create).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filing {
+    /// Title, description, severity, topic.
+    pub request: NewServiceRequest,
+    /// The texts of the notes, in order.
+    pub notes: Vec<String>,
+}
+
+/// Checks a customer tenant id: the service addresses customers by their GUID.
+pub fn tenant(raw: &str) -> Result<(), Failure> {
+    if uuid::Uuid::try_parse(raw.trim()).is_ok() {
+        Ok(())
+    } else {
+        Err(Failure::invalid_input(format!(
+            "customer tenant id '{}' is not a GUID; use the customer's tenant id, e.g. \
+             0b8a7d1e-1111-2222-3333-444455556666",
+            shorten(raw)
+        )))
+    }
+}
+
+/// Reads a create body (any key case, BOM tolerated) into the four required fields and its
+/// notes, refusing what the service refuses. `topics` are the ids a request may be filed under.
+pub fn create_body(bytes: &[u8], topics: &[SupportTopic]) -> Result<Filing, Failure> {
     let value = object(bytes, "a ServiceRequest")?;
     let mut errors: Vec<(&'static str, String)> = Vec::new();
     let mut text = |key: &str, field: &'static str| match value.get(key) {
@@ -58,6 +81,7 @@ pub fn create_body(bytes: &[u8], topics: &[SupportTopic]) -> Result<NewServiceRe
         },
     };
     let support_topic_id = value.get("support_topic_id").and_then(scalar).unwrap_or_default();
+    let notes = create_notes(value.get("notes"), &mut errors);
     let new = NewServiceRequest {
         title,
         description,
@@ -79,7 +103,7 @@ pub fn create_body(bytes: &[u8], topics: &[SupportTopic]) -> Result<NewServiceRe
         }
     }
     if errors.is_empty() {
-        Ok(new)
+        Ok(Filing { request: new, notes })
     } else {
         let described: Vec<String> = errors
             .iter()
@@ -89,7 +113,34 @@ pub fn create_body(bytes: &[u8], topics: &[SupportTopic]) -> Result<NewServiceRe
     }
 }
 
-/// Reads an update body: `NewNote.Text` and/or `Status`; anything else is ignored.
+/// The texts of a create's `Notes` (null or absent: none); a note must have text.
+fn create_notes(raw: Option<&Value>, errors: &mut Vec<(&'static str, String)>) -> Vec<String> {
+    let items = match raw {
+        None | Some(Value::Null) => return Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            errors.push((
+                "Notes",
+                format!("Notes must be an array of notes, not {}", kind(other)),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut texts = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match item.get("text") {
+            Some(Value::String(text)) if !text.trim().is_empty() => texts.push(text.clone()),
+            _ => errors.push((
+                "Notes",
+                format!("Notes[{i}].Text: the note has no text; write it or leave the note out"),
+            )),
+        }
+    }
+    texts
+}
+
+/// Reads an update body: `NewNote.Text` and/or `Status`; anything else is ignored. Status
+/// `none` (0) means "not set": the SDK sends it beside every note.
 pub fn patch_body(bytes: &[u8]) -> Result<ServiceRequestPatch, Failure> {
     let value = object(bytes, "a ServiceRequest update")?;
     let new_note = match value.get("new_note") {
@@ -112,10 +163,12 @@ pub fn patch_body(bytes: &[u8]) -> Result<ServiceRequestPatch, Failure> {
         Some(v) => Some(scalar(v).as_deref().and_then(Status::parse).ok_or_else(|| {
             Failure::invalid_property(format!("Status: {v} is not a status; use open or closed"))
         })?),
-    };
+    }
+    .filter(|s| *s != Status::None);
     if new_note.is_none() && status.is_none() {
         return Err(Failure::invalid_input(
-            "the update names nothing to change; send NewNote.Text to add a note or Status to change the status",
+            "the update names nothing to change (Status none means unchanged); send NewNote.Text to add a note \
+             or Status to change the status",
         ));
     }
     Ok(ServiceRequestPatch { new_note, status })
@@ -279,14 +332,17 @@ mod tests {
     fn create_reads_the_sdk_pascal_case_body() {
         let body = "\u{feff}{\"Id\":null,\"Title\":\"T\",\"Description\":\"D\",\"Severity\":\"critical\",\
                     \"SupportTopicId\":\"32444667\",\"CreatedDate\":\"0001-01-01T00:00:00\"}";
-        let new = create_body(body.as_bytes(), &topics()).unwrap();
+        let new = create_body(body.as_bytes(), &topics()).unwrap().request;
         assert_eq!(
             (new.title.as_str(), new.severity, new.support_topic_id.as_str()),
             ("T", Severity::Critical, "32444667")
         );
         let numeric = r#"{"title":"T","description":"D","severity":2,"supportTopicId":32444667}"#;
         assert_eq!(
-            create_body(numeric.as_bytes(), &topics()).unwrap().severity,
+            create_body(numeric.as_bytes(), &topics())
+                .unwrap()
+                .request
+                .severity,
             Severity::Moderate
         );
     }
@@ -347,6 +403,44 @@ mod tests {
         assert!(blank.description.contains("NewNote.Text"));
         assert_eq!(patch_body(br#"{"status":"sideways"}"#).unwrap_err().code, 3000);
         assert_eq!(patch_body(b"{}").unwrap_err().code, 800002);
+    }
+
+    #[test]
+    fn status_none_beside_a_note_is_not_a_status_change() {
+        let p = patch_body(br#"{"Id":null,"Status":"none","NewNote":{"Text":"hi"},"Notes":null}"#).unwrap();
+        assert_eq!(p, ServiceRequestPatch::note("hi"));
+        assert_eq!(
+            patch_body(br#"{"status":0,"newNote":{"text":"x"}}"#)
+                .unwrap()
+                .status,
+            None
+        );
+        assert_eq!(patch_body(br#"{"Status":"none"}"#).unwrap_err().code, 800002);
+    }
+
+    #[test]
+    fn create_keeps_notes_and_refuses_empty_ones() {
+        let body = r#"{"Title":"T","Description":"D","Severity":"minimal","SupportTopicId":"32444667",
+                       "Notes":[{"Text":"one","CreatedByName":null},{"text":"two"}]}"#;
+        assert_eq!(
+            create_body(body.as_bytes(), &topics()).unwrap().notes,
+            ["one", "two"]
+        );
+        let empty = r#"{"Title":"T","Description":"D","Severity":"minimal","SupportTopicId":"32444667",
+                        "Notes":[{"Text":" "}]}"#;
+        let e = refused(empty);
+        assert_eq!(e.code, 3000);
+        assert!(e.description.starts_with("Notes:"), "{}", e.description);
+    }
+
+    #[test]
+    fn customer_tenants_must_be_guids() {
+        assert!(tenant("4b8a1e6c-0f2d-4c3a-9e7b-2d5f8a9c1b3e").is_ok());
+        for bad in ["someone-else", "", "contoso.onmicrosoft.com", "4b8a1e6c"] {
+            let e = tenant(bad).unwrap_err();
+            assert_eq!((e.status.as_u16(), e.code), (400, 800002), "{bad}");
+            assert!(e.description.contains("GUID"));
+        }
     }
 
     #[test]

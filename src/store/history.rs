@@ -35,7 +35,8 @@ fn to_sql_int(n: usize) -> i64 {
 }
 
 pub(crate) fn page(conn: &Connection, filter: &str, offset: usize, limit: usize) -> Result<Vec<HistoryRow>> {
-    let columns = "local_id, state, server_id, title, severity, topic_id, topic_name, status, created_at";
+    let columns =
+        "local_id, state, server_id, title, severity, topic_id, topic_name, status, created_at, updated";
     let (limit, offset) = (to_sql_int(limit), to_sql_int(offset));
     let rows = match pattern(filter) {
         None => {
@@ -165,6 +166,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<HistoryRow> {
             .map(|s| Status::parse(&s).ok_or_else(|| bad_text(7, "status", &s)))
             .transpose()?,
         created_at: row.get(8)?,
+        updated: row.get(9)?,
     })
 }
 

@@ -6,6 +6,7 @@
 
 mod clock;
 mod drafts;
+mod follow;
 mod history;
 mod schema;
 mod submissions;
@@ -170,6 +171,30 @@ pub struct HistoryRow {
     pub status: Option<Status>,
     /// When it was recorded (RFC 3339, UTC).
     pub created_at: String,
+    /// Its status or notes changed on the server since the user last opened it.
+    pub updated: bool,
+}
+
+/// What [`Store::record_refresh`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refreshed {
+    /// The local row.
+    pub local_id: i64,
+    /// The status or notes differ from what the user last opened (the `updated` mark).
+    pub updated: bool,
+    /// The copy differs from the previous one (the mark may have been set before).
+    pub changed: bool,
+}
+
+/// An open request due a re-read, from [`Store::due_for_refresh`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueRefresh {
+    /// The local row.
+    pub local_id: i64,
+    /// The service's id, to read it by.
+    pub server_id: String,
+    /// When it was last re-read (RFC 3339, UTC); `None` if never.
+    pub checked_at: Option<String>,
 }
 
 /// The unsent form, autosaved.
@@ -294,7 +319,8 @@ impl Store {
     }
 
     /// Stores a fresh server copy (a refresh, or a request seen via `list`/`show`): updates the
-    /// row with that server id, or adds a `created` row for a request filed elsewhere.
+    /// row with that server id, or adds a `created` row for a request filed elsewhere. The
+    /// `updated` mark follows as in [`Store::record_refresh`].
     pub fn upsert_server_copy(
         &self,
         sr: &ServiceRequest,
@@ -303,6 +329,39 @@ impl Store {
         base_url: &str,
     ) -> Result<i64> {
         submissions::upsert_server_copy(&self.conn, sr, cloud, locale, base_url)
+    }
+
+    /// Stores a fresh server copy (a periodic re-read) over the local row with its server id
+    /// and says whether it is now marked updated; `None` when no local row has that id.
+    pub fn record_refresh(&self, sr: &ServiceRequest) -> Result<Option<Refreshed>> {
+        submissions::record_refresh(&self.conn, sr)
+    }
+
+    /// The user opened the request: clears its `updated` mark; later copies are compared with
+    /// the one they see now.
+    pub fn mark_seen(&self, local_id: i64) -> Result<()> {
+        follow::mark_seen(&self.conn, local_id)
+    }
+
+    /// A re-read was tried but brought no copy (an error): puts the row at the back of the queue.
+    pub fn mark_checked(&self, local_id: i64) -> Result<()> {
+        follow::mark_checked(&self.conn, local_id)
+    }
+
+    /// Open requests sent to `base_url` and not re-read for `min_age`, never-read and
+    /// least recently read first, at most `limit` (re-read a few at a time).
+    pub fn due_for_refresh(
+        &self,
+        base_url: &str,
+        min_age: Duration,
+        limit: usize,
+    ) -> Result<Vec<DueRefresh>> {
+        follow::due(&self.conn, base_url, min_age, limit)
+    }
+
+    /// How many requests carry the `updated` mark (the header's "N updated").
+    pub fn updated_count(&self) -> Result<usize> {
+        follow::updated_count(&self.conn)
     }
 
     /// History rows, newest first; `filter` matches title, server id, topic or state,

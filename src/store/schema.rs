@@ -53,6 +53,18 @@ const MIGRATIONS: &[&str] = &[
         fetched_at  TEXT NOT NULL
     );
     "#,
+    // 2: following requests: the fingerprint of the last server copy, the one the user last
+    // opened, the `updated` mark, and when the request was last re-read.
+    r#"
+    ALTER TABLE submissions ADD COLUMN fingerprint TEXT;
+    ALTER TABLE submissions ADD COLUMN seen_fingerprint TEXT;
+    ALTER TABLE submissions ADD COLUMN updated INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE submissions ADD COLUMN checked_at TEXT;
+    -- The re-read queue: open requests of one destination, least recently checked first.
+    CREATE INDEX submissions_recheck ON submissions (base_url, checked_at, local_id)
+        WHERE state = 'created' AND server_id IS NOT NULL AND coalesce(status, '') <> 'closed';
+    CREATE INDEX submissions_updated ON submissions (updated) WHERE updated = 1;
+    "#,
 ];
 
 /// The newest schema version this build knows.
@@ -114,6 +126,52 @@ mod tests {
             .query_row("SELECT count(*) FROM schema_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(rows, 1);
+    }
+
+    #[test]
+    fn a_version_1_database_keeps_its_rows_and_gains_the_follow_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE schema_version (version INTEGER NOT NULL);
+                 INSERT INTO schema_version (version) VALUES (1);
+                 INSERT INTO submissions (request_id, cloud, locale, base_url, request_json, state, server_json,
+                     server_id, created_at, updated_at, title, severity, topic_id, status, search)
+                 VALUES ('8d3c1f1e-5a7b-4c6d-9e0f-112233445566', 'sandbox', 'en-US', 'http://127.0.0.1:1',
+                     '{\"title\":\"Old\",\"description\":\"d\",\"severity\":\"minimal\",\"support_topic_id\":\"32444667\"}',
+                     'created', '{\"id\":\"616000000000001\",\"status\":\"open\",\"title\":\"Old\"}',
+                     '616000000000001', '2025-01-01T00:00:00.000000Z', '2025-01-01T00:00:00.000000Z', 'Old',
+                     'minimal', '32444667', 'open', 'old');",
+            )
+            .unwrap();
+        }
+        let store = crate::store::Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        let rows = store.history("", 0, 10).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].title.as_str(), rows[0].status, rows[0].updated),
+            ("Old", Some(crate::api::Status::Open), false)
+        );
+        // Never re-read under the old schema, so it is first in the queue.
+        let due = store
+            .due_for_refresh("http://127.0.0.1:1", std::time::Duration::from_secs(300), 5)
+            .unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].server_id, "616000000000001");
+        // The first fresh copy is compared with the copy the old schema kept.
+        let mut fresh = store
+            .submission(rows[0].local_id)
+            .unwrap()
+            .unwrap()
+            .server
+            .unwrap();
+        fresh.status = Some(crate::api::Status::AttentionNeeded);
+        let refreshed = store.record_refresh(&fresh).unwrap().unwrap();
+        assert!(refreshed.updated && refreshed.changed);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use uuid::Uuid;
 
-use super::{NewSubmission, Result, StoreError, Submission, SubmissionState, clock};
+use super::{NewSubmission, Refreshed, Result, StoreError, Submission, SubmissionState, clock, follow};
 use crate::api::{NewServiceRequest, ServiceRequest, Severity, wire};
 
 const COLUMNS: &str = "local_id, request_id, cloud, locale, base_url, request_json, state, server_json, \
@@ -127,8 +127,11 @@ pub(crate) fn mark_created(conn: &Connection, local_id: i64, sr: &ServiceRequest
     update_one(
         conn,
         local_id,
+        // The user sees the create's answer on the result screen: it is what later copies are
+        // compared with, and the request is checked as of now.
         "UPDATE submissions SET state = 'created', server_json = ?2, server_id = ?3, status = ?4, \
-         topic_name = coalesce(?5, topic_name), last_error = NULL, updated_at = ?6 WHERE local_id = ?1",
+         topic_name = coalesce(?5, topic_name), last_error = NULL, updated_at = ?6, fingerprint = ?7, \
+         seen_fingerprint = ?7, updated = 0, checked_at = ?6 WHERE local_id = ?1",
         params![
             local_id,
             serde_json::to_string(sr)?,
@@ -136,6 +139,7 @@ pub(crate) fn mark_created(conn: &Connection, local_id: i64, sr: &ServiceRequest
             sr.status.map(|s| s.as_wire()),
             sr.support_topic_name,
             clock::now(),
+            follow::fingerprint(sr),
         ],
     )
 }
@@ -198,6 +202,36 @@ pub(crate) fn upsert_server_copy(
     locale: &str,
     base_url: &str,
 ) -> Result<i64> {
+    let foreign = Foreign {
+        cloud,
+        locale,
+        base_url,
+    };
+    let found = write_copy(conn, sr, Some(foreign))?;
+    // With a place to add it, a copy always lands in some row.
+    found.map(|r| r.local_id).ok_or(StoreError::NoServerId)
+}
+
+/// Stores a fresh copy over the row with its server id; `None` when there is none.
+pub(crate) fn record_refresh(conn: &Connection, sr: &ServiceRequest) -> Result<Option<Refreshed>> {
+    write_copy(conn, sr, None)
+}
+
+/// Where a request filed elsewhere is recorded when first seen.
+#[derive(Clone, Copy)]
+struct Foreign<'a> {
+    cloud: &'a str,
+    locale: &'a str,
+    base_url: &'a str,
+}
+
+/// Writes a server copy over the row with its server id (or adds a row when `foreign` says
+/// where), keeping the follow-up bookkeeping in step.
+fn write_copy(
+    conn: &Connection,
+    sr: &ServiceRequest,
+    foreign: Option<Foreign<'_>>,
+) -> Result<Option<Refreshed>> {
     let server_id = sr
         .id
         .as_deref()
@@ -211,8 +245,9 @@ pub(crate) fn upsert_server_copy(
             |row| row.get(0),
         )
         .optional()?;
-    let local_id = match existing {
+    let (local_id, before) = match existing {
         Some(local_id) => {
+            let before = follow::before(&tx, local_id)?;
             // The service knowing the request settles any unknown outcome: it was created.
             // request_json keeps what the user filed.
             tx.execute(
@@ -231,13 +266,24 @@ pub(crate) fn upsert_server_copy(
                     clock::now(),
                 ],
             )?;
-            local_id
+            (local_id, before)
         }
-        None => insert_foreign(&tx, sr, server_id, cloud, locale, base_url)?,
+        None => match foreign {
+            Some(f) => (
+                insert_foreign(&tx, sr, server_id, f.cloud, f.locale, f.base_url)?,
+                (None, None, None),
+            ),
+            None => return Ok(None),
+        },
     };
+    let (updated, changed) = follow::track(&tx, local_id, before, sr)?;
     refresh_search(&tx, local_id)?;
     tx.commit()?;
-    Ok(local_id)
+    Ok(Some(Refreshed {
+        local_id,
+        updated,
+        changed,
+    }))
 }
 
 /// Adds a request filed elsewhere (the portal, another machine) as a `created` row.

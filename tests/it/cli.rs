@@ -16,6 +16,7 @@ pub fn pcsr(home: &Path) -> std::process::Command {
         "PCSR_AUTHORITY_URL",
         "PCSR_DATA_DIR",
         "PCSR_CONFIG_DIR",
+        "PCSR_SANDBOX_AGENT_REPLIES",
         "RUST_LOG",
     ] {
         cmd.env_remove(var);

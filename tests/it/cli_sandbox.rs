@@ -65,7 +65,7 @@ async fn file_show_note_close_list_history_in_sandbox_mode() {
     assert_eq!(noted["notes"][0]["text"], "Any update?");
 
     let mut cmd = pcsr(home.path());
-    cmd.args(["close", &id, "--json"]);
+    cmd.args(["close", &id, "--yes", "--json"]);
     assert_eq!(stdout_json(&run(cmd).await)["status"], "closed");
 
     let mut cmd = pcsr(home.path());

@@ -2,10 +2,13 @@
 
 mod auth;
 mod cli;
+mod cli_follow;
 mod cli_sandbox;
 mod login_e2e;
 mod sandbox;
+mod sandbox_follow;
 mod store;
+mod store_follow;
 mod support;
 mod tui_e2e;
 mod wire;

@@ -105,7 +105,7 @@ async fn all_eight_routes_work_through_the_client() {
             .as_deref()
             .is_some_and(|d| d.ends_with('Z') && d.len() == 24)
     );
-    assert_eq!(sr.last_closed_date, None);
+    assert_eq!(sr.last_closed_date.as_deref(), Some("0001-01-01T00:00:00"));
 
     let topics = client.topics().await.unwrap();
     assert_eq!(topics.len(), 14);
@@ -171,7 +171,7 @@ async fn all_eight_routes_work_through_the_client() {
         customer_noted.notes.unwrap()[0].text.as_deref(),
         Some("Reset MFA")
     );
-    let other_tenant = Scope::Customer("someone-else".into());
+    let other_tenant = Scope::Customer("0f0e0d0c-0b0a-4908-8706-050403020100".into());
     assert_eq!(
         http_failure(client.get(&other_tenant, &cid).await.unwrap_err()).status,
         404
@@ -693,7 +693,14 @@ async fn raw_answers_are_camel_case_json_without_nulls_and_echo_the_ids() {
     }
     assert_eq!(body["supportTopicId"], "32444667", "a string on requests");
     assert_eq!(body["attributes"]["objectType"], "ServiceRequest");
-    assert!(body.get("lastClosedDate").is_none());
+    assert_eq!(
+        body["lastClosedDate"], "0001-01-01T00:00:00",
+        "open: the docs' unset date"
+    );
+    assert_eq!(
+        (&body["productId"], &body["productName"]),
+        (&Value::from("15960"), &Value::from("Partner Center"))
+    );
 
     let topics: Value = raw()
         .get(env.url("/v1/servicerequests/supporttopics"))

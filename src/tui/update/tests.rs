@@ -420,6 +420,7 @@ fn rows(from: usize, n: usize) -> Vec<HistoryRow> {
             topic_name: None,
             status: None,
             created_at: "2025-01-02T03:04:05Z".into(),
+            updated: false,
         })
         .collect()
 }

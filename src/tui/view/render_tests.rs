@@ -141,6 +141,7 @@ fn history_rows() -> Vec<HistoryRow> {
         topic_name: topic.map(str::to_string),
         status: None,
         created_at: format!("2025-03-{day:02}T10:00:00Z"),
+        updated: false,
     };
     vec![
         row(
