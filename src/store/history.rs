@@ -7,6 +7,10 @@ use super::submissions::{bad_text, state_column};
 use super::{HistoryRow, Result};
 use crate::api::{Severity, Status};
 
+/// What a list row reads, in `read_row`'s order.
+const COLUMNS: &str =
+    "local_id, state, server_id, title, severity, topic_id, topic_name, status, created_at, updated";
+
 const ORDER: &str = "ORDER BY created_at DESC, local_id DESC";
 
 /// The `search` column holds every searched field, already folded (see `submissions::search_text`).
@@ -35,8 +39,7 @@ fn to_sql_int(n: usize) -> i64 {
 }
 
 pub(crate) fn page(conn: &Connection, filter: &str, offset: usize, limit: usize) -> Result<Vec<HistoryRow>> {
-    let columns =
-        "local_id, state, server_id, title, severity, topic_id, topic_name, status, created_at, updated";
+    let columns = COLUMNS;
     let (limit, offset) = (to_sql_int(limit), to_sql_int(offset));
     let rows = match pattern(filter) {
         None => {
@@ -98,7 +101,7 @@ pub(crate) fn window(
     anchor: &Anchor,
     limit: usize,
 ) -> Result<Vec<HistoryRow>> {
-    let columns = "local_id, state, server_id, title, severity, topic_id, topic_name, status, created_at";
+    let columns = COLUMNS;
     const DESC: &str = "ORDER BY created_at DESC, local_id DESC";
     const ASC: &str = "ORDER BY created_at ASC, local_id ASC";
     let (seek, order, reversed) = match anchor {

@@ -286,6 +286,52 @@ fn history_is_newest_first_and_pages() {
 }
 
 #[test]
+fn history_windows_by_key_agree_with_paging_by_offset() {
+    use pcsr_tui::store::{Anchor, HistoryKey};
+    let store = Store::open_in_memory().unwrap();
+    for i in 0..9 {
+        record(
+            &store,
+            &request(&format!("r{i} {}", if i % 2 == 0 { "even" } else { "odd" })),
+        );
+    }
+    for filter in ["", "even"] {
+        let all = store.history(filter, 0, 100).unwrap();
+        let ids =
+            |rows: Vec<pcsr_tui::store::HistoryRow>| rows.iter().map(|r| r.local_id).collect::<Vec<_>>();
+        let want = |from: usize, to: usize| ids(all[from.min(all.len())..to.min(all.len())].to_vec());
+        let window = |anchor: Anchor, limit| ids(store.history_window(filter, &anchor, limit).unwrap());
+        let key = |i: usize| HistoryKey::of(&all[i]);
+        assert_eq!(window(Anchor::Top, 3), want(0, 3), "top, filter {filter:?}");
+        assert_eq!(
+            window(Anchor::Bottom, 3),
+            want(all.len() - 3, all.len()),
+            "bottom"
+        );
+        assert_eq!(
+            window(Anchor::After(key(1)), 2),
+            want(2, 4),
+            "after the second row"
+        );
+        assert_eq!(window(Anchor::From(key(1)), 2), want(1, 3), "from the second row");
+        assert_eq!(
+            window(Anchor::Before(key(3)), 2),
+            want(1, 3),
+            "the two rows above the fourth"
+        );
+        assert_eq!(
+            window(Anchor::Before(key(0)), 2),
+            want(0, 0),
+            "nothing above the first"
+        );
+        assert!(
+            window(Anchor::After(key(all.len() - 1)), 2).is_empty(),
+            "nothing below the last"
+        );
+    }
+}
+
+#[test]
 fn history_filter_matches_title_server_id_topic_and_state_ignoring_case() {
     let store = Store::open_in_memory().unwrap();
     let billing = record(&store, &request("Billing question"));
