@@ -9,10 +9,14 @@ use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use uuid::Uuid;
 
+#[cfg(test)]
 use crate::api::error::RequestIds;
 use crate::api::{ApiError, Client, ClientEvent, NewServiceRequest, Scope, ServiceRequest, SupportTopic};
 use crate::auth::Cloud;
-use crate::store::{Draft, HistoryRow, NewSubmission, Store, Submission};
+use crate::outbox::Outbox;
+#[cfg(test)]
+use crate::outbox::same_destination;
+use crate::store::{Draft, HistoryRow, Store, Submission};
 
 pub use signin::{SignInReply, SignInSetup, message as sign_in_message};
 
@@ -240,7 +244,7 @@ pub fn spawn(client: Client, store: Store, origin: Origin, sign_in: SignInSetup)
             client: client.with_events(event_tx.clone()),
             origin: Arc::new(origin),
         })),
-        store: Arc::new(Mutex::new(store)),
+        outbox: Outbox::new(Arc::new(Mutex::new(store))),
         replies: reply_tx.clone(),
         events: event_tx,
         sign_in: Arc::new(sign_in),
@@ -270,7 +274,7 @@ struct Conn {
 #[derive(Clone)]
 struct Worker {
     conn: Arc<RwLock<Conn>>,
-    store: Arc<Mutex<Store>>,
+    outbox: Outbox,
     replies: UnboundedSender<Reply>,
     events: UnboundedSender<ClientEvent>,
     sign_in: Arc<SignInSetup>,
@@ -392,7 +396,7 @@ impl Worker {
 
     /// Runs a store call; failures are reported to the UI and give `None`.
     fn db<T>(&self, f: impl FnOnce(&Store) -> crate::store::Result<T>) -> Option<T> {
-        let store = self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let store = self.outbox.store().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         match f(&store) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -417,30 +421,24 @@ impl Worker {
     }
 
     async fn submit(self, request: NewServiceRequest) {
-        let ids = RequestIds::new();
         let origin = self.origin();
-        let recorded = self.db(|s| {
-            s.record_submission(&NewSubmission {
-                request_id: ids.request_id,
-                cloud: &origin.cloud,
-                locale: &origin.locale,
-                base_url: &origin.base_url,
-                request: &request,
-            })
-        });
-        let Some(local_id) = recorded else {
-            let error = ErrorView::local(
-                "the request could not be recorded in the local database, so it was not sent",
-                "Check that the data directory (PCSR_DATA_DIR / --data-dir) is writable, then submit again.",
-            );
-            self.reply(Reply::SubmitFailed {
-                request,
-                error,
-                unsettled: None,
-            });
-            return;
+        let recorded = self.outbox.record(&origin, &request).await;
+        let (local_id, request_id) = match recorded {
+            Ok(ids) => ids,
+            Err(e) => {
+                let error = ErrorView::local(
+                    format!("the request could not be recorded in the local database, so it was not sent: {e}"),
+                    "Check that the data directory (PCSR_DATA_DIR / --data-dir) is writable, then submit again.",
+                );
+                self.reply(Reply::SubmitFailed {
+                    request,
+                    error,
+                    unsettled: None,
+                });
+                return;
+            }
         };
-        self.send(local_id, ids.request_id, request).await;
+        self.send(local_id, request_id, request).await;
     }
 
     /// Sends a recorded request and settles its row.
@@ -463,58 +461,55 @@ impl Worker {
         }
     }
 
-    /// One create call with the stored id; updates the row. Err carries "outcome unknown".
+    /// One create through the outbox with the stored id. Err carries "outcome unknown".
     async fn create(
         &self,
         local_id: i64,
         request_id: Uuid,
         request: &NewServiceRequest,
     ) -> Result<ServiceRequest, (ErrorView, bool)> {
-        match self
-            .client()
-            .create(request, RequestIds::with_request_id(request_id))
-            .await
-        {
-            Ok(answer) => {
-                let sr = answer.value;
+        let sent = self.outbox.send(&self.client(), local_id, request_id, request).await;
+        self.settled(request, sent)
+    }
+
+    /// Turns an outbox send into what the UI shows; a filed request clears its draft.
+    fn settled(
+        &self,
+        request: &NewServiceRequest,
+        sent: Result<crate::outbox::Sent, crate::outbox::SendFailure>,
+    ) -> Result<ServiceRequest, (ErrorView, bool)> {
+        match sent {
+            Ok(sent) => {
+                if let Some(e) = sent.unrecorded {
+                    self.reply(Reply::StoreFailed(e));
+                }
+                // Edits made while the submit was in flight stay saved.
                 self.db(|s| {
-                    s.mark_created(local_id, &sr)?;
-                    // Edits made while the submit was in flight stay saved.
                     if s.load_draft()?.is_some_and(|d| draft_is(&d, request)) {
                         s.clear_draft()?;
                     }
                     Ok(())
                 });
-                Ok(sr)
+                Ok(sent.answer.value)
             }
-            Err(e) => {
-                let unknown = self
-                    .db(|s| s.record_send_error(local_id, &e))
-                    .unwrap_or_else(|| e.outcome_unknown());
-                Err((ErrorView::from(&e), unknown))
-            }
+            Err(failure) => Err((ErrorView::from(&failure.error), failure.in_outbox)),
         }
     }
 
     async fn resend_outbox(self) {
-        let Some(outbox) = self.db(Store::outbox) else {
-            return;
-        };
-        let here = self.origin();
         // Only what was meant for this destination: a request recorded against Partner Center
         // must never be "resent" into the sandbox (or the reverse); it waits for its own session.
-        for sub in outbox
-            .into_iter()
-            .filter(|sub| same_destination(&sub.cloud, &sub.base_url, &here))
-        {
-            let outcome = self
-                .create(sub.local_id, sub.request_id, &sub.request)
-                .await
-                .map_err(|(e, _)| e);
-            self.reply(Reply::Resent {
-                request: sub.request,
-                outcome,
-            });
+        let resent = match self.outbox.resend(&self.client(), &self.origin(), &[]).await {
+            Ok(resent) => resent,
+            Err(e) => {
+                self.reply(Reply::StoreFailed(e.to_string()));
+                return;
+            }
+        };
+        for entry in resent {
+            let request = entry.submission.request;
+            let outcome = self.settled(&request, entry.outcome).map_err(|(e, _)| e);
+            self.reply(Reply::Resent { request, outcome });
         }
     }
 
@@ -529,15 +524,6 @@ impl Worker {
         };
         self.reply(Reply::Refreshed { local_id, outcome });
     }
-}
-
-/// Whether an outbox entry recorded for `cloud` at `base_url` belongs to the session at `here`.
-/// The in-process sandbox gets a new port every run, so sandbox entries match by cloud alone.
-fn same_destination(cloud: &str, base_url: &str, here: &Origin) -> bool {
-    if cloud == "sandbox" || here.cloud == "sandbox" {
-        return cloud == here.cloud;
-    }
-    cloud == here.cloud && base_url.trim_end_matches('/') == here.base_url.trim_end_matches('/')
 }
 
 /// Whether a saved draft is exactly this request.

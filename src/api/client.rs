@@ -248,6 +248,36 @@ impl Client {
         self.all_pages(url, usize::MAX).await
     }
 
+    /// Route 2 for `topics --json`: the topics, and the service's collection as it sent it (its
+    /// own `totalCount`, key case and extra fields). Items of further pages, if the service
+    /// pages, are appended to that collection's `items`.
+    pub async fn topics_as_sent(&self) -> Result<(Vec<SupportTopic>, serde_json::Value), ApiError> {
+        let url = self.url("/v1/servicerequests/supporttopics")?;
+        let raw = self.exchange(Method::GET, url, None, RequestIds::new()).await?;
+        let first: Answer<Collection<SupportTopic>> =
+            decode(raw.status, &raw.value, raw.ids).map_err(|e| raw.settle(e))?;
+        let mut sent: serde_json::Value =
+            serde_json::from_slice(wire::trim_body(&raw.value)).map_err(|e| ApiError::Decode {
+                status: raw.status,
+                message: e.to_string(),
+                excerpt: excerpt(&raw.value),
+                ids: raw.ids,
+            })?;
+        let mut topics = first.value.items.clone();
+        if let Some(next) = first.value.next_uri() {
+            let rest: Vec<SupportTopic> = self.all_pages(self.link_url(next)?, usize::MAX).await?;
+            if let Some(items) = sent
+                .as_object_mut()
+                .and_then(|o| o.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case("items")))
+                .and_then(|(_, v)| v.as_array_mut())
+            {
+                items.extend(rest.iter().filter_map(|t| serde_json::to_value(t).ok()));
+            }
+            topics.extend(rest);
+        }
+        Ok((topics, sent))
+    }
+
     /// Routes 3 and 6: one page of requests.
     pub async fn list(
         &self,
@@ -311,10 +341,17 @@ impl Client {
             url: url.to_string(),
             reason: format!("could not encode: {e}"),
         })?;
-        Ok(self
-            .call(Method::PATCH, url, Some(body), RequestIds::new())
-            .await?
-            .value)
+        let raw = self.exchange(Method::PATCH, url, Some(body), RequestIds::new()).await?;
+        match decode(raw.status, &raw.value, raw.ids) {
+            Ok(answer) => Ok(answer.value),
+            // 204 No Content is the newer reference's success for an update, and any other
+            // success whose body we cannot read still means the change was made: read it back
+            // (a GET, so the change itself is never sent twice).
+            Err(e) => {
+                tracing::info!(status = raw.status, "update answered without a readable body: {e}; reading it back");
+                self.get(scope, id).await
+            }
+        }
     }
 
     async fn all_pages<T: DeserializeOwned>(&self, first: Url, limit: usize) -> Result<Vec<T>, ApiError> {
@@ -383,7 +420,7 @@ impl Client {
         }
     }
 
-    /// One logical call: attempts with backoff, 429 waits, one token refresh on 401.
+    /// One logical call, decoded.
     async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
@@ -391,16 +428,45 @@ impl Client {
         body: Option<Vec<u8>>,
         ids: RequestIds,
     ) -> Result<Answer<T>, ApiError> {
+        let raw = self.exchange(method, url, body, ids).await?;
+        decode(raw.status, &raw.value, raw.ids).map_err(|e| raw.settle(e))
+    }
+
+    /// One logical call: attempts with backoff, 429 waits, one token refresh on 401.
+    ///
+    /// Outcome rule: once an attempt may have reached the service (its answer was lost or cut,
+    /// it timed out, or a 5xx came back) the call's outcome is unknown, whatever later attempts
+    /// get; the error then says so ([`ApiError::Unsettled`]). Updates are not idempotent (a
+    /// note would be added twice), so they are retried only after answers that prove nothing
+    /// was done (429, 408).
+    async fn exchange(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+        ids: RequestIds,
+    ) -> Result<RawAnswer, ApiError> {
         let cfg = &self.config;
         let max_attempts = cfg.max_attempts.max(1);
+        let writes = method != Method::GET;
+        let idempotent = method != Method::PATCH;
+        let mut maybe_committed = false;
         let mut refreshed = false;
         let mut attempt = 1;
         loop {
-            let token = self.token.token(refreshed).await.map_err(ApiError::SignIn)?;
+            let token = match self.token.token(refreshed).await {
+                Ok(token) => token,
+                Err(e) => return Err(settled(ApiError::SignIn(e), maybe_committed)),
+            };
             let outcome = self.attempt(&method, &url, body.as_deref(), ids, &token).await;
             let (wait, reason) = match outcome {
                 Ok((status, headers, bytes)) if (200..300).contains(&status) => {
-                    return decode(status, &headers, &bytes, ids);
+                    return Ok(RawAnswer {
+                        status,
+                        value: bytes,
+                        ids: echoed(&headers, ids),
+                        maybe_committed,
+                    });
                 }
                 Ok((401, headers, bytes)) if !refreshed => {
                     tracing::info!(%url, "401: refreshing the token once");
@@ -416,14 +482,21 @@ impl Client {
                         retry_after(&headers),
                         echoed(&headers, ids),
                     );
-                    let retryable = matches!(status, 408 | 500 | 502 | 503 | 504) || status == 429;
+                    if writes && status >= 500 {
+                        maybe_committed = true;
+                    }
+                    let proves_nothing_done = matches!(status, 408 | 429);
+                    let retryable = matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+                        && (idempotent || proves_nothing_done);
+                    let server_wait = failure.retry_after;
+                    let err = ApiError::Http(Box::new(failure));
                     if !retryable || attempt >= max_attempts {
-                        return Err(ApiError::Http(Box::new(failure)));
+                        return Err(settled(err, maybe_committed));
                     }
                     if status == 429 {
-                        let wait = failure.retry_after.unwrap_or(Duration::from_secs(30));
+                        let wait = server_wait.unwrap_or(Duration::from_secs(30));
                         if wait > cfg.max_retry_after {
-                            return Err(ApiError::Http(Box::new(failure)));
+                            return Err(settled(err, maybe_committed));
                         }
                         self.emit(ClientEvent::RateLimited { wait });
                         tracing::warn!(%url, wait_s = wait.as_secs(), "429: waiting Retry-After");
@@ -431,21 +504,25 @@ impl Client {
                         attempt += 1;
                         continue;
                     }
-                    let backoff = failure.retry_after.filter(|d| *d <= cfg.max_retry_after);
+                    let backoff = server_wait.filter(|d| *d <= cfg.max_retry_after);
                     (
                         backoff.unwrap_or_else(|| backoff_for(cfg.backoff, attempt)),
                         format!("HTTP {status}"),
                     )
                 }
                 Err(err) => {
-                    if attempt >= max_attempts {
-                        return Err(err);
-                    }
                     let reason = match &err {
                         ApiError::Transport { timeout: true, .. } => "timeout".to_string(),
                         ApiError::Transport { message, .. } => message.clone(),
-                        _ => return Err(err),
+                        // An answer we would not read: the service answered, do not ask again.
+                        _ => return Err(settled(err, maybe_committed)),
                     };
+                    if writes {
+                        maybe_committed = true;
+                    }
+                    if attempt >= max_attempts || !idempotent {
+                        return Err(settled(err, maybe_committed));
+                    }
                     (backoff_for(cfg.backoff, attempt), reason)
                 }
             };
@@ -493,12 +570,12 @@ impl Client {
         let headers = resp.headers().clone();
         let limit = self.config.max_body_bytes;
         if resp.content_length().is_some_and(|n| n > limit as u64) {
-            return Err(ApiError::TooLarge { limit, ids });
+            return Err(ApiError::TooLarge { status, limit, ids });
         }
         let mut bytes = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(transport)? {
             if bytes.len() + chunk.len() > limit {
-                return Err(ApiError::TooLarge { limit, ids });
+                return Err(ApiError::TooLarge { status, limit, ids });
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -507,13 +584,33 @@ impl Client {
     }
 }
 
-fn decode<T: DeserializeOwned>(
+/// A success status and its body, before decoding.
+struct RawAnswer {
     status: u16,
-    headers: &HeaderMap,
-    bytes: &[u8],
+    value: Vec<u8>,
     ids: RequestIds,
-) -> Result<Answer<T>, ApiError> {
-    let ids = echoed(headers, ids);
+    /// An earlier attempt may have reached the service too.
+    maybe_committed: bool,
+}
+
+impl RawAnswer {
+    /// An error about this answer, marked unsettled when an earlier attempt may have committed.
+    fn settle(&self, err: ApiError) -> ApiError {
+        settled(err, self.maybe_committed)
+    }
+}
+
+/// Wraps `err` as [`ApiError::Unsettled`] when an attempt may have been committed and `err`
+/// alone would not say so.
+fn settled(err: ApiError, maybe_committed: bool) -> ApiError {
+    if maybe_committed && !err.outcome_unknown() {
+        ApiError::Unsettled(Box::new(err))
+    } else {
+        err
+    }
+}
+
+fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8], ids: RequestIds) -> Result<Answer<T>, ApiError> {
     wire::parse(bytes)
         .map(|value| Answer { value, status, ids })
         .map_err(|e| ApiError::Decode {

@@ -6,15 +6,25 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::Serialize;
 
-use crate::api::error::RequestIds;
+use std::sync::{Arc, Mutex};
+
+use crate::api::model::{DESCRIPTION_MAX_BYTES, human_bytes};
 use crate::api::{
-    ApiError, Collection, ListQuery, NewServiceRequest, Scope, ServiceRequest, ServiceRequestPatch, Severity,
+    Collection, ListQuery, NewServiceRequest, Scope, ServiceRequest, ServiceRequestPatch, Severity,
     Status,
 };
 use crate::session::{self, Choice, Session, Settings};
-use crate::store::{HistoryRow, NewSubmission, Store};
+use crate::outbox::{Outbox, SendFailure, SubmitError};
+use crate::store::{HistoryRow, Store};
+use crate::text::one_line;
+use crate::worker::Origin;
 
 use super::{Exit, SubmitArgs, output};
+
+/// [`open`] for the other command modules.
+pub(super) async fn open_session(settings: &Settings) -> anyhow::Result<Session> {
+    open(settings).await
+}
 
 /// Opens a session and prints the one-line notice when the sandbox was chosen by default.
 async fn open(settings: &Settings) -> anyhow::Result<Session> {
@@ -29,9 +39,8 @@ async fn open(settings: &Settings) -> anyhow::Result<Session> {
     Ok(session)
 }
 
-fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
-    Ok(())
+pub(super) fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    output::emit_line(&output::json_text(value)?)
 }
 
 fn scope(customer: Option<String>) -> Scope {
@@ -54,8 +63,7 @@ fn show_and_remember(session: &Session, sr: &ServiceRequest, json: bool) -> anyh
     if json {
         print_json(sr)
     } else {
-        print!("{}", output::service_request(sr, None));
-        Ok(())
+        output::emit(&output::service_request(sr, None))
     }
 }
 
@@ -85,6 +93,10 @@ pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
 async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup) -> anyhow::Result<()> {
     let data_dir = session::resolve_data_dir(settings.data_dir.as_deref())?;
     let locale = settings.locale.clone().unwrap_or_else(|| "en-US".to_string());
+    // The same check `session::open` makes, so a signed-out start refuses what a signed-in one does.
+    if !crate::api::model::is_agent_locale(&locale) {
+        return Err(session::SessionError::BadLocale(locale).into());
+    }
     let base_url = settings.base_url.clone().unwrap_or_default();
     let mut config = crate::api::ClientConfig::new(&base_url)?;
     config.locale = locale.clone();
@@ -114,7 +126,14 @@ impl crate::api::TokenProvider for NotSignedIn {
 /// `pcsr-tui topics`.
 pub async fn topics(settings: &Settings, json: bool) -> anyhow::Result<()> {
     let session = open(settings).await?;
-    let topics = session.client.topics().await?;
+    let fetched = session.client.topics_as_sent().await;
+    let (topics, sent) = match fetched {
+        Ok(both) => both,
+        Err(e) => {
+            session.close().await;
+            return Err(e.into());
+        }
+    };
     // The TUI shows cached topics at once on its next start.
     if let Err(e) = session
         .open_store()
@@ -122,27 +141,59 @@ pub async fn topics(settings: &Settings, json: bool) -> anyhow::Result<()> {
     {
         tracing::warn!("could not cache topics: {e}");
     }
-    if json {
-        print_json(&Collection::of(topics))?;
+    let printed = if json {
+        // What the service sent, its own totalCount included.
+        print_json(&sent)
     } else {
-        print!("{}", output::topics(&topics));
-    }
+        output::emit(&output::topics(&topics))
+    };
     session.close().await;
-    Ok(())
+    printed
 }
 
-/// Reads `--description-file`: a path, or `-` for standard input.
+/// Reads `--description-file`: a path, or `-` for standard input. Refuses one over
+/// [`DESCRIPTION_MAX_BYTES`] without reading it whole.
 fn read_description(path: &Path) -> anyhow::Result<String> {
-    let mut text = String::new();
+    let limit = DESCRIPTION_MAX_BYTES;
+    let too_big = |size: String| {
+        Exit::usage(format!(
+            "cannot submit: the description is {size}; the limit is {} ({limit} bytes). Shorten it, or put long \
+             logs somewhere support can reach and link them",
+            human_bytes(limit)
+        ))
+    };
+    let mut bytes = Vec::new();
     if path == Path::new("-") {
         std::io::stdin()
-            .read_to_string(&mut text)
+            .lock()
+            .take(limit as u64 + 1)
+            .read_to_end(&mut bytes)
             .map_err(|e| Exit::usage(format!("cannot read the description from standard input: {e}")))?;
+        if bytes.len() > limit {
+            return Err(too_big(format!("more than {}", human_bytes(limit))).into());
+        }
     } else {
-        text = std::fs::read_to_string(path)
-            .map_err(|e| Exit::usage(format!("cannot read --description-file {}: {e}", path.display())))?;
+        let cannot = |e: std::io::Error| Exit::usage(format!("cannot read --description-file {}: {e}", path.display()));
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        if let Ok(meta) = file.metadata()
+            && meta.is_file()
+            && meta.len() > limit as u64
+        {
+            let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+            return Err(too_big(format!("{} ({size} bytes)", human_bytes(size))).into());
+        }
+        file.take(limit as u64 + 1).read_to_end(&mut bytes).map_err(cannot)?;
+        if bytes.len() > limit {
+            return Err(too_big(format!("more than {}", human_bytes(limit))).into());
+        }
     }
-    Ok(text)
+    String::from_utf8(bytes).map_err(|_| {
+        Exit::usage(format!(
+            "--description-file {}: the description is not UTF-8 text",
+            path.display()
+        ))
+        .into()
+    })
 }
 
 fn flag_for(field: &str) -> &'static str {
@@ -176,52 +227,62 @@ pub async fn submit(settings: &Settings, args: SubmitArgs) -> anyhow::Result<()>
         return Err(Exit::usage(format!("cannot submit:\n{}", lines.join("\n"))).into());
     }
     let session = open(settings).await?;
-    let store = session.open_store()?;
-    let ids = RequestIds::new();
-    let local_id = store.record_submission(&NewSubmission {
-        request_id: ids.request_id,
-        cloud: session.cloud_label(),
-        locale: &session.locale,
-        base_url: &session.base_url,
-        request: &request,
-    })?;
-    let outcome = session.client.create(&request, ids).await;
-    let result = match outcome {
-        Ok(answer) => {
-            store.mark_created(local_id, &answer.value)?;
-            if args.json {
-                print_json(&answer.value)
-            } else {
-                print!(
-                    "{}",
-                    output::service_request(&answer.value, Some(&answer.ids.request_id.to_string()))
-                );
-                Ok(())
-            }
-        }
-        Err(err) => Err(record_failure(&store, local_id, err)),
-    };
+    let result = submit_in(&session, &request, args.json).await;
     session.close().await;
     result
 }
 
-/// Records why a submit failed and says what became of the typed request.
-fn record_failure(store: &Store, local_id: i64, err: ApiError) -> anyhow::Error {
-    // The store decides (and records) whether the request stays in the outbox; if it cannot
-    // record, the error below still says what happened.
-    let in_outbox = store
-        .record_send_error(local_id, &err)
-        .unwrap_or_else(|_| err.outcome_unknown());
-    let kept = if in_outbox {
+/// The submit itself, through the one outbox service the TUI uses too.
+async fn submit_in(session: &Session, request: &NewServiceRequest, json: bool) -> anyhow::Result<()> {
+    // Opened (and found writable) before anything is recorded or sent.
+    let store = session.open_store()?;
+    let outbox = Outbox::new(Arc::new(Mutex::new(store)));
+    match outbox.submit(&session.client, &origin(session), request).await {
+        Ok(sent) => {
+            if let Some(e) = &sent.unrecorded {
+                eprintln!(
+                    "pcsr-tui: warning: filed, but the answer could not be stored locally ({}); `pcsr-tui show {}` reads it again",
+                    one_line(e),
+                    one_line(sent.answer.value.id.as_deref().unwrap_or("ID"))
+                );
+            }
+            if json {
+                print_json(&sent.answer.value)
+            } else {
+                output::emit(&output::service_request(
+                    &sent.answer.value,
+                    Some(&sent.answer.ids.request_id.to_string()),
+                ))
+            }
+        }
+        Err(SubmitError::NotRecorded(e)) => Err(anyhow::Error::new(e).context("submit refused; nothing was sent")),
+        Err(SubmitError::Send {
+            local_id, failure, ..
+        }) => Err(explain_send_failure(local_id, failure)),
+    }
+}
+
+/// Where this session's submissions are recorded as going.
+pub(super) fn origin(session: &Session) -> Origin {
+    Origin {
+        cloud: session.cloud_label().to_string(),
+        locale: session.locale.clone(),
+        base_url: session.base_url.clone(),
+    }
+}
+
+/// Says what became of a request whose send did not end `created` (see the outcome rules).
+pub(super) fn explain_send_failure(local_id: i64, failure: SendFailure) -> anyhow::Error {
+    let kept = if failure.in_outbox {
         format!(
-            "the request may or may not have been filed; it is kept as local #{local_id} in the outbox and will \
-             be resent with the same MS-RequestId (so never filed twice) the next time you open pcsr-tui on the same \
-             account"
+            "outcome unknown: the request may have been filed; it is kept as local #{local_id} in the outbox. Do not \
+             file it again: `pcsr-tui outbox resend {local_id}` (or the next start of pcsr-tui on this account) \
+             resends it with the same MS-RequestId, so it is never filed twice"
         )
     } else {
-        format!("your input is kept as local #{local_id} (see `pcsr-tui history`)")
+        format!("failed: it was not filed; your input is kept as local #{local_id} (see `pcsr-tui outbox`)")
     };
-    anyhow::Error::new(err).context(format!("submit failed; {kept}"))
+    anyhow::Error::new(failure.error).context(format!("submit {kept}"))
 }
 
 /// `pcsr-tui show ID`.
@@ -248,18 +309,18 @@ pub async fn list(
         status,
     };
     let items = session.client.list_all(&scope(customer), &query, limit).await?;
-    if json {
-        print_json(&Collection::of(items))?;
+    let printed = if json {
+        print_json(&Collection::of(items))
     } else if items.is_empty() {
-        println!(
+        output::emit_line(&format!(
             "No service requests{}.",
             status.map(|s| format!(" with status {s}")).unwrap_or_default()
-        );
+        ))
     } else {
-        print!("{}", output::request_table(&items));
-    }
+        output::emit(&output::request_table(&items))
+    };
     session.close().await;
-    Ok(())
+    printed
 }
 
 async fn patch(
@@ -341,19 +402,26 @@ impl<'a> From<&'a HistoryRow> for HistoryJson<'a> {
     }
 }
 
-/// `pcsr-tui history`: the local record, no network.
+/// `pcsr-tui history`: the local record, no network; works on a read-only data directory.
 pub fn history(settings: &Settings, json: bool) -> anyhow::Result<()> {
-    let data_dir = session::resolve_data_dir(settings.data_dir.as_deref())?;
-    let path = session::store_path(&data_dir);
-    let store = Store::open(&path).with_context(|| format!("opening {}", path.display()))?;
-    let rows = store.history("", 0, usize::MAX / 2)?;
+    let rows = match open_read_only(settings)? {
+        Some(store) => store.history("", 0, usize::MAX / 2)?,
+        None => Vec::new(),
+    };
     if json {
         let items: Vec<HistoryJson<'_>> = rows.iter().map(HistoryJson::from).collect();
-        print_json(&items)?;
+        print_json(&items)
     } else if rows.is_empty() {
-        println!("No submissions yet. File one with `pcsr-tui` or `pcsr-tui submit`.");
+        output::emit_line("No submissions yet. File one with `pcsr-tui` or `pcsr-tui submit`.")
     } else {
-        print!("{}", output::history_table(&rows));
+        output::emit(&output::history_table(&rows))
     }
-    Ok(())
+}
+
+/// The local database for reading only (no directory or file created, nothing written); `None`
+/// when there is none yet.
+pub(super) fn open_read_only(settings: &Settings) -> anyhow::Result<Option<Store>> {
+    let data_dir = session::resolve_data_dir(settings.data_dir.as_deref())?;
+    let path = session::store_path(&data_dir);
+    Store::open_read_only(&path).with_context(|| format!("opening {} to read", path.display()))
 }

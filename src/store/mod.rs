@@ -51,6 +51,17 @@ pub enum StoreError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The database cannot be written (read-only directory, file or file system).
+    #[error(
+        "the local database {path} is read-only, so nothing was recorded or sent: make the data directory \
+         writable, or point --data-dir / PCSR_DATA_DIR at a writable folder ({source})"
+    )]
+    ReadOnly {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
     /// No submission with that local id.
     #[error("no local submission #{0}")]
     NotFound(i64),
@@ -60,6 +71,22 @@ pub enum StoreError {
          refresh again, and report it if it persists"
     )]
     NoServerId,
+}
+
+/// Turns SQLite's "readonly" failures into [`StoreError::ReadOnly`], which says what to do.
+fn read_only_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    let read_only = matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::PermissionDenied)
+    );
+    if read_only {
+        StoreError::ReadOnly {
+            path: path.to_path_buf(),
+            source: e,
+        }
+    } else {
+        StoreError::Sqlite(e)
+    }
 }
 
 /// Result alias for store calls.
@@ -195,7 +222,8 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating and migrating) the database at `path`, creating its directory.
+    /// Opens (creating and migrating) the database at `path`, creating its directory. A
+    /// database that cannot be written is [`StoreError::ReadOnly`].
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
@@ -203,10 +231,55 @@ impl Store {
                 source,
             })?;
         }
-        let conn = rusqlite::Connection::open(path)?;
+        let read_only = |e: rusqlite::Error| read_only_error(path, e);
+        let conn = rusqlite::Connection::open(path).map_err(read_only)?;
         // WAL lets the CLI read history while the TUI writes; the answer is the mode in force.
-        let _mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
-        Self::prepare(conn, Some(path.to_path_buf()))
+        let _mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            .map_err(read_only)?;
+        Self::prepare(conn, Some(path.to_path_buf())).map_err(|e| match e {
+            StoreError::Sqlite(e) => read_only_error(path, e),
+            other => other,
+        })
+    }
+
+    /// Opens the database at `path` for reading only: no directory or file is created, no
+    /// journal switch or migration runs, so it works on a read-only data directory. `None` when
+    /// there is no database yet.
+    pub fn open_read_only(path: &Path) -> Result<Option<Self>> {
+        use rusqlite::OpenFlags;
+        if !path.exists() {
+            return Ok(None);
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = rusqlite::Connection::open_with_flags(path, flags)?;
+        let found = match schema::version(&conn) {
+            Ok(found) => found,
+            // A WAL database in a directory where the shared-memory file cannot be created
+            // opens only as immutable (nobody can be writing to it there anyway).
+            Err(_) => {
+                let uri = format!("file:{}?immutable=1", path.display());
+                let conn = rusqlite::Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)?;
+                let found = schema::version(&conn)?;
+                return Self::checked_read_only(conn, path, found).map(Some);
+            }
+        };
+        Self::checked_read_only(conn, path, found).map(Some)
+    }
+
+    fn checked_read_only(conn: rusqlite::Connection, path: &Path, found: i64) -> Result<Self> {
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        })
     }
 
     /// An in-memory database (tests, sandbox without a data dir).
@@ -267,14 +340,33 @@ impl Store {
     /// outbox for a resend with the same MS-RequestId; any other refusal marks it `failed`.
     /// Returns whether it stayed in the outbox.
     pub fn record_send_error(&self, local_id: i64, error: &ApiError) -> Result<bool> {
-        let text = error.to_string();
         let unknown = error.outcome_unknown();
-        if unknown {
-            self.note_attempt_error(local_id, &text)?;
-        } else {
-            self.mark_failed(local_id, &text)?;
-        }
+        self.record_send_outcome(local_id, unknown, &error.to_string())?;
         Ok(unknown)
+    }
+
+    /// [`Store::record_send_error`] for an error already reduced to its text and
+    /// [`ApiError::outcome_unknown`] (so it can cross to a blocking thread).
+    pub fn record_send_outcome(&self, local_id: i64, outcome_unknown: bool, error: &str) -> Result<()> {
+        // The text carries server strings; stored sanitized so no later reader prints them raw.
+        let text = crate::text::one_line(error);
+        if outcome_unknown {
+            self.note_attempt_error(local_id, &text)
+        } else {
+            self.mark_failed(local_id, &text)
+        }
+    }
+
+    /// The `outbox` command's list: submissions whose outcome is unknown (`sending`) and those
+    /// that failed, oldest first.
+    pub fn unsettled(&self) -> Result<Vec<Submission>> {
+        submissions::unsettled(&self.conn)
+    }
+
+    /// Drops a submission that is not `created` (the `outbox discard` command). Returns whether
+    /// a row was dropped; a created one is never dropped (its history stays).
+    pub fn discard(&self, local_id: i64) -> Result<bool> {
+        submissions::discard(&self.conn, local_id)
     }
 
     /// Submissions still in state `sending`, oldest first.

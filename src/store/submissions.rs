@@ -172,6 +172,24 @@ pub(crate) fn outbox(conn: &Connection) -> Result<Vec<Submission>> {
     raws.into_iter().map(RawRow::decode).collect()
 }
 
+pub(crate) fn unsettled(conn: &Connection) -> Result<Vec<Submission>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM submissions WHERE state IN ('sending', 'failed') ORDER BY created_at, local_id"
+    ))?;
+    let raws = stmt
+        .query_map([], RawRow::read)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raws.into_iter().map(RawRow::decode).collect()
+}
+
+pub(crate) fn discard(conn: &Connection, local_id: i64) -> Result<bool> {
+    let n = conn.execute(
+        "DELETE FROM submissions WHERE local_id = ?1 AND state <> 'created'",
+        [local_id],
+    )?;
+    Ok(n > 0)
+}
+
 pub(crate) fn by_local_id(conn: &Connection, local_id: i64) -> Result<Option<Submission>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM submissions WHERE local_id = ?1"))?;
     stmt.query_row([local_id], RawRow::read)
