@@ -22,10 +22,20 @@ use super::wire;
 /// A boxed future, so token providers can be trait objects.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// Why a token provider has no token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenError {
+    /// Only a new sign-in helps (none saved, refused, `invalid_grant`).
+    SignIn(String),
+    /// The sign-in service did not answer usefully (network, timeout, 5xx,
+    /// `temporarily_unavailable`) even after retries; the sign-in itself is fine.
+    Unavailable(String),
+}
+
 /// Where bearer tokens come from. `force_refresh` is set once after a 401.
 pub trait TokenProvider: Send + Sync {
     /// A bearer token (without the `Bearer ` prefix), or why none can be had.
-    fn token(&self, force_refresh: bool) -> BoxFuture<'_, Result<String, String>>;
+    fn token(&self, force_refresh: bool) -> BoxFuture<'_, Result<String, TokenError>>;
 }
 
 /// A fixed token (PCSR_TOKEN, tests, the sandbox).
@@ -33,7 +43,7 @@ pub trait TokenProvider: Send + Sync {
 pub struct StaticToken(pub String);
 
 impl TokenProvider for StaticToken {
-    fn token(&self, _force_refresh: bool) -> BoxFuture<'_, Result<String, String>> {
+    fn token(&self, _force_refresh: bool) -> BoxFuture<'_, Result<String, TokenError>> {
         let token = self.0.clone();
         Box::pin(async move { Ok(token) })
     }
@@ -456,7 +466,10 @@ impl Client {
         loop {
             let token = match self.token.token(refreshed).await {
                 Ok(token) => token,
-                Err(e) => return Err(settled(ApiError::SignIn(e), maybe_committed)),
+                Err(TokenError::SignIn(e)) => return Err(settled(ApiError::SignIn(e), maybe_committed)),
+                Err(TokenError::Unavailable(e)) => {
+                    return Err(settled(ApiError::SignInUnavailable(e), maybe_committed));
+                }
             };
             let outcome = self.attempt(&method, &url, body.as_deref(), ids, &token).await;
             let (wait, reason) = match outcome {

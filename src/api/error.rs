@@ -177,6 +177,10 @@ pub enum ApiError {
     /// out or got a 5xx), so whatever the last attempt got, the outcome is unknown.
     #[error("outcome unknown: an earlier attempt may have reached the service; the last attempt got: {0}")]
     Unsettled(Box<ApiError>),
+    /// The sign-in service did not answer usefully (network, 5xx, `temporarily_unavailable`)
+    /// even after retries; the saved sign-in is fine, so this is not "sign in again".
+    #[error("could not get a token from the sign-in service: {0}")]
+    SignInUnavailable(String),
     /// No usable credentials (the token source failed).
     #[error("sign-in needed: {0}. Run `pcsr-tui login` (or set PCSR_TOKEN)")]
     SignIn(String),
@@ -219,7 +223,7 @@ impl ApiError {
             | ApiError::Decode { ids, .. }
             | ApiError::TooLarge { ids, .. } => Some(*ids),
             ApiError::Unsettled(last) => last.ids(),
-            ApiError::Url { .. } | ApiError::SignIn(_) => None,
+            ApiError::Url { .. } | ApiError::SignIn(_) | ApiError::SignInUnavailable(_) => None,
         }
     }
 
@@ -242,7 +246,7 @@ impl ApiError {
             ApiError::Decode { status, .. } | ApiError::TooLarge { status, .. } => {
                 (200..300).contains(status) || *status >= 500
             }
-            ApiError::Url { .. } | ApiError::SignIn(_) => false,
+            ApiError::Url { .. } | ApiError::SignIn(_) | ApiError::SignInUnavailable(_) => false,
         }
     }
 
@@ -270,6 +274,9 @@ impl ApiError {
     pub fn hint(&self) -> String {
         match self {
             ApiError::SignIn(_) => "Run `pcsr-tui login`, or set PCSR_TOKEN.".into(),
+            ApiError::SignInUnavailable(_) => {
+                "Your sign-in is kept; the sign-in service is unreachable or busy: check the network and try again in a minute.".into()
+            }
             ApiError::Url { .. } => {
                 "Use an https:// URL (plain http:// is allowed only for 127.0.0.1, ::1 or localhost).".into()
             }

@@ -12,11 +12,15 @@ use super::endpoint::OAuthEndpoint;
 use super::error::AuthError;
 use super::secrets::{SecretKey, SecretStore, StoreKind};
 use super::token::TokenSet;
-use crate::api::TokenProvider;
+use crate::api::{TokenError, TokenProvider};
 use crate::api::client::BoxFuture;
 
 /// Refresh this long before the access token expires, so a call never starts with a dying one.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(30);
+/// Tries per refresh while the sign-in service is only unavailable.
+const REFRESH_ATTEMPTS: u32 = 3;
+/// First pause between those tries; doubled each time.
+const REFRESH_BACKOFF: Duration = Duration::from_millis(500);
 
 /// Where the refresh token lives between processes.
 #[derive(Debug, Clone)]
@@ -120,19 +124,7 @@ impl RefreshingTokenProvider {
             Some(rt) => rt,
             None => self.load_refresh_token().await?,
         };
-        let reply = self.endpoint.refresh(&refresh_token).await?;
-        let answer = reply.map_err(|e| {
-            tracing::warn!(error = %e.error, "refresh refused");
-            let detail = e
-                .short_description()
-                .map(|d| format!(": {d}"))
-                .unwrap_or_default();
-            AuthError::SignInNeeded(format!(
-                "the saved sign-in for {} was refused by the sign-in service ({}{detail})",
-                self.user,
-                crate::text::one_line(&e.error)
-            ))
-        })?;
+        let answer = self.refresh_with_retries(&refresh_token).await?;
         let tokens = answer.into_token_set(self.clock.now());
         let rotated = tokens.refresh_token.clone().filter(|new| *new != refresh_token);
         state.refresh_token = Some(rotated.clone().unwrap_or(refresh_token));
@@ -147,6 +139,46 @@ impl RefreshingTokenProvider {
             }
         }
         Ok(access)
+    }
+
+    /// One refresh, retried with backoff while the service is only unavailable (network,
+    /// timeout, 5xx, `temporarily_unavailable`); then a transport error, which keeps the
+    /// sign-in. Only a real refusal (`invalid_grant` and friends) means "sign in again".
+    async fn refresh_with_retries(&self, refresh_token: &str) -> Result<super::token::TokenAnswer, AuthError> {
+        let mut attempt = 1;
+        loop {
+            let why = match self.endpoint.refresh(refresh_token).await {
+                Ok(Ok(answer)) => return Ok(answer),
+                Ok(Err(e)) if super::error::is_transient_oauth_error(&e.error) => {
+                    let why = format!("the sign-in service is busy ({})", crate::text::one_line(&e.error));
+                    AuthError::Transport {
+                        url: self.endpoint.url("token"),
+                        message: why,
+                    }
+                }
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e.error, "refresh refused");
+                    let detail = e
+                        .short_description()
+                        .map(|d| format!(": {d}"))
+                        .unwrap_or_default();
+                    return Err(AuthError::SignInNeeded(format!(
+                        "the saved sign-in for {} was refused by the sign-in service ({}{detail})",
+                        self.user,
+                        crate::text::one_line(&e.error)
+                    )));
+                }
+                Err(e) if e.is_transient() => e,
+                Err(e) => return Err(e),
+            };
+            if attempt >= REFRESH_ATTEMPTS {
+                return Err(why);
+            }
+            let pause = REFRESH_BACKOFF * (1 << (attempt - 1));
+            tracing::warn!(attempt, wait_ms = pause.as_millis() as u64, "token refresh failed ({why}); retrying");
+            tokio::time::sleep(pause).await;
+            attempt += 1;
+        }
     }
 
     async fn load_refresh_token(&self) -> Result<String, AuthError> {
@@ -190,12 +222,13 @@ impl RefreshingTokenProvider {
 }
 
 impl TokenProvider for RefreshingTokenProvider {
-    fn token(&self, force_refresh: bool) -> BoxFuture<'_, Result<String, String>> {
+    fn token(&self, force_refresh: bool) -> BoxFuture<'_, Result<String, TokenError>> {
         Box::pin(async move {
             self.access_token(force_refresh).await.map_err(|e| match e {
                 // The API client adds "Run `pcsr-tui login`" to sign-in errors itself.
-                AuthError::SignInNeeded(reason) => reason,
-                other => other.to_string(),
+                AuthError::SignInNeeded(reason) => TokenError::SignIn(reason),
+                e if e.is_transient() => TokenError::Unavailable(e.to_string()),
+                other => TokenError::SignIn(other.to_string()),
             })
         })
     }

@@ -262,6 +262,8 @@ impl Exit {
 
 /// Runs a parsed command line; `None` means the TUI.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    // No arguments in the log: they can hold a description or a note.
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "pcsr-tui starting");
     let settings = cli.global.settings();
     match cli.command {
         None => requests::tui(&settings).await,

@@ -118,8 +118,15 @@ async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup
 struct NotSignedIn;
 
 impl crate::api::TokenProvider for NotSignedIn {
-    fn token(&self, _force_refresh: bool) -> crate::api::client::BoxFuture<'_, Result<String, String>> {
-        Box::pin(async { Err("not signed in: press F2 in pcsr-tui to sign in".to_string()) })
+    fn token(
+        &self,
+        _force_refresh: bool,
+    ) -> crate::api::client::BoxFuture<'_, Result<String, crate::api::TokenError>> {
+        Box::pin(async {
+            Err(crate::api::TokenError::SignIn(
+                "not signed in: press F2 in pcsr-tui to sign in".to_string(),
+            ))
+        })
     }
 }
 

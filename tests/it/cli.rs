@@ -17,6 +17,7 @@ pub fn pcsr(home: &Path) -> std::process::Command {
         "PCSR_DATA_DIR",
         "PCSR_CONFIG_DIR",
         "RUST_LOG",
+        "PCSR_LOG_FILE",
     ] {
         cmd.env_remove(var);
     }

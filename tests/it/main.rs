@@ -7,5 +7,6 @@ mod login_e2e;
 mod sandbox;
 mod store;
 mod support;
+mod trust;
 mod tui_e2e;
 mod wire;
