@@ -422,7 +422,7 @@ async fn read_only_commands_write_nothing_to_the_data_directory() {
     }
     assert!(!home.path().join("pcsr-data").exists(), "no data directory created");
 
-    // An existing database is read without the WAL files a write would need.
+    // An existing database in a data directory that cannot be written at all.
     let data = home.path().join("pcsr-data");
     {
         let store = Store::open(&data.join("pcsr.sqlite")).unwrap();
@@ -436,19 +436,62 @@ async fn read_only_commands_write_nothing_to_the_data_directory() {
             })
             .unwrap();
     }
-    let before: Vec<_> = std::fs::read_dir(&data).unwrap().map(|e| e.unwrap().file_name()).collect();
     let bytes = std::fs::read(data.join("pcsr.sqlite")).unwrap();
+    let _read_only = ReadOnly::make(&data);
     for args in [["history", "--json"], ["outbox", "--json"]] {
         let mut cmd = pcsr(home.path());
         cmd.args(args);
         let out = run(cmd).await;
-        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
         let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(rows[0]["title"], "kept");
     }
-    let after: Vec<_> = std::fs::read_dir(&data).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(before, after, "no -wal/-shm files created");
+    // A write fails with what to do, before anything is sent.
+    let server = Scripted::start(vec![]).await;
+    let mut cmd = pcsr(home.path());
+    cmd.args(["submit", "--title", "t", "--description", "d", "--severity", "minimal", "--topic", "1"])
+        .env("PCSR_BASE_URL", &server.base_url)
+        .env("PCSR_TOKEN", "t");
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("read-only") && stderr.contains("--data-dir"), "{stderr}");
+    assert!(server.seen().is_empty(), "nothing sent");
     assert_eq!(bytes, std::fs::read(data.join("pcsr.sqlite")).unwrap());
+}
+
+/// Makes a directory and its files unwritable for the test's life: `chmod` for a normal user,
+/// `chattr +i` for root (which ignores modes).
+struct ReadOnly(std::path::PathBuf, Vec<std::path::PathBuf>);
+
+impl ReadOnly {
+    fn make(dir: &std::path::Path) -> ReadOnly {
+        let files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let root = std::process::Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+        for path in files.iter().chain([&dir.to_path_buf()]) {
+            if root {
+                let ok = std::process::Command::new("chattr").arg("+i").arg(path).status();
+                assert!(
+                    ok.is_ok_and(|s| s.success()),
+                    "as root this test needs `chattr +i` (CAP_LINUX_IMMUTABLE); run it as a normal user otherwise"
+                );
+            } else {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o555)).unwrap();
+            }
+        }
+        ReadOnly(dir.to_path_buf(), files)
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        for path in self.1.iter().chain([&self.0]) {
+            let _ = std::process::Command::new("chattr").arg("-i").arg(path).status();
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755));
+        }
+    }
 }
 
 // Item 9: a closed pipe ends the command quietly.
