@@ -100,15 +100,15 @@ impl Outbox {
             f(&store)
         })
         .await
-        .unwrap_or_else(|e| {
-            Err(StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(
-                format!("the database task stopped: {e}").into(),
-            )))
-        })
+        .unwrap_or_else(|e| Err(StoreError::Stopped(e.to_string())))
     }
 
     /// Records `request` for `origin` (state `sending`), before anything is sent.
-    pub async fn record(&self, origin: &Origin, request: &NewServiceRequest) -> Result<(i64, Uuid), StoreError> {
+    pub async fn record(
+        &self,
+        origin: &Origin,
+        request: &NewServiceRequest,
+    ) -> Result<(i64, Uuid), StoreError> {
         let request_id = Uuid::new_v4();
         let (origin, request) = (origin.clone(), request.clone());
         let local_id = self
@@ -153,13 +153,21 @@ impl Outbox {
         request_id: Uuid,
         request: &NewServiceRequest,
     ) -> Result<Sent, SendFailure> {
-        let mut outcome = client.create(request, RequestIds::with_request_id(request_id)).await;
+        let mut outcome = client
+            .create(request, RequestIds::with_request_id(request_id))
+            .await;
         if let Err(e) = &outcome
             && e.accepted_unread()
         {
             // Filed, answer unreadable: the same MS-RequestId fetches the service's copy.
-            tracing::info!(local_id, "create accepted but unreadable ({e}); asking again with the same id");
-            if let Ok(answer) = client.create(request, RequestIds::with_request_id(request_id)).await {
+            tracing::info!(
+                local_id,
+                "create accepted but unreadable ({e}); asking again with the same id"
+            );
+            if let Ok(answer) = client
+                .create(request, RequestIds::with_request_id(request_id))
+                .await
+            {
                 outcome = Ok(answer);
             }
         }
@@ -206,14 +214,21 @@ impl Outbox {
 
     /// Resends the pending entries for `origin` (only those in `only` when it is not empty), one
     /// after the other, each with its stored MS-RequestId.
-    pub async fn resend(&self, client: &Client, origin: &Origin, only: &[i64]) -> Result<Vec<Resent>, StoreError> {
+    pub async fn resend(
+        &self,
+        client: &Client,
+        origin: &Origin,
+        only: &[i64],
+    ) -> Result<Vec<Resent>, StoreError> {
         let pending = self.pending(origin).await?;
         let mut done = Vec::new();
         for sub in pending
             .into_iter()
             .filter(|s| only.is_empty() || only.contains(&s.local_id))
         {
-            let outcome = self.send(client, sub.local_id, sub.request_id, &sub.request).await;
+            let outcome = self
+                .send(client, sub.local_id, sub.request_id, &sub.request)
+                .await;
             done.push(Resent {
                 submission: sub,
                 outcome,

@@ -396,7 +396,11 @@ impl Worker {
 
     /// Runs a store call; failures are reported to the UI and give `None`.
     fn db<T>(&self, f: impl FnOnce(&Store) -> crate::store::Result<T>) -> Option<T> {
-        let store = self.outbox.store().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let store = self
+            .outbox
+            .store()
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         match f(&store) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -427,7 +431,9 @@ impl Worker {
             Ok(ids) => ids,
             Err(e) => {
                 let error = ErrorView::local(
-                    format!("the request could not be recorded in the local database, so it was not sent: {e}"),
+                    format!(
+                        "the request could not be recorded in the local database, so it was not sent: {e}"
+                    ),
                     "Check that the data directory (PCSR_DATA_DIR / --data-dir) is writable, then submit again.",
                 );
                 self.reply(Reply::SubmitFailed {
@@ -468,8 +474,11 @@ impl Worker {
         request_id: Uuid,
         request: &NewServiceRequest,
     ) -> Result<ServiceRequest, (ErrorView, bool)> {
-        let sent = self.outbox.send(&self.client(), local_id, request_id, request).await;
-        self.settled(request, sent)
+        let sent = self
+            .outbox
+            .send(&self.client(), local_id, request_id, request)
+            .await;
+        self.settled(request, sent).map_err(|boxed| *boxed)
     }
 
     /// Turns an outbox send into what the UI shows; a filed request clears its draft.
@@ -477,7 +486,7 @@ impl Worker {
         &self,
         request: &NewServiceRequest,
         sent: Result<crate::outbox::Sent, crate::outbox::SendFailure>,
-    ) -> Result<ServiceRequest, (ErrorView, bool)> {
+    ) -> Result<ServiceRequest, Box<(ErrorView, bool)>> {
         match sent {
             Ok(sent) => {
                 if let Some(e) = sent.unrecorded {
@@ -492,7 +501,7 @@ impl Worker {
                 });
                 Ok(sent.answer.value)
             }
-            Err(failure) => Err((ErrorView::from(&failure.error), failure.in_outbox)),
+            Err(failure) => Err(Box::new((ErrorView::from(&failure.error), failure.in_outbox))),
         }
     }
 
@@ -508,7 +517,7 @@ impl Worker {
         };
         for entry in resent {
             let request = entry.submission.request;
-            let outcome = self.settled(&request, entry.outcome).map_err(|(e, _)| e);
+            let outcome = self.settled(&request, entry.outcome).map_err(|boxed| boxed.0);
             self.reply(Reply::Resent { request, outcome });
         }
     }

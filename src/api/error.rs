@@ -253,7 +253,9 @@ impl ApiError {
     /// True for a success status whose answer could not be read: the service did the work.
     pub fn accepted_unread(&self) -> bool {
         match self {
-            ApiError::Decode { status, .. } | ApiError::TooLarge { status, .. } => (200..300).contains(status),
+            ApiError::Decode { status, .. } | ApiError::TooLarge { status, .. } => {
+                (200..300).contains(status)
+            }
             ApiError::Unsettled(last) => last.accepted_unread(),
             _ => false,
         }

@@ -279,10 +279,18 @@ pub struct ServiceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// The status as sent when this build does not know it (then `status` is `None`).
-    #[serde(skip_deserializing, rename(serialize = "status"), skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_deserializing,
+        rename(serialize = "status"),
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_raw: Option<serde_json::Value>,
     /// The severity as sent when this build does not know it (then `severity` is `None`).
-    #[serde(skip_deserializing, rename(serialize = "severity"), skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_deserializing,
+        rename(serialize = "severity"),
+        skip_serializing_if = "Option::is_none"
+    )]
     pub severity_raw: Option<serde_json::Value>,
     /// Organization the request is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]

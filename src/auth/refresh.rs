@@ -12,8 +12,8 @@ use super::endpoint::OAuthEndpoint;
 use super::error::AuthError;
 use super::secrets::{SecretKey, SecretStore, StoreKind};
 use super::token::TokenSet;
-use crate::api::{TokenError, TokenProvider};
 use crate::api::client::BoxFuture;
+use crate::api::{TokenError, TokenProvider};
 
 /// Refresh this long before the access token expires, so a call never starts with a dying one.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(30);
@@ -144,13 +144,19 @@ impl RefreshingTokenProvider {
     /// One refresh, retried with backoff while the service is only unavailable (network,
     /// timeout, 5xx, `temporarily_unavailable`); then a transport error, which keeps the
     /// sign-in. Only a real refusal (`invalid_grant` and friends) means "sign in again".
-    async fn refresh_with_retries(&self, refresh_token: &str) -> Result<super::token::TokenAnswer, AuthError> {
+    async fn refresh_with_retries(
+        &self,
+        refresh_token: &str,
+    ) -> Result<super::token::TokenAnswer, AuthError> {
         let mut attempt = 1;
         loop {
             let why = match self.endpoint.refresh(refresh_token).await {
                 Ok(Ok(answer)) => return Ok(answer),
                 Ok(Err(e)) if super::error::is_transient_oauth_error(&e.error) => {
-                    let why = format!("the sign-in service is busy ({})", crate::text::one_line(&e.error));
+                    let why = format!(
+                        "the sign-in service is busy ({})",
+                        crate::text::one_line(&e.error)
+                    );
                     AuthError::Transport {
                         url: self.endpoint.url("token"),
                         message: why,
@@ -175,7 +181,11 @@ impl RefreshingTokenProvider {
                 return Err(why);
             }
             let pause = REFRESH_BACKOFF * (1 << (attempt - 1));
-            tracing::warn!(attempt, wait_ms = pause.as_millis() as u64, "token refresh failed ({why}); retrying");
+            tracing::warn!(
+                attempt,
+                wait_ms = pause.as_millis() as u64,
+                "token refresh failed ({why}); retrying"
+            );
             tokio::time::sleep(pause).await;
             attempt += 1;
         }

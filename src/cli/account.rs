@@ -38,5 +38,13 @@ pub async fn status(settings: &Settings) -> anyhow::Result<()> {
     }
     let env = AuthEnv::from_env()?;
     let report = auth::status(&env, None, None).await?;
+    // The report names the profile's cloud; a --cloud given here gets its notice too.
+    if let Some(notice) = settings
+        .cloud
+        .filter(|c| *c != report.cloud)
+        .and_then(|c| c.notice())
+    {
+        super::output::emit_line(&format!("Note: {notice}"))?;
+    }
     super::output::emit_line(&report.to_string())
 }

@@ -286,9 +286,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::History { json }) => requests::history(&settings, json),
         Some(Command::Outbox { action, json }) => match action {
             None => outbox::list(&settings, json),
-            Some(OutboxAction::Resend { local, json: resend_json }) => {
-                outbox::resend(&settings, &local, json || resend_json).await
-            }
+            Some(OutboxAction::Resend {
+                local,
+                json: resend_json,
+            }) => outbox::resend(&settings, &local, json || resend_json).await,
             Some(OutboxAction::Discard { local, yes }) => outbox::discard(&settings, local, yes),
         },
         Some(Command::Sandbox {

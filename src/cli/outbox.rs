@@ -145,7 +145,11 @@ async fn resend_in(session: &crate::session::Session, only: &[i64], json: bool) 
     // A named entry that cannot be resent here is a usage error, said before anything is sent.
     for &local_id in only {
         match store.submission(local_id)? {
-            None => return Err(Exit::usage(format!("no local #{local_id}; `pcsr-tui outbox` lists them")).into()),
+            None => {
+                return Err(
+                    Exit::usage(format!("no local #{local_id}; `pcsr-tui outbox` lists them")).into(),
+                );
+            }
             Some(s) if s.state == SubmissionState::Created => {
                 return Err(Exit::usage(format!(
                     "local #{local_id} is already filed as {}; nothing to resend",

@@ -117,7 +117,11 @@ pub fn service_request(sr: &ServiceRequest, request_id: Option<&str>) -> String 
     line(&mut out, "Id", or_dash(sr.id.as_deref()));
     line(&mut out, "Status", sr.status_text().unwrap_or_else(|| "-".into()));
     line(&mut out, "Title", or_dash(sr.title.as_deref()));
-    line(&mut out, "Severity", sr.severity_text().unwrap_or_else(|| "-".into()));
+    line(
+        &mut out,
+        "Severity",
+        sr.severity_text().unwrap_or_else(|| "-".into()),
+    );
     let topic = match (&sr.support_topic_name, &sr.support_topic_id) {
         (Some(name), Some(id)) => format!("{} ({})", one_line(name), one_line(id)),
         (None, Some(id)) => one_line(id),

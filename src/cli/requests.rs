@@ -10,11 +10,10 @@ use std::sync::{Arc, Mutex};
 
 use crate::api::model::{DESCRIPTION_MAX_BYTES, human_bytes};
 use crate::api::{
-    Collection, ListQuery, NewServiceRequest, Scope, ServiceRequest, ServiceRequestPatch, Severity,
-    Status,
+    Collection, ListQuery, NewServiceRequest, Scope, ServiceRequest, ServiceRequestPatch, Severity, Status,
 };
-use crate::session::{self, Choice, Session, Settings};
 use crate::outbox::{Outbox, SendFailure, SubmitError};
+use crate::session::{self, Choice, Session, Settings};
 use crate::store::{HistoryRow, Store};
 use crate::text::one_line;
 use crate::worker::Origin;
@@ -180,7 +179,9 @@ fn read_description(path: &Path) -> anyhow::Result<String> {
             return Err(too_big(format!("more than {}", human_bytes(limit))).into());
         }
     } else {
-        let cannot = |e: std::io::Error| Exit::usage(format!("cannot read --description-file {}: {e}", path.display()));
+        let cannot = |e: std::io::Error| {
+            Exit::usage(format!("cannot read --description-file {}: {e}", path.display()))
+        };
         let file = std::fs::File::open(path).map_err(cannot)?;
         if let Ok(meta) = file.metadata()
             && meta.is_file()
@@ -189,7 +190,9 @@ fn read_description(path: &Path) -> anyhow::Result<String> {
             let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
             return Err(too_big(format!("{} ({size} bytes)", human_bytes(size))).into());
         }
-        file.take(limit as u64 + 1).read_to_end(&mut bytes).map_err(cannot)?;
+        file.take(limit as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
         if bytes.len() > limit {
             return Err(too_big(format!("more than {}", human_bytes(limit))).into());
         }
@@ -262,7 +265,9 @@ async fn submit_in(session: &Session, request: &NewServiceRequest, json: bool) -
                 ))
             }
         }
-        Err(SubmitError::NotRecorded(e)) => Err(anyhow::Error::new(e).context("submit refused; nothing was sent")),
+        Err(SubmitError::NotRecorded(e)) => {
+            Err(anyhow::Error::new(e).context("submit refused; nothing was sent"))
+        }
         Err(SubmitError::Send {
             local_id, failure, ..
         }) => Err(explain_send_failure(local_id, failure)),

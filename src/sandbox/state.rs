@@ -1,6 +1,6 @@
 //! What every route shares: the database, the fault queue and the fixed partner data.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::assets::Identity;
 use super::db::{Db, DbError};
@@ -19,6 +19,8 @@ struct Inner {
     faults: FaultQueue,
     identity: Identity,
     topics: Vec<SupportTopic>,
+    /// Set in strict mode: only access tokens this sign-in emulator issued are accepted.
+    strict: OnceLock<super::oauth::OAuthState>,
 }
 
 impl SandboxState {
@@ -30,8 +32,19 @@ impl SandboxState {
                 faults: FaultQueue::default(),
                 identity,
                 topics,
+                strict: OnceLock::new(),
             }),
         }
+    }
+
+    /// From now on accept only access tokens `oauth` issued (and has not expired).
+    pub fn require_issued_tokens(&self, oauth: super::oauth::OAuthState) {
+        let _ = self.inner.strict.set(oauth);
+    }
+
+    /// The sign-in emulator whose tokens alone are accepted, in strict mode.
+    pub fn strict_tokens(&self) -> Option<&super::oauth::OAuthState> {
+        self.inner.strict.get()
     }
 
     /// The partner the sandbox acts for.

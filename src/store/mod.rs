@@ -62,6 +62,9 @@ pub enum StoreError {
         /// What SQLite said.
         source: rusqlite::Error,
     },
+    /// The blocking task running a database call stopped before it answered.
+    #[error("the local database call did not finish ({0}); try again")]
+    Stopped(String),
     /// No submission with that local id.
     #[error("no local submission #{0}")]
     NotFound(i64),
@@ -77,7 +80,11 @@ pub enum StoreError {
 fn read_only_error(path: &Path, e: rusqlite::Error) -> StoreError {
     let read_only = matches!(
         e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::PermissionDenied)
+        Some(
+            rusqlite::ErrorCode::ReadOnly
+                | rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::PermissionDenied
+        )
     );
     if read_only {
         StoreError::ReadOnly {

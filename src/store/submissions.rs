@@ -163,18 +163,17 @@ fn update_one(conn: &Connection, local_id: i64, sql: &str, params: impl rusqlite
 }
 
 pub(crate) fn outbox(conn: &Connection) -> Result<Vec<Submission>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM submissions WHERE state = 'sending' ORDER BY created_at, local_id"
-    ))?;
-    let raws = stmt
-        .query_map([], RawRow::read)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    raws.into_iter().map(RawRow::decode).collect()
+    in_states(conn, "state = 'sending'")
 }
 
 pub(crate) fn unsettled(conn: &Connection) -> Result<Vec<Submission>> {
+    in_states(conn, "state IN ('sending', 'failed')")
+}
+
+/// Rows matching `condition` (a fixed SQL condition on `state`), oldest first.
+fn in_states(conn: &Connection, condition: &str) -> Result<Vec<Submission>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM submissions WHERE state IN ('sending', 'failed') ORDER BY created_at, local_id"
+        "SELECT {COLUMNS} FROM submissions WHERE {condition} ORDER BY created_at, local_id"
     ))?;
     let raws = stmt
         .query_map([], RawRow::read)?

@@ -8,5 +8,6 @@ mod sandbox;
 mod store;
 mod support;
 mod trust;
+mod trust_cli;
 mod tui_e2e;
 mod wire;

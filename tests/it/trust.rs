@@ -14,9 +14,7 @@ use pcsr_tui::outbox::Outbox;
 use pcsr_tui::sandbox::{Fault, SANDBOX_TOKEN, Sandbox, SandboxOptions};
 use pcsr_tui::store::{Store, SubmissionState};
 use pcsr_tui::worker::Origin;
-use serde_json::Value;
 
-use crate::cli::{pcsr, run};
 use crate::support::{Canned, Scripted, fixture};
 
 fn fast_client(base_url: &str, token: &str) -> Client {
@@ -26,7 +24,7 @@ fn fast_client(base_url: &str, token: &str) -> Client {
     Client::new(config, Arc::new(StaticToken(token.into()))).unwrap()
 }
 
-fn request(title: &str) -> NewServiceRequest {
+pub fn request(title: &str) -> NewServiceRequest {
     NewServiceRequest {
         title: title.into(),
         description: "The November invoice is missing from the billing page.".into(),
@@ -47,7 +45,7 @@ fn memory_outbox() -> Outbox {
     Outbox::new(Arc::new(Mutex::new(Store::open_in_memory().unwrap())))
 }
 
-async fn sandbox() -> Sandbox {
+pub async fn sandbox() -> Sandbox {
     Sandbox::start(SandboxOptions {
         db_path: None,
         bind: "127.0.0.1:0".parse().unwrap(),
@@ -56,14 +54,15 @@ async fn sandbox() -> Sandbox {
     .unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 // Item 1: a 5xx, then 429s until retries run out: the service may hold it, so never "failed".
 #[tokio::test]
 async fn a_maybe_committed_attempt_makes_the_outcome_unknown_whatever_comes_after() {
-    let throttled = || Canned::json(429, r#"{"statusCode": 429, "message": "Rate limit"}"#).header("retry-after", "0");
+    let throttled =
+        || Canned::json(429, r#"{"statusCode": 429, "message": "Rate limit"}"#).header("retry-after", "0");
     let server = Scripted::start(vec![
         Canned::json(503, r#"{"code": 800003, "description": "busy"}"#),
         throttled(),
@@ -77,20 +76,42 @@ async fn a_maybe_committed_attempt_makes_the_outcome_unknown_whatever_comes_afte
         .submit(&client, &origin(&server.base_url), &request("maybe filed"))
         .await
         .unwrap_err();
-    let pcsr_tui::outbox::SubmitError::Send { local_id, failure, .. } = err else {
+    let pcsr_tui::outbox::SubmitError::Send {
+        local_id, failure, ..
+    } = err
+    else {
         panic!("expected a send failure")
     };
     assert!(failure.error.outcome_unknown(), "{}", failure.error);
     assert!(failure.in_outbox);
-    assert_eq!(failure.error.status(), Some(429), "the last answer is still reported");
+    assert_eq!(
+        failure.error.status(),
+        Some(429),
+        "the last answer is still reported"
+    );
     let row = outbox.db(move |s| s.submission(local_id)).await.unwrap().unwrap();
-    assert_eq!(row.state, SubmissionState::Sending, "kept in the outbox, not failed");
-    let ids: Vec<String> = server.seen().iter().filter_map(|s| s.header("ms-requestid")).collect();
+    assert_eq!(
+        row.state,
+        SubmissionState::Sending,
+        "kept in the outbox, not failed"
+    );
+    let ids: Vec<String> = server
+        .seen()
+        .iter()
+        .filter_map(|s| s.header("ms-requestid"))
+        .collect();
     assert_eq!(ids.len(), 4);
-    assert!(ids.iter().all(|id| *id == row.request_id.to_string()), "one MS-RequestId for every attempt");
+    assert!(
+        ids.iter().all(|id| *id == row.request_id.to_string()),
+        "one MS-RequestId for every attempt"
+    );
 
     // Only a call no attempt of which could have been committed fails.
-    let refused = Scripted::start(vec![Canned::json(400, r#"{"code": 3000, "description": "Title"}"#)]).await;
+    let refused = Scripted::start(vec![Canned::json(
+        400,
+        r#"{"code": 3000, "description": "Title"}"#,
+    )])
+    .await;
     let err = fast_client(&refused.base_url, "t")
         .create(&request("refused"), RequestIds::new())
         .await
@@ -109,7 +130,10 @@ async fn dropped_then_throttled_submit_is_resent_once_and_filed_once() {
         sb.inject(Fault::RateLimit { retry_after_secs: 0 });
     }
     let here = origin(&sb.base_url());
-    let err = outbox.submit(&client, &here, &request("dropped")).await.unwrap_err();
+    let err = outbox
+        .submit(&client, &here, &request("dropped"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, pcsr_tui::outbox::SubmitError::Send { ref failure, .. } if failure.in_outbox));
     let resent = outbox.resend(&client, &here, &[]).await.unwrap();
     assert_eq!(resent.len(), 1);
@@ -136,7 +160,11 @@ async fn a_success_with_an_unreadable_body_is_created_but_unread_then_filled_in(
         let server = Scripted::start(vec![broken, Canned::json(201, &fixture("create-response.json"))]).await;
         let outbox = memory_outbox();
         let sent = outbox
-            .submit(&fast_client(&server.base_url, "t"), &origin(&server.base_url), &request("x"))
+            .submit(
+                &fast_client(&server.base_url, "t"),
+                &origin(&server.base_url),
+                &request("x"),
+            )
             .await
             .unwrap();
         assert_eq!(sent.answer.value.id.as_deref(), Some("616122292874576"));
@@ -166,7 +194,11 @@ async fn update_answered_204_reads_the_request_back_and_a_note_is_not_retried() 
     .await;
     let c = fast_client(&server.base_url, "t");
     let sr = c
-        .update(&Scope::Partner, "616122292874576", &ServiceRequestPatch::note("more"))
+        .update(
+            &Scope::Partner,
+            "616122292874576",
+            &ServiceRequestPatch::note("more"),
+        )
         .await
         .unwrap();
     assert_eq!(sr.id.as_deref(), Some("616122292874576"));
@@ -186,7 +218,11 @@ async fn update_answered_204_reads_the_request_back_and_a_note_is_not_retried() 
         .await
         .unwrap_err();
     assert!(err.outcome_unknown(), "{err}");
-    assert_eq!(server.seen().len(), 1, "a note that may have been added is not sent again");
+    assert_eq!(
+        server.seen().len(),
+        1,
+        "a note that may have been added is not sent again"
+    );
 }
 
 // Item 4: unknown status / severity values keep every row, with the raw value shown.
@@ -242,12 +278,14 @@ async fn fault_injection_run_files_every_submit_exactly_once_and_fails_none_it_h
             sb.inject(fault);
             faults_injected += 1;
         }
-        let _ = outbox.submit(&client, &here, &request(&format!("fault run #{i}"))).await;
+        let _ = outbox
+            .submit(&client, &here, &request(&format!("fault run #{i}")))
+            .await;
     }
     // Delayed attempts commit late; let them land before counting.
     tokio::time::sleep(Duration::from_millis(600)).await;
     let failed_before = outbox
-        .db(|s| Ok(s.history("", 0, 10_000)?))
+        .db(|s| s.history("", 0, 10_000))
         .await
         .unwrap()
         .iter()
@@ -264,7 +302,10 @@ async fn fault_injection_run_files_every_submit_exactly_once_and_fails_none_it_h
     let mut filed_but_failed = 0;
     for i in 0..SUBMITS {
         let title = format!("fault run #{i}");
-        let held = on_server.iter().filter(|sr| sr.title.as_deref() == Some(&title)).count();
+        let held = on_server
+            .iter()
+            .filter(|sr| sr.title.as_deref() == Some(&title))
+            .count();
         duplicates += held.saturating_sub(1);
         if held == 0 {
             missing += 1;
@@ -274,7 +315,10 @@ async fn fault_injection_run_files_every_submit_exactly_once_and_fails_none_it_h
             filed_but_failed += 1;
         }
     }
-    let still_unknown = rows.iter().filter(|r| r.state == SubmissionState::Sending).count();
+    let still_unknown = rows
+        .iter()
+        .filter(|r| r.state == SubmissionState::Sending)
+        .count();
     println!(
         "fault run: {SUBMITS} submits, {faults_injected} faults, {} resent, {failed_before} failed before resend, \
          duplicates {duplicates}, filed-but-failed {filed_but_failed}, missing {missing}, still unknown {still_unknown}, \
@@ -305,7 +349,10 @@ async fn the_worker_resends_an_outbox_entry_with_its_stored_request_id() {
     no_retry.max_attempts = 1;
     let once = Client::new(no_retry, Arc::new(StaticToken(SANDBOX_TOKEN.into()))).unwrap();
     sb.inject(Fault::DropAfterCommit);
-    let err = outbox.submit(&once, &here, &request("lost answer")).await.unwrap_err();
+    let err = outbox
+        .submit(&once, &here, &request("lost answer"))
+        .await
+        .unwrap_err();
     let pcsr_tui::outbox::SubmitError::Send { request_id, .. } = err else {
         panic!("expected a send failure")
     };
@@ -329,291 +376,19 @@ async fn the_worker_resends_an_outbox_entry_with_its_stored_request_id() {
             break outcome.expect("resent");
         }
     };
-    assert_eq!(sb.request_count(), 1, "the resend carried the stored id: no second request");
+    assert_eq!(
+        sb.request_count(),
+        1,
+        "the resend carried the stored id: no second request"
+    );
     let stored = Store::open(&store_path).unwrap();
-    let row = stored.submission_by_server_id(sr.id.as_deref().unwrap()).unwrap().unwrap();
+    let row = stored
+        .submission_by_server_id(sr.id.as_deref().unwrap())
+        .unwrap()
+        .unwrap();
     assert_eq!(row.request_id, request_id);
     assert_eq!(row.state, SubmissionState::Created);
     sb.shutdown().await;
-}
-
-// Item 6: the CLI's outbox commands: list, resend with the same id, discard.
-#[tokio::test(flavor = "multi_thread")]
-async fn cli_outbox_lists_resends_and_discards() {
-    let sb = sandbox().await;
-    let home = tempfile::tempdir().unwrap();
-    let with_sandbox = |args: &[&str]| {
-        let mut cmd = pcsr(home.path());
-        cmd.args(args)
-            .env("PCSR_BASE_URL", sb.base_url())
-            .env("PCSR_TOKEN", SANDBOX_TOKEN);
-        cmd
-    };
-    // Every attempt of the submit meets a fault; the first one was committed.
-    sb.inject(Fault::DropAfterCommit);
-    for _ in 0..3 {
-        sb.inject(Fault::RateLimit { retry_after_secs: 0 });
-    }
-    let submit = [
-        "submit", "--title", "CLI lost", "--description", "d", "--severity", "minimal", "--topic", "32444667",
-    ];
-    let out = run(with_sandbox(&submit)).await;
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    let stderr = text(&out.stderr);
-    assert!(stderr.contains("outcome unknown") && stderr.contains("outbox resend"), "{stderr}");
-
-    let out = run(with_sandbox(&["outbox", "--json"])).await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(listed[0]["outcome"], "unknown");
-    let local = listed[0]["localId"].as_i64().unwrap().to_string();
-
-    let out = run(with_sandbox(&["outbox", "resend", &local])).await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("created"), "{}", text(&out.stdout));
-    assert_eq!(sb.request_count(), 1, "resent with the same MS-RequestId");
-    let out = run(with_sandbox(&["outbox", "--json"])).await;
-    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), serde_json::json!([]));
-
-    // A refusal is failed (not filed); discard asks, so without a terminal it needs --yes.
-    let bad = ["submit", "--title", "Bad topic", "--description", "d", "--severity", "minimal", "--topic", "1"];
-    let out = run(with_sandbox(&bad)).await;
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    let out = run(with_sandbox(&["outbox", "--json"])).await;
-    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(listed[0]["outcome"], "failed", "{listed}");
-    let local = listed[0]["localId"].as_i64().unwrap().to_string();
-    let out = run(with_sandbox(&["outbox", "discard", &local])).await;
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("--yes"), "{}", text(&out.stderr));
-    let out = run(with_sandbox(&["outbox", "discard", &local, "--yes"])).await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = run(with_sandbox(&["outbox", "--json"])).await;
-    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), serde_json::json!([]));
-    sb.shutdown().await;
-}
-
-// Item 5: `topics --json` prints the server's collection, its own totalCount included.
-#[tokio::test(flavor = "multi_thread")]
-async fn topics_json_prints_the_collection_as_sent() {
-    let sent = r#"{"totalCount": 14, "items": [{"id": 32444667, "name": "Partner Center Issues"}], "attributes": {"objectType": "Collection"}}"#;
-    let server = Scripted::start(vec![Canned::json(200, sent)]).await;
-    let home = tempfile::tempdir().unwrap();
-    let mut cmd = pcsr(home.path());
-    cmd.args(["topics", "--json"])
-        .env("PCSR_BASE_URL", &server.base_url)
-        .env("PCSR_TOKEN", "t");
-    let out = run(cmd).await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(printed, serde_json::from_str::<Value>(sent).unwrap());
-}
-
-// Item 8: read-only commands neither create nor write anything in the data directory.
-#[tokio::test(flavor = "multi_thread")]
-async fn read_only_commands_write_nothing_to_the_data_directory() {
-    let home = tempfile::tempdir().unwrap();
-    for args in [["history", "--json"], ["outbox", "--json"]] {
-        let mut cmd = pcsr(home.path());
-        cmd.args(args);
-        let out = run(cmd).await;
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), serde_json::json!([]));
-    }
-    assert!(!home.path().join("pcsr-data").exists(), "no data directory created");
-
-    // An existing database in a data directory that cannot be written at all.
-    let data = home.path().join("pcsr-data");
-    {
-        let store = Store::open(&data.join("pcsr.sqlite")).unwrap();
-        store
-            .record_submission(&pcsr_tui::store::NewSubmission {
-                request_id: uuid::Uuid::new_v4(),
-                cloud: "sandbox",
-                locale: "en-US",
-                base_url: "http://127.0.0.1:1",
-                request: &request("kept"),
-            })
-            .unwrap();
-    }
-    let bytes = std::fs::read(data.join("pcsr.sqlite")).unwrap();
-    let _read_only = ReadOnly::make(&data);
-    for args in [["history", "--json"], ["outbox", "--json"]] {
-        let mut cmd = pcsr(home.path());
-        cmd.args(args);
-        let out = run(cmd).await;
-        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-        let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(rows[0]["title"], "kept");
-    }
-    // A write fails with what to do, before anything is sent.
-    let server = Scripted::start(vec![]).await;
-    let mut cmd = pcsr(home.path());
-    cmd.args(["submit", "--title", "t", "--description", "d", "--severity", "minimal", "--topic", "1"])
-        .env("PCSR_BASE_URL", &server.base_url)
-        .env("PCSR_TOKEN", "t");
-    let out = run(cmd).await;
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    let stderr = text(&out.stderr);
-    assert!(stderr.contains("read-only") && stderr.contains("--data-dir"), "{stderr}");
-    assert!(server.seen().is_empty(), "nothing sent");
-    assert_eq!(bytes, std::fs::read(data.join("pcsr.sqlite")).unwrap());
-}
-
-/// Makes a directory and its files unwritable for the test's life: `chmod` for a normal user,
-/// `chattr +i` for root (which ignores modes).
-struct ReadOnly(std::path::PathBuf, Vec<std::path::PathBuf>);
-
-impl ReadOnly {
-    fn make(dir: &std::path::Path) -> ReadOnly {
-        let files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-        let root = std::process::Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
-        for path in files.iter().chain([&dir.to_path_buf()]) {
-            if root {
-                let ok = std::process::Command::new("chattr").arg("+i").arg(path).status();
-                assert!(
-                    ok.is_ok_and(|s| s.success()),
-                    "as root this test needs `chattr +i` (CAP_LINUX_IMMUTABLE); run it as a normal user otherwise"
-                );
-            } else {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o555)).unwrap();
-            }
-        }
-        ReadOnly(dir.to_path_buf(), files)
-    }
-}
-
-impl Drop for ReadOnly {
-    fn drop(&mut self) {
-        for path in self.1.iter().chain([&self.0]) {
-            let _ = std::process::Command::new("chattr").arg("-i").arg(path).status();
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755));
-        }
-    }
-}
-
-// Item 9: a closed pipe ends the command quietly.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_closed_pipe_exits_quietly() {
-    let home = tempfile::tempdir().unwrap();
-    for args in [&["topics"][..], &["topics", "--json"][..], &["completions", "bash"][..]] {
-        let mut cmd = pcsr(home.path());
-        cmd.args(args)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let out = tokio::task::spawn_blocking(move || {
-            let mut child = cmd.spawn().unwrap();
-            // The reader goes away before the first write, as `| true` does.
-            drop(child.stdout.take());
-            child.wait_with_output().unwrap()
-        })
-        .await
-        .unwrap();
-        let stderr = text(&out.stderr);
-        assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{args:?}: {stderr}");
-        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
-    }
-}
-
-// Item 10: server text never reaches the terminal raw; --json escapes C1 and bidi controls.
-#[tokio::test(flavor = "multi_thread")]
-async fn hostile_server_text_is_defused_on_stderr_and_in_json() {
-    let evil = r#"{"code": "\u001b]0;pwned\u0007", "description": "bad\u001b[2J\u001b]52;c;aGk=\u0007 input\u009b31m"}"#;
-    let server = Scripted::start(vec![Canned::json(400, evil)]).await;
-    let home = tempfile::tempdir().unwrap();
-    let mut cmd = pcsr(home.path());
-    cmd.args(["show", "1"])
-        .env("PCSR_BASE_URL", &server.base_url)
-        .env("PCSR_TOKEN", "t");
-    let out = run(cmd).await;
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = text(&out.stderr);
-    assert!(stderr.contains("bad") && stderr.contains("input"), "{stderr}");
-    assert!(
-        !stderr.contains(['\u{1b}', '\u{7}', '\u{9b}']),
-        "raw control characters on stderr: {stderr:?}"
-    );
-
-    let sr = r#"{"id": "1", "title": "Refund \u202eexe.txt\u009b2J done", "status": "open"}"#;
-    let server = Scripted::start(vec![Canned::json(200, sr)]).await;
-    let mut cmd = pcsr(home.path());
-    cmd.args(["show", "1", "--json"])
-        .env("PCSR_BASE_URL", &server.base_url)
-        .env("PCSR_TOKEN", "t");
-    let out = run(cmd).await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let stdout = text(&out.stdout);
-    assert!(!stdout.contains(['\u{202e}', '\u{9b}']), "{stdout:?}");
-    assert!(stdout.contains("\\u202e") && stdout.contains("\\u009b"), "{stdout}");
-    let parsed: Value = serde_json::from_str(&stdout).expect("still valid JSON");
-    assert_eq!(parsed["title"], "Refund \u{202e}exe.txt\u{9b}2J done");
-}
-
-// Item 11: an oversized description is refused before anything is recorded or sent.
-#[tokio::test(flavor = "multi_thread")]
-async fn an_oversized_description_is_refused_before_anything_is_recorded() {
-    let home = tempfile::tempdir().unwrap();
-    let file = home.path().join("huge.txt");
-    std::fs::write(&file, "x".repeat(300 * 1024)).unwrap();
-    let server = Scripted::start(vec![]).await;
-    let mut cmd = pcsr(home.path());
-    cmd.args(["submit", "--title", "t", "--severity", "minimal", "--topic", "32444667"])
-        .arg("--description-file")
-        .arg(&file)
-        .env("PCSR_BASE_URL", &server.base_url)
-        .env("PCSR_TOKEN", "t");
-    let out = run(cmd).await;
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = text(&out.stderr);
-    assert!(stderr.contains("256.0 KiB") && stderr.contains("300.0 KiB"), "{stderr}");
-    assert!(server.seen().is_empty(), "nothing sent");
-    assert!(!home.path().join("pcsr-data").join("pcsr.sqlite").exists(), "nothing recorded");
-
-    // The shared validation (the TUI form's too) refuses it with the limit and the size.
-    let mut big = request("t");
-    big.description = "é".repeat(200 * 1024);
-    let errors = big.validate();
-    assert_eq!(errors.len(), 1);
-    assert_eq!(errors[0].field, "Description");
-    assert!(errors[0].message.contains("256.0 KiB"), "{}", errors[0].message);
-}
-
-// Item 12 (part): logs without colour off a terminal; PCSR_LOG_FILE alone turns logging on;
-// the signed-out TUI path checks --locale.
-#[tokio::test(flavor = "multi_thread")]
-async fn logging_and_locale_checks() {
-    let home = tempfile::tempdir().unwrap();
-    let server = Scripted::start(vec![
-        Canned::json(503, r#"{"code": 800003, "description": "busy"}"#),
-        Canned::json(200, &fixture("create-response.json")),
-    ])
-    .await;
-    let mut cmd = pcsr(home.path());
-    cmd.args(["show", "616122292874576"])
-        .env("PCSR_BASE_URL", &server.base_url)
-        .env("PCSR_TOKEN", "t")
-        .env_remove("PCSR_LOG_FILE");
-    let out = run(cmd).await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let stderr = text(&out.stderr);
-    assert!(stderr.contains("retrying"), "the retry is logged: {stderr}");
-    assert!(!stderr.contains('\u{1b}'), "no colour when stderr is not a terminal: {stderr:?}");
-
-    let log = home.path().join("pcsr.log");
-    let mut cmd = pcsr(home.path());
-    cmd.args(["history"]).env("PCSR_LOG_FILE", &log);
-    let out = run(cmd).await;
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let logged = std::fs::read_to_string(&log).unwrap_or_default();
-    assert!(logged.contains("INFO"), "PCSR_LOG_FILE alone logs at info: {logged:?}");
-
-    let mut cmd = pcsr(home.path());
-    cmd.args(["--locale", "english"]).env("PCSR_BASE_URL", &server.base_url);
-    let out = run(cmd).await;
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("english"), "{}", text(&out.stderr));
 }
 
 #[test]
@@ -628,4 +403,117 @@ fn unsettled_errors_are_unknown_and_say_to_resend() {
     assert!(e.outcome_unknown());
     assert_eq!(e.exit_code(), 2);
     assert!(e.hint().contains("outbox resend"), "{}", e.hint());
+}
+
+// Sign-in faults: a busy or failing token endpoint is retried, then reported as a transport
+// error (exit 2, "try again"), never "sign in again"; invalid_grant still means sign in again.
+#[tokio::test]
+async fn a_busy_sign_in_service_is_retried_and_never_means_sign_in_again() {
+    use pcsr_tui::api::{TokenError, TokenProvider};
+    use pcsr_tui::auth::refresh::SecretSource;
+    use pcsr_tui::auth::{OAuthEndpoint, RefreshingTokenProvider, SecretKey, SecretStore, StoreKind};
+
+    let busy = || {
+        Canned::json(
+            400,
+            r#"{"error": "temporarily_unavailable", "error_description": "busy"}"#,
+        )
+    };
+    let provider_for = |server: &Scripted| {
+        let store = SecretStore::with_store(StoreKind::Memory, keyring_core::mock::Store::new().unwrap());
+        let key = SecretKey::new(Default::default(), "organizations", "u@example.com");
+        store.set(&key, "rt-1").unwrap();
+        let endpoint =
+            OAuthEndpoint::new(url::Url::parse(&server.base_url).unwrap(), "organizations", "").unwrap();
+        RefreshingTokenProvider::from_saved(endpoint, "u@example.com", SecretSource::Store(store, key))
+    };
+
+    // Busy, a 503 from a proxy, then tokens: retried, and the call goes on.
+    let server = Scripted::start(vec![
+        busy(),
+        Canned::raw(503, "text/html", b"<html>down</html>"),
+        Canned::json(
+            200,
+            r#"{"access_token": "at-2", "expires_in": 3600, "refresh_token": "rt-2"}"#,
+        ),
+    ])
+    .await;
+    let token = provider_for(&server).token(false).await;
+    assert_eq!(token, Ok("at-2".to_string()));
+    assert_eq!(server.seen().len(), 3);
+
+    // Busy every time: an unavailable service, which the client reports as exit 2.
+    let server = Scripted::start(vec![busy(), busy(), busy()]).await;
+    let err = provider_for(&server).token(false).await.unwrap_err();
+    let TokenError::Unavailable(why) = err else {
+        panic!("busy is not a lost sign-in: {err:?}")
+    };
+    assert!(why.contains("temporarily_unavailable"), "{why}");
+    let api = ApiError::SignInUnavailable(why);
+    assert_eq!(api.exit_code(), 2);
+    assert!(api.hint().contains("try again"), "{}", api.hint());
+
+    // A refusal is still "sign in again", after one try.
+    let server = Scripted::start(vec![Canned::json(400, r#"{"error": "invalid_grant"}"#)]).await;
+    let err = provider_for(&server).token(false).await.unwrap_err();
+    assert!(matches!(err, TokenError::SignIn(_)), "{err:?}");
+    assert_eq!(server.seen().len(), 1);
+}
+
+// Sandbox strict mode: only tokens its sign-in emulator issued get through.
+#[tokio::test]
+async fn a_strict_sandbox_refuses_tokens_it_did_not_issue() {
+    let sb = sandbox().await;
+    sb.require_issued_tokens();
+    let err = fast_client(&sb.base_url(), SANDBOX_TOKEN)
+        .topics()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(401), "{err}");
+    assert_eq!(err.exit_code(), 3);
+    sb.shutdown().await;
+}
+
+// RFC 8628 §3.5: a poll that times out or meets a failing service backs off and keeps polling;
+// bad_verification_code no longer blames "public client flows".
+#[tokio::test]
+async fn device_code_polling_survives_a_failing_poll_and_explains_a_bad_code() {
+    use pcsr_tui::auth::{AuthError, DeviceCodeFlow, OAuthEndpoint, VirtualClock};
+    let code = r#"{"device_code": "dc", "user_code": "ABC", "verification_uri": "https://example.com/device", "expires_in": 900, "interval": 1}"#;
+    let flow_for = |server: &Scripted| {
+        let authority =
+            pcsr_tui::auth::endpoint::resolve_authority(Default::default(), Some(&server.base_url)).unwrap();
+        DeviceCodeFlow::new(OAuthEndpoint::new(authority, "organizations", "").unwrap())
+            .with_clock(Arc::new(VirtualClock::new()))
+    };
+    let server = Scripted::start(vec![
+        Canned::json(200, code),
+        Canned::raw(504, "text/html", b"<html>gateway timeout</html>"),
+        Canned::json(400, r#"{"error": "authorization_pending"}"#),
+        Canned::json(
+            200,
+            r#"{"access_token": "at", "expires_in": 3600, "refresh_token": "rt"}"#,
+        ),
+    ])
+    .await;
+    let flow = flow_for(&server);
+    let prompt = flow.start().await.unwrap();
+    let tokens = flow
+        .poll_until_done(&prompt, |_| {})
+        .await
+        .expect("kept polling after the 504");
+    assert_eq!(tokens.access_token, "at");
+
+    let server = Scripted::start(vec![
+        Canned::json(200, code),
+        Canned::json(400, r#"{"error": "bad_verification_code"}"#),
+    ])
+    .await;
+    let flow = flow_for(&server);
+    let prompt = flow.start().await.unwrap();
+    let err = flow.poll_until_done(&prompt, |_| {}).await.unwrap_err();
+    assert!(matches!(err, AuthError::Refused { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(!text.contains("public client"), "{text}");
+    assert!(text.contains("pcsr-tui login"), "{text}");
 }
