@@ -38,6 +38,12 @@ pub enum TokenError {
 pub trait TokenProvider: Send + Sync {
     /// A bearer token (without the `Bearer ` prefix), or why none can be had.
     fn token(&self, force_refresh: bool) -> BoxFuture<'_, Result<String, TokenError>>;
+
+    /// Problems the user must hear about although the calls went on (e.g. a rotated refresh
+    /// token that could not be saved); taken once, shown when the command ends.
+    fn take_warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A fixed token (PCSR_TOKEN, tests, the sandbox).
@@ -232,6 +238,11 @@ impl Client {
     pub fn with_events(mut self, events: UnboundedSender<ClientEvent>) -> Self {
         self.events = Some(events);
         self
+    }
+
+    /// Warnings from the token provider (see [`TokenProvider::take_warnings`]).
+    pub fn take_token_warnings(&self) -> Vec<String> {
+        self.token.take_warnings()
     }
 
     /// The configuration in use.

@@ -45,6 +45,8 @@ pub struct RefreshingTokenProvider {
     clock: Arc<dyn Clock>,
     state: tokio::sync::Mutex<State>,
     expires_at: Mutex<Option<OffsetDateTime>>,
+    /// Rotated refresh tokens that could not be saved, for the user (not only the log).
+    warnings: Mutex<Vec<String>>,
 }
 
 impl std::fmt::Debug for RefreshingTokenProvider {
@@ -86,6 +88,7 @@ impl RefreshingTokenProvider {
             clock: Arc::new(SystemClock),
             state: tokio::sync::Mutex::new(state),
             expires_at: Mutex::new(expires_at),
+            warnings: Mutex::new(Vec::new()),
         }
     }
 
@@ -131,13 +134,24 @@ impl RefreshingTokenProvider {
         let access = tokens.access_token.clone();
         self.note_expiry(Some(tokens.expires_at));
         state.tokens = Some(tokens);
-        drop(state);
+        // The lock is held through the save: no caller gets the new access token (and no
+        // process can finish on it) before the rotated refresh token is safely stored.
         if let Some(new) = rotated {
-            // Losing the rotated token only costs a sign-in later; the call itself goes on.
+            // Saved (and the save confirmed) before the token is handed out, so no later
+            // process starts from the discarded one. A failed save costs a sign-in later; the
+            // call goes on, and the user is told when the command ends.
             if let Err(e) = self.save_refresh_token(new).await {
                 tracing::warn!(error = %e, "could not save the rotated refresh token");
+                if let Ok(mut w) = self.warnings.lock() {
+                    w.push(format!(
+                        "the sign-in service issued a new refresh token for {}, but saving it failed ({e}); \
+                         the next command may ask you to sign in again with `pcsr-tui login`",
+                        self.user
+                    ));
+                }
             }
         }
+        drop(state);
         Ok(access)
     }
 
@@ -227,11 +241,29 @@ impl RefreshingTokenProvider {
             }
             None => return Ok(()),
         };
-        blocking(move || store.set(&key, &token)).await
+        blocking(move || {
+            store.set(&key, &token)?;
+            // Confirmed by reading it back: a store that accepted but lost it must not pass.
+            match store.get(&key)? {
+                Some(saved) if saved == token => Ok(()),
+                _ => Err(AuthError::Keyring {
+                    store: store.kind().to_string(),
+                    message: "the new refresh token did not read back after saving".into(),
+                }),
+            }
+        })
+        .await
     }
 }
 
 impl TokenProvider for RefreshingTokenProvider {
+    fn take_warnings(&self) -> Vec<String> {
+        self.warnings
+            .lock()
+            .map(|mut w| std::mem::take(&mut *w))
+            .unwrap_or_default()
+    }
+
     fn token(&self, force_refresh: bool) -> BoxFuture<'_, Result<String, TokenError>> {
         Box::pin(async move {
             self.access_token(force_refresh).await.map_err(|e| match e {

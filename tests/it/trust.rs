@@ -517,3 +517,61 @@ async fn device_code_polling_survives_a_failing_poll_and_explains_a_bad_code() {
     assert!(!text.contains("public client"), "{text}");
     assert!(text.contains("pcsr-tui login"), "{text}");
 }
+
+// A rotated refresh token is saved (and read back) before the new access token is handed out;
+// a failed save reaches the user as a warning, not only the log.
+#[tokio::test]
+async fn a_rotated_refresh_token_is_saved_before_use_and_a_failed_save_is_reported() {
+    use pcsr_tui::api::TokenProvider;
+    use pcsr_tui::auth::refresh::SecretSource;
+    use pcsr_tui::auth::{
+        OAuthEndpoint, RefreshingTokenProvider, SecretKey, SecretStore, StoreKind, TokenSet,
+    };
+
+    let rotated = || {
+        Canned::json(
+            200,
+            r#"{"access_token": "at-2", "expires_in": 3600, "refresh_token": "rt-2"}"#,
+        )
+    };
+    let server = Scripted::start(vec![rotated(), rotated()]).await;
+    let mock: Arc<keyring_core::CredentialStore> = keyring_core::mock::Store::new().unwrap();
+    let store = SecretStore::with_store(StoreKind::Memory, mock.clone());
+    let key = SecretKey::new(Default::default(), "organizations", "u@example.com");
+    let expired = TokenSet {
+        access_token: "at-1".into(),
+        refresh_token: Some("rt-1".into()),
+        id_token: None,
+        expires_at: time::OffsetDateTime::now_utc() - time::Duration::minutes(1),
+        scope: None,
+    };
+    let provider_with = |store: SecretStore| {
+        let endpoint =
+            OAuthEndpoint::new(url::Url::parse(&server.base_url).unwrap(), "organizations", "").unwrap();
+        RefreshingTokenProvider::from_tokens(
+            endpoint,
+            "u@example.com",
+            expired.clone(),
+            Some(SecretSource::Store(store, key.clone())),
+        )
+    };
+
+    let provider = provider_with(store.clone());
+    assert_eq!(provider.token(false).await.unwrap(), "at-2");
+    assert_eq!(
+        store.get(&key).unwrap().as_deref(),
+        Some("rt-2"),
+        "saved before the token was used"
+    );
+    assert!(provider.take_warnings().is_empty());
+
+    // The keyring refuses the save: the call goes on, and the user gets a warning.
+    let entry = keyring_core::Entry::new_in_store(&mock, "pcsr-tui", key.as_str()).unwrap();
+    let cred: &keyring_core::mock::Cred = entry.as_any().downcast_ref().unwrap();
+    cred.set_error(keyring_core::Error::NoStorageAccess("locked".into()));
+    let provider = provider_with(store.clone());
+    assert_eq!(provider.token(false).await.unwrap(), "at-2");
+    let warnings = provider.take_warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("pcsr-tui login"), "{}", warnings[0]);
+}
