@@ -49,7 +49,15 @@ fn scope(customer: Option<String>) -> Scope {
 /// Keeps a fresher server copy in the local history when the request is one of ours.
 fn remember(session: &Session, sr: &ServiceRequest) -> anyhow::Result<()> {
     let Some(id) = sr.id.as_deref() else { return Ok(()) };
-    let store = session.open_store()?;
+    let store = match session.open_store() {
+        Ok(store) => store,
+        // `show` and `list` still work on a read-only data directory; only the cached copy waits.
+        Err(e @ crate::store::StoreError::ReadOnly { .. }) => {
+            tracing::info!("not refreshing the local copy: {e}");
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
     if store.submission_by_server_id(id)?.is_some() {
         store.upsert_server_copy(sr, session.cloud_label(), &session.locale, &session.base_url)?;
     }

@@ -151,6 +151,14 @@ async fn read_only_commands_write_nothing_to_the_data_directory() {
         let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(rows[0]["title"], "kept");
     }
+    // `show` reads the server and still works; it just cannot refresh the local copy.
+    let server = Scripted::start(vec![Canned::json(200, &fixture("create-response.json"))]).await;
+    let mut cmd = pcsr(home.path());
+    cmd.args(["show", "616122292874576"])
+        .env("PCSR_BASE_URL", &server.base_url)
+        .env("PCSR_TOKEN", "t");
+    let out = run(cmd).await;
+    assert!(out.status.success(), "show: {}", text(&out.stderr));
     // A write fails with what to do, before anything is sent.
     let server = Scripted::start(vec![]).await;
     let mut cmd = pcsr(home.path());
