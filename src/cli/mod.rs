@@ -5,6 +5,7 @@ mod outbox;
 mod output;
 mod requests;
 mod serve;
+mod submit;
 
 use std::path::PathBuf;
 
@@ -268,7 +269,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => requests::tui(&settings).await,
         Some(Command::Topics { json }) => requests::topics(&settings, json).await,
-        Some(Command::Submit(args)) => requests::submit(&settings, args).await,
+        Some(Command::Submit(args)) => submit::submit(&settings, args).await,
         Some(Command::Show { id, customer, json }) => requests::show(&settings, &id, customer, json).await,
         Some(Command::List {
             status,

@@ -12,7 +12,8 @@ use crate::session::Settings;
 use crate::store::{Store, Submission, SubmissionState};
 use crate::text::one_line;
 
-use super::requests::{open_read_only, open_session, origin, print_json};
+use super::requests::{open_read_only, open_session, print_json};
+use super::submit::origin;
 use super::{Exit, output};
 
 /// What the user sees as the state of an outbox entry (README "Outcome rules").
