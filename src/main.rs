@@ -25,30 +25,46 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(cli::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // `pcsr-tui list | head -1`: the reader has all it wanted.
+        Err(err) if cli::is_closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => ExitCode::from(cli::print_error(&err).clamp(1, 255) as u8),
     }
 }
 
-/// Logs go to stderr for commands (RUST_LOG, default warnings); the TUI owns the screen, so it
-/// logs nothing unless RUST_LOG is set, and then only to the file named by PCSR_LOG_FILE.
+/// Logs go to stderr for commands (RUST_LOG, default warnings), without colour unless stderr is
+/// a terminal. `PCSR_LOG_FILE` sends them to that file instead and on its own turns logging on at
+/// info level. The TUI owns the screen, so it logs only to PCSR_LOG_FILE.
 fn init_logging(tui: bool) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(if tui { "off" } else { "warn" }));
-    if tui {
-        let Some(path) = std::env::var_os("PCSR_LOG_FILE") else {
-            return;
-        };
-        if let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-            let _ = tracing_subscriber::fmt()
-                .with_env_filter(filter)
-                .with_ansi(false)
-                .with_writer(file)
-                .try_init();
+    let file = std::env::var_os("PCSR_LOG_FILE").filter(|p| !p.is_empty());
+    let default_level = match (&file, tui) {
+        (Some(_), _) => "info",
+        (None, true) => "off",
+        (None, false) => "warn",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    if let Some(path) = file {
+        match std::fs::OpenOptions::new().create(true).append(true).open(&path) {
+            Ok(file) => {
+                let _ = tracing_subscriber::fmt()
+                    .with_env_filter(filter)
+                    .with_ansi(false)
+                    .with_writer(std::sync::Mutex::new(file))
+                    .try_init();
+                return;
+            }
+            Err(_) if tui => return,
+            Err(e) => eprintln!(
+                "pcsr-tui: warning: cannot open PCSR_LOG_FILE {}: {e}; logging to stderr",
+                std::path::Path::new(&path).display()
+            ),
         }
-    } else {
+    }
+    if !tui {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(filter)
+            .with_ansi(std::io::stderr().is_terminal())
             .with_writer(std::io::stderr)
             .try_init();
     }

@@ -114,8 +114,12 @@ impl Session {
         Store::open(&self.store_path())
     }
 
-    /// Stops the in-process sandbox, if any.
+    /// Tells the user what the sign-in could not do quietly (a rotated refresh token that was
+    /// not saved), then stops the in-process sandbox, if any.
     pub async fn close(self) {
+        for warning in self.client.take_token_warnings() {
+            eprintln!("pcsr-tui: warning: {}", crate::text::one_line(&warning));
+        }
         if let Some(sandbox) = self.sandbox {
             sandbox.shutdown().await;
         }

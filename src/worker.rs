@@ -5,15 +5,19 @@
 mod signin;
 mod store_thread;
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use uuid::Uuid;
 
+#[cfg(test)]
 use crate::api::error::RequestIds;
 use crate::api::{Client, ClientEvent, NewServiceRequest, Scope, ServiceRequest, SupportTopic};
 use crate::auth::Cloud;
-use crate::store::{Anchor, Draft, HistoryRow, NewSubmission, Store, Submission};
+use crate::outbox::Outbox;
+#[cfg(test)]
+use crate::outbox::same_destination;
+use crate::store::{Anchor, Draft, HistoryRow, Store, Submission};
 use store_thread::StoreThread;
 
 pub use crate::tui::ErrorView;
@@ -171,12 +175,14 @@ pub fn spawn(client: Client, store: Store, origin: Origin, sign_in: SignInSetup)
     let (cmd_tx, cmd_rx) = unbounded_channel();
     let (reply_tx, reply_rx) = unbounded_channel();
     let (event_tx, mut event_rx) = unbounded_channel();
+    let shared = Arc::new(Mutex::new(store));
     let worker = Worker {
         conn: Arc::new(RwLock::new(Conn {
             client: client.with_events(event_tx.clone()),
             origin: Arc::new(origin),
         })),
-        store: StoreThread::spawn(store),
+        outbox: Outbox::new(Arc::clone(&shared)),
+        store: StoreThread::spawn(shared),
         replies: reply_tx.clone(),
         events: event_tx,
         sign_in: Arc::new(sign_in),
@@ -206,6 +212,8 @@ struct Conn {
 #[derive(Clone)]
 struct Worker {
     conn: Arc<RwLock<Conn>>,
+    outbox: Outbox,
+    /// The same connection as the outbox's, on its own thread for the UI's store work.
     store: StoreThread,
     replies: UnboundedSender<Reply>,
     events: UnboundedSender<ClientEvent>,
@@ -394,33 +402,26 @@ impl Worker {
     }
 
     async fn submit(self, request: NewServiceRequest) {
-        let ids = RequestIds::new();
         let origin = self.origin();
-        let recorded_request = request.clone();
-        let recorded = self
-            .db(move |s| {
-                s.record_submission(&NewSubmission {
-                    request_id: ids.request_id,
-                    cloud: &origin.cloud,
-                    locale: &origin.locale,
-                    base_url: &origin.base_url,
-                    request: &recorded_request,
-                })
-            })
-            .await;
-        let Some(local_id) = recorded else {
-            let error = ErrorView::local(
-                "the request could not be recorded in the local database, so it was not sent",
-                "Check that the data directory (PCSR_DATA_DIR / --data-dir) is writable, then submit again.",
-            );
-            self.reply(Reply::SubmitFailed {
-                request,
-                error,
-                unsettled: None,
-            });
-            return;
+        let recorded = self.outbox.record(&origin, &request).await;
+        let (local_id, request_id) = match recorded {
+            Ok(ids) => ids,
+            Err(e) => {
+                let error = ErrorView::local(
+                    format!(
+                        "the request could not be recorded in the local database, so it was not sent: {e}"
+                    ),
+                    "Check that the data directory (PCSR_DATA_DIR / --data-dir) is writable, then submit again.",
+                );
+                self.reply(Reply::SubmitFailed {
+                    request,
+                    error,
+                    unsettled: None,
+                });
+                return;
+            }
         };
-        self.send(local_id, ids.request_id, request).await;
+        self.send(local_id, request_id, request).await;
     }
 
     /// Sends a recorded request and settles its row.
@@ -443,63 +444,63 @@ impl Worker {
         }
     }
 
-    /// One create call with the stored id; updates the row. Err carries "outcome unknown".
+    /// One create through the outbox with the stored id. Err carries "outcome unknown".
     async fn create(
         &self,
         local_id: i64,
         request_id: Uuid,
         request: &NewServiceRequest,
     ) -> Result<ServiceRequest, (ErrorView, bool)> {
-        match self
-            .client()
-            .create(request, RequestIds::with_request_id(request_id))
-            .await
-        {
-            Ok(answer) => {
-                let sr = answer.value;
-                let (created, sent) = (sr.clone(), request.clone());
+        let sent = self
+            .outbox
+            .send(&self.client(), local_id, request_id, request)
+            .await;
+        self.settled(request, sent).await.map_err(|boxed| *boxed)
+    }
+
+    /// Turns an outbox send into what the UI shows; a filed request clears its draft.
+    async fn settled(
+        &self,
+        request: &NewServiceRequest,
+        sent: Result<crate::outbox::Sent, crate::outbox::SendFailure>,
+    ) -> Result<ServiceRequest, Box<(ErrorView, bool)>> {
+        match sent {
+            Ok(sent) => {
+                if let Some(e) = sent.unrecorded {
+                    self.reply(Reply::StoreFailed(e));
+                }
+                // Edits made while the submit was in flight stay saved.
+                let sent_request = request.clone();
                 self.db(move |s| {
-                    s.mark_created(local_id, &created)?;
-                    // Edits made while the submit was in flight stay saved.
-                    if s.load_draft()?.is_some_and(|d| draft_is(&d, &sent)) {
+                    if s.load_draft()?.is_some_and(|d| draft_is(&d, &sent_request)) {
                         s.clear_draft()?;
                     }
                     Ok(())
                 })
                 .await;
-                Ok(sr)
+                Ok(sent.answer.value)
             }
-            Err(e) => {
-                let view = ErrorView::from(&e);
-                let fallback = e.outcome_unknown();
-                let unknown = self
-                    .db(move |s| s.record_send_error(local_id, &e))
-                    .await
-                    .unwrap_or(fallback);
-                Err((view, unknown))
-            }
+            Err(failure) => Err(Box::new((ErrorView::from(&failure.error), failure.in_outbox))),
         }
     }
 
     async fn resend_outbox(self) {
-        let Some(outbox) = self.db(Store::outbox).await else {
-            return;
-        };
-        let here = self.origin();
         // Only what was meant for this destination: a request recorded against Partner Center
         // must never be "resent" into the sandbox (or the reverse); it waits for its own session.
-        for sub in outbox
-            .into_iter()
-            .filter(|sub| same_destination(&sub.cloud, &sub.base_url, &here))
-        {
+        let resent = match self.outbox.resend(&self.client(), &self.origin(), &[]).await {
+            Ok(resent) => resent,
+            Err(e) => {
+                self.reply(Reply::StoreFailed(e.to_string()));
+                return;
+            }
+        };
+        for entry in resent {
+            let request = entry.submission.request;
             let outcome = self
-                .create(sub.local_id, sub.request_id, &sub.request)
+                .settled(&request, entry.outcome)
                 .await
-                .map_err(|(e, _)| e);
-            self.reply(Reply::Resent {
-                request: sub.request,
-                outcome,
-            });
+                .map_err(|boxed| boxed.0);
+            self.reply(Reply::Resent { request, outcome });
         }
     }
 
@@ -516,15 +517,6 @@ impl Worker {
         };
         self.reply(Reply::Refreshed { local_id, outcome });
     }
-}
-
-/// Whether an outbox entry recorded for `cloud` at `base_url` belongs to the session at `here`.
-/// The in-process sandbox gets a new port every run, so sandbox entries match by cloud alone.
-fn same_destination(cloud: &str, base_url: &str, here: &Origin) -> bool {
-    if cloud == "sandbox" || here.cloud == "sandbox" {
-        return cloud == here.cloud;
-    }
-    cloud == here.cloud && base_url.trim_end_matches('/') == here.base_url.trim_end_matches('/')
 }
 
 /// Whether a saved draft is exactly this request.

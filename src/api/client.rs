@@ -7,25 +7,43 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use tokio::sync::mpsc::UnboundedSender;
-use uuid::Uuid;
 
-use super::error::{ApiError, HttpFailure, RequestIds, excerpt};
+use super::error::{ApiError, RequestIds, excerpt};
 use super::model::{
     Collection, CreateBody, NewServiceRequest, ServiceRequest, ServiceRequestPatch, Status, SupportTopic,
 };
 use super::wire;
 
+mod retry;
+
+use retry::decode;
+
 /// A boxed future, so token providers can be trait objects.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Why a token provider has no token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenError {
+    /// Only a new sign-in helps (none saved, refused, `invalid_grant`).
+    SignIn(String),
+    /// The sign-in service did not answer usefully (network, timeout, 5xx,
+    /// `temporarily_unavailable`) even after retries; the sign-in itself is fine.
+    Unavailable(String),
+}
 
 /// Where bearer tokens come from. `force_refresh` is set once after a 401.
 pub trait TokenProvider: Send + Sync {
     /// A bearer token (without the `Bearer ` prefix), or why none can be had.
-    fn token(&self, force_refresh: bool) -> BoxFuture<'_, Result<String, String>>;
+    fn token(&self, force_refresh: bool) -> BoxFuture<'_, Result<String, TokenError>>;
+
+    /// Problems the user must hear about although the calls went on (e.g. a rotated refresh
+    /// token that could not be saved); taken once, shown when the command ends.
+    fn take_warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A fixed token (PCSR_TOKEN, tests, the sandbox).
@@ -33,7 +51,7 @@ pub trait TokenProvider: Send + Sync {
 pub struct StaticToken(pub String);
 
 impl TokenProvider for StaticToken {
-    fn token(&self, _force_refresh: bool) -> BoxFuture<'_, Result<String, String>> {
+    fn token(&self, _force_refresh: bool) -> BoxFuture<'_, Result<String, TokenError>> {
         let token = self.0.clone();
         Box::pin(async move { Ok(token) })
     }
@@ -222,6 +240,11 @@ impl Client {
         self
     }
 
+    /// Warnings from the token provider (see [`TokenProvider::take_warnings`]).
+    pub fn take_token_warnings(&self) -> Vec<String> {
+        self.token.take_warnings()
+    }
+
     /// The configuration in use.
     pub fn config(&self) -> &ClientConfig {
         &self.config
@@ -246,6 +269,36 @@ impl Client {
     pub async fn topics(&self) -> Result<Vec<SupportTopic>, ApiError> {
         let url = self.url("/v1/servicerequests/supporttopics")?;
         self.all_pages(url, usize::MAX).await
+    }
+
+    /// Route 2 for `topics --json`: the topics, and the service's collection as it sent it (its
+    /// own `totalCount`, key case and extra fields). Items of further pages, if the service
+    /// pages, are appended to that collection's `items`.
+    pub async fn topics_as_sent(&self) -> Result<(Vec<SupportTopic>, serde_json::Value), ApiError> {
+        let url = self.url("/v1/servicerequests/supporttopics")?;
+        let raw = self.exchange(Method::GET, url, None, RequestIds::new()).await?;
+        let first: Answer<Collection<SupportTopic>> =
+            decode(raw.status, &raw.value, raw.ids).map_err(|e| raw.settle(e))?;
+        let mut sent: serde_json::Value =
+            serde_json::from_slice(wire::trim_body(&raw.value)).map_err(|e| ApiError::Decode {
+                status: raw.status,
+                message: e.to_string(),
+                excerpt: excerpt(&raw.value),
+                ids: raw.ids,
+            })?;
+        let mut topics = first.value.items.clone();
+        if let Some(next) = first.value.next_uri() {
+            let rest: Vec<SupportTopic> = self.all_pages(self.link_url(next)?, usize::MAX).await?;
+            if let Some(items) = sent
+                .as_object_mut()
+                .and_then(|o| o.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case("items")))
+                .and_then(|(_, v)| v.as_array_mut())
+            {
+                items.extend(rest.iter().filter_map(|t| serde_json::to_value(t).ok()));
+            }
+            topics.extend(rest);
+        }
+        Ok((topics, sent))
     }
 
     /// Routes 3 and 6: one page of requests.
@@ -324,10 +377,19 @@ impl Client {
             url: url.to_string(),
             reason: format!("could not encode: {e}"),
         })?;
-        let answer: Answer<Option<ServiceRequest>> = self.call(Method::PATCH, url, Some(body), ids).await?;
-        match answer.value {
-            Some(sr) => Ok(sr),
-            None => self.get(scope, id).await,
+        let raw = self.exchange(Method::PATCH, url, Some(body), ids).await?;
+        match decode(raw.status, &raw.value, raw.ids) {
+            Ok(answer) => Ok(answer.value),
+            // 204 No Content is the newer reference's success for an update, and any other
+            // success whose body we cannot read still means the change was made: read it back
+            // (a GET, so the change itself is never sent twice).
+            Err(e) => {
+                tracing::info!(
+                    status = raw.status,
+                    "update answered without a readable body: {e}; reading it back"
+                );
+                self.get(scope, id).await
+            }
         }
     }
 
@@ -421,181 +483,6 @@ impl Client {
             let _ = tx.send(event);
         }
     }
-
-    /// One logical call: attempts with backoff, 429 waits, one token refresh on 401.
-    async fn call<T: DeserializeOwned>(
-        &self,
-        method: Method,
-        url: Url,
-        body: Option<Vec<u8>>,
-        ids: RequestIds,
-    ) -> Result<Answer<T>, ApiError> {
-        let cfg = &self.config;
-        let max_attempts = cfg.max_attempts.max(1);
-        let mut refreshed = false;
-        let mut attempt = 1;
-        loop {
-            let token = self.token.token(refreshed).await.map_err(ApiError::SignIn)?;
-            let outcome = self.attempt(&method, &url, body.as_deref(), ids, &token).await;
-            let (wait, reason) = match outcome {
-                Ok((status, headers, bytes)) if (200..300).contains(&status) => {
-                    return decode(status, &headers, &bytes, ids);
-                }
-                Ok((401, headers, bytes)) if !refreshed => {
-                    tracing::info!(%url, "401: refreshing the token once");
-                    let _ = (headers, bytes);
-                    refreshed = true;
-                    self.emit(ClientEvent::RefreshingToken);
-                    continue;
-                }
-                Ok((status, headers, bytes)) => {
-                    let failure = HttpFailure::from_response(
-                        status,
-                        &bytes,
-                        retry_after(&headers),
-                        echoed(&headers, ids),
-                    );
-                    let retryable = matches!(status, 408 | 500 | 502 | 503 | 504) || status == 429;
-                    if !retryable || attempt >= max_attempts {
-                        return Err(ApiError::Http(Box::new(failure)));
-                    }
-                    if status == 429 {
-                        let wait = failure.retry_after.unwrap_or(Duration::from_secs(30));
-                        if wait > cfg.max_retry_after {
-                            return Err(ApiError::Http(Box::new(failure)));
-                        }
-                        self.emit(ClientEvent::RateLimited { wait });
-                        tracing::warn!(%url, wait_s = wait.as_secs(), "429: waiting Retry-After");
-                        tokio::time::sleep(wait).await;
-                        attempt += 1;
-                        continue;
-                    }
-                    let backoff = failure.retry_after.filter(|d| *d <= cfg.max_retry_after);
-                    (
-                        backoff.unwrap_or_else(|| backoff_for(cfg.backoff, attempt)),
-                        format!("HTTP {status}"),
-                    )
-                }
-                Err(err) => {
-                    if attempt >= max_attempts {
-                        return Err(err);
-                    }
-                    let reason = match &err {
-                        ApiError::Transport { timeout: true, .. } => "timeout".to_string(),
-                        ApiError::Transport { message, .. } => message.clone(),
-                        _ => return Err(err),
-                    };
-                    (backoff_for(cfg.backoff, attempt), reason)
-                }
-            };
-            attempt += 1;
-            tracing::warn!(%url, attempt, wait_ms = wait.as_millis() as u64, %reason, request_id = %ids.request_id, "retrying");
-            self.emit(ClientEvent::Retrying {
-                attempt,
-                max_attempts,
-                wait,
-                reason,
-            });
-            tokio::time::sleep(wait).await;
-        }
-    }
-
-    async fn attempt(
-        &self,
-        method: &Method,
-        url: &Url,
-        body: Option<&[u8]>,
-        ids: RequestIds,
-        token: &str,
-    ) -> Result<(u16, HeaderMap, Vec<u8>), ApiError> {
-        let mut req = self
-            .http
-            .request(method.clone(), url.clone())
-            .timeout(self.config.timeout)
-            .header(AUTHORIZATION, format!("Bearer {token}"))
-            .header(ACCEPT, "application/json")
-            .header("MS-RequestId", ids.request_id.to_string())
-            .header("MS-CorrelationId", ids.correlation_id.to_string())
-            .header("X-Locale", &self.config.locale)
-            .header("MS-PartnerCenter-Application", APP_HEADER);
-        if let Some(body) = body {
-            req = req.header(CONTENT_TYPE, "application/json").body(body.to_vec());
-        }
-        tracing::debug!(%method, %url, request_id = %ids.request_id, "sending (Authorization redacted)");
-        let transport = |e: reqwest::Error| ApiError::Transport {
-            message: transport_message(&e),
-            timeout: e.is_timeout(),
-            ids,
-        };
-        let mut resp = req.send().await.map_err(transport)?;
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let limit = self.config.max_body_bytes;
-        if resp.content_length().is_some_and(|n| n > limit as u64) {
-            return Err(ApiError::TooLarge { limit, ids });
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(transport)? {
-            if bytes.len() + chunk.len() > limit {
-                return Err(ApiError::TooLarge { limit, ids });
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        tracing::debug!(%url, status, bytes = bytes.len(), "answer");
-        Ok((status, headers, bytes))
-    }
-}
-
-fn decode<T: DeserializeOwned>(
-    status: u16,
-    headers: &HeaderMap,
-    bytes: &[u8],
-    ids: RequestIds,
-) -> Result<Answer<T>, ApiError> {
-    let ids = echoed(headers, ids);
-    // 204 No Content reads as JSON null, so an `Option` answer type sees "no body".
-    let bytes = if status == 204 { b"null".as_slice() } else { bytes };
-    wire::parse(bytes)
-        .map(|value| Answer { value, status, ids })
-        .map_err(|e| ApiError::Decode {
-            status,
-            message: e.to_string(),
-            excerpt: excerpt(bytes),
-            ids,
-        })
-}
-
-/// The ids the server echoed, falling back to ours.
-fn echoed(headers: &HeaderMap, ours: RequestIds) -> RequestIds {
-    let read = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| Uuid::parse_str(v.trim()).ok())
-    };
-    RequestIds {
-        request_id: read("MS-RequestId").unwrap_or(ours.request_id),
-        correlation_id: read("MS-CorrelationId").unwrap_or(ours.correlation_id),
-    }
-}
-
-/// `Retry-After` in seconds (the form Partner Center sends) or as an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc2822).ok()?;
-    let secs = (when - time::OffsetDateTime::now_utc()).whole_seconds().max(0);
-    Some(Duration::from_secs(secs as u64))
-}
-
-fn backoff_for(base: Duration, attempt: u32) -> Duration {
-    let factor = 1u32 << (attempt.saturating_sub(1)).min(6);
-    let pause = base.saturating_mul(factor);
-    // Up to 20% jitter so many clients retrying together spread out.
-    let jitter = pause.mul_f64(rand::random::<f64>() * 0.2);
-    pause + jitter
 }
 
 /// A transport failure in words, with its whole cause chain (DNS, TLS, refused, reset).

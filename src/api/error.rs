@@ -156,8 +156,10 @@ pub enum ApiError {
         ids: RequestIds,
     },
     /// The body was larger than we accept.
-    #[error("the answer was larger than {limit} bytes and was not read ({ids})")]
+    #[error("HTTP {status}: the answer was larger than {limit} bytes and was not read ({ids})")]
     TooLarge {
+        /// HTTP status of the answer.
+        status: u16,
         /// The cap in bytes.
         limit: usize,
         /// The ids of the call.
@@ -171,6 +173,14 @@ pub enum ApiError {
         /// Why.
         reason: String,
     },
+    /// An earlier attempt of this call may have reached the service (its answer was lost, it timed
+    /// out or got a 5xx), so whatever the last attempt got, the outcome is unknown.
+    #[error("outcome unknown: an earlier attempt may have reached the service; the last attempt got: {0}")]
+    Unsettled(Box<ApiError>),
+    /// The sign-in service did not answer usefully (network, 5xx, `temporarily_unavailable`)
+    /// even after retries; the saved sign-in is fine, so this is not "sign in again".
+    #[error("could not get a token from the sign-in service: {0}")]
+    SignInUnavailable(String),
     /// No usable credentials (the token source failed).
     #[error("sign-in needed: {0}. Run `pcsr-tui login` (or set PCSR_TOKEN)")]
     SignIn(String),
@@ -199,7 +209,8 @@ impl ApiError {
     pub fn status(&self) -> Option<u16> {
         match self {
             ApiError::Http(f) => Some(f.status),
-            ApiError::Decode { status, .. } => Some(*status),
+            ApiError::Decode { status, .. } | ApiError::TooLarge { status, .. } => Some(*status),
+            ApiError::Unsettled(last) => last.status(),
             _ => None,
         }
     }
@@ -211,21 +222,41 @@ impl ApiError {
             ApiError::Transport { ids, .. }
             | ApiError::Decode { ids, .. }
             | ApiError::TooLarge { ids, .. } => Some(*ids),
-            ApiError::Url { .. } | ApiError::SignIn(_) => None,
+            ApiError::Unsettled(last) => last.ids(),
+            ApiError::Url { .. } | ApiError::SignIn(_) | ApiError::SignInUnavailable(_) => None,
         }
     }
 
     /// True when the user has to sign in (again) before anything else works.
     pub fn needs_sign_in(&self) -> bool {
-        matches!(self, ApiError::SignIn(_)) || self.status() == Some(401)
+        match self {
+            ApiError::Unsettled(last) => last.needs_sign_in(),
+            other => matches!(other, ApiError::SignIn(_)) || other.status() == Some(401),
+        }
     }
 
-    /// True when the request may have reached the server but its answer was lost, so the
-    /// outcome is unknown (a resend with the same MS-RequestId settles it).
+    /// True when the request may have reached the service (the outcome rules in README.md):
+    /// its answer was lost or cut (transport error, timeout), the service failed (5xx), it was
+    /// accepted with an answer we could not read (2xx), or an earlier attempt was any of these.
+    /// Only a call no attempt of which could have been committed is `false` (= failed).
     pub fn outcome_unknown(&self) -> bool {
         match self {
-            ApiError::Transport { .. } => true,
+            ApiError::Transport { .. } | ApiError::Unsettled(_) => true,
             ApiError::Http(f) => f.status >= 500,
+            ApiError::Decode { status, .. } | ApiError::TooLarge { status, .. } => {
+                (200..300).contains(status) || *status >= 500
+            }
+            ApiError::Url { .. } | ApiError::SignIn(_) | ApiError::SignInUnavailable(_) => false,
+        }
+    }
+
+    /// True for a success status whose answer could not be read: the service did the work.
+    pub fn accepted_unread(&self) -> bool {
+        match self {
+            ApiError::Decode { status, .. } | ApiError::TooLarge { status, .. } => {
+                (200..300).contains(status)
+            }
+            ApiError::Unsettled(last) => last.accepted_unread(),
             _ => false,
         }
     }
@@ -245,6 +276,9 @@ impl ApiError {
     pub fn hint(&self) -> String {
         match self {
             ApiError::SignIn(_) => "Run `pcsr-tui login`, or set PCSR_TOKEN.".into(),
+            ApiError::SignInUnavailable(_) => {
+                "Your sign-in is kept; the sign-in service is unreachable or busy: check the network and try again in a minute.".into()
+            }
             ApiError::Url { .. } => {
                 "Use an https:// URL (plain http:// is allowed only for 127.0.0.1, ::1 or localhost).".into()
             }
@@ -253,6 +287,20 @@ impl ApiError {
             }
             ApiError::Transport { .. } => {
                 "Check your network and the base URL (--base-url / PCSR_BASE_URL), then try again.".into()
+            }
+            e if e.accepted_unread() => {
+                "The service accepted the call but its answer could not be read; a submit stays in the outbox \
+                 (`pcsr-tui outbox resend` fetches its details with the same MS-RequestId), anything else: \
+                 check it with `pcsr-tui show ID`."
+                    .into()
+            }
+            ApiError::Unsettled(last) if last.needs_sign_in() => {
+                "Run `pcsr-tui login`, then `pcsr-tui outbox resend` (same MS-RequestId, never filed twice).".into()
+            }
+            ApiError::Unsettled(_) => {
+                "It may have been filed: `pcsr-tui outbox resend` settles it with the same MS-RequestId (never \
+                 filed twice); do not file it again."
+                    .into()
             }
             ApiError::TooLarge { .. } | ApiError::Decode { .. } => {
                 "The endpoint does not look like Partner Center; check the base URL.".into()

@@ -5,7 +5,9 @@ pub mod error;
 pub mod model;
 pub mod wire;
 
-pub use client::{Answer, Client, ClientConfig, ClientEvent, ListQuery, Scope, StaticToken, TokenProvider};
+pub use client::{
+    Answer, Client, ClientConfig, ClientEvent, ListQuery, Scope, StaticToken, TokenError, TokenProvider,
+};
 pub use error::ApiError;
 pub use error::RequestIds;
 pub use model::*;

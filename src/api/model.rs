@@ -274,7 +274,12 @@ impl From<FileInfoWire> for FileInfo {
 }
 
 /// A Partner Center service request, as the server returns it.
+///
+/// A status or severity this build does not know (`"resolved"`, `9`) never fails the read (nor
+/// a whole list): the field is `None` and the value as sent is kept in `status_raw` /
+/// `severity_raw`, shown as is and written back under its own key by `--json`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
 pub struct ServiceRequest {
     /// Title.
@@ -306,6 +311,20 @@ pub struct ServiceRequest {
     /// Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// The status as sent when this build does not know it (then `status` is `None`).
+    #[serde(
+        skip_deserializing,
+        rename(serialize = "status"),
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_raw: Option<serde_json::Value>,
+    /// The severity as sent when this build does not know it (then `severity` is `None`).
+    #[serde(
+        skip_deserializing,
+        rename(serialize = "severity"),
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub severity_raw: Option<serde_json::Value>,
     /// Organization the request is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<Organization>,
@@ -347,6 +366,69 @@ pub struct ServiceRequest {
     pub attributes: Option<Attributes>,
 }
 
+impl Serialize for ServiceRequest {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // The derived (remote = "Self") form: unknown enum values go out under their own key.
+        ServiceRequest::serialize(self, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceRequest {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut value = serde_json::Value::deserialize(d)?;
+        let (mut status_raw, mut severity_raw) = (None, None);
+        if let Some(map) = value.as_object_mut() {
+            status_raw = take_unknown::<Status>(map, "status");
+            severity_raw = take_unknown::<Severity>(map, "severity");
+        }
+        let mut sr = ServiceRequest::deserialize(value).map_err(de::Error::custom)?;
+        sr.status_raw = status_raw;
+        sr.severity_raw = severity_raw;
+        Ok(sr)
+    }
+}
+
+/// Removes `key` from `map` and returns its value when it is present but not a `T`.
+fn take_unknown<T: de::DeserializeOwned>(
+    map: &mut serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Option<serde_json::Value> {
+    let value = map.get(key).filter(|v| !v.is_null())?;
+    if serde_json::from_value::<T>(value.clone()).is_ok() {
+        return None;
+    }
+    map.remove(key)
+}
+
+/// A value as sent, for display: strings without quotes, sanitized.
+fn raw_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => crate::text::one_line(s),
+        other => crate::text::one_line(&other.to_string()),
+    }
+}
+
+impl ServiceRequest {
+    /// The status for screens: its label, or what the service sent when this build does not
+    /// know it; `None` when absent.
+    pub fn status_text(&self) -> Option<String> {
+        match (&self.status, &self.status_raw) {
+            (Some(s), _) => Some(s.label().to_string()),
+            (None, Some(raw)) => Some(raw_text(raw)),
+            (None, None) => None,
+        }
+    }
+
+    /// The severity for screens, as [`ServiceRequest::status_text`].
+    pub fn severity_text(&self) -> Option<String> {
+        match (&self.severity, &self.severity_raw) {
+            (Some(s), _) => Some(s.label().to_string()),
+            (None, Some(raw)) => Some(raw_text(raw)),
+            (None, None) => None,
+        }
+    }
+}
+
 /// What a user fills in to file a request: the four required fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewServiceRequest {
@@ -376,6 +458,23 @@ pub fn is_agent_locale(raw: &str) -> bool {
 
 /// Longest title the service accepts.
 pub const TITLE_MAX_CHARS: usize = 255;
+
+/// Largest description accepted, in bytes of UTF-8 (256 KiB): far under the 8 MiB answer cap,
+/// since the service echoes the description back (in the create answer and in every read).
+pub const DESCRIPTION_MAX_BYTES: usize = 256 * 1024;
+
+/// A byte count in words: `300 KiB`, `1.5 MiB`, `12 bytes`.
+pub fn human_bytes(n: usize) -> String {
+    const KIB: f64 = 1024.0;
+    let f = n as f64;
+    if f >= KIB * KIB {
+        format!("{:.1} MiB", f / (KIB * KIB))
+    } else if n >= 1024 {
+        format!("{:.1} KiB", f / KIB)
+    } else {
+        format!("{n} bytes")
+    }
+}
 
 /// One problem with a field of a new request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -407,7 +506,18 @@ impl NewServiceRequest {
                 message: "title must be a single line".into(),
             });
         }
-        if self.description.trim().is_empty() {
+        if self.description.len() > DESCRIPTION_MAX_BYTES {
+            errors.push(FieldError {
+                field: "Description",
+                message: format!(
+                    "description is {} ({} bytes); the limit is {} ({DESCRIPTION_MAX_BYTES} bytes): shorten it, \
+                     or put long logs somewhere the support engineer can reach and link them",
+                    human_bytes(self.description.len()),
+                    self.description.len(),
+                    human_bytes(DESCRIPTION_MAX_BYTES)
+                ),
+            });
+        } else if self.description.trim().is_empty() {
             errors.push(FieldError {
                 field: "Description",
                 message: "description is required".into(),

@@ -41,6 +41,17 @@ impl Cloud {
         }
     }
 
+    /// A warning to show whenever this cloud is chosen, if any: Microsoft Cloud Germany closed.
+    pub fn notice(self) -> Option<&'static str> {
+        match self {
+            Cloud::Germany => Some(
+                "Microsoft Cloud Germany closed on 2021-10-29; its sign-in endpoints may no longer answer. \
+                 Partner Center for Germany now runs in the global cloud (--cloud global).",
+            ),
+            Cloud::Global | Cloud::Usgov => None,
+        }
+    }
+
     /// The API base URL (the same host for all three, per api-notes.md).
     pub fn api_base_url(self) -> &'static str {
         "https://api.partnercenter.microsoft.com"

@@ -59,6 +59,8 @@ pub enum PollStatus {
 
 /// How much `slow_down` adds to the interval (RFC 8628 3.5).
 pub const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+/// Longest pause between polls after transient failures (RFC 8628 §3.5 backoff).
+pub const MAX_POLL_BACKOFF: Duration = Duration::from_secs(60);
 
 /// A device-code sign-in against one endpoint.
 #[derive(Clone)]
@@ -149,22 +151,45 @@ impl DeviceCodeFlow {
             if self.remaining(prompt).is_none() {
                 return Err(AuthError::CodeExpired);
             }
-            match self.endpoint.poll_device_code(&prompt.device_code).await? {
+            let polled = match self.endpoint.poll_device_code(&prompt.device_code).await {
+                Ok(polled) => polled,
+                // RFC 8628 §3.5: a timeout or a failing service is no answer; back off and keep
+                // polling until the code expires (the loop's expiry check ends it).
+                Err(e) if e.is_transient() => {
+                    tracing::warn!(error = %e, "device-code poll failed; backing off");
+                    interval = (interval * 2).min(MAX_POLL_BACKOFF).max(interval);
+                    on_tick(PollStatus::SlowDown { interval });
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            match polled {
                 Ok(answer) => return Ok(answer.into_token_set(self.clock.now())),
                 Err(e) => match e.error.as_str() {
                     "authorization_pending" => on_tick(PollStatus::Pending),
+                    "temporarily_unavailable" => {
+                        interval = (interval * 2).min(MAX_POLL_BACKOFF).max(interval);
+                        on_tick(PollStatus::SlowDown { interval });
+                    }
+                    "bad_verification_code" => {
+                        return Err(refused(
+                            &e,
+                            "The sign-in service did not recognise the device code pcsr-tui sent; run `pcsr-tui login` again for a new code",
+                        ));
+                    }
+                    "unauthorized_client" | "invalid_client" => {
+                        return Err(refused(
+                            &e,
+                            "Run `pcsr-tui login` again; with --client-id, check that the app allows public client flows",
+                        ));
+                    }
                     "slow_down" => {
                         interval += SLOW_DOWN_STEP;
                         on_tick(PollStatus::SlowDown { interval });
                     }
                     "expired_token" | "code_expired" => return Err(AuthError::CodeExpired),
                     "access_denied" | "authorization_declined" => return Err(AuthError::Declined),
-                    _ => {
-                        return Err(refused(
-                            &e,
-                            "Run `pcsr-tui login` again; with --client-id, check that the app allows public client flows",
-                        ));
-                    }
+                    _ => return Err(refused(&e, "Run `pcsr-tui login` again")),
                 },
             }
         }

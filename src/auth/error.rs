@@ -110,7 +110,22 @@ fn description_suffix(description: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// OAuth error codes that say "try again shortly", not "sign in again".
+pub fn is_transient_oauth_error(code: &str) -> bool {
+    matches!(code, "temporarily_unavailable" | "server_error")
+}
+
 impl AuthError {
+    /// True when the sign-in service did not answer usefully this time (network, timeout,
+    /// 5xx): a retry may succeed and the sign-in is not lost.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            AuthError::Transport { .. } => true,
+            AuthError::Protocol { status, .. } => *status >= 500 || *status == 408 || *status == 429,
+            _ => false,
+        }
+    }
+
     /// True when only a new `pcsr-tui login` helps (the CLI exits with code 3).
     pub fn needs_sign_in(&self) -> bool {
         matches!(

@@ -12,11 +12,15 @@ use super::endpoint::OAuthEndpoint;
 use super::error::AuthError;
 use super::secrets::{SecretKey, SecretStore, StoreKind};
 use super::token::TokenSet;
-use crate::api::TokenProvider;
 use crate::api::client::BoxFuture;
+use crate::api::{TokenError, TokenProvider};
 
 /// Refresh this long before the access token expires, so a call never starts with a dying one.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(30);
+/// Tries per refresh while the sign-in service is only unavailable.
+const REFRESH_ATTEMPTS: u32 = 3;
+/// First pause between those tries; doubled each time.
+const REFRESH_BACKOFF: Duration = Duration::from_millis(500);
 
 /// Where the refresh token lives between processes.
 #[derive(Debug, Clone)]
@@ -41,6 +45,8 @@ pub struct RefreshingTokenProvider {
     clock: Arc<dyn Clock>,
     state: tokio::sync::Mutex<State>,
     expires_at: Mutex<Option<OffsetDateTime>>,
+    /// Rotated refresh tokens that could not be saved, for the user (not only the log).
+    warnings: Mutex<Vec<String>>,
 }
 
 impl std::fmt::Debug for RefreshingTokenProvider {
@@ -82,6 +88,7 @@ impl RefreshingTokenProvider {
             clock: Arc::new(SystemClock),
             state: tokio::sync::Mutex::new(state),
             expires_at: Mutex::new(expires_at),
+            warnings: Mutex::new(Vec::new()),
         }
     }
 
@@ -120,33 +127,82 @@ impl RefreshingTokenProvider {
             Some(rt) => rt,
             None => self.load_refresh_token().await?,
         };
-        let reply = self.endpoint.refresh(&refresh_token).await?;
-        let answer = reply.map_err(|e| {
-            tracing::warn!(error = %e.error, "refresh refused");
-            let detail = e
-                .short_description()
-                .map(|d| format!(": {d}"))
-                .unwrap_or_default();
-            AuthError::SignInNeeded(format!(
-                "the saved sign-in for {} was refused by the sign-in service ({}{detail})",
-                self.user,
-                crate::text::one_line(&e.error)
-            ))
-        })?;
+        let answer = self.refresh_with_retries(&refresh_token).await?;
         let tokens = answer.into_token_set(self.clock.now());
         let rotated = tokens.refresh_token.clone().filter(|new| *new != refresh_token);
         state.refresh_token = Some(rotated.clone().unwrap_or(refresh_token));
         let access = tokens.access_token.clone();
         self.note_expiry(Some(tokens.expires_at));
         state.tokens = Some(tokens);
-        drop(state);
+        // The lock is held through the save: no caller gets the new access token (and no
+        // process can finish on it) before the rotated refresh token is safely stored.
         if let Some(new) = rotated {
-            // Losing the rotated token only costs a sign-in later; the call itself goes on.
+            // Saved (and the save confirmed) before the token is handed out, so no later
+            // process starts from the discarded one. A failed save costs a sign-in later; the
+            // call goes on, and the user is told when the command ends.
             if let Err(e) = self.save_refresh_token(new).await {
                 tracing::warn!(error = %e, "could not save the rotated refresh token");
+                if let Ok(mut w) = self.warnings.lock() {
+                    w.push(format!(
+                        "the sign-in service issued a new refresh token for {}, but saving it failed ({e}); \
+                         the next command may ask you to sign in again with `pcsr-tui login`",
+                        self.user
+                    ));
+                }
             }
         }
+        drop(state);
         Ok(access)
+    }
+
+    /// One refresh, retried with backoff while the service is only unavailable (network,
+    /// timeout, 5xx, `temporarily_unavailable`); then a transport error, which keeps the
+    /// sign-in. Only a real refusal (`invalid_grant` and friends) means "sign in again".
+    async fn refresh_with_retries(
+        &self,
+        refresh_token: &str,
+    ) -> Result<super::token::TokenAnswer, AuthError> {
+        let mut attempt = 1;
+        loop {
+            let why = match self.endpoint.refresh(refresh_token).await {
+                Ok(Ok(answer)) => return Ok(answer),
+                Ok(Err(e)) if super::error::is_transient_oauth_error(&e.error) => {
+                    let why = format!(
+                        "the sign-in service is busy ({})",
+                        crate::text::one_line(&e.error)
+                    );
+                    AuthError::Transport {
+                        url: self.endpoint.url("token"),
+                        message: why,
+                    }
+                }
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e.error, "refresh refused");
+                    let detail = e
+                        .short_description()
+                        .map(|d| format!(": {d}"))
+                        .unwrap_or_default();
+                    return Err(AuthError::SignInNeeded(format!(
+                        "the saved sign-in for {} was refused by the sign-in service ({}{detail})",
+                        self.user,
+                        crate::text::one_line(&e.error)
+                    )));
+                }
+                Err(e) if e.is_transient() => e,
+                Err(e) => return Err(e),
+            };
+            if attempt >= REFRESH_ATTEMPTS {
+                return Err(why);
+            }
+            let pause = REFRESH_BACKOFF * (1 << (attempt - 1));
+            tracing::warn!(
+                attempt,
+                wait_ms = pause.as_millis() as u64,
+                "token refresh failed ({why}); retrying"
+            );
+            tokio::time::sleep(pause).await;
+            attempt += 1;
+        }
     }
 
     async fn load_refresh_token(&self) -> Result<String, AuthError> {
@@ -185,17 +241,36 @@ impl RefreshingTokenProvider {
             }
             None => return Ok(()),
         };
-        blocking(move || store.set(&key, &token)).await
+        blocking(move || {
+            store.set(&key, &token)?;
+            // Confirmed by reading it back: a store that accepted but lost it must not pass.
+            match store.get(&key)? {
+                Some(saved) if saved == token => Ok(()),
+                _ => Err(AuthError::Keyring {
+                    store: store.kind().to_string(),
+                    message: "the new refresh token did not read back after saving".into(),
+                }),
+            }
+        })
+        .await
     }
 }
 
 impl TokenProvider for RefreshingTokenProvider {
-    fn token(&self, force_refresh: bool) -> BoxFuture<'_, Result<String, String>> {
+    fn take_warnings(&self) -> Vec<String> {
+        self.warnings
+            .lock()
+            .map(|mut w| std::mem::take(&mut *w))
+            .unwrap_or_default()
+    }
+
+    fn token(&self, force_refresh: bool) -> BoxFuture<'_, Result<String, TokenError>> {
         Box::pin(async move {
             self.access_token(force_refresh).await.map_err(|e| match e {
                 // The API client adds "Run `pcsr-tui login`" to sign-in errors itself.
-                AuthError::SignInNeeded(reason) => reason,
-                other => other.to_string(),
+                AuthError::SignInNeeded(reason) => TokenError::SignIn(reason),
+                e if e.is_transient() => TokenError::Unavailable(e.to_string()),
+                other => TokenError::SignIn(other.to_string()),
             })
         })
     }

@@ -300,9 +300,15 @@ mod platform {
                     .map_err(|e| unavailable(kind, describe(&e)))?;
                 Ok(store)
             }
-            StoreKind::Memory => {
-                Ok(keyring_core::mock::Store::new().map_err(|e| unavailable(kind, describe(&e)))?)
-            }
+            // The in-memory store exists only when a test hands one in (`AuthEnv::with_store`).
+            // Opened from a profile (`secret_store = "memory"` in config.toml) it would start
+            // empty on every call and silently lose the sign-in, so it is refused instead.
+            StoreKind::Memory => Err(unavailable(
+                kind,
+                "config.toml names the in-memory test store (secret_store = \"memory\"), which keeps nothing \
+                 between calls; run `pcsr-tui login` to save the sign-in in the OS keyring"
+                    .into(),
+            )),
             #[allow(unreachable_patterns)]
             other => Err(unavailable(other, "not available on this platform".into())),
         }
@@ -312,6 +318,16 @@ mod platform {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_test_store_cannot_be_opened_from_a_profile() {
+        let err = SecretStore::open_kind(StoreKind::Memory).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("secret_store") && text.contains("pcsr-tui login"),
+            "{text}"
+        );
+    }
 
     fn mock() -> SecretStore {
         SecretStore::with_store(StoreKind::Memory, keyring_core::mock::Store::new().unwrap())

@@ -352,6 +352,9 @@ pub async fn login(
     out: &mut (dyn Write + Send),
     tty: bool,
 ) -> Result<LoginOutcome, AuthError> {
+    if let Some(notice) = opts.cloud.and_then(|c| c.notice()) {
+        let _ = writeln!(out, "Note: {notice}");
+    }
     let pending = begin_login(env, opts).await?;
     let prompt = pending.flow.start().await?;
     let mut printer = LoginPrinter::new(out, tty);
@@ -485,6 +488,9 @@ impl fmt::Display for StatusReport {
         )?;
         writeln!(f, "User:     {}", self.user.as_deref().unwrap_or("not signed in"))?;
         writeln!(f, "Cloud:    {} ({})", self.cloud, self.cloud.display_name())?;
+        if let Some(notice) = self.cloud.notice() {
+            writeln!(f, "          {notice}")?;
+        }
         writeln!(f, "Tenant:   {}", self.tenant)?;
         writeln!(f, "Sign-in:  {}", self.authority)?;
         if let Some(id) = &self.client_id {

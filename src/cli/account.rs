@@ -28,17 +28,23 @@ pub async fn login(
 pub async fn logout() -> anyhow::Result<()> {
     let env = AuthEnv::from_env()?;
     let report = auth::logout(&env, None).await?;
-    println!("{report}");
-    Ok(())
+    super::output::emit_line(&report.to_string())
 }
 
 /// `pcsr-tui status`: the active profile, user, cloud, and where the secret is kept.
 pub async fn status(settings: &Settings) -> anyhow::Result<()> {
     if settings.token.as_deref().is_some_and(|t| !t.trim().is_empty()) {
-        println!("PCSR_TOKEN is set: commands use it as-is (no sign-in, no keyring).");
+        super::output::emit_line("PCSR_TOKEN is set: commands use it as-is (no sign-in, no keyring).")?;
     }
     let env = AuthEnv::from_env()?;
     let report = auth::status(&env, None, None).await?;
-    println!("{report}");
-    Ok(())
+    // The report names the profile's cloud; a --cloud given here gets its notice too.
+    if let Some(notice) = settings
+        .cloud
+        .filter(|c| *c != report.cloud)
+        .and_then(|c| c.notice())
+    {
+        super::output::emit_line(&format!("Note: {notice}"))?;
+    }
+    super::output::emit_line(&report.to_string())
 }

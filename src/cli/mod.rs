@@ -1,9 +1,11 @@
 //! The command line: argument definitions (clap derive) and dispatch to one function per command.
 
 mod account;
+mod outbox;
 mod output;
 mod requests;
 mod serve;
+mod submit;
 
 use std::path::PathBuf;
 
@@ -13,7 +15,7 @@ use crate::api::{Severity, Status};
 use crate::auth::Cloud;
 use crate::session::Settings;
 
-pub use output::print_error;
+pub use output::{is_closed_pipe, print_error};
 
 const AFTER_HELP: &str = "\
 Environment:
@@ -24,7 +26,8 @@ Environment:
   PCSR_CONFIG_DIR     where config.toml lives (default ~/.config/pcsr-tui)
   PCSR_KEYRING        auto | secret-service | keyutils | none (session-only sign-in)
   RUST_LOG            log level (commands log warnings to stderr by default)
-  PCSR_LOG_FILE       where the TUI logs (it never logs to the screen)
+  PCSR_LOG_FILE       log to this file (info level unless RUST_LOG says otherwise); the TUI
+                      logs only there
   PCSR_SANDBOX_AGENT_REPLIES  seconds after which the sandbox's support agent answers each
                       new request (a note, status attention needed); same as
                       `sandbox serve --agent-replies`
@@ -158,6 +161,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Submits whose outcome is not known yet, and failed ones (local, no network).
+    Outbox {
+        /// resend or discard; none lists them.
+        #[command(subcommand)]
+        action: Option<OutboxAction>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// The built-in Partner Center emulator.
     Sandbox {
         /// What to do with it.
@@ -171,6 +183,27 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Man,
+}
+
+/// `pcsr-tui outbox ...`.
+#[derive(Debug, Subcommand)]
+pub enum OutboxAction {
+    /// Send them again with the same MS-RequestId (never filed twice); all pending if none named.
+    Resend {
+        /// Local ids (the LOCAL column of `pcsr-tui outbox`).
+        local: Vec<i64>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Drop one from the outbox (asks first unless --yes).
+    Discard {
+        /// Local id.
+        local: i64,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 /// `pcsr-tui sandbox ...`.
@@ -252,11 +285,13 @@ impl Exit {
 
 /// Runs a parsed command line; `None` means the TUI.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    // No arguments in the log: they can hold a description or a note.
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "pcsr-tui starting");
     let settings = cli.global.settings();
     match cli.command {
         None => requests::tui(&settings).await,
         Some(Command::Topics { json }) => requests::topics(&settings, json).await,
-        Some(Command::Submit(args)) => requests::submit(&settings, args).await,
+        Some(Command::Submit(args)) => submit::submit(&settings, args).await,
         Some(Command::Show { id, customer, json }) => requests::show(&settings, &id, customer, json).await,
         Some(Command::List {
             status,
@@ -291,6 +326,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             json,
         }) => requests::close(&settings, &id, customer, yes, json).await,
         Some(Command::History { json }) => requests::history(&settings, json),
+        Some(Command::Outbox { action, json }) => match action {
+            None => outbox::list(&settings, json),
+            Some(OutboxAction::Resend {
+                local,
+                json: resend_json,
+            }) => outbox::resend(&settings, &local, json || resend_json).await,
+            Some(OutboxAction::Discard { local, yes }) => outbox::discard(&settings, local, yes),
+        },
         Some(Command::Sandbox {
             action: SandboxAction::Serve { port, agent_replies },
         }) => serve::serve(&settings, port, agent_replies).await,
@@ -298,12 +341,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Logout) => account::logout().await,
         Some(Command::Status) => account::status(&settings).await,
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "pcsr-tui", &mut std::io::stdout());
-            Ok(())
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "pcsr-tui", &mut script);
+            output::emit(&String::from_utf8_lossy(&script))
         }
         Some(Command::Man) => {
-            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
-            Ok(())
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            output::emit(&String::from_utf8_lossy(&page))
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Human output for the CLI: service requests, topics, history, and errors with next steps.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 use crate::api::{ApiError, ServiceRequest, SupportTopic};
 use crate::session::SessionError;
@@ -8,6 +9,57 @@ use crate::store::HistoryRow;
 use crate::text::{one_line, sanitize};
 
 use super::Exit;
+
+/// Standard output was closed by its reader (`pcsr-tui list | head -1`): not a failure, the
+/// process just stops writing and exits quietly.
+#[derive(Debug, thiserror::Error)]
+#[error("standard output was closed")]
+pub struct ClosedPipe;
+
+/// Whether `err` is a [`ClosedPipe`] (main exits 0 without a word).
+pub fn is_closed_pipe(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<ClosedPipe>().is_some()
+        || err
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// Writes `text` to standard output; a closed pipe becomes [`ClosedPipe`] instead of a panic.
+pub fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ClosedPipe.into()),
+        Err(e) => Err(anyhow::Error::new(e).context("cannot write to standard output")),
+    }
+}
+
+/// [`emit`] plus a newline.
+pub fn emit_line(text: &str) -> anyhow::Result<()> {
+    emit(&format!("{text}\n"))
+}
+
+/// Pretty JSON for stdout with every C0/C1 control, DEL and bidi control escaped as `\uXXXX`, so a
+/// server string cannot drive the terminal even when the JSON is shown raw (still valid JSON:
+/// those characters only ever occur inside strings).
+pub fn json_text<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
+    let raw = serde_json::to_string_pretty(value)?;
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if needs_json_escape(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+/// Characters that can change how a terminal shows text. C0 other than the JSON whitespace
+/// serde_json writes between tokens is already escaped by serde_json.
+fn needs_json_escape(c: char) -> bool {
+    matches!(c, '\u{7f}'..='\u{9f}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
 
 /// Prints an error chain to stderr with what to do next; returns the exit code for it.
 pub fn print_error(err: &anyhow::Error) -> i32 {
@@ -44,7 +96,8 @@ pub fn print_error(err: &anyhow::Error) -> i32 {
     if let Some(hint) = hint {
         let _ = write!(text, "\n  next: {hint}");
     }
-    eprintln!("{text}");
+    // Error text carries the server's code and description: never let it reach the terminal raw.
+    let _ = writeln!(std::io::stderr().lock(), "{}", sanitize(&text, true));
     code
 }
 
@@ -62,20 +115,12 @@ pub fn service_request(sr: &ServiceRequest, request_id: Option<&str>) -> String 
         let _ = writeln!(out, "{label:<16}{value}");
     };
     line(&mut out, "Id", or_dash(sr.id.as_deref()));
-    line(
-        &mut out,
-        "Status",
-        sr.status
-            .map(|s| s.label().to_string())
-            .unwrap_or_else(|| "-".into()),
-    );
+    line(&mut out, "Status", sr.status_text().unwrap_or_else(|| "-".into()));
     line(&mut out, "Title", or_dash(sr.title.as_deref()));
     line(
         &mut out,
         "Severity",
-        sr.severity
-            .map(|s| s.label().to_string())
-            .unwrap_or_else(|| "-".into()),
+        sr.severity_text().unwrap_or_else(|| "-".into()),
     );
     let topic = match (&sr.support_topic_name, &sr.support_topic_id) {
         (Some(name), Some(id)) => format!("{} ({})", one_line(name), one_line(id)),
@@ -171,8 +216,8 @@ pub fn request_table(items: &[ServiceRequest]) -> String {
             out,
             "{:<16}  {:<16}  {:<9}  {:<10}  {}",
             or_dash(sr.id.as_deref()),
-            sr.status.map(|s| s.label()).unwrap_or("-"),
-            sr.severity.map(|s| s.label()).unwrap_or("-"),
+            sr.status_text().unwrap_or_else(|| "-".into()),
+            sr.severity_text().unwrap_or_else(|| "-".into()),
             one_line(&created),
             or_dash(sr.title.as_deref())
         );

@@ -1,20 +1,23 @@
-//! The request commands: topics, submit, show, list, note, close, history, and the TUI launch.
+//! The request commands: topics, show, list, note, close, history, and the TUI launch (submit is
+//! in submit.rs).
 
-use std::io::Read;
+use std::io::Read as _;
 use std::path::Path;
 
 use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::api::error::RequestIds;
-use crate::api::{
-    ApiError, Collection, ListQuery, NewServiceRequest, Scope, ServiceRequest, ServiceRequestPatch, Severity,
-    Status,
-};
+use crate::api::{Collection, ListQuery, Scope, ServiceRequest, ServiceRequestPatch, Severity, Status};
 use crate::session::{self, Choice, Session, Settings};
-use crate::store::{HistoryRow, NewSubmission, Store};
+use crate::store::{HistoryRow, Store};
 
-use super::{Exit, SubmitArgs, output};
+use super::{Exit, output};
+
+/// [`open`] for the other command modules.
+pub(super) async fn open_session(settings: &Settings) -> anyhow::Result<Session> {
+    open(settings).await
+}
 
 /// Opens a session and prints the one-line notice when the sandbox was chosen by default.
 async fn open(settings: &Settings) -> anyhow::Result<Session> {
@@ -29,9 +32,8 @@ async fn open(settings: &Settings) -> anyhow::Result<Session> {
     Ok(session)
 }
 
-fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
-    Ok(())
+pub(super) fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    output::emit_line(&output::json_text(value)?)
 }
 
 fn scope(customer: Option<String>) -> Scope {
@@ -41,7 +43,15 @@ fn scope(customer: Option<String>) -> Scope {
 /// Keeps a fresher server copy in the local history when the request is one of ours.
 fn remember(session: &Session, sr: &ServiceRequest) -> anyhow::Result<()> {
     let Some(id) = sr.id.as_deref() else { return Ok(()) };
-    let store = session.open_store()?;
+    let store = match session.open_store() {
+        Ok(store) => store,
+        // `show` and `list` still work on a read-only data directory; only the cached copy waits.
+        Err(e @ crate::store::StoreError::ReadOnly { .. }) => {
+            tracing::info!("not refreshing the local copy: {e}");
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
     if store.submission_by_server_id(id)?.is_some() {
         let local_id =
             store.upsert_server_copy(sr, session.cloud_label(), &session.locale, &session.base_url)?;
@@ -71,8 +81,7 @@ fn show_and_remember(session: &Session, sr: &ServiceRequest, json: bool) -> anyh
     if json {
         print_json(sr)
     } else {
-        print!("{}", output::service_request(sr, None));
-        Ok(())
+        output::emit(&output::service_request(sr, None))
     }
 }
 
@@ -101,6 +110,10 @@ pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
 async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup) -> anyhow::Result<()> {
     let data_dir = session::resolve_data_dir(settings.data_dir.as_deref())?;
     let locale = settings.locale.clone().unwrap_or_else(|| "en-US".to_string());
+    // The same check `session::open` makes, so a signed-out start refuses what a signed-in one does.
+    if !crate::api::model::is_agent_locale(&locale) {
+        return Err(session::SessionError::BadLocale(locale).into());
+    }
     let base_url = settings.base_url.clone().unwrap_or_default();
     let mut config = crate::api::ClientConfig::new(&base_url)?;
     config.locale = locale.clone();
@@ -132,15 +145,29 @@ async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup
 struct NotSignedIn;
 
 impl crate::api::TokenProvider for NotSignedIn {
-    fn token(&self, _force_refresh: bool) -> crate::api::client::BoxFuture<'_, Result<String, String>> {
-        Box::pin(async { Err("not signed in: press F2 in pcsr-tui to sign in".to_string()) })
+    fn token(
+        &self,
+        _force_refresh: bool,
+    ) -> crate::api::client::BoxFuture<'_, Result<String, crate::api::TokenError>> {
+        Box::pin(async {
+            Err(crate::api::TokenError::SignIn(
+                "not signed in: press F2 in pcsr-tui to sign in".to_string(),
+            ))
+        })
     }
 }
 
 /// `pcsr-tui topics`.
 pub async fn topics(settings: &Settings, json: bool) -> anyhow::Result<()> {
     let session = open(settings).await?;
-    let topics = session.client.topics().await?;
+    let fetched = session.client.topics_as_sent().await;
+    let (topics, sent) = match fetched {
+        Ok(both) => both,
+        Err(e) => {
+            session.close().await;
+            return Err(e.into());
+        }
+    };
     // The TUI shows cached topics at once on its next start.
     if let Err(e) = session
         .open_store()
@@ -148,112 +175,14 @@ pub async fn topics(settings: &Settings, json: bool) -> anyhow::Result<()> {
     {
         tracing::warn!("could not cache topics: {e}");
     }
-    if json {
-        print_json(&Collection::of(topics))?;
+    let printed = if json {
+        // What the service sent, its own totalCount included.
+        print_json(&sent)
     } else {
-        print!("{}", output::topics(&topics));
-    }
-    session.close().await;
-    Ok(())
-}
-
-/// Reads `--description-file`: a path, or `-` for standard input.
-fn read_description(path: &Path) -> anyhow::Result<String> {
-    read_text_file(path, "--description-file", "description")
-}
-
-/// Reads a text argument given as a file (`flag`), or `-` for standard input; `what` names it
-/// in errors.
-pub fn read_text_file(path: &Path, flag: &str, what: &str) -> anyhow::Result<String> {
-    let mut text = String::new();
-    if path == Path::new("-") {
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Exit::usage(format!("cannot read the {what} from standard input: {e}")))?;
-    } else {
-        text = std::fs::read_to_string(path)
-            .map_err(|e| Exit::usage(format!("cannot read {flag} {}: {e}", path.display())))?;
-    }
-    Ok(text)
-}
-
-fn flag_for(field: &str) -> &'static str {
-    match field {
-        "Title" => "--title",
-        "Description" => "--description",
-        "Severity" => "--severity",
-        _ => "--topic",
-    }
-}
-
-/// `pcsr-tui submit`: validates, records the submission, then sends it.
-pub async fn submit(settings: &Settings, args: SubmitArgs) -> anyhow::Result<()> {
-    let description = match (&args.description, &args.description_file) {
-        (Some(d), _) => d.clone(),
-        (None, Some(path)) => read_description(path)?,
-        (None, None) => String::new(),
-    };
-    let request = NewServiceRequest {
-        title: args.title.clone().unwrap_or_default(),
-        description,
-        severity: args.severity.unwrap_or(Severity::Unknown),
-        support_topic_id: args.topic.clone().unwrap_or_default().trim().to_string(),
-    };
-    let errors = request.validate();
-    if !errors.is_empty() {
-        let lines: Vec<String> = errors
-            .iter()
-            .map(|e| format!("  {} ({}): {}", flag_for(e.field), e.field, e.message))
-            .collect();
-        return Err(Exit::usage(format!("cannot submit:\n{}", lines.join("\n"))).into());
-    }
-    let session = open(settings).await?;
-    let store = session.open_store()?;
-    let ids = RequestIds::new();
-    let local_id = store.record_submission(&NewSubmission {
-        request_id: ids.request_id,
-        cloud: session.cloud_label(),
-        locale: &session.locale,
-        base_url: &session.base_url,
-        request: &request,
-    })?;
-    let outcome = session.client.create(&request, ids).await;
-    let result = match outcome {
-        Ok(answer) => {
-            store.mark_created(local_id, &answer.value)?;
-            if args.json {
-                print_json(&answer.value)
-            } else {
-                print!(
-                    "{}",
-                    output::service_request(&answer.value, Some(&answer.ids.request_id.to_string()))
-                );
-                Ok(())
-            }
-        }
-        Err(err) => Err(record_failure(&store, local_id, err)),
+        output::emit(&output::topics(&topics))
     };
     session.close().await;
-    result
-}
-
-/// Records why a submit failed and says what became of the typed request.
-fn record_failure(store: &Store, local_id: i64, err: ApiError) -> anyhow::Error {
-    // The store decides (and records) whether the request stays in the outbox; if it cannot
-    // record, the error below still says what happened.
-    let in_outbox = store
-        .record_send_error(local_id, &err)
-        .unwrap_or_else(|_| err.outcome_unknown());
-    let kept = if in_outbox {
-        format!(
-            "the request may or may not have been filed; it is kept as local #{local_id} in the outbox and will \
-             be resent with the same MS-RequestId (so never filed twice) the next time you open pcsr-tui on the same \
-             account"
-        )
-    } else {
-        format!("your input is kept as local #{local_id} (see `pcsr-tui history`)")
-    };
-    anyhow::Error::new(err).context(format!("submit failed; {kept}"))
+    printed
 }
 
 /// `pcsr-tui show ID`.
@@ -281,18 +210,18 @@ pub async fn list(
     };
     let items = session.client.list_all(&scope(customer), &query, limit).await?;
     remember_listed(&session, &items);
-    if json {
-        print_json(&Collection::of(items))?;
+    let printed = if json {
+        print_json(&Collection::of(items))
     } else if items.is_empty() {
-        println!(
+        output::emit_line(&format!(
             "No service requests{}.",
             status.map(|s| format!(" with status {s}")).unwrap_or_default()
-        );
+        ))
     } else {
-        print!("{}", output::request_table(&items));
-    }
+        output::emit(&output::request_table(&items))
+    };
     session.close().await;
-    Ok(())
+    printed
 }
 
 async fn patch(
@@ -414,19 +343,41 @@ impl<'a> From<&'a HistoryRow> for HistoryJson<'a> {
     }
 }
 
-/// `pcsr-tui history`: the local record, no network.
+/// `pcsr-tui history`: the local record, no network; works on a read-only data directory.
 pub fn history(settings: &Settings, json: bool) -> anyhow::Result<()> {
-    let data_dir = session::resolve_data_dir(settings.data_dir.as_deref())?;
-    let path = session::store_path(&data_dir);
-    let store = Store::open(&path).with_context(|| format!("opening {}", path.display()))?;
-    let rows = store.history("", 0, usize::MAX / 2)?;
+    let rows = match open_read_only(settings)? {
+        Some(store) => store.history("", 0, usize::MAX / 2)?,
+        None => Vec::new(),
+    };
     if json {
         let items: Vec<HistoryJson<'_>> = rows.iter().map(HistoryJson::from).collect();
-        print_json(&items)?;
+        print_json(&items)
     } else if rows.is_empty() {
-        println!("No submissions yet. File one with `pcsr-tui` or `pcsr-tui submit`.");
+        output::emit_line("No submissions yet. File one with `pcsr-tui` or `pcsr-tui submit`.")
     } else {
-        print!("{}", output::history_table(&rows));
+        output::emit(&output::history_table(&rows))
     }
-    Ok(())
+}
+
+/// The local database for reading only (no directory or file created, nothing written); `None`
+/// when there is none yet.
+pub(super) fn open_read_only(settings: &Settings) -> anyhow::Result<Option<Store>> {
+    let data_dir = session::resolve_data_dir(settings.data_dir.as_deref())?;
+    let path = session::store_path(&data_dir);
+    Store::open_read_only(&path).with_context(|| format!("opening {} to read", path.display()))
+}
+
+/// Reads a text argument given as a file (`flag`), or `-` for standard input; `what` names it
+/// in errors.
+pub fn read_text_file(path: &Path, flag: &str, what: &str) -> anyhow::Result<String> {
+    let mut text = String::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Exit::usage(format!("cannot read the {what} from standard input: {e}")))?;
+    } else {
+        text = std::fs::read_to_string(path)
+            .map_err(|e| Exit::usage(format!("cannot read {flag} {}: {e}", path.display())))?;
+    }
+    Ok(text)
 }

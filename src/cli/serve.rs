@@ -19,7 +19,7 @@ pub async fn serve(settings: &Settings, port: u16, agent_replies: Option<Duratio
     .await?;
     sandbox.set_agent_replies(agent_replies);
     // The first line is machine-readable on purpose: scripts read the URL from it.
-    println!("{}", sandbox.base_url());
+    super::output::emit_line(&sandbox.base_url())?;
     eprintln!(
         "pcsr-tui sandbox listening on {} (state in {}). Any bearer token works, e.g.\n  \
          PCSR_BASE_URL={} PCSR_TOKEN={SANDBOX_TOKEN} pcsr-tui topics\nPress Ctrl+C to stop.",

@@ -1,5 +1,7 @@
-//! Who is calling. For now any non-empty bearer token is the sandbox partner (the app sends
-//! [`super::SANDBOX_TOKEN`]); sign-in can tighten [`authorize`] to tokens it issued.
+//! Who is calling. Any non-empty bearer token is the sandbox partner (the app sends
+//! [`super::SANDBOX_TOKEN`]), unless strict mode ([`super::Sandbox::require_issued_tokens`])
+//! accepts only tokens the sandbox's own sign-in emulator issued: sign-in tests use it to tell
+//! which token was sent.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -22,6 +24,13 @@ pub fn authorize(headers: &HeaderMap, state: &SandboxState) -> Result<Identity, 
     if token.is_empty() {
         return Err(Failure::token_missing(
             "partner token missing: send Authorization: Bearer <token> (sign in with `pcsr-tui login`)",
+        ));
+    }
+    if let Some(oauth) = state.strict_tokens()
+        && !oauth.accepts(token)
+    {
+        return Err(Failure::token_missing(
+            "the bearer token was not issued by this sandbox's sign-in service, or has expired (strict mode)",
         ));
     }
     Ok(state.identity().clone())

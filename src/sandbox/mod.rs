@@ -217,6 +217,12 @@ impl Sandbox {
         &self.oauth
     }
 
+    /// Strict mode: from now on the API accepts only access tokens this sandbox's sign-in
+    /// emulator issued (401 for any other, [`SANDBOX_TOKEN`] included).
+    pub fn require_issued_tokens(&self) {
+        self.state.require_issued_tokens(self.oauth.clone());
+    }
+
     /// Queues a one-shot fault for the next request (FIFO).
     pub fn inject(&self, fault: Fault) {
         self.state.faults().push(fault);

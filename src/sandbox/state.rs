@@ -1,7 +1,7 @@
 //! What every route shares: the database, the fault queue, the fixed partner data and the
 //! support agent's settings.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use super::assets::{Identity, Product};
@@ -24,6 +24,8 @@ struct Inner {
     topics: Vec<SupportTopic>,
     products: Vec<Product>,
     agent: Mutex<Agent>,
+    /// Set in strict mode: only access tokens this sign-in emulator issued are accepted.
+    strict: OnceLock<super::oauth::OAuthState>,
 }
 
 /// The support agent: how long it takes to answer, and when the next answer is due.
@@ -45,8 +47,19 @@ impl SandboxState {
                 topics,
                 products,
                 agent: Mutex::new(Agent::default()),
+                strict: OnceLock::new(),
             }),
         }
+    }
+
+    /// From now on accept only access tokens `oauth` issued (and has not expired).
+    pub fn require_issued_tokens(&self, oauth: super::oauth::OAuthState) {
+        let _ = self.inner.strict.set(oauth);
+    }
+
+    /// The sign-in emulator whose tokens alone are accepted, in strict mode.
+    pub fn strict_tokens(&self) -> Option<&super::oauth::OAuthState> {
+        self.inner.strict.get()
     }
 
     /// The partner the sandbox acts for.

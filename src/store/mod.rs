@@ -8,6 +8,7 @@ mod clock;
 mod drafts;
 mod follow;
 mod history;
+mod open;
 mod schema;
 mod submissions;
 mod topics;
@@ -53,6 +54,20 @@ pub enum StoreError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The database cannot be written (read-only directory, file or file system).
+    #[error(
+        "the local database {path} is read-only, so nothing was recorded or sent: make the data directory \
+         writable, or point --data-dir / PCSR_DATA_DIR at a writable folder ({source})"
+    )]
+    ReadOnly {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// The blocking task running a database call stopped before it answered.
+    #[error("the local database call did not finish ({0}); try again")]
+    Stopped(String),
     /// No submission with that local id.
     #[error("no local submission #{0}")]
     NotFound(i64),
@@ -221,20 +236,6 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating and migrating) the database at `path`, creating its directory.
-    pub fn open(path: &Path) -> Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-        }
-        let conn = rusqlite::Connection::open(path)?;
-        // WAL lets the CLI read history while the TUI writes; the answer is the mode in force.
-        let _mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
-        Self::prepare(conn, Some(path.to_path_buf()))
-    }
-
     /// An in-memory database (tests, sandbox without a data dir).
     pub fn open_in_memory() -> Result<Self> {
         Self::prepare(rusqlite::Connection::open_in_memory()?, None)
@@ -293,14 +294,33 @@ impl Store {
     /// outbox for a resend with the same MS-RequestId; any other refusal marks it `failed`.
     /// Returns whether it stayed in the outbox.
     pub fn record_send_error(&self, local_id: i64, error: &ApiError) -> Result<bool> {
-        let text = error.to_string();
         let unknown = error.outcome_unknown();
-        if unknown {
-            self.note_attempt_error(local_id, &text)?;
-        } else {
-            self.mark_failed(local_id, &text)?;
-        }
+        self.record_send_outcome(local_id, unknown, &error.to_string())?;
         Ok(unknown)
+    }
+
+    /// [`Store::record_send_error`] for an error already reduced to its text and
+    /// [`ApiError::outcome_unknown`] (so it can cross to a blocking thread).
+    pub fn record_send_outcome(&self, local_id: i64, outcome_unknown: bool, error: &str) -> Result<()> {
+        // The text carries server strings; stored sanitized so no later reader prints them raw.
+        let text = crate::text::one_line(error);
+        if outcome_unknown {
+            self.note_attempt_error(local_id, &text)
+        } else {
+            self.mark_failed(local_id, &text)
+        }
+    }
+
+    /// The `outbox` command's list: submissions whose outcome is unknown (`sending`) and those
+    /// that failed, oldest first.
+    pub fn unsettled(&self) -> Result<Vec<Submission>> {
+        submissions::unsettled(&self.conn)
+    }
+
+    /// Drops a submission that is not `created` (the `outbox discard` command). Returns whether
+    /// a row was dropped; a created one is never dropped (its history stays).
+    pub fn discard(&self, local_id: i64) -> Result<bool> {
+        submissions::discard(&self.conn, local_id)
     }
 
     /// Submissions still in state `sending`, oldest first.

@@ -167,13 +167,30 @@ fn update_one(conn: &Connection, local_id: i64, sql: &str, params: impl rusqlite
 }
 
 pub(crate) fn outbox(conn: &Connection) -> Result<Vec<Submission>> {
+    in_states(conn, "state = 'sending'")
+}
+
+pub(crate) fn unsettled(conn: &Connection) -> Result<Vec<Submission>> {
+    in_states(conn, "state IN ('sending', 'failed')")
+}
+
+/// Rows matching `condition` (a fixed SQL condition on `state`), oldest first.
+fn in_states(conn: &Connection, condition: &str) -> Result<Vec<Submission>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM submissions WHERE state = 'sending' ORDER BY created_at, local_id"
+        "SELECT {COLUMNS} FROM submissions WHERE {condition} ORDER BY created_at, local_id"
     ))?;
     let raws = stmt
         .query_map([], RawRow::read)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raws.into_iter().map(RawRow::decode).collect()
+}
+
+pub(crate) fn discard(conn: &Connection, local_id: i64) -> Result<bool> {
+    let n = conn.execute(
+        "DELETE FROM submissions WHERE local_id = ?1 AND state <> 'created'",
+        [local_id],
+    )?;
+    Ok(n > 0)
 }
 
 pub(crate) fn by_local_id(conn: &Connection, local_id: i64) -> Result<Option<Submission>> {

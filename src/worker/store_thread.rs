@@ -3,6 +3,7 @@
 
 use std::sync::mpsc;
 
+use crate::outbox::SharedStore;
 use crate::store::Store;
 
 type Job = Box<dyn FnOnce(&Store) + Send>;
@@ -14,14 +15,16 @@ pub(super) struct StoreThread {
 }
 
 impl StoreThread {
-    /// Moves `store` onto a thread of its own; the thread ends when every handle is dropped.
-    pub(super) fn spawn(store: Store) -> StoreThread {
+    /// A thread that runs jobs on `store` (shared with the outbox, which takes the same lock
+    /// from the blocking pool); the thread ends when every handle is dropped.
+    pub(super) fn spawn(store: SharedStore) -> StoreThread {
         let (jobs, queue) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("pcsr-store".into())
             .spawn(move || {
                 // Blocks in `recv` while idle: no polling, no wake-ups.
                 while let Ok(job) = queue.recv() {
+                    let store = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                     job(&store);
                 }
             })

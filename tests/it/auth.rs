@@ -417,8 +417,15 @@ async fn no_token_appears_in_config_files_output_or_logs() {
     writeln!(out, "{err} {err:?}").unwrap();
     writeln!(out, "{}", pcsr_tui::auth::logout(&env, None).await.unwrap()).unwrap();
 
+    let captured_logs = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    // The log capture itself must have seen the sign-in traffic, or "no token in the logs"
+    // proves nothing.
+    assert!(
+        captured_logs.contains("sign-in request") && captured_logs.contains("sign-in answer"),
+        "the log capture works: {captured_logs}"
+    );
     let mut haystack = String::from_utf8_lossy(&out).into_owned();
-    haystack.push_str(&String::from_utf8_lossy(&logs.0.lock().unwrap()));
+    haystack.push_str(&captured_logs);
     for entry in std::fs::read_dir(rig.dir.path()).unwrap() {
         haystack.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
     }
@@ -436,23 +443,17 @@ async fn no_token_appears_in_config_files_output_or_logs() {
 }
 
 #[test]
+#[ignore = "needs a kernel that grants keyutils keys (many containers refuse); run with --ignored where it does"]
 fn the_real_keyutils_store_keeps_a_throwaway_secret_where_the_kernel_allows() {
-    let store = match SecretStore::open_kind(StoreKind::Keyutils) {
-        Ok(store) => store,
-        Err(e) => {
-            println!("skipped: keyutils is not available here ({e})");
-            return;
-        }
-    };
+    let store = SecretStore::open_kind(StoreKind::Keyutils).expect("keyutils store");
     let key = SecretKey::new(
         Default::default(),
         "pcsr-tui-test",
         &format!("{}@test.invalid", uuid::Uuid::new_v4()),
     );
-    if let Err(e) = store.set(&key, "throwaway-value") {
-        println!("skipped: the kernel refused a keyutils key ({e})");
-        return;
-    }
+    store
+        .set(&key, "throwaway-value")
+        .expect("the kernel grants a keyutils key");
     assert_eq!(store.get(&key).unwrap().as_deref(), Some("throwaway-value"));
     assert!(store.delete(&key).unwrap());
     assert_eq!(store.get(&key).unwrap(), None);

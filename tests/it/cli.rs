@@ -18,6 +18,7 @@ pub fn pcsr(home: &Path) -> std::process::Command {
         "PCSR_CONFIG_DIR",
         "PCSR_SANDBOX_AGENT_REPLIES",
         "RUST_LOG",
+        "PCSR_LOG_FILE",
     ] {
         cmd.env_remove(var);
     }

@@ -80,10 +80,10 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a kernel that grants keyutils keys (many containers refuse); run with --ignored where it does"]
 async fn login_status_topics_logout_with_keyutils_leaves_no_token_behind() {
     if let Some(reason) = tokio::task::spawn_blocking(keyutils_unavailable).await.unwrap() {
-        println!("skipped: {reason}");
-        return;
+        panic!("keyutils is not usable here: {reason}");
     }
     let home = tempfile::tempdir().unwrap();
     let sandbox = Sandbox::start(SandboxOptions {

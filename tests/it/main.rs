@@ -10,5 +10,7 @@ mod sandbox_follow;
 mod store;
 mod store_follow;
 mod support;
+mod trust;
+mod trust_cli;
 mod tui_e2e;
 mod wire;

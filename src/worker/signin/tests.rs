@@ -28,6 +28,10 @@ async fn rig(script: OAuthScript, start_url: Option<&str>, use_sandbox_api: bool
     .await
     .unwrap();
     sandbox.oauth().set_script(script);
+    if use_sandbox_api {
+        // Only the token the sign-in issued gets through: proves which token the worker sends.
+        sandbox.require_issued_tokens();
+    }
     let url = sandbox.base_url();
     let mock = keyring_core::mock::Store::new().unwrap();
     let env = AuthEnv::new(config_dir.path())

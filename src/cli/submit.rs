@@ -1,0 +1,156 @@
+//! `pcsr-tui submit`: validation (the description limit included) before anything is recorded,
+//! then the one outbox service the TUI uses too, and what became of the request in words.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use crate::api::model::{DESCRIPTION_MAX_BYTES, human_bytes};
+use crate::api::{NewServiceRequest, Severity};
+use crate::outbox::{Outbox, SendFailure, SubmitError};
+use crate::session::{Session, Settings};
+use crate::text::one_line;
+use crate::worker::Origin;
+
+use super::requests::{open_session, print_json};
+use super::{Exit, SubmitArgs, output};
+
+/// Reads `--description-file`: a path, or `-` for standard input. Refuses one over
+/// [`DESCRIPTION_MAX_BYTES`] without reading it whole.
+fn read_description(path: &Path) -> anyhow::Result<String> {
+    let limit = DESCRIPTION_MAX_BYTES;
+    let too_big = |size: String| {
+        Exit::usage(format!(
+            "cannot submit: the description is {size}; the limit is {} ({limit} bytes). Shorten it, or put long \
+             logs somewhere support can reach and link them",
+            human_bytes(limit)
+        ))
+    };
+    let mut bytes = Vec::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .lock()
+            .take(limit as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Exit::usage(format!("cannot read the description from standard input: {e}")))?;
+        if bytes.len() > limit {
+            return Err(too_big(format!("more than {}", human_bytes(limit))).into());
+        }
+    } else {
+        let cannot = |e: std::io::Error| {
+            Exit::usage(format!("cannot read --description-file {}: {e}", path.display()))
+        };
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        if let Ok(meta) = file.metadata()
+            && meta.is_file()
+            && meta.len() > limit as u64
+        {
+            let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+            return Err(too_big(format!("{} ({size} bytes)", human_bytes(size))).into());
+        }
+        file.take(limit as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+        if bytes.len() > limit {
+            return Err(too_big(format!("more than {}", human_bytes(limit))).into());
+        }
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        Exit::usage(format!(
+            "--description-file {}: the description is not UTF-8 text",
+            path.display()
+        ))
+        .into()
+    })
+}
+
+fn flag_for(field: &str) -> &'static str {
+    match field {
+        "Title" => "--title",
+        "Description" => "--description",
+        "Severity" => "--severity",
+        _ => "--topic",
+    }
+}
+
+/// `pcsr-tui submit`: validates, records the submission, then sends it.
+pub async fn submit(settings: &Settings, args: SubmitArgs) -> anyhow::Result<()> {
+    let description = match (&args.description, &args.description_file) {
+        (Some(d), _) => d.clone(),
+        (None, Some(path)) => read_description(path)?,
+        (None, None) => String::new(),
+    };
+    let request = NewServiceRequest {
+        title: args.title.clone().unwrap_or_default(),
+        description,
+        severity: args.severity.unwrap_or(Severity::Unknown),
+        support_topic_id: args.topic.clone().unwrap_or_default().trim().to_string(),
+    };
+    let errors = request.validate();
+    if !errors.is_empty() {
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|e| format!("  {} ({}): {}", flag_for(e.field), e.field, e.message))
+            .collect();
+        return Err(Exit::usage(format!("cannot submit:\n{}", lines.join("\n"))).into());
+    }
+    let session = open_session(settings).await?;
+    let result = submit_in(&session, &request, args.json).await;
+    session.close().await;
+    result
+}
+
+/// The submit itself, through the one outbox service the TUI uses too.
+async fn submit_in(session: &Session, request: &NewServiceRequest, json: bool) -> anyhow::Result<()> {
+    // Opened (and found writable) before anything is recorded or sent.
+    let store = session.open_store()?;
+    let outbox = Outbox::new(Arc::new(Mutex::new(store)));
+    match outbox.submit(&session.client, &origin(session), request).await {
+        Ok(sent) => {
+            if let Some(e) = &sent.unrecorded {
+                eprintln!(
+                    "pcsr-tui: warning: filed, but the answer could not be stored locally ({}); `pcsr-tui show {}` reads it again",
+                    one_line(e),
+                    one_line(sent.answer.value.id.as_deref().unwrap_or("ID"))
+                );
+            }
+            if json {
+                print_json(&sent.answer.value)
+            } else {
+                output::emit(&output::service_request(
+                    &sent.answer.value,
+                    Some(&sent.answer.ids.request_id.to_string()),
+                ))
+            }
+        }
+        Err(SubmitError::NotRecorded(e)) => {
+            Err(anyhow::Error::new(e).context("submit refused; nothing was sent"))
+        }
+        Err(SubmitError::Send {
+            local_id, failure, ..
+        }) => Err(explain_send_failure(local_id, failure)),
+    }
+}
+
+/// Where this session's submissions are recorded as going.
+pub(super) fn origin(session: &Session) -> Origin {
+    Origin {
+        cloud: session.cloud_label().to_string(),
+        locale: session.locale.clone(),
+        base_url: session.base_url.clone(),
+    }
+}
+
+/// Says what became of a request whose send did not end `created` (see the outcome rules).
+pub(super) fn explain_send_failure(local_id: i64, failure: SendFailure) -> anyhow::Error {
+    let kept = if failure.in_outbox {
+        format!(
+            "outcome unknown: the request may have been filed; it is kept as local #{local_id} in the outbox. Do not \
+             file it again: `pcsr-tui outbox resend {local_id}` (or the next start of pcsr-tui on this account) \
+             resends it with the same MS-RequestId, so it is never filed twice"
+        )
+    } else {
+        format!("failed: it was not filed; your input is kept as local #{local_id} (see `pcsr-tui outbox`)")
+    };
+    anyhow::Error::new(failure.error).context(format!("submit {kept}"))
+}
