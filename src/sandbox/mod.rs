@@ -228,6 +228,11 @@ impl Sandbox {
         self.state.faults().push(fault);
     }
 
+    /// Drops the faults not yet used, so later calls are answered normally.
+    pub fn clear_faults(&self) {
+        while self.state.faults().pop().is_some() {}
+    }
+
     /// Turns on the support agent: each request filed from now on gets, `delay` later, a note
     /// from "Microsoft Support" and the status attention needed (demos, tests).
     pub fn with_agent_replies(self, delay: Duration) -> Self {

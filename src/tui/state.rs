@@ -438,6 +438,8 @@ pub struct State {
     pub signin: SignIn,
     /// A submit in flight.
     pub busy: Option<Busy>,
+    /// Submits whose outcome is unknown, waiting in the outbox to be resent.
+    pub outbox: usize,
     /// A refresh in flight (history / details).
     pub refreshing: Option<i64>,
     /// The message line.
@@ -474,6 +476,7 @@ impl State {
             topics: Topics::default(),
             history: History::default(),
             busy: None,
+            outbox: 0,
             refreshing: None,
             notice: None,
             draft: DraftSync::default(),

@@ -308,8 +308,11 @@ fn quitting_mid_submit_keeps_it_in_the_outbox_and_the_next_start_sends_it() {
 
     let mut app = App::launch(&sandbox.base_url(), data.path());
     app.wait_for("14 topics");
-    // The create will hang long enough for us to quit while it is in flight.
-    sandbox.inject(Fault::Delay(Duration::from_secs(20)));
+    // Every attempt reaches the service and is filed, but no answer gets back: the outcome is
+    // unknown and the request must wait in the outbox with its MS-RequestId.
+    for _ in 0..12 {
+        sandbox.inject(Fault::DropAfterCommit);
+    }
     app.type_text("Sent while quitting");
     app.keys(ENTER);
     app.type_text("Body.");
@@ -319,9 +322,12 @@ fn quitting_mid_submit_keeps_it_in_the_outbox_and_the_next_start_sends_it() {
     app.type_text("billing");
     app.keys(CTRL_S);
     app.wait_for("Submitting");
+    app.wait_for("1 in outbox");
+    assert_eq!(sandbox.request_count(), 1, "the first attempt was filed");
     app.keys("\x03");
     app.wait_exit();
     drop(app);
+    sandbox.clear_faults();
 
     let mut again = App::launch(&sandbox.base_url(), data.path());
     let screen = again.wait_for("Sent from the outbox");
@@ -332,6 +338,7 @@ fn quitting_mid_submit_keeps_it_in_the_outbox_and_the_next_start_sends_it() {
     });
     again.keys("q");
     again.wait_exit();
+    // A resend with a new MS-RequestId would have filed a second request.
     assert_eq!(
         sandbox.request_count(),
         1,

@@ -73,7 +73,7 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
                     state.info(format!("Sent from the outbox: \"{title}\" was created as {id}"));
                 }
                 Err(e) => state.error(format!(
-                    "Outbox: \"{title}\" is not sent yet ({}); it will be resent on the next start. {}",
+                    "Outbox: \"{title}\" is not sent yet ({}); it is retried while pcsr-tui runs, and on the next start. {}",
                     e.summary, e.hint
                 )),
             }
@@ -115,6 +115,7 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
         }
         Reply::Client(event) => client_event(state, event),
         Reply::StoreFailed(why) => state.error(format!("Local database: {why}")),
+        Reply::Outbox(left) => state.outbox = left,
         Reply::SignIn(reply) => signin::on_reply(state, reply, fx),
     }
 }

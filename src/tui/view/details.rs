@@ -49,7 +49,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) ->
 fn lines(state: &State, sub: &Submission) -> Vec<Line<'static>> {
     let t = state.theme;
     let sr = sub.server.clone().unwrap_or_default();
-    let status = sr.status.map_or("—", |s| s.label());
+    // What the service sent, even a status this build does not know.
+    let status = sr.status_text().unwrap_or_else(|| "—".into());
     let topic = sr
         .support_topic_name
         .clone()
@@ -58,9 +59,14 @@ fn lines(state: &State, sub: &Submission) -> Vec<Line<'static>> {
     let mut lines = vec![
         field_line(t, "Request id", &or_dash(sub.server_id.as_deref())),
         field_line(t, "Local state", state_label(sub.state)),
-        field_line(t, "Status", status),
+        field_line(t, "Status", &status),
         field_line(t, "Title", sr.title.as_deref().unwrap_or(&sub.request.title)),
-        field_line(t, "Severity", sr.severity.unwrap_or(sub.request.severity).label()),
+        field_line(
+            t,
+            "Severity",
+            &sr.severity_text()
+                .unwrap_or_else(|| sub.request.severity.label().to_string()),
+        ),
         field_line(t, "Topic", &topic),
         field_line(t, "Created", &date(sr.created_date.as_deref())),
         field_line(t, "Last modified", &date(sr.last_modified_date.as_deref())),

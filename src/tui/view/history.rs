@@ -46,14 +46,38 @@ fn fit(text: &str, width: usize) -> String {
     out
 }
 
-/// Column widths for a list `width` wide: state, id, date, severity, topic, title.
+/// Column widths for a list `width` wide: status, id, date, severity, topic, title (0 = not
+/// shown). The title never shrinks below a readable width: on a narrow screen the severity,
+/// then the date, then the id give way first.
 fn columns(width: usize) -> [usize; 6] {
-    let fixed = [8, 16, 10, 9];
-    let used: usize = fixed.iter().sum::<usize>() + 5;
+    const MIN_TITLE: usize = 24;
+    let mut fixed = [STATUS_WIDTH, 16, 10, 9];
+    for drop in [3, 2, 1] {
+        let used: usize = fixed.iter().filter(|w| **w > 0).map(|w| w + 1).sum();
+        if width.saturating_sub(used) >= MIN_TITLE {
+            break;
+        }
+        fixed[drop] = 0;
+    }
+    let used: usize = fixed.iter().filter(|w| **w > 0).map(|w| w + 1).sum();
     let rest = width.saturating_sub(used);
     let topic = if rest >= 50 { rest * 2 / 5 } else { 0 };
     let title = rest.saturating_sub(topic + usize::from(topic > 0));
     [fixed[0], fixed[1], fixed[2], fixed[3], topic, title]
+}
+
+/// Wide enough for "attention needed" and the updated mark.
+const STATUS_WIDTH: usize = 18;
+
+/// The status cell: the service's status once the request exists (marked when it changed since
+/// the user last opened it), else where the local submission stands.
+fn status_cell(row: &HistoryRow) -> String {
+    let mark = if row.updated { "● " } else { "  " };
+    let word = match (row.state, row.status) {
+        (SubmissionState::Created, Some(status)) => status.label(),
+        (state, _) => state_label(state),
+    };
+    format!("{mark}{word}")
 }
 
 fn row_text(row: &HistoryRow, widths: [usize; 6]) -> String {
@@ -68,17 +92,27 @@ fn row_text(row: &HistoryRow, widths: [usize; 6]) -> String {
         .as_deref()
         .map(text::one_line)
         .unwrap_or_else(|| row.topic_id.clone());
-    let mut cells = vec![
-        fit(state_label(row.state), widths[0]),
+    let cells = [
+        fit(&status_cell(row), widths[0]),
         fit(&id, widths[1]),
         fit(&date, widths[2]),
         fit(row.severity.label(), widths[3]),
         fit(&text::one_line(&row.title), widths[5]),
+        fit(&topic, widths[4]),
     ];
-    if widths[4] > 0 {
-        cells.push(fit(&topic, widths[4]));
-    }
-    cells.join(" ")
+    join_shown(&cells, widths)
+}
+
+/// The cells of the columns that are shown, in screen order (title before topic).
+fn join_shown(cells: &[String; 6], widths: [usize; 6]) -> String {
+    let order = [0, 1, 2, 3, 5, 4];
+    order
+        .iter()
+        .zip(cells.iter())
+        .filter(|(w, _)| widths[**w] > 0)
+        .map(|(_, c)| c.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Draws the history pane.
@@ -125,18 +159,16 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
 
     let width = l.list.width as usize;
     let widths = columns(width);
-    let mut header = vec![
-        fit("STATE", widths[0]),
+    let header = [
+        fit("  STATUS", widths[0]),
         fit("ID", widths[1]),
         fit("DATE", widths[2]),
         fit("SEVERITY", widths[3]),
         fit("TITLE", widths[5]),
+        fit("TOPIC", widths[4]),
     ];
-    if widths[4] > 0 {
-        header.push(fit("TOPIC", widths[4]));
-    }
     frame.render_widget(
-        Paragraph::new(Span::styled(header.join(" "), style(t, Role::Label))),
+        Paragraph::new(Span::styled(join_shown(&header, widths), style(t, Role::Label))),
         l.header,
     );
 

@@ -50,9 +50,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &ResultView) {
     };
     let mut lines = vec![
         field_line(t, "Request id", &or_dash(sr.id.as_deref())),
-        field_line(t, "Status", sr.status.map_or("—", |s| s.label())),
+        field_line(t, "Status", &sr.status_text().unwrap_or_else(|| "—".into())),
         field_line(t, "Title", &or_dash(sr.title.as_deref())),
-        field_line(t, "Severity", sr.severity.map_or("—", |s| s.label())),
+        field_line(t, "Severity", &sr.severity_text().unwrap_or_else(|| "—".into())),
         field_line(t, "Topic", &topic),
         field_line(t, "Created", &date(sr.created_date.as_deref())),
     ];

@@ -48,11 +48,25 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         account,
         Span::styled(" │ ", style(t, Role::Dim)),
         Span::raw(format!("cloud {}", h.cloud.as_str())),
+        // Microsoft Cloud Germany closed; the cloud stays for endpoints that still speak the API.
+        if h.cloud == crate::auth::Cloud::Germany {
+            Span::styled(" (closed 2021-10-29)", style(t, Role::Error))
+        } else {
+            Span::raw("")
+        },
         Span::styled(" │ ", style(t, Role::Dim)),
         Span::raw(text::one_line(&h.locale)),
         Span::styled(" │ ", style(t, Role::Dim)),
         Span::styled(screen, style(t, Role::Label)),
     ]);
+    let mut line = line;
+    if state.outbox > 0 {
+        line.spans.push(Span::styled(" │ ", style(t, Role::Dim)));
+        line.spans.push(Span::styled(
+            format!("{} in outbox, retrying", state.outbox),
+            style(t, Role::Error),
+        ));
+    }
     frame.render_widget(Paragraph::new(line), area);
 }
 
