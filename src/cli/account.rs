@@ -40,5 +40,17 @@ pub async fn status(settings: &Settings) -> anyhow::Result<()> {
     let env = AuthEnv::from_env()?;
     let report = auth::status(&env, None, None).await?;
     println!("{report}");
+    // Which backend commands would use: the sandbox is easy to be on without noticing.
+    let signed_in = crate::session::signed_in_from_env(settings)?;
+    match crate::session::plan(settings, signed_in).map(|p| p.choice) {
+        Ok(crate::session::Choice::SandboxAsked) => {
+            println!("Backend: the built-in sandbox (--sandbox); nothing leaves this machine.");
+        }
+        Ok(crate::session::Choice::SandboxDefault) => println!(
+            "Backend: the built-in sandbox, because no account is configured; nothing leaves this machine \
+             (`pcsr-tui login` to use Partner Center)."
+        ),
+        _ => {}
+    }
     Ok(())
 }

@@ -1,12 +1,18 @@
 //! The command line: argument definitions (clap derive) and dispatch to one function per command.
 
 mod account;
+mod doctor;
+pub mod jq;
+mod man;
 mod output;
 mod requests;
 mod serve;
 
 use std::path::PathBuf;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::api::{Severity, Status};
@@ -32,9 +38,19 @@ sandbox: nothing leaves this machine.
 
 Exit codes: 0 ok, 1 usage or validation, 2 API error, 3 sign-in needed.";
 
+/// The version with the git commit and target it was built from (see build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("PCSR_GIT_COMMIT"),
+    ", ",
+    env!("PCSR_TARGET"),
+    ")"
+);
+
 /// pcsr-tui: file and follow Microsoft Partner Center service requests from the keyboard.
 #[derive(Debug, Parser)]
-#[command(name = "pcsr-tui", version, about, after_help = AFTER_HELP)]
+#[command(name = "pcsr-tui", version = VERSION, about, after_help = AFTER_HELP)]
 pub struct Cli {
     /// Options for every command.
     #[command(flatten)]
@@ -51,7 +67,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "PCSR_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
     /// Partner Center cloud: global, germany or usgov.
-    #[arg(long, global = true, value_name = "CLOUD")]
+    #[arg(long, global = true, value_name = "CLOUD", ignore_case = true, value_parser = cloud_parser())]
     pub cloud: Option<Cloud>,
     /// Agent locale for creating requests and X-Locale, e.g. en-US.
     #[arg(long, global = true, value_name = "LOCALE")]
@@ -62,6 +78,34 @@ pub struct GlobalArgs {
     /// Use the built-in sandbox even when an account is configured.
     #[arg(long, global = true)]
     pub sandbox: bool,
+    /// Do not print the notice that the built-in sandbox is in use.
+    #[arg(long, global = true)]
+    pub quiet: bool,
+}
+
+/// `--quiet` for this run; read where the sandbox notice is printed.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Whether `--quiet` was given.
+pub(crate) fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// Only the severities a user may choose, so help, completions and the "possible values" of an
+/// error never offer `unknown` (which submit refuses).
+fn severity_parser() -> impl TypedValueParser<Value = Severity> {
+    let names: Vec<&'static str> = Severity::CHOOSABLE.iter().map(|s| s.as_wire()).collect();
+    PossibleValuesParser::new(names).try_map(|s| s.parse::<Severity>())
+}
+
+fn status_parser() -> impl TypedValueParser<Value = Status> {
+    let names: Vec<&'static str> = Status::ALL.iter().map(|s| s.as_wire()).collect();
+    PossibleValuesParser::new(names).try_map(|s| s.parse::<Status>())
+}
+
+/// Cloud names as values, so shells complete them instead of file names.
+fn cloud_parser() -> impl TypedValueParser<Value = Cloud> {
+    PossibleValuesParser::new(["global", "germany", "usgov"]).try_map(|s| s.parse::<Cloud>())
 }
 
 /// The subcommands of design.md.
@@ -82,9 +126,9 @@ pub enum Command {
     Status,
     /// List the support topics.
     Topics {
-        /// Print the server's JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// File a new service request.
     Submit(SubmitArgs),
@@ -95,14 +139,14 @@ pub enum Command {
         /// A customer's request (tenant id) instead of the partner's own.
         #[arg(long, value_name = "TENANT")]
         customer: Option<String>,
-        /// Print the server's JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// List service requests on the server.
     List {
         /// Only requests with this status: none, open, closed, attention_needed.
-        #[arg(long)]
+        #[arg(long, ignore_case = true, value_parser = status_parser())]
         status: Option<Status>,
         /// A customer's requests (tenant id) instead of the partner's own.
         #[arg(long, value_name = "TENANT")]
@@ -110,9 +154,9 @@ pub enum Command {
         /// At most this many.
         #[arg(long, default_value_t = 500)]
         limit: usize,
-        /// Print the server's JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// Add a note to a service request.
     Note {
@@ -124,9 +168,9 @@ pub enum Command {
         /// A customer's request (tenant id).
         #[arg(long, value_name = "TENANT")]
         customer: Option<String>,
-        /// Print the server's JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// Close a service request.
     Close {
@@ -135,15 +179,15 @@ pub enum Command {
         /// A customer's request (tenant id).
         #[arg(long, value_name = "TENANT")]
         customer: Option<String>,
-        /// Print the server's JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// Local history of submissions.
     History {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// The built-in Partner Center emulator.
     Sandbox {
@@ -156,8 +200,18 @@ pub enum Command {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write one page per subcommand into a folder.
+    Man {
+        /// Write pcsr-tui.1 and pcsr-tui-SUBCOMMAND.1 files here instead of printing pcsr-tui(1).
+        #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+        dir: Option<PathBuf>,
+    },
+    /// A redacted report for bug reports: version, backend, keyring, folders, store, reachability.
+    Doctor {
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
+    },
 }
 
 /// `pcsr-tui sandbox ...`.
@@ -184,7 +238,7 @@ pub struct SubmitArgs {
     #[arg(long, value_name = "FILE")]
     pub description_file: Option<PathBuf>,
     /// critical, moderate or minimal.
-    #[arg(long)]
+    #[arg(long, ignore_case = true, value_parser = severity_parser())]
     pub severity: Option<Severity>,
     /// Support topic id (see `pcsr-tui topics`).
     #[arg(long, value_name = "ID")]
@@ -192,6 +246,27 @@ pub struct SubmitArgs {
     /// Print the server's JSON.
     #[arg(long)]
     pub json: bool,
+    /// Filter the JSON with a jq expression (implies --json); string results print raw.
+    #[arg(long, value_name = "EXPR")]
+    pub jq: Option<String>,
+}
+
+/// `--json` and `--jq`, for every command that prints JSON.
+#[derive(Debug, Clone, Default, Args)]
+pub struct JsonArgs {
+    /// Print the JSON (the server's object, camelCase).
+    #[arg(long)]
+    pub json: bool,
+    /// Filter the JSON with a jq expression (implies --json); string results print raw.
+    #[arg(long, value_name = "EXPR")]
+    pub jq: Option<String>,
+}
+
+impl JsonArgs {
+    /// Whether to print JSON: `--json`, or `--jq` which implies it.
+    pub fn enabled(&self) -> bool {
+        self.json || self.jq.is_some()
+    }
 }
 
 impl GlobalArgs {
@@ -228,41 +303,81 @@ impl Exit {
     }
 }
 
+impl Command {
+    /// The `--jq` expression this command was given, if any.
+    fn jq(&self) -> Option<&str> {
+        match self {
+            Command::Topics { out }
+            | Command::Show { out, .. }
+            | Command::List { out, .. }
+            | Command::Note { out, .. }
+            | Command::Close { out, .. }
+            | Command::History { out }
+            | Command::Doctor { out } => out.jq.as_deref(),
+            Command::Submit(args) => args.jq.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Refuses an empty service request id before any call is made.
+fn request_id(id: &str) -> Result<&str, Exit> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(Exit::usage(
+            "the service request id is empty: pass an id as shown by `pcsr-tui list` or `pcsr-tui history`",
+        ));
+    }
+    Ok(id)
+}
+
 /// Runs a parsed command line; `None` means the TUI.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = cli.global.settings();
+    QUIET.store(cli.global.quiet, Ordering::Relaxed);
+    if let Some(code) = cli.command.as_ref().and_then(Command::jq) {
+        // A syntax error is a usage error found before any network call.
+        jq::check(code)?;
+        jq::set_filter(code.to_string());
+    }
     match cli.command {
         None => requests::tui(&settings).await,
-        Some(Command::Topics { json }) => requests::topics(&settings, json).await,
-        Some(Command::Submit(args)) => requests::submit(&settings, args).await,
-        Some(Command::Show { id, customer, json }) => requests::show(&settings, &id, customer, json).await,
+        Some(Command::Topics { out }) => requests::topics(&settings, out.enabled()).await,
+        Some(Command::Submit(mut args)) => {
+            args.json |= args.jq.is_some();
+            requests::submit(&settings, args).await
+        }
+        Some(Command::Show { id, customer, out }) => {
+            requests::show(&settings, request_id(&id)?, customer, out.enabled()).await
+        }
         Some(Command::List {
             status,
             customer,
             limit,
-            json,
-        }) => requests::list(&settings, status, customer, limit, json).await,
+            out,
+        }) => requests::list(&settings, status, customer, limit, out.enabled()).await,
         Some(Command::Note {
             id,
             text,
             customer,
-            json,
-        }) => requests::note(&settings, &id, &text, customer, json).await,
-        Some(Command::Close { id, customer, json }) => requests::close(&settings, &id, customer, json).await,
-        Some(Command::History { json }) => requests::history(&settings, json),
+            out,
+        }) => requests::note(&settings, request_id(&id)?, &text, customer, out.enabled()).await,
+        Some(Command::Close { id, customer, out }) => {
+            requests::close(&settings, request_id(&id)?, customer, out.enabled()).await
+        }
+        Some(Command::History { out }) => requests::history(&settings, out.enabled()),
         Some(Command::Sandbox {
             action: SandboxAction::Serve { port },
         }) => serve::serve(&settings, port).await,
         Some(Command::Login { tenant, client_id }) => account::login(&settings, tenant, client_id).await,
         Some(Command::Logout) => account::logout().await,
         Some(Command::Status) => account::status(&settings).await,
+        Some(Command::Doctor { out }) => doctor::doctor(&settings, out.enabled()).await,
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "pcsr-tui", &mut std::io::stdout());
             Ok(())
         }
-        Some(Command::Man) => {
-            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
-            Ok(())
-        }
+        Some(Command::Man { dir: None }) => man::print(&mut std::io::stdout()),
+        Some(Command::Man { dir: Some(dir) }) => man::write_all(&dir),
     }
 }

@@ -20,7 +20,7 @@ use super::{Exit, SubmitArgs, output};
 async fn open(settings: &Settings) -> anyhow::Result<Session> {
     let signed_in = session::signed_in_from_env(settings)?;
     let (session, choice) = session::open(settings, signed_in).await?;
-    if choice == Choice::SandboxDefault {
+    if choice == Choice::SandboxDefault && !super::quiet() {
         eprintln!(
             "pcsr-tui: no account configured: using the built-in sandbox (nothing leaves this machine; \
              `pcsr-tui login` to use Partner Center)"
@@ -30,8 +30,7 @@ async fn open(settings: &Settings) -> anyhow::Result<Session> {
 }
 
 fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
-    Ok(())
+    super::jq::print_json(value)
 }
 
 fn scope(customer: Option<String>) -> Scope {
