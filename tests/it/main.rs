@@ -2,6 +2,7 @@
 
 mod auth;
 mod cli;
+mod cli_habits;
 mod cli_sandbox;
 mod login_e2e;
 mod sandbox;
