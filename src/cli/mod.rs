@@ -1,6 +1,7 @@
 //! The command line: argument definitions (clap derive) and dispatch to one function per command.
 
 mod account;
+mod dates;
 mod doctor;
 pub mod jq;
 mod man;

@@ -8,6 +8,7 @@ use crate::store::HistoryRow;
 use crate::text::{one_line, sanitize};
 
 use super::Exit;
+use super::dates;
 
 /// Prints an error chain to stderr with what to do next; returns the exit code for it.
 pub fn print_error(err: &anyhow::Error) -> i32 {
@@ -84,9 +85,13 @@ pub fn service_request(sr: &ServiceRequest, request_id: Option<&str>) -> String 
         (None, None) => "-".into(),
     };
     line(&mut out, "Topic", topic);
-    line(&mut out, "Created", or_dash(sr.created_date.as_deref()));
+    line(
+        &mut out,
+        "Created",
+        dates::human(sr.created_date.as_deref().unwrap_or("")),
+    );
     if let Some(modified) = sr.last_modified_date.as_deref() {
-        line(&mut out, "Last modified", one_line(modified));
+        line(&mut out, "Last modified", dates::human(modified));
     }
     if let Some(org) = &sr.organization {
         line(&mut out, "Organization", or_dash(org.name.as_deref()));
@@ -122,7 +127,7 @@ pub fn service_request(sr: &ServiceRequest, request_id: Option<&str>) -> String 
             let _ = writeln!(
                 out,
                 "  {} {}:\n{}",
-                or_dash(note.created_date.as_deref()),
+                dates::human(note.created_date.as_deref().unwrap_or("")),
                 or_dash(note.created_by_name.as_deref()),
                 indent(&indent(&sanitize(note.text.as_deref().unwrap_or(""), true)))
             );
@@ -156,24 +161,18 @@ pub fn request_table(items: &[ServiceRequest]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<16}  {:<16}  {:<9}  {:<10}  TITLE",
+        "{:<16}  {:<16}  {:<9}  {:<23}  TITLE",
         "ID", "STATUS", "SEVERITY", "CREATED"
     );
     for sr in items {
-        let created: String = sr
-            .created_date
-            .as_deref()
-            .unwrap_or("-")
-            .chars()
-            .take(10)
-            .collect();
+        let created = dates::human(sr.created_date.as_deref().unwrap_or(""));
         let _ = writeln!(
             out,
-            "{:<16}  {:<16}  {:<9}  {:<10}  {}",
+            "{:<16}  {:<16}  {:<9}  {:<23}  {}",
             or_dash(sr.id.as_deref()),
             sr.status.map(|s| s.label()).unwrap_or("-"),
             sr.severity.map(|s| s.label()).unwrap_or("-"),
-            one_line(&created),
+            created,
             or_dash(sr.title.as_deref())
         );
     }
@@ -185,15 +184,15 @@ pub fn history_table(rows: &[HistoryRow]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<6}  {:<8}  {:<16}  {:<9}  {:<19}  TITLE",
+        "{:<6}  {:<8}  {:<16}  {:<9}  {:<23}  TITLE",
         "LOCAL", "STATE", "ID", "SEVERITY", "RECORDED"
     );
     for r in rows {
         let state = format!("{:?}", r.state).to_lowercase();
-        let recorded: String = r.created_at.chars().take(19).collect();
+        let recorded = dates::human(&r.created_at);
         let _ = writeln!(
             out,
-            "{:<6}  {:<8}  {:<16}  {:<9}  {:<19}  {}",
+            "{:<6}  {:<8}  {:<16}  {:<9}  {:<23}  {}",
             r.local_id,
             state,
             or_dash(r.server_id.as_deref()),

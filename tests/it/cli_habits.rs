@@ -241,3 +241,29 @@ fn completions_offer_cloud_severity_and_status_values() {
         "status values missing"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn human_dates_are_local_with_offset_and_json_keeps_the_servers_value() {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = pcsr(home.path());
+    cmd.args(["submit", "--title", "Dates", "--description", "d"])
+        .args(["--severity", "minimal", "--topic", "32444671", "--json"]);
+    let created: Value = serde_json::from_str(&ok_stdout(&run(cmd).await)).unwrap();
+    let id = created["id"].as_str().unwrap().to_string();
+    let raw = created["createdDate"].as_str().unwrap().to_string();
+    assert!(raw.ends_with('Z'), "the sandbox sends UTC: {raw}");
+
+    // A POSIX TZ string needs no tz database: two hours east of UTC.
+    for args in [vec!["show", id.as_str()], vec!["list"], vec!["history"]] {
+        let mut cmd = pcsr(home.path());
+        cmd.env("TZ", "XYZ-02:00").args(&args);
+        let stdout = ok_stdout(&run(cmd).await);
+        assert!(stdout.contains(" +02:00"), "{args:?}:\n{stdout}");
+        assert!(!stdout.contains(&raw), "{args:?} shows the raw date:\n{stdout}");
+    }
+
+    let mut cmd = pcsr(home.path());
+    cmd.env("TZ", "XYZ-02:00")
+        .args(["show", &id, "--jq", ".createdDate"]);
+    assert_eq!(ok_stdout(&run(cmd).await).trim(), raw);
+}
