@@ -67,7 +67,7 @@ pub struct GlobalArgs {
     /// API base URL (default per cloud).
     #[arg(long, global = true, env = "PCSR_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
-    /// Partner Center cloud: global, germany or usgov.
+    /// Partner Center cloud (default global).
     #[arg(long, global = true, value_name = "CLOUD", ignore_case = true, value_parser = cloud_parser())]
     pub cloud: Option<Cloud>,
     /// Agent locale for creating requests and X-Locale, e.g. en-US.
@@ -146,7 +146,7 @@ pub enum Command {
     },
     /// List service requests on the server.
     List {
-        /// Only requests with this status: none, open, closed, attention_needed.
+        /// Only requests with this status.
         #[arg(long, ignore_case = true, value_parser = status_parser())]
         status: Option<Status>,
         /// A customer's requests (tenant id) instead of the partner's own.
@@ -238,7 +238,7 @@ pub struct SubmitArgs {
     /// Read the description from a file, or `-` for standard input.
     #[arg(long, value_name = "FILE")]
     pub description_file: Option<PathBuf>,
-    /// critical, moderate or minimal.
+    /// How urgent the request is.
     #[arg(long, ignore_case = true, value_parser = severity_parser())]
     pub severity: Option<Severity>,
     /// Support topic id (see `pcsr-tui topics`).
