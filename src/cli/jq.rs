@@ -48,9 +48,12 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(value)?);
         return Ok(());
     };
-    for line in run(code, &serde_json::to_string(value)?)? {
-        println!("{line}");
-    }
+    // Streamed, like jq: a filter with many (or endless) results prints as it goes.
+    execute(
+        code,
+        &serde_json::to_string(value)?,
+        Some(&mut |line: String| println!("{line}")),
+    )?;
     Ok(())
 }
 
@@ -78,6 +81,13 @@ fn syntax(code: &str, message: String, part: &str) -> JqError {
 
 /// Compiles `code` and runs it on `input`, returning each result as printed text.
 pub fn run(code: &str, input: &str) -> Result<Vec<String>, JqError> {
+    let mut out = Vec::new();
+    execute(code, input, Some(&mut |line| out.push(line)))?;
+    Ok(out)
+}
+
+/// Compiles `code`; with `emit`, runs it on `input` and hands over each result as printed text.
+fn execute(code: &str, input: &str, emit: Option<&mut dyn FnMut(String)>) -> Result<(), JqError> {
     let defs = jaq_core::defs().chain(jaq_std::defs()).chain(jaq_json::defs());
     let funs = jaq_core::funs().chain(jaq_std::funs()).chain(jaq_json::funs());
     let arena = Arena::default();
@@ -96,9 +106,9 @@ pub fn run(code: &str, input: &str) -> Result<Vec<String>, JqError> {
                 None => syntax(code, "cannot compile".into(), ""),
             }
         })?;
+    let Some(emit) = emit else { return Ok(()) };
     let input = jaq_json::read::parse_single(input.as_bytes()).map_err(|e| JqError::Input(e.to_string()))?;
     let ctx = Ctx::<data::JustLut<Val>>::new(&filter.lut, Vars::new([]));
-    let mut out = Vec::new();
     for result in filter.id.run((ctx, input)) {
         // `halt` and `halt_error` stop the filter; report them like any other failure rather
         // than letting jaq end the process.
@@ -109,18 +119,14 @@ pub fn run(code: &str, input: &str) -> Result<Vec<String>, JqError> {
                 Err(_) => "the filter stopped unexpectedly".to_string(),
             }),
         })?;
-        out.push(print(&value));
+        emit(print(&value));
     }
-    Ok(out)
+    Ok(())
 }
 
-/// Checks that `code` compiles, before any network call is made.
+/// Checks that `code` compiles, before any network call is made. Nothing is run.
 pub fn check(code: &str) -> Result<(), JqError> {
-    run(code, "null").map(|_| ()).or_else(|e| match e {
-        // Only syntax matters here: a filter may well fail on `null`.
-        JqError::Runtime(_) => Ok(()),
-        other => Err(other),
-    })
+    execute(code, "null", None)
 }
 
 fn load_error(code: &str, errs: jaq_core::load::Errors<&str, ()>) -> JqError {
@@ -197,5 +203,7 @@ mod tests {
         assert!(matches!(err, JqError::Runtime(_)), "{err}");
         assert!(err.to_string().contains("cannot index"), "{err}");
         assert!(check(".a.b").is_ok());
+        // Checking only compiles: an endless filter must not run.
+        assert!(check("repeat(.)").is_ok());
     }
 }
