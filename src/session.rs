@@ -201,15 +201,8 @@ pub struct Plan {
 
 enum Target {
     Sandbox,
-    Token {
-        base_url: String,
-        token: String,
-    },
-    Profile {
-        base_url: String,
-        user: String,
-        provider: Arc<dyn TokenProvider>,
-    },
+    Token { base_url: String, token: String },
+    Profile { base_url: String, user: String, provider: Arc<dyn TokenProvider> },
 }
 
 impl Plan {
@@ -322,9 +315,7 @@ pub async fn start(plan: Plan) -> Result<Session, SessionError> {
             )
         }
         Target::Token { base_url, token } => (base_url, Arc::new(StaticToken(token)), None),
-        Target::Profile {
-            base_url, provider, ..
-        } => (base_url, provider, None),
+        Target::Profile { base_url, provider, .. } => (base_url, provider, None),
     };
     let client = build_client(&base_url, &locale, token)?;
     Ok(Session {

@@ -24,8 +24,8 @@ use std::path::PathBuf;
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::auth::Cloud;
 use crate::session::Session;
+use crate::auth::Cloud;
 
 pub use crate::session::Account;
 pub use error_view::ErrorView;

@@ -124,12 +124,7 @@ impl Topics {
             let narrowing = !self.matched_query.is_empty()
                 && query.starts_with(self.matched_query.as_str())
                 && self.matches.len() <= self.all.len();
-            let pattern = Pattern::new(
-                &query,
-                CaseMatching::Ignore,
-                Normalization::Smart,
-                AtomKind::Fuzzy,
-            );
+            let pattern = Pattern::new(&query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
             let matcher = &mut self.scratch.0;
             let hay = &self.hay;
             let score = |i: usize, matcher: &mut Matcher| {
@@ -188,11 +183,7 @@ mod tests {
         let topics: Vec<SupportTopic> = (0..300u64)
             .map(|i| {
                 let w = words[i as usize % words.len()];
-                topic(
-                    i,
-                    &format!("{w} {i}"),
-                    &format!("about {} and {w}", words[(i as usize / 7) % 6]),
-                )
+                topic(i, &format!("{w} {i}"), &format!("about {} and {w}", words[(i as usize / 7) % 6]))
             })
             .collect();
         for query in ["pro", "in vo", "lic 1", "bi 2 z", "orders"] {
@@ -210,12 +201,7 @@ mod tests {
             // Backspace widens again.
             typed.set_filter(query[..1].to_string());
             whole.set_filter(query[..1].to_string());
-            assert_eq!(
-                typed.matches,
-                whole.matches,
-                "after erasing back to {:?}",
-                &query[..1]
-            );
+            assert_eq!(typed.matches, whole.matches, "after erasing back to {:?}", &query[..1]);
         }
     }
 }
