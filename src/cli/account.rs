@@ -46,5 +46,17 @@ pub async fn status(settings: &Settings) -> anyhow::Result<()> {
     {
         super::output::emit_line(&format!("Note: {notice}"))?;
     }
-    super::output::emit_line(&report.to_string())
+    super::output::emit_line(&report.to_string())?;
+    // Which backend commands would use: the sandbox is easy to be on without noticing.
+    let signed_in = crate::session::signed_in_from_env(settings)?;
+    match crate::session::plan(settings, signed_in).map(|p| p.choice) {
+        Ok(crate::session::Choice::SandboxAsked) => super::output::emit_line(
+            "Backend: the built-in sandbox (--sandbox); nothing leaves this machine.",
+        ),
+        Ok(crate::session::Choice::SandboxDefault) => super::output::emit_line(
+            "Backend: the built-in sandbox, because no account is configured; nothing leaves this machine \
+             (`pcsr-tui login` to use Partner Center).",
+        ),
+        _ => Ok(()),
+    }
 }

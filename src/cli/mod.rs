@@ -1,6 +1,10 @@
 //! The command line: argument definitions (clap derive) and dispatch to one function per command.
 
 mod account;
+mod dates;
+mod doctor;
+pub mod jq;
+mod man;
 mod outbox;
 mod output;
 mod requests;
@@ -9,6 +13,9 @@ mod submit;
 
 use std::path::PathBuf;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::api::{Severity, Status};
@@ -38,9 +45,19 @@ sandbox: nothing leaves this machine.
 
 Exit codes: 0 ok, 1 usage or validation, 2 API error, 3 sign-in needed.";
 
+/// The version with the git commit and target it was built from (see build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("PCSR_GIT_COMMIT"),
+    ", ",
+    env!("PCSR_TARGET"),
+    ")"
+);
+
 /// pcsr-tui: file and follow Microsoft Partner Center service requests from the keyboard.
 #[derive(Debug, Parser)]
-#[command(name = "pcsr-tui", version, about, after_help = AFTER_HELP)]
+#[command(name = "pcsr-tui", version = VERSION, about, after_help = AFTER_HELP)]
 pub struct Cli {
     /// Options for every command.
     #[command(flatten)]
@@ -56,8 +73,8 @@ pub struct GlobalArgs {
     /// API base URL (default per cloud).
     #[arg(long, global = true, env = "PCSR_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
-    /// Partner Center cloud: global, germany or usgov.
-    #[arg(long, global = true, value_name = "CLOUD")]
+    /// Partner Center cloud (default global).
+    #[arg(long, global = true, value_name = "CLOUD", ignore_case = true, value_parser = cloud_parser())]
     pub cloud: Option<Cloud>,
     /// Agent locale for creating requests and X-Locale, e.g. en-US.
     #[arg(long, global = true, value_name = "LOCALE")]
@@ -68,6 +85,34 @@ pub struct GlobalArgs {
     /// Use the built-in sandbox even when an account is configured.
     #[arg(long, global = true)]
     pub sandbox: bool,
+    /// Do not print the notice that the built-in sandbox is in use.
+    #[arg(long, global = true)]
+    pub quiet: bool,
+}
+
+/// `--quiet` for this run; read where the sandbox notice is printed.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Whether `--quiet` was given.
+pub(crate) fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// Only the severities a user may choose, so help, completions and the "possible values" of an
+/// error never offer `unknown` (which submit refuses).
+fn severity_parser() -> impl TypedValueParser<Value = Severity> {
+    let names: Vec<&'static str> = Severity::CHOOSABLE.iter().map(|s| s.as_wire()).collect();
+    PossibleValuesParser::new(names).try_map(|s| s.parse::<Severity>())
+}
+
+fn status_parser() -> impl TypedValueParser<Value = Status> {
+    let names: Vec<&'static str> = Status::ALL.iter().map(|s| s.as_wire()).collect();
+    PossibleValuesParser::new(names).try_map(|s| s.parse::<Status>())
+}
+
+/// Cloud names as values, so shells complete them instead of file names.
+fn cloud_parser() -> impl TypedValueParser<Value = Cloud> {
+    PossibleValuesParser::new(["global", "germany", "usgov"]).try_map(|s| s.parse::<Cloud>())
 }
 
 /// The subcommands of design.md.
@@ -88,9 +133,9 @@ pub enum Command {
     Status,
     /// List the support topics.
     Topics {
-        /// Print the server's JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// File a new service request.
     Submit(SubmitArgs),
@@ -101,14 +146,14 @@ pub enum Command {
         /// A customer's request (tenant id) instead of the partner's own.
         #[arg(long, value_name = "TENANT")]
         customer: Option<String>,
-        /// Print the server's JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// List service requests on the server.
     List {
-        /// Only requests with this status: none, open, closed, attention_needed.
-        #[arg(long)]
+        /// Only requests with this status.
+        #[arg(long, ignore_case = true, value_parser = status_parser())]
         status: Option<Status>,
         /// A customer's requests (tenant id) instead of the partner's own.
         #[arg(long, value_name = "TENANT")]
@@ -119,9 +164,9 @@ pub enum Command {
         /// Every request: follow every next-page link, however many there are.
         #[arg(long)]
         all: bool,
-        /// Print the server's JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// Add a note to a service request.
     #[command(group = clap::ArgGroup::new("note_text").required(true).args(["text", "text_file"]))]
@@ -137,9 +182,9 @@ pub enum Command {
         /// A customer's request (tenant id).
         #[arg(long, value_name = "TENANT")]
         customer: Option<String>,
-        /// Print the server's JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// Close a service request (asks "Close request ID? [y/N]" first unless --yes).
     Close {
@@ -151,15 +196,15 @@ pub enum Command {
         /// Close without asking (needed when standard input is not a terminal).
         #[arg(long, short = 'y')]
         yes: bool,
-        /// Print the server's JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// Local history of submissions.
     History {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// Submits whose outcome is not known yet, and failed ones (local, no network).
     Outbox {
@@ -181,8 +226,18 @@ pub enum Command {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write one page per subcommand into a folder.
+    Man {
+        /// Write pcsr-tui.1 and pcsr-tui-SUBCOMMAND.1 files here instead of printing pcsr-tui(1).
+        #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+        dir: Option<PathBuf>,
+    },
+    /// A redacted report for bug reports: version, backend, keyring, folders, store, reachability.
+    Doctor {
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
+    },
 }
 
 /// `pcsr-tui outbox ...`.
@@ -238,8 +293,8 @@ pub struct SubmitArgs {
     /// Read the description from a file, or `-` for standard input.
     #[arg(long, value_name = "FILE")]
     pub description_file: Option<PathBuf>,
-    /// critical, moderate or minimal.
-    #[arg(long)]
+    /// How urgent the request is.
+    #[arg(long, ignore_case = true, value_parser = severity_parser())]
     pub severity: Option<Severity>,
     /// Support topic id (see `pcsr-tui topics`).
     #[arg(long, value_name = "ID")]
@@ -247,6 +302,27 @@ pub struct SubmitArgs {
     /// Print the server's JSON.
     #[arg(long)]
     pub json: bool,
+    /// Filter the JSON with a jq expression (implies --json); string results print raw.
+    #[arg(long, value_name = "EXPR")]
+    pub jq: Option<String>,
+}
+
+/// `--json` and `--jq`, for every command that prints JSON.
+#[derive(Debug, Clone, Default, Args)]
+pub struct JsonArgs {
+    /// Print the JSON (the server's object, camelCase).
+    #[arg(long)]
+    pub json: bool,
+    /// Filter the JSON with a jq expression (implies --json); string results print raw.
+    #[arg(long, value_name = "EXPR")]
+    pub jq: Option<String>,
+}
+
+impl JsonArgs {
+    /// Whether to print JSON: `--json`, or `--jq` which implies it.
+    pub fn enabled(&self) -> bool {
+        self.json || self.jq.is_some()
+    }
 }
 
 impl GlobalArgs {
@@ -283,32 +359,71 @@ impl Exit {
     }
 }
 
+impl Command {
+    /// The `--jq` expression this command was given, if any.
+    fn jq(&self) -> Option<&str> {
+        match self {
+            Command::Topics { out }
+            | Command::Show { out, .. }
+            | Command::List { out, .. }
+            | Command::Note { out, .. }
+            | Command::Close { out, .. }
+            | Command::History { out }
+            | Command::Doctor { out } => out.jq.as_deref(),
+            Command::Submit(args) => args.jq.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// Refuses an empty service request id before any call is made.
+fn request_id(id: &str) -> Result<&str, Exit> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(Exit::usage(
+            "the service request id is empty: pass an id as shown by `pcsr-tui list` or `pcsr-tui history`",
+        ));
+    }
+    Ok(id)
+}
+
 /// Runs a parsed command line; `None` means the TUI.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     // No arguments in the log: they can hold a description or a note.
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "pcsr-tui starting");
     let settings = cli.global.settings();
+    QUIET.store(cli.global.quiet, Ordering::Relaxed);
+    if let Some(code) = cli.command.as_ref().and_then(Command::jq) {
+        // A syntax error is a usage error found before any network call.
+        jq::check(code)?;
+        jq::set_filter(code.to_string());
+    }
     match cli.command {
         None => requests::tui(&settings).await,
-        Some(Command::Topics { json }) => requests::topics(&settings, json).await,
-        Some(Command::Submit(args)) => submit::submit(&settings, args).await,
-        Some(Command::Show { id, customer, json }) => requests::show(&settings, &id, customer, json).await,
+        Some(Command::Topics { out }) => requests::topics(&settings, out.enabled()).await,
+        Some(Command::Submit(mut args)) => {
+            args.json |= args.jq.is_some();
+            submit::submit(&settings, args).await
+        }
+        Some(Command::Show { id, customer, out }) => {
+            requests::show(&settings, request_id(&id)?, customer, out.enabled()).await
+        }
         Some(Command::List {
             status,
             customer,
             limit,
             all,
-            json,
+            out,
         }) => {
             let limit = if all { usize::MAX } else { limit };
-            requests::list(&settings, status, customer, limit, json).await
+            requests::list(&settings, status, customer, limit, out.enabled()).await
         }
         Some(Command::Note {
             id,
             text,
             text_file,
             customer,
-            json,
+            out,
         }) => {
             let text = match (text, text_file) {
                 (Some(text), _) => text,
@@ -317,15 +432,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     return Err(Exit::usage("note: give the text with --text or --text-file").into());
                 }
             };
-            requests::note(&settings, &id, &text, customer, json).await
+            requests::note(&settings, request_id(&id)?, &text, customer, out.enabled()).await
         }
         Some(Command::Close {
             id,
             customer,
             yes,
-            json,
-        }) => requests::close(&settings, &id, customer, yes, json).await,
-        Some(Command::History { json }) => requests::history(&settings, json),
+            out,
+        }) => requests::close(&settings, request_id(&id)?, customer, yes, out.enabled()).await,
+        Some(Command::History { out }) => requests::history(&settings, out.enabled()),
         Some(Command::Outbox { action, json }) => match action {
             None => outbox::list(&settings, json),
             Some(OutboxAction::Resend {
@@ -340,15 +455,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Login { tenant, client_id }) => account::login(&settings, tenant, client_id).await,
         Some(Command::Logout) => account::logout().await,
         Some(Command::Status) => account::status(&settings).await,
+        Some(Command::Doctor { out }) => doctor::doctor(&settings, out.enabled()).await,
         Some(Command::Completions { shell }) => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "pcsr-tui", &mut script);
             output::emit(&String::from_utf8_lossy(&script))
         }
-        Some(Command::Man) => {
+        Some(Command::Man { dir: None }) => {
+            // Rendered whole first, so a closed pipe is one quiet write error.
             let mut page = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            man::print(&mut page)?;
             output::emit(&String::from_utf8_lossy(&page))
         }
+        Some(Command::Man { dir: Some(dir) }) => man::write_all(&dir),
     }
 }

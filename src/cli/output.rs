@@ -9,6 +9,7 @@ use crate::store::HistoryRow;
 use crate::text::{one_line, sanitize};
 
 use super::Exit;
+use super::dates;
 
 /// Standard output was closed by its reader (`pcsr-tui list | head -1`): not a failure, the
 /// process just stops writing and exits quietly.
@@ -43,7 +44,12 @@ pub fn emit_line(text: &str) -> anyhow::Result<()> {
 /// server string cannot drive the terminal even when the JSON is shown raw (still valid JSON:
 /// those characters only ever occur inside strings).
 pub fn json_text<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
-    let raw = serde_json::to_string_pretty(value)?;
+    Ok(defuse(&serde_json::to_string_pretty(value)?))
+}
+
+/// Escapes the characters a terminal would act on (C1 controls, DEL, bidi overrides) as
+/// `\uXXXX`; JSON stays valid, and jq's raw strings cannot drive the terminal either.
+pub fn defuse(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         if needs_json_escape(c) {
@@ -52,13 +58,13 @@ pub fn json_text<T: serde::Serialize>(value: &T) -> anyhow::Result<String> {
             out.push(c);
         }
     }
-    Ok(out)
+    out
 }
 
-/// Characters that can change how a terminal shows text. C0 other than the JSON whitespace
-/// serde_json writes between tokens is already escaped by serde_json.
+/// Characters that can change how a terminal shows text. In JSON, serde_json has escaped C0
+/// already (only the newlines between tokens remain); jq's raw strings need it done here.
 fn needs_json_escape(c: char) -> bool {
-    matches!(c, '\u{7f}'..='\u{9f}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Prints an error chain to stderr with what to do next; returns the exit code for it.
@@ -129,9 +135,13 @@ pub fn service_request(sr: &ServiceRequest, request_id: Option<&str>) -> String 
         (None, None) => "-".into(),
     };
     line(&mut out, "Topic", topic);
-    line(&mut out, "Created", or_dash(sr.created_date.as_deref()));
+    line(
+        &mut out,
+        "Created",
+        dates::human(sr.created_date.as_deref().unwrap_or("")),
+    );
     if let Some(modified) = sr.last_modified_date.as_deref() {
-        line(&mut out, "Last modified", one_line(modified));
+        line(&mut out, "Last modified", dates::human(modified));
     }
     if let Some(org) = &sr.organization {
         line(&mut out, "Organization", or_dash(org.name.as_deref()));
@@ -167,7 +177,7 @@ pub fn service_request(sr: &ServiceRequest, request_id: Option<&str>) -> String 
             let _ = writeln!(
                 out,
                 "  {} {}:\n{}",
-                or_dash(note.created_date.as_deref()),
+                dates::human(note.created_date.as_deref().unwrap_or("")),
                 or_dash(note.created_by_name.as_deref()),
                 indent(&indent(&sanitize(note.text.as_deref().unwrap_or(""), true)))
             );
@@ -201,20 +211,14 @@ pub fn request_table(items: &[ServiceRequest]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<16}  {:<16}  {:<9}  {:<10}  TITLE",
+        "{:<16}  {:<16}  {:<9}  {:<23}  TITLE",
         "ID", "STATUS", "SEVERITY", "CREATED"
     );
     for sr in items {
-        let created: String = sr
-            .created_date
-            .as_deref()
-            .unwrap_or("-")
-            .chars()
-            .take(10)
-            .collect();
+        let created = dates::human(sr.created_date.as_deref().unwrap_or(""));
         let _ = writeln!(
             out,
-            "{:<16}  {:<16}  {:<9}  {:<10}  {}",
+            "{:<16}  {:<16}  {:<9}  {:<23}  {}",
             or_dash(sr.id.as_deref()),
             sr.status_text().unwrap_or_else(|| "-".into()),
             sr.severity_text().unwrap_or_else(|| "-".into()),
@@ -231,18 +235,18 @@ pub fn history_table(rows: &[HistoryRow]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<6}  {:<8}  {:<16}  {:<17}  {:<9}  {:<19}  TITLE",
+        "{:<6}  {:<8}  {:<16}  {:<17}  {:<9}  {:<23}  TITLE",
         "LOCAL", "STATE", "ID", "STATUS", "SEVERITY", "RECORDED"
     );
     for r in rows {
-        let recorded: String = r.created_at.chars().take(19).collect();
+        let recorded = dates::human(&r.created_at);
         let mut status = r.status.map_or("-", |s| s.label()).to_string();
         if r.updated {
             status.push('*');
         }
         let _ = writeln!(
             out,
-            "{:<6}  {:<8}  {:<16}  {:<17}  {:<9}  {:<19}  {}",
+            "{:<6}  {:<8}  {:<16}  {:<17}  {:<9}  {:<23}  {}",
             r.local_id,
             r.state.as_str(),
             or_dash(r.server_id.as_deref()),

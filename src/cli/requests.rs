@@ -23,7 +23,7 @@ pub(super) async fn open_session(settings: &Settings) -> anyhow::Result<Session>
 async fn open(settings: &Settings) -> anyhow::Result<Session> {
     let signed_in = session::signed_in_from_env(settings)?;
     let (session, choice) = session::open(settings, signed_in).await?;
-    if choice == Choice::SandboxDefault {
+    if choice == Choice::SandboxDefault && !super::quiet() {
         eprintln!(
             "pcsr-tui: no account configured: using the built-in sandbox (nothing leaves this machine; \
              `pcsr-tui login` to use Partner Center)"
@@ -33,7 +33,7 @@ async fn open(settings: &Settings) -> anyhow::Result<Session> {
 }
 
 pub(super) fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    output::emit_line(&output::json_text(value)?)
+    super::jq::print_json(value)
 }
 
 fn scope(customer: Option<String>) -> Scope {

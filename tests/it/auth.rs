@@ -397,6 +397,9 @@ async fn no_token_appears_in_config_files_output_or_logs() {
         .with_writer(move || writer.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Other tests in this process may have cached "nobody listens" for these call sites while
+    // no subscriber was set; make them ask again now that this thread has one.
+    tracing::callsite::rebuild_interest_cache();
 
     let rig = Rig::new(script(|s| s.access_lifetime_secs = 10)).await;
     let env = rig.env();

@@ -3,6 +3,7 @@
 mod auth;
 mod cli;
 mod cli_follow;
+mod cli_habits;
 mod cli_sandbox;
 mod login_e2e;
 mod sandbox;

@@ -61,7 +61,7 @@ fn columns(width: usize) -> [usize; 6] {
     }
     let used: usize = fixed.iter().filter(|w| **w > 0).map(|w| w + 1).sum();
     let rest = width.saturating_sub(used);
-    let topic = if rest >= 50 { rest * 2 / 5 } else { 0 };
+    let topic = if rest >= 40 { rest * 2 / 5 } else { 0 };
     let title = rest.saturating_sub(topic + usize::from(topic > 0));
     [fixed[0], fixed[1], fixed[2], fixed[3], topic, title]
 }
@@ -74,8 +74,8 @@ const STATUS_WIDTH: usize = 18;
 fn status_cell(row: &HistoryRow) -> String {
     let mark = if row.updated { "● " } else { "  " };
     let word = match (row.state, row.status) {
-        (SubmissionState::Created, Some(status)) => status.label(),
-        (state, _) => state_label(state),
+        (SubmissionState::Created, Some(status)) => status.label().to_lowercase(),
+        (state, _) => state_label(state).to_string(),
     };
     format!("{mark}{word}")
 }

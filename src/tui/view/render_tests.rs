@@ -143,7 +143,7 @@ fn history_rows() -> Vec<HistoryRow> {
         created_at: format!("2025-03-{day:02}T10:00:00Z"),
         updated: false,
     };
-    vec![
+    let mut rows = vec![
         row(
             4,
             SubmissionState::Sending,
@@ -180,7 +180,12 @@ fn history_rows() -> Vec<HistoryRow> {
             Some("Partner Center Issues"),
             1,
         ),
-    ]
+    ];
+    // The agent answered one (changed since last opened); another was closed.
+    rows[1].status = Some(Status::AttentionNeeded);
+    rows[1].updated = true;
+    rows[3].status = Some(Status::Closed);
+    rows
 }
 
 #[test]
