@@ -24,7 +24,6 @@ fn main() -> anyhow::Result<()> {
         .iter()
         .map(|request| NewSubmission {
             request_id: uuid::Uuid::new_v4(),
-            // Recorded for another destination, so no session resends them as an outbox.
             cloud: "global",
             locale: "en-US",
             base_url: "http://127.0.0.1:1",
@@ -32,6 +31,15 @@ fn main() -> anyhow::Result<()> {
         })
         .collect();
     store.record_submissions(&news)?;
+    drop(store);
+    // A long history is mostly requests the service filed: mark them created in one statement
+    // (the store's own API settles one row per transaction), so they are not an outbox of 100k.
+    let conn = rusqlite::Connection::open(pcsr_tui::session::store_path(&dir))?;
+    conn.execute(
+        "UPDATE submissions SET state = 'created', server_id = printf('%d', 616000000000000 + local_id), \
+         status = 'open'",
+        [],
+    )?;
     println!("{rows} submissions in {}", dir.display());
     Ok(())
 }
