@@ -302,13 +302,12 @@ impl Worker {
                     });
                 }
             }),
-            Command::Details(local_id) => self.on_store(move |w, s| match w.settle(s.submission(local_id)) {
-                Some(Some(sub)) => w.reply(Reply::Details(sub)),
-                Some(None) => w.reply(Reply::StoreFailed(format!(
-                    "local submission #{local_id} is gone from the database; press Esc to go back"
-                ))),
-                None => {}
+            Command::Details(local_id) => self.on_store(move |w, s| {
+                // The user is looking at it now: it is no longer marked as changed.
+                w.settle(s.mark_seen(local_id));
+                w.details(s, local_id)
             }),
+
             Command::Refresh { local_id, server_id } => {
                 self.spawn(move |w| async move { w.refresh(local_id, server_id).await })
             }
@@ -376,6 +375,17 @@ impl Worker {
             self.reply(Reply::StoreFailed(
                 "the local database thread stopped; restart pcsr-tui".into(),
             ));
+        }
+    }
+
+    /// Sends one submission in full to the details screen.
+    fn details(&self, s: &Store, local_id: i64) {
+        match self.settle(s.submission(local_id)) {
+            Some(Some(sub)) => self.reply(Reply::Details(sub)),
+            Some(None) => self.reply(Reply::StoreFailed(format!(
+                "local submission #{local_id} is gone from the database; press Esc to go back"
+            ))),
+            None => {}
         }
     }
 

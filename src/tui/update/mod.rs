@@ -171,7 +171,14 @@ fn back(state: &mut State) {
         return;
     }
     match &state.screen {
-        Screen::Details(_) => state.screen = Screen::History,
+        Screen::Details(d) => {
+            // Opening it cleared its "changed" mark in the store; the loaded rows follow.
+            let opened = d.local_id;
+            if let Some(row) = state.history.rows.iter_mut().find(|r| r.local_id == opened) {
+                row.updated = false;
+            }
+            state.screen = Screen::History;
+        }
         Screen::History if state.history.filtering => state.history.filtering = false,
         Screen::History | Screen::Result(_) | Screen::SignIn => state.screen = Screen::Form,
         Screen::Form => {

@@ -676,3 +676,16 @@ fn severity_starts_unset_and_cycles() {
     press(&mut s, KeyCode::Right);
     assert_eq!(s.form.severity, Some(Severity::Critical));
 }
+
+#[test]
+fn opening_a_changed_request_clears_its_mark_in_the_list() {
+    let mut s = state();
+    let fx = ctrl(&mut s, 'r');
+    answer_history(&mut s, &fx, 5);
+    s.history.rows[0].updated = true;
+    let fx = press(&mut s, KeyCode::Enter);
+    assert_eq!(fx, vec![Effect::Worker(Work::Details(100_000))]);
+    press(&mut s, KeyCode::Esc);
+    assert!(matches!(s.screen, Screen::History));
+    assert!(!s.history.rows[0].updated, "seen now: no mark");
+}
