@@ -5,6 +5,7 @@ use std::time::Instant;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
+use ratatui::style::Modifier;
 use uuid::Uuid;
 
 use crate::api::{Note, ServiceRequest, Severity, Status};
@@ -211,6 +212,39 @@ fn history_pane() {
     );
     press(&mut s, KeyCode::Down);
     insta::assert_snapshot!(render(&mut s, 100, 30));
+    // The snapshot is text only; the selection is a style, so check where it is.
+    assert_eq!(
+        styled_rows(&mut s, 100, 30, Modifier::REVERSED),
+        vec![5],
+        "Down selects the second row"
+    );
+    s.theme = crate::tui::state::Theme { color: true };
+    assert_eq!(
+        styled_rows(&mut s, 100, 30, Modifier::REVERSED),
+        vec![5],
+        "with colours too"
+    );
+    press(&mut s, KeyCode::Up);
+    assert_eq!(
+        styled_rows(&mut s, 100, 30, Modifier::REVERSED),
+        vec![4],
+        "Up moves it back"
+    );
+}
+
+/// The screen rows whose list cells carry `modifier` (the selection is drawn reversed).
+fn styled_rows(state: &mut State, width: u16, height: u16, modifier: Modifier) -> Vec<u16> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+    terminal
+        .draw(|frame| {
+            super::draw(frame, state);
+        })
+        .expect("draw");
+    let buffer = terminal.backend().buffer().clone();
+    // Column 5 is inside the list, past the border and the status mark.
+    (0..height)
+        .filter(|&y| buffer[(5, y)].modifier.contains(modifier))
+        .collect()
 }
 
 fn submission(server: ServiceRequest) -> Submission {
