@@ -67,6 +67,13 @@ pub enum Command {
         /// The service's id.
         server_id: String,
     },
+    /// Close a request on the server (the user confirmed) and store the fresh copy.
+    Close {
+        /// Local row.
+        local_id: i64,
+        /// The service's id.
+        server_id: String,
+    },
     /// Run a device-code sign-in; progress comes back as [`Reply::SignIn`] with `flow`.
     SignIn {
         /// Id the replies echo.
@@ -141,6 +148,13 @@ pub enum Reply {
         /// Local row.
         local_id: i64,
         /// The fresh copy or why there is none.
+        outcome: Result<ServiceRequest, ErrorView>,
+    },
+    /// A close finished.
+    Closed {
+        /// Local row.
+        local_id: i64,
+        /// The closed request or why it is not closed.
         outcome: Result<ServiceRequest, ErrorView>,
     },
     /// The client reports on a slow call.
@@ -309,7 +323,10 @@ impl Worker {
             }),
 
             Command::Refresh { local_id, server_id } => {
-                self.spawn(move |w| async move { w.refresh(local_id, server_id).await })
+                self.spawn(move |w| async move { w.refresh(local_id, server_id, false).await })
+            }
+            Command::Close { local_id, server_id } => {
+                self.spawn(move |w| async move { w.refresh(local_id, server_id, true).await })
             }
             Command::SignIn { flow, cloud, tenant } => {
                 let w = self.clone();
@@ -599,8 +616,18 @@ impl Worker {
         self.pending_count().await
     }
 
-    async fn refresh(self, local_id: i64, server_id: String) {
-        let outcome = match self.client().get(&Scope::Partner, &server_id).await {
+    /// Reads a request again (or closes it, `close`) and keeps the fresh copy in the history.
+    async fn refresh(self, local_id: i64, server_id: String, close: bool) {
+        let client = self.client();
+        let answer = if close {
+            // One MS-RequestId for the close and the client's own retries: never closed twice.
+            client
+                .close(&Scope::Partner, &server_id, crate::api::RequestIds::new())
+                .await
+        } else {
+            client.get(&Scope::Partner, &server_id).await
+        };
+        let outcome = match answer {
             Ok(sr) => {
                 let o = self.origin();
                 let copy = sr.clone();
@@ -610,7 +637,11 @@ impl Worker {
             }
             Err(e) => Err(ErrorView::from(&e)),
         };
-        self.reply(Reply::Refreshed { local_id, outcome });
+        self.reply(if close {
+            Reply::Closed { local_id, outcome }
+        } else {
+            Reply::Refreshed { local_id, outcome }
+        });
     }
 }
 

@@ -339,6 +339,18 @@ pub struct Busy {
     pub note: Option<BusyNote>,
 }
 
+/// A question that needs a yes or no before anything happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirm {
+    /// Close this request on the server.
+    Close {
+        /// Local row.
+        local_id: i64,
+        /// The service's id (named in the question).
+        server_id: String,
+    },
+}
+
 /// How a notice looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoticeKind {
@@ -438,6 +450,8 @@ pub struct State {
     pub signin: SignIn,
     /// A submit in flight.
     pub busy: Option<Busy>,
+    /// A yes/no question waiting for its answer.
+    pub confirm: Option<Confirm>,
     /// Submits whose outcome is unknown, waiting in the outbox to be resent.
     pub outbox: usize,
     /// A refresh in flight (history / details).
@@ -476,6 +490,7 @@ impl State {
             topics: Topics::default(),
             history: History::default(),
             busy: None,
+            confirm: None,
             outbox: 0,
             refreshing: None,
             notice: None,
@@ -524,7 +539,7 @@ impl State {
 
     /// Whether keys go into a text field (so single letters type rather than act).
     pub fn in_text_field(&self) -> bool {
-        if self.help {
+        if self.help || self.confirm.is_some() {
             return false;
         }
         match &self.screen {

@@ -20,6 +20,12 @@ pub enum KeyCommand {
     Submit,
     /// Keep the highlighted topic (the best match when none was moved to) and go on.
     PickTopic,
+    /// Close the request on the server (asks first).
+    CloseRequest,
+    /// Answer yes to the question on screen.
+    ConfirmYes,
+    /// Answer no to the question on screen.
+    ConfirmNo,
     /// A line break in the description.
     NewLine,
     /// Edit the description in the external editor.

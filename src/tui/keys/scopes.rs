@@ -32,6 +32,8 @@ pub enum KeyScope {
     Details,
     /// The help overlay.
     Help,
+    /// A yes/no question on screen (closing a request).
+    Confirm,
     /// Text that scrolls by pages: request details and the help overlay.
     Scrollable,
     /// The sign-in form (cloud, tenant).
@@ -56,6 +58,7 @@ impl KeyScope {
             KeyScope::ResultOrDetails => "result, details",
             KeyScope::Details => "details",
             KeyScope::Help => "help",
+            KeyScope::Confirm => "question",
             KeyScope::Scrollable => "details, help",
             KeyScope::SignInForm => "sign-in",
             KeyScope::SignInPrompt => "sign-in code",
@@ -68,6 +71,10 @@ pub fn active_scopes(state: &State) -> Vec<KeyScope> {
     let mut scopes = vec![KeyScope::Anywhere];
     if !state.in_text_field() {
         scopes.push(KeyScope::OutsideText);
+    }
+    if state.confirm.is_some() {
+        // A question takes every key until it is answered.
+        return vec![KeyScope::Anywhere, KeyScope::Confirm];
     }
     if state.help {
         scopes.push(KeyScope::Help);

@@ -7,6 +7,20 @@ use super::{Binding, KeyCommand, KeyScope, ctrl, key};
 /// Every binding, in dispatch order: the first one whose scope applies wins.
 pub const BINDINGS: &[Binding] = &[
     Binding {
+        keys: &[key(KeyCode::Char('y'))],
+        scope: KeyScope::Confirm,
+        command: KeyCommand::ConfirmYes,
+        help: "yes: go ahead",
+        hint: Some("yes"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('n')), key(KeyCode::Esc)],
+        scope: KeyScope::Confirm,
+        command: KeyCommand::ConfirmNo,
+        help: "no: leave it as it is",
+        hint: Some("no"),
+    },
+    Binding {
         keys: &[ctrl('c')],
         scope: KeyScope::Anywhere,
         command: KeyCommand::Quit,
@@ -244,6 +258,13 @@ pub const BINDINGS: &[Binding] = &[
         command: KeyCommand::Refresh,
         help: "refresh this request from the server",
         hint: Some("refresh"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('x'))],
+        scope: KeyScope::Details,
+        command: KeyCommand::CloseRequest,
+        help: "close this request on the server (asks first)",
+        hint: Some("close"),
     },
     Binding {
         keys: &[key(KeyCode::Char('/'))],

@@ -3,7 +3,8 @@
 use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::keys::KeyCommand;
-use crate::tui::state::{Screen, State, Viewport};
+use crate::tui::state::{Confirm, Screen, State, Viewport};
+use crate::worker::Command as Work;
 
 /// A scroll position after a scrolling command, kept within what the last frame showed.
 pub(super) fn scrolled(scroll: u16, command: KeyCommand, viewport: Viewport) -> u16 {
@@ -34,6 +35,32 @@ pub(super) fn scroll_by(state: &mut State, delta: isize) {
     if let Screen::Details(d) = &mut state.screen {
         // Clamped so End and scrolling back up respond at once, however far one went.
         d.scroll = d.scroll.saturating_add_signed(delta as i16).min(max);
+    }
+}
+
+/// `x` on the details: asks before closing the request on the server.
+pub(super) fn ask_close(state: &mut State) {
+    let Screen::Details(d) = &state.screen else { return };
+    match d.submission.as_ref().and_then(|s| s.server_id.clone()) {
+        Some(server_id) => {
+            state.confirm = Some(Confirm::Close {
+                local_id: d.local_id,
+                server_id,
+            })
+        }
+        None => state.error("This request was never created on the server, so there is nothing to close"),
+    }
+}
+
+/// The question on screen was answered yes.
+pub(super) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
+    match state.confirm.take() {
+        Some(Confirm::Close { local_id, server_id }) => {
+            state.refreshing = Some(local_id);
+            state.info(format!("Closing {}…", text::one_line(&server_id)));
+            fx.push(Effect::Worker(Work::Close { local_id, server_id }));
+        }
+        None => {}
     }
 }
 

@@ -135,6 +135,12 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::Refresh => history::refresh(state, fx),
         KeyCommand::Filter => state.history.filtering = true,
         KeyCommand::CopyId => details::copy_id(state, fx),
+        KeyCommand::CloseRequest => details::ask_close(state),
+        KeyCommand::ConfirmYes => details::confirmed(state, fx),
+        KeyCommand::ConfirmNo => {
+            state.confirm = None;
+            state.info("Nothing was changed");
+        }
         KeyCommand::RetryTopics => form::retry_topics(state, fx),
         KeyCommand::SignIn
         | KeyCommand::PrevCloud

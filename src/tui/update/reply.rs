@@ -95,28 +95,38 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
                 d.submission = Some(sub);
             }
         }
-        Reply::Refreshed { local_id, outcome } => {
-            state.refreshing = None;
-            match outcome {
-                Ok(sr) => {
-                    let id = text::one_line(sr.id.as_deref().unwrap_or("?"));
-                    let status = sr.status.map(|s| s.label()).unwrap_or("unknown");
-                    state.info(format!("Refreshed {id}: status {status}"));
-                }
-                Err(e) => state.error(format!("Refresh failed: {}. {}", e.summary, e.hint)),
-            }
-            match &state.screen {
-                Screen::History => history::ensure(state, fx, true),
-                Screen::Details(d) if d.local_id == local_id => {
-                    fx.push(Effect::Worker(Work::Details(local_id)))
-                }
-                _ => {}
-            }
-        }
+        Reply::Refreshed { local_id, outcome } => refreshed(state, local_id, outcome, false, fx),
+        Reply::Closed { local_id, outcome } => refreshed(state, local_id, outcome, true, fx),
         Reply::Client(event) => client_event(state, event),
         Reply::StoreFailed(why) => state.error(format!("Local database: {why}")),
         Reply::Outbox(left) => state.outbox = left,
         Reply::SignIn(reply) => signin::on_reply(state, reply, fx),
+    }
+}
+
+/// A re-read or a close came back: say so, and show the fresh copy where it is on screen.
+fn refreshed(
+    state: &mut State,
+    local_id: i64,
+    outcome: Result<crate::api::ServiceRequest, ErrorView>,
+    closed: bool,
+    fx: &mut Vec<Effect>,
+) {
+    state.refreshing = None;
+    match outcome {
+        Ok(sr) => {
+            let id = text::one_line(sr.id.as_deref().unwrap_or("?"));
+            let status = sr.status_text().unwrap_or_else(|| "unknown".into());
+            let done = if closed { "Closed" } else { "Refreshed" };
+            state.info(format!("{done} {id}: status {status}"));
+        }
+        Err(e) if closed => state.error(format!("Not closed: {}. {}", e.summary, e.hint)),
+        Err(e) => state.error(format!("Refresh failed: {}. {}", e.summary, e.hint)),
+    }
+    match &state.screen {
+        Screen::History => history::ensure(state, fx, true),
+        Screen::Details(d) if d.local_id == local_id => fx.push(Effect::Worker(Work::Details(local_id))),
+        _ => {}
     }
 }
 

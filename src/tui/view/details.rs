@@ -25,9 +25,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) ->
         ))
         .title_bottom(Span::styled(
             format!(
-                " {} copy id · {} refresh · {} back ",
+                " {} copy id · {} refresh · {} close · {} back ",
                 keys::label(KeyCommand::CopyId, KeyScope::ResultOrDetails),
                 keys::label(KeyCommand::Refresh, KeyScope::Details),
+                keys::label(KeyCommand::CloseRequest, KeyScope::Details),
                 keys::label(KeyCommand::Back, KeyScope::Anywhere),
             ),
             style(t, Role::Dim),

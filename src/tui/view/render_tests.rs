@@ -291,6 +291,38 @@ fn details_screen() {
 }
 
 #[test]
+fn close_confirmation_names_the_request_and_takes_only_yes_or_no() {
+    let mut s = fresh();
+    let mut server = created();
+    server.status = Some(Status::Open);
+    s.screen = Screen::Details(Box::new(DetailsView {
+        local_id: 3,
+        submission: Some(submission(server)),
+        scroll: 0,
+    }));
+    press(&mut s, KeyCode::Char('x'));
+    let screen = render(&mut s, 100, 30);
+    insta::assert_snapshot!(screen);
+    assert!(screen.contains("Close request 616122292874576? y/n"), "{screen}");
+    // Keys other than the answers do nothing while the question is up.
+    assert!(press(&mut s, KeyCode::Char('r')).is_empty());
+    assert!(press(&mut s, KeyCode::Char('q')).is_empty() && !s.quit);
+    let fx = press(&mut s, KeyCode::Char('n'));
+    assert!(fx.is_empty() && s.confirm.is_none(), "n leaves it open");
+    press(&mut s, KeyCode::Char('x'));
+    let fx = press(&mut s, KeyCode::Char('y'));
+    assert_eq!(
+        fx,
+        vec![crate::tui::action::Effect::Worker(
+            crate::worker::Command::Close {
+                local_id: 3,
+                server_id: "616122292874576".into(),
+            }
+        )]
+    );
+}
+
+#[test]
 fn help_overlay() {
     let mut s = fresh();
     update(

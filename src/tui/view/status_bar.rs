@@ -82,6 +82,14 @@ pub fn draw_message(frame: &mut Frame, area: Rect, state: &State) {
         }
         text.push_str(" (you can keep working; q keeps it in the outbox)");
         Line::from(Span::styled(text, style(t, Role::Focus)))
+    } else if let Some(crate::tui::state::Confirm::Close { server_id, .. }) = &state.confirm {
+        let question = format!(
+            "Close request {}? {}/{}",
+            text::one_line(server_id),
+            keys::first_label(keys::KeyCommand::ConfirmYes, keys::KeyScope::Confirm),
+            keys::first_label(keys::KeyCommand::ConfirmNo, keys::KeyScope::Confirm),
+        );
+        Line::from(Span::styled(question, style(t, Role::Error)))
     } else if let Some(notice) = &state.notice {
         let role = if notice.kind == NoticeKind::Error {
             Role::Error
