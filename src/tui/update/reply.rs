@@ -98,7 +98,12 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
         Reply::Refreshed { local_id, outcome } => refreshed(state, local_id, outcome, false, fx),
         Reply::Closed { local_id, outcome } => refreshed(state, local_id, outcome, true, fx),
         Reply::Client(event) => client_event(state, event),
-        Reply::StoreFailed(why) => state.error(format!("Local database: {why}")),
+        Reply::StoreFailed(why) => {
+            // A history read that failed answers with this instead of a page: the next key may
+            // ask again rather than wait forever.
+            state.history.pending = None;
+            state.error(format!("Local database: {why}"));
+        }
         Reply::Outbox(left) => state.outbox = left,
         Reply::SignIn(reply) => signin::on_reply(state, reply, fx),
     }

@@ -689,3 +689,24 @@ fn opening_a_changed_request_clears_its_mark_in_the_list() {
     assert!(matches!(s.screen, Screen::History));
     assert!(!s.history.rows[0].updated, "seen now: no mark");
 }
+
+#[test]
+fn a_failed_history_read_does_not_stop_later_reads() {
+    let mut s = history_of_100k();
+    let fx = press(&mut s, KeyCode::End);
+    assert!(history_request(&fx).is_some());
+    // The store answers with an error instead of the page.
+    update(&mut s, Action::from(Reply::StoreFailed("disk I/O error".into())));
+    assert!(
+        s.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("disk I/O error"))
+    );
+    // The next move asks again instead of waiting for the lost answer.
+    let fx = press(&mut s, KeyCode::End);
+    assert_eq!(
+        history_request(&fx).map(|(a, _)| a),
+        Some(Anchor::Bottom),
+        "{fx:?}"
+    );
+}
