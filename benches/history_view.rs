@@ -68,6 +68,15 @@ fn serve(store: &Store, state: &mut State, effects: Vec<Effect>) {
     }
 }
 
+/// One frame of the whole app on the test terminal.
+fn draw(terminal: &mut Terminal<TestBackend>, state: &State) {
+    terminal
+        .draw(|f| {
+            pcsr_tui::tui::view::draw(f, state);
+        })
+        .expect("draw");
+}
+
 fn key(code: KeyCode, modifiers: KeyModifiers) -> Action {
     Action::Key(KeyEvent::new(code, modifiers))
 }
@@ -90,11 +99,7 @@ fn bench(c: &mut Criterion) {
             for code in [KeyCode::End, KeyCode::Home] {
                 let fx = update(&mut state, key(code, KeyModifiers::NONE));
                 serve(&store, &mut state, fx);
-                terminal
-                    .draw(|f| {
-                        pcsr_tui::tui::view::draw(f, &state);
-                    })
-                    .expect("draw");
+                draw(&mut terminal, &state);
             }
         })
     });
@@ -102,11 +107,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let fx = update(&mut state, key(KeyCode::Char('r'), KeyModifiers::CONTROL));
             serve(&store, &mut state, fx);
-            terminal
-                .draw(|f| {
-                    pcsr_tui::tui::view::draw(f, &state);
-                })
-                .expect("draw");
+            draw(&mut terminal, &state);
         })
     });
     let mut down = true;
@@ -121,11 +122,7 @@ fn bench(c: &mut Criterion) {
             let code = if down { KeyCode::Down } else { KeyCode::Up };
             let fx = update(&mut state, key(code, KeyModifiers::NONE));
             serve(&store, &mut state, fx);
-            terminal
-                .draw(|f| {
-                    pcsr_tui::tui::view::draw(f, &state);
-                })
-                .expect("draw");
+            draw(&mut terminal, &state);
         })
     });
 }

@@ -1,0 +1,100 @@
+//! The worker's outbox retry loop: entries whose outcome is unknown are resent with their
+//! MS-RequestId on start, right after a sign-in, and with growing pauses while the app runs.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use super::{Reply, Worker};
+
+/// The first pause before the outbox is tried again; it doubles up to [`RETRY_MAX`].
+const RETRY_FIRST: Duration = Duration::from_secs(15);
+
+/// The longest pause between outbox retries.
+const RETRY_MAX: Duration = Duration::from_secs(300);
+
+/// The outbox retry loop's single-flight flag and its wake-up call.
+#[derive(Default)]
+pub(super) struct Retry {
+    running: AtomicBool,
+    wake: tokio::sync::Notify,
+}
+
+impl Worker {
+    /// Starts the outbox retry loop (its first pass `now`, or after a pause), or, when it runs
+    /// already and `now` is asked for, wakes it for a pass at once.
+    pub(super) fn kick_outbox(&self, now: bool) {
+        if self.retry.running.swap(true, Ordering::SeqCst) {
+            if now {
+                self.retry.wake.notify_one();
+            }
+        } else {
+            self.spawn(move |w| async move { w.resend_outbox(now).await });
+        }
+    }
+
+    /// Resends the outbox, then again with growing pauses while entries stay unsettled (the
+    /// network or the service may come back); one loop at a time. Each pass reports the count.
+    pub(super) async fn resend_outbox(self, now: bool) {
+        self.retry.running.store(true, Ordering::SeqCst);
+        let mut pause = RETRY_FIRST;
+        if !now {
+            self.reply(Reply::Outbox(self.pending_count().await));
+            self.pause(pause).await;
+        }
+        loop {
+            let left = self.resend_pass().await;
+            self.reply(Reply::Outbox(left));
+            if left == 0 {
+                break;
+            }
+            if self.pause(pause).await {
+                pause = RETRY_FIRST;
+            } else {
+                pause = (pause * 2).min(RETRY_MAX);
+            }
+        }
+        self.retry.running.store(false, Ordering::SeqCst);
+    }
+
+    /// Waits `pause` or until woken for a pass now (true then).
+    async fn pause(&self, pause: Duration) -> bool {
+        tokio::select! {
+            () = tokio::time::sleep(pause) => false,
+            () = self.retry.wake.notified() => true,
+        }
+    }
+
+    /// Entries for this account still waiting in the outbox.
+    async fn pending_count(&self) -> usize {
+        match self.outbox.pending(&self.origin()).await {
+            Ok(left) => left.len(),
+            Err(e) => {
+                self.reply(Reply::StoreFailed(e.to_string()));
+                0
+            }
+        }
+    }
+
+    /// One resend of every entry for this account; the number still unsettled after it.
+    async fn resend_pass(&self) -> usize {
+        // Only what was meant for this destination: a request recorded against Partner Center
+        // must never be "resent" into the sandbox (or the reverse); it waits for its own session.
+        let origin = self.origin();
+        let resent = match self.outbox.resend(&self.client(), &origin, &[]).await {
+            Ok(resent) => resent,
+            Err(e) => {
+                self.reply(Reply::StoreFailed(e.to_string()));
+                return 0;
+            }
+        };
+        for entry in resent {
+            let request = entry.submission.request;
+            let outcome = self
+                .settled(&request, entry.outcome)
+                .await
+                .map_err(|boxed| boxed.0);
+            self.reply(Reply::Resent { request, outcome });
+        }
+        self.pending_count().await
+    }
+}
