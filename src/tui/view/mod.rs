@@ -4,6 +4,7 @@ pub mod details;
 pub mod form;
 pub mod help;
 pub mod history;
+pub mod requests;
 pub mod result;
 pub mod signin;
 pub mod status_bar;
