@@ -67,7 +67,12 @@ pub enum Command {
         server_id: Option<String>,
     },
     /// Fetch a request from the server (and store the fresh copy if it is in the history).
-    Refresh(Target),
+    Refresh {
+        /// The request.
+        target: Target,
+        /// The user is looking at it (the details): what they see is not news later.
+        looking: bool,
+    },
     /// Close a request on the server (the user confirmed) and store the fresh copy.
     Close(Target),
     /// Add a note to a request, with this MS-RequestId (reused when the same note is resent).
@@ -355,8 +360,10 @@ impl Worker {
             Command::Details { local_id, server_id } => {
                 self.on_store(move |w, s| w.details(s, local_id, server_id.as_deref()))
             }
-            Command::Refresh(target) => self.spawn(move |w| async move { w.refresh(target, false).await }),
-            Command::Close(target) => self.spawn(move |w| async move { w.refresh(target, true).await }),
+            Command::Refresh { target, looking } => {
+                self.spawn(move |w| async move { w.refresh(target, false, looking).await })
+            }
+            Command::Close(target) => self.spawn(move |w| async move { w.refresh(target, true, true).await }),
             Command::AddNote {
                 target,
                 text,

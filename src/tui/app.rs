@@ -115,7 +115,9 @@ fn draw(tui: &mut Tui, state: &mut State) -> anyhow::Result<()> {
 async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, mut state: State) -> anyhow::Result<()> {
     let mut input = Input::start();
     let _ = worker.commands.send(Command::Start);
-    let _ = worker.commands.send(Command::Follow(follow_every(DEFAULT_REFRESH_MINUTES)));
+    let _ = worker
+        .commands
+        .send(Command::Follow(follow_every(DEFAULT_REFRESH_MINUTES)));
     let mut signals = Signals::new()?;
     let mut pending: VecDeque<Action> = VecDeque::new();
 

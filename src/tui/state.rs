@@ -15,8 +15,8 @@ use super::signin::{Phase, SignIn};
 use super::topics::{Topics, TopicsLoad};
 
 pub use super::note::NoteBox;
-pub use crate::worker::Target;
 pub use super::requests::{Paging, ServiceList, Source};
+pub use crate::worker::Target;
 
 /// Smallest terminal the app draws in; below it a "too small" message is shown.
 pub const MIN_SIZE: (u16, u16) = (60, 20);

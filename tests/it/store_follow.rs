@@ -169,7 +169,10 @@ fn the_re_read_queue_holds_open_requests_of_this_destination_oldest_checked_firs
     );
     assert_eq!(due[0].server_id, "1");
     assert_eq!(
-        store.due_for_refresh("global", HERE, Duration::ZERO, 1).unwrap().len(),
+        store
+            .due_for_refresh("global", HERE, Duration::ZERO, 1)
+            .unwrap()
+            .len(),
         1,
         "a small limit"
     );

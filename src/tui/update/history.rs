@@ -98,11 +98,15 @@ pub(super) fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
                 "Refreshing {} from the server…",
                 text::one_line(&server_id)
             ));
-            fx.push(Effect::Worker(Work::Refresh(Target {
-                local_id,
-                server_id,
-                customer,
-            })));
+            let looking = matches!(state.screen, Screen::Details(_));
+            fx.push(Effect::Worker(Work::Refresh {
+                target: Target {
+                    local_id,
+                    server_id,
+                    customer,
+                },
+                looking,
+            }));
         }
         Some((_, None, _)) => {
             state.error("This request was never created on the server, so there is nothing to refresh")

@@ -29,7 +29,11 @@ pub(super) fn apply(text: &mut String, key: KeyEvent) -> Outcome {
             let cut = text.rfind(char::is_whitespace).map_or(0, |i| i + 1);
             text.truncate(cut);
         }
-        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
             text.push(c)
         }
         _ => return Outcome::Ignored,
@@ -58,7 +62,13 @@ mod tests {
         assert_eq!(text, "abc");
         apply(&mut text, key(KeyCode::Char('u'), KeyModifiers::CONTROL));
         assert_eq!(text, "");
-        assert_eq!(apply(&mut text, key(KeyCode::Enter, KeyModifiers::NONE)), Outcome::Enter);
-        assert_eq!(apply(&mut text, key(KeyCode::F(5), KeyModifiers::NONE)), Outcome::Ignored);
+        assert_eq!(
+            apply(&mut text, key(KeyCode::Enter, KeyModifiers::NONE)),
+            Outcome::Enter
+        );
+        assert_eq!(
+            apply(&mut text, key(KeyCode::F(5), KeyModifiers::NONE)),
+            Outcome::Ignored
+        );
     }
 }

@@ -140,7 +140,9 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::Down => step(state, 1, fx),
         KeyCommand::PageUp | KeyCommand::PageDown | KeyCommand::First | KeyCommand::Last => {
             match &state.screen {
-                Screen::History if state.history.source == Source::Service => requests::jump(state, command, fx),
+                Screen::History if state.history.source == Source::Service => {
+                    requests::jump(state, command, fx)
+                }
                 Screen::History => history::jump(state, command, fx),
                 Screen::Details(_) => details::scroll(state, command),
                 Screen::Form | Screen::Result(_) | Screen::SignIn => {}
@@ -247,5 +249,7 @@ fn ensure_history(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
     }
 }
 
+#[cfg(test)]
+mod follow_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -11,7 +11,9 @@ use crate::worker::{Command as Work, NoteOutcome};
 
 /// The note box for the request on the details screen, if one was started.
 fn current(state: &mut State) -> Option<&mut NoteBox> {
-    let Screen::Details(d) = &state.screen else { return None };
+    let Screen::Details(d) = &state.screen else {
+        return None;
+    };
     let server_id = d.server_id()?;
     state.notes.iter_mut().find(|n| n.target.server_id == server_id)
 }

@@ -1,10 +1,10 @@
 //! The worker's answers, applied to the state.
 
 use crate::api::ClientEvent;
+use crate::api::{RequestRow, ServiceRequest};
 use crate::store::Draft;
 use crate::text;
 use crate::tui::action::Effect;
-use crate::api::{RequestRow, ServiceRequest};
 use crate::tui::state::{BusyNote, DraftSync, Form, ResultView, Screen, Source, State, Target, Unsettled};
 use crate::tui::topics::TopicsLoad;
 use crate::worker::{ErrorView, Reply};

@@ -101,7 +101,12 @@ fn read(s: &mut ServiceList, uri: Option<String>, fx: &mut Vec<Effect>) {
 }
 
 /// A page arrived (or failed); stale answers are dropped.
-pub(super) fn on_page(state: &mut State, seq: u64, outcome: Result<ServicePage, ErrorView>, fx: &mut Vec<Effect>) {
+pub(super) fn on_page(
+    state: &mut State,
+    seq: u64,
+    outcome: Result<ServicePage, ErrorView>,
+    fx: &mut Vec<Effect>,
+) {
     let s = &mut state.history.service;
     let uri = match &s.paging {
         Paging::Reading { seq: reading, uri } if *reading == seq => uri.clone(),
@@ -168,7 +173,10 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
         local_id: None,
         server_id: Some(target.server_id.clone()),
     }));
-    fx.push(Effect::Worker(Work::Refresh(target)));
+    fx.push(Effect::Worker(Work::Refresh {
+        target,
+        looking: true,
+    }));
 }
 
 /// `c`: asks for the customer tenant whose requests to list (empty = the partner's own).

@@ -80,7 +80,14 @@ fn draw_note(frame: &mut Frame, area: Rect, t: Theme, note: &NoteBox) {
     };
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(style(t, if note.error.is_some() { Role::Error } else { Role::Focus }))
+        .border_style(style(
+            t,
+            if note.error.is_some() {
+                Role::Error
+            } else {
+                Role::Focus
+            },
+        ))
         .title(Span::styled(
             format!(" New note to {} ", text::one_line(&note.target.server_id)),
             style(t, Role::Focus),
@@ -157,7 +164,7 @@ fn facts(t: Theme, view: &DetailsView, sr: &ServiceRequest) -> Vec<Line<'static>
     }
     match sub {
         Some(sub) => {
-            lines.push(field_line(t, "Sent from here", &sub.created_at));
+            lines.push(field_line(t, "Sent from here", &date(Some(&sub.created_at))));
             lines.push(field_line(t, "Local state", state_label(sub.state)));
             lines.push(field_line(t, "MS-RequestId", &sub.request_id.to_string()));
         }

@@ -209,7 +209,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let l = layout::history(area);
     match state.history.source {
         Source::Local => {
-            frame.render_widget(Paragraph::new(filter_line(state, "title, id, topic or state")), l.filter);
+            frame.render_widget(
+                Paragraph::new(filter_line(state, "title, id, topic or state")),
+                l.filter,
+            );
             draw_local(frame, l, state);
         }
         Source::Service => {
@@ -217,7 +220,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 Some(typed) => Line::from(vec![
                     Span::styled("Customer tenant: ", style(t, Role::Label)),
                     Span::raw(text::one_line(typed)),
-                    Span::styled("▏ Enter lists its requests; empty = your own", style(t, Role::Dim)),
+                    Span::styled(
+                        "▏ Enter lists its requests; empty = your own",
+                        style(t, Role::Dim),
+                    ),
                 ]),
                 None => filter_line(state, "title, id, status or topic"),
             };

@@ -146,4 +146,6 @@ pub fn or_dash(value: Option<&str>) -> String {
 }
 
 #[cfg(test)]
+mod follow_render_tests;
+#[cfg(test)]
 mod render_tests;

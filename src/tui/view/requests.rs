@@ -37,10 +37,9 @@ fn empty_message(state: &State) -> String {
             "Could not read the list: {why} {} tries again.",
             keys::label(KeyCommand::Refresh, KeyScope::History)
         ),
-        _ if !state.history.filter.is_empty() => format!(
-            "Nothing matches \"{}\".",
-            text::one_line(&state.history.filter)
-        ),
+        _ if !state.history.filter.is_empty() => {
+            format!("Nothing matches \"{}\".", text::one_line(&state.history.filter))
+        }
         _ => format!(
             "The {} has no requests on the service. {} lists a customer's.",
             s.scope_label(),
