@@ -62,7 +62,8 @@ def main():
             down = [d for d in down if d is not None]
             page, start, done = [], time.perf_counter(), None
             target = f"Partner Center {a.count} ".encode()
-            for i in range(a.count):
+            # A page is the list's height (about 34 rows here); stop well after the end.
+            for i in range(a.count // 20 + 50):
                 ms = p.key(b"\x1b[6~")
                 if ms is not None:
                     page.append(ms)
