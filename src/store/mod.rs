@@ -401,6 +401,11 @@ impl Store {
         follow::due(&self.conn, cloud, base_url, min_age, limit)
     }
 
+    /// The service ids of requests carrying the `updated` mark (to mark them in other lists).
+    pub fn updated_ids(&self) -> Result<Vec<String>> {
+        follow::updated_ids(&self.conn)
+    }
+
     /// How many requests carry the `updated` mark (the header's "N updated").
     pub fn updated_count(&self) -> Result<usize> {
         follow::updated_count(&self.conn)

@@ -127,6 +127,13 @@ fn an_agents_answer_is_marked_while_the_app_is_open_without_a_key() {
         row.contains('●') && row.contains("attention needed") && s.contains("1 updated")
     });
     assert!(screen.contains("changed on the server"), "{screen}");
+    // The Partner Center list marks it too.
+    app.keys(TAB);
+    app.wait_until("the mark in the Partner Center list", |s| {
+        s.contains("Partner Center 1") && row_of(s, &id).contains('●')
+    });
+    app.keys(TAB);
+    app.wait_until("back in the local list", |s| row_of(s, &id).contains('●'));
     // Opening it clears the mark and the count.
     app.keys(ENTER);
     app.wait_for("Microsoft Support");

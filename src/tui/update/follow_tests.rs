@@ -404,7 +404,8 @@ fn an_empty_local_history_is_read_once_not_in_a_loop() {
         }),
     );
     assert!(
-        !fx.iter().any(|e| matches!(e, Effect::Worker(Work::History { .. }))),
+        !fx.iter()
+            .any(|e| matches!(e, Effect::Worker(Work::History { .. }))),
         "no rows is an answer, not a reason to ask again: {fx:?}"
     );
 }

@@ -214,6 +214,11 @@ fn back(state: &mut State, fx: &mut Vec<Effect>) {
             if let Some(row) = state.history.rows.iter_mut().find(|r| Some(r.local_id) == opened) {
                 row.updated = false;
             }
+            if let Some(id) = d.server_id()
+                && let Some(row) = state.history.service.rows.iter_mut().find(|r| r.id == id)
+            {
+                row.updated = false;
+            }
             state.screen = Screen::History;
         }
         Screen::History if state.history.service.asking_customer.is_some() => {
