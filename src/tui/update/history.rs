@@ -28,6 +28,17 @@ pub fn history_height(state: &State) -> usize {
     layout::history(layout::root(area).main).list.height.max(1) as usize
 }
 
+/// Whether the history on screen would show rows that are still being read (a jump to either
+/// end, a fast page past the window). The run loop holds such a frame back for a moment, so the
+/// key draws once, with the rows, instead of a placeholder frame and then the rows.
+pub fn awaiting_rows(state: &State) -> bool {
+    let h = &state.history;
+    matches!(state.screen, Screen::History)
+        && h.pending.is_some()
+        && h.total > 0
+        && !h.covers(h.top, history_height(state))
+}
+
 /// Down/Up by `delta` rows.
 pub(super) fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
     let total = state.history.total;

@@ -20,7 +20,7 @@ mod pointer;
 mod reply;
 mod signin;
 
-pub use history::history_height;
+pub use history::{awaiting_rows, history_height};
 
 /// Applies one action; returns what the outside world must do.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
