@@ -16,7 +16,7 @@ use pcsr_tui::tui::Account;
 use pcsr_tui::tui::action::{Action, Effect};
 use pcsr_tui::tui::state::{Header, State, Theme};
 use pcsr_tui::tui::update::update;
-use pcsr_tui::worker::{Command, Reply};
+use pcsr_tui::worker::{Job, Reply};
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -29,7 +29,7 @@ fn key(code: KeyCode, modifiers: KeyModifiers) -> Action {
 /// Plays the worker's part for history reads, synchronously.
 fn serve(store: &Store, state: &mut State, effects: Vec<Effect>) {
     for effect in effects {
-        if let Effect::Worker(Command::History {
+        if let Effect::Worker(Job::History {
             seq,
             filter,
             anchor,
@@ -81,8 +81,14 @@ fn main() {
     let keys: Vec<Action> = match what {
         "topics" => {
             let words = [
-                "billing", "licensing", "profile", "customers", "orders", "invoices",
-                "subscriptions", "support",
+                "billing",
+                "licensing",
+                "profile",
+                "customers",
+                "orders",
+                "invoices",
+                "subscriptions",
+                "support",
             ];
             let topics: Vec<SupportTopic> = (0..10_000)
                 .map(|i| SupportTopic {
@@ -105,13 +111,18 @@ fn main() {
             for _ in 0..3 {
                 update(&mut state, key(KeyCode::Tab, KeyModifiers::NONE));
             }
-            [KeyCode::Char('b'), KeyCode::Backspace, KeyCode::Char('p'), KeyCode::Backspace]
-                .into_iter()
-                .chain([KeyCode::Char('o'), KeyCode::Backspace])
-                .cycle()
-                .take(n)
-                .map(|c| key(c, KeyModifiers::NONE))
-                .collect()
+            [
+                KeyCode::Char('b'),
+                KeyCode::Backspace,
+                KeyCode::Char('p'),
+                KeyCode::Backspace,
+            ]
+            .into_iter()
+            .chain([KeyCode::Char('o'), KeyCode::Backspace])
+            .cycle()
+            .take(n)
+            .map(|c| key(c, KeyModifiers::NONE))
+            .collect()
         }
         _ => {
             let s = Store::open(&dir.path().join("bench.sqlite")).expect("store");

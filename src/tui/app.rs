@@ -13,7 +13,7 @@ use super::terminal::{self, Tui};
 use super::{Account, Context, clipboard, editor, update, view};
 use crate::session::Session;
 use crate::store::Store;
-use crate::worker::{self, Command, Origin, WorkerHandle};
+use crate::worker::{self, Job, Origin, WorkerHandle};
 
 /// How long a frame that would show history rows still being read is held back for them. The
 /// store's indexed seek answers in about a millisecond, so End/Home draw one frame, the final
@@ -103,7 +103,7 @@ fn draw(tui: &mut Tui, state: &mut State) -> anyhow::Result<()> {
 
 async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, mut state: State) -> anyhow::Result<()> {
     let mut input = Input::start();
-    let _ = worker.commands.send(Command::Start);
+    let _ = worker.commands.send(Job::Start);
     let mut signals = Signals::new()?;
     let mut pending: VecDeque<Action> = VecDeque::new();
     // A frame held back while the rows it would show are read (see ROWS_WAIT), and whether the

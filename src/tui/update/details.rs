@@ -4,7 +4,7 @@ use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::keys::KeyCommand;
 use crate::tui::state::{Confirm, Screen, State, Viewport};
-use crate::worker::Command as Work;
+use crate::worker::Job;
 
 /// A scroll position after a scrolling command, kept within what the last frame showed.
 pub(super) fn scrolled(scroll: u16, command: KeyCommand, viewport: Viewport) -> u16 {
@@ -58,7 +58,7 @@ pub(super) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
         Some(Confirm::Close { local_id, server_id }) => {
             state.refreshing = Some(local_id);
             state.info(format!("Closing {}…", text::one_line(&server_id)));
-            fx.push(Effect::Worker(Work::Close { local_id, server_id }));
+            fx.push(Effect::Worker(Job::Close { local_id, server_id }));
         }
         None => {}
     }

@@ -14,7 +14,7 @@ use crate::tui::action::Effect;
 use crate::tui::keys::KeyCommand;
 use crate::tui::layout;
 use crate::tui::state::{DetailsView, History, Screen, State};
-use crate::worker::Command as Work;
+use crate::worker::Job;
 
 /// Screens of rows kept loaded at most; older ones are dropped as the window moves.
 const KEEP_SCREENS: usize = 8;
@@ -85,7 +85,7 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
             submission: None,
             scroll: 0,
         }));
-        fx.push(Effect::Worker(Work::Details(local_id)));
+        fx.push(Effect::Worker(Job::Details(local_id)));
     }
 }
 
@@ -109,7 +109,7 @@ pub(super) fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
                 "Refreshing {} from the server…",
                 text::one_line(&server_id)
             ));
-            fx.push(Effect::Worker(Work::Refresh { local_id, server_id }));
+            fx.push(Effect::Worker(Job::Refresh { local_id, server_id }));
         }
         Some((_, None)) => {
             state.error("This request was never created on the server, so there is nothing to refresh")
@@ -171,7 +171,7 @@ pub(super) fn ensure(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
     if let Some((anchor, limit, count)) = request {
         h.seq += 1;
         h.pending = Some(h.seq);
-        fx.push(Effect::Worker(Work::History {
+        fx.push(Effect::Worker(Job::History {
             seq: h.seq,
             filter: h.filter.clone(),
             anchor,

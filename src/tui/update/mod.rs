@@ -10,7 +10,7 @@ use crate::text;
 use super::action::{Action, Effect};
 use super::keys::{self, KeyCommand};
 use super::state::{DraftSync, Field, Screen, State};
-use crate::worker::Command as Work;
+use crate::worker::Job;
 
 mod clock;
 mod details;
@@ -164,7 +164,7 @@ fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
 
 fn quit(state: &mut State, fx: &mut Vec<Effect>) {
     if state.draft.dirty {
-        fx.push(Effect::Worker(Work::SaveDraft(state.form.draft())));
+        fx.push(Effect::Worker(Job::SaveDraft(state.form.draft())));
         state.draft = DraftSync::default();
     }
     state.quit = true;

@@ -6,7 +6,7 @@ use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::state::{BusyNote, DraftSync, Form, ResultView, Screen, State, Unsettled};
 use crate::tui::topics::TopicsLoad;
-use crate::worker::{Command as Work, ErrorView, Reply};
+use crate::worker::{ErrorView, Job, Reply};
 
 use super::{history, signin};
 
@@ -130,7 +130,7 @@ fn refreshed(
     }
     match &state.screen {
         Screen::History => history::ensure(state, fx, true),
-        Screen::Details(d) if d.local_id == local_id => fx.push(Effect::Worker(Work::Details(local_id))),
+        Screen::Details(d) if d.local_id == local_id => fx.push(Effect::Worker(Job::Details(local_id))),
         _ => {}
     }
 }
