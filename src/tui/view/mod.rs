@@ -4,6 +4,7 @@ pub mod details;
 pub mod form;
 pub mod help;
 pub mod history;
+pub mod requests;
 pub mod result;
 pub mod signin;
 pub mod status_bar;
@@ -144,5 +145,7 @@ pub fn or_dash(value: Option<&str>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+#[cfg(test)]
+mod follow_render_tests;
 #[cfg(test)]
 mod render_tests;
