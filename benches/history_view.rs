@@ -11,7 +11,7 @@ use pcsr_tui::tui::Account;
 use pcsr_tui::tui::action::{Action, Effect};
 use pcsr_tui::tui::state::{Header, State, Theme};
 use pcsr_tui::tui::update::update;
-use pcsr_tui::worker::{Command, Reply};
+use pcsr_tui::worker::{Job, Reply};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -45,7 +45,7 @@ fn filled_store(dir: &std::path::Path) -> Store {
 /// Plays the worker's part for history reads, synchronously.
 fn serve(store: &Store, state: &mut State, effects: Vec<Effect>) {
     for effect in effects {
-        if let Effect::Worker(Command::History {
+        if let Effect::Worker(Job::History {
             seq,
             filter,
             anchor,

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What the user feels, measured in a real pseudo-terminal, side by side with a bare ratatui app.
 
-    python3 benches/user_figures.py [--runs N] [--app PATH]
+    python3 benches/user_figures.py [--runs N] [--keys N] [--app PATH] [--only first,idle,...]
 
 Builds (release) pcsr-tui, the bare ratatui baseline (examples/bare.rs) and the history fixture
 (examples/seed_history.rs), then in one run, in a 120x40 PTY:
@@ -11,7 +11,9 @@ Builds (release) pcsr-tui, the bare ratatui baseline (examples/bare.rs) and the 
   - key -> last byte of the frame: typing in the topic filter with 10,000 topics, moving down a
     history of 100,000 rows, End/Home in that history
   - `submit --json` against curl, same POST to the same local sandbox
-and prints each figure with its ratio to the baseline. --app measures another build of pcsr-tui
+and prints each figure as the median over runs with its ratio to the baseline's median, and
+the min/median/max of the runs of both. The load average is printed beside them: on a shared
+machine the baseline's own spread shows how much of a figure is the machine. --app measures another build of pcsr-tui
 (e.g. an older one) with the same fixtures.
 """
 import argparse, fcntl, http.server, json, os, pty, select, shutil, signal, statistics, struct
@@ -236,36 +238,61 @@ def submit_vs_curl(app, home, runs):
         srv.wait()
 
 
-def row(label, ours, base, unit="ms", goal=""):
-    ratio = f"{ours / base:5.2f}x" if base else "  n/a"
-    print(f"{label:<46} {ours:9.2f} {unit:<3} {base:9.2f} {unit:<3} {ratio}   {goal}")
-
-
-def summary(values):
+def spread(values):
+    if not values:
+        return "no samples"
     return f"min {min(values):.2f} / median {statistics.median(values):.2f} / max {max(values):.2f}"
 
 
+def row(label, ours, base, unit="ms", goal=""):
+    """One figure: the median over runs, its ratio to the baseline's median, and both spreads."""
+    if not ours:
+        print(f"{label:<46} {'n/a':>9}")
+        return
+    o = statistics.median(ours)
+    b = statistics.median(base) if base else None
+    ratio = f"{o / b:5.2f}x" if b else "  n/a"
+    bs = f"{b:9.2f} {unit:<3}" if b is not None else f"{'':13}"
+    print(f"{label:<46} {o:9.2f} {unit:<3} {bs} {ratio}   {goal}")
+    print(f"{'':<6}runs ({len(ours)}): {spread(ours)}" + (f"; baseline {spread(base)}" if base else ""))
+
+
+FIGURES = ("first", "idle", "topics", "history", "endhome", "submit")
+
+
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--keys", type=int, default=200)
-    ap.add_argument("--app", default=os.path.join(REL, "pcsr-tui"))
-    ap.add_argument("--no-build", action="store_true")
+    ap = argparse.ArgumentParser(description="The user's figures of pcsr-tui, in a PTY, as ratios "
+                                 "to a bare ratatui app measured in the same run.")
+    ap.add_argument("--runs", type=int, default=5, help="runs per figure (each key figure is a "
+                    "fresh session of --keys keys; p50/p99 are per run)")
+    ap.add_argument("--keys", type=int, default=200, help="keys per key session")
+    ap.add_argument("--app", default=os.path.join(REL, "pcsr-tui"), help="the pcsr-tui build to measure")
+    ap.add_argument("--no-build", action="store_true", help="measure the binaries as they are")
+    ap.add_argument("--only", default=",".join(FIGURES),
+                    help=f"comma-separated subset of {','.join(FIGURES)}")
     a = ap.parse_args()
+    only = set(a.only.split(","))
     if not a.no_build:
         build()
     app, bare = os.path.abspath(a.app), os.path.join(REL, "examples", "bare")
     home = tempfile.mkdtemp(prefix="pcsr-bench-")
+    ff_app = topics_app = ff_bare = idle_app = idle_bare = []
+    topic_runs = hist_runs = endhome_runs = bare_runs = []
+    sub = None
+    load = [os.getloadavg()[0]]
     try:
         sandbox_env = env_for(home)
         # Warm the data dir (sandbox state, topic cache) once.
         first_frame([app], sandbox_env, b"SANDBOX", b"Licensing")
-        runs_app = [first_frame([app], sandbox_env, b"SANDBOX", b"Licensing") for _ in range(a.runs)]
-        ff_app = [f for f, _ in runs_app if f is not None]
-        topics_app = [t for _, t in runs_app if t is not None]
-        ff_bare = [f for f, _ in (first_frame([bare], sandbox_env, b"keys") for _ in range(a.runs)) if f is not None]
-        idle_app = [idle([app], sandbox_env, b"SANDBOX") for _ in range(2)]
-        idle_bare = [idle([bare], sandbox_env, b"keys") for _ in range(2)]
+        if "first" in only:
+            runs_app = [first_frame([app], sandbox_env, b"SANDBOX", b"Licensing") for _ in range(a.runs)]
+            ff_app = [f for f, _ in runs_app if f is not None]
+            topics_app = [t for _, t in runs_app if t is not None]
+            ff_bare = [f for f, _ in (first_frame([bare], sandbox_env, b"keys") for _ in range(a.runs)) if f is not None]
+        if "idle" in only:
+            idle_app = [idle([app], sandbox_env, b"SANDBOX") for _ in range(max(2, a.runs // 2))]
+            idle_bare = [idle([bare], sandbox_env, b"keys") for _ in range(max(2, a.runs // 2))]
+        load.append(os.getloadavg()[0])
 
         hist_home = tempfile.mkdtemp(prefix="pcsr-bench-hist-")
         subprocess.run([os.path.join(REL, "examples", "seed_history"), os.path.join(hist_home, "data"), "100000"],
@@ -275,39 +302,55 @@ def main():
         topic_env = env_for(home, PCSR_BASE_URL=url, PCSR_TOKEN="bench-token")
         hist_env = env_for(hist_home, PCSR_BASE_URL=url, PCSR_TOKEN="bench-token")
         tab = b"\t"
-        # Title -> Description -> Severity -> Topic, then type a letter and erase it: every key
-        # filters all 10,000 topics again.
-        topic_keys = keys([app], topic_env, b"Topic31-support", [(tab, None)] * 3,
-                          [b"b", b"\x7f", b"p", b"\x7f", b"o", b"\x7f"], a.keys)
         down = b"\x1b[B"
-        hist_keys = keys([app], hist_env, b"Topic31-support", [(b"\x12", b"100000")], [down], a.keys)
-        endhome = keys([app], hist_env, b"Topic31-support", [(b"\x12", b"100000")], [b"\x1b[F", b"\x1b[H"], 40)
-        bare_keys = keys([bare], sandbox_env, b"keys", [], [down], a.keys)
+        for _ in range(a.runs):
+            # Title -> Description -> Severity -> Topic, then type a letter and erase it: every
+            # key filters all 10,000 topics again.
+            if "topics" in only:
+                topic_runs = topic_runs + [keys([app], topic_env, b"Topic31-support", [(tab, None)] * 3,
+                                                [b"b", b"\x7f", b"p", b"\x7f", b"o", b"\x7f"], a.keys)]
+            if "history" in only:
+                hist_runs = hist_runs + [keys([app], hist_env, b"Topic31-support", [(b"\x12", b"100000")],
+                                              [down], a.keys)]
+            if "endhome" in only:
+                endhome_runs = endhome_runs + [keys([app], hist_env, b"Topic31-support",
+                                                    [(b"\x12", b"100000")], [b"\x1b[F", b"\x1b[H"], 40)]
+            if only & {"topics", "history", "endhome"}:
+                bare_runs = bare_runs + [keys([bare], sandbox_env, b"keys", [], [down], a.keys)]
+        load.append(os.getloadavg()[0])
         srv.shutdown()
         shutil.rmtree(hist_home, ignore_errors=True)
-        sub = submit_vs_curl(app, home, a.runs * 2) if shutil.which("curl") else None
+        if "submit" in only and shutil.which("curl"):
+            sub = submit_vs_curl(app, home, a.runs * 2)
     finally:
         shutil.rmtree(home, ignore_errors=True)
+    load.append(os.getloadavg()[0])
 
-    print(f"\npcsr-tui: {app}\nbaseline: bare ratatui ({bare}), same PTY {COLS}x{ROWS}, same run\n")
-    print(f"{'figure':<46} {'pcsr-tui':>13} {'baseline':>13} {'ratio':>6}   goal")
-    base_ff = statistics.median(ff_bare)
-    row("launch -> first frame (median)", statistics.median(ff_app), base_ff, goal="<= 2x")
-    if topics_app:
-        row("launch -> topic list on screen (median)", statistics.median(topics_app), base_ff)
-    row("idle RSS, form on screen", max(r for _, r in idle_app), max(r for _, r in idle_bare), "MB", "<= 4x")
-    row("idle wake-ups per second (all threads)", max(w for w, _ in idle_app), max(w for w, _ in idle_bare), "/s", "<= 1/s")
-    bp50, bp99 = pct(bare_keys, 50), pct(bare_keys, 99)
-    row("key -> frame, topic filter, 10k topics, p50", pct(topic_keys, 50), bp50)
-    row("key -> frame, topic filter, 10k topics, p99", pct(topic_keys, 99), bp99, goal="<= 2 ms")
-    row("key -> frame, history Down, 100k rows, p50", pct(hist_keys, 50), bp50)
-    row("key -> frame, history Down, 100k rows, p99", pct(hist_keys, 99), bp99, goal="<= 2 ms")
-    row("End/Home in that history, max", max(endhome), bp99, goal="<= 5 ms")
+    print(f"\npcsr-tui: {app}\nbaseline: bare ratatui ({bare}), same PTY {COLS}x{ROWS}, same run")
+    print(f"load average (1 min) during the run: {', '.join(f'{x:.2f}' for x in load)}\n")
+    print(f"{'figure (median over runs)':<46} {'pcsr-tui':>13} {'baseline':>13} {'ratio':>6}   goal")
+    if ff_app:
+        row("launch -> first frame", ff_app, ff_bare, goal="<= 2x")
+        row("launch -> topic list on screen", topics_app, ff_bare)
+    if idle_app:
+        row("idle RSS, form on screen", [r for _, r in idle_app], [r for _, r in idle_bare], "MB", "<= 4x")
+        row("idle wake-ups per second (all threads)", [w for w, _ in idle_app], [w for w, _ in idle_bare],
+            "/s", "<= 1/s")
+    b50 = [pct(r, 50) for r in bare_runs]
+    b99 = [pct(r, 99) for r in bare_runs]
+    if topic_runs:
+        row("key -> frame, topic filter, 10k topics, p50", [pct(r, 50) for r in topic_runs], b50)
+        row("key -> frame, topic filter, 10k topics, p99", [pct(r, 99) for r in topic_runs], b99, goal="<= 2 ms")
+    if hist_runs:
+        row("key -> frame, history Down, 100k rows, p50", [pct(r, 50) for r in hist_runs], b50)
+        row("key -> frame, history Down, 100k rows, p99", [pct(r, 99) for r in hist_runs], b99, goal="<= 2 ms")
+    if endhome_runs:
+        row("End/Home in that history, max", [max(r) for r in endhome_runs if r], b99, goal="<= 5 ms")
     if sub:
-        row("submit --json vs curl (median)", statistics.median(sub[0]), statistics.median(sub[1]), goal="<= 1.5x")
+        row("submit --json vs curl", sub[0], sub[1], goal="<= 1.5x")
     print()
-    print(f"first frame runs: pcsr-tui {summary(ff_app)}; bare {summary(ff_bare)}")
-    print(f"samples: topic filter {len(topic_keys)}, history {len(hist_keys)}, End/Home {len(endhome)}, bare {len(bare_keys)}")
+    print(f"samples per run: topic filter {[len(r) for r in topic_runs]}, history {[len(r) for r in hist_runs]}, "
+          f"End/Home {[len(r) for r in endhome_runs]}, bare {[len(r) for r in bare_runs]}")
     print(f"binary size: {os.path.getsize(app) / 1e6:.1f} MB")
 
 

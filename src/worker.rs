@@ -1,4 +1,4 @@
-//! The worker: owns the API client and the store, takes [`Command`]s from the UI and answers
+//! The worker: owns the API client and the store, takes [`Job`]s from the UI and answers
 //! with [`Reply`]s. The UI never waits for it; network calls run as their own tasks so a slow
 //! submit does not hold up history paging or draft saves.
 
@@ -28,7 +28,7 @@ pub use signin::{SignInReply, SignInSetup, message as sign_in_message};
 
 /// What the UI asks the worker to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
+pub enum Job {
     /// First thing after start: the saved draft, cached then fresh topics, then the outbox.
     Start,
     /// Fetch the topic list again.
@@ -239,7 +239,7 @@ pub struct Origin {
 /// The handle the UI keeps.
 pub struct WorkerHandle {
     /// Where commands go.
-    pub commands: UnboundedSender<Command>,
+    pub commands: UnboundedSender<Job>,
     /// Where replies arrive.
     pub replies: UnboundedReceiver<Reply>,
     /// The command loop; it ends once `commands` is dropped and the queue is done.
@@ -303,7 +303,7 @@ struct Worker {
 }
 
 impl Worker {
-    async fn run(self, mut commands: UnboundedReceiver<Command>) {
+    async fn run(self, mut commands: UnboundedReceiver<Job>) {
         while let Some(command) = commands.recv().await {
             self.handle(command);
         }
@@ -312,9 +312,9 @@ impl Worker {
     }
 
     /// Store work goes to the store thread in order; network work is spawned.
-    fn handle(&self, command: Command) {
+    fn handle(&self, command: Job) {
         match command {
-            Command::Start => {
+            Job::Start => {
                 let locale = self.origin().locale.clone();
                 self.on_store(move |w, s| {
                     if let Some(draft) = w.settle(s.load_draft()) {
@@ -332,17 +332,17 @@ impl Worker {
                 self.spawn(|w| async move { w.load_topics().await });
                 self.kick_outbox(true);
             }
-            Command::LoadTopics => self.spawn(|w| async move { w.load_topics().await }),
-            Command::SaveDraft(draft) => self.on_store(move |w, s| {
+            Job::LoadTopics => self.spawn(|w| async move { w.load_topics().await }),
+            Job::SaveDraft(draft) => self.on_store(move |w, s| {
                 w.settle(s.save_draft(&draft));
             }),
-            Command::Submit(request) => self.spawn(|w| async move { w.submit(request).await }),
-            Command::Resend {
+            Job::Submit(request) => self.spawn(|w| async move { w.submit(request).await }),
+            Job::Resend {
                 local_id,
                 request_id,
                 request,
             } => self.spawn(move |w| async move { w.send(local_id, request_id, request).await }),
-            Command::History {
+            Job::History {
                 seq,
                 filter,
                 anchor,
@@ -368,28 +368,28 @@ impl Worker {
                     });
                 }
             }),
-            Command::Details { local_id, server_id } => {
+            Job::Details { local_id, server_id } => {
                 self.on_store(move |w, s| w.details(s, local_id, server_id.as_deref()))
             }
-            Command::Refresh { target, looking } => {
+            Job::Refresh { target, looking } => {
                 self.spawn(move |w| async move { w.refresh(target, false, looking).await })
             }
-            Command::Close(target) => self.spawn(move |w| async move { w.refresh(target, true, true).await }),
-            Command::AddNote {
+            Job::Close(target) => self.spawn(move |w| async move { w.refresh(target, true, true).await }),
+            Job::AddNote {
                 target,
                 text,
                 request_id,
             } => self.spawn(move |w| async move { w.add_note(target, text, request_id).await }),
-            Command::ServicePage { seq, customer, uri } => {
+            Job::ServicePage { seq, customer, uri } => {
                 self.spawn(move |w| async move { w.service_page(seq, customer, uri).await })
             }
-            Command::KeepNote(note) => self.on_store(move |w, s| {
+            Job::KeepNote(note) => self.on_store(move |w, s| {
                 w.settle(s.save_note_draft(&note));
             }),
-            Command::DropNote(server_id) => self.on_store(move |w, s| {
+            Job::DropNote(server_id) => self.on_store(move |w, s| {
                 w.settle(s.remove_note_draft(&server_id));
             }),
-            Command::Follow(every) => {
+            Job::Follow(every) => {
                 self.on_store(|w, s| {
                     if let Some(count) = w.settle(s.updated_count()) {
                         w.reply(Reply::Updated(count));
@@ -397,13 +397,13 @@ impl Worker {
                 });
                 self.follow(every);
             }
-            Command::SignIn { flow, cloud, tenant } => {
+            Job::SignIn { flow, cloud, tenant } => {
                 let w = self.clone();
                 self.running.replace(flow, move || {
                     tokio::spawn(async move { w.sign_in(flow, cloud, tenant).await }).abort_handle()
                 });
             }
-            Command::CancelSignIn(flow) => self.running.cancel(flow),
+            Job::CancelSignIn(flow) => self.running.cancel(flow),
         }
     }
 

@@ -64,7 +64,7 @@ pub struct Cli {
     pub global: GlobalArgs,
     /// What to do; none opens the TUI.
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Option<CliCommand>,
 }
 
 /// Options every command takes.
@@ -117,7 +117,7 @@ fn cloud_parser() -> impl TypedValueParser<Value = Cloud> {
 
 /// The subcommands of design.md.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub enum CliCommand {
     /// Sign in with the device-code flow; the refresh token goes to the OS keyring.
     Login {
         /// Tenant id or domain (default: organizations).
@@ -359,18 +359,18 @@ impl Exit {
     }
 }
 
-impl Command {
+impl CliCommand {
     /// The `--jq` expression this command was given, if any.
     fn jq(&self) -> Option<&str> {
         match self {
-            Command::Topics { out }
-            | Command::Show { out, .. }
-            | Command::List { out, .. }
-            | Command::Note { out, .. }
-            | Command::Close { out, .. }
-            | Command::History { out }
-            | Command::Doctor { out } => out.jq.as_deref(),
-            Command::Submit(args) => args.jq.as_deref(),
+            CliCommand::Topics { out }
+            | CliCommand::Show { out, .. }
+            | CliCommand::List { out, .. }
+            | CliCommand::Note { out, .. }
+            | CliCommand::Close { out, .. }
+            | CliCommand::History { out }
+            | CliCommand::Doctor { out } => out.jq.as_deref(),
+            CliCommand::Submit(args) => args.jq.as_deref(),
             _ => None,
         }
     }
@@ -393,22 +393,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "pcsr-tui starting");
     let settings = cli.global.settings();
     QUIET.store(cli.global.quiet, Ordering::Relaxed);
-    if let Some(code) = cli.command.as_ref().and_then(Command::jq) {
+    if let Some(code) = cli.command.as_ref().and_then(CliCommand::jq) {
         // A syntax error is a usage error found before any network call.
         jq::check(code)?;
         jq::set_filter(code.to_string());
     }
     match cli.command {
         None => requests::tui(&settings).await,
-        Some(Command::Topics { out }) => requests::topics(&settings, out.enabled()).await,
-        Some(Command::Submit(mut args)) => {
+        Some(CliCommand::Topics { out }) => requests::topics(&settings, out.enabled()).await,
+        Some(CliCommand::Submit(mut args)) => {
             args.json |= args.jq.is_some();
             submit::submit(&settings, args).await
         }
-        Some(Command::Show { id, customer, out }) => {
+        Some(CliCommand::Show { id, customer, out }) => {
             requests::show(&settings, request_id(&id)?, customer, out.enabled()).await
         }
-        Some(Command::List {
+        Some(CliCommand::List {
             status,
             customer,
             limit,
@@ -418,7 +418,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let limit = if all { usize::MAX } else { limit };
             requests::list(&settings, status, customer, limit, out.enabled()).await
         }
-        Some(Command::Note {
+        Some(CliCommand::Note {
             id,
             text,
             text_file,
@@ -434,14 +434,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             requests::note(&settings, request_id(&id)?, &text, customer, out.enabled()).await
         }
-        Some(Command::Close {
+        Some(CliCommand::Close {
             id,
             customer,
             yes,
             out,
         }) => requests::close(&settings, request_id(&id)?, customer, yes, out.enabled()).await,
-        Some(Command::History { out }) => requests::history(&settings, out.enabled()),
-        Some(Command::Outbox { action, json }) => match action {
+        Some(CliCommand::History { out }) => requests::history(&settings, out.enabled()),
+        Some(CliCommand::Outbox { action, json }) => match action {
             None => outbox::list(&settings, json),
             Some(OutboxAction::Resend {
                 local,
@@ -449,24 +449,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }) => outbox::resend(&settings, &local, json || resend_json).await,
             Some(OutboxAction::Discard { local, yes }) => outbox::discard(&settings, local, yes),
         },
-        Some(Command::Sandbox {
+        Some(CliCommand::Sandbox {
             action: SandboxAction::Serve { port, agent_replies },
         }) => serve::serve(&settings, port, agent_replies).await,
-        Some(Command::Login { tenant, client_id }) => account::login(&settings, tenant, client_id).await,
-        Some(Command::Logout) => account::logout().await,
-        Some(Command::Status) => account::status(&settings).await,
-        Some(Command::Doctor { out }) => doctor::doctor(&settings, out.enabled()).await,
-        Some(Command::Completions { shell }) => {
+        Some(CliCommand::Login { tenant, client_id }) => account::login(&settings, tenant, client_id).await,
+        Some(CliCommand::Logout) => account::logout().await,
+        Some(CliCommand::Status) => account::status(&settings).await,
+        Some(CliCommand::Doctor { out }) => doctor::doctor(&settings, out.enabled()).await,
+        Some(CliCommand::Completions { shell }) => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "pcsr-tui", &mut script);
             output::emit(&String::from_utf8_lossy(&script))
         }
-        Some(Command::Man { dir: None }) => {
+        Some(CliCommand::Man { dir: None }) => {
             // Rendered whole first, so a closed pipe is one quiet write error.
             let mut page = Vec::new();
             man::print(&mut page)?;
             output::emit(&String::from_utf8_lossy(&page))
         }
-        Some(Command::Man { dir: Some(dir) }) => man::write_all(&dir),
+        Some(CliCommand::Man { dir: Some(dir) }) => man::write_all(&dir),
     }
 }

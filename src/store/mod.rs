@@ -348,6 +348,12 @@ impl Store {
         submissions::outbox(&self.conn)
     }
 
+    /// The outbox entries meant for `cloud` at `base_url` (see `outbox::same_destination`),
+    /// oldest first; the other destinations' rows are never read.
+    pub fn outbox_for(&self, cloud: &str, base_url: &str) -> Result<Vec<Submission>> {
+        submissions::outbox_for(&self.conn, cloud, base_url)
+    }
+
     /// One submission by local id.
     pub fn submission(&self, local_id: i64) -> Result<Option<Submission>> {
         submissions::by_local_id(&self.conn, local_id)

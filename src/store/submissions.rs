@@ -170,6 +170,20 @@ pub(crate) fn outbox(conn: &Connection) -> Result<Vec<Submission>> {
     in_states(conn, "state = 'sending'")
 }
 
+/// `outbox` narrowed in SQL to the rows meant for `cloud` at `base_url`: the rule of
+/// `outbox::same_destination`. Sandbox rows match by cloud alone (the in-process sandbox gets a
+/// new port every run); other rows by cloud and endpoint, trailing slashes aside.
+pub(crate) fn outbox_for(conn: &Connection, cloud: &str, base_url: &str) -> Result<Vec<Submission>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM submissions WHERE state = 'sending' AND cloud = ?1 \
+         AND (?1 = 'sandbox' OR rtrim(base_url, '/') = rtrim(?2, '/')) ORDER BY created_at, local_id"
+    ))?;
+    let raws = stmt
+        .query_map(params![cloud, base_url], RawRow::read)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raws.into_iter().map(RawRow::decode).collect()
+}
+
 pub(crate) fn unsettled(conn: &Connection) -> Result<Vec<Submission>> {
     in_states(conn, "state IN ('sending', 'failed')")
 }

@@ -6,7 +6,7 @@ use std::time::Instant;
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
 use super::state::Viewport;
-use crate::worker::{Command, Reply};
+use crate::worker::{Job, Reply};
 
 /// Everything that drives the app: terminal input, the clock, the worker's answers.
 #[derive(Debug, Clone)]
@@ -38,7 +38,7 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Ask the worker to do something.
-    Worker(Command),
+    Worker(Job),
     /// Suspend the terminal and edit this text in `$VISUAL`/`$EDITOR`.
     OpenEditor(String),
     /// Copy this text to the clipboard with OSC 52.

@@ -13,7 +13,13 @@ use super::terminal::{self, Tui};
 use super::{Account, Context, clipboard, editor, update, view};
 use crate::session::Session;
 use crate::store::Store;
-use crate::worker::{self, Command, Origin, WorkerHandle};
+use crate::worker::{self, Job, Origin, WorkerHandle};
+
+/// How long a frame that would show history rows still being read is held back for them. The
+/// store's indexed seek answers in about a millisecond, so End/Home draw one frame, the final
+/// one; a slower read (a filtered scan, a busy disk) shows the placeholder rows after this long,
+/// so the screen never looks stuck. About one display refresh: a held frame is not seen as late.
+const ROWS_WAIT: Duration = Duration::from_millis(16);
 
 /// How long quitting waits for queued store writes (the draft) to finish.
 const DRAIN: Duration = Duration::from_secs(2);
@@ -114,12 +120,16 @@ fn draw(tui: &mut Tui, state: &mut State) -> anyhow::Result<()> {
 
 async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, mut state: State) -> anyhow::Result<()> {
     let mut input = Input::start();
-    let _ = worker.commands.send(Command::Start);
+    let _ = worker.commands.send(Job::Start);
     let _ = worker
         .commands
-        .send(Command::Follow(follow_every(DEFAULT_REFRESH_MINUTES)));
+        .send(Job::Follow(follow_every(DEFAULT_REFRESH_MINUTES)));
     let mut signals = Signals::new()?;
     let mut pending: VecDeque<Action> = VecDeque::new();
+    // A frame held back while the rows it would show are read (see ROWS_WAIT), and whether the
+    // last frame drawn showed placeholders (then the next one is not held again).
+    let mut hold: Option<Instant> = None;
+    let mut placeholder_shown = false;
 
     loop {
         if terminal::panicked() {
@@ -135,10 +145,14 @@ async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, mut state: State) 
                     action = input.next() => action,
                     Some(reply) = worker.replies.recv() => Action::from(reply),
                     () = sleep_until(wake), if wake.is_some() => Action::Tick(Instant::now()),
+                    () = sleep_until(hold), if hold.is_some() => Action::Tick(Instant::now()),
                     () = signals.next() => Action::Quit,
                 }
             }
         };
+        if let Action::Resize(width, height) = action {
+            tui.backend_mut().resized(width, height);
+        }
         let mut effects = Vec::new();
         if !matches!(action, Action::Tick(_)) {
             // `update` sees the current time without a clock that ticks while nothing happens.
@@ -169,6 +183,15 @@ async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, mut state: State) 
         if state.quit {
             return Ok(());
         }
+        let awaiting = update::awaiting_rows(&state);
+        if awaiting && !placeholder_shown {
+            let deadline = *hold.get_or_insert_with(|| Instant::now() + ROWS_WAIT);
+            if Instant::now() < deadline {
+                continue;
+            }
+        }
+        hold = None;
+        placeholder_shown = awaiting;
         draw(tui, &mut state)?;
     }
 }

@@ -1,22 +1,24 @@
 //! Entering and leaving the terminal's app mode: raw mode, alternate screen, bracketed paste,
 //! mouse. Restored on every exit path, including panics (on any thread).
 
-use std::io::{Stdout, stdout};
+use std::io::{self, Write, stdout};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, ClearType as BackendClear, CrosstermBackend, WindowSize};
+use ratatui::buffer::Cell;
 use ratatui::crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
-use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
+use ratatui::crossterm::{execute, queue};
+use ratatui::layout::{Position, Size};
 
 /// The terminal type the app draws on.
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+pub type Tui = Terminal<Screen>;
 
 static PANICKED: AtomicBool = AtomicBool::new(false);
 static HOOK: Once = Once::new();
@@ -48,7 +50,116 @@ pub fn enter() -> std::io::Result<Tui> {
 /// position and wait for the answer; a fullscreen app does not need it.
 fn fresh() -> std::io::Result<Tui> {
     execute!(stdout(), Clear(ClearType::All))?;
-    Terminal::new(CrosstermBackend::new(stdout()))
+    Terminal::new(Screen::new()?)
+}
+
+/// Crossterm's backend made quiet for the key path: a frame reaches the terminal in one `write`
+/// (stdout's own buffer would split a full-screen frame into 1 KiB writes, each waking the
+/// terminal's reader), a frame that changes no cell writes nothing at all (ratatui would still
+/// send colour resets and hide the already hidden cursor, so a store reply that changed nothing
+/// on screen would reach the terminal as a late extra frame), and the size comes from the last
+/// resize event instead of opening /dev/tty for an ioctl on every draw.
+pub struct Screen {
+    inner: CrosstermBackend<FrameBuffer>,
+    cursor_hidden: Option<bool>,
+    size: Size,
+}
+
+impl Screen {
+    fn new() -> io::Result<Screen> {
+        let inner = CrosstermBackend::new(FrameBuffer(Vec::with_capacity(64 * 1024)));
+        let size = inner.size()?;
+        Ok(Screen {
+            inner,
+            cursor_hidden: None,
+            size,
+        })
+    }
+
+    /// The terminal changed size (a resize event); the next draw lays out for it.
+    pub fn resized(&mut self, width: u16, height: u16) {
+        self.size = Size { width, height };
+    }
+}
+
+/// Collects a frame's bytes; `flush` hands them to the terminal in one write.
+struct FrameBuffer(Vec<u8>);
+
+impl Write for FrameBuffer {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        let mut out = stdout().lock();
+        let result = out.write_all(&self.0).and_then(|()| out.flush());
+        self.0.clear();
+        result
+    }
+}
+
+impl Backend for Screen {
+    type Error = io::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        let mut content = content.peekable();
+        if content.peek().is_none() {
+            return Ok(());
+        }
+        self.inner.draw(content)
+    }
+
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        if self.cursor_hidden != Some(true) {
+            queue!(self.inner, ratatui::crossterm::cursor::Hide)?;
+            self.cursor_hidden = Some(true);
+        }
+        Ok(())
+    }
+
+    fn show_cursor(&mut self) -> io::Result<()> {
+        if self.cursor_hidden != Some(false) {
+            queue!(self.inner, ratatui::crossterm::cursor::Show)?;
+            self.cursor_hidden = Some(false);
+        }
+        Ok(())
+    }
+
+    fn get_cursor_position(&mut self) -> io::Result<Position> {
+        self.inner.get_cursor_position()
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
+        let Position { x, y } = position.into();
+        queue!(self.inner, ratatui::crossterm::cursor::MoveTo(x, y))
+    }
+
+    fn clear(&mut self) -> io::Result<()> {
+        self.inner.clear()
+    }
+
+    fn clear_region(&mut self, clear_type: BackendClear) -> io::Result<()> {
+        self.inner.clear_region(clear_type)
+    }
+
+    fn size(&self) -> io::Result<Size> {
+        Ok(self.size)
+    }
+
+    fn window_size(&mut self) -> io::Result<WindowSize> {
+        self.inner.window_size()
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Backend::flush(&mut self.inner)
+    }
 }
 
 fn setup() -> std::io::Result<()> {

@@ -37,7 +37,7 @@ impl SignInSetup {
     }
 }
 
-/// Progress and outcome of a sign-in started with `Command::SignIn`; `flow` echoes its id.
+/// Progress and outcome of a sign-in started with `Job::SignIn`; `flow` echoes its id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignInReply {
     /// Show this to the user.

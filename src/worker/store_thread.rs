@@ -6,19 +6,19 @@ use std::sync::mpsc;
 use crate::outbox::SharedStore;
 use crate::store::Store;
 
-type Job = Box<dyn FnOnce(&Store) + Send>;
+type StoreJob = Box<dyn FnOnce(&Store) + Send>;
 
 /// A handle to the thread that owns the store; cloning it shares the thread.
 #[derive(Clone)]
 pub(super) struct StoreThread {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<StoreJob>,
 }
 
 impl StoreThread {
     /// A thread that runs jobs on `store` (shared with the outbox, which takes the same lock
     /// from the blocking pool); the thread ends when every handle is dropped.
     pub(super) fn spawn(store: SharedStore) -> StoreThread {
-        let (jobs, queue) = mpsc::channel::<Job>();
+        let (jobs, queue) = mpsc::channel::<StoreJob>();
         std::thread::Builder::new()
             .name("pcsr-store".into())
             .spawn(move || {

@@ -562,3 +562,52 @@ fn send_errors_keep_unknown_outcomes_in_the_outbox_and_fail_refusals() {
             .contains("timed out")
     );
 }
+
+#[test]
+fn outbox_for_a_destination_reads_what_same_destination_accepts() {
+    use pcsr_tui::outbox::same_destination;
+    use pcsr_tui::worker::Origin;
+    let store = Store::open_in_memory().unwrap();
+    let req = request("to somewhere");
+    let places = [
+        ("sandbox", "http://127.0.0.1:39999"),
+        ("sandbox", "http://127.0.0.1:40001/"),
+        ("global", "https://api.partnercenter.microsoft.com"),
+        ("global", "https://api.partnercenter.microsoft.com//"),
+        ("global", "https://pc.example.com"),
+        ("usgov", "https://api.partnercenter.microsoft.com"),
+    ];
+    for (cloud, base_url) in places {
+        store
+            .record_submission(&NewSubmission {
+                request_id: Uuid::new_v4(),
+                cloud,
+                locale: "en-US",
+                base_url,
+                request: &req,
+            })
+            .unwrap();
+    }
+    for (cloud, base_url) in places.iter().chain(&[("china", "https://x.example")]) {
+        let here = Origin {
+            cloud: cloud.to_string(),
+            locale: "en-US".into(),
+            base_url: base_url.to_string(),
+        };
+        let in_rust: Vec<i64> = store
+            .outbox()
+            .unwrap()
+            .into_iter()
+            .filter(|s| same_destination(&s.cloud, &s.base_url, &here))
+            .map(|s| s.local_id)
+            .collect();
+        let in_sql: Vec<i64> = store
+            .outbox_for(cloud, base_url)
+            .unwrap()
+            .iter()
+            .map(|s| s.local_id)
+            .collect();
+        assert_eq!(in_sql, in_rust, "outbox for {cloud} at {base_url}");
+        assert!(!in_sql.is_empty() || *cloud == "china");
+    }
+}

@@ -337,7 +337,7 @@ async fn fault_injection_run_files_every_submit_exactly_once_and_fails_none_it_h
 // Item 6: the worker's resend goes through the outbox with the stored MS-RequestId.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_worker_resends_an_outbox_entry_with_its_stored_request_id() {
-    use pcsr_tui::worker::{Command, Reply, SignInSetup, spawn};
+    use pcsr_tui::worker::{Job, Reply, SignInSetup, spawn};
     let sb = sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let store_path = dir.path().join("pcsr.sqlite");
@@ -365,7 +365,7 @@ async fn the_worker_resends_an_outbox_entry_with_its_stored_request_id() {
         here,
         SignInSetup::from_env(None),
     );
-    handle.commands.send(Command::Start).unwrap();
+    handle.commands.send(Job::Start).unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     let sr = loop {
         let reply = tokio::time::timeout_at(deadline.into(), handle.replies.recv())

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use crate::tui::action::Effect;
 use crate::tui::state::{DRAFT_DEBOUNCE, DraftSync, NOTICE_TTL, NoticeKind, SPINNER_STEP, State};
-use crate::worker::Command as Work;
+use crate::worker::Job;
 
 /// A tick the run loop asked for (see `State::next_tick`).
 pub(super) fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
@@ -30,7 +30,7 @@ pub(super) fn on_tick(state: &mut State, now: Instant, fx: &mut Vec<Effect>) {
         match state.draft.pending_since {
             None => state.draft.pending_since = Some(now),
             Some(since) if now.duration_since(since) >= DRAFT_DEBOUNCE => {
-                fx.push(Effect::Worker(Work::SaveDraft(state.form.draft())));
+                fx.push(Effect::Worker(Job::SaveDraft(state.form.draft())));
                 state.draft = DraftSync::default();
             }
             Some(_) => {}

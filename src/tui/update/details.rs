@@ -4,7 +4,7 @@ use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::keys::KeyCommand;
 use crate::tui::state::{Confirm, Screen, State, Target, Viewport};
-use crate::worker::Command as Work;
+use crate::worker::Job;
 
 /// A scroll position after a scrolling command, kept within what the last frame showed.
 pub(super) fn scrolled(scroll: u16, command: KeyCommand, viewport: Viewport) -> u16 {
@@ -59,7 +59,7 @@ pub(super) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
         Some(Confirm::Close(target)) => {
             state.refreshing = Some(target.server_id.clone());
             state.info(format!("Closing {}…", text::one_line(&target.server_id)));
-            fx.push(Effect::Worker(Work::Close(target)));
+            fx.push(Effect::Worker(Job::Close(target)));
         }
         Some(Confirm::ResendNote(_)) => super::note::go(state, fx),
         None => {}

@@ -30,7 +30,7 @@ fn service_rows(from: usize, n: usize) -> Vec<RequestRow> {
 /// The page read an effect list asks for: (seq, customer, link).
 fn page_read(fx: &[Effect]) -> Option<(u64, Option<String>, Option<String>)> {
     fx.iter().find_map(|e| match e {
-        Effect::Worker(Work::ServicePage { seq, customer, uri }) => {
+        Effect::Worker(Job::ServicePage { seq, customer, uri }) => {
             Some((*seq, customer.clone(), uri.clone()))
         }
         _ => None,
@@ -82,7 +82,7 @@ fn tab_switches_to_partner_center_which_reads_pages_only_as_the_user_nears_them(
     let fx = press(&mut s, KeyCode::Tab);
     assert!(
         fx.iter()
-            .any(|e| matches!(e, Effect::Worker(Work::History { .. })))
+            .any(|e| matches!(e, Effect::Worker(Job::History { .. })))
     );
 }
 
@@ -141,7 +141,7 @@ fn the_filter_narrows_the_partner_center_list_and_keeps_reading_for_matches() {
             Paging::Reading { seq, .. } => seq,
             ref other => panic!("a read should be pending, not {other:?}"),
         };
-        vec![Effect::Worker(Work::ServicePage {
+        vec![Effect::Worker(Job::ServicePage {
             seq,
             customer: None,
             uri: None,
@@ -197,7 +197,7 @@ fn details_of(s: &mut State, server_id: &str) {
 
 fn note_sent(fx: &[Effect]) -> Option<(Target, String, Uuid)> {
     fx.iter().find_map(|e| match e {
-        Effect::Worker(Work::AddNote {
+        Effect::Worker(Job::AddNote {
             target,
             text,
             request_id,
@@ -357,11 +357,11 @@ fn closing_asks_and_then_shows_closed_in_the_partner_center_list() {
     let id = s.history.service.rows[0].id.clone();
     assert!(
         fx.iter()
-            .any(|e| matches!(e, Effect::Worker(Work::Refresh { looking: true, .. })))
+            .any(|e| matches!(e, Effect::Worker(Job::Refresh { looking: true, .. })))
     );
     press(&mut s, KeyCode::Char('x'));
     let fx = press(&mut s, KeyCode::Char('y'));
-    let Some(Effect::Worker(Work::Close(target))) = fx.first() else {
+    let Some(Effect::Worker(Job::Close(target))) = fx.first() else {
         panic!("{fx:?}")
     };
     assert_eq!(target.server_id, id);

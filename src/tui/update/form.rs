@@ -7,7 +7,7 @@ use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::state::{Busy, DraftSync, Field, State};
 use crate::tui::topics::TopicsLoad;
-use crate::worker::Command as Work;
+use crate::worker::Job;
 
 /// Validates the form and hands it to the worker, or shows what is missing.
 pub(super) fn submit(state: &mut State, fx: &mut Vec<Effect>) {
@@ -33,17 +33,17 @@ pub(super) fn submit(state: &mut State, fx: &mut Vec<Effect>) {
         note: None,
     });
     if state.draft.dirty {
-        fx.push(Effect::Worker(Work::SaveDraft(state.form.draft())));
+        fx.push(Effect::Worker(Job::SaveDraft(state.form.draft())));
         state.draft = DraftSync::default();
     }
     let command = match &state.form.unsettled {
         // Same form after an unknown outcome: reuse the MS-RequestId so it cannot be filed twice.
-        Some(u) if u.request == request => Work::Resend {
+        Some(u) if u.request == request => Job::Resend {
             local_id: u.local_id,
             request_id: u.request_id,
             request,
         },
-        _ => Work::Submit(request),
+        _ => Job::Submit(request),
     };
     fx.push(Effect::Worker(command));
 }
@@ -77,7 +77,7 @@ pub(super) fn step_topic(state: &mut State, delta: isize) {
 /// Asks the worker for the topic list again.
 pub(super) fn retry_topics(state: &mut State, fx: &mut Vec<Effect>) {
     state.topics.load = TopicsLoad::Loading;
-    fx.push(Effect::Worker(Work::LoadTopics));
+    fx.push(Effect::Worker(Job::LoadTopics));
 }
 
 /// Enter in the description: a line break where the cursor is.

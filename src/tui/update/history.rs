@@ -14,7 +14,7 @@ use crate::tui::action::Effect;
 use crate::tui::keys::KeyCommand;
 use crate::tui::layout;
 use crate::tui::state::{DetailsView, History, Screen, Source, State, Target};
-use crate::worker::Command as Work;
+use crate::worker::Job;
 
 /// Screens of rows kept loaded at most; older ones are dropped as the window moves.
 const KEEP_SCREENS: usize = 8;
@@ -26,6 +26,18 @@ const AHEAD_SCREENS: usize = 2;
 pub fn history_height(state: &State) -> usize {
     let area = Rect::new(0, 0, state.size.0, state.size.1);
     layout::history(layout::root(area).main).list.height.max(1) as usize
+}
+
+/// Whether the history on screen would show rows that are still being read (a jump to either
+/// end, a fast page past the window). The run loop holds such a frame back for a moment, so the
+/// key draws once, with the rows, instead of a placeholder frame and then the rows.
+pub fn awaiting_rows(state: &State) -> bool {
+    let h = &state.history;
+    matches!(state.screen, Screen::History)
+        && h.source == Source::Local
+        && h.pending.is_some()
+        && h.total > 0
+        && !h.covers(h.top, history_height(state))
 }
 
 /// Down/Up by `delta` rows.
@@ -70,7 +82,7 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     if let Some(row) = state.history.row(state.history.selected) {
         let local_id = row.local_id;
         state.screen = Screen::Details(Box::new(DetailsView::local(local_id)));
-        fx.push(Effect::Worker(Work::Details {
+        fx.push(Effect::Worker(Job::Details {
             local_id: Some(local_id),
             server_id: None,
         }));
@@ -99,7 +111,7 @@ pub(super) fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
                 text::one_line(&server_id)
             ));
             let looking = matches!(state.screen, Screen::Details(_));
-            fx.push(Effect::Worker(Work::Refresh {
+            fx.push(Effect::Worker(Job::Refresh {
                 target: Target {
                     local_id,
                     server_id,
@@ -179,7 +191,7 @@ pub(super) fn ensure(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
     if let Some((anchor, limit, count)) = request {
         h.seq += 1;
         h.pending = Some(h.seq);
-        fx.push(Effect::Worker(Work::History {
+        fx.push(Effect::Worker(Job::History {
             seq: h.seq,
             filter: h.filter.clone(),
             anchor,

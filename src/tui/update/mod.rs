@@ -10,7 +10,7 @@ use crate::text;
 use super::action::{Action, Effect};
 use super::keys::{self, KeyCommand};
 use super::state::{DraftSync, Field, Screen, Source, State};
-use crate::worker::Command as Work;
+use crate::worker::Job;
 
 mod clock;
 mod details;
@@ -23,7 +23,7 @@ mod reply;
 mod requests;
 mod signin;
 
-pub use history::history_height;
+pub use history::{awaiting_rows, history_height};
 
 /// Applies one action; returns what the outside world must do.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -193,7 +193,7 @@ fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
 
 fn quit(state: &mut State, fx: &mut Vec<Effect>) {
     if state.draft.dirty {
-        fx.push(Effect::Worker(Work::SaveDraft(state.form.draft())));
+        fx.push(Effect::Worker(Job::SaveDraft(state.form.draft())));
         state.draft = DraftSync::default();
     }
     note::keep_all(state, fx);

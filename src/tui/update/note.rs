@@ -7,7 +7,7 @@ use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::keys::{self, KeyCommand, KeyScope};
 use crate::tui::state::{Confirm, NoteBox, Screen, State, Target};
-use crate::worker::{Command as Work, NoteOutcome};
+use crate::worker::{Job, NoteOutcome};
 
 /// The note box for the request on the details screen, if one was started.
 fn current(state: &mut State) -> Option<&mut NoteBox> {
@@ -112,7 +112,7 @@ pub(super) fn go(state: &mut State, fx: &mut Vec<Effect>) {
     note.error = None;
     let (target, text) = (note.target.clone(), note.body());
     let id = text::one_line(&target.server_id);
-    fx.push(Effect::Worker(Work::AddNote {
+    fx.push(Effect::Worker(Job::AddNote {
         target,
         text,
         request_id,

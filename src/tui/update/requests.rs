@@ -7,7 +7,7 @@ use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::keys::KeyCommand;
 use crate::tui::state::{DetailsView, Paging, Screen, ServiceList, Source, State};
-use crate::worker::{Command as Work, ErrorView, ServicePage};
+use crate::worker::{ErrorView, Job, ServicePage};
 
 use super::history::history_height;
 use super::line_edit;
@@ -93,7 +93,7 @@ fn read(s: &mut ServiceList, uri: Option<String>, fx: &mut Vec<Effect>) {
         seq: s.seq,
         uri: uri.clone(),
     };
-    fx.push(Effect::Worker(Work::ServicePage {
+    fx.push(Effect::Worker(Job::ServicePage {
         seq: s.seq,
         customer: s.customer.clone(),
         uri,
@@ -169,11 +169,11 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
         customer: target.customer.clone(),
         ..DetailsView::default()
     }));
-    fx.push(Effect::Worker(Work::Details {
+    fx.push(Effect::Worker(Job::Details {
         local_id: None,
         server_id: Some(target.server_id.clone()),
     }));
-    fx.push(Effect::Worker(Work::Refresh {
+    fx.push(Effect::Worker(Job::Refresh {
         target,
         looking: true,
     }));

@@ -9,7 +9,7 @@ use crate::tui::keys::KeyCommand;
 use crate::tui::signin::{Phase, PollState, Prompt};
 use crate::tui::state::{Screen, State};
 use crate::tui::topics::TopicsLoad;
-use crate::worker::{Command as Work, SignInReply};
+use crate::worker::{Job, SignInReply};
 
 /// Runs a sign-in command from the key table.
 pub(super) fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
@@ -31,7 +31,7 @@ pub(super) fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) 
             }
         }
         KeyCommand::CancelSignIn if s.in_flight() => {
-            fx.push(Effect::Worker(Work::CancelSignIn(s.flow)));
+            fx.push(Effect::Worker(Job::CancelSignIn(s.flow)));
             s.phase = Phase::Form;
             state.info("Sign-in cancelled; Enter starts a new one, Esc goes back to the request form");
         }
@@ -51,7 +51,7 @@ fn start(state: &mut State, fx: &mut Vec<Effect>) {
     s.flow += 1;
     s.phase = Phase::Starting;
     s.error = None;
-    fx.push(Effect::Worker(Work::SignIn {
+    fx.push(Effect::Worker(Job::SignIn {
         flow: s.flow,
         cloud: s.cloud,
         tenant,
@@ -127,7 +127,7 @@ pub(super) fn on_reply(state: &mut State, reply: SignInReply, fx: &mut Vec<Effec
             ));
             // The new account may see other topics; the list shown stays until they arrive.
             state.topics.load = TopicsLoad::Refreshing;
-            fx.push(Effect::Worker(Work::LoadTopics));
+            fx.push(Effect::Worker(Job::LoadTopics));
         }
         SignInReply::Failed { flow, message } if flow == s.flow && s.in_flight() => {
             s.phase = Phase::Form;
@@ -158,7 +158,7 @@ mod tests {
 
     fn started(fx: &[Effect]) -> Option<(u64, Cloud, String)> {
         fx.iter().find_map(|e| match e {
-            Effect::Worker(Work::SignIn { flow, cloud, tenant }) => Some((*flow, *cloud, tenant.clone())),
+            Effect::Worker(Job::SignIn { flow, cloud, tenant }) => Some((*flow, *cloud, tenant.clone())),
             _ => None,
         })
     }
@@ -246,7 +246,7 @@ mod tests {
         assert_eq!(s.header.account, Account::User("admin@contoso.example".into()));
         assert_eq!(s.header.cloud, Cloud::Germany);
         assert!(matches!(s.screen, Screen::Form), "back to the request form");
-        assert!(fx.contains(&Effect::Worker(Work::LoadTopics)));
+        assert!(fx.contains(&Effect::Worker(Job::LoadTopics)));
         let notice = s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
         assert!(notice.contains("Signed in as admin@contoso.example"), "{notice}");
     }
@@ -291,7 +291,7 @@ mod tests {
         let flow = open_and_start(&mut s);
         reply(&mut s, prompt(flow));
         let fx = press(&mut s, KeyCode::Esc);
-        assert_eq!(fx, vec![Effect::Worker(Work::CancelSignIn(flow))]);
+        assert_eq!(fx, vec![Effect::Worker(Job::CancelSignIn(flow))]);
         assert_eq!(s.signin.phase, Phase::Form);
         assert!(matches!(s.screen, Screen::SignIn), "back on the sign-in form");
         reply(&mut s, prompt(flow));

@@ -114,7 +114,7 @@ pub(crate) fn fill(s: &mut State) {
 
 fn submitted(effects: &[Effect]) -> Option<&NewServiceRequest> {
     effects.iter().find_map(|e| match e {
-        Effect::Worker(Work::Submit(r)) => Some(r),
+        Effect::Worker(Job::Submit(r)) => Some(r),
         _ => None,
     })
 }
@@ -214,7 +214,7 @@ fn q_and_question_mark_type_in_text_fields_but_act_outside() {
     assert!(fx.contains(&Effect::Quit));
     assert!(
         fx.iter()
-            .any(|e| matches!(e, Effect::Worker(Work::SaveDraft(d)) if d.title == "q?")),
+            .any(|e| matches!(e, Effect::Worker(Job::SaveDraft(d)) if d.title == "q?")),
         "quitting saves the draft: {fx:?}"
     );
 }
@@ -319,7 +319,7 @@ fn failure_keeps_every_typed_character_and_resends_with_the_same_id() {
     assert!(s.busy.is_none());
     let fx = ctrl(&mut s, 's');
     assert!(
-        fx.iter().any(|e| matches!(e, Effect::Worker(Work::Resend { local_id: 7, request_id: id, .. }) if *id == request_id)),
+        fx.iter().any(|e| matches!(e, Effect::Worker(Job::Resend { local_id: 7, request_id: id, .. }) if *id == request_id)),
         "an unknown outcome is retried with its MS-RequestId: {fx:?}"
     );
 }
@@ -373,7 +373,7 @@ fn drafts_autosave_within_a_quarter_second_even_while_typing() {
     );
     let fx = tick(&mut s, 200);
     assert!(
-        matches!(fx.as_slice(), [Effect::Worker(Work::SaveDraft(d))] if d.title == "draft"),
+        matches!(fx.as_slice(), [Effect::Worker(Job::SaveDraft(d))] if d.title == "draft"),
         "saved 200 ms after the first change, with everything typed since: {fx:?}"
     );
     assert!(tick(&mut s, 1200).is_empty(), "saved once");
@@ -444,7 +444,7 @@ fn answer_history(s: &mut State, fx: &[Effect], total: usize) -> Vec<Effect> {
     let mut queue: Vec<Effect> = fx.to_vec();
     let mut rest = Vec::new();
     while let Some(effect) = queue.pop() {
-        let Effect::Worker(Work::History {
+        let Effect::Worker(Job::History {
             seq,
             filter,
             anchor,
@@ -475,7 +475,7 @@ fn history_reads_only_a_window_around_the_visible_rows() {
     let mut s = state();
     let fx = ctrl(&mut s, 'r');
     let limit = fx.iter().find_map(|e| match e {
-        Effect::Worker(Work::History { limit, .. }) => Some(*limit),
+        Effect::Worker(Job::History { limit, .. }) => Some(*limit),
         _ => None,
     });
     assert!(
@@ -502,7 +502,7 @@ fn history_reads_only_a_window_around_the_visible_rows() {
     let fx = press(&mut s, KeyCode::Enter);
     assert_eq!(
         fx,
-        vec![Effect::Worker(Work::Details {
+        vec![Effect::Worker(Job::Details {
             local_id: Some(100_000 - 200),
             server_id: None
         })]
@@ -511,7 +511,7 @@ fn history_reads_only_a_window_around_the_visible_rows() {
 
 fn history_request(fx: &[Effect]) -> Option<(Anchor, usize)> {
     fx.iter().find_map(|e| match e {
-        Effect::Worker(Work::History { anchor, limit, .. }) => Some((anchor.clone(), *limit)),
+        Effect::Worker(Job::History { anchor, limit, .. }) => Some((anchor.clone(), *limit)),
         _ => None,
     })
 }
@@ -546,7 +546,7 @@ fn end_jumps_to_the_last_of_100k_rows_reading_only_the_last_window() {
     let fx = press(&mut s, KeyCode::Enter);
     assert_eq!(
         fx,
-        vec![Effect::Worker(Work::Details {
+        vec![Effect::Worker(Job::Details {
             local_id: Some(100_000 - 99_999),
             server_id: None
         })]
@@ -588,7 +588,7 @@ fn g_types_into_the_filter_while_it_is_edited() {
     assert_eq!(s.history.selected, 0, "no jump to the end");
     assert!(
         fx.iter()
-            .any(|e| matches!(e, Effect::Worker(Work::History { filter, .. }) if filter == "G")),
+            .any(|e| matches!(e, Effect::Worker(Job::History { filter, .. }) if filter == "G")),
         "the filtered rows are asked for: {fx:?}"
     );
 }
@@ -629,7 +629,7 @@ fn history_filter_takes_letters_and_refresh_needs_a_server_id() {
     let fx = press(&mut s, KeyCode::Char('r'));
     assert!(
         fx.iter().any(
-            |e| matches!(e, Effect::Worker(Work::Refresh { target, .. }) if target.server_id == "616000000")
+            |e| matches!(e, Effect::Worker(Job::Refresh { target, .. }) if target.server_id == "616000000")
         ),
         "{fx:?}"
     );
@@ -698,7 +698,7 @@ fn opening_a_changed_request_clears_its_mark_in_the_list() {
     let fx = press(&mut s, KeyCode::Enter);
     assert_eq!(
         fx,
-        vec![Effect::Worker(Work::Details {
+        vec![Effect::Worker(Job::Details {
             local_id: Some(100_000),
             server_id: None
         })]

@@ -9,7 +9,7 @@ use crate::tui::action::{Action, Effect};
 use crate::tui::state::{DetailsView, Screen, State};
 use crate::tui::update::tests::{ctrl, press, type_text};
 use crate::tui::update::update;
-use crate::worker::{Command, Reply};
+use crate::worker::{Job, Reply};
 
 const SIZES: [(u16, u16); 2] = [(120, 40), (80, 24)];
 
@@ -54,7 +54,7 @@ fn local_history(s: &mut State) {
     let seq = fx
         .iter()
         .find_map(|e| match e {
-            Effect::Worker(Command::History { seq, .. }) => Some(*seq),
+            Effect::Worker(Job::History { seq, .. }) => Some(*seq),
             _ => None,
         })
         .expect("history asked for");
@@ -76,7 +76,7 @@ fn service_history(s: &mut State) {
     let seq = fx
         .iter()
         .find_map(|e| match e {
-            Effect::Worker(Command::ServicePage { seq, .. }) => Some(*seq),
+            Effect::Worker(Job::ServicePage { seq, .. }) => Some(*seq),
             _ => None,
         })
         .expect("the first page asked for");
@@ -190,7 +190,7 @@ fn a_note_that_failed_stays_in_its_box_with_the_reason() {
     press(&mut s, KeyCode::Char('n'));
     type_text(&mut s, "Please call me back");
     let fx = ctrl(&mut s, 's');
-    let Some(Effect::Worker(Command::AddNote {
+    let Some(Effect::Worker(Job::AddNote {
         target, request_id, ..
     })) = fx.into_iter().next()
     else {

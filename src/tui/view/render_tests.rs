@@ -95,7 +95,7 @@ fn form_submit_failed_keeps_input() {
     let request = fx
         .iter()
         .find_map(|e| match e {
-            crate::tui::action::Effect::Worker(crate::worker::Command::Submit(r)) => Some(r.clone()),
+            crate::tui::action::Effect::Worker(crate::worker::Job::Submit(r)) => Some(r.clone()),
             _ => None,
         })
         .expect("sent");
@@ -196,7 +196,7 @@ fn history_pane() {
     let seq = fx
         .iter()
         .find_map(|e| match e {
-            crate::tui::action::Effect::Worker(crate::worker::Command::History { seq, .. }) => Some(*seq),
+            crate::tui::action::Effect::Worker(crate::worker::Job::History { seq, .. }) => Some(*seq),
             _ => None,
         })
         .expect("history asked for");
@@ -311,7 +311,7 @@ fn close_confirmation_names_the_request_and_takes_only_yes_or_no() {
     let fx = press(&mut s, KeyCode::Char('y'));
     assert_eq!(
         fx,
-        vec![crate::tui::action::Effect::Worker(crate::worker::Command::Close(
+        vec![crate::tui::action::Effect::Worker(crate::worker::Job::Close(
             crate::worker::Target {
                 local_id: Some(3),
                 server_id: "616122292874576".into(),

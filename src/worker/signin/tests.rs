@@ -6,7 +6,7 @@ use crate::auth::{SecretStore, StoreKind};
 use crate::sandbox::oauth::{OAuthScript, Outcome, SANDBOX_USER};
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::store::Store;
-use crate::worker::{Command, Origin, Reply, WorkerHandle, spawn};
+use crate::worker::{Job, Origin, Reply, WorkerHandle, spawn};
 
 /// Where no server listens: a client pointed here fails until the sign-in replaces it.
 const NOWHERE: &str = "http://127.0.0.1:9";
@@ -58,12 +58,12 @@ async fn rig(script: OAuthScript, start_url: Option<&str>, use_sandbox_api: bool
 }
 
 impl Rig {
-    fn send(&self, command: Command) {
+    fn send(&self, command: Job) {
         self.worker.commands.send(command).unwrap();
     }
 
     fn start(&self, flow: u64) {
-        self.send(Command::SignIn {
+        self.send(Job::SignIn {
             flow,
             cloud: Cloud::Global,
             tenant: "organizations".into(),
@@ -110,7 +110,7 @@ async fn the_worker_signs_in_against_the_sandbox_and_then_uses_the_new_account()
     assert_eq!(user, SANDBOX_USER);
     assert!(kept.contains("in-memory test store"), "{kept}");
 
-    rig.send(Command::LoadTopics);
+    rig.send(Job::LoadTopics);
     let topics = loop {
         match tokio::time::timeout(Duration::from_secs(20), rig.worker.replies.recv()).await {
             Ok(Some(Reply::Topics { topics, .. })) => break Ok(topics),
@@ -140,7 +140,7 @@ async fn a_cancelled_sign_in_stops_polling_and_reports_nothing_more() {
         rig.next_sign_in().await,
         SignInReply::Prompt { flow: 3, .. }
     ));
-    rig.send(Command::CancelSignIn(3));
+    rig.send(Job::CancelSignIn(3));
     let polls = rig.sandbox.oauth().poll_count();
     let late = tokio::time::timeout(Duration::from_millis(2500), rig.next_sign_in()).await;
     assert!(late.is_err(), "nothing after a cancel: {late:?}");
@@ -176,7 +176,7 @@ async fn a_declined_sign_in_says_so_and_saves_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bad_tenant_is_reported_before_any_code_is_asked_for() {
     let mut rig = rig(OAuthScript::default(), None, false).await;
-    rig.send(Command::SignIn {
+    rig.send(Job::SignIn {
         flow: 2,
         cloud: Cloud::Global,
         tenant: "not a tenant".into(),
@@ -218,7 +218,7 @@ async fn without_a_usable_environment_sign_in_explains_itself() {
     );
     worker
         .commands
-        .send(Command::SignIn {
+        .send(Job::SignIn {
             flow: 1,
             cloud: Cloud::Global,
             tenant: "organizations".into(),

@@ -1,0 +1,163 @@
+//! In-process cost of one key, for instruction counts (`valgrind --tool=callgrind`): what the
+//! PTY bench (benches/user_figures.py) measures minus the terminal and the scheduler.
+//!
+//!     key_cost topics N   # N keys in the topic filter over 10,000 topics (b, Backspace, p, ...)
+//!     key_cost history N  # N Down keys in a history of 100,000 rows (store reads included)
+//!
+//! Each key runs `update` and draws a full frame through crossterm's backend into a sink, as
+//! the app does. Run with N = 0 and N = 600 and subtract to get the cost per key.
+
+use std::time::Instant;
+
+use pcsr_tui::api::{NewServiceRequest, Severity, SupportTopic};
+use pcsr_tui::auth::Cloud;
+use pcsr_tui::store::{NewSubmission, Store};
+use pcsr_tui::tui::Account;
+use pcsr_tui::tui::action::{Action, Effect};
+use pcsr_tui::tui::state::{Header, State, Theme};
+use pcsr_tui::tui::update::update;
+use pcsr_tui::worker::{Job, Reply};
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+
+fn key(code: KeyCode, modifiers: KeyModifiers) -> Action {
+    Action::Key(KeyEvent::new(code, modifiers))
+}
+
+/// Plays the worker's part for history reads, synchronously.
+fn serve(store: &Store, state: &mut State, effects: Vec<Effect>) {
+    for effect in effects {
+        if let Effect::Worker(Job::History {
+            seq,
+            filter,
+            anchor,
+            limit,
+            count,
+        }) = effect
+        {
+            let rows = store.history_window(&filter, &anchor, limit).expect("history");
+            let total = count.then(|| store.history_count(&filter).expect("count"));
+            let reply = Reply::HistoryPage {
+                seq,
+                filter,
+                anchor,
+                rows,
+                total,
+            };
+            let more = update(state, Action::from(reply));
+            serve(store, state, more);
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let what = args.get(1).map(String::as_str).unwrap_or("topics");
+    let n: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(600);
+    let header = Header {
+        cloud: Cloud::Global,
+        account: Account::Sandbox,
+        locale: "en-US".into(),
+    };
+    let mut state = State::new(header, Theme { color: true }, (120, 40), Instant::now());
+    let mut terminal = Terminal::with_options(
+        CrosstermBackend::new(std::io::sink()),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 120, 40)),
+        },
+    )
+    .expect("backend");
+    let mut frame = |state: &State| {
+        terminal
+            .draw(|f| {
+                pcsr_tui::tui::view::draw(f, state);
+            })
+            .expect("draw");
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = None;
+    let keys: Vec<Action> = match what {
+        "topics" => {
+            let words = [
+                "billing",
+                "licensing",
+                "profile",
+                "customers",
+                "orders",
+                "invoices",
+                "subscriptions",
+                "support",
+            ];
+            let topics: Vec<SupportTopic> = (0..10_000)
+                .map(|i| SupportTopic {
+                    id: 40_000_000 + i as u64,
+                    name: format!("Topic{i}-{}", words[i % 8]),
+                    description: Some(format!(
+                        "Questions on {} number {i}, licensing, billing and profiles",
+                        words[i % 8]
+                    )),
+                    attributes: None,
+                })
+                .collect();
+            update(
+                &mut state,
+                Action::from(Reply::Topics {
+                    topics,
+                    cached: false,
+                }),
+            );
+            for _ in 0..3 {
+                update(&mut state, key(KeyCode::Tab, KeyModifiers::NONE));
+            }
+            [
+                KeyCode::Char('b'),
+                KeyCode::Backspace,
+                KeyCode::Char('p'),
+                KeyCode::Backspace,
+            ]
+            .into_iter()
+            .chain([KeyCode::Char('o'), KeyCode::Backspace])
+            .cycle()
+            .take(n)
+            .map(|c| key(c, KeyModifiers::NONE))
+            .collect()
+        }
+        _ => {
+            let s = Store::open(&dir.path().join("bench.sqlite")).expect("store");
+            let requests: Vec<NewServiceRequest> = (0..100_000)
+                .map(|i| NewServiceRequest {
+                    title: format!("Request number {i} about licensing and billing"),
+                    description: "x".into(),
+                    severity: Severity::CHOOSABLE[i % 3],
+                    support_topic_id: "32444671".into(),
+                })
+                .collect();
+            let news: Vec<NewSubmission<'_>> = requests
+                .iter()
+                .map(|request| NewSubmission {
+                    request_id: uuid::Uuid::new_v4(),
+                    cloud: "sandbox",
+                    locale: "en-US",
+                    base_url: "http://127.0.0.1:1",
+                    request,
+                })
+                .collect();
+            s.record_submissions(&news).expect("bulk insert");
+            let fx = update(&mut state, key(KeyCode::Char('r'), KeyModifiers::CONTROL));
+            serve(&s, &mut state, fx);
+            store = Some(s);
+            (0..n).map(|_| key(KeyCode::Down, KeyModifiers::NONE)).collect()
+        }
+    };
+    frame(&state);
+    for k in keys {
+        let mut fx = update(&mut state, Action::Tick(Instant::now()));
+        fx.extend(update(&mut state, k));
+        if let Some(s) = &store {
+            serve(s, &mut state, fx);
+        }
+        frame(&state);
+    }
+}
