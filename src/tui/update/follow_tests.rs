@@ -389,7 +389,7 @@ fn an_empty_local_history_is_read_once_not_in_a_loop() {
     let seq = fx
         .iter()
         .find_map(|e| match e {
-            Effect::Worker(Work::History { seq, .. }) => Some(*seq),
+            Effect::Worker(Job::History { seq, .. }) => Some(*seq),
             _ => None,
         })
         .expect("the pane reads its rows");
@@ -405,7 +405,7 @@ fn an_empty_local_history_is_read_once_not_in_a_loop() {
     );
     assert!(
         !fx.iter()
-            .any(|e| matches!(e, Effect::Worker(Work::History { .. }))),
+            .any(|e| matches!(e, Effect::Worker(Job::History { .. }))),
         "no rows is an answer, not a reason to ask again: {fx:?}"
     );
 }

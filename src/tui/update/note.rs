@@ -42,9 +42,9 @@ pub(super) fn close_box(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(note) = current(state) else { return };
     let kept = !note.is_blank();
     fx.push(Effect::Worker(if kept {
-        Work::KeepNote(note.draft())
+        Job::KeepNote(note.draft())
     } else {
-        Work::DropNote(note.target.server_id.clone())
+        Job::DropNote(note.target.server_id.clone())
     }));
     if kept {
         state.info(format!(
@@ -139,7 +139,7 @@ pub(super) fn on_added(
     match outcome {
         Ok(sr) => {
             state.notes.remove(i);
-            fx.push(Effect::Worker(Work::DropNote(target.server_id.clone())));
+            fx.push(Effect::Worker(Job::DropNote(target.server_id.clone())));
             if let Screen::Details(d) = &mut state.screen
                 && d.shows(target.local_id, Some(&target.server_id))
             {
@@ -167,7 +167,7 @@ pub(super) fn on_added(
                 )
             };
             note.error = Some(error);
-            fx.push(Effect::Worker(Work::KeepNote(note.draft())));
+            fx.push(Effect::Worker(Job::KeepNote(note.draft())));
             state.error(msg);
         }
     }
@@ -194,6 +194,6 @@ pub(super) fn restore(state: &mut State, kept: Vec<crate::store::NoteDraft>) {
 /// Quitting: every note with text is kept for the next run.
 pub(super) fn keep_all(state: &State, fx: &mut Vec<Effect>) {
     for note in state.notes.iter().filter(|n| !n.is_blank()) {
-        fx.push(Effect::Worker(Work::KeepNote(note.draft())));
+        fx.push(Effect::Worker(Job::KeepNote(note.draft())));
     }
 }
