@@ -211,9 +211,9 @@ pub enum Command {
         /// resend or discard; none lists them.
         #[command(subcommand)]
         action: Option<OutboxAction>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// The built-in Partner Center emulator.
     Sandbox {
@@ -247,9 +247,9 @@ pub enum OutboxAction {
     Resend {
         /// Local ids (the LOCAL column of `pcsr-tui outbox`).
         local: Vec<i64>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// Drop one from the outbox (asks first unless --yes).
     Discard {
@@ -335,6 +335,7 @@ impl GlobalArgs {
             locale: self.locale.clone(),
             data_dir: self.data_dir.clone(),
             sandbox: self.sandbox,
+            config: crate::config::UserConfig::default(),
         }
     }
 }
@@ -360,6 +361,12 @@ impl Exit {
 }
 
 impl Command {
+    /// Whether the command uses config.toml; printing completions or man pages does not, so a
+    /// broken file never stands in the way of packaging them.
+    fn reads_config(&self) -> bool {
+        !matches!(self, Command::Completions { .. } | Command::Man { .. })
+    }
+
     /// The `--jq` expression this command was given, if any.
     fn jq(&self) -> Option<&str> {
         match self {
@@ -371,6 +378,11 @@ impl Command {
             | Command::History { out }
             | Command::Doctor { out } => out.jq.as_deref(),
             Command::Submit(args) => args.jq.as_deref(),
+            // `outbox resend --jq` or `outbox --jq resend`: either place works.
+            Command::Outbox { action, out } => match action {
+                Some(OutboxAction::Resend { out: resend, .. }) => resend.jq.as_deref().or(out.jq.as_deref()),
+                _ => out.jq.as_deref(),
+            },
             _ => None,
         }
     }
@@ -391,8 +403,15 @@ fn request_id(id: &str) -> Result<&str, Exit> {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     // No arguments in the log: they can hold a description or a note.
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "pcsr-tui starting");
-    let settings = cli.global.settings();
-    QUIET.store(cli.global.quiet, Ordering::Relaxed);
+    let mut settings = cli.global.settings();
+    if cli.command.as_ref().is_none_or(Command::reads_config) {
+        // A typo in config.toml stops every command that would act on it, with its line.
+        settings.config = crate::config::load_default().map_err(|e| Exit::usage(e.to_string()))?;
+    }
+    QUIET.store(
+        cli.global.quiet || settings.config.defaults.quiet,
+        Ordering::Relaxed,
+    );
     if let Some(code) = cli.command.as_ref().and_then(Command::jq) {
         // A syntax error is a usage error found before any network call.
         jq::check(code)?;
@@ -441,12 +460,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             out,
         }) => requests::close(&settings, request_id(&id)?, customer, yes, out.enabled()).await,
         Some(Command::History { out }) => requests::history(&settings, out.enabled()),
-        Some(Command::Outbox { action, json }) => match action {
-            None => outbox::list(&settings, json),
-            Some(OutboxAction::Resend {
-                local,
-                json: resend_json,
-            }) => outbox::resend(&settings, &local, json || resend_json).await,
+        Some(Command::Outbox { action, out }) => match action {
+            None => outbox::list(&settings, out.enabled()),
+            Some(OutboxAction::Resend { local, out: resend }) => {
+                outbox::resend(&settings, &local, out.enabled() || resend.enabled()).await
+            }
             Some(OutboxAction::Discard { local, yes }) => outbox::discard(&settings, local, yes),
         },
         Some(Command::Sandbox {

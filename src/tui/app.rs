@@ -8,7 +8,7 @@ use anyhow::Context as _;
 
 use super::action::{Action, Effect};
 use super::input::Input;
-use super::state::{Header, State, Theme};
+use super::state::{Form, Header, State};
 use super::terminal::{self, Tui};
 use super::{Account, Context, clipboard, editor, update, view};
 use crate::session::Session;
@@ -51,12 +51,9 @@ async fn run_session(
         account: ctx.account.clone(),
         locale: ctx.locale.clone(),
     };
-    let mut state = State::new(
-        header,
-        Theme::from_env(),
-        (size.width, size.height),
-        Instant::now(),
-    );
+    let mut state = State::new(header, ctx.theme, (size.width, size.height), Instant::now());
+    state.keys = std::sync::Arc::new(ctx.keymap.clone());
+    state.form = Form::new(ctx.severity);
     // The form is on screen before the sandbox starts, the database is opened (and migrated)
     // or anything is read; keys typed meanwhile wait in the terminal and are not lost.
     draw(tui, &mut state)?;

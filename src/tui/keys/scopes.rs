@@ -110,3 +110,38 @@ pub fn active_scopes(state: &State) -> Vec<KeyScope> {
     }
     scopes
 }
+
+/// Every set of scopes [`active_scopes`] can return: two bindings clash when some set holds both
+/// their scopes. A test checks `active_scopes` against this list.
+pub const CONTEXTS: &[&[KeyScope]] = {
+    use KeyScope::*;
+    &[
+        &[Anywhere, Confirm],
+        &[Anywhere, OutsideText, Help, Scrollable],
+        &[Anywhere, Form, Title],
+        &[Anywhere, Form, Description],
+        &[Anywhere, OutsideText, Form, Severity],
+        &[Anywhere, Form, Topic],
+        &[Anywhere, Form, Topic, TopicError],
+        &[Anywhere, OutsideText, Form, SubmitButton],
+        &[Anywhere, OutsideText, History],
+        &[Anywhere],
+        &[Anywhere, OutsideText, ResultOrDetails],
+        &[Anywhere, OutsideText, ResultOrDetails, Details, Scrollable],
+        &[Anywhere, SignInForm],
+        &[Anywhere, OutsideText, SignInPrompt],
+    ]
+};
+
+/// Whether two scopes can be active at the same time.
+pub fn overlap(a: KeyScope, b: KeyScope) -> bool {
+    CONTEXTS.iter().any(|c| c.contains(&a) && c.contains(&b))
+}
+
+/// Whether typing goes into a text field wherever this scope is active, so a plain character
+/// bound there would type instead of act (or steal the character from the field).
+pub fn takes_text(scope: KeyScope) -> bool {
+    // Outside text fields `OutsideText` is active; a question on screen takes no text either.
+    let typing = |c: &[KeyScope]| !c.contains(&KeyScope::OutsideText) && !c.contains(&KeyScope::Confirm);
+    CONTEXTS.iter().any(|c| typing(c) && c.contains(&scope))
+}

@@ -55,23 +55,23 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
 
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     let scopes = keys::active_scopes(state);
-    if let Some(binding) = keys::lookup(&scopes, &key) {
+    if let Some(command) = state.keys.lookup(&scopes, &key).map(|b| b.command) {
         if state.help {
-            match binding.command {
-                KeyCommand::Quit | KeyCommand::Help | KeyCommand::Back => run(state, binding.command, fx),
+            match command {
+                KeyCommand::Quit | KeyCommand::Help | KeyCommand::Back => run(state, command, fx),
                 KeyCommand::Up
                 | KeyCommand::Down
                 | KeyCommand::PageUp
                 | KeyCommand::PageDown
                 | KeyCommand::First
                 | KeyCommand::Last => {
-                    state.help_scroll = details::scrolled(state.help_scroll, binding.command, state.viewport);
+                    state.help_scroll = details::scrolled(state.help_scroll, command, state.viewport);
                 }
                 _ => {}
             }
             return;
         }
-        run(state, binding.command, fx);
+        run(state, command, fx);
         return;
     }
     if state.help {

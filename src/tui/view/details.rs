@@ -10,7 +10,7 @@ use super::result::party_lines;
 use super::{Role, date, field_line, or_dash, style};
 use crate::store::Submission;
 use crate::text;
-use crate::tui::keys::{self, KeyCommand, KeyScope};
+use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::state::{DetailsView, State, Viewport};
 
 /// Draws the details screen; returns its page and furthest scroll.
@@ -26,10 +26,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) ->
         .title_bottom(Span::styled(
             format!(
                 " {} copy id · {} refresh · {} close · {} back ",
-                keys::label(KeyCommand::CopyId, KeyScope::ResultOrDetails),
-                keys::label(KeyCommand::Refresh, KeyScope::Details),
-                keys::label(KeyCommand::CloseRequest, KeyScope::Details),
-                keys::label(KeyCommand::Back, KeyScope::Anywhere),
+                state.keys.label(KeyCommand::CopyId, KeyScope::ResultOrDetails),
+                state.keys.label(KeyCommand::Refresh, KeyScope::Details),
+                state.keys.label(KeyCommand::CloseRequest, KeyScope::Details),
+                state.keys.label(KeyCommand::Back, KeyScope::Anywhere),
             ),
             style(t, Role::Dim),
         ));

@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 use super::{Role, style};
 use crate::store::{HistoryRow, SubmissionState};
 use crate::text;
-use crate::tui::keys::{self, KeyCommand, KeyScope};
+use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout;
 use crate::tui::state::State;
 
@@ -136,7 +136,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             Span::styled(
                 format!(
                     "▏ Enter keeps it, {} stops typing",
-                    keys::label(KeyCommand::Back, KeyScope::Anywhere)
+                    state.keys.label(KeyCommand::Back, KeyScope::Anywhere)
                 ),
                 style(t, Role::Dim),
             ),
@@ -145,7 +145,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         Line::from(Span::styled(
             format!(
                 "{} filters by title, id, topic or state",
-                keys::label(KeyCommand::Filter, KeyScope::History)
+                state.keys.label(KeyCommand::Filter, KeyScope::History)
             ),
             style(t, Role::Dim),
         ))
@@ -178,7 +178,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         } else if h.filter.is_empty() {
             format!(
                 "No submissions yet. {} opens the form.",
-                keys::label(KeyCommand::NewRequest, KeyScope::Anywhere)
+                state.keys.label(KeyCommand::NewRequest, KeyScope::Anywhere)
             )
         } else {
             format!("Nothing matches \"{}\".", text::one_line(&h.filter))
