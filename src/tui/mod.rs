@@ -12,6 +12,8 @@ mod error_view;
 mod input;
 pub mod keys;
 pub mod layout;
+pub mod note;
+pub mod requests;
 pub mod signin;
 pub mod state;
 mod terminal;

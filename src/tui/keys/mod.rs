@@ -82,6 +82,14 @@ pub enum KeyCommand {
     CopyCode,
     /// Stop the sign-in in progress, back to the sign-in form.
     CancelSignIn,
+    /// Switch the history between the local list and Partner Center's.
+    SwitchSource,
+    /// Set the customer whose requests the Partner Center list shows.
+    CustomerScope,
+    /// Open the note box for the request on screen.
+    AddNote,
+    /// Send the note in the note box.
+    SendNote,
     /// Close the overlay or go back.
     Back,
     /// Leave the app, keeping the draft.

@@ -38,6 +38,10 @@ impl KeyCommand {
             KeyCommand::StartSignIn => "start_sign_in",
             KeyCommand::CopyCode => "copy_code",
             KeyCommand::CancelSignIn => "cancel_sign_in",
+            KeyCommand::SwitchSource => "switch_source",
+            KeyCommand::CustomerScope => "customer_scope",
+            KeyCommand::AddNote => "add_note",
+            KeyCommand::SendNote => "send_note",
             KeyCommand::Back => "back",
             KeyCommand::Quit => "quit",
         }

@@ -30,6 +30,8 @@ pub enum KeyScope {
     ResultOrDetails,
     /// Request details.
     Details,
+    /// The note box over the details.
+    NoteBox,
     /// The help overlay.
     Help,
     /// A yes/no question on screen (closing a request).
@@ -57,6 +59,7 @@ impl KeyScope {
             KeyScope::History => "history",
             KeyScope::ResultOrDetails => "result, details",
             KeyScope::Details => "details",
+            KeyScope::NoteBox => "note box",
             KeyScope::Help => "help",
             KeyScope::Confirm => "question",
             KeyScope::Scrollable => "details, help",
@@ -97,9 +100,10 @@ pub fn active_scopes(state: &State) -> Vec<KeyScope> {
                 Field::Submit => scopes.push(KeyScope::SubmitButton),
             }
         }
-        Screen::History if !state.history.filtering => scopes.push(KeyScope::History),
+        Screen::History if !state.in_text_field() => scopes.push(KeyScope::History),
         Screen::History => {}
         Screen::Result(_) => scopes.push(KeyScope::ResultOrDetails),
+        Screen::Details(_) if state.writing_note => scopes.push(KeyScope::NoteBox),
         Screen::Details(_) => {
             scopes.push(KeyScope::ResultOrDetails);
             scopes.push(KeyScope::Details);
@@ -128,6 +132,7 @@ pub const CONTEXTS: &[&[KeyScope]] = {
         &[Anywhere],
         &[Anywhere, OutsideText, ResultOrDetails],
         &[Anywhere, OutsideText, ResultOrDetails, Details, Scrollable],
+        &[Anywhere, NoteBox],
         &[Anywhere, SignInForm],
         &[Anywhere, OutsideText, SignInPrompt],
     ]

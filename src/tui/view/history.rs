@@ -11,7 +11,7 @@ use crate::store::{HistoryRow, SubmissionState};
 use crate::text;
 use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout;
-use crate::tui::state::State;
+use crate::tui::state::{Paging, Source, State};
 
 /// The state word shown in the list.
 pub fn state_label(state: SubmissionState) -> &'static str {
@@ -23,7 +23,7 @@ pub fn state_label(state: SubmissionState) -> &'static str {
 }
 
 /// Cuts or pads text to exactly `width` columns.
-fn fit(text: &str, width: usize) -> String {
+pub(super) fn fit(text: &str, width: usize) -> String {
     let mut out = String::new();
     let mut used = 0;
     for c in text.chars() {
@@ -49,7 +49,7 @@ fn fit(text: &str, width: usize) -> String {
 /// Column widths for a list `width` wide: status, id, date, severity, topic, title (0 = not
 /// shown). The title never shrinks below a readable width: on a narrow screen the severity,
 /// then the date, then the id give way first.
-fn columns(width: usize) -> [usize; 6] {
+pub(super) fn columns(width: usize) -> [usize; 6] {
     const MIN_TITLE: usize = 24;
     let mut fixed = [STATUS_WIDTH, 16, 10, 9];
     for drop in [3, 2, 1] {
@@ -67,7 +67,7 @@ fn columns(width: usize) -> [usize; 6] {
 }
 
 /// Wide enough for "attention needed" and the updated mark.
-const STATUS_WIDTH: usize = 18;
+pub(super) const STATUS_WIDTH: usize = 18;
 
 /// The status cell: the service's status once the request exists (marked when it changed since
 /// the user last opened it), else where the local submission stands.
@@ -104,7 +104,7 @@ fn row_text(row: &HistoryRow, widths: [usize; 6]) -> String {
 }
 
 /// The cells of the columns that are shown, in screen order (title before topic).
-fn join_shown(cells: &[String; 6], widths: [usize; 6]) -> String {
+pub(super) fn join_shown(cells: &[String; 6], widths: [usize; 6]) -> String {
     let order = [0, 1, 2, 3, 5, 4];
     order
         .iter()
@@ -115,21 +115,46 @@ fn join_shown(cells: &[String; 6], widths: [usize; 6]) -> String {
         .join(" ")
 }
 
-/// Draws the history pane.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+/// The pane's title: both sources as tabs, the shown one highlighted, with their counts.
+fn tabs(state: &State) -> Line<'static> {
     let t = state.theme;
     let h = &state.history;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(style(t, Role::Focus))
-        .title(Span::styled(
-            format!(" History: {} ", h.total),
-            style(t, Role::Focus),
-        ));
-    frame.render_widget(block, area);
-    let l = layout::history(area);
+    let s = &h.service;
+    let service_count = match s.paging {
+        Paging::NotStarted => String::new(),
+        Paging::Done => format!(" {}", s.rows.len()),
+        _ => format!(" {}+", s.rows.len()),
+    };
+    let tab = |label: String, on: bool| {
+        if on {
+            Span::styled(format!(" {label} "), style(t, Role::Selected))
+        } else {
+            Span::styled(format!(" {label} "), style(t, Role::Dim))
+        }
+    };
+    Line::from(vec![
+        Span::styled(" History ", style(t, Role::Focus)),
+        tab(format!("Local {}", h.total), h.source == Source::Local),
+        Span::styled("│", style(t, Role::Dim)),
+        tab(
+            format!("Partner Center{service_count}"),
+            h.source == Source::Service,
+        ),
+        Span::styled(
+            format!(
+                " {} switches ",
+                state.keys.label(KeyCommand::SwitchSource, KeyScope::History)
+            ),
+            style(t, Role::Dim),
+        ),
+    ])
+}
 
-    let filter = if h.filtering {
+/// The filter line (shared by both lists).
+fn filter_line(state: &State, what: &str) -> Line<'static> {
+    let t = state.theme;
+    let h = &state.history;
+    if h.filtering {
         Line::from(vec![
             Span::styled("Filter: ", style(t, Role::Label)),
             Span::raw(text::one_line(&h.filter)),
@@ -144,7 +169,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     } else if h.filter.is_empty() {
         Line::from(Span::styled(
             format!(
-                "{} filters by title, id, topic or state",
+                "{} filters by {what}",
                 state.keys.label(KeyCommand::Filter, KeyScope::History)
             ),
             style(t, Role::Dim),
@@ -154,11 +179,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             Span::styled("Filter: ", style(t, Role::Label)),
             Span::raw(text::one_line(&h.filter)),
         ])
-    };
-    frame.render_widget(Paragraph::new(filter), l.filter);
+    }
+}
 
-    let width = l.list.width as usize;
-    let widths = columns(width);
+/// The column header line.
+pub(super) fn header_line(state: &State, widths: [usize; 6]) -> Paragraph<'static> {
     let header = [
         fit("  STATUS", widths[0]),
         fit("ID", widths[1]),
@@ -167,10 +192,54 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         fit("TITLE", widths[5]),
         fit("TOPIC", widths[4]),
     ];
-    frame.render_widget(
-        Paragraph::new(Span::styled(join_shown(&header, widths), style(t, Role::Label))),
-        l.header,
-    );
+    Paragraph::new(Span::styled(
+        join_shown(&header, widths),
+        style(state.theme, Role::Label),
+    ))
+}
+
+/// Draws the history pane: the frame with both sources, then the list shown.
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(style(t, Role::Focus))
+        .title(tabs(state));
+    frame.render_widget(block, area);
+    let l = layout::history(area);
+    match state.history.source {
+        Source::Local => {
+            frame.render_widget(
+                Paragraph::new(filter_line(state, "title, id, topic or state")),
+                l.filter,
+            );
+            draw_local(frame, l, state);
+        }
+        Source::Service => {
+            let line = match &state.history.service.asking_customer {
+                Some(typed) => Line::from(vec![
+                    Span::styled("Customer tenant: ", style(t, Role::Label)),
+                    Span::raw(text::one_line(typed)),
+                    Span::styled(
+                        "▏ Enter lists its requests; empty = your own",
+                        style(t, Role::Dim),
+                    ),
+                ]),
+                None => filter_line(state, "title, id, status or topic"),
+            };
+            frame.render_widget(Paragraph::new(line), l.filter);
+            super::requests::draw(frame, l, state);
+        }
+    }
+}
+
+/// The local history's rows.
+fn draw_local(frame: &mut Frame, l: layout::HistoryLayout, state: &State) {
+    let t = state.theme;
+    let h = &state.history;
+    let width = l.list.width as usize;
+    let widths = columns(width);
+    frame.render_widget(header_line(state, widths), l.header);
 
     if h.total == 0 {
         let msg = if h.loaded_filter.is_none() {

@@ -5,6 +5,7 @@ pub mod form;
 pub mod help;
 pub mod history;
 pub mod palette;
+pub mod requests;
 pub mod result;
 pub mod signin;
 pub mod status_bar;

@@ -10,7 +10,7 @@ use super::{Role, style};
 use crate::text;
 use crate::tui::Account;
 use crate::tui::keys;
-use crate::tui::state::{NoticeKind, Screen, State};
+use crate::tui::state::{Confirm, NoticeKind, Screen, State};
 
 /// Braille spinner frames.
 const SPINNER: [&str; 8] = ["⣾", "⣽", "⣻", "⢿", "⡿", "⣟", "⣯", "⣷"];
@@ -62,6 +62,13 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         Span::styled(screen, style(t, Role::Label)),
     ]);
     let mut line = line;
+    if state.updated > 0 {
+        line.spans.push(Span::styled(" │ ", style(t, Role::Dim)));
+        line.spans.push(Span::styled(
+            format!("● {} updated", state.updated),
+            style(t, Role::Good),
+        ));
+    }
     if state.outbox > 0 {
         line.spans.push(Span::styled(" │ ", style(t, Role::Dim)));
         line.spans.push(Span::styled(
@@ -84,10 +91,16 @@ pub fn draw_message(frame: &mut Frame, area: Rect, state: &State) {
         }
         text.push_str(" (you can keep working; q keeps it in the outbox)");
         Line::from(Span::styled(text, style(t, Role::Focus)))
-    } else if let Some(crate::tui::state::Confirm::Close { server_id, .. }) = &state.confirm {
+    } else if let Some(confirm) = &state.confirm {
+        let question = match confirm {
+            Confirm::Close(target) => format!("Close request {}?", text::one_line(&target.server_id)),
+            Confirm::ResendNote(target) => format!(
+                "The last try may have added this note to {} already. Send it again?",
+                text::one_line(&target.server_id)
+            ),
+        };
         let question = format!(
-            "Close request {}? {}/{}",
-            text::one_line(server_id),
+            "{question} {}/{}",
             state
                 .keys
                 .first_label(keys::KeyCommand::ConfirmYes, keys::KeyScope::Confirm),
