@@ -283,9 +283,9 @@ fn details_screen() {
     }]);
     let submission = submission(server);
     s.screen = Screen::Details(Box::new(DetailsView {
-        local_id: 3,
+        local_id: Some(3),
         submission: Some(submission),
-        scroll: 0,
+        ..DetailsView::default()
     }));
     insta::assert_snapshot!(render(&mut s, 100, 30));
 }
@@ -296,9 +296,9 @@ fn close_confirmation_names_the_request_and_takes_only_yes_or_no() {
     let mut server = created();
     server.status = Some(Status::Open);
     s.screen = Screen::Details(Box::new(DetailsView {
-        local_id: 3,
+        local_id: Some(3),
         submission: Some(submission(server)),
-        scroll: 0,
+        ..DetailsView::default()
     }));
     press(&mut s, KeyCode::Char('x'));
     let screen = render(&mut s, 100, 30);
@@ -314,10 +314,11 @@ fn close_confirmation_names_the_request_and_takes_only_yes_or_no() {
     assert_eq!(
         fx,
         vec![crate::tui::action::Effect::Worker(
-            crate::worker::Command::Close {
-                local_id: 3,
+            crate::worker::Command::Close(crate::worker::Target {
+                local_id: Some(3),
                 server_id: "616122292874576".into(),
-            }
+                customer: None,
+            })
         )]
     );
 }
@@ -347,9 +348,9 @@ fn end_and_home_reach_both_ends_of_long_details() {
         )),
     }]);
     s.screen = Screen::Details(Box::new(DetailsView {
-        local_id: 3,
+        local_id: Some(3),
         submission: Some(submission(server)),
-        scroll: 0,
+        ..DetailsView::default()
     }));
     render(&mut s, 100, 30);
     press(&mut s, KeyCode::End);
