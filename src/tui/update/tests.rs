@@ -622,9 +622,8 @@ fn history_filter_takes_letters_and_refresh_needs_a_server_id() {
     press(&mut s, KeyCode::Enter);
     let fx = press(&mut s, KeyCode::Char('r'));
     assert!(
-        fx.iter().any(
-            |e| matches!(e, Effect::Worker(Work::Refresh(target)) if target.server_id == "616000000")
-        ),
+        fx.iter()
+            .any(|e| matches!(e, Effect::Worker(Work::Refresh(target)) if target.server_id == "616000000")),
         "{fx:?}"
     );
 }

@@ -105,3 +105,5 @@ pub fn or_dash(value: Option<&str>) -> String {
 
 #[cfg(test)]
 mod render_tests;
+#[cfg(test)]
+mod theme_tests;

@@ -58,9 +58,7 @@ fn high_contrast(role: Role) -> Style {
     match role {
         Role::Plain => s,
         Role::Focus => s.fg(Color::LightCyan).add_modifier(Modifier::BOLD),
-        Role::Error => s
-            .fg(Color::LightRed)
-            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        Role::Error => s.fg(Color::LightRed).add_modifier(Modifier::BOLD),
         // Nothing dimmed: secondary text keeps full contrast and is told apart by its slant.
         Role::Dim => s.add_modifier(Modifier::ITALIC),
         Role::Badge => s
@@ -78,8 +76,7 @@ fn mono(role: Role) -> Style {
     match role {
         Role::Plain | Role::Label => s,
         Role::Dim => s.add_modifier(Modifier::DIM),
-        Role::Focus | Role::Good => s.add_modifier(Modifier::BOLD),
-        Role::Error => s.add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        Role::Focus | Role::Good | Role::Error => s.add_modifier(Modifier::BOLD),
         Role::Badge | Role::Selected => s.add_modifier(Modifier::REVERSED),
     }
 }

@@ -313,13 +313,13 @@ fn close_confirmation_names_the_request_and_takes_only_yes_or_no() {
     let fx = press(&mut s, KeyCode::Char('y'));
     assert_eq!(
         fx,
-        vec![crate::tui::action::Effect::Worker(
-            crate::worker::Command::Close(crate::worker::Target {
+        vec![crate::tui::action::Effect::Worker(crate::worker::Command::Close(
+            crate::worker::Target {
                 local_id: Some(3),
                 server_id: "616122292874576".into(),
                 customer: None,
-            })
-        )]
+            }
+        ))]
     );
 }
 
