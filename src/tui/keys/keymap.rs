@@ -149,9 +149,11 @@ impl Keymap {
         Ok(map)
     }
 
-    /// Gives `command` these keys in every place it is bound (except [`FIXED`] rows). Where the
-    /// command has a row for everywhere and one for outside text fields (quit, help), plain
-    /// characters go to the latter so they never fire while typing.
+    /// Gives `command` these keys in every place it is bound (except [`FIXED`] rows). Plain
+    /// characters never go where text is typed (they would type, not act): where the command
+    /// has a row for everywhere and one for outside text fields (quit, help) they go to the
+    /// latter; in other text places (the Topic filter) they are left out. A plain character no
+    /// row can take is refused.
     fn set(&mut self, command: KeyCommand, keys: &[Key]) -> Result<(), String> {
         let rows: Vec<usize> = (0..self.bindings.len())
             .filter(|&i| self.bindings[i].command == command)
@@ -159,29 +161,37 @@ impl Keymap {
             .collect();
         let has = |scope| rows.iter().any(|&i| self.bindings[i].scope == scope);
         let split = has(KeyScope::Anywhere) && has(KeyScope::OutsideText);
+        let mut text_scope = None;
         for &i in &rows {
             let scope = self.bindings[i].scope;
             let mine: Vec<Key> = keys
                 .iter()
                 .filter(|k| !split || (scope == KeyScope::OutsideText) == plain_char(k))
+                .filter(|k| {
+                    let types = plain_char(k) && takes_text(scope);
+                    if types {
+                        text_scope = Some(scope);
+                    }
+                    !types
+                })
                 .copied()
                 .collect();
-            if let Some(k) = mine.iter().find(|k| plain_char(k) && takes_text(scope)) {
-                let name = match k.code {
-                    KeyCode::Char(c) => c,
-                    _ => '?',
-                };
-                return Err(format!(
-                    "`{}` for `{}` is a plain character, and `{}` works while typing in a text field ({}), \
-                     where it would type instead; add a modifier, e.g. \"ctrl+{}\"",
-                    k.label(),
-                    command.name(),
-                    command.name(),
-                    scope.label(),
-                    name.to_ascii_lowercase()
-                ));
-            }
             self.bindings[i].keys = mine;
+        }
+        let taken = |k: &Key| rows.iter().any(|&i| self.bindings[i].keys.contains(k));
+        if let Some(k) = keys.iter().find(|k| !taken(k)) {
+            let scope = text_scope.map_or("a text field", KeyScope::label);
+            let letter = match k.code {
+                KeyCode::Char(c) => c.to_ascii_lowercase(),
+                _ => 'g',
+            };
+            return Err(format!(
+                "`{}` for `{}` is a plain character, and `{}` works while typing ({scope}), where \
+                 it would type instead; add a modifier, e.g. \"ctrl+{letter}\"",
+                k.label(),
+                command.name(),
+                command.name(),
+            ));
         }
         Ok(())
     }

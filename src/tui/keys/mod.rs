@@ -2,6 +2,7 @@
 //! from it, so what the screen says and what the keys do cannot drift apart. `BINDINGS` is the
 //! default; the [`Keymap`] built at start (defaults plus config.toml's `[keys]`) is what runs.
 
+mod doc;
 mod keymap;
 mod names;
 mod parse;
@@ -10,6 +11,7 @@ mod table;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+pub use doc::{README_MARKERS, markdown_table};
 pub use keymap::{Bound, Keymap, KeymapError, Override};
 pub use parse::{KeyNameError, parse_key};
 pub use scopes::{CONTEXTS, KeyScope, active_scopes};

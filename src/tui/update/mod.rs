@@ -252,4 +252,6 @@ fn ensure_history(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
 }
 
 #[cfg(test)]
+mod config_tests;
+#[cfg(test)]
 pub(crate) mod tests;
