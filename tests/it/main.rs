@@ -5,6 +5,7 @@ mod cli;
 mod cli_follow;
 mod cli_habits;
 mod cli_sandbox;
+mod config_cli;
 mod login_e2e;
 mod sandbox;
 mod sandbox_follow;
