@@ -21,7 +21,10 @@ fn write_config(home: &Path, body: &str) -> std::path::PathBuf {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_clash_in_keys_stops_commands_and_the_tui_naming_file_and_line() {
     let home = tempfile::tempdir().unwrap();
-    let path = write_config(home.path(), "[ui]\ntheme = \"mono\"\n\n[keys]\nsubmit = \"ctrl+r\"\n");
+    let path = write_config(
+        home.path(),
+        "[ui]\ntheme = \"mono\"\n\n[keys]\nsubmit = \"ctrl+r\"\n",
+    );
     for args in [&["history"][..], &[][..]] {
         let mut cmd = pcsr(home.path());
         cmd.args(args).env("TERM", "xterm-256color");
@@ -32,7 +35,10 @@ async fn a_clash_in_keys_stops_commands_and_the_tui_naming_file_and_line() {
             stderr.contains(&format!("{}, line 5", path.display())),
             "{args:?}: {stderr}"
         );
-        assert!(stderr.contains("`submit`") && stderr.contains("`history`"), "{stderr}");
+        assert!(
+            stderr.contains("`submit`") && stderr.contains("`history`"),
+            "{stderr}"
+        );
         // The TUI refused before touching the terminal: nothing on stdout, no escape codes.
         assert!(out.stdout.is_empty(), "{args:?}: {:?}", text(&out.stdout));
     }
@@ -51,8 +57,14 @@ async fn an_unknown_key_is_named_with_its_line() {
     let out = run(cmd).await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("line 3") && stderr.contains("unknown key `refresh`"), "{stderr}");
-    assert!(stderr.contains("refresh_minutes"), "the known keys are listed: {stderr}");
+    assert!(
+        stderr.contains("line 3") && stderr.contains("unknown key `refresh`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("refresh_minutes"),
+        "the known keys are listed: {stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -86,13 +98,24 @@ async fn a_dumb_terminal_gets_the_commands_instead_of_the_full_screen_ui() {
     let out = run(cmd).await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("TERM is dumb") && stderr.contains("pcsr-tui submit"), "{stderr}");
-    assert!(out.stdout.is_empty(), "the terminal is untouched: {:?}", text(&out.stdout));
+    assert!(
+        stderr.contains("TERM is dumb") && stderr.contains("pcsr-tui submit"),
+        "{stderr}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "the terminal is untouched: {:?}",
+        text(&out.stdout)
+    );
     let mut cmd = pcsr(home.path());
     cmd.env_remove("TERM");
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("TERM is not set"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("TERM is not set"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -14,5 +14,6 @@ mod store_follow;
 mod support;
 mod trust;
 mod trust_cli;
+mod tui_config;
 mod tui_e2e;
 mod wire;

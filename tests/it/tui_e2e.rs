@@ -14,7 +14,7 @@ const ROWS: u16 = 30;
 const DEADLINE: Duration = Duration::from_secs(15);
 
 /// The app running in a PTY, with a vt100 parser keeping the screen.
-struct App {
+pub(crate) struct App {
     child: Box<dyn Child + Send + Sync>,
     /// Our own copy of the PTY master, to read the terminal modes after the app is gone.
     master_fd: i32,
@@ -27,7 +27,7 @@ impl App {
         App::launch_with(base_url, data_dir, &[])
     }
 
-    fn launch_with(base_url: &str, data_dir: &Path, env: &[(&str, &str)]) -> App {
+    pub(crate) fn launch_with(base_url: &str, data_dir: &Path, env: &[(&str, &str)]) -> App {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -80,12 +80,12 @@ impl App {
         }
     }
 
-    fn contents(&self) -> String {
+    pub(crate) fn contents(&self) -> String {
         self.screen.lock().unwrap().screen().contents()
     }
 
     /// Polls the screen until `pred` holds; fails with the screen when the deadline passes.
-    fn wait_until(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_until(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let text = self.contents();
@@ -102,24 +102,24 @@ impl App {
         }
     }
 
-    fn wait_for(&mut self, needle: &str) -> String {
+    pub(crate) fn wait_for(&mut self, needle: &str) -> String {
         self.wait_until(needle, |s| s.contains(needle))
     }
 
-    fn keys(&mut self, bytes: &str) {
+    pub(crate) fn keys(&mut self, bytes: &str) {
         self.writer.write_all(bytes.as_bytes()).expect("write to the pty");
         self.writer.flush().expect("flush the pty");
         // Let the app read and draw before the next key (one key = one action).
         std::thread::sleep(Duration::from_millis(30));
     }
 
-    fn type_text(&mut self, text: &str) {
+    pub(crate) fn type_text(&mut self, text: &str) {
         for c in text.chars() {
             self.keys(&c.to_string());
         }
     }
 
-    fn wait_exit(&mut self) {
+    pub(crate) fn wait_exit(&mut self) {
         let start = Instant::now();
         while start.elapsed() < DEADLINE {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -203,7 +203,7 @@ fn sigquit_from_outside_restores_the_terminal() {
     signal_restores_the_terminal(libc::SIGQUIT);
 }
 
-fn sandbox(rt: &tokio::runtime::Runtime) -> Sandbox {
+pub(crate) fn sandbox(rt: &tokio::runtime::Runtime) -> Sandbox {
     rt.block_on(Sandbox::start(SandboxOptions {
         db_path: None,
         bind: "127.0.0.1:0".parse().unwrap(),
