@@ -38,7 +38,13 @@ Environment:
   PCSR_SANDBOX_AGENT_REPLIES  seconds after which the sandbox's support agent answers each
                       new request (a note, status attention needed); same as
                       `sandbox serve --agent-replies`
-  NO_COLOR            draw the TUI without colours
+  NO_COLOR            draw the TUI without colours (the mono theme)
+  TERM                dumb (or unset): the TUI refuses to start, use the commands;
+                      screen*, linux, vt100: basic colours only
+
+config.toml (in PCSR_CONFIG_DIR) may hold [defaults] (cloud, locale, severity, customer,
+refresh_minutes, quiet), [ui] theme = default | high-contrast | mono, and [keys] (command name =
+key or list of keys, e.g. submit = 'ctrl+g'); a mistake in it is exit 1 naming the line.
 
 With no PCSR_BASE_URL, no PCSR_TOKEN and no signed-in profile, pcsr-tui uses its built-in
 sandbox: nothing leaves this machine.

@@ -176,3 +176,17 @@ fn bad_values_say_what_is_allowed() {
         assert!(e.line.is_some(), "{text:?}: {e}");
     }
 }
+
+/// README's example config.toml must itself be valid.
+#[test]
+fn the_readme_example_is_valid() {
+    let readme = include_str!("../../README.md");
+    let start = readme
+        .find("```toml\n[defaults]")
+        .expect("README has the example")
+        + "```toml\n".len();
+    let end = readme[start..].find("```").expect("closed") + start;
+    let c = read(&readme[start..end]).unwrap_or_else(|e| panic!("README's example: {e}"));
+    assert_eq!(c.theme, Palette::HighContrast);
+    assert_eq!(c.keymap.label(KeyCommand::Submit, KeyScope::Form), "Ctrl+G");
+}

@@ -73,8 +73,8 @@ impl Worker {
     }
 
     /// Reads a request again (or closes it, `close`); a copy of one in the local history is
-    /// kept there, with its follow-up marks.
-    pub(super) async fn refresh(self, target: Target, close: bool) {
+    /// kept there, with its follow-up marks (none when the user is `looking` at it).
+    pub(super) async fn refresh(self, target: Target, close: bool, looking: bool) {
         let client = self.client();
         let scope = target.scope();
         let answer = if close {
@@ -85,7 +85,7 @@ impl Worker {
         };
         let outcome = match answer {
             Ok(sr) => {
-                self.keep_copy(&sr).await;
+                self.keep_copy(&sr, looking).await;
                 Ok(sr)
             }
             Err(e) => Err(ErrorView::from(&e)),
@@ -107,7 +107,8 @@ impl Worker {
             .await;
         let outcome = match answer {
             Ok(sr) => {
-                self.keep_copy(&sr).await;
+                // Written from the details: the user sees the result.
+                self.keep_copy(&sr, true).await;
                 Ok(sr)
             }
             Err(e) => Err((ErrorView::from(&e), e.outcome_unknown())),
@@ -120,12 +121,16 @@ impl Worker {
     }
 
     /// Stores a fresh copy over its local history row, if it has one, and reports the count of
-    /// changed requests (a copy the user is looking at may still carry news for the others).
-    async fn keep_copy(&self, sr: &ServiceRequest) {
+    /// changed requests. A copy the user is `looking` at (or just changed) is seen, not news.
+    async fn keep_copy(&self, sr: &ServiceRequest, looking: bool) {
         let copy = sr.clone();
         if let Some(count) = self
             .db(move |s| {
-                s.record_refresh(&copy)?;
+                if let Some(found) = s.record_refresh(&copy)?
+                    && looking
+                {
+                    s.mark_seen(found.local_id)?;
+                }
                 s.updated_count()
             })
             .await

@@ -3,14 +3,10 @@
 
 use std::time::Duration;
 
-use crate::tui_e2e::{App, sandbox};
+use crate::pty::{App, CTRL_S, ENTER, RIGHT, TAB, sandbox};
 
 const F1: &str = "\x1bOP";
-const TAB: &str = "\t";
-const ENTER: &str = "\r";
-const RIGHT: &str = "\x1b[C";
 const CTRL_G: &str = "\x07";
-const CTRL_S: &str = "\x13";
 
 #[test]
 fn a_submit_key_from_config_shows_in_help_and_submits_the_form() {

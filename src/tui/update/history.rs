@@ -98,11 +98,15 @@ pub(super) fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
                 "Refreshing {} from the server…",
                 text::one_line(&server_id)
             ));
-            fx.push(Effect::Worker(Work::Refresh(Target {
-                local_id,
-                server_id,
-                customer,
-            })));
+            let looking = matches!(state.screen, Screen::Details(_));
+            fx.push(Effect::Worker(Work::Refresh {
+                target: Target {
+                    local_id,
+                    server_id,
+                    customer,
+                },
+                looking,
+            }));
         }
         Some((_, None, _)) => {
             state.error("This request was never created on the server, so there is nothing to refresh")
@@ -218,8 +222,12 @@ fn next_read(h: &History, height: usize) -> Option<(Anchor, usize, bool)> {
     let end = start + h.rows.len();
     let visible_end = (h.top + height).min(h.total);
     let loaded = h.loaded_filter.as_deref() == Some(h.filter.as_str());
-    if !loaded || h.rows.is_empty() {
+    // An empty list that is loaded stays so until something changes it (no re-read loop).
+    if !loaded || (h.rows.is_empty() && h.total > 0) {
         return Some((Anchor::Top, ahead + height, true));
+    }
+    if h.rows.is_empty() {
+        return None;
     }
     if h.top >= end || visible_end <= start {
         // Jumped clear of the window: only End and Home do that.

@@ -101,7 +101,7 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
             state.help = !state.help;
             state.help_scroll = 0;
         }
-        KeyCommand::Back => back(state),
+        KeyCommand::Back => back(state, fx),
         KeyCommand::History => {
             state.help = false;
             state.screen = Screen::History;
@@ -198,17 +198,18 @@ fn quit(state: &mut State, fx: &mut Vec<Effect>) {
         fx.push(Effect::Worker(Work::SaveDraft(state.form.draft())));
         state.draft = DraftSync::default();
     }
+    note::keep_all(state, fx);
     state.quit = true;
     fx.push(Effect::Quit);
 }
 
-fn back(state: &mut State) {
+fn back(state: &mut State, fx: &mut Vec<Effect>) {
     if state.help {
         state.help = false;
         return;
     }
     match &state.screen {
-        Screen::Details(_) if state.writing_note => note::close_box(state),
+        Screen::Details(_) if state.writing_note => note::close_box(state, fx),
         Screen::Details(d) => {
             // Opening it cleared its "changed" mark in the store; the loaded rows follow.
             let opened = d.submission.as_ref().map(|s| s.local_id).or(d.local_id);
@@ -253,5 +254,7 @@ fn ensure_history(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
 
 #[cfg(test)]
 mod config_tests;
+#[cfg(test)]
+mod follow_tests;
 #[cfg(test)]
 pub(crate) mod tests;

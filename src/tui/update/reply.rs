@@ -103,7 +103,8 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             target,
             request_id,
             outcome,
-        } => note::on_added(state, target, request_id, outcome),
+        } => note::on_added(state, target, request_id, outcome, fx),
+        Reply::NoteDrafts(kept) => note::restore(state, kept),
         Reply::ServicePage { seq, outcome } => requests::on_page(state, seq, outcome, fx),
         Reply::Followed {
             local_id,

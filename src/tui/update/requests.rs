@@ -175,7 +175,10 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
         local_id: None,
         server_id: Some(target.server_id.clone()),
     }));
-    fx.push(Effect::Worker(Work::Refresh(target)));
+    fx.push(Effect::Worker(Work::Refresh {
+        target,
+        looking: true,
+    }));
 }
 
 /// `c`: asks for the customer tenant whose requests to list (empty = the partner's own).

@@ -165,7 +165,7 @@ fn facts(t: Theme, view: &DetailsView, sr: &ServiceRequest) -> Vec<Line<'static>
     }
     match sub {
         Some(sub) => {
-            lines.push(field_line(t, "Sent from here", &sub.created_at));
+            lines.push(field_line(t, "Sent from here", &date(Some(&sub.created_at))));
             lines.push(field_line(t, "Local state", state_label(sub.state)));
             lines.push(field_line(t, "MS-RequestId", &sub.request_id.to_string()));
         }

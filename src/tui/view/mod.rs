@@ -104,6 +104,8 @@ pub fn or_dash(value: Option<&str>) -> String {
 }
 
 #[cfg(test)]
+mod follow_render_tests;
+#[cfg(test)]
 mod render_tests;
 #[cfg(test)]
 mod theme_tests;

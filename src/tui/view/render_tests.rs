@@ -16,7 +16,7 @@ use crate::tui::update::tests::{ctrl, fill, press, state_at, type_text};
 use crate::tui::update::update;
 use crate::worker::{ErrorView, Reply};
 
-fn render(state: &mut State, width: u16, height: u16) -> String {
+pub(super) fn render(state: &mut State, width: u16, height: u16) -> String {
     update(state, Action::Resize(width, height));
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
     let mut viewport = state.viewport;
@@ -28,11 +28,11 @@ fn render(state: &mut State, width: u16, height: u16) -> String {
     terminal.backend().to_string()
 }
 
-fn fresh() -> State {
+pub(super) fn fresh() -> State {
     state_at(Instant::now())
 }
 
-fn created() -> ServiceRequest {
+pub(super) fn created() -> ServiceRequest {
     crate::api::wire::parse(include_bytes!("../../../tests/fixtures/create-response.json"))
         .expect("fixture parses")
 }
@@ -131,7 +131,7 @@ fn result_screen() {
     insta::assert_snapshot!(render(&mut s, 100, 30));
 }
 
-fn history_rows() -> Vec<HistoryRow> {
+pub(super) fn history_rows() -> Vec<HistoryRow> {
     let row = |i: i64, state, id: Option<&str>, title: &str, sev, topic: Option<&str>, day: u32| HistoryRow {
         local_id: i,
         state,
@@ -247,7 +247,7 @@ fn styled_rows(state: &mut State, width: u16, height: u16, modifier: Modifier) -
         .collect()
 }
 
-fn submission(server: ServiceRequest) -> Submission {
+pub(super) fn submission(server: ServiceRequest) -> Submission {
     Submission {
         local_id: 3,
         request_id: REQUEST_ID,
@@ -283,9 +283,8 @@ fn details_screen() {
     }]);
     let submission = submission(server);
     s.screen = Screen::Details(Box::new(DetailsView {
-        local_id: Some(3),
         submission: Some(submission),
-        ..DetailsView::default()
+        ..DetailsView::local(3)
     }));
     insta::assert_snapshot!(render(&mut s, 100, 30));
 }
@@ -296,9 +295,8 @@ fn close_confirmation_names_the_request_and_takes_only_yes_or_no() {
     let mut server = created();
     server.status = Some(Status::Open);
     s.screen = Screen::Details(Box::new(DetailsView {
-        local_id: Some(3),
         submission: Some(submission(server)),
-        ..DetailsView::default()
+        ..DetailsView::local(3)
     }));
     press(&mut s, KeyCode::Char('x'));
     let screen = render(&mut s, 100, 30);
@@ -348,9 +346,8 @@ fn end_and_home_reach_both_ends_of_long_details() {
         )),
     }]);
     s.screen = Screen::Details(Box::new(DetailsView {
-        local_id: Some(3),
         submission: Some(submission(server)),
-        ..DetailsView::default()
+        ..DetailsView::local(3)
     }));
     render(&mut s, 100, 30);
     press(&mut s, KeyCode::End);
