@@ -209,7 +209,7 @@ mod tests {
             let active = active_scopes(s);
             let same = |c: &&[KeyScope]| c.len() == active.len() && active.iter().all(|a| c.contains(a));
             assert!(
-                CONTEXTS.iter().any(|c| same(&c)),
+                CONTEXTS.iter().any(same),
                 "{active:?} (screen {:?}) is missing from CONTEXTS",
                 std::mem::discriminant(&s.screen)
             );
