@@ -89,7 +89,7 @@ fn bench(c: &mut Criterion) {
         account: Account::Sandbox,
         locale: "en-US".into(),
     };
-    let mut state = State::new(header, Theme { color: true }, (120, 40), Instant::now());
+    let mut state = State::new(header, Theme::default(), (120, 40), Instant::now());
     let fx = update(&mut state, key(KeyCode::Char('r'), KeyModifiers::CONTROL));
     serve(&store, &mut state, fx);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("backend");

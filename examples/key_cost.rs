@@ -61,7 +61,16 @@ fn main() {
         account: Account::Sandbox,
         locale: "en-US".into(),
     };
-    let mut state = State::new(header, Theme { color: true }, (120, 40), Instant::now());
+    let mut state = State::new(
+        header,
+        Theme::resolve(
+            pcsr_tui::tui::theme::Palette::Default,
+            None,
+            Some("xterm-256color"),
+        ),
+        (120, 40),
+        Instant::now(),
+    );
     let mut terminal = Terminal::with_options(
         CrosstermBackend::new(std::io::sink()),
         TerminalOptions {

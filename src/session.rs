@@ -36,6 +36,24 @@ pub struct Settings {
     pub data_dir: Option<PathBuf>,
     /// `--sandbox`.
     pub sandbox: bool,
+    /// config.toml's `[defaults]`, `[ui]` and `[keys]`, used where flags and environment are silent.
+    pub config: crate::config::UserConfig,
+}
+
+impl Settings {
+    /// The cloud: `--cloud`, else config.toml's `[defaults] cloud`, else global. (A signed-in
+    /// profile's own cloud comes before the config default; see [`plan`].)
+    pub fn cloud_or_default(&self) -> Cloud {
+        self.cloud.or(self.config.defaults.cloud).unwrap_or_default()
+    }
+
+    /// The agent locale: `--locale`, else `[defaults] locale`, else en-US.
+    pub fn locale_or_default(&self) -> String {
+        self.locale
+            .clone()
+            .or_else(|| self.config.defaults.locale.clone())
+            .unwrap_or_else(|| "en-US".to_string())
+    }
 }
 
 /// Why a session could not be set up.
@@ -237,11 +255,11 @@ impl Plan {
 pub fn plan(settings: &Settings, signed_in: Option<SignedIn>) -> Result<Plan, SessionError> {
     let data_dir = resolve_data_dir(settings.data_dir.as_deref())?;
     let profile_locale = signed_in.as_ref().and_then(|s| s.locale.clone());
-    let locale = settings
-        .locale
-        .clone()
-        .or(profile_locale)
-        .unwrap_or_else(|| "en-US".to_string());
+    // Flags, then the signed-in profile's own, then config.toml's [defaults], then built-in.
+    let locale = match (&settings.locale, profile_locale) {
+        (None, Some(profile)) => profile,
+        _ => settings.locale_or_default(),
+    };
     if !crate::api::model::is_agent_locale(&locale) {
         return Err(SessionError::BadLocale(locale));
     }
@@ -261,10 +279,10 @@ pub fn plan(settings: &Settings, signed_in: Option<SignedIn>) -> Result<Plan, Se
         } else {
             Choice::SandboxDefault
         };
-        return Ok(plan(choice, settings.cloud.unwrap_or_default(), Target::Sandbox));
+        return Ok(plan(choice, settings.cloud_or_default(), Target::Sandbox));
     }
     if let Some(token) = token {
-        let cloud = settings.cloud.unwrap_or_default();
+        let cloud = settings.cloud_or_default();
         let base_url = settings
             .base_url
             .clone()

@@ -12,9 +12,16 @@ pub async fn login(
     client_id: Option<String>,
 ) -> anyhow::Result<()> {
     let env = AuthEnv::from_env()?;
+    // A profile keeps the cloud it signed in to; `[defaults] cloud` picks one for a new profile.
+    let has_profile = crate::auth::config::Config::load(&env.config_dir)
+        .ok()
+        .and_then(|c| c.active_profile())
+        .is_some();
     let opts = LoginOptions {
         profile: None,
-        cloud: settings.cloud,
+        cloud: settings
+            .cloud
+            .or(settings.config.defaults.cloud.filter(|_| !has_profile)),
         tenant,
         client_id,
     };

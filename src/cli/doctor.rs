@@ -236,7 +236,7 @@ pub async fn doctor(settings: &Settings, json: bool) -> anyhow::Result<()> {
     let authority = env
         .authority_override
         .clone()
-        .unwrap_or_else(|| settings.cloud.unwrap_or_default().authority().to_string());
+        .unwrap_or_else(|| settings.cloud_or_default().authority().to_string());
 
     let (backend, reachability) = match session::plan(settings, signed_in) {
         Ok(plan) => {
@@ -273,7 +273,7 @@ pub async fn doctor(settings: &Settings, json: bool) -> anyhow::Result<()> {
             let backend = Backend {
                 kind: "signed-out",
                 reason: "a base URL is set but no credentials: run `pcsr-tui login` or set PCSR_TOKEN".into(),
-                cloud: settings.cloud.unwrap_or_default().as_str(),
+                cloud: settings.cloud_or_default().as_str(),
                 authority,
                 api_base: base.clone(),
                 user: None,

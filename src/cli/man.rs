@@ -35,7 +35,10 @@ fn extra_sections() -> String {
         out.push_str(&roff(line));
         out.push('\n');
     }
-    out.push_str(".fi\n.SH KEYS\nKeys of the full\\-screen interface (run without a subcommand).\n");
+    out.push_str(
+        ".fi\n.SH KEYS\nKeys of the full\\-screen interface (run without a subcommand), as shipped; \
+         the [keys] section of config.toml changes them by command name (see README).\n",
+    );
     for binding in BINDINGS {
         out.push_str(&format!(
             ".TP\n\\fB{}\\fR ({})\n{}\n",

@@ -38,7 +38,13 @@ Environment:
   PCSR_SANDBOX_AGENT_REPLIES  seconds after which the sandbox's support agent answers each
                       new request (a note, status attention needed); same as
                       `sandbox serve --agent-replies`
-  NO_COLOR            draw the TUI without colours
+  NO_COLOR            draw the TUI without colours (the mono theme)
+  TERM                dumb (or unset): the TUI refuses to start, use the commands;
+                      screen*, linux, vt100: basic colours only
+
+config.toml (in PCSR_CONFIG_DIR) may hold [defaults] (cloud, locale, severity, customer,
+refresh_minutes, quiet), [ui] theme = default | high-contrast | mono, and [keys] (command name =
+key or list of keys, e.g. submit = 'ctrl+g'); a mistake in it is exit 1 naming the line.
 
 With no PCSR_BASE_URL, no PCSR_TOKEN and no signed-in profile, pcsr-tui uses its built-in
 sandbox: nothing leaves this machine.
@@ -211,9 +217,9 @@ pub enum CliCommand {
         /// resend or discard; none lists them.
         #[command(subcommand)]
         action: Option<OutboxAction>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// The built-in Partner Center emulator.
     Sandbox {
@@ -247,9 +253,9 @@ pub enum OutboxAction {
     Resend {
         /// Local ids (the LOCAL column of `pcsr-tui outbox`).
         local: Vec<i64>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
     },
     /// Drop one from the outbox (asks first unless --yes).
     Discard {
@@ -335,6 +341,7 @@ impl GlobalArgs {
             locale: self.locale.clone(),
             data_dir: self.data_dir.clone(),
             sandbox: self.sandbox,
+            config: crate::config::UserConfig::default(),
         }
     }
 }
@@ -360,6 +367,12 @@ impl Exit {
 }
 
 impl CliCommand {
+    /// Whether the command uses config.toml; printing completions or man pages does not, so a
+    /// broken file never stands in the way of packaging them.
+    fn reads_config(&self) -> bool {
+        !matches!(self, CliCommand::Completions { .. } | CliCommand::Man { .. })
+    }
+
     /// The `--jq` expression this command was given, if any.
     fn jq(&self) -> Option<&str> {
         match self {
@@ -371,6 +384,11 @@ impl CliCommand {
             | CliCommand::History { out }
             | CliCommand::Doctor { out } => out.jq.as_deref(),
             CliCommand::Submit(args) => args.jq.as_deref(),
+            // `outbox resend --jq` or `outbox --jq resend`: either place works.
+            CliCommand::Outbox { action, out } => match action {
+                Some(OutboxAction::Resend { out: resend, .. }) => resend.jq.as_deref().or(out.jq.as_deref()),
+                _ => out.jq.as_deref(),
+            },
             _ => None,
         }
     }
@@ -391,8 +409,15 @@ fn request_id(id: &str) -> Result<&str, Exit> {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     // No arguments in the log: they can hold a description or a note.
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "pcsr-tui starting");
-    let settings = cli.global.settings();
-    QUIET.store(cli.global.quiet, Ordering::Relaxed);
+    let mut settings = cli.global.settings();
+    if cli.command.as_ref().is_none_or(CliCommand::reads_config) {
+        // A typo in config.toml stops every command that would act on it, with its line.
+        settings.config = crate::config::load_default().map_err(|e| Exit::usage(e.to_string()))?;
+    }
+    QUIET.store(
+        cli.global.quiet || settings.config.defaults.quiet,
+        Ordering::Relaxed,
+    );
     if let Some(code) = cli.command.as_ref().and_then(CliCommand::jq) {
         // A syntax error is a usage error found before any network call.
         jq::check(code)?;
@@ -441,12 +466,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             out,
         }) => requests::close(&settings, request_id(&id)?, customer, yes, out.enabled()).await,
         Some(CliCommand::History { out }) => requests::history(&settings, out.enabled()),
-        Some(CliCommand::Outbox { action, json }) => match action {
-            None => outbox::list(&settings, json),
-            Some(OutboxAction::Resend {
-                local,
-                json: resend_json,
-            }) => outbox::resend(&settings, &local, json || resend_json).await,
+        Some(CliCommand::Outbox { action, out }) => match action {
+            None => outbox::list(&settings, out.enabled()),
+            Some(OutboxAction::Resend { local, out: resend }) => {
+                outbox::resend(&settings, &local, out.enabled() || resend.enabled()).await
+            }
             Some(OutboxAction::Discard { local, yes }) => outbox::discard(&settings, local, yes),
         },
         Some(CliCommand::Sandbox {

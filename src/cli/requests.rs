@@ -87,6 +87,8 @@ fn show_and_remember(session: &Session, sr: &ServiceRequest, json: bool) -> anyh
 
 /// `pcsr-tui` with no subcommand.
 pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
+    // Before anything touches the terminal: a dumb one gets a message and the commands instead.
+    crate::tui::theme::check_term(std::env::var("TERM").ok().as_deref())?;
     let signed_in = session::signed_in_from_env(settings)?;
     let sign_in = crate::worker::SignInSetup::from_env(settings.base_url.clone());
     let plan = match session::plan(settings, signed_in) {
@@ -101,6 +103,11 @@ pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
         sign_in,
         // Started after the first frame, so the form shows at once.
         connect: Box::pin(async move { Ok(session::start(plan).await?) }),
+        keymap: settings.config.keymap.clone(),
+        theme: crate::tui::theme::Theme::from_env(settings.config.theme),
+        severity: settings.config.defaults.severity,
+        refresh_minutes: settings.config.defaults.refresh_minutes,
+        customer: settings.config.defaults.customer.clone(),
     };
     crate::tui::run(ctx).await
 }
@@ -109,7 +116,7 @@ pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
 /// user signs in every call answers "sign in first".
 async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup) -> anyhow::Result<()> {
     let data_dir = session::resolve_data_dir(settings.data_dir.as_deref())?;
-    let locale = settings.locale.clone().unwrap_or_else(|| "en-US".to_string());
+    let locale = settings.locale_or_default();
     // The same check `session::open` makes, so a signed-out start refuses what a signed-in one does.
     if !crate::api::model::is_agent_locale(&locale) {
         return Err(session::SessionError::BadLocale(locale).into());
@@ -120,7 +127,7 @@ async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup
     let client = crate::api::Client::new(config, std::sync::Arc::new(NotSignedIn))?;
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
-    let cloud = settings.cloud.unwrap_or_default();
+    let cloud = settings.cloud_or_default();
     let session = Session {
         client,
         account: crate::tui::Account::SignedOut,
@@ -137,6 +144,11 @@ async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup
         locale,
         sign_in,
         connect: Box::pin(async move { Ok(session) }),
+        keymap: settings.config.keymap.clone(),
+        theme: crate::tui::theme::Theme::from_env(settings.config.theme),
+        severity: settings.config.defaults.severity,
+        refresh_minutes: settings.config.defaults.refresh_minutes,
+        customer: settings.config.defaults.customer.clone(),
     };
     crate::tui::run(ctx).await
 }

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 
 use super::action::{Action, Effect};
 use super::input::Input;
-use super::state::{Header, State, Theme};
+use super::state::{Form, Header, State};
 use super::terminal::{self, Tui};
 use super::{Account, Context, clipboard, editor, update, view};
 use crate::session::Session;
@@ -57,12 +57,12 @@ async fn run_session(
         account: ctx.account.clone(),
         locale: ctx.locale.clone(),
     };
-    let mut state = State::new(
-        header,
-        Theme::from_env(),
-        (size.width, size.height),
-        Instant::now(),
-    );
+    let mut state = State::new(header, ctx.theme, (size.width, size.height), Instant::now());
+    state.keys = std::sync::Arc::new(ctx.keymap.clone());
+    state.form = Form::new(ctx.severity);
+    // `[defaults] customer`: the Partner Center list opens on that customer's requests.
+    state.history.service.customer = ctx.customer.clone();
+    let every = follow_every(ctx.refresh_minutes);
     // The form is on screen before the sandbox starts, the database is opened (and migrated)
     // or anything is read; keys typed meanwhile wait in the terminal and are not lost.
     draw(tui, &mut state)?;
@@ -88,11 +88,8 @@ async fn run_session(
         base_url: client.config().base_url.as_str().to_string(),
     };
     let worker = worker_slot.insert(worker::spawn(client, store, origin, ctx.sign_in));
-    event_loop(tui, worker, state).await
+    event_loop(tui, worker, state, every).await
 }
-
-/// How often open requests are re-read when the config does not say.
-const DEFAULT_REFRESH_MINUTES: u32 = 5;
 
 /// Environment override of the re-read interval, in seconds, for demos and tests that cannot
 /// wait minutes for an agent's answer to show.
@@ -118,12 +115,15 @@ fn draw(tui: &mut Tui, state: &mut State) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, mut state: State) -> anyhow::Result<()> {
+async fn event_loop(
+    tui: &mut Tui,
+    worker: &mut WorkerHandle,
+    mut state: State,
+    follow: std::time::Duration,
+) -> anyhow::Result<()> {
     let mut input = Input::start();
     let _ = worker.commands.send(Job::Start);
-    let _ = worker
-        .commands
-        .send(Job::Follow(follow_every(DEFAULT_REFRESH_MINUTES)));
+    let _ = worker.commands.send(Job::Follow(follow));
     let mut signals = Signals::new()?;
     let mut pending: VecDeque<Action> = VecDeque::new();
     // A frame held back while the rows it would show are read (see ROWS_WAIT), and whether the

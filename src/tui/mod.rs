@@ -17,6 +17,7 @@ pub mod requests;
 pub mod signin;
 pub mod state;
 mod terminal;
+pub mod theme;
 pub mod topics;
 pub mod update;
 pub mod view;
@@ -49,6 +50,16 @@ pub struct Context {
     pub locale: String,
     /// How the sign-in screen signs in (auth environment, PCSR_BASE_URL override).
     pub sign_in: crate::worker::SignInSetup,
+    /// The keys in force: defaults plus config.toml's `[keys]`.
+    pub keymap: keys::Keymap,
+    /// The colours in force (`[ui] theme`, NO_COLOR, TERM).
+    pub theme: theme::Theme,
+    /// The severity a new form starts with (`[defaults] severity`).
+    pub severity: Option<crate::api::Severity>,
+    /// How often open requests are re-read, in minutes; 0 = never (`[defaults] refresh_minutes`).
+    pub refresh_minutes: u32,
+    /// The customer tenant (a GUID) whose requests the list shows; `None` = the partner's own.
+    pub customer: Option<String>,
 }
 
 /// Runs the TUI until the user quits. Restores the terminal on every exit path.

@@ -1,5 +1,6 @@
 //! The app's state: plain data that `update` changes and the views read.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tui_textarea::{TextArea, WrapMode};
@@ -11,7 +12,9 @@ use crate::auth::Cloud;
 use crate::store::{Draft, HistoryRow, Submission};
 
 use super::Account;
+use super::keys::Keymap;
 use super::signin::{Phase, SignIn};
+use super::theme::PLACEHOLDER;
 use super::topics::{Topics, TopicsLoad};
 
 pub use super::note::NoteBox;
@@ -114,6 +117,8 @@ pub struct Form {
     pub submit_error: Option<ErrorView>,
     /// A submit with an unknown outcome.
     pub unsettled: Option<Unsettled>,
+    /// The severity a new form starts with (`[defaults] severity`).
+    pub preset: Option<Severity>,
 }
 
 impl Default for Form {
@@ -127,10 +132,12 @@ impl Form {
     pub fn from_draft(draft: &Draft) -> Form {
         let mut title = TextArea::new(vec![draft.title.replace(['\n', '\r'], " ")]);
         title.set_placeholder_text("What is the problem, in one line?");
+        title.set_placeholder_style(PLACEHOLDER);
         title.move_cursor(tui_textarea::CursorMove::End);
         let lines: Vec<String> = draft.description.split('\n').map(str::to_string).collect();
         let mut description = TextArea::new(lines);
         description.set_placeholder_text("What happened, what you expected, steps, ids…");
+        description.set_placeholder_style(PLACEHOLDER);
         description.set_wrap_mode(WrapMode::WordOrGlyph);
         description.move_cursor(tui_textarea::CursorMove::Bottom);
         description.move_cursor(tui_textarea::CursorMove::End);
@@ -143,9 +150,24 @@ impl Form {
             errors: Vec::new(),
             submit_error: None,
             unsettled: None,
+            preset: None,
         };
         form.style_focus();
         form
+    }
+
+    /// An empty form with `preset` chosen as its severity.
+    pub fn new(preset: Option<Severity>) -> Form {
+        Form::from_draft(&Draft::default()).with_preset(preset)
+    }
+
+    /// Remembers `preset` and chooses it when no severity was picked.
+    pub fn with_preset(mut self, preset: Option<Severity>) -> Form {
+        self.preset = preset.filter(|s| Severity::CHOOSABLE.contains(s));
+        if self.severity.is_none() {
+            self.severity = self.preset;
+        }
+        self
     }
 
     /// The title as typed.
@@ -178,15 +200,20 @@ impl Form {
         }
     }
 
-    /// True when nothing was typed or picked.
+    /// True when nothing was typed or picked (the preset severity counts as not picked).
     pub fn is_empty(&self) -> bool {
-        self.draft() == Draft::default()
+        let blank = Draft {
+            severity: self.preset,
+            ..Draft::default()
+        };
+        self.draft() == blank || self.draft() == Draft::default()
     }
 
     /// Replaces the description (after the external editor).
     pub fn set_description(&mut self, text: &str) {
         let mut description = TextArea::new(text.split('\n').map(str::to_string).collect());
         description.set_placeholder_text(self.description.placeholder_text().to_string());
+        description.set_placeholder_style(PLACEHOLDER);
         description.set_wrap_mode(WrapMode::WordOrGlyph);
         description.move_cursor(tui_textarea::CursorMove::Bottom);
         description.move_cursor(tui_textarea::CursorMove::End);
@@ -433,21 +460,7 @@ pub struct Header {
     pub locale: String,
 }
 
-/// Whether colours may be used (NO_COLOR).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Theme {
-    /// False when NO_COLOR is set.
-    pub color: bool,
-}
-
-impl Theme {
-    /// The theme the environment asks for: no colours when NO_COLOR is set and not empty.
-    pub fn from_env() -> Theme {
-        Theme {
-            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        }
-    }
-}
+pub use super::theme::Theme;
 
 /// What the last frame showed of the scrolled text (details or help), reported back by the
 /// view so `update` can clamp scrolling without importing the views.
@@ -464,8 +477,10 @@ pub struct Viewport {
 pub struct State {
     /// Connection info for the status bar.
     pub header: Header,
-    /// Colours or not.
+    /// Colours in force.
     pub theme: Theme,
+    /// The keys in force (defaults plus config.toml's `[keys]`); shared, never changed.
+    pub keys: Arc<Keymap>,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     /// The latest tick.
@@ -527,6 +542,7 @@ impl State {
             screen,
             header,
             theme,
+            keys: Arc::default(),
             size,
             now,
             started: now,

@@ -1,12 +1,20 @@
 //! The one key table: `update` dispatches on it, the help overlay and the hint line are drawn
-//! from it, so what the screen says and what the keys do cannot drift apart.
+//! from it, so what the screen says and what the keys do cannot drift apart. `BINDINGS` is the
+//! default; the [`Keymap`] built at start (defaults plus config.toml's `[keys]`) is what runs.
 
+mod doc;
+mod keymap;
+mod names;
+mod parse;
 mod scopes;
 mod table;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-pub use scopes::{KeyScope, active_scopes};
+pub use doc::{README_MARKERS, markdown_table};
+pub use keymap::{Bound, Keymap, KeymapError, Override};
+pub use parse::{KeyNameError, parse_key};
+pub use scopes::{CONTEXTS, KeyScope, active_scopes};
 pub use table::BINDINGS;
 
 /// What a key does, independent of which key it is.
@@ -130,7 +138,7 @@ impl Key {
         code == self.code && mods == self.mods
     }
 
-    /// How the key is written on screen, e.g. `Ctrl+S`.
+    /// How the key is written on screen, e.g. `Ctrl+S`, `Alt+X`, `Shift+↑`.
     pub fn label(&self) -> String {
         let name = match self.code {
             KeyCode::Char(' ') => "Space".to_string(),
@@ -147,11 +155,18 @@ impl Key {
             KeyCode::Right => "→".into(),
             other => format!("{other:?}"),
         };
-        if self.mods.contains(KeyModifiers::CONTROL) {
-            format!("Ctrl+{name}")
-        } else {
-            name
+        let mut out = String::new();
+        for (flag, word) in [
+            (KeyModifiers::CONTROL, "Ctrl+"),
+            (KeyModifiers::ALT, "Alt+"),
+            (KeyModifiers::SHIFT, "Shift+"),
+        ] {
+            if self.mods.contains(flag) {
+                out.push_str(word);
+            }
         }
+        out.push_str(&name);
+        out
     }
 }
 
@@ -175,54 +190,20 @@ pub fn keys_label(binding: &Binding) -> String {
     binding.keys.iter().map(Key::label).collect::<Vec<_>>().join("/")
 }
 
-/// How the keys of `command` in `scope` are written, e.g. `Ctrl+S` (all of them: `↑/k`).
-/// Views ask this instead of spelling key names, so a remapped key shows as remapped.
-pub fn label(command: KeyCommand, scope: KeyScope) -> String {
-    BINDINGS
-        .iter()
-        .find(|b| b.command == command && b.scope == scope)
-        .map(keys_label)
-        .unwrap_or_default()
-}
-
-/// How the first key of `command` in `scope` is written, e.g. `Left` (not `Left/Up`).
-pub fn first_label(command: KeyCommand, scope: KeyScope) -> String {
-    BINDINGS
-        .iter()
-        .find(|b| b.command == command && b.scope == scope)
-        .and_then(|b| b.keys.first())
-        .map(Key::label)
-        .unwrap_or_default()
-}
-
-/// The first binding for `event` among those whose scope is active.
-pub fn lookup(active: &[KeyScope], event: &KeyEvent) -> Option<&'static Binding> {
-    BINDINGS
-        .iter()
-        .find(|b| active.contains(&b.scope) && b.keys.iter().any(|k| k.matches(event)))
-}
-
-/// The bindings shown in the hint line for the active scopes: the screen's own keys first,
-/// then the ones that work everywhere. `offer_sign_in` adds the sign-in key: in the sandbox or
-/// signed out it is the way to real data, once signed in it would only take room.
-pub fn hints(active: &[KeyScope], offer_sign_in: bool) -> Vec<(String, &'static str)> {
-    let global = |b: &Binding| matches!(b.scope, KeyScope::Anywhere | KeyScope::OutsideText);
-    let local = BINDINGS.iter().filter(|b| !global(b));
-    let everywhere = BINDINGS.iter().filter(|b| global(b));
-    local
-        .chain(everywhere)
-        .filter(|b| active.contains(&b.scope))
-        .filter(|b| offer_sign_in || b.command != KeyCommand::SignIn)
-        .filter_map(|b| b.hint.map(|h| (keys_label(b), h)))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
+    }
+
+    fn lookup(active: &[KeyScope], event: &KeyEvent) -> Option<Bound> {
+        Keymap::default().lookup(active, event).cloned()
+    }
+
+    fn hints(active: &[KeyScope], offer: bool) -> Vec<(String, &'static str)> {
+        Keymap::default().hints(active, offer)
     }
 
     #[test]

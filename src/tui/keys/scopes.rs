@@ -114,3 +114,105 @@ pub fn active_scopes(state: &State) -> Vec<KeyScope> {
     }
     scopes
 }
+
+/// Every set of scopes [`active_scopes`] can return: two bindings clash when some set holds both
+/// their scopes. A test checks `active_scopes` against this list.
+pub const CONTEXTS: &[&[KeyScope]] = {
+    use KeyScope::*;
+    &[
+        &[Anywhere, Confirm],
+        &[Anywhere, OutsideText, Help, Scrollable],
+        &[Anywhere, Form, Title],
+        &[Anywhere, Form, Description],
+        &[Anywhere, OutsideText, Form, Severity],
+        &[Anywhere, Form, Topic],
+        &[Anywhere, Form, Topic, TopicError],
+        &[Anywhere, OutsideText, Form, SubmitButton],
+        &[Anywhere, OutsideText, History],
+        &[Anywhere],
+        &[Anywhere, OutsideText, ResultOrDetails],
+        &[Anywhere, OutsideText, ResultOrDetails, Details, Scrollable],
+        &[Anywhere, NoteBox],
+        &[Anywhere, SignInForm],
+        &[Anywhere, OutsideText, SignInPrompt],
+    ]
+};
+
+/// Whether two scopes can be active at the same time.
+pub fn overlap(a: KeyScope, b: KeyScope) -> bool {
+    CONTEXTS.iter().any(|c| c.contains(&a) && c.contains(&b))
+}
+
+/// Whether typing goes into a text field wherever this scope is active, so a plain character
+/// bound there would type instead of act (or steal the character from the field).
+pub fn takes_text(scope: KeyScope) -> bool {
+    // Outside text fields `OutsideText` is active; a question on screen takes no text either.
+    let typing = |c: &[KeyScope]| !c.contains(&KeyScope::OutsideText) && !c.contains(&KeyScope::Confirm);
+    CONTEXTS.iter().any(|c| typing(c) && c.contains(&scope))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::signin::Phase;
+    use crate::tui::state::{Confirm, DetailsView};
+    use crate::tui::update::tests::state;
+
+    /// `CONTEXTS` must list every set `active_scopes` returns, or a clash could hide in one.
+    #[test]
+    fn contexts_list_every_set_of_active_scopes() {
+        let mut states = Vec::new();
+        for field in Field::ORDER {
+            let mut s = state();
+            s.form.set_focus(field);
+            states.push(s.clone());
+            s.topics.load = TopicsLoad::Failed("offline".into());
+            states.push(s);
+        }
+        for screen in [
+            Screen::History,
+            Screen::Details(Box::new(DetailsView::local(1))),
+            Screen::SignIn,
+        ] {
+            let mut s = state();
+            s.screen = screen;
+            states.push(s.clone());
+            let mut help = s.clone();
+            help.help = true;
+            states.push(help);
+            let mut asking = s.clone();
+            asking.confirm = Some(Confirm::Close(crate::worker::Target {
+                local_id: Some(1),
+                server_id: "1".into(),
+                customer: None,
+            }));
+            states.push(asking);
+            let mut typing = s.clone();
+            typing.history.filtering = true;
+            typing.writing_note = true;
+            states.push(typing);
+            let mut customer = s.clone();
+            customer.history.service.asking_customer = Some(String::new());
+            states.push(customer);
+            let mut code = s;
+            code.signin.phase = Phase::Starting;
+            states.push(code);
+        }
+        let mut result = state();
+        result.screen = Screen::Result(Box::new(crate::tui::state::ResultView {
+            request: crate::api::ServiceRequest::default(),
+            request_id: uuid::Uuid::nil(),
+            topic_name: None,
+        }));
+        states.push(result);
+        for s in &states {
+            let active = active_scopes(s);
+            let same = |c: &&[KeyScope]| c.len() == active.len() && active.iter().all(|a| c.contains(a));
+            assert!(
+                CONTEXTS.iter().any(same),
+                "{active:?} (screen {:?}) is missing from CONTEXTS",
+                std::mem::discriminant(&s.screen)
+            );
+        }
+    }
+}

@@ -60,23 +60,23 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
 
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     let scopes = keys::active_scopes(state);
-    if let Some(binding) = keys::lookup(&scopes, &key) {
+    if let Some(command) = state.keys.lookup(&scopes, &key).map(|b| b.command) {
         if state.help {
-            match binding.command {
-                KeyCommand::Quit | KeyCommand::Help | KeyCommand::Back => run(state, binding.command, fx),
+            match command {
+                KeyCommand::Quit | KeyCommand::Help | KeyCommand::Back => run(state, command, fx),
                 KeyCommand::Up
                 | KeyCommand::Down
                 | KeyCommand::PageUp
                 | KeyCommand::PageDown
                 | KeyCommand::First
                 | KeyCommand::Last => {
-                    state.help_scroll = details::scrolled(state.help_scroll, binding.command, state.viewport);
+                    state.help_scroll = details::scrolled(state.help_scroll, command, state.viewport);
                 }
                 _ => {}
             }
             return;
         }
-        run(state, binding.command, fx);
+        run(state, command, fx);
         return;
     }
     if state.help {
@@ -161,7 +161,9 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::CustomerScope if state.history.source == Source::Service => requests::ask_customer(state),
         KeyCommand::CustomerScope => state.info(format!(
             "The customer scope is for the Partner Center list: {} switches to it",
-            keys::label(KeyCommand::SwitchSource, keys::KeyScope::History)
+            state
+                .keys
+                .label(KeyCommand::SwitchSource, keys::KeyScope::History)
         )),
         KeyCommand::AddNote => note::open(state),
         KeyCommand::SendNote => note::send(state, fx),
@@ -255,6 +257,8 @@ fn ensure_history(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
     }
 }
 
+#[cfg(test)]
+mod config_tests;
 #[cfg(test)]
 mod follow_tests;
 #[cfg(test)]

@@ -5,7 +5,7 @@ use ratatui::crossterm::event::KeyEvent;
 
 use crate::text;
 use crate::tui::action::Effect;
-use crate::tui::keys::{self, KeyCommand, KeyScope};
+use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::state::{Confirm, NoteBox, Screen, State, Target};
 use crate::worker::{Job, NoteOutcome};
 
@@ -49,7 +49,7 @@ pub(super) fn close_box(state: &mut State, fx: &mut Vec<Effect>) {
     if kept {
         state.info(format!(
             "Your note is kept: {} opens it again",
-            keys::label(KeyCommand::AddNote, KeyScope::Details)
+            state.keys.label(KeyCommand::AddNote, KeyScope::Details)
         ));
     }
 }
@@ -154,7 +154,7 @@ pub(super) fn on_added(
             let note = &mut state.notes[i];
             note.sending = false;
             note.maybe_added = maybe_added;
-            let send = keys::label(KeyCommand::SendNote, KeyScope::NoteBox);
+            let send = state.keys.label(KeyCommand::SendNote, KeyScope::NoteBox);
             let msg = if maybe_added {
                 format!(
                     "Your note is kept; the answer was lost, so it may have been added to {id}. {send} asks before sending it again ({})",
@@ -186,7 +186,7 @@ pub(super) fn restore(state: &mut State, kept: Vec<crate::store::NoteDraft>) {
         state.info(format!(
             "{restored} unsent note{} kept from last time: open the request and press {}",
             if restored == 1 { "" } else { "s" },
-            keys::label(KeyCommand::AddNote, KeyScope::Details)
+            state.keys.label(KeyCommand::AddNote, KeyScope::Details)
         ));
     }
 }

@@ -16,7 +16,8 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
     match reply {
         Reply::Draft(Some(draft)) if state.form.is_empty() && draft != Draft::default() => {
             let focus = state.form.focus;
-            state.form = Form::from_draft(&draft);
+            let preset = state.form.preset;
+            state.form = Form::from_draft(&draft).with_preset(preset);
             state.form.set_focus(focus);
             state.topics.highlight_id(draft.topic_id.as_deref());
             state.info("Restored your unsent draft");
@@ -204,7 +205,7 @@ fn followed(
 /// A submit or resend of exactly what the form holds empties the form.
 fn clear_form_if_sent(state: &mut State, request: &crate::api::NewServiceRequest) {
     if state.form.request() == *request {
-        state.form = Form::default();
+        state.form = Form::new(state.form.preset);
         state.draft = DraftSync::default();
     }
 }

@@ -132,7 +132,9 @@ pub(super) fn on_page(
             };
             state.error(format!(
                 "Could not read the Partner Center list: {why} ({} tries again)",
-                crate::tui::keys::label(KeyCommand::Refresh, crate::tui::keys::KeyScope::History)
+                state
+                    .keys
+                    .label(KeyCommand::Refresh, crate::tui::keys::KeyScope::History)
             ));
         }
     }

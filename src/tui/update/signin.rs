@@ -315,7 +315,7 @@ mod tests {
             account: Account::SignedOut,
             locale: "en-US".into(),
         };
-        let theme = crate::tui::state::Theme { color: false };
+        let theme = crate::tui::state::Theme::MONO;
         let s = State::new(header, theme, (100, 30), std::time::Instant::now());
         assert!(matches!(s.screen, Screen::SignIn));
         assert_eq!(

@@ -65,7 +65,7 @@ pub(crate) fn state_at(now: Instant) -> State {
         account: Account::Sandbox,
         locale: "en-US".into(),
     };
-    let mut s = State::new(header, Theme { color: false }, (100, 30), now);
+    let mut s = State::new(header, Theme::MONO, (100, 30), now);
     update(
         &mut s,
         Action::from(Reply::Topics {

@@ -11,7 +11,7 @@ use super::result::party_lines;
 use super::{Role, date, field_line, or_dash, style};
 use crate::api::ServiceRequest;
 use crate::text;
-use crate::tui::keys::{self, KeyCommand, KeyScope};
+use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::state::{DetailsView, NoteBox, State, Theme, Viewport};
 
 /// Draws the details screen; returns its page and furthest scroll.
@@ -43,18 +43,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) ->
         .title_bottom(Span::styled(
             format!(
                 " {} note · {} close · {} copy id · {} refresh · {} back ",
-                keys::label(KeyCommand::AddNote, KeyScope::Details),
-                keys::label(KeyCommand::CloseRequest, KeyScope::Details),
-                keys::label(KeyCommand::CopyId, KeyScope::ResultOrDetails),
-                keys::label(KeyCommand::Refresh, KeyScope::Details),
-                keys::label(KeyCommand::Back, KeyScope::Anywhere),
+                state.keys.label(KeyCommand::AddNote, KeyScope::Details),
+                state.keys.label(KeyCommand::CloseRequest, KeyScope::Details),
+                state.keys.label(KeyCommand::CopyId, KeyScope::ResultOrDetails),
+                state.keys.label(KeyCommand::Refresh, KeyScope::Details),
+                state.keys.label(KeyCommand::Back, KeyScope::Anywhere),
             ),
             style(t, Role::Dim),
         ));
     let inner = block.inner(area);
     let page = inner.height.max(1);
     if let (Some(note), Some(note_area)) = (note, note_area) {
-        draw_note(frame, note_area, t, note);
+        draw_note(frame, note_area, state, note);
     }
     if view.submission.is_none() && view.fresh.is_none() {
         frame.render_widget(Paragraph::new("Loading…").block(block), area);
@@ -68,7 +68,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) ->
 }
 
 /// The note box: the text being written, and what became of its last send.
-fn draw_note(frame: &mut Frame, area: Rect, t: Theme, note: &NoteBox) {
+fn draw_note(frame: &mut Frame, area: Rect, state: &State, note: &NoteBox) {
+    let t = state.theme;
     let status = if note.sending {
         " sending… ".to_string()
     } else if note.maybe_added {
@@ -96,9 +97,9 @@ fn draw_note(frame: &mut Frame, area: Rect, t: Theme, note: &NoteBox) {
         .title_bottom(Span::styled(
             format!(
                 " {} send · {} editor · {} close (kept) ",
-                keys::label(KeyCommand::SendNote, KeyScope::NoteBox),
-                keys::label(KeyCommand::OpenEditor, KeyScope::NoteBox),
-                keys::label(KeyCommand::Back, KeyScope::Anywhere),
+                state.keys.label(KeyCommand::SendNote, KeyScope::NoteBox),
+                state.keys.label(KeyCommand::OpenEditor, KeyScope::NoteBox),
+                state.keys.label(KeyCommand::Back, KeyScope::Anywhere),
             ),
             style(t, Role::Dim),
         ));

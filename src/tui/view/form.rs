@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Role, style, topics};
 use crate::api::{Severity, TITLE_MAX_CHARS};
-use crate::tui::keys::{self, KeyCommand, KeyScope};
+use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout;
 use crate::tui::state::{Field, State};
 
@@ -67,7 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             Line::from(Span::styled(
                 format!(
                     " {} editor ",
-                    keys::label(KeyCommand::OpenEditor, KeyScope::Description)
+                    state.keys.label(KeyCommand::OpenEditor, KeyScope::Description)
                 ),
                 style(t, Role::Dim),
             ))
@@ -90,8 +90,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         spans.push(Span::styled(
             format!(
                 "pick {}/{}",
-                keys::first_label(KeyCommand::Left, KeyScope::Severity),
-                keys::first_label(KeyCommand::Right, KeyScope::Severity)
+                state.keys.first_label(KeyCommand::Left, KeyScope::Severity),
+                state.keys.first_label(KeyCommand::Right, KeyScope::Severity)
             ),
             style(t, Role::Dim),
         ));
@@ -101,11 +101,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     topics::draw(frame, f.topic, state);
 
     let focused = form.focus == Field::Submit;
-    let submit = keys::label(KeyCommand::Submit, KeyScope::Form);
+    let submit = state.keys.label(KeyCommand::Submit, KeyScope::Form);
     let label = if focused {
         format!(
             "▶ [ Submit ]  {} or {submit}",
-            keys::label(KeyCommand::Submit, KeyScope::SubmitButton)
+            state.keys.label(KeyCommand::Submit, KeyScope::SubmitButton)
         )
     } else {
         format!("[ Submit ]  {submit}")
@@ -137,7 +137,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             .title_bottom(Span::styled(
                 format!(
                     " {} dismisses ",
-                    keys::label(KeyCommand::Back, KeyScope::Anywhere)
+                    state.keys.label(KeyCommand::Back, KeyScope::Anywhere)
                 ),
                 style(t, Role::Dim),
             ));

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::{Role, style};
-use crate::tui::keys::{self, BINDINGS, KeyCommand, KeyScope, keys_label};
+use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::state::{State, Viewport};
 
 /// The overlay's lines: one per binding, plus notes on mouse and text.
@@ -16,9 +16,10 @@ pub fn lines(state: &State) -> Vec<Line<'static>> {
         format!("{:<16} {:<16} {}", "key", "where", "does"),
         style(t, Role::Label),
     ))];
-    for b in BINDINGS {
+    // Rows an override left without keys would say nothing; their sibling row names the key.
+    for b in state.keys.bindings().iter().filter(|b| !b.keys.is_empty()) {
         out.push(Line::from(vec![
-            Span::styled(format!("{:<16} ", keys_label(b)), style(t, Role::Focus)),
+            Span::styled(format!("{:<16} ", b.keys_label()), style(t, Role::Focus)),
             Span::raw(format!("{:<16} {}", b.scope.label(), b.help)),
         ]));
     }
@@ -60,11 +61,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) -> Viewport {
         .title_bottom(Span::styled(
             format!(
                 " {}/{} {}/{} scroll · {} closes ",
-                keys::first_label(KeyCommand::Up, KeyScope::Help),
-                keys::first_label(KeyCommand::Down, KeyScope::Help),
-                keys::first_label(KeyCommand::PageUp, KeyScope::Scrollable),
-                keys::first_label(KeyCommand::PageDown, KeyScope::Scrollable),
-                keys::label(KeyCommand::Back, KeyScope::Anywhere),
+                state.keys.first_label(KeyCommand::Up, KeyScope::Help),
+                state.keys.first_label(KeyCommand::Down, KeyScope::Help),
+                state.keys.first_label(KeyCommand::PageUp, KeyScope::Scrollable),
+                state.keys.first_label(KeyCommand::PageDown, KeyScope::Scrollable),
+                state.keys.label(KeyCommand::Back, KeyScope::Anywhere),
             ),
             style(t, Role::Dim),
         ));

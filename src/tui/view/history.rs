@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 use super::{Role, style};
 use crate::store::{HistoryRow, SubmissionState};
 use crate::text;
-use crate::tui::keys::{self, KeyCommand, KeyScope};
+use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout;
 use crate::tui::state::{Paging, Source, State};
 
@@ -143,7 +143,7 @@ fn tabs(state: &State) -> Line<'static> {
         Span::styled(
             format!(
                 " {} switches ",
-                keys::label(KeyCommand::SwitchSource, KeyScope::History)
+                state.keys.label(KeyCommand::SwitchSource, KeyScope::History)
             ),
             style(t, Role::Dim),
         ),
@@ -161,7 +161,7 @@ fn filter_line(state: &State, what: &str) -> Line<'static> {
             Span::styled(
                 format!(
                     "▏ Enter keeps it, {} stops typing",
-                    keys::label(KeyCommand::Back, KeyScope::Anywhere)
+                    state.keys.label(KeyCommand::Back, KeyScope::Anywhere)
                 ),
                 style(t, Role::Dim),
             ),
@@ -170,7 +170,7 @@ fn filter_line(state: &State, what: &str) -> Line<'static> {
         Line::from(Span::styled(
             format!(
                 "{} filters by {what}",
-                keys::label(KeyCommand::Filter, KeyScope::History)
+                state.keys.label(KeyCommand::Filter, KeyScope::History)
             ),
             style(t, Role::Dim),
         ))
@@ -247,7 +247,7 @@ fn draw_local(frame: &mut Frame, l: layout::HistoryLayout, state: &State) {
         } else if h.filter.is_empty() {
             format!(
                 "No submissions yet. {} opens the form.",
-                keys::label(KeyCommand::NewRequest, KeyScope::Anywhere)
+                state.keys.label(KeyCommand::NewRequest, KeyScope::Anywhere)
             )
         } else {
             format!("Nothing matches \"{}\".", text::one_line(&h.filter))

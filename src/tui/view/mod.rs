@@ -4,6 +4,7 @@ pub mod details;
 pub mod form;
 pub mod help;
 pub mod history;
+pub mod palette;
 pub mod requests;
 pub mod result;
 pub mod signin;
@@ -12,58 +13,15 @@ pub mod topics;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
-use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::keys::{self, KeyCommand, KeyScope};
+use super::keys::{KeyCommand, KeyScope};
 use super::layout;
 use super::state::{MIN_SIZE, Screen, State, Theme, Viewport};
 use crate::api::UNSET_DATE;
 use crate::text;
-
-/// What a piece of text is, so NO_COLOR can swap colours for plain emphasis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Ordinary text.
-    Plain,
-    /// The focused field's border and title.
-    Focus,
-    /// Errors.
-    Error,
-    /// Secondary text: labels, placeholders.
-    Dim,
-    /// The SANDBOX badge.
-    Badge,
-    /// A selected row.
-    Selected,
-    /// Success.
-    Good,
-    /// Field labels on the result and details screens.
-    Label,
-}
-
-/// The style for a role under the theme.
-pub fn style(theme: Theme, role: Role) -> Style {
-    let s = Style::default();
-    if !theme.color {
-        return match role {
-            Role::Plain | Role::Dim | Role::Label => s,
-            Role::Focus | Role::Error | Role::Good => s.add_modifier(Modifier::BOLD),
-            Role::Badge | Role::Selected => s.add_modifier(Modifier::REVERSED),
-        };
-    }
-    match role {
-        Role::Plain => s,
-        Role::Focus => s.fg(Color::Cyan).add_modifier(Modifier::BOLD),
-        Role::Error => s.fg(Color::Red).add_modifier(Modifier::BOLD),
-        Role::Dim => s.fg(Color::DarkGray),
-        Role::Badge => s.fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD),
-        Role::Selected => s.add_modifier(Modifier::REVERSED),
-        Role::Good => s.fg(Color::Green).add_modifier(Modifier::BOLD),
-        Role::Label => s.fg(Color::Cyan),
-    }
-}
+pub use palette::{Role, style};
 
 /// Draws the whole app; returns what it showed of the scrolled text, for `update`.
 pub fn draw(frame: &mut Frame, state: &State) -> Viewport {
@@ -103,7 +61,7 @@ fn too_small(frame: &mut Frame, area: Rect, state: &State) {
         Line::from("Enlarge the window or use a smaller font. Your draft is kept."),
         Line::from(format!(
             "{} quits.",
-            keys::label(KeyCommand::Quit, KeyScope::Anywhere)
+            state.keys.label(KeyCommand::Quit, KeyScope::Anywhere)
         )),
     ];
     let top = area.height.saturating_sub(lines.len() as u16) / 2;
@@ -149,3 +107,5 @@ pub fn or_dash(value: Option<&str>) -> String {
 mod follow_render_tests;
 #[cfg(test)]
 mod render_tests;
+#[cfg(test)]
+mod theme_tests;

@@ -218,7 +218,7 @@ fn history_pane() {
         vec![5],
         "Down selects the second row"
     );
-    s.theme = crate::tui::state::Theme { color: true };
+    s.theme = crate::tui::state::Theme::default();
     assert_eq!(
         styled_rows(&mut s, 100, 30, Modifier::REVERSED),
         vec![5],

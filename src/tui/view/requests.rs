@@ -8,7 +8,7 @@ use super::history::{columns, fit, header_line, join_shown};
 use super::{Role, style};
 use crate::api::RequestRow;
 use crate::text;
-use crate::tui::keys::{self, KeyCommand, KeyScope};
+use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout::HistoryLayout;
 use crate::tui::state::{Paging, State};
 
@@ -36,7 +36,7 @@ fn empty_message(state: &State) -> String {
         ),
         Paging::Failed { why, .. } => format!(
             "Could not read the list: {why} {} tries again.",
-            keys::label(KeyCommand::Refresh, KeyScope::History)
+            state.keys.label(KeyCommand::Refresh, KeyScope::History)
         ),
         _ if !state.history.filter.is_empty() => {
             format!("Nothing matches \"{}\".", text::one_line(&state.history.filter))
@@ -44,7 +44,7 @@ fn empty_message(state: &State) -> String {
         _ => format!(
             "The {} has no requests on the service. {} lists a customer's.",
             s.scope_label(),
-            keys::label(KeyCommand::CustomerScope, KeyScope::History)
+            state.keys.label(KeyCommand::CustomerScope, KeyScope::History)
         ),
     }
 }

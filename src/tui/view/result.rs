@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Role, date, field_line, or_dash, style};
 use crate::api::{Contact, Organization, ServiceRequest};
-use crate::tui::keys::{self, KeyCommand, KeyScope};
+use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::state::{ResultView, State, Theme};
 
 /// Organization and contact lines, shared with the details screen.
@@ -62,9 +62,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &ResultView) {
     lines.push(Line::from(Span::styled(
         format!(
             "{} copies the request id · {} new request · {} history",
-            keys::label(KeyCommand::CopyId, KeyScope::ResultOrDetails),
-            keys::label(KeyCommand::NewRequest, KeyScope::Anywhere),
-            keys::label(KeyCommand::History, KeyScope::Anywhere),
+            state.keys.label(KeyCommand::CopyId, KeyScope::ResultOrDetails),
+            state.keys.label(KeyCommand::NewRequest, KeyScope::Anywhere),
+            state.keys.label(KeyCommand::History, KeyScope::Anywhere),
         ),
         style(t, Role::Dim),
     )));

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Role, style};
 use crate::text;
-use crate::tui::keys::{self, KeyCommand, KeyScope};
+use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::signin::{Phase, PollState, Prompt, mm_ss, seconds_left};
 use crate::tui::state::{State, Theme};
 
@@ -29,12 +29,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         Line::default(),
     ];
     match &s.phase {
-        Phase::Form => lines.extend(form_help(t)),
+        Phase::Form => lines.extend(form_help(t, state)),
         Phase::Starting => lines.push(Line::from(Span::styled(
             format!(
                 "Asking {} for a sign-in code… ({} cancels)",
                 s.cloud.display_name(),
-                keys::label(KeyCommand::CancelSignIn, KeyScope::SignInPrompt)
+                state.keys.label(KeyCommand::CancelSignIn, KeyScope::SignInPrompt)
             ),
             style(t, Role::Focus),
         ))),
@@ -61,16 +61,16 @@ fn cloud_role(t: Theme, editing: bool) -> ratatui::style::Style {
     style(t, if editing { Role::Focus } else { Role::Plain })
 }
 
-fn form_help(t: Theme) -> Vec<Line<'static>> {
+fn form_help(t: Theme, state: &State) -> Vec<Line<'static>> {
     [
         format!(
             "{}/{} picks the cloud; type the tenant (an id, a domain, or organizations).",
-            keys::label(KeyCommand::PrevCloud, KeyScope::SignInForm),
-            keys::label(KeyCommand::NextCloud, KeyScope::SignInForm)
+            state.keys.label(KeyCommand::PrevCloud, KeyScope::SignInForm),
+            state.keys.label(KeyCommand::NextCloud, KeyScope::SignInForm)
         ),
         format!(
             "{} asks for a code to enter in a browser, on this or any other device.",
-            keys::label(KeyCommand::StartSignIn, KeyScope::SignInForm)
+            state.keys.label(KeyCommand::StartSignIn, KeyScope::SignInForm)
         ),
         "The refresh token goes to the OS keyring (PCSR_KEYRING); nothing secret is written to disk."
             .to_string(),
@@ -110,8 +110,8 @@ fn prompt_lines(t: Theme, prompt: &Prompt, state: &State) -> Vec<Line<'static>> 
         Line::from(Span::styled(
             format!(
                 "{} copies the code · {} cancels (the request form and draft are kept)",
-                keys::label(KeyCommand::CopyCode, KeyScope::SignInPrompt),
-                keys::label(KeyCommand::CancelSignIn, KeyScope::SignInPrompt)
+                state.keys.label(KeyCommand::CopyCode, KeyScope::SignInPrompt),
+                state.keys.label(KeyCommand::CancelSignIn, KeyScope::SignInPrompt)
             ),
             style(t, Role::Dim),
         )),

@@ -31,7 +31,9 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         Account::SignedOut => Span::styled(
             format!(
                 "not signed in ({})",
-                keys::label(keys::KeyCommand::SignIn, keys::KeyScope::Anywhere)
+                state
+                    .keys
+                    .label(keys::KeyCommand::SignIn, keys::KeyScope::Anywhere)
             ),
             style(t, Role::Error),
         ),
@@ -99,8 +101,12 @@ pub fn draw_message(frame: &mut Frame, area: Rect, state: &State) {
         };
         let question = format!(
             "{question} {}/{}",
-            keys::first_label(keys::KeyCommand::ConfirmYes, keys::KeyScope::Confirm),
-            keys::first_label(keys::KeyCommand::ConfirmNo, keys::KeyScope::Confirm),
+            state
+                .keys
+                .first_label(keys::KeyCommand::ConfirmYes, keys::KeyScope::Confirm),
+            state
+                .keys
+                .first_label(keys::KeyCommand::ConfirmNo, keys::KeyScope::Confirm),
         );
         Line::from(Span::styled(question, style(t, Role::Error)))
     } else if let Some(notice) = &state.notice {
@@ -125,7 +131,7 @@ pub fn draw_hints(frame: &mut Frame, area: Rect, state: &State) {
     let offer_sign_in = matches!(state.header.account, Account::Sandbox | Account::SignedOut)
         && !matches!(state.screen, Screen::SignIn);
     let mut used = 0;
-    for (keys, what) in keys::hints(&scopes, offer_sign_in) {
+    for (keys, what) in state.keys.hints(&scopes, offer_sign_in) {
         let sep = if spans.is_empty() { "" } else { " · " };
         let what = format!(" {what}");
         let width = sep.width() + keys.width() + what.width();

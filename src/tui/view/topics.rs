@@ -9,13 +9,13 @@ use super::form::field_block;
 use super::status_bar::spinner;
 use super::{Role, style};
 use crate::text;
-use crate::tui::keys::{self, KeyCommand, KeyScope};
+use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout;
 use crate::tui::state::{Field, State};
 use crate::tui::topics::TopicsLoad;
 
-fn retry_key() -> String {
-    keys::label(KeyCommand::RetryTopics, KeyScope::TopicError)
+fn retry_key(state: &State) -> String {
+    state.keys.label(KeyCommand::RetryTopics, KeyScope::TopicError)
 }
 
 /// Draws the topic box.
@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             style(t, Role::Dim),
         )),
         TopicsLoad::Failed(_) => Some(Span::styled(
-            format!(" load failed: {} retries ", retry_key()),
+            format!(" load failed: {} retries ", retry_key(state)),
             style(t, Role::Error),
         )),
         TopicsLoad::Ready => Some(Span::styled(
@@ -54,13 +54,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             if focused {
                 format!(
                     "type to filter, {}/{} to choose",
-                    keys::label(KeyCommand::Up, KeyScope::Topic),
-                    keys::label(KeyCommand::Down, KeyScope::Topic)
+                    state.keys.label(KeyCommand::Up, KeyScope::Topic),
+                    state.keys.label(KeyCommand::Down, KeyScope::Topic)
                 )
             } else {
                 format!(
                     "{} here to choose a topic",
-                    keys::label(KeyCommand::NextField, KeyScope::Form)
+                    state.keys.label(KeyCommand::NextField, KeyScope::Form)
                 )
             },
             style(t, Role::Dim),
@@ -88,7 +88,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 Span::styled("Could not load topics: ", style(t, Role::Error)),
                 Span::raw(text::one_line(why)),
                 Span::styled(
-                    format!(" Press {} (in this field) to retry.", retry_key()),
+                    format!(" Press {} (in this field) to retry.", retry_key(state)),
                     style(t, Role::Dim),
                 ),
             ]),

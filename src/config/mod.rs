@@ -1,0 +1,96 @@
+//! The user's settings in config.toml, beside the sign-in profiles: `[defaults]`, `[ui]` and
+//! `[keys]`. Checked whole at start, so a typo is an error naming the file and the line rather
+//! than a setting silently ignored.
+
+mod parse;
+
+use std::path::{Path, PathBuf};
+
+use crate::api::Severity;
+use crate::auth::Cloud;
+use crate::auth::config::{CONFIG_FILE, default_config_dir};
+use crate::tui::keys::Keymap;
+use crate::tui::theme::Palette;
+
+pub use parse::parse;
+
+/// How often the TUI re-reads open requests when config.toml does not say.
+pub const DEFAULT_REFRESH_MINUTES: u32 = 5;
+
+/// `[defaults]`: what applies when neither a flag nor the environment says otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Defaults {
+    /// `cloud`: the Partner Center cloud.
+    pub cloud: Option<Cloud>,
+    /// `locale`: the agent locale.
+    pub locale: Option<String>,
+    /// `severity`: preselected in a new form.
+    pub severity: Option<Severity>,
+    /// `customer`: a tenant id (GUID) for the requests list; `None` = the partner's own.
+    pub customer: Option<String>,
+    /// `refresh_minutes`: how often the TUI re-reads open requests; 0 = never.
+    pub refresh_minutes: u32,
+    /// `quiet`: no sandbox notice on stderr, like `--quiet`.
+    pub quiet: bool,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            cloud: None,
+            locale: None,
+            severity: None,
+            customer: None,
+            refresh_minutes: DEFAULT_REFRESH_MINUTES,
+            quiet: false,
+        }
+    }
+}
+
+/// Everything config.toml says besides the profiles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserConfig {
+    /// `[defaults]`.
+    pub defaults: Defaults,
+    /// `[ui] theme`.
+    pub theme: Palette,
+    /// The default keys with `[keys]` applied.
+    pub keymap: Keymap,
+}
+
+/// config.toml cannot be used; the message names the line and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{}: {message}", path.display(), line.map(|l| format!(", line {l}")).unwrap_or_default())]
+pub struct ConfigError {
+    /// The file.
+    pub path: PathBuf,
+    /// The line (1-based), when the problem has one.
+    pub line: Option<usize>,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// Reads `{dir}/config.toml`; a missing file (or no config directory at all) is the defaults.
+pub fn load(dir: Option<&Path>) -> Result<UserConfig, ConfigError> {
+    let Some(dir) = dir else {
+        return Ok(UserConfig::default());
+    };
+    let path = dir.join(CONFIG_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse(&text, &path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(UserConfig::default()),
+        Err(e) => Err(ConfigError {
+            path,
+            line: None,
+            message: format!("cannot read it ({e}); check its permissions or set PCSR_CONFIG_DIR"),
+        }),
+    }
+}
+
+/// [`load`] from PCSR_CONFIG_DIR or the platform's config directory.
+pub fn load_default() -> Result<UserConfig, ConfigError> {
+    load(default_config_dir().as_deref())
+}
+
+#[cfg(test)]
+mod tests;

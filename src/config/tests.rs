@@ -1,0 +1,192 @@
+use std::path::Path;
+
+use ratatui::crossterm::event::KeyCode;
+
+use super::*;
+use crate::tui::keys::{KeyCommand, KeyScope};
+
+fn read(text: &str) -> Result<UserConfig, ConfigError> {
+    parse(text, Path::new("/cfg/config.toml"))
+}
+
+fn refused(text: &str) -> ConfigError {
+    read(text).expect_err("refused")
+}
+
+const GOOD: &str = r#"active = "work"
+
+[defaults]
+cloud = "usgov"
+locale = "de-DE"
+severity = "minimal"
+customer = "0B5C2E8D-1F3A-4C6E-9A7B-2D4F6E8A0C1E"
+refresh_minutes = 0
+quiet = true
+
+[ui]
+theme = "high-contrast"
+
+[keys]
+submit = "ctrl+g"
+history = ["ctrl+r", "f5"]
+
+[profiles.work]
+cloud = "usgov"
+tenant = "contoso.onmicrosoft.com"
+user = "a@contoso.example"
+secret_store = "keyutils"
+"#;
+
+#[test]
+fn a_good_file_sets_everything_and_keeps_its_profiles() {
+    let c = read(GOOD).expect("valid");
+    let d = &c.defaults;
+    assert_eq!(d.cloud, Some(Cloud::Usgov));
+    assert_eq!(d.locale.as_deref(), Some("de-DE"));
+    assert_eq!(d.severity, Some(Severity::Minimal));
+    assert_eq!(
+        d.customer.as_deref(),
+        Some("0b5c2e8d-1f3a-4c6e-9a7b-2d4f6e8a0c1e")
+    );
+    assert_eq!(d.refresh_minutes, 0);
+    assert!(d.quiet);
+    assert_eq!(c.theme, Palette::HighContrast);
+    assert_eq!(c.keymap.label(KeyCommand::Submit, KeyScope::Form), "Ctrl+G");
+    assert_eq!(
+        c.keymap.label(KeyCommand::History, KeyScope::Anywhere),
+        "Ctrl+R/F5"
+    );
+    // The sign-in side reads the same file as before.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("config.toml"), GOOD).expect("write");
+    let auth = crate::auth::config::Config::load(dir.path()).expect("profiles load");
+    assert_eq!(auth.active_profile().map(|p| p.cloud), Some(Cloud::Usgov));
+    assert_eq!(
+        load(Some(dir.path())).expect("valid").theme,
+        Palette::HighContrast
+    );
+}
+
+#[test]
+fn nothing_at_all_is_the_defaults() {
+    let c = read("").expect("valid");
+    assert_eq!(c, UserConfig::default());
+    assert_eq!(c.defaults.refresh_minutes, 5);
+    assert_eq!(c.defaults.customer, None);
+    assert_eq!(
+        read("[defaults]\ncustomer = \"\"\n")
+            .expect("valid")
+            .defaults
+            .customer,
+        None
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert_eq!(load(Some(dir.path())).expect("no file"), UserConfig::default());
+    assert_eq!(load(None).expect("no dir"), UserConfig::default());
+}
+
+#[test]
+fn an_unknown_key_names_the_file_the_line_and_the_known_keys() {
+    let e = refused("[ui]\ntheme = \"mono\"\ncolour = 3\n");
+    assert_eq!(e.line, Some(3));
+    let text = e.to_string();
+    assert!(text.starts_with("/cfg/config.toml, line 3: "), "{text}");
+    assert!(
+        text.contains("`colour`") && text.contains("[ui]") && text.contains("theme"),
+        "{text}"
+    );
+    assert!(text.contains("remove the line"), "{text}");
+
+    let e = refused("\n[defaults]\nrefresh = 5\n");
+    assert_eq!(e.line, Some(3), "{e}");
+    assert!(e.message.contains("refresh_minutes"), "{e}");
+
+    let e = refused("[profiles.work]\ncloud = \"global\"\ncolour = 3\n");
+    assert_eq!(e.line, Some(3), "{e}");
+
+    let e = refused("theme = \"dark\"\n");
+    assert_eq!(e.line, Some(1));
+    assert!(e.message.contains("unknown setting `theme`"), "{e}");
+}
+
+#[test]
+fn a_malformed_key_name_is_refused_with_its_line() {
+    let e = refused("[keys]\nhistory = \"f5\"\nsubmit = \"ctrl+shift+\"\n");
+    assert_eq!(e.line, Some(3), "{e}");
+    assert!(
+        e.message.contains("ctrl+shift+") && e.message.contains("names no key"),
+        "{e}"
+    );
+    let e = refused("[keys]\nhelp = [\"f1\", \"f99\"]\n");
+    assert_eq!(e.line, Some(2), "{e}");
+    assert!(e.message.contains("f1 to f12"), "{e}");
+    let e = refused("[keys]\nsubmit = 7\n");
+    assert!(e.message.contains("a key (\"ctrl+g\") or a list"), "{e}");
+}
+
+#[test]
+fn an_unknown_command_is_refused_with_the_list() {
+    let e = refused("[keys]\n\nsumbit = \"ctrl+g\"\n");
+    assert_eq!(e.line, Some(3), "{e}");
+    assert!(
+        e.message.contains("`sumbit` is not a command") && e.message.contains("open_editor"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_clash_is_refused_with_the_line_and_both_commands() {
+    let e = refused("[keys]\nsubmit = \"ctrl+r\"\n");
+    assert_eq!(e.line, Some(2), "{e}");
+    assert!(
+        e.message.contains("`submit`") && e.message.contains("`history`"),
+        "{e}"
+    );
+    // Moving history away first is fine.
+    let c = read("[keys]\nhistory = \"f5\"\nsubmit = \"ctrl+r\"\n").expect("no clash");
+    let submit = c
+        .keymap
+        .bindings()
+        .iter()
+        .find(|b| b.command == KeyCommand::Submit && b.scope == KeyScope::Form)
+        .map(|b| b.keys.clone());
+    assert_eq!(submit.map(|k| k[0].code), Some(KeyCode::Char('r')));
+}
+
+#[test]
+fn bad_values_say_what_is_allowed() {
+    let cases = [
+        ("[defaults]\ncloud = \"mars\"\n", "global, germany or usgov"),
+        ("[defaults]\nlocale = \"english\"\n", "not a locale"),
+        (
+            "[defaults]\nseverity = \"urgent\"\n",
+            "critical, moderate or minimal",
+        ),
+        ("[defaults]\ncustomer = \"contoso\"\n", "GUID"),
+        ("[defaults]\nrefresh_minutes = -1\n", "whole number"),
+        ("[defaults]\nrefresh_minutes = \"5\"\n", "whole number"),
+        ("[defaults]\nquiet = \"yes\"\n", "true or false"),
+        ("[ui]\ntheme = \"dark\"\n", "default, high-contrast, mono"),
+        ("ui = 3\n", "must be a section"),
+        ("[defaults\n", "not valid TOML"),
+    ];
+    for (text, needle) in cases {
+        let e = refused(text);
+        assert!(e.message.contains(needle), "{text:?}: {e}");
+        assert!(e.line.is_some(), "{text:?}: {e}");
+    }
+}
+
+/// README's example config.toml must itself be valid.
+#[test]
+fn the_readme_example_is_valid() {
+    let readme = include_str!("../../README.md");
+    let start = readme
+        .find("```toml\n[defaults]")
+        .expect("README has the example")
+        + "```toml\n".len();
+    let end = readme[start..].find("```").expect("closed") + start;
+    let c = read(&readme[start..end]).unwrap_or_else(|e| panic!("README's example: {e}"));
+    assert_eq!(c.theme, Palette::HighContrast);
+    assert_eq!(c.keymap.label(KeyCommand::Submit, KeyScope::Form), "Ctrl+G");
+}
