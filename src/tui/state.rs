@@ -6,6 +6,7 @@ use tui_textarea::{TextArea, WrapMode};
 use uuid::Uuid;
 
 use super::ErrorView;
+use super::textbox::{LineBox, plain_cursor};
 use crate::api::{FieldError, NewServiceRequest, ServiceRequest, Severity, SupportTopic};
 use crate::auth::Cloud;
 use crate::store::{Draft, HistoryRow, Submission};
@@ -130,7 +131,9 @@ impl Form {
         description.set_wrap_mode(WrapMode::WordOrGlyph);
         description.move_cursor(tui_textarea::CursorMove::Bottom);
         description.move_cursor(tui_textarea::CursorMove::End);
-        let mut form = Form {
+        plain_cursor(&mut title);
+        plain_cursor(&mut description);
+        Form {
             title,
             description,
             severity: draft.severity.filter(|s| Severity::CHOOSABLE.contains(s)),
@@ -139,9 +142,7 @@ impl Form {
             errors: Vec::new(),
             submit_error: None,
             unsettled: None,
-        };
-        form.style_focus();
-        form
+        }
     }
 
     /// The title as typed.
@@ -186,8 +187,8 @@ impl Form {
         description.set_wrap_mode(WrapMode::WordOrGlyph);
         description.move_cursor(tui_textarea::CursorMove::Bottom);
         description.move_cursor(tui_textarea::CursorMove::End);
+        plain_cursor(&mut description);
         self.description = description;
-        self.style_focus();
     }
 
     /// The first error for `field`.
@@ -195,22 +196,9 @@ impl Form {
         self.errors.iter().find(|e| Field::from_wire(e.field) == field)
     }
 
-    /// Moves the focus and shows the text cursor only in the focused editor.
+    /// Moves the focus (the terminal cursor follows it when the field takes text).
     pub fn set_focus(&mut self, field: Field) {
         self.focus = field;
-        self.style_focus();
-    }
-
-    fn style_focus(&mut self) {
-        use ratatui::style::{Modifier, Style};
-        let on = Style::default().add_modifier(Modifier::REVERSED);
-        let off = Style::default();
-        self.title
-            .set_cursor_style(if self.focus == Field::Title { on } else { off });
-        self.description
-            .set_cursor_style(if self.focus == Field::Description { on } else { off });
-        self.title.set_cursor_line_style(off);
-        self.description.set_cursor_line_style(off);
     }
 }
 
@@ -255,7 +243,7 @@ pub struct DetailsView {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History {
     /// Text filter.
-    pub filter: String,
+    pub filter: LineBox,
     /// Whether keys go into the filter.
     pub filtering: bool,
     /// Matching rows in the store.
@@ -289,7 +277,7 @@ impl History {
     /// Whether rows `top..top+height` are loaded for the current filter.
     pub fn covers(&self, top: usize, height: usize) -> bool {
         let end = (top + height).min(self.total);
-        self.loaded_filter.as_deref() == Some(self.filter.as_str())
+        self.loaded_filter.as_deref() == Some(self.filter.text())
             && top >= self.window_start
             && end <= self.window_start + self.rows.len()
     }
@@ -539,15 +527,7 @@ impl State {
 
     /// Whether keys go into a text field (so single letters type rather than act).
     pub fn in_text_field(&self) -> bool {
-        if self.help || self.confirm.is_some() {
-            return false;
-        }
-        match &self.screen {
-            Screen::Form => self.form.focus.takes_text(),
-            Screen::History => self.history.filtering,
-            Screen::SignIn => self.signin.editing(),
-            Screen::Result(_) | Screen::Details(_) => false,
-        }
+        super::focus::focused_text(self).is_some()
     }
 
     /// Sets an info notice.

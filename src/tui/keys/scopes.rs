@@ -26,6 +26,10 @@ pub enum KeyScope {
     SubmitButton,
     /// The history list.
     History,
+    /// Typing the history filter.
+    HistoryFilter,
+    /// Any focused text box: Title, Description, the filters, the tenant, a note.
+    TextBox,
     /// The result screen and request details.
     ResultOrDetails,
     /// Request details.
@@ -55,6 +59,8 @@ impl KeyScope {
             KeyScope::TopicError => "Topic (error)",
             KeyScope::SubmitButton => "Submit",
             KeyScope::History => "history",
+            KeyScope::HistoryFilter => "history filter",
+            KeyScope::TextBox => "text boxes",
             KeyScope::ResultOrDetails => "result, details",
             KeyScope::Details => "details",
             KeyScope::Help => "help",
@@ -69,7 +75,9 @@ impl KeyScope {
 /// The scopes whose bindings apply right now.
 pub fn active_scopes(state: &State) -> Vec<KeyScope> {
     let mut scopes = vec![KeyScope::Anywhere];
-    if !state.in_text_field() {
+    if state.in_text_field() {
+        scopes.push(KeyScope::TextBox);
+    } else {
         scopes.push(KeyScope::OutsideText);
     }
     if state.confirm.is_some() {
@@ -98,7 +106,7 @@ pub fn active_scopes(state: &State) -> Vec<KeyScope> {
             }
         }
         Screen::History if !state.history.filtering => scopes.push(KeyScope::History),
-        Screen::History => {}
+        Screen::History => scopes.push(KeyScope::HistoryFilter),
         Screen::Result(_) => scopes.push(KeyScope::ResultOrDetails),
         Screen::Details(_) => {
             scopes.push(KeyScope::ResultOrDetails);

@@ -5,7 +5,6 @@
 //! memory moves inside it, the next rows are fetched a page ahead, and Home/End are one indexed
 //! seek each. The store thread answers; the key path never waits for it.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use crate::store::{Anchor, HistoryKey, HistoryRow};
@@ -107,28 +106,6 @@ pub(super) fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-/// A key typed while the filter has the focus.
-pub(super) fn type_into_filter(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let h = &mut state.history;
-    match key.code {
-        KeyCode::Enter => h.filtering = false,
-        KeyCode::Backspace => {
-            h.filter.pop();
-        }
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-        {
-            h.filter.push(c)
-        }
-        _ => return,
-    }
-    if state.history.loaded_filter.as_deref() != Some(state.history.filter.as_str()) {
-        filter_changed(state, fx);
-    }
-}
-
 /// The filter text changed: back to the top, counted afresh.
 pub(super) fn filter_changed(state: &mut State, fx: &mut Vec<Effect>) {
     state.history.selected = 0;
@@ -162,7 +139,7 @@ pub(super) fn ensure(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
         h.pending = Some(h.seq);
         fx.push(Effect::Worker(Work::History {
             seq: h.seq,
-            filter: h.filter.clone(),
+            filter: h.filter.text().to_string(),
             anchor,
             limit,
             count,
@@ -173,7 +150,7 @@ pub(super) fn ensure(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
 /// The read that refreshes what is on screen: from the first loaded row when the filter is
 /// unchanged (the list may have grown above it), else from the top.
 fn reload(h: &mut History, height: usize) -> (Anchor, usize, bool) {
-    let same_filter = h.loaded_filter.as_deref() == Some(h.filter.as_str());
+    let same_filter = h.loaded_filter.as_deref() == Some(h.filter.text());
     let first = h.rows.first().filter(|_| same_filter && h.window_start > 0);
     match first {
         Some(row) => {
@@ -202,7 +179,7 @@ fn next_read(h: &History, height: usize) -> Option<(Anchor, usize, bool)> {
     let start = h.window_start;
     let end = start + h.rows.len();
     let visible_end = (h.top + height).min(h.total);
-    let loaded = h.loaded_filter.as_deref() == Some(h.filter.as_str());
+    let loaded = h.loaded_filter.as_deref() == Some(h.filter.text());
     if !loaded || h.rows.is_empty() {
         return Some((Anchor::Top, ahead + height, true));
     }
@@ -238,7 +215,7 @@ pub(super) fn on_page(
         return;
     }
     h.pending = None;
-    if filter != h.filter {
+    if filter != h.filter.text() {
         ensure(state, fx, true);
         return;
     }

@@ -5,8 +5,6 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
-use crate::text;
-
 use super::action::{Action, Effect};
 use super::keys::{self, KeyCommand};
 use super::state::{DraftSync, Field, Screen, State};
@@ -19,6 +17,7 @@ mod history;
 mod pointer;
 mod reply;
 mod signin;
+mod typing;
 
 pub use history::history_height;
 
@@ -77,12 +76,7 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     if state.help {
         return;
     }
-    match &state.screen {
-        Screen::Form => form::type_into_form(state, key),
-        Screen::History if state.history.filtering => history::type_into_filter(state, key, fx),
-        Screen::SignIn if state.signin.editing() => signin::type_into_tenant(state, key),
-        _ => {}
-    }
+    typing::type_key(state, key, fx);
 }
 
 fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
@@ -134,6 +128,9 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::Open => history::open(state, fx),
         KeyCommand::Refresh => history::refresh(state, fx),
         KeyCommand::Filter => state.history.filtering = true,
+        KeyCommand::KeepFilter => state.history.filtering = false,
+        KeyCommand::Messages => {}
+        KeyCommand::Edit(op) => typing::edit(state, op, fx),
         KeyCommand::CopyId => details::copy_id(state, fx),
         KeyCommand::CloseRequest => details::ask_close(state),
         KeyCommand::ConfirmYes => details::confirmed(state, fx),
@@ -145,7 +142,7 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::SignIn
         | KeyCommand::PrevCloud
         | KeyCommand::NextCloud
-        | KeyCommand::ClearTenant
+        | KeyCommand::OpenBrowser
         | KeyCommand::StartSignIn
         | KeyCommand::CopyCode
         | KeyCommand::CancelSignIn => signin::run(state, command, fx),
@@ -196,15 +193,7 @@ fn back(state: &mut State) {
 
 fn on_paste(state: &mut State, pasted: &str, fx: &mut Vec<Effect>) {
     let normalized = pasted.replace("\r\n", "\n").replace('\r', "\n");
-    match &state.screen {
-        Screen::Form => form::paste(state, &normalized),
-        Screen::History if state.history.filtering => {
-            state.history.filter.push_str(&text::one_line(&normalized));
-            history::filter_changed(state, fx);
-        }
-        Screen::SignIn if state.signin.editing() => signin::paste_into_tenant(state, &normalized),
-        _ => {}
-    }
+    typing::paste(state, &normalized, fx);
 }
 
 #[cfg(test)]

@@ -1,7 +1,5 @@
 //! The sign-in screen's part of `update`: its keys and the worker's sign-in replies.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 use crate::text;
 use crate::tui::Account;
 use crate::tui::action::Effect;
@@ -21,7 +19,6 @@ pub(super) fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) 
         }
         KeyCommand::PrevCloud => s.cycle_cloud(-1),
         KeyCommand::NextCloud => s.cycle_cloud(1),
-        KeyCommand::ClearTenant => s.tenant.clear(),
         KeyCommand::StartSignIn => start(state, fx),
         KeyCommand::CopyCode => {
             if let Phase::Waiting(prompt) = &s.phase {
@@ -41,7 +38,7 @@ pub(super) fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) 
 
 fn start(state: &mut State, fx: &mut Vec<Effect>) {
     let s = &mut state.signin;
-    let tenant = s.tenant.trim().to_string();
+    let tenant = s.tenant.text().trim().to_string();
     if tenant.is_empty() {
         s.error = Some(
             "Type a tenant first: organizations, a tenant id (GUID) or a domain like contoso.com".into(),
@@ -56,28 +53,6 @@ fn start(state: &mut State, fx: &mut Vec<Effect>) {
         cloud: s.cloud,
         tenant,
     }));
-}
-
-/// Typing and Backspace edit the tenant while the form shows.
-pub(super) fn type_into_tenant(state: &mut State, key: KeyEvent) {
-    match key.code {
-        KeyCode::Backspace => {
-            state.signin.tenant.pop();
-        }
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-        {
-            state.signin.tenant.push(c)
-        }
-        _ => {}
-    }
-}
-
-/// Pasted text goes into the tenant, on one line.
-pub(super) fn paste_into_tenant(state: &mut State, pasted: &str) {
-    state.signin.tenant.push_str(text::one_line(pasted).trim());
 }
 
 /// Applies a sign-in reply; answers about an older or cancelled flow are dropped.
@@ -186,10 +161,10 @@ mod tests {
         assert!(matches!(s.screen, Screen::SignIn));
         assert_eq!(s.signin.tenant, "organizations");
         assert!(active_scopes(&s).contains(&Scope::SignInForm));
-        press(&mut s, KeyCode::Right);
+        press(&mut s, KeyCode::Down);
         assert_eq!(s.signin.cloud, Cloud::Germany);
-        press(&mut s, KeyCode::Left);
-        press(&mut s, KeyCode::Left);
+        press(&mut s, KeyCode::Up);
+        press(&mut s, KeyCode::Up);
         assert_eq!(s.signin.cloud, Cloud::Usgov);
         ctrl(&mut s, 'u');
         type_text(&mut s, "contoso.com?q");
@@ -230,7 +205,7 @@ mod tests {
         let mut s = state();
         assert_eq!(s.header.account, Account::Sandbox);
         press(&mut s, KeyCode::F(2));
-        press(&mut s, KeyCode::Right);
+        press(&mut s, KeyCode::Down);
         let fx = press(&mut s, KeyCode::Enter);
         let (flow, ..) = started(&fx).unwrap();
         reply(&mut s, prompt(flow));
@@ -260,7 +235,7 @@ mod tests {
         press(&mut s, KeyCode::F(2));
         ctrl(&mut s, 'u');
         type_text(&mut s, "contoso.com");
-        press(&mut s, KeyCode::Right);
+        press(&mut s, KeyCode::Down);
         let fx = press(&mut s, KeyCode::Enter);
         let (flow, ..) = started(&fx).unwrap();
         reply(&mut s, prompt(flow));

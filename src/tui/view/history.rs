@@ -1,14 +1,15 @@
 //! The history pane: only the visible window of rows is read and drawn.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Role, style};
+use super::{Role, style, textbox};
 use crate::store::{HistoryRow, SubmissionState};
 use crate::text;
+use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{self, KeyCommand, KeyScope};
 use crate::tui::layout;
 use crate::tui::state::State;
@@ -129,33 +130,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(block, area);
     let l = layout::history(area);
 
-    let filter = if h.filtering {
-        Line::from(vec![
-            Span::styled("Filter: ", style(t, Role::Label)),
-            Span::raw(text::one_line(&h.filter)),
-            Span::styled(
-                format!(
-                    "▏ Enter keeps it, {} stops typing",
-                    keys::label(KeyCommand::Back, KeyScope::Anywhere)
-                ),
-                style(t, Role::Dim),
-            ),
-        ])
-    } else if h.filter.is_empty() {
-        Line::from(Span::styled(
-            format!(
-                "{} filters by title, id, topic or state",
-                keys::label(KeyCommand::Filter, KeyScope::History)
-            ),
-            style(t, Role::Dim),
-        ))
-    } else {
-        Line::from(vec![
-            Span::styled("Filter: ", style(t, Role::Label)),
-            Span::raw(text::one_line(&h.filter)),
-        ])
-    };
-    frame.render_widget(Paragraph::new(filter), l.filter);
+    draw_filter(frame, l.filter, state);
 
     let width = l.list.width as usize;
     let widths = columns(width);
@@ -181,7 +156,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 keys::label(KeyCommand::NewRequest, KeyScope::Anywhere)
             )
         } else {
-            format!("Nothing matches \"{}\".", text::one_line(&h.filter))
+            format!("Nothing matches \"{}\".", text::one_line(h.filter.text()))
         };
         frame.render_widget(Paragraph::new(Span::styled(msg, style(t, Role::Dim))), l.list);
         return;
@@ -203,6 +178,42 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), l.list);
+}
+
+/// The filter line: a box while typing (with how to leave it), else what it holds or how to
+/// start one.
+fn draw_filter(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let h = &state.history;
+    if !h.filtering && h.filter.is_empty() {
+        let hint = format!(
+            "{} filters by title, id, topic or state",
+            keys::label(KeyCommand::Filter, KeyScope::History)
+        );
+        frame.render_widget(Span::styled(hint, style(t, Role::Dim)), area);
+        return;
+    }
+    let how = format!(
+        " {} keeps it, {} stops typing",
+        keys::label(KeyCommand::KeepFilter, KeyScope::HistoryFilter),
+        keys::label(KeyCommand::Back, KeyScope::Anywhere)
+    );
+    // The box keeps at least a third of the line; the explanation goes first when short of room.
+    let how_width = if h.filtering && how.width() * 3 <= usize::from(area.width) * 2 {
+        u16::try_from(how.width()).unwrap_or(0)
+    } else {
+        0
+    };
+    let [label, field, rest] = Layout::horizontal([
+        Constraint::Length(8),
+        Constraint::Fill(1),
+        Constraint::Length(how_width),
+    ])
+    .areas(area);
+    frame.render_widget(Span::styled("Filter: ", style(t, Role::Label)), label);
+    let typing = focused_text(state) == Some(TextTarget::HistoryFilter);
+    textbox::draw_line(frame, field, &h.filter, typing, None);
+    frame.render_widget(Span::styled(how, style(t, Role::Dim)), rest);
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod history;
 pub mod result;
 pub mod signin;
 pub mod status_bar;
+pub mod textbox;
 pub mod topics;
 
 use ratatui::Frame;
@@ -144,5 +145,7 @@ pub fn or_dash(value: Option<&str>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+#[cfg(test)]
+mod cursor_tests;
 #[cfg(test)]
 mod render_tests;
