@@ -5,9 +5,12 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use tokio::sync::mpsc;
 
 use super::action::{Action, Effect};
+use super::clipboard::ClipEnv;
 use super::input::Input;
+use super::opener::{self, OpenEnv};
 use super::state::{Header, State, Theme};
 use super::terminal::{self, Tui};
 use super::{Account, Context, clipboard, editor, update, view};
@@ -100,6 +103,10 @@ async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, mut state: State) 
     let _ = worker.commands.send(Command::Start);
     let mut signals = Signals::new()?;
     let mut pending: VecDeque<Action> = VecDeque::new();
+    // Answers of blocking side jobs (clipboard tools, the browser opener), run off this thread.
+    let (jobs_tx, mut jobs) = mpsc::unbounded_channel::<Action>();
+    let clip_env = ClipEnv::from_process();
+    let open_env = OpenEnv::from_process();
 
     loop {
         if terminal::panicked() {
@@ -114,6 +121,7 @@ async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, mut state: State) 
                 tokio::select! {
                     action = input.next() => action,
                     Some(reply) = worker.replies.recv() => Action::from(reply),
+                    Some(action) = jobs.recv() => action,
                     () = sleep_until(wake), if wake.is_some() => Action::Tick(Instant::now()),
                     () = signals.next() => Action::Quit,
                 }
@@ -142,7 +150,31 @@ async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, mut state: State) 
                     input.resume();
                     pending.push_back(Action::EditorDone(outcome));
                 }
-                Effect::Copy(text) => pending.push_back(Action::Copied(clipboard::copy(&text))),
+                Effect::Copy { text, what } => {
+                    let tx = jobs_tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let via = clipboard::copy_with_tools(&text, clip_env);
+                        let tmux = clip_env.tmux;
+                        let _ = tx.send(Action::Copied {
+                            what,
+                            text,
+                            via,
+                            tmux,
+                        });
+                    });
+                }
+                Effect::Osc52 { text, tmux } => {
+                    if let Err(why) = clipboard::write_osc52(&text, tmux) {
+                        pending.push_back(Action::CopyFailed(why));
+                    }
+                }
+                Effect::OpenUrl(url) => {
+                    let tx = jobs_tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let result = opener::open(&url, open_env);
+                        let _ = tx.send(Action::BrowserOpened { url, result });
+                    });
+                }
                 Effect::Quit => {}
             }
         }

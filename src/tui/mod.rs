@@ -6,13 +6,15 @@
 
 pub mod action;
 mod app;
-mod clipboard;
+pub mod clipboard;
 mod editor;
 mod error_view;
+mod external;
 pub mod focus;
 mod input;
 pub mod keys;
 pub mod layout;
+pub mod opener;
 pub mod signin;
 pub mod state;
 mod terminal;

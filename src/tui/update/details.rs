@@ -74,8 +74,11 @@ pub(super) fn copy_id(state: &mut State, fx: &mut Vec<Effect>) {
     match id {
         Some(id) => {
             let id = text::one_line(&id);
-            state.info(format!("Copied request id {id} to the clipboard (OSC 52)"));
-            fx.push(Effect::Copy(id));
+            state.info(format!("Copying request id {id}…"));
+            fx.push(Effect::Copy {
+                what: format!("request id {id}"),
+                text: id,
+            });
         }
         None => state.error("This request has no id yet: the service has not created it"),
     }

@@ -6,6 +6,7 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::action::{Action, Effect};
+use super::clipboard::Method;
 use super::keys::{self, KeyCommand};
 use super::state::{DraftSync, Field, Screen, State};
 use crate::worker::Command as Work;
@@ -44,8 +45,19 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.info("Description updated from the editor");
         }
         Action::EditorDone(Err(why)) => state.error(why),
-        Action::Copied(Ok(_)) => {}
-        Action::Copied(Err(why)) => state.error(why),
+        Action::Copied {
+            what,
+            text,
+            via,
+            tmux,
+        } => {
+            if via == Method::Osc52 {
+                fx.push(Effect::Osc52 { text, tmux });
+            }
+            state.info(via.sentence(&what, tmux));
+        }
+        Action::CopyFailed(why) => state.error(why),
+        Action::BrowserOpened { url, result } => signin::browser_opened(state, &url, result),
         Action::Worker(reply) => reply::on_reply(state, *reply, &mut fx),
         Action::Quit => quit(state, &mut fx),
     }

@@ -22,9 +22,19 @@ pub(super) fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) 
         KeyCommand::StartSignIn => start(state, fx),
         KeyCommand::CopyCode => {
             if let Phase::Waiting(prompt) = &s.phase {
-                let code = prompt.user_code.clone();
-                state.info(format!("Copied the code {code} to the clipboard (OSC 52)"));
-                fx.push(Effect::Copy(code));
+                let code = text::one_line(&prompt.user_code);
+                state.info(format!("Copying the code {code}…"));
+                fx.push(Effect::Copy {
+                    what: format!("the code {code}"),
+                    text: code,
+                });
+            }
+        }
+        KeyCommand::OpenBrowser => {
+            if let Phase::Waiting(prompt) = &s.phase {
+                let url = prompt.verification_uri.clone();
+                state.info("Opening the sign-in page in your browser…");
+                fx.push(Effect::OpenUrl(url));
             }
         }
         KeyCommand::CancelSignIn if s.in_flight() => {
@@ -53,6 +63,18 @@ fn start(state: &mut State, fx: &mut Vec<Effect>) {
         cloud: s.cloud,
         tenant,
     }));
+}
+
+/// The opener answered: say which browser opener ran, or show the page to open by hand.
+pub(super) fn browser_opened(state: &mut State, url: &str, result: Result<String, String>) {
+    let url = text::one_line(url);
+    match result {
+        Ok(opener) => state.info(format!("Opened {url} with {opener}; enter the code there")),
+        Err(why) => state.error(format!(
+            "Open {url} by hand: no browser could be started ({})",
+            text::one_line(&why)
+        )),
+    }
 }
 
 /// Applies a sign-in reply; answers about an older or cancelled flow are dropped.
@@ -197,7 +219,28 @@ mod tests {
         );
         assert!(matches!(&s.signin.phase, Phase::Waiting(p) if p.poll == PollState::SlowDown(6)));
         let fx = press(&mut s, KeyCode::Char('y'));
-        assert!(fx.contains(&Effect::Copy("SBXAB12CD34".into())), "{fx:?}");
+        assert!(
+            fx.iter()
+                .any(|e| matches!(e, Effect::Copy { text, .. } if text == "SBXAB12CD34")),
+            "{fx:?}"
+        );
+        let fx = press(&mut s, KeyCode::Char('o'));
+        assert_eq!(
+            fx,
+            vec![Effect::OpenUrl("https://microsoft.com/devicelogin".into())]
+        );
+        update(
+            &mut s,
+            Action::BrowserOpened {
+                url: "https://microsoft.com/devicelogin".into(),
+                result: Err("no graphical session to start a browser in".into()),
+            },
+        );
+        let notice = s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+        assert!(
+            notice.starts_with("Open https://microsoft.com/devicelogin by hand"),
+            "the address comes first: {notice}"
+        );
     }
 
     #[test]

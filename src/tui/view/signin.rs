@@ -19,7 +19,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("{:<10}", "Cloud"), style(t, Role::Label)),
-            Span::styled(format!("◀ {} ▶", s.cloud.as_str()), cloud_role(t, s.editing())),
+            Span::styled(
+                format!(
+                    "{} {} {}",
+                    keys::first_label(KeyCommand::PrevCloud, KeyScope::SignInForm),
+                    s.cloud.as_str(),
+                    keys::first_label(KeyCommand::NextCloud, KeyScope::SignInForm)
+                ),
+                cloud_role(t, s.editing()),
+            ),
             Span::styled(format!("  {}", s.cloud.display_name()), style(t, Role::Dim)),
         ]),
         // The tenant box itself is drawn over the end of this line, below.
