@@ -29,7 +29,7 @@ impl TextTarget {
 
 /// The text box keys go into right now, if any (none under an overlay or a question).
 pub fn focused_text(state: &State) -> Option<TextTarget> {
-    if state.help || state.confirm.is_some() {
+    if state.help || state.messages_open || state.confirm.is_some() {
         return None;
     }
     match &state.screen {

@@ -14,6 +14,7 @@ pub mod focus;
 mod input;
 pub mod keys;
 pub mod layout;
+pub mod message;
 pub mod opener;
 pub mod signin;
 pub mod state;

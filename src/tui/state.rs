@@ -1,11 +1,13 @@
 //! The app's state: plain data that `update` changes and the views read.
 
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use tui_textarea::{TextArea, WrapMode};
 use uuid::Uuid;
 
 use super::ErrorView;
+use super::message::{self, Cause, Logged};
 use super::textbox::{LineBox, plain_cursor};
 use crate::api::{FieldError, NewServiceRequest, ServiceRequest, Severity, SupportTopic};
 use crate::auth::Cloud;
@@ -357,6 +359,8 @@ pub struct Notice {
     pub kind: NoticeKind,
     /// When it disappears (set on the first tick after it appears).
     pub until: Option<Instant>,
+    /// What it is about, when it should go as soon as that is settled.
+    pub cause: Option<Cause>,
 }
 
 /// Autosave bookkeeping for the draft.
@@ -446,6 +450,10 @@ pub struct State {
     pub refreshing: Option<i64>,
     /// The message line.
     pub notice: Option<Notice>,
+    /// Recent messages, newest last (the messages overlay shows them in full).
+    pub log: VecDeque<Logged>,
+    /// The messages overlay is shown.
+    pub messages_open: bool,
     /// Draft autosave.
     pub draft: DraftSync,
     /// Set when the app should leave.
@@ -482,6 +490,8 @@ impl State {
             outbox: 0,
             refreshing: None,
             notice: None,
+            log: VecDeque::new(),
+            messages_open: false,
             draft: DraftSync::default(),
             quit: false,
         }
@@ -532,20 +542,28 @@ impl State {
 
     /// Sets an info notice.
     pub fn info(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice {
-            text: text.into(),
-            kind: NoticeKind::Info,
-            until: None,
-        });
+        self.notify(text.into(), NoticeKind::Info, None);
     }
 
     /// Sets an error notice.
     pub fn error(&mut self, text: impl Into<String>) {
+        self.notify(text.into(), NoticeKind::Error, None);
+    }
+
+    /// Sets a notice that goes when `cause` is settled (see `message::Cause`).
+    pub fn notify(&mut self, text: String, kind: NoticeKind, cause: Option<Cause>) {
+        message::log(&mut self.log, &text, kind, self.now);
         self.notice = Some(Notice {
-            text: text.into(),
-            kind: NoticeKind::Error,
+            text,
+            kind,
             until: None,
+            cause,
         });
+    }
+
+    /// The notice's cause, if one is on screen.
+    pub fn notice_cause(&self) -> Option<Cause> {
+        self.notice.as_ref().and_then(|n| n.cause)
     }
 
     /// The topic name for an id, from the loaded list.

@@ -84,7 +84,7 @@ pub fn active_scopes(state: &State) -> Vec<KeyScope> {
         // A question takes every key until it is answered.
         return vec![KeyScope::Anywhere, KeyScope::Confirm];
     }
-    if state.help {
+    if state.help || state.messages_open {
         scopes.push(KeyScope::Help);
         scopes.push(KeyScope::Scrollable);
         return scopes;

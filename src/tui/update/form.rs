@@ -2,7 +2,8 @@
 
 use crate::api::Severity;
 use crate::tui::action::Effect;
-use crate::tui::state::{Busy, DraftSync, Field, State};
+use crate::tui::message::Cause;
+use crate::tui::state::{Busy, DraftSync, Field, NoticeKind, State};
 use crate::tui::topics::TopicsLoad;
 use crate::worker::Command as Work;
 
@@ -14,7 +15,8 @@ pub(super) fn submit(state: &mut State, fx: &mut Vec<Effect>) {
         let field = Field::from_wire(first.field);
         state.form.errors = errors;
         state.form.set_focus(field);
-        state.error(fields_need_attention(state.form.errors.len()));
+        let text = fields_need_attention(state.form.errors.len());
+        state.notify(text, NoticeKind::Error, Some(Cause::FormErrors));
         return;
     }
     if state.busy.is_some() {
@@ -104,13 +106,19 @@ pub(super) fn changed(state: &mut State, field: Field) {
     }
     let before = state.form.errors.len();
     state.form.errors.retain(|e| Field::from_wire(e.field) != field);
-    // The count in the message line follows the fields still in error.
+    // The count in the message line follows the fields still in error, and goes with the
+    // last of them; another message on screen is left alone.
     let after = state.form.errors.len();
-    if after != before {
+    let ours = matches!(state.notice_cause(), Some(Cause::FormErrors));
+    if after != before && ours {
         if after == 0 {
             state.notice = None;
         } else {
-            state.error(fields_need_attention(after));
+            state.notify(
+                fields_need_attention(after),
+                NoticeKind::Error,
+                Some(Cause::FormErrors),
+            );
         }
     }
 }

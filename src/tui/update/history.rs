@@ -24,7 +24,11 @@ const AHEAD_SCREENS: usize = 2;
 /// The history's visible rows, from the shared layout.
 pub fn history_height(state: &State) -> usize {
     let area = Rect::new(0, 0, state.size.0, state.size.1);
-    layout::history(layout::root(area).main).list.height.max(1) as usize
+    let message = crate::tui::message::height(state, area.width);
+    layout::history(layout::root(area, message).main)
+        .list
+        .height
+        .max(1) as usize
 }
 
 /// Down/Up by `delta` rows.

@@ -8,6 +8,7 @@ use ratatui::crossterm::event::KeyEvent;
 use super::action::{Action, Effect};
 use super::clipboard::Method;
 use super::keys::{self, KeyCommand};
+use super::message::Cause;
 use super::state::{DraftSync, Field, Screen, State};
 use crate::worker::Command as Work;
 
@@ -61,15 +62,26 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Worker(reply) => reply::on_reply(state, *reply, &mut fx),
         Action::Quit => quit(state, &mut fx),
     }
+    settle_notices(state);
     fx
+}
+
+/// Notices whose cause is settled go: the sign-in screen shows why a sign-in failed, so the
+/// pointer to it is stale there.
+fn settle_notices(state: &mut State) {
+    if matches!(state.screen, Screen::SignIn) && state.notice_cause() == Some(Cause::SignInFailed) {
+        state.notice = None;
+    }
 }
 
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     let scopes = keys::active_scopes(state);
     if let Some(binding) = keys::lookup(&scopes, &key) {
-        if state.help {
+        if state.help || state.messages_open {
             match binding.command {
-                KeyCommand::Quit | KeyCommand::Help | KeyCommand::Back => run(state, binding.command, fx),
+                KeyCommand::Quit | KeyCommand::Help | KeyCommand::Messages | KeyCommand::Back => {
+                    run(state, binding.command, fx)
+                }
                 KeyCommand::Up
                 | KeyCommand::Down
                 | KeyCommand::PageUp
@@ -85,7 +97,7 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         run(state, binding.command, fx);
         return;
     }
-    if state.help {
+    if state.help || state.messages_open {
         return;
     }
     typing::type_key(state, key, fx);
@@ -96,6 +108,13 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::Quit => quit(state, fx),
         KeyCommand::Help => {
             state.help = !state.help;
+            state.messages_open = false;
+            state.help_scroll = 0;
+        }
+        KeyCommand::Messages => {
+            // The same scroll as help: one overlay at a time.
+            state.messages_open = !state.messages_open;
+            state.help = false;
             state.help_scroll = 0;
         }
         KeyCommand::Back => back(state),
@@ -141,7 +160,6 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::Refresh => history::refresh(state, fx),
         KeyCommand::Filter => state.history.filtering = true,
         KeyCommand::KeepFilter => state.history.filtering = false,
-        KeyCommand::Messages => {}
         KeyCommand::Edit(op) => typing::edit(state, op, fx),
         KeyCommand::CopyId => details::copy_id(state, fx),
         KeyCommand::CloseRequest => details::ask_close(state),
@@ -181,8 +199,9 @@ fn quit(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 fn back(state: &mut State) {
-    if state.help {
+    if state.help || state.messages_open {
         state.help = false;
+        state.messages_open = false;
         return;
     }
     match &state.screen {
@@ -208,5 +227,7 @@ fn on_paste(state: &mut State, pasted: &str, fx: &mut Vec<Effect>) {
     typing::paste(state, &normalized, fx);
 }
 
+#[cfg(test)]
+mod notice_tests;
 #[cfg(test)]
 pub(crate) mod tests;

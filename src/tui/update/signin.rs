@@ -3,9 +3,10 @@
 use crate::text;
 use crate::tui::Account;
 use crate::tui::action::Effect;
-use crate::tui::keys::KeyCommand;
+use crate::tui::keys::{self, KeyCommand, KeyScope};
+use crate::tui::message::Cause;
 use crate::tui::signin::{Phase, PollState, Prompt};
-use crate::tui::state::{Screen, State};
+use crate::tui::state::{NoticeKind, Screen, State};
 use crate::tui::topics::TopicsLoad;
 use crate::worker::{Command as Work, SignInReply};
 
@@ -129,7 +130,14 @@ pub(super) fn on_reply(state: &mut State, reply: SignInReply, fx: &mut Vec<Effec
         SignInReply::Failed { flow, message } if flow == s.flow && s.in_flight() => {
             s.phase = Phase::Form;
             s.error = Some(message);
-            state.error("Sign-in failed: the sign-in screen (F2) says why and what to do next");
+            // On the sign-in screen the reason is in full view; elsewhere point to it.
+            if !matches!(state.screen, Screen::SignIn) {
+                let text = format!(
+                    "Sign-in failed: the sign-in screen ({}) says why and what to do next",
+                    keys::label(KeyCommand::SignIn, KeyScope::Anywhere)
+                );
+                state.notify(text, NoticeKind::Error, Some(Cause::SignInFailed));
+            }
         }
         _ => {}
     }

@@ -23,7 +23,7 @@ fn cursor(s: &State) -> Option<Position> {
 }
 
 fn main_area(s: &State) -> Rect {
-    layout::root(Rect::new(0, 0, s.size.0, s.size.1)).main
+    layout::root(Rect::new(0, 0, s.size.0, s.size.1), 1).main
 }
 
 #[test]

@@ -48,19 +48,29 @@ fn fit(text: &str, width: usize) -> String {
 }
 
 /// Column widths for a list `width` wide: status, id, date, severity, topic, title (0 = not
-/// shown). The title never shrinks below a readable width: on a narrow screen the severity,
-/// then the date, then the id give way first.
+/// shown). The title keeps a readable width: on a narrow screen the fixed columns first shrink
+/// (severity, date as MM-DD, status), and only then do severity, date and status give way.
 fn columns(width: usize) -> [usize; 6] {
-    const MIN_TITLE: usize = 24;
-    let mut fixed = [STATUS_WIDTH, 16, 10, 9];
-    for drop in [3, 2, 1] {
-        let used: usize = fixed.iter().filter(|w| **w > 0).map(|w| w + 1).sum();
-        if width.saturating_sub(used) >= MIN_TITLE {
+    /// The title's comfortable and its least width.
+    const GOOD_TITLE: usize = 24;
+    const MIN_TITLE: usize = 12;
+    const FULL: [usize; 4] = [STATUS_WIDTH, 16, 10, 9];
+    const NARROW: [usize; 4] = [11, 15, 5, 8];
+    let used = |fixed: &[usize; 4]| -> usize { fixed.iter().filter(|w| **w > 0).map(|w| w + 1).sum() };
+    let mut fixed = FULL;
+    for shrink in [3, 2, 0, 1] {
+        if width.saturating_sub(used(&fixed)) >= GOOD_TITLE {
+            break;
+        }
+        fixed[shrink] = NARROW[shrink];
+    }
+    for drop in [3, 2, 0] {
+        if width.saturating_sub(used(&fixed)) >= MIN_TITLE {
             break;
         }
         fixed[drop] = 0;
     }
-    let used: usize = fixed.iter().filter(|w| **w > 0).map(|w| w + 1).sum();
+    let used = used(&fixed);
     let rest = width.saturating_sub(used);
     let topic = if rest >= 40 { rest * 2 / 5 } else { 0 };
     let title = rest.saturating_sub(topic + usize::from(topic > 0));
@@ -87,7 +97,14 @@ fn row_text(row: &HistoryRow, widths: [usize; 6]) -> String {
         .as_deref()
         .map(text::one_line)
         .unwrap_or_else(|| "—".into());
-    let date = row.created_at.get(..10).unwrap_or(&row.created_at).to_string();
+    // A narrow date column shows month and day.
+    let date = if widths[2] < 10 {
+        row.created_at.get(5..10)
+    } else {
+        row.created_at.get(..10)
+    }
+    .unwrap_or(&row.created_at)
+    .to_string();
     let topic = row
         .topic_name
         .as_deref()
@@ -219,6 +236,25 @@ fn draw_filter(frame: &mut Frame, area: Rect, state: &State) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_title_keeps_room_and_fixed_columns_shrink_first() {
+        let full = columns(120);
+        assert_eq!(full[..4], [STATUS_WIDTH, 16, 10, 9]);
+        assert!(full[5] >= 24, "{full:?}");
+        // 60 columns (58 inside the border): everything shown, narrower, title still readable.
+        let narrow = columns(58);
+        assert!(narrow[..4].iter().all(|w| *w > 0), "{narrow:?}");
+        assert!(narrow[5] >= 12, "{narrow:?}");
+        assert_eq!(
+            narrow.iter().filter(|w| **w > 0).map(|w| w + 1).sum::<usize>() - 1,
+            58
+        );
+        // Tighter still: the severity goes before the title drops under its least width.
+        let tight = columns(45);
+        assert_eq!(tight[3], 0, "{tight:?}");
+        assert!(tight[1] > 0 && tight[5] >= 12, "{tight:?}");
+    }
 
     #[test]
     fn fit_pads_and_cuts_to_the_column() {

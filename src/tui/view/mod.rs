@@ -4,6 +4,7 @@ pub mod details;
 pub mod form;
 pub mod help;
 pub mod history;
+pub mod messages;
 pub mod result;
 pub mod signin;
 pub mod status_bar;
@@ -17,8 +18,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::keys::{self, KeyCommand, KeyScope};
-use super::layout;
 use super::state::{MIN_SIZE, Screen, State, Theme, Viewport};
+use super::{layout, message};
 use crate::api::UNSET_DATE;
 use crate::text;
 
@@ -73,7 +74,7 @@ pub fn draw(frame: &mut Frame, state: &State) -> Viewport {
         return Viewport::default();
     }
     let mut viewport = Viewport::default();
-    let root = layout::root(area);
+    let root = layout::root(area, message::height(state, area.width));
     status_bar::draw_status(frame, root.status, state);
     match &state.screen {
         Screen::Form => form::draw(frame, root.main, state),
@@ -86,6 +87,9 @@ pub fn draw(frame: &mut Frame, state: &State) -> Viewport {
     status_bar::draw_hints(frame, root.hints, state);
     if state.help {
         viewport = help::draw(frame, root.main, state);
+    }
+    if state.messages_open {
+        viewport = messages::draw(frame, root.main, state);
     }
     viewport
 }
@@ -149,3 +153,5 @@ pub fn or_dash(value: Option<&str>) -> String {
 mod cursor_tests;
 #[cfg(test)]
 mod render_tests;
+#[cfg(test)]
+mod small_tests;

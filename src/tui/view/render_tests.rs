@@ -16,7 +16,7 @@ use crate::tui::update::tests::{ctrl, fill, press, state_at, type_text};
 use crate::tui::update::update;
 use crate::worker::{ErrorView, Reply};
 
-fn render(state: &mut State, width: u16, height: u16) -> String {
+pub(super) fn render(state: &mut State, width: u16, height: u16) -> String {
     update(state, Action::Resize(width, height));
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
     let mut viewport = state.viewport;
@@ -131,7 +131,7 @@ fn result_screen() {
     insta::assert_snapshot!(render(&mut s, 100, 30));
 }
 
-fn history_rows() -> Vec<HistoryRow> {
+pub(super) fn history_rows() -> Vec<HistoryRow> {
     let row = |i: i64, state, id: Option<&str>, title: &str, sev, topic: Option<&str>, day: u32| HistoryRow {
         local_id: i,
         state,
