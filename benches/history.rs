@@ -68,7 +68,14 @@ fn follow_up(c: &mut Criterion) {
     }
     let mut group = c.benchmark_group("follow_100k");
     group.bench_function("due_for_refresh_5", |b| {
-        b.iter(|| store.due_for_refresh(black_box("http://127.0.0.1:1/v1"), std::time::Duration::ZERO, 5))
+        b.iter(|| {
+            store.due_for_refresh(
+                black_box("sandbox"),
+                black_box("http://127.0.0.1:1/v1"),
+                std::time::Duration::ZERO,
+                5,
+            )
+        })
     });
     group.bench_function("updated_count", |b| b.iter(|| store.updated_count()));
     group.finish();

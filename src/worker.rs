@@ -2,6 +2,7 @@
 //! with [`Reply`]s. The UI never waits for it; network calls run as their own tasks so a slow
 //! submit does not hold up history paging or draft saves.
 
+mod follow;
 mod outbox_retry;
 mod signin;
 mod store_thread;
@@ -13,7 +14,7 @@ use uuid::Uuid;
 
 #[cfg(test)]
 use crate::api::error::RequestIds;
-use crate::api::{Client, ClientEvent, NewServiceRequest, Scope, ServiceRequest, SupportTopic};
+use crate::api::{Client, ClientEvent, NewServiceRequest, ServiceRequest, SupportTopic};
 use crate::auth::Cloud;
 use crate::outbox::Outbox;
 #[cfg(test)]
@@ -22,6 +23,7 @@ use crate::store::{Anchor, Draft, HistoryRow, Store, Submission};
 use store_thread::StoreThread;
 
 pub use crate::tui::ErrorView;
+pub use follow::{NoteOutcome, ServicePage, Target, scope_of};
 pub use signin::{SignInReply, SignInSetup, message as sign_in_message};
 
 /// What the UI asks the worker to do.
@@ -57,22 +59,43 @@ pub enum Command {
         /// Also count the matching rows (on opening the pane and when the filter changes).
         count: bool,
     },
-    /// One submission in full.
-    Details(i64),
-    /// Fetch a request from the server and store the fresh copy.
+    /// One submission in full, by local row or by the service's id (which marks it seen).
+    Details {
+        /// Local row, when known.
+        local_id: Option<i64>,
+        /// The service's id, when known.
+        server_id: Option<String>,
+    },
+    /// Fetch a request from the server (and store the fresh copy if it is in the history).
     Refresh {
-        /// Local row.
-        local_id: i64,
-        /// The service's id.
-        server_id: String,
+        /// The request.
+        target: Target,
+        /// The user is looking at it (the details): what they see is not news later.
+        looking: bool,
     },
     /// Close a request on the server (the user confirmed) and store the fresh copy.
-    Close {
-        /// Local row.
-        local_id: i64,
-        /// The service's id.
-        server_id: String,
+    Close(Target),
+    /// Add a note to a request, with this MS-RequestId (reused when the same note is resent).
+    AddNote {
+        /// The request.
+        target: Target,
+        /// The note.
+        text: String,
+        /// Its MS-RequestId.
+        request_id: Uuid,
     },
+    /// One page of the service's list: the first of `customer`'s scope, or the one `uri` links to.
+    ServicePage {
+        /// Echoed back so stale pages can be dropped.
+        seq: u64,
+        /// Customer tenant (`None`: the partner's own requests).
+        customer: Option<String>,
+        /// `links.next` of the previous page; `None` for the first.
+        uri: Option<String>,
+    },
+    /// Re-read open requests of the local history every so often while the app runs (once;
+    /// later calls do nothing). Also reports the count of changed requests at once.
+    Follow(std::time::Duration),
     /// Run a device-code sign-in; progress comes back as [`Reply::SignIn`] with `flow`.
     SignIn {
         /// Id the replies echo.
@@ -144,18 +167,47 @@ pub enum Reply {
     Details(Submission),
     /// A refresh finished.
     Refreshed {
-        /// Local row.
-        local_id: i64,
+        /// The request.
+        target: Target,
         /// The fresh copy or why there is none.
         outcome: Result<ServiceRequest, ErrorView>,
     },
     /// A close finished.
     Closed {
-        /// Local row.
-        local_id: i64,
+        /// The request.
+        target: Target,
         /// The closed request or why it is not closed.
         outcome: Result<ServiceRequest, ErrorView>,
     },
+    /// A note was sent.
+    NoteAdded {
+        /// The request.
+        target: Target,
+        /// The MS-RequestId it went with.
+        request_id: Uuid,
+        /// The request with the note, or why not.
+        outcome: NoteOutcome,
+    },
+    /// A page of the service's list.
+    ServicePage {
+        /// The read's sequence number.
+        seq: u64,
+        /// Rows and the next page's link, or why the page could not be read.
+        outcome: Result<ServicePage, ErrorView>,
+    },
+    /// The follow-up re-read found a request changed on the server.
+    Followed {
+        /// Local row.
+        local_id: i64,
+        /// The service's id.
+        server_id: String,
+        /// Its status now, as the service says it.
+        status: Option<String>,
+        /// It differs from what the user last opened.
+        updated: bool,
+    },
+    /// How many requests changed on the server since the user last opened them.
+    Updated(usize),
     /// The client reports on a slow call.
     Client(ClientEvent),
     /// The local database failed.
@@ -206,6 +258,7 @@ pub fn spawn(client: Client, store: Store, origin: Origin, sign_in: SignInSetup)
         events: event_tx,
         sign_in: Arc::new(sign_in),
         running: signin::Running::default(),
+        following: Arc::default(),
     };
     tokio::spawn(async move {
         while let Some(event) = event_rx.recv().await {
@@ -239,6 +292,8 @@ struct Worker {
     events: UnboundedSender<ClientEvent>,
     sign_in: Arc<SignInSetup>,
     running: signin::Running,
+    /// The follow-up loop runs (started once).
+    following: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Worker {
@@ -302,17 +357,28 @@ impl Worker {
                     });
                 }
             }),
-            Command::Details(local_id) => self.on_store(move |w, s| {
-                // The user is looking at it now: it is no longer marked as changed.
-                w.settle(s.mark_seen(local_id));
-                w.details(s, local_id)
-            }),
-
-            Command::Refresh { local_id, server_id } => {
-                self.spawn(move |w| async move { w.refresh(local_id, server_id, false).await })
+            Command::Details { local_id, server_id } => {
+                self.on_store(move |w, s| w.details(s, local_id, server_id.as_deref()))
             }
-            Command::Close { local_id, server_id } => {
-                self.spawn(move |w| async move { w.refresh(local_id, server_id, true).await })
+            Command::Refresh { target, looking } => {
+                self.spawn(move |w| async move { w.refresh(target, false, looking).await })
+            }
+            Command::Close(target) => self.spawn(move |w| async move { w.refresh(target, true, true).await }),
+            Command::AddNote {
+                target,
+                text,
+                request_id,
+            } => self.spawn(move |w| async move { w.add_note(target, text, request_id).await }),
+            Command::ServicePage { seq, customer, uri } => {
+                self.spawn(move |w| async move { w.service_page(seq, customer, uri).await })
+            }
+            Command::Follow(every) => {
+                self.on_store(|w, s| {
+                    if let Some(count) = w.settle(s.updated_count()) {
+                        w.reply(Reply::Updated(count));
+                    }
+                });
+                self.follow(every);
             }
             Command::SignIn { flow, cloud, tenant } => {
                 let w = self.clone();
@@ -381,14 +447,28 @@ impl Worker {
         }
     }
 
-    /// Sends one submission in full to the details screen.
-    fn details(&self, s: &Store, local_id: i64) {
-        match self.settle(s.submission(local_id)) {
-            Some(Some(sub)) => self.reply(Reply::Details(sub)),
-            Some(None) => self.reply(Reply::StoreFailed(format!(
-                "local submission #{local_id} is gone from the database; press Esc to go back"
+    /// Sends one submission in full to the details screen; the user is looking at it now, so
+    /// it is no longer marked as changed. A request the local history does not hold (from the
+    /// service's list) needs no answer: its fresh copy comes from the service.
+    fn details(&self, s: &Store, local_id: Option<i64>, server_id: Option<&str>) {
+        let found = match (local_id, server_id) {
+            (Some(local_id), _) => s.submission(local_id),
+            (None, Some(server_id)) => s.submission_by_server_id(server_id),
+            (None, None) => return,
+        };
+        match self.settle(found) {
+            Some(Some(sub)) => {
+                self.settle(s.mark_seen(sub.local_id));
+                self.reply(Reply::Details(sub));
+                if let Some(count) = self.settle(s.updated_count()) {
+                    self.reply(Reply::Updated(count));
+                }
+            }
+            Some(None) if local_id.is_some() => self.reply(Reply::StoreFailed(format!(
+                "local submission #{} is gone from the database; press Esc to go back",
+                local_id.unwrap_or_default()
             ))),
-            None => {}
+            Some(None) | None => {}
         }
     }
 
@@ -522,34 +602,6 @@ impl Worker {
             }
             Err(failure) => Err(Box::new((ErrorView::from(&failure.error), failure.in_outbox))),
         }
-    }
-
-    /// Reads a request again (or closes it, `close`) and keeps the fresh copy in the history.
-    async fn refresh(self, local_id: i64, server_id: String, close: bool) {
-        let client = self.client();
-        let answer = if close {
-            // One MS-RequestId for the close and the client's own retries: never closed twice.
-            client
-                .close(&Scope::Partner, &server_id, crate::api::RequestIds::new())
-                .await
-        } else {
-            client.get(&Scope::Partner, &server_id).await
-        };
-        let outcome = match answer {
-            Ok(sr) => {
-                let o = self.origin();
-                let copy = sr.clone();
-                self.db(move |s| s.upsert_server_copy(&copy, &o.cloud, &o.locale, &o.base_url))
-                    .await;
-                Ok(sr)
-            }
-            Err(e) => Err(ErrorView::from(&e)),
-        };
-        self.reply(if close {
-            Reply::Closed { local_id, outcome }
-        } else {
-            Reply::Refreshed { local_id, outcome }
-        });
     }
 }
 

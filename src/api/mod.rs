@@ -3,6 +3,7 @@
 pub mod client;
 pub mod error;
 pub mod model;
+pub mod summary;
 pub mod wire;
 
 pub use client::{
@@ -11,3 +12,4 @@ pub use client::{
 pub use error::ApiError;
 pub use error::RequestIds;
 pub use model::*;
+pub use summary::RequestRow;

@@ -132,6 +132,7 @@ const FOLLOWED: &str = "state = 'created' AND server_id IS NOT NULL AND coalesce
 /// Open requests sent to `base_url` not re-read for `min_age`, never-read and oldest-read first.
 pub(crate) fn due(
     conn: &Connection,
+    cloud: &str,
     base_url: &str,
     min_age: Duration,
     limit: usize,
@@ -143,12 +144,12 @@ pub(crate) fn due(
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let cutoff = clock::format_utc(cutoff);
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT local_id, server_id, checked_at FROM submissions WHERE {FOLLOWED} AND base_url = ?1 \
-         AND (checked_at IS NULL OR checked_at <= ?2) ORDER BY checked_at, local_id LIMIT ?3"
+        "SELECT local_id, server_id, checked_at FROM submissions WHERE {FOLLOWED} \
+         AND (base_url = ?1 OR (?4 = 'sandbox' AND cloud = 'sandbox')) AND (checked_at IS NULL OR checked_at <= ?2) ORDER BY checked_at, local_id LIMIT ?3"
     ))?;
     let rows = stmt
         .query_map(
-            params![base_url, cutoff, i64::try_from(limit).unwrap_or(i64::MAX)],
+            params![base_url, cutoff, i64::try_from(limit).unwrap_or(i64::MAX), cloud],
             |r| {
                 Ok(DueRefresh {
                     local_id: r.get(0)?,

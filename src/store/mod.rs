@@ -368,15 +368,17 @@ impl Store {
         follow::mark_checked(&self.conn, local_id)
     }
 
-    /// Open requests sent to `base_url` and not re-read for `min_age`, never-read and
-    /// least recently read first, at most `limit` (re-read a few at a time).
+    /// Open requests sent to `base_url` (any sandbox run's, for `cloud` "sandbox": the
+    /// emulator keeps its requests across runs on new ports) and not re-read for `min_age`,
+    /// never-read and least recently read first, at most `limit` (re-read a few at a time).
     pub fn due_for_refresh(
         &self,
+        cloud: &str,
         base_url: &str,
         min_age: Duration,
         limit: usize,
     ) -> Result<Vec<DueRefresh>> {
-        follow::due(&self.conn, base_url, min_age, limit)
+        follow::due(&self.conn, cloud, base_url, min_age, limit)
     }
 
     /// How many requests carry the `updated` mark (the header's "N updated").

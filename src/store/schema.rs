@@ -158,7 +158,12 @@ mod tests {
         );
         // Never re-read under the old schema, so it is first in the queue.
         let due = store
-            .due_for_refresh("http://127.0.0.1:1", std::time::Duration::from_secs(300), 5)
+            .due_for_refresh(
+                "global",
+                "http://127.0.0.1:1",
+                std::time::Duration::from_secs(300),
+                5,
+            )
             .unwrap();
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].server_id, "616000000000001");

@@ -88,6 +88,23 @@ async fn run_session(
     event_loop(tui, worker, state).await
 }
 
+/// How often open requests are re-read when the config does not say.
+const DEFAULT_REFRESH_MINUTES: u32 = 5;
+
+/// Environment override of the re-read interval, in seconds, for demos and tests that cannot
+/// wait minutes for an agent's answer to show.
+pub const REFRESH_SECONDS_ENV: &str = "PCSR_REFRESH_SECONDS";
+
+/// The re-read interval: `PCSR_REFRESH_SECONDS` if set to a number, else `minutes` (0 = never).
+fn follow_every(minutes: u32) -> std::time::Duration {
+    std::env::var(REFRESH_SECONDS_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(std::time::Duration::from_secs_f64)
+        .unwrap_or(std::time::Duration::from_secs(u64::from(minutes) * 60))
+}
+
 /// Draws the state and tells `update` what the frame showed.
 fn draw(tui: &mut Tui, state: &mut State) -> anyhow::Result<()> {
     let mut viewport = state.viewport;
@@ -101,6 +118,9 @@ fn draw(tui: &mut Tui, state: &mut State) -> anyhow::Result<()> {
 async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, mut state: State) -> anyhow::Result<()> {
     let mut input = Input::start();
     let _ = worker.commands.send(Command::Start);
+    let _ = worker
+        .commands
+        .send(Command::Follow(follow_every(DEFAULT_REFRESH_MINUTES)));
     let mut signals = Signals::new()?;
     let mut pending: VecDeque<Action> = VecDeque::new();
     // Answers of blocking side jobs (clipboard tools, the browser opener), run off this thread.

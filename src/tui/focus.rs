@@ -3,7 +3,9 @@
 
 use tui_textarea::TextArea;
 
+use super::note::NoteBox;
 use super::state::{Field, Screen, State};
+use super::textbox::LineBox;
 
 /// A text box that can have the focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,12 +20,16 @@ pub enum TextTarget {
     HistoryFilter,
     /// The sign-in form's tenant.
     Tenant,
+    /// The customer tenant prompt of the Partner Center list.
+    Customer,
+    /// The note box over the details.
+    Note,
 }
 
 impl TextTarget {
     /// Whether the box holds several lines (Enter and Up/Down work inside it).
     pub fn multiline(self) -> bool {
-        self == TextTarget::Description
+        matches!(self, TextTarget::Description | TextTarget::Note)
     }
 }
 
@@ -39,19 +45,37 @@ pub fn focused_text(state: &State) -> Option<TextTarget> {
             Field::Topic => Some(TextTarget::TopicFilter),
             Field::Severity | Field::Submit => None,
         },
+        Screen::History if state.history.service.asking_customer.is_some() => Some(TextTarget::Customer),
         Screen::History if state.history.filtering => Some(TextTarget::HistoryFilter),
+        Screen::Details(_) if state.writing_note => Some(TextTarget::Note),
         Screen::SignIn if state.signin.editing() => Some(TextTarget::Tenant),
         Screen::History | Screen::SignIn | Screen::Result(_) | Screen::Details(_) => None,
     }
 }
 
-/// The editor behind a text box.
-pub fn text_area_mut(state: &mut State, target: TextTarget) -> &mut TextArea<'static> {
+/// The editor behind a text box; `None` while it cannot be edited (a note being sent).
+pub fn text_area_mut(state: &mut State, target: TextTarget) -> Option<&mut TextArea<'static>> {
     match target {
-        TextTarget::Title => &mut state.form.title,
-        TextTarget::Description => &mut state.form.description,
-        TextTarget::TopicFilter => state.topics.filter.area_mut(),
-        TextTarget::HistoryFilter => state.history.filter.area_mut(),
-        TextTarget::Tenant => state.signin.tenant.area_mut(),
+        TextTarget::Title => Some(&mut state.form.title),
+        TextTarget::Description => Some(&mut state.form.description),
+        TextTarget::TopicFilter => Some(state.topics.filter.area_mut()),
+        TextTarget::HistoryFilter => Some(state.history.filter.area_mut()),
+        TextTarget::Tenant => Some(state.signin.tenant.area_mut()),
+        TextTarget::Customer => state
+            .history
+            .service
+            .asking_customer
+            .as_mut()
+            .map(LineBox::area_mut),
+        TextTarget::Note => current_note(state).filter(|n| !n.sending).map(|n| &mut n.text),
     }
+}
+
+/// The note box for the request on the details screen, if one was started.
+pub fn current_note(state: &mut State) -> Option<&mut NoteBox> {
+    let Screen::Details(d) = &state.screen else {
+        return None;
+    };
+    let server_id = d.server_id()?;
+    state.notes.iter_mut().find(|n| n.target.server_id == server_id)
 }

@@ -81,10 +81,16 @@ pub fn current(state: &State, spinner: &str) -> Option<(String, Tone)> {
         }
         return Some((text, Tone::Progress));
     }
-    if let Some(Confirm::Close { server_id, .. }) = &state.confirm {
+    if let Some(confirm) = &state.confirm {
+        let question = match confirm {
+            Confirm::Close(target) => format!("Close request {}?", text::one_line(&target.server_id)),
+            Confirm::ResendNote(target) => format!(
+                "The last try may have added this note to {} already. Send it again?",
+                text::one_line(&target.server_id)
+            ),
+        };
         let question = format!(
-            "Close request {}? {}/{}",
-            text::one_line(server_id),
+            "{question} {}/{}",
             keys::first_label(KeyCommand::ConfirmYes, KeyScope::Confirm),
             keys::first_label(KeyCommand::ConfirmNo, KeyScope::Confirm),
         );

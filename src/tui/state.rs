@@ -17,6 +17,10 @@ use super::Account;
 use super::signin::{Phase, SignIn};
 use super::topics::{Topics, TopicsLoad};
 
+pub use super::note::NoteBox;
+pub use super::requests::{Paging, ServiceList, Source};
+pub use crate::worker::Target;
+
 /// Smallest terminal the app draws in; below it a "too small" message is shown.
 pub const MIN_SIZE: (u16, u16) = (60, 20);
 
@@ -230,15 +234,52 @@ pub struct ResultView {
     pub topic_name: Option<String>,
 }
 
-/// The details of one history entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The details of one request: from the local history, the service's list, or both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DetailsView {
-    /// Local row id.
-    pub local_id: i64,
-    /// The submission, once loaded.
+    /// Local row, when it was sent from here (or the local history knows it).
+    pub local_id: Option<i64>,
+    /// The service's id, when known (always, for a row of the Partner Center list).
+    pub server_id: Option<String>,
+    /// The customer tenant whose scope it was read in (`None`: the partner's own).
+    pub customer: Option<String>,
+    /// The local record, once loaded.
     pub submission: Option<Submission>,
+    /// A copy read from the service for this screen, newer than the local record's.
+    pub fresh: Option<ServiceRequest>,
     /// Lines scrolled down.
     pub scroll: u16,
+}
+
+impl DetailsView {
+    /// The details of a local history row.
+    pub fn local(local_id: i64) -> DetailsView {
+        DetailsView {
+            local_id: Some(local_id),
+            ..DetailsView::default()
+        }
+    }
+
+    /// The service's latest copy on hand.
+    pub fn server(&self) -> Option<&ServiceRequest> {
+        self.fresh
+            .as_ref()
+            .or_else(|| self.submission.as_ref().and_then(|s| s.server.as_ref()))
+    }
+
+    /// The service's id, from wherever it is known.
+    pub fn server_id(&self) -> Option<String> {
+        self.server_id
+            .clone()
+            .or_else(|| self.submission.as_ref().and_then(|s| s.server_id.clone()))
+            .or_else(|| self.fresh.as_ref().and_then(|s| s.id.clone()))
+    }
+
+    /// Whether this screen shows the request with this local row or service id.
+    pub fn shows(&self, local_id: Option<i64>, server_id: Option<&str>) -> bool {
+        (local_id.is_some() && local_id == self.local_id)
+            || (server_id.is_some() && server_id == self.server_id().as_deref())
+    }
 }
 
 /// The history pane: only a window of rows around the visible part is held.
@@ -266,6 +307,10 @@ pub struct History {
     pub pending: Option<u64>,
     /// Absolute index the rows of a re-read (`Anchor::From`) start at.
     pub reload_at: usize,
+    /// Which list is shown: the local history or the service's.
+    pub source: Source,
+    /// The service's list, read lazily.
+    pub service: ServiceList,
 }
 
 impl History {
@@ -333,12 +378,9 @@ pub struct Busy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirm {
     /// Close this request on the server.
-    Close {
-        /// Local row.
-        local_id: i64,
-        /// The service's id (named in the question).
-        server_id: String,
-    },
+    Close(Target),
+    /// Send a note again whose last try may have reached the service.
+    ResendNote(Target),
 }
 
 /// How a notice looks.
@@ -446,8 +488,14 @@ pub struct State {
     pub confirm: Option<Confirm>,
     /// Submits whose outcome is unknown, waiting in the outbox to be resent.
     pub outbox: usize,
-    /// A refresh in flight (history / details).
-    pub refreshing: Option<i64>,
+    /// Requests changed on the server since the user last opened them (the header's count).
+    pub updated: usize,
+    /// Notes being written, by service id: kept when the box closes or a send fails.
+    pub notes: Vec<NoteBox>,
+    /// The note box is open over the details (for the details' request).
+    pub writing_note: bool,
+    /// A refresh in flight (history / details), by the service's id.
+    pub refreshing: Option<String>,
     /// The message line.
     pub notice: Option<Notice>,
     /// Recent messages, newest last (the messages overlay shows them in full).
@@ -488,6 +536,9 @@ impl State {
             busy: None,
             confirm: None,
             outbox: 0,
+            updated: 0,
+            notes: Vec::new(),
+            writing_note: false,
             refreshing: None,
             notice: None,
             log: VecDeque::new(),

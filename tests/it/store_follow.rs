@@ -157,11 +157,11 @@ fn the_re_read_queue_holds_open_requests_of_this_destination_oldest_checked_firs
     // Not due yet: all were checked (filed) moments ago.
     assert!(
         store
-            .due_for_refresh(HERE, Duration::from_secs(300), 10)
+            .due_for_refresh("global", HERE, Duration::from_secs(300), 10)
             .unwrap()
             .is_empty()
     );
-    let due = store.due_for_refresh(HERE, Duration::ZERO, 10).unwrap();
+    let due = store.due_for_refresh("global", HERE, Duration::ZERO, 10).unwrap();
     assert_eq!(
         due.iter().map(|d| d.local_id).collect::<Vec<_>>(),
         [a, b],
@@ -169,18 +169,21 @@ fn the_re_read_queue_holds_open_requests_of_this_destination_oldest_checked_firs
     );
     assert_eq!(due[0].server_id, "1");
     assert_eq!(
-        store.due_for_refresh(HERE, Duration::ZERO, 1).unwrap().len(),
+        store
+            .due_for_refresh("global", HERE, Duration::ZERO, 1)
+            .unwrap()
+            .len(),
         1,
         "a small limit"
     );
     // A re-read (or a failed one) sends a request to the back of the queue.
     std::thread::sleep(Duration::from_millis(5));
     store.record_refresh(&sr_a).unwrap();
-    let due = store.due_for_refresh(HERE, Duration::ZERO, 10).unwrap();
+    let due = store.due_for_refresh("global", HERE, Duration::ZERO, 10).unwrap();
     assert_eq!(due.iter().map(|d| d.local_id).collect::<Vec<_>>(), [b, a]);
     std::thread::sleep(Duration::from_millis(5));
     store.mark_checked(b).unwrap();
-    let due = store.due_for_refresh(HERE, Duration::ZERO, 10).unwrap();
+    let due = store.due_for_refresh("global", HERE, Duration::ZERO, 10).unwrap();
     assert_eq!(due.iter().map(|d| d.local_id).collect::<Vec<_>>(), [a, b]);
     assert!(due.iter().all(|d| d.checked_at.is_some()));
 }

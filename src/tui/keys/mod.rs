@@ -74,6 +74,8 @@ pub enum KeyCommand {
     Edit(EditOp),
     /// Keep the history filter as typed and go back to the list.
     KeepFilter,
+    /// List the requests of the customer typed in the prompt.
+    ApplyCustomer,
     /// Show or hide the recent messages in full.
     Messages,
     /// Open the sign-in page in the system's browser.
@@ -84,6 +86,14 @@ pub enum KeyCommand {
     CopyCode,
     /// Stop the sign-in in progress, back to the sign-in form.
     CancelSignIn,
+    /// Switch the history between the local list and Partner Center's.
+    SwitchSource,
+    /// Set the customer whose requests the Partner Center list shows.
+    CustomerScope,
+    /// Open the note box for the request on screen.
+    AddNote,
+    /// Send the note in the note box.
+    SendNote,
     /// Close the overlay or go back.
     Back,
     /// Leave the app, keeping the draft.
@@ -296,6 +306,8 @@ mod tests {
             [KeyScope::Form, KeyScope::Topic],
             [KeyScope::SignInForm, KeyScope::SignInForm],
             [KeyScope::HistoryFilter, KeyScope::HistoryFilter],
+            [KeyScope::CustomerPrompt, KeyScope::CustomerPrompt],
+            [KeyScope::NoteBox, KeyScope::NoteBox],
         ];
         for extra in typing {
             let active = [KeyScope::Anywhere, KeyScope::TextBox, extra[0], extra[1]];

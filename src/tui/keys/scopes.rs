@@ -28,12 +28,16 @@ pub enum KeyScope {
     History,
     /// Typing the history filter.
     HistoryFilter,
+    /// Typing the customer tenant for the Partner Center list.
+    CustomerPrompt,
     /// Any focused text box: Title, Description, the filters, the tenant, a note.
     TextBox,
     /// The result screen and request details.
     ResultOrDetails,
     /// Request details.
     Details,
+    /// The note box over the details.
+    NoteBox,
     /// The help overlay.
     Help,
     /// A yes/no question on screen (closing a request).
@@ -60,9 +64,11 @@ impl KeyScope {
             KeyScope::SubmitButton => "Submit",
             KeyScope::History => "history",
             KeyScope::HistoryFilter => "history filter",
+            KeyScope::CustomerPrompt => "customer prompt",
             KeyScope::TextBox => "text boxes",
             KeyScope::ResultOrDetails => "result, details",
             KeyScope::Details => "details",
+            KeyScope::NoteBox => "note box",
             KeyScope::Help => "help",
             KeyScope::Confirm => "question",
             KeyScope::Scrollable => "details, help",
@@ -105,9 +111,13 @@ pub fn active_scopes(state: &State) -> Vec<KeyScope> {
                 Field::Submit => scopes.push(KeyScope::SubmitButton),
             }
         }
-        Screen::History if !state.history.filtering => scopes.push(KeyScope::History),
+        Screen::History if !state.in_text_field() => scopes.push(KeyScope::History),
+        Screen::History if state.history.service.asking_customer.is_some() => {
+            scopes.push(KeyScope::CustomerPrompt)
+        }
         Screen::History => scopes.push(KeyScope::HistoryFilter),
         Screen::Result(_) => scopes.push(KeyScope::ResultOrDetails),
+        Screen::Details(_) if state.writing_note => scopes.push(KeyScope::NoteBox),
         Screen::Details(_) => {
             scopes.push(KeyScope::ResultOrDetails);
             scopes.push(KeyScope::Details);

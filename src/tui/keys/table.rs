@@ -105,6 +105,20 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         keys: &[ctrl('s')],
+        scope: KeyScope::NoteBox,
+        command: KeyCommand::SendNote,
+        help: "send the note (a note that fails to send is kept)",
+        hint: Some("send"),
+    },
+    Binding {
+        keys: &[ctrl('e')],
+        scope: KeyScope::NoteBox,
+        command: KeyCommand::OpenEditor,
+        help: "write the note in $VISUAL / $EDITOR",
+        hint: Some("editor"),
+    },
+    Binding {
+        keys: &[ctrl('s')],
         scope: KeyScope::Form,
         command: KeyCommand::Submit,
         help: "validate and submit (the form shows what is missing)",
@@ -215,6 +229,13 @@ pub const BINDINGS: &[Binding] = &[
         command: KeyCommand::OpenBrowser,
         help: "open the sign-in page in the system's browser",
         hint: Some("open browser"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::CustomerPrompt,
+        command: KeyCommand::ApplyCustomer,
+        help: "list the requests of this customer tenant (empty: your own)",
+        hint: Some("list"),
     },
     Binding {
         keys: &[key(KeyCode::Enter)],
@@ -347,11 +368,25 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("details"),
     },
     Binding {
+        keys: &[key(KeyCode::Tab)],
+        scope: KeyScope::History,
+        command: KeyCommand::SwitchSource,
+        help: "switch between Local (sent from here) and Partner Center (every request on the service)",
+        hint: Some("switch list"),
+    },
+    Binding {
         keys: &[key(KeyCode::Char('r'))],
         scope: KeyScope::History,
         command: KeyCommand::Refresh,
-        help: "refresh the selected request from the server",
+        help: "re-read: the selected request (Local), the whole list (Partner Center)",
         hint: Some("refresh"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('c'))],
+        scope: KeyScope::History,
+        command: KeyCommand::CustomerScope,
+        help: "Partner Center list: a customer's requests (tenant id; empty = your own)",
+        hint: None,
     },
     Binding {
         keys: &[key(KeyCode::Char('r'))],
@@ -359,6 +394,13 @@ pub const BINDINGS: &[Binding] = &[
         command: KeyCommand::Refresh,
         help: "refresh this request from the server",
         hint: Some("refresh"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('n'))],
+        scope: KeyScope::Details,
+        command: KeyCommand::AddNote,
+        help: "add a note to this request, in a text box",
+        hint: Some("note"),
     },
     Binding {
         keys: &[key(KeyCode::Char('x'))],

@@ -3,7 +3,7 @@
 use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::keys::KeyCommand;
-use crate::tui::state::{Confirm, Screen, State, Viewport};
+use crate::tui::state::{Confirm, Screen, State, Target, Viewport};
 use crate::worker::Command as Work;
 
 /// A scroll position after a scrolling command, kept within what the last frame showed.
@@ -41,12 +41,13 @@ pub(super) fn scroll_by(state: &mut State, delta: isize) {
 /// `x` on the details: asks before closing the request on the server.
 pub(super) fn ask_close(state: &mut State) {
     let Screen::Details(d) = &state.screen else { return };
-    match d.submission.as_ref().and_then(|s| s.server_id.clone()) {
+    match d.server_id() {
         Some(server_id) => {
-            state.confirm = Some(Confirm::Close {
-                local_id: d.local_id,
+            state.confirm = Some(Confirm::Close(Target {
+                local_id: d.submission.as_ref().map(|s| s.local_id).or(d.local_id),
                 server_id,
-            })
+                customer: d.customer.clone(),
+            }))
         }
         None => state.error("This request was never created on the server, so there is nothing to close"),
     }
@@ -55,12 +56,21 @@ pub(super) fn ask_close(state: &mut State) {
 /// The question on screen was answered yes.
 pub(super) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
     match state.confirm.take() {
-        Some(Confirm::Close { local_id, server_id }) => {
-            state.refreshing = Some(local_id);
-            state.info(format!("Closing {}…", text::one_line(&server_id)));
-            fx.push(Effect::Worker(Work::Close { local_id, server_id }));
+        Some(Confirm::Close(target)) => {
+            state.refreshing = Some(target.server_id.clone());
+            state.info(format!("Closing {}…", text::one_line(&target.server_id)));
+            fx.push(Effect::Worker(Work::Close(target)));
         }
+        Some(Confirm::ResendNote(_)) => super::note::go(state, fx),
         None => {}
+    }
+}
+
+/// The question on screen was answered no.
+pub(super) fn declined(state: &mut State) {
+    match state.confirm.take() {
+        Some(Confirm::ResendNote(_)) => state.info("Not sent again; your note is kept"),
+        Some(Confirm::Close(_)) | None => state.info("Nothing was changed"),
     }
 }
 
@@ -68,7 +78,7 @@ pub(super) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
 pub(super) fn copy_id(state: &mut State, fx: &mut Vec<Effect>) {
     let id = match &state.screen {
         Screen::Result(r) => r.request.id.clone(),
-        Screen::Details(d) => d.submission.as_ref().and_then(|s| s.server_id.clone()),
+        Screen::Details(d) => d.server_id(),
         _ => None,
     };
     match id {

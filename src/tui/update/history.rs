@@ -12,7 +12,7 @@ use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::keys::KeyCommand;
 use crate::tui::layout;
-use crate::tui::state::{DetailsView, History, Screen, State};
+use crate::tui::state::{DetailsView, History, Screen, Source, State, Target};
 use crate::worker::Command as Work;
 
 /// Screens of rows kept loaded at most; older ones are dropped as the window moves.
@@ -72,12 +72,11 @@ pub(super) fn jump(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>)
 pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     if let Some(row) = state.history.row(state.history.selected) {
         let local_id = row.local_id;
-        state.screen = Screen::Details(Box::new(DetailsView {
-            local_id,
-            submission: None,
-            scroll: 0,
+        state.screen = Screen::Details(Box::new(DetailsView::local(local_id)));
+        fx.push(Effect::Worker(Work::Details {
+            local_id: Some(local_id),
+            server_id: None,
         }));
-        fx.push(Effect::Worker(Work::Details(local_id)));
     }
 }
 
@@ -87,31 +86,56 @@ pub(super) fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
         Screen::History => state
             .history
             .row(state.history.selected)
-            .map(|r| (r.local_id, r.server_id.clone())),
+            .map(|r| (Some(r.local_id), r.server_id.clone(), None)),
         Screen::Details(d) => Some((
-            d.local_id,
-            d.submission.as_ref().and_then(|s| s.server_id.clone()),
+            d.submission.as_ref().map(|s| s.local_id).or(d.local_id),
+            d.server_id(),
+            d.customer.clone(),
         )),
         _ => None,
     };
     match target {
-        Some((local_id, Some(server_id))) => {
-            state.refreshing = Some(local_id);
+        Some((local_id, Some(server_id), customer)) => {
+            state.refreshing = Some(server_id.clone());
             state.info(format!(
                 "Refreshing {} from the server…",
                 text::one_line(&server_id)
             ));
-            fx.push(Effect::Worker(Work::Refresh { local_id, server_id }));
+            let looking = matches!(state.screen, Screen::Details(_));
+            fx.push(Effect::Worker(Work::Refresh {
+                target: Target {
+                    local_id,
+                    server_id,
+                    customer,
+                },
+                looking,
+            }));
         }
-        Some((_, None)) => {
+        Some((_, None, _)) => {
             state.error("This request was never created on the server, so there is nothing to refresh")
         }
         None => {}
     }
 }
 
-/// The filter text changed: back to the top, counted afresh.
+/// Whether the filter as typed differs from the one the shown rows were matched for.
+pub(super) fn filter_is_stale(state: &State) -> bool {
+    let h = &state.history;
+    match h.source {
+        Source::Local => h.loaded_filter.as_deref() != Some(h.filter.text()),
+        Source::Service => h.service.matched_filter != h.filter.text().to_lowercase(),
+    }
+}
+
+/// The filter text changed: back to the top, counted afresh (the Partner Center list is
+/// matched in memory, and more of it read if the matches do not fill the screen).
 pub(super) fn filter_changed(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.history.source == Source::Service {
+        let filter = state.history.filter.text().to_string();
+        state.history.service.set_filter(&filter);
+        super::requests::ensure(state, fx);
+        return;
+    }
     state.history.selected = 0;
     state.history.top = 0;
     ensure(state, fx, true);

@@ -9,15 +9,17 @@ use super::action::{Action, Effect};
 use super::clipboard::Method;
 use super::keys::{self, KeyCommand};
 use super::message::Cause;
-use super::state::{DraftSync, Field, Screen, State};
+use super::state::{DraftSync, Field, Screen, Source, State};
 use crate::worker::Command as Work;
 
 mod clock;
 mod details;
 mod form;
 mod history;
+mod note;
 mod pointer;
 mod reply;
+mod requests;
 mod signin;
 mod typing;
 
@@ -33,11 +35,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Resize(w, h) => {
             state.size = (w, h);
             if matches!(state.screen, Screen::History) {
-                history::ensure(state, &mut fx, false);
+                ensure_history(state, &mut fx, false);
             }
         }
         Action::Drawn(viewport) => state.viewport = viewport,
         Action::Tick(now) => clock::on_tick(state, now, &mut fx),
+        // The editor is modal, so the box it was opened from still has the focus.
+        Action::EditorDone(Ok(text)) if state.writing_note => note::edited(state, &text),
         Action::EditorDone(Ok(text)) => {
             state
                 .form
@@ -121,7 +125,7 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::History => {
             state.help = false;
             state.screen = Screen::History;
-            history::ensure(state, fx, true);
+            ensure_history(state, fx, true);
         }
         KeyCommand::NewRequest => {
             // The form is only ever emptied by a successful submit, so an unsent draft stays.
@@ -144,6 +148,11 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
             state.form.set_focus(Field::Submit);
         }
         KeyCommand::NewLine => form::new_line(state),
+        KeyCommand::OpenEditor if state.writing_note => {
+            if let Some(body) = note::body(state) {
+                fx.push(Effect::OpenEditor(body));
+            }
+        }
         KeyCommand::OpenEditor => fx.push(Effect::OpenEditor(state.form.description_text())),
         KeyCommand::Left => form::step_severity(state, -1),
         KeyCommand::Right => form::step_severity(state, 1),
@@ -151,23 +160,38 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::Down => step(state, 1, fx),
         KeyCommand::PageUp | KeyCommand::PageDown | KeyCommand::First | KeyCommand::Last => {
             match &state.screen {
+                Screen::History if state.history.source == Source::Service => {
+                    requests::jump(state, command, fx)
+                }
                 Screen::History => history::jump(state, command, fx),
                 Screen::Details(_) => details::scroll(state, command),
                 Screen::Form | Screen::Result(_) | Screen::SignIn => {}
             }
         }
+        KeyCommand::Open if state.history.source == Source::Service => requests::open(state, fx),
         KeyCommand::Open => history::open(state, fx),
+        KeyCommand::Refresh
+            if matches!(state.screen, Screen::History) && state.history.source == Source::Service =>
+        {
+            requests::reread(state, fx)
+        }
         KeyCommand::Refresh => history::refresh(state, fx),
         KeyCommand::Filter => state.history.filtering = true,
         KeyCommand::KeepFilter => state.history.filtering = false,
         KeyCommand::Edit(op) => typing::edit(state, op, fx),
+        KeyCommand::ApplyCustomer => requests::apply_customer(state, fx),
+        KeyCommand::SwitchSource => requests::switch_source(state, fx),
+        KeyCommand::CustomerScope if state.history.source == Source::Service => requests::ask_customer(state),
+        KeyCommand::CustomerScope => state.info(format!(
+            "The customer scope is for the Partner Center list: {} switches to it",
+            keys::label(KeyCommand::SwitchSource, keys::KeyScope::History)
+        )),
+        KeyCommand::AddNote => note::open(state),
+        KeyCommand::SendNote => note::send(state, fx),
         KeyCommand::CopyId => details::copy_id(state, fx),
         KeyCommand::CloseRequest => details::ask_close(state),
         KeyCommand::ConfirmYes => details::confirmed(state, fx),
-        KeyCommand::ConfirmNo => {
-            state.confirm = None;
-            state.info("Nothing was changed");
-        }
+        KeyCommand::ConfirmNo => details::declined(state),
         KeyCommand::RetryTopics => form::retry_topics(state, fx),
         KeyCommand::SignIn
         | KeyCommand::PrevCloud
@@ -183,6 +207,7 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
 fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
     match &state.screen {
         Screen::Form => form::step_topic(state, delta),
+        Screen::History if state.history.source == Source::Service => requests::step(state, delta, fx),
         Screen::History => history::step(state, delta, fx),
         Screen::Details(_) => details::scroll_by(state, delta),
         Screen::Result(_) | Screen::SignIn => {}
@@ -205,13 +230,17 @@ fn back(state: &mut State) {
         return;
     }
     match &state.screen {
+        Screen::Details(_) if state.writing_note => note::close_box(state),
         Screen::Details(d) => {
             // Opening it cleared its "changed" mark in the store; the loaded rows follow.
-            let opened = d.local_id;
-            if let Some(row) = state.history.rows.iter_mut().find(|r| r.local_id == opened) {
+            let opened = d.submission.as_ref().map(|s| s.local_id).or(d.local_id);
+            if let Some(row) = state.history.rows.iter_mut().find(|r| Some(r.local_id) == opened) {
                 row.updated = false;
             }
             state.screen = Screen::History;
+        }
+        Screen::History if state.history.service.asking_customer.is_some() => {
+            state.history.service.asking_customer = None;
         }
         Screen::History if state.history.filtering => state.history.filtering = false,
         Screen::History | Screen::Result(_) | Screen::SignIn => state.screen = Screen::Form,
@@ -227,6 +256,16 @@ fn on_paste(state: &mut State, pasted: &str, fx: &mut Vec<Effect>) {
     typing::paste(state, &normalized, fx);
 }
 
+/// The history pane opened or changed size: whichever list shows is read as needed.
+fn ensure_history(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
+    match state.history.source {
+        Source::Local => history::ensure(state, fx, force),
+        Source::Service => requests::ensure(state, fx),
+    }
+}
+
+#[cfg(test)]
+mod follow_tests;
 #[cfg(test)]
 mod notice_tests;
 #[cfg(test)]

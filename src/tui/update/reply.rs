@@ -1,14 +1,15 @@
 //! The worker's answers, applied to the state.
 
 use crate::api::ClientEvent;
+use crate::api::{RequestRow, ServiceRequest};
 use crate::store::Draft;
 use crate::text;
 use crate::tui::action::Effect;
-use crate::tui::state::{BusyNote, DraftSync, Form, ResultView, Screen, State, Unsettled};
+use crate::tui::state::{BusyNote, DraftSync, Form, ResultView, Screen, Source, State, Target, Unsettled};
 use crate::tui::topics::TopicsLoad;
-use crate::worker::{Command as Work, ErrorView, Reply};
+use crate::worker::{ErrorView, Reply};
 
-use super::{history, signin};
+use super::{history, note, requests, signin};
 
 /// Applies one worker answer.
 pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
@@ -90,13 +91,26 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
         } => history::on_page(state, (seq, filter, anchor, rows, total), fx),
         Reply::Details(sub) => {
             if let Screen::Details(d) = &mut state.screen
-                && d.local_id == sub.local_id
+                && d.shows(Some(sub.local_id), sub.server_id.as_deref())
             {
                 d.submission = Some(sub);
             }
         }
-        Reply::Refreshed { local_id, outcome } => refreshed(state, local_id, outcome, false, fx),
-        Reply::Closed { local_id, outcome } => refreshed(state, local_id, outcome, true, fx),
+        Reply::Refreshed { target, outcome } => refreshed(state, target, outcome, false, fx),
+        Reply::Closed { target, outcome } => refreshed(state, target, outcome, true, fx),
+        Reply::NoteAdded {
+            target,
+            request_id,
+            outcome,
+        } => note::on_added(state, target, request_id, outcome),
+        Reply::ServicePage { seq, outcome } => requests::on_page(state, seq, outcome, fx),
+        Reply::Followed {
+            local_id,
+            server_id,
+            status,
+            updated,
+        } => followed(state, local_id, &server_id, status, updated, fx),
+        Reply::Updated(count) => state.updated = count,
         Reply::Client(event) => client_event(state, event),
         Reply::StoreFailed(why) => {
             // A history read that failed answers with this instead of a page: the next key may
@@ -109,29 +123,73 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
     }
 }
 
-/// A re-read or a close came back: say so, and show the fresh copy where it is on screen.
+/// A re-read or a close came back: say so, and show the fresh copy where it is on screen (the
+/// details, the Partner Center list's row, the local history's window).
 fn refreshed(
     state: &mut State,
-    local_id: i64,
-    outcome: Result<crate::api::ServiceRequest, ErrorView>,
+    target: Target,
+    outcome: Result<ServiceRequest, ErrorView>,
     closed: bool,
     fx: &mut Vec<Effect>,
 ) {
-    state.refreshing = None;
+    let asked = state.refreshing.as_deref() == Some(target.server_id.as_str());
+    if asked {
+        state.refreshing = None;
+    }
     match outcome {
         Ok(sr) => {
             let id = text::one_line(sr.id.as_deref().unwrap_or("?"));
             let status = sr.status_text().unwrap_or_else(|| "unknown".into());
-            let done = if closed { "Closed" } else { "Refreshed" };
-            state.info(format!("{done} {id}: status {status}"));
+            // Opening a Partner Center row reads it quietly; only what the user asked for speaks.
+            if asked || closed {
+                let done = if closed { "Closed" } else { "Refreshed" };
+                state.info(format!("{done} {id}: status {status}"));
+            }
+            let row = RequestRow::of(&sr);
+            if let Some(r) = state.history.service.rows.iter_mut().find(|r| r.id == row.id) {
+                *r = row;
+            }
+            if let Screen::Details(d) = &mut state.screen
+                && d.shows(target.local_id, Some(&target.server_id))
+            {
+                d.fresh = Some(sr);
+            }
         }
         Err(e) if closed => state.error(format!("Not closed: {}. {}", e.summary, e.hint)),
-        Err(e) => state.error(format!("Refresh failed: {}. {}", e.summary, e.hint)),
+        Err(e) => state.error(format!(
+            "Could not read {} from the server: {}. {}",
+            text::one_line(&target.server_id),
+            e.summary,
+            e.hint
+        )),
     }
-    match &state.screen {
-        Screen::History => history::ensure(state, fx, true),
-        Screen::Details(d) if d.local_id == local_id => fx.push(Effect::Worker(Work::Details(local_id))),
-        _ => {}
+    if matches!(state.screen, Screen::History) && state.history.source == Source::Local {
+        history::ensure(state, fx, true);
+    }
+}
+
+/// The follow-up re-read found news: the lists show it at once, the header counts it.
+fn followed(
+    state: &mut State,
+    local_id: i64,
+    server_id: &str,
+    status: Option<String>,
+    updated: bool,
+    fx: &mut Vec<Effect>,
+) {
+    if updated {
+        let status = status.unwrap_or_else(|| "changed".into());
+        state.info(format!(
+            "{} changed on the server: {}",
+            text::one_line(server_id),
+            status.to_lowercase()
+        ));
+    }
+    if let Some(row) = state.history.rows.iter_mut().find(|r| r.local_id == local_id) {
+        row.updated = updated;
+    }
+    if matches!(state.screen, Screen::History) && state.history.source == Source::Local {
+        history::ensure(state, fx, true);
     }
 }
 

@@ -527,7 +527,13 @@ fn history_reads_only_a_window_around_the_visible_rows() {
     );
     let _ = fx;
     let fx = press(&mut s, KeyCode::Enter);
-    assert_eq!(fx, vec![Effect::Worker(Work::Details(100_000 - 200))]);
+    assert_eq!(
+        fx,
+        vec![Effect::Worker(Work::Details {
+            local_id: Some(100_000 - 200),
+            server_id: None
+        })]
+    );
 }
 
 fn history_request(fx: &[Effect]) -> Option<(Anchor, usize)> {
@@ -565,7 +571,13 @@ fn end_jumps_to_the_last_of_100k_rows_reading_only_the_last_window() {
         "the last row is at the bottom"
     );
     let fx = press(&mut s, KeyCode::Enter);
-    assert_eq!(fx, vec![Effect::Worker(Work::Details(100_000 - 99_999))]);
+    assert_eq!(
+        fx,
+        vec![Effect::Worker(Work::Details {
+            local_id: Some(100_000 - 99_999),
+            server_id: None
+        })]
+    );
 }
 
 #[test]
@@ -644,7 +656,7 @@ fn history_filter_takes_letters_and_refresh_needs_a_server_id() {
     let fx = press(&mut s, KeyCode::Char('r'));
     assert!(
         fx.iter().any(
-            |e| matches!(e, Effect::Worker(Work::Refresh { server_id, .. }) if server_id == "616000000")
+            |e| matches!(e, Effect::Worker(Work::Refresh { target, .. }) if target.server_id == "616000000")
         ),
         "{fx:?}"
     );
@@ -711,7 +723,13 @@ fn opening_a_changed_request_clears_its_mark_in_the_list() {
     answer_history(&mut s, &fx, 5);
     s.history.rows[0].updated = true;
     let fx = press(&mut s, KeyCode::Enter);
-    assert_eq!(fx, vec![Effect::Worker(Work::Details(100_000))]);
+    assert_eq!(
+        fx,
+        vec![Effect::Worker(Work::Details {
+            local_id: Some(100_000),
+            server_id: None
+        })]
+    );
     press(&mut s, KeyCode::Esc);
     assert!(matches!(s.screen, Screen::History));
     assert!(!s.history.rows[0].updated, "seen now: no mark");

@@ -5,6 +5,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{form, history};
+use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::focus::{TextTarget, focused_text, text_area_mut};
 use crate::tui::state::{Field, State};
@@ -16,7 +17,7 @@ pub(super) fn edit(state: &mut State, op: EditOp, fx: &mut Vec<Effect>) {
     if matches!(op, EditOp::LineUp | EditOp::LineDown) && !target.multiline() {
         return;
     }
-    if textbox::apply(text_area_mut(state, target), op) {
+    if text_area_mut(state, target).is_some_and(|area| textbox::apply(area, op)) {
         changed(state, target, fx);
     }
 }
@@ -29,15 +30,15 @@ pub(super) fn type_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     let newline = matches!(key.code, KeyCode::Enter | KeyCode::Char('\n' | '\r'))
         || (ctrl && matches!(key.code, KeyCode::Char('m' | 'j')));
     if newline {
-        match target {
-            TextTarget::Title => state.form.set_focus(Field::Description),
-            TextTarget::Description => {
-                state.form.description.insert_newline();
-                changed(state, target, fx);
-            }
-            // One-line boxes: their Enter is a binding; a stray line feed types nothing.
-            TextTarget::TopicFilter | TextTarget::HistoryFilter | TextTarget::Tenant => {}
+        if target == TextTarget::Title {
+            state.form.set_focus(Field::Description);
+        } else if target.multiline()
+            && let Some(area) = text_area_mut(state, target)
+        {
+            area.insert_newline();
+            changed(state, target, fx);
         }
+        // One-line boxes: their Enter is a binding; a stray line feed types nothing.
         return;
     }
     match key.code {
@@ -46,8 +47,10 @@ pub(super) fn type_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                 .modifiers
                 .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
         {
-            textbox::insert(text_area_mut(state, target), c);
-            changed(state, target, fx);
+            if let Some(area) = text_area_mut(state, target) {
+                textbox::insert(area, c);
+                changed(state, target, fx);
+            }
         }
         _ => {}
     }
@@ -57,19 +60,18 @@ pub(super) fn type_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
 /// boxes get it on one line.
 pub(super) fn paste(state: &mut State, normalized: &str, fx: &mut Vec<Effect>) {
     let Some(target) = focused_text(state) else { return };
-    match target {
-        TextTarget::Description => {
-            state.form.description.insert_str(normalized);
-        }
-        // A title is one line: pasted line breaks become spaces.
-        TextTarget::Title => {
-            state.form.title.insert_str(normalized.replace('\n', " "));
-        }
-        TextTarget::TopicFilter => state.topics.filter.paste(normalized),
-        TextTarget::HistoryFilter => state.history.filter.paste(normalized),
-        TextTarget::Tenant => state.signin.tenant.paste(normalized.trim()),
+    let text = if target.multiline() {
+        normalized.to_string()
+    } else if target == TextTarget::Tenant || target == TextTarget::Customer {
+        // Ids: the spaces around a pasted id are never meant.
+        text::one_line(normalized.trim())
+    } else {
+        text::one_line(normalized)
+    };
+    if let Some(area) = text_area_mut(state, target) {
+        area.insert_str(text);
+        changed(state, target, fx);
     }
-    changed(state, target, fx);
 }
 
 /// What a change to each box means.
@@ -82,12 +84,16 @@ fn changed(state: &mut State, target: TextTarget, fx: &mut Vec<Effect>) {
             form::choose_highlighted(state);
         }
         TextTarget::HistoryFilter => {
-            let h = &state.history;
-            if h.loaded_filter.as_deref() != Some(h.filter.text()) {
+            if history::filter_is_stale(state) {
                 history::filter_changed(state, fx);
             }
         }
-        TextTarget::Tenant => {}
+        TextTarget::Note => {
+            if let Some(note) = crate::tui::focus::current_note(state) {
+                note.error = None;
+            }
+        }
+        TextTarget::Tenant | TextTarget::Customer => {}
     }
 }
 
@@ -129,7 +135,9 @@ mod tests {
     }
 
     fn text(s: &mut State, target: TextTarget) -> String {
-        text_area_mut(s, target).lines().join("\n")
+        text_area_mut(s, target)
+            .map(|a| a.lines().join("\n"))
+            .unwrap_or_default()
     }
 
     #[test]

@@ -1,80 +1,120 @@
-//! One request from the history, in full.
+//! One request in full: its facts, then the conversation (the description, then every note,
+//! oldest first), and the note box when one is being written.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::history::state_label;
 use super::result::party_lines;
 use super::{Role, date, field_line, or_dash, style};
-use crate::store::Submission;
+use crate::api::ServiceRequest;
 use crate::text;
+use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{self, KeyCommand, KeyScope};
-use crate::tui::state::{DetailsView, State, Viewport};
+use crate::tui::state::{DetailsView, NoteBox, State, Theme, Viewport};
 
 /// Draws the details screen; returns its page and furthest scroll.
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) -> Viewport {
     let t = state.theme;
+    let note = state
+        .writing_note
+        .then(|| view.server_id())
+        .flatten()
+        .and_then(|id| state.notes.iter().find(|n| n.target.server_id == id));
+    let (area, note_area) = match note {
+        Some(_) => {
+            let box_height = (area.height / 3).clamp(6, 12);
+            let [top, bottom] =
+                Layout::vertical([Constraint::Fill(1), Constraint::Length(box_height)]).areas(area);
+            (top, Some(bottom))
+        }
+        None => (area, None),
+    };
+    let name = view
+        .server_id()
+        .map(|id| format!(" Request {} ", text::one_line(&id)))
+        .or_else(|| view.local_id.map(|id| format!(" Request #{id} (not created) ")))
+        .unwrap_or_else(|| " Request ".into());
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(style(t, Role::Focus))
-        .title(Span::styled(
-            format!(" Request #{} ", view.local_id),
-            style(t, Role::Focus),
-        ))
+        .border_style(style(t, if note.is_some() { Role::Dim } else { Role::Focus }))
+        .title(Span::styled(name, style(t, Role::Focus)))
         .title_bottom(Span::styled(
             format!(
-                " {} copy id · {} refresh · {} close · {} back ",
+                " {} note · {} close · {} copy id · {} refresh · {} back ",
+                keys::label(KeyCommand::AddNote, KeyScope::Details),
+                keys::label(KeyCommand::CloseRequest, KeyScope::Details),
                 keys::label(KeyCommand::CopyId, KeyScope::ResultOrDetails),
                 keys::label(KeyCommand::Refresh, KeyScope::Details),
-                keys::label(KeyCommand::CloseRequest, KeyScope::Details),
                 keys::label(KeyCommand::Back, KeyScope::Anywhere),
             ),
             style(t, Role::Dim),
         ));
     let inner = block.inner(area);
     let page = inner.height.max(1);
-    let Some(sub) = &view.submission else {
+    if let (Some(note), Some(note_area)) = (note, note_area) {
+        let typing = focused_text(state) == Some(TextTarget::Note) && !note.sending;
+        draw_note(frame, note_area, t, note, typing);
+    }
+    if view.submission.is_none() && view.fresh.is_none() {
         frame.render_widget(Paragraph::new("Loading…").block(block), area);
         return Viewport { page, max_scroll: 0 };
-    };
-    let text = Paragraph::new(lines(state, sub)).wrap(Wrap { trim: false });
+    }
+    let text = Paragraph::new(lines(t, view)).wrap(Wrap { trim: false });
     let rows = text.line_count(inner.width.max(1));
     let max_scroll = u16::try_from(rows).unwrap_or(u16::MAX).saturating_sub(page);
     frame.render_widget(text.block(block).scroll((view.scroll.min(max_scroll), 0)), area);
     Viewport { page, max_scroll }
 }
 
-/// The details' lines before wrapping.
-fn lines(state: &State, sub: &Submission) -> Vec<Line<'static>> {
-    let t = state.theme;
-    let sr = sub.server.clone().unwrap_or_default();
-    // What the service sent, even a status this build does not know.
-    let status = sr.status_text().unwrap_or_else(|| "—".into());
-    let topic = sr
-        .support_topic_name
-        .clone()
-        .map(|n| format!("{n} ({})", sub.request.support_topic_id))
-        .unwrap_or_else(|| sub.request.support_topic_id.clone());
-    let mut lines = vec![
-        field_line(t, "Request id", &or_dash(sub.server_id.as_deref())),
-        field_line(t, "Local state", state_label(sub.state)),
-        field_line(t, "Status", &status),
-        field_line(t, "Title", sr.title.as_deref().unwrap_or(&sub.request.title)),
-        field_line(
+/// The note box: the text being written, and what became of its last send.
+fn draw_note(frame: &mut Frame, area: Rect, t: Theme, note: &NoteBox, typing: bool) {
+    let status = if note.sending {
+        " sending… ".to_string()
+    } else if note.maybe_added {
+        " kept: its last send may have arrived ".to_string()
+    } else if note.error.is_some() {
+        " kept: not sent ".to_string()
+    } else {
+        String::new()
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(style(
             t,
-            "Severity",
-            &sr.severity_text()
-                .unwrap_or_else(|| sub.request.severity.label().to_string()),
-        ),
-        field_line(t, "Topic", &topic),
-        field_line(t, "Created", &date(sr.created_date.as_deref())),
-        field_line(t, "Last modified", &date(sr.last_modified_date.as_deref())),
-        field_line(t, "Recorded", &sub.created_at),
-        field_line(t, "MS-RequestId", &sub.request_id.to_string()),
-    ];
-    if let Some(e) = &sub.last_error {
+            if note.error.is_some() {
+                Role::Error
+            } else {
+                Role::Focus
+            },
+        ))
+        .title(Span::styled(
+            format!(" New note to {} ", text::one_line(&note.target.server_id)),
+            style(t, Role::Focus),
+        ))
+        .title(Span::styled(status, style(t, Role::Error)))
+        .title_bottom(Span::styled(
+            format!(
+                " {} send · {} editor · {} close (kept) ",
+                keys::label(KeyCommand::SendNote, KeyScope::NoteBox),
+                keys::label(KeyCommand::OpenEditor, KeyScope::NoteBox),
+                keys::label(KeyCommand::Back, KeyScope::Anywhere),
+            ),
+            style(t, Role::Dim),
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    super::textbox::draw(frame, inner, &note.text, typing);
+}
+
+/// The details' lines before wrapping.
+fn lines(t: Theme, view: &DetailsView) -> Vec<Line<'static>> {
+    let sub = view.submission.as_ref();
+    let sr = view.server().cloned().unwrap_or_default();
+    let mut lines = facts(t, view, &sr);
+    if let Some(e) = sub.and_then(|s| s.last_error.as_ref()) {
         lines.push(Line::from(vec![
             Span::styled(format!("{:<16}", "Last error"), style(t, Role::Error)),
             Span::raw(text::one_line(e)),
@@ -82,28 +122,116 @@ fn lines(state: &State, sub: &Submission) -> Vec<Line<'static>> {
     }
     lines.extend(party_lines(t, &sr));
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled("Description", style(t, Role::Label))));
-    let description = sr.description.as_deref().unwrap_or(&sub.request.description);
-    lines.extend(
-        text::sanitize(description, true)
-            .lines()
-            .map(|l| Line::from(format!("  {l}"))),
-    );
-    lines.push(Line::default());
-    let notes = sr.notes.clone().unwrap_or_default();
-    lines.push(Line::from(Span::styled(
-        format!("Notes ({})", notes.len()),
-        style(t, Role::Label),
-    )));
-    for note in &notes {
-        let who = or_dash(note.created_by_name.as_deref());
-        let when = date(note.created_date.as_deref());
-        lines.push(Line::from(Span::styled(
-            format!("  {who}, {when}"),
-            style(t, Role::Dim),
-        )));
-        let body = text::sanitize(note.text.as_deref().unwrap_or(""), true);
-        lines.extend(body.lines().map(|l| Line::from(format!("    {l}"))));
+    lines.extend(conversation(t, view, &sr));
+    lines
+}
+
+/// Status, severity, topic, dates, and what this machine knows of it.
+fn facts(t: Theme, view: &DetailsView, sr: &ServiceRequest) -> Vec<Line<'static>> {
+    let sub = view.submission.as_ref();
+    // What the service sent, even a status this build does not know.
+    let status = sr.status_text().unwrap_or_else(|| "—".into());
+    let topic_id = sr
+        .support_topic_id
+        .clone()
+        .or_else(|| sub.map(|s| s.request.support_topic_id.clone()))
+        .unwrap_or_default();
+    let topic = match &sr.support_topic_name {
+        Some(name) => format!("{name} ({topic_id})"),
+        None => or_dash(Some(&topic_id)),
+    };
+    let title = sr
+        .title
+        .clone()
+        .or_else(|| sub.map(|s| s.request.title.clone()))
+        .unwrap_or_default();
+    let severity = sr
+        .severity_text()
+        .or_else(|| sub.map(|s| s.request.severity.label().to_string()))
+        .unwrap_or_else(|| "—".into());
+    let mut lines = vec![
+        field_line(t, "Request id", &or_dash(view.server_id().as_deref())),
+        field_line(t, "Status", &status),
+        field_line(t, "Title", &title),
+        field_line(t, "Severity", &severity),
+        field_line(t, "Topic", &topic),
+        field_line(t, "Created", &date(sr.created_date.as_deref())),
+        field_line(t, "Last modified", &date(sr.last_modified_date.as_deref())),
+    ];
+    if let Some(closed) = sr.last_closed_date.as_deref().filter(|_| status == "Closed") {
+        lines.push(field_line(t, "Closed", &date(Some(closed))));
+    }
+    if let Some(customer) = &view.customer {
+        lines.push(field_line(t, "Customer", customer));
+    }
+    match sub {
+        Some(sub) => {
+            lines.push(field_line(t, "Sent from here", &date(Some(&sub.created_at))));
+            lines.push(field_line(t, "Local state", state_label(sub.state)));
+            lines.push(field_line(t, "MS-RequestId", &sub.request_id.to_string()));
+        }
+        None => lines.push(field_line(t, "Sent from here", "no (filed elsewhere)")),
     }
     lines
+}
+
+/// The description as the opening message, then every note in order.
+fn conversation(t: Theme, view: &DetailsView, sr: &ServiceRequest) -> Vec<Line<'static>> {
+    let notes = sr.notes.clone().unwrap_or_default();
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "Conversation: the description and {} note{}, oldest first",
+            notes.len(),
+            if notes.len() == 1 { "" } else { "s" }
+        ),
+        style(t, Role::Label),
+    ))];
+    let opener = sr
+        .primary_contact
+        .as_ref()
+        .map(|c| {
+            [c.first_name.as_deref(), c.last_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "You".into());
+    let description = sr
+        .description
+        .clone()
+        .or_else(|| view.submission.as_ref().map(|s| s.request.description.clone()))
+        .unwrap_or_default();
+    message(
+        t,
+        &mut lines,
+        &opener,
+        &date(sr.created_date.as_deref()),
+        &description,
+    );
+    for note in &notes {
+        message(
+            t,
+            &mut lines,
+            &or_dash(note.created_by_name.as_deref()),
+            &date(note.created_date.as_deref()),
+            note.text.as_deref().unwrap_or(""),
+        );
+    }
+    lines
+}
+
+/// One message of the conversation: who and when, then the text indented (wrapped by the view).
+fn message(t: Theme, lines: &mut Vec<Line<'static>>, who: &str, when: &str, body: &str) {
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled(format!("● {}", text::one_line(who)), style(t, Role::Focus)),
+        Span::styled(format!("  {when}"), style(t, Role::Dim)),
+    ]));
+    let body = text::sanitize(body, true);
+    if body.trim().is_empty() {
+        lines.push(Line::from(Span::styled("  (empty)", style(t, Role::Dim))));
+    }
+    lines.extend(body.lines().map(|l| Line::from(format!("  {l}"))));
 }

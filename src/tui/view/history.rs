@@ -12,7 +12,8 @@ use crate::text;
 use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{self, KeyCommand, KeyScope};
 use crate::tui::layout;
-use crate::tui::state::State;
+use crate::tui::state::{Paging, Source, State};
+use crate::tui::textbox::LineBox;
 
 /// The state word shown in the list.
 pub fn state_label(state: SubmissionState) -> &'static str {
@@ -24,7 +25,7 @@ pub fn state_label(state: SubmissionState) -> &'static str {
 }
 
 /// Cuts or pads text to exactly `width` columns.
-fn fit(text: &str, width: usize) -> String {
+pub(super) fn fit(text: &str, width: usize) -> String {
     let mut out = String::new();
     let mut used = 0;
     for c in text.chars() {
@@ -50,7 +51,7 @@ fn fit(text: &str, width: usize) -> String {
 /// Column widths for a list `width` wide: status, id, date, severity, topic, title (0 = not
 /// shown). The title keeps a readable width: on a narrow screen the fixed columns first shrink
 /// (severity, date as MM-DD, status), and only then do severity, date and status give way.
-fn columns(width: usize) -> [usize; 6] {
+pub(super) fn columns(width: usize) -> [usize; 6] {
     /// The title's comfortable and its least width.
     const GOOD_TITLE: usize = 24;
     const MIN_TITLE: usize = 12;
@@ -78,7 +79,7 @@ fn columns(width: usize) -> [usize; 6] {
 }
 
 /// Wide enough for "attention needed" and the updated mark.
-const STATUS_WIDTH: usize = 18;
+pub(super) const STATUS_WIDTH: usize = 18;
 
 /// The status cell: the service's status once the request exists (marked when it changed since
 /// the user last opened it), else where the local submission stands.
@@ -97,14 +98,7 @@ fn row_text(row: &HistoryRow, widths: [usize; 6]) -> String {
         .as_deref()
         .map(text::one_line)
         .unwrap_or_else(|| "—".into());
-    // A narrow date column shows month and day.
-    let date = if widths[2] < 10 {
-        row.created_at.get(5..10)
-    } else {
-        row.created_at.get(..10)
-    }
-    .unwrap_or(&row.created_at)
-    .to_string();
+    let date = date_cell(&row.created_at, widths[2]);
     let topic = row
         .topic_name
         .as_deref()
@@ -121,8 +115,19 @@ fn row_text(row: &HistoryRow, widths: [usize; 6]) -> String {
     join_shown(&cells, widths)
 }
 
+/// A date (`YYYY-MM-DD…`) for a column `width` wide: month and day when the year does not fit.
+pub(super) fn date_cell(date: &str, width: usize) -> String {
+    if width < 10 {
+        date.get(5..10)
+    } else {
+        date.get(..10)
+    }
+    .unwrap_or(date)
+    .to_string()
+}
+
 /// The cells of the columns that are shown, in screen order (title before topic).
-fn join_shown(cells: &[String; 6], widths: [usize; 6]) -> String {
+pub(super) fn join_shown(cells: &[String; 6], widths: [usize; 6]) -> String {
     let order = [0, 1, 2, 3, 5, 4];
     order
         .iter()
@@ -133,24 +138,43 @@ fn join_shown(cells: &[String; 6], widths: [usize; 6]) -> String {
         .join(" ")
 }
 
-/// Draws the history pane.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+/// The pane's title: both sources as tabs, the shown one highlighted, with their counts.
+fn tabs(state: &State) -> Line<'static> {
     let t = state.theme;
     let h = &state.history;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(style(t, Role::Focus))
-        .title(Span::styled(
-            format!(" History: {} ", h.total),
-            style(t, Role::Focus),
-        ));
-    frame.render_widget(block, area);
-    let l = layout::history(area);
+    let s = &h.service;
+    let service_count = match s.paging {
+        Paging::NotStarted => String::new(),
+        Paging::Done => format!(" {}", s.rows.len()),
+        _ => format!(" {}+", s.rows.len()),
+    };
+    let tab = |label: String, on: bool| {
+        if on {
+            Span::styled(format!(" {label} "), style(t, Role::Selected))
+        } else {
+            Span::styled(format!(" {label} "), style(t, Role::Dim))
+        }
+    };
+    Line::from(vec![
+        Span::styled(" History ", style(t, Role::Focus)),
+        tab(format!("Local {}", h.total), h.source == Source::Local),
+        Span::styled("│", style(t, Role::Dim)),
+        tab(
+            format!("Partner Center{service_count}"),
+            h.source == Source::Service,
+        ),
+        Span::styled(
+            format!(
+                " {} switches ",
+                keys::label(KeyCommand::SwitchSource, KeyScope::History)
+            ),
+            style(t, Role::Dim),
+        ),
+    ])
+}
 
-    draw_filter(frame, l.filter, state);
-
-    let width = l.list.width as usize;
-    let widths = columns(width);
+/// The column header line.
+pub(super) fn header_line(state: &State, widths: [usize; 6]) -> Paragraph<'static> {
     let header = [
         fit("  STATUS", widths[0]),
         fit("ID", widths[1]),
@@ -159,10 +183,43 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         fit("TITLE", widths[5]),
         fit("TOPIC", widths[4]),
     ];
-    frame.render_widget(
-        Paragraph::new(Span::styled(join_shown(&header, widths), style(t, Role::Label))),
-        l.header,
-    );
+    Paragraph::new(Span::styled(
+        join_shown(&header, widths),
+        style(state.theme, Role::Label),
+    ))
+}
+
+/// Draws the history pane: the frame with both sources, then the list shown.
+pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(style(t, Role::Focus))
+        .title(tabs(state));
+    frame.render_widget(block, area);
+    let l = layout::history(area);
+    match state.history.source {
+        Source::Local => {
+            draw_filter(frame, l.filter, state, "title, id, topic or state");
+            draw_local(frame, l, state);
+        }
+        Source::Service => {
+            match &state.history.service.asking_customer {
+                Some(typed) => draw_customer_prompt(frame, l.filter, state, typed),
+                None => draw_filter(frame, l.filter, state, "title, id, status or topic"),
+            }
+            super::requests::draw(frame, l, state);
+        }
+    }
+}
+
+/// The local history's rows.
+fn draw_local(frame: &mut Frame, l: layout::HistoryLayout, state: &State) {
+    let t = state.theme;
+    let h = &state.history;
+    let width = l.list.width as usize;
+    let widths = columns(width);
+    frame.render_widget(header_line(state, widths), l.header);
 
     if h.total == 0 {
         let msg = if h.loaded_filter.is_none() {
@@ -199,12 +256,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
 
 /// The filter line: a box while typing (with how to leave it), else what it holds or how to
 /// start one.
-fn draw_filter(frame: &mut Frame, area: Rect, state: &State) {
+fn draw_filter(frame: &mut Frame, area: Rect, state: &State, what: &str) {
     let t = state.theme;
     let h = &state.history;
     if !h.filtering && h.filter.is_empty() {
         let hint = format!(
-            "{} filters by title, id, topic or state",
+            "{} filters by {what}",
             keys::label(KeyCommand::Filter, KeyScope::History)
         );
         frame.render_widget(Span::styled(hint, style(t, Role::Dim)), area);
@@ -230,6 +287,31 @@ fn draw_filter(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Span::styled("Filter: ", style(t, Role::Label)), label);
     let typing = focused_text(state) == Some(TextTarget::HistoryFilter);
     textbox::draw_line(frame, field, &h.filter, typing, None);
+    frame.render_widget(Span::styled(how, style(t, Role::Dim)), rest);
+}
+
+/// The customer prompt of the Partner Center list: a box for the tenant id.
+fn draw_customer_prompt(frame: &mut Frame, area: Rect, state: &State, typed: &LineBox) {
+    let t = state.theme;
+    let label = "Customer tenant: ";
+    let how = format!(
+        " {} lists its requests; empty = your own",
+        keys::label(KeyCommand::ApplyCustomer, KeyScope::CustomerPrompt)
+    );
+    let how_width = if how.width() * 2 <= usize::from(area.width) {
+        u16::try_from(how.width()).unwrap_or(0)
+    } else {
+        0
+    };
+    let [l, field, rest] = Layout::horizontal([
+        Constraint::Length(u16::try_from(label.width()).unwrap_or(0)),
+        Constraint::Fill(1),
+        Constraint::Length(how_width),
+    ])
+    .areas(area);
+    frame.render_widget(Span::styled(label, style(t, Role::Label)), l);
+    let typing = focused_text(state) == Some(TextTarget::Customer);
+    textbox::draw_line(frame, field, typed, typing, None);
     frame.render_widget(Span::styled(how, style(t, Role::Dim)), rest);
 }
 

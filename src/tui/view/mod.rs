@@ -5,6 +5,7 @@ pub mod form;
 pub mod help;
 pub mod history;
 pub mod messages;
+pub mod requests;
 pub mod result;
 pub mod signin;
 pub mod status_bar;
@@ -151,6 +152,8 @@ pub fn or_dash(value: Option<&str>) -> String {
 
 #[cfg(test)]
 mod cursor_tests;
+#[cfg(test)]
+mod follow_render_tests;
 #[cfg(test)]
 mod render_tests;
 #[cfg(test)]

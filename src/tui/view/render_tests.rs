@@ -28,11 +28,11 @@ pub(super) fn render(state: &mut State, width: u16, height: u16) -> String {
     terminal.backend().to_string()
 }
 
-fn fresh() -> State {
+pub(super) fn fresh() -> State {
     state_at(Instant::now())
 }
 
-fn created() -> ServiceRequest {
+pub(super) fn created() -> ServiceRequest {
     crate::api::wire::parse(include_bytes!("../../../tests/fixtures/create-response.json"))
         .expect("fixture parses")
 }
@@ -247,7 +247,7 @@ fn styled_rows(state: &mut State, width: u16, height: u16, modifier: Modifier) -
         .collect()
 }
 
-fn submission(server: ServiceRequest) -> Submission {
+pub(super) fn submission(server: ServiceRequest) -> Submission {
     Submission {
         local_id: 3,
         request_id: REQUEST_ID,
@@ -283,9 +283,8 @@ fn details_screen() {
     }]);
     let submission = submission(server);
     s.screen = Screen::Details(Box::new(DetailsView {
-        local_id: 3,
         submission: Some(submission),
-        scroll: 0,
+        ..DetailsView::local(3)
     }));
     insta::assert_snapshot!(render(&mut s, 100, 30));
 }
@@ -296,9 +295,8 @@ fn close_confirmation_names_the_request_and_takes_only_yes_or_no() {
     let mut server = created();
     server.status = Some(Status::Open);
     s.screen = Screen::Details(Box::new(DetailsView {
-        local_id: 3,
         submission: Some(submission(server)),
-        scroll: 0,
+        ..DetailsView::local(3)
     }));
     press(&mut s, KeyCode::Char('x'));
     let screen = render(&mut s, 100, 30);
@@ -313,12 +311,13 @@ fn close_confirmation_names_the_request_and_takes_only_yes_or_no() {
     let fx = press(&mut s, KeyCode::Char('y'));
     assert_eq!(
         fx,
-        vec![crate::tui::action::Effect::Worker(
-            crate::worker::Command::Close {
-                local_id: 3,
+        vec![crate::tui::action::Effect::Worker(crate::worker::Command::Close(
+            crate::worker::Target {
+                local_id: Some(3),
                 server_id: "616122292874576".into(),
+                customer: None,
             }
-        )]
+        ))]
     );
 }
 
@@ -347,9 +346,8 @@ fn end_and_home_reach_both_ends_of_long_details() {
         )),
     }]);
     s.screen = Screen::Details(Box::new(DetailsView {
-        local_id: 3,
         submission: Some(submission(server)),
-        scroll: 0,
+        ..DetailsView::local(3)
     }));
     render(&mut s, 100, 30);
     press(&mut s, KeyCode::End);

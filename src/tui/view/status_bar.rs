@@ -61,6 +61,13 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         Span::styled(screen, style(t, Role::Label)),
     ]);
     let mut line = line;
+    if state.updated > 0 {
+        line.spans.push(Span::styled(" │ ", style(t, Role::Dim)));
+        line.spans.push(Span::styled(
+            format!("● {} updated", state.updated),
+            style(t, Role::Good),
+        ));
+    }
     if state.outbox > 0 {
         line.spans.push(Span::styled(" │ ", style(t, Role::Dim)));
         line.spans.push(Span::styled(

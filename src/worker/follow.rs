@@ -1,0 +1,191 @@
+//! Following requests after they are filed: the service's list page by page, a request's fresh
+//! copy, notes, closing, and the background re-read that brings status changes in.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use super::{ErrorView, Reply, Worker};
+use crate::api::{ListQuery, RequestIds, RequestRow, Scope, ServiceRequest};
+
+/// Rows asked for per page of the service's list: a few screens, so scrolling rarely waits.
+const PAGE_SIZE: u32 = 200;
+
+/// Requests re-read per pass of the follow-up loop: a few at a time, spread over the interval,
+/// so a long history never turns into a burst of calls.
+const FOLLOW_BATCH: usize = 5;
+
+/// The request a change on the server is for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Target {
+    /// Local row, when the local history has it.
+    pub local_id: Option<i64>,
+    /// The service's id (named in questions).
+    pub server_id: String,
+    /// Customer tenant in scope (`None`: the partner's own).
+    pub customer: Option<String>,
+}
+
+impl Target {
+    /// The API scope the request lives in.
+    pub fn scope(&self) -> Scope {
+        scope_of(self.customer.as_deref())
+    }
+}
+
+/// The partner's scope, or a customer's.
+pub fn scope_of(customer: Option<&str>) -> Scope {
+    match customer {
+        Some(tenant) => Scope::Customer(tenant.to_string()),
+        None => Scope::Partner,
+    }
+}
+
+/// A page of the service's list: its rows and the link to the next page.
+pub type ServicePage = (Vec<RequestRow>, Option<String>);
+
+/// What became of a note: the request as it stands with the note, or why not and whether the
+/// note may have been added all the same (answer lost).
+pub type NoteOutcome = Result<ServiceRequest, (ErrorView, bool)>;
+
+impl Worker {
+    /// Reads one page of the service's list: the first of the scope, or the one `uri` links to.
+    pub(super) async fn service_page(self, seq: u64, customer: Option<String>, uri: Option<String>) {
+        let client = self.client();
+        let page = match uri {
+            Some(uri) => client.list_page(&uri).await,
+            None => {
+                let query = ListQuery {
+                    size: Some(PAGE_SIZE),
+                    ..ListQuery::default()
+                };
+                client.list(&scope_of(customer.as_deref()), &query).await
+            }
+        };
+        let outcome = page
+            .map(|page| {
+                let next = page.next_uri().map(str::to_string);
+                (page.items.iter().map(RequestRow::of).collect(), next)
+            })
+            .map_err(|e| ErrorView::from(&e));
+        self.reply(Reply::ServicePage { seq, outcome });
+    }
+
+    /// Reads a request again (or closes it, `close`); a copy of one in the local history is
+    /// kept there, with its follow-up marks (none when the user is `looking` at it).
+    pub(super) async fn refresh(self, target: Target, close: bool, looking: bool) {
+        let client = self.client();
+        let scope = target.scope();
+        let answer = if close {
+            // One MS-RequestId for the close and the client's own retries: never closed twice.
+            client.close(&scope, &target.server_id, RequestIds::new()).await
+        } else {
+            client.get(&scope, &target.server_id).await
+        };
+        let outcome = match answer {
+            Ok(sr) => {
+                self.keep_copy(&sr, looking).await;
+                Ok(sr)
+            }
+            Err(e) => Err(ErrorView::from(&e)),
+        };
+        self.reply(if close {
+            Reply::Closed { target, outcome }
+        } else {
+            Reply::Refreshed { target, outcome }
+        });
+    }
+
+    /// Adds a note with the caller's MS-RequestId: sending the same note again with it after a
+    /// lost answer cannot add it twice.
+    pub(super) async fn add_note(self, target: Target, text: String, request_id: Uuid) {
+        let ids = RequestIds::with_request_id(request_id);
+        let answer = self
+            .client()
+            .add_note(&target.scope(), &target.server_id, &text, ids)
+            .await;
+        let outcome = match answer {
+            Ok(sr) => {
+                // Written from the details: the user sees the result.
+                self.keep_copy(&sr, true).await;
+                Ok(sr)
+            }
+            Err(e) => Err((ErrorView::from(&e), e.outcome_unknown())),
+        };
+        self.reply(Reply::NoteAdded {
+            target,
+            request_id,
+            outcome,
+        });
+    }
+
+    /// Stores a fresh copy over its local history row, if it has one, and reports the count of
+    /// changed requests. A copy the user is `looking` at (or just changed) is seen, not news.
+    async fn keep_copy(&self, sr: &ServiceRequest, looking: bool) {
+        let copy = sr.clone();
+        if let Some(count) = self
+            .db(move |s| {
+                if let Some(found) = s.record_refresh(&copy)?
+                    && looking
+                {
+                    s.mark_seen(found.local_id)?;
+                }
+                s.updated_count()
+            })
+            .await
+        {
+            self.reply(Reply::Updated(count));
+        }
+    }
+
+    /// Starts the follow-up loop once: every `every`, open requests in the local history that
+    /// were not re-read for that long are re-read, a few at a time.
+    pub(super) fn follow(&self, every: Duration) {
+        if every.is_zero() || self.following.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        self.spawn(move |w| async move {
+            loop {
+                w.follow_pass(every).await;
+                tokio::time::sleep(every).await;
+            }
+        });
+    }
+
+    /// One pass: re-reads what is due, reports each change and then the count.
+    async fn follow_pass(&self, every: Duration) {
+        let origin = self.origin();
+        let Some(due) = self
+            .db(move |s| s.due_for_refresh(&origin.cloud, &origin.base_url, every, FOLLOW_BATCH))
+            .await
+        else {
+            return;
+        };
+        for item in due {
+            // Partner scope: requests in the local history were filed from here, as the partner.
+            match self.client().get(&Scope::Partner, &item.server_id).await {
+                Ok(sr) => {
+                    let copy = sr.clone();
+                    let found = self.db(move |s| s.record_refresh(&copy)).await.flatten();
+                    if let Some(found) = found.filter(|f| f.changed) {
+                        self.reply(Reply::Followed {
+                            local_id: found.local_id,
+                            server_id: item.server_id.clone(),
+                            status: sr.status_text(),
+                            updated: found.updated,
+                        });
+                    }
+                }
+                Err(e) => {
+                    tracing::info!(server_id = %item.server_id, "follow-up re-read failed: {e}");
+                    let local_id = item.local_id;
+                    self.db(move |s| s.mark_checked(local_id)).await;
+                }
+            }
+        }
+        if let Some(count) = self.db(|s| s.updated_count()).await {
+            self.reply(Reply::Updated(count));
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Following a request in the real TUI, in a PTY, against the in-process sandbox: file it, find
+//! it in the Partner Center list, add a note, close it, and see it closed in both lists and
+//! after a restart; and a support agent's answer arriving while the app is open.
+
+use std::time::Duration;
+
+use super::pty::{App, CTRL_R, CTRL_S, ENTER, RIGHT, TAB, sandbox};
+
+const ESC: &str = "\x1b";
+
+/// Files a request through the form and returns its id from the result screen.
+fn file(app: &mut App, title: &str) -> String {
+    app.wait_for("Cannot manage my profile");
+    app.type_text(title);
+    app.keys(ENTER);
+    app.type_text("Filed by the follow-up test.");
+    app.keys(TAB);
+    app.keys(RIGHT);
+    app.keys(TAB);
+    app.type_text("profile");
+    app.keys(CTRL_S);
+    let result = app.wait_for("Service request created");
+    result
+        .lines()
+        .find_map(|l| l.trim_start_matches('│').strip_prefix("Request id"))
+        .map(|rest| rest.trim().trim_end_matches('│').trim().to_string())
+        .filter(|id| !id.is_empty() && id != "—")
+        .unwrap_or_else(|| panic!("no request id on the result screen:\n{result}"))
+}
+
+/// The history line holding `id`.
+fn row_of(screen: &str, id: &str) -> String {
+    screen
+        .lines()
+        .find(|l| l.contains(id))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn file_find_note_close_then_see_it_closed_in_both_lists_and_after_a_restart() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = sandbox(&rt);
+    let data = tempfile::tempdir().unwrap();
+    let mut app = App::launch(&sandbox.base_url(), data.path());
+    let id = file(&mut app, "Follow me through Partner Center");
+
+    // Tab to the Partner Center list and find it with the filter.
+    app.keys(CTRL_R);
+    app.wait_for("Local 1");
+    app.keys(TAB);
+    app.wait_until("the Partner Center list", |s| {
+        s.contains("Partner Center 1") && s.contains(&id)
+    });
+    app.keys("/");
+    app.type_text("follow me");
+    app.keys(ENTER);
+    app.keys(ENTER);
+    app.wait_until("the details with the conversation", |s| {
+        s.contains("Conversation") && s.contains("Filed by the follow-up test.")
+    });
+
+    // A two-line note, sent with Ctrl+S, shows up in the conversation.
+    app.keys("n");
+    app.wait_for("New note to");
+    app.type_text("First line of my note");
+    app.keys(ENTER);
+    app.type_text("and the second line");
+    app.keys(CTRL_S);
+    let screen = app.wait_for("Note added to");
+    assert!(screen.contains("First line of my note"), "{screen}");
+    assert!(screen.contains("and the second line"), "{screen}");
+    assert!(!screen.contains("New note to"), "the box closed: {screen}");
+
+    // x asks, y closes.
+    app.keys("x");
+    app.wait_for(&format!("Close request {id}? y/n"));
+    app.keys("y");
+    app.wait_for(&format!("Closed {id}: status Closed"));
+
+    // Closed in the Partner Center list, and in the local one.
+    app.keys(ESC);
+    app.wait_until("closed in Partner Center", |s| row_of(s, &id).contains("closed"));
+    app.keys(TAB);
+    let local = app.wait_until("closed in the local list", |s| row_of(s, &id).contains("closed"));
+    assert!(
+        !row_of(&local, &id).contains('●'),
+        "the user's own close is not news: {local}"
+    );
+    app.keys("q");
+    app.wait_exit();
+    drop(app);
+
+    // After a restart both lists still say so.
+    let mut again = App::launch(&sandbox.base_url(), data.path());
+    again.wait_for("New request");
+    again.keys(CTRL_R);
+    again.wait_until("closed in the local list after a restart", |s| {
+        row_of(s, &id).contains("closed")
+    });
+    again.keys(TAB);
+    again.wait_until("closed in Partner Center after a restart", |s| {
+        s.contains("Partner Center 1") && row_of(s, &id).contains("closed")
+    });
+    // The note is part of the conversation for good.
+    again.keys(ENTER);
+    again.wait_for("Conversation");
+    again.keys("\x1b[F");
+    again.wait_for("and the second line");
+    again.keys("\x03");
+    again.wait_exit();
+}
+
+#[test]
+fn an_agents_answer_is_marked_while_the_app_is_open_without_a_key() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = sandbox(&rt);
+    sandbox.set_agent_replies(Some(Duration::from_millis(300)));
+    let data = tempfile::tempdir().unwrap();
+    let mut app = App::launch_with(&sandbox.base_url(), data.path(), &[("PCSR_REFRESH_SECONDS", "1")]);
+    let id = file(&mut app, "Waiting for support");
+    app.keys(CTRL_R);
+    app.wait_until("the new request, open", |s| row_of(s, &id).contains("open"));
+    // No key from here on: the re-read brings the agent's answer in.
+    let screen = app.wait_until("the agent's answer marked", |s| {
+        let row = row_of(s, &id);
+        row.contains('●') && row.contains("attention needed") && s.contains("1 updated")
+    });
+    assert!(screen.contains("changed on the server"), "{screen}");
+    // Opening it clears the mark and the count.
+    app.keys(ENTER);
+    app.wait_for("Microsoft Support");
+    app.keys(ESC);
+    let back = app.wait_until("the mark cleared", |s| {
+        let row = row_of(s, &id);
+        row.contains("attention needed") && !row.contains('●')
+    });
+    assert!(!back.contains("1 updated"), "{back}");
+    app.keys("q");
+    app.wait_exit();
+}
