@@ -41,6 +41,13 @@ pub enum Action {
     },
     /// Copying failed outright.
     CopyFailed(String),
+    /// The templates folder was read: the usable templates and why the others are not.
+    Templates {
+        /// Usable templates, by name.
+        templates: Vec<crate::templates::Template>,
+        /// Files that could not be used.
+        errors: Vec<crate::templates::TemplateError>,
+    },
     /// The browser opener finished: its name, or why the page could not be opened.
     BrowserOpened {
         /// The page.
@@ -77,6 +84,8 @@ pub enum Effect {
     },
     /// Open this web page in the system's browser, off the UI thread.
     OpenUrl(String),
+    /// Read the templates folder, off the UI thread.
+    LoadTemplates,
     /// Leave the run loop.
     Quit,
 }

@@ -16,6 +16,7 @@ use super::terminal::{self, Tui};
 use super::{Account, Context, clipboard, editor, update, view};
 use crate::session::Session;
 use crate::store::Store;
+use crate::templates;
 use crate::worker::{self, Command, Origin, WorkerHandle};
 
 /// How long quitting waits for queued store writes (the draft) to finish.
@@ -127,6 +128,7 @@ async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, mut state: State) 
     let (jobs_tx, mut jobs) = mpsc::unbounded_channel::<Action>();
     let clip_env = ClipEnv::from_process();
     let open_env = OpenEnv::from_process();
+    let templates_dir = crate::auth::config::default_config_dir().map(|d| templates::dir(&d));
 
     loop {
         if terminal::panicked() {
@@ -187,6 +189,17 @@ async fn event_loop(tui: &mut Tui, worker: &mut WorkerHandle, mut state: State) 
                     if let Err(why) = clipboard::write_osc52(&text, tmux) {
                         pending.push_back(Action::CopyFailed(why));
                     }
+                }
+                Effect::LoadTemplates => {
+                    let tx = jobs_tx.clone();
+                    let dir = templates_dir.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let (templates, errors) = match &dir {
+                            Some(dir) => templates::load(dir),
+                            None => (Vec::new(), Vec::new()),
+                        };
+                        let _ = tx.send(Action::Templates { templates, errors });
+                    });
                 }
                 Effect::OpenUrl(url) => {
                     let tx = jobs_tx.clone();

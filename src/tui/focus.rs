@@ -24,6 +24,8 @@ pub enum TextTarget {
     Customer,
     /// The note box over the details.
     Note,
+    /// The template picker's filter.
+    TemplateQuery,
 }
 
 impl TextTarget {
@@ -37,6 +39,9 @@ impl TextTarget {
 pub fn focused_text(state: &State) -> Option<TextTarget> {
     if state.help || state.messages_open || state.confirm.is_some() {
         return None;
+    }
+    if state.picker.is_some() && matches!(state.screen, Screen::Form) {
+        return Some(TextTarget::TemplateQuery);
     }
     match &state.screen {
         Screen::Form => match state.form.focus {
@@ -67,6 +72,7 @@ pub fn text_area_mut(state: &mut State, target: TextTarget) -> Option<&mut TextA
             .asking_customer
             .as_mut()
             .map(LineBox::area_mut),
+        TextTarget::TemplateQuery => state.picker.as_mut().map(|p| p.query.area_mut()),
         TextTarget::Note => current_note(state).filter(|n| !n.sending).map(|n| &mut n.text),
     }
 }

@@ -88,6 +88,7 @@ pub fn current(state: &State, spinner: &str) -> Option<(String, Tone)> {
                 "The last try may have added this note to {} already. Send it again?",
                 text::one_line(&target.server_id)
             ),
+            Confirm::Template(template) => super::picker::question(&state.form, &state.topics, template),
         };
         let question = format!(
             "{question} {}/{}",

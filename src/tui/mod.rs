@@ -17,6 +17,7 @@ pub mod layout;
 pub mod message;
 pub mod note;
 pub mod opener;
+pub mod picker;
 pub mod requests;
 pub mod signin;
 pub mod state;

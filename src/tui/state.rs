@@ -8,10 +8,12 @@ use uuid::Uuid;
 
 use super::ErrorView;
 use super::message::{self, Cause, Logged};
+use super::picker::TemplatePicker;
 use super::textbox::{LineBox, plain_cursor};
 use crate::api::{FieldError, NewServiceRequest, ServiceRequest, Severity, SupportTopic};
 use crate::auth::Cloud;
 use crate::store::{Draft, HistoryRow, Submission};
+use crate::templates::Template;
 
 use super::Account;
 use super::signin::{Phase, SignIn};
@@ -184,6 +186,13 @@ impl Form {
     /// True when nothing was typed or picked.
     pub fn is_empty(&self) -> bool {
         self.draft() == Draft::default()
+    }
+
+    /// Replaces the title (a template); undo brings the old one back.
+    pub fn set_title(&mut self, title: &str) {
+        self.title.move_cursor(tui_textarea::CursorMove::Head);
+        self.title.delete_line_by_end();
+        self.title.insert_str(title.replace(['\n', '\r'], " "));
     }
 
     /// Replaces the description (after the external editor).
@@ -381,6 +390,8 @@ pub enum Confirm {
     Close(Target),
     /// Send a note again whose last try may have reached the service.
     ResendNote(Target),
+    /// Let this template replace fields the user typed.
+    Template(Box<Template>),
 }
 
 /// How a notice looks.
@@ -502,6 +513,8 @@ pub struct State {
     pub log: VecDeque<Logged>,
     /// The messages overlay is shown.
     pub messages_open: bool,
+    /// The template picker over the form.
+    pub picker: Option<TemplatePicker>,
     /// Draft autosave.
     pub draft: DraftSync,
     /// Set when the app should leave.
@@ -543,6 +556,7 @@ impl State {
             notice: None,
             log: VecDeque::new(),
             messages_open: false,
+            picker: None,
             draft: DraftSync::default(),
             quit: false,
         }

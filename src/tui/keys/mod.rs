@@ -76,6 +76,10 @@ pub enum KeyCommand {
     KeepFilter,
     /// List the requests of the customer typed in the prompt.
     ApplyCustomer,
+    /// Open the template picker.
+    PickTemplate,
+    /// Fill the form from the highlighted template.
+    ChooseTemplate,
     /// Show or hide the recent messages in full.
     Messages,
     /// Open the sign-in page in the system's browser.
@@ -308,6 +312,7 @@ mod tests {
             [KeyScope::HistoryFilter, KeyScope::HistoryFilter],
             [KeyScope::CustomerPrompt, KeyScope::CustomerPrompt],
             [KeyScope::NoteBox, KeyScope::NoteBox],
+            [KeyScope::TemplatePicker, KeyScope::TemplatePicker],
         ];
         for extra in typing {
             let active = [KeyScope::Anywhere, KeyScope::TextBox, extra[0], extra[1]];

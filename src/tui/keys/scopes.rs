@@ -30,6 +30,8 @@ pub enum KeyScope {
     HistoryFilter,
     /// Typing the customer tenant for the Partner Center list.
     CustomerPrompt,
+    /// The template picker over the form.
+    TemplatePicker,
     /// Any focused text box: Title, Description, the filters, the tenant, a note.
     TextBox,
     /// The result screen and request details.
@@ -65,6 +67,7 @@ impl KeyScope {
             KeyScope::History => "history",
             KeyScope::HistoryFilter => "history filter",
             KeyScope::CustomerPrompt => "customer prompt",
+            KeyScope::TemplatePicker => "templates",
             KeyScope::TextBox => "text boxes",
             KeyScope::ResultOrDetails => "result, details",
             KeyScope::Details => "details",
@@ -89,6 +92,11 @@ pub fn active_scopes(state: &State) -> Vec<KeyScope> {
     if state.confirm.is_some() {
         // A question takes every key until it is answered.
         return vec![KeyScope::Anywhere, KeyScope::Confirm];
+    }
+    if state.picker.is_some() && !state.help && !state.messages_open {
+        // The picker takes the keys until a template is chosen or Esc closes it.
+        scopes.push(KeyScope::TemplatePicker);
+        return scopes;
     }
     if state.help || state.messages_open {
         scopes.push(KeyScope::Help);

@@ -62,6 +62,7 @@ pub(super) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
             fx.push(Effect::Worker(Work::Close(target)));
         }
         Some(Confirm::ResendNote(_)) => super::note::go(state, fx),
+        Some(Confirm::Template(template)) => super::template::overwrite(state, &template),
         None => {}
     }
 }
@@ -70,6 +71,9 @@ pub(super) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
 pub(super) fn declined(state: &mut State) {
     match state.confirm.take() {
         Some(Confirm::ResendNote(_)) => state.info("Not sent again; your note is kept"),
+        Some(Confirm::Template(_)) => {
+            state.info("Kept what you typed; the template filled only the empty fields")
+        }
         Some(Confirm::Close(_)) | None => state.info("Nothing was changed"),
     }
 }

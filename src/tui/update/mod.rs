@@ -21,6 +21,7 @@ mod pointer;
 mod reply;
 mod requests;
 mod signin;
+mod template;
 mod typing;
 
 pub use history::history_height;
@@ -62,6 +63,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.info(via.sentence(&what, tmux));
         }
         Action::CopyFailed(why) => state.error(why),
+        Action::Templates { templates, errors } => template::loaded(state, templates, errors),
         Action::BrowserOpened { url, result } => signin::browser_opened(state, &url, result),
         Action::Worker(reply) => reply::on_reply(state, *reply, &mut fx),
         Action::Quit => quit(state, &mut fx),
@@ -180,6 +182,8 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::KeepFilter => state.history.filtering = false,
         KeyCommand::Edit(op) => typing::edit(state, op, fx),
         KeyCommand::ApplyCustomer => requests::apply_customer(state, fx),
+        KeyCommand::PickTemplate => template::open(state, fx),
+        KeyCommand::ChooseTemplate => template::choose(state),
         KeyCommand::SwitchSource => requests::switch_source(state, fx),
         KeyCommand::CustomerScope if state.history.source == Source::Service => requests::ask_customer(state),
         KeyCommand::CustomerScope => state.info(format!(
@@ -205,6 +209,10 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
 
 /// Up/Down: the topic highlight, the history selection or the details' scroll.
 fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
+    if let Some(picker) = &mut state.picker {
+        picker.step(delta);
+        return;
+    }
     match &state.screen {
         Screen::Form => form::step_topic(state, delta),
         Screen::History if state.history.source == Source::Service => requests::step(state, delta, fx),
@@ -224,6 +232,10 @@ fn quit(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 fn back(state: &mut State) {
+    if state.picker.is_some() {
+        state.picker = None;
+        return;
+    }
     if state.help || state.messages_open {
         state.help = false;
         state.messages_open = false;

@@ -93,6 +93,11 @@ fn changed(state: &mut State, target: TextTarget, fx: &mut Vec<Effect>) {
                 note.error = None;
             }
         }
+        TextTarget::TemplateQuery => {
+            if let Some(picker) = &mut state.picker {
+                picker.refilter();
+            }
+        }
         TextTarget::Tenant | TextTarget::Customer => {}
     }
 }

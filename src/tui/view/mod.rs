@@ -9,6 +9,7 @@ pub mod requests;
 pub mod result;
 pub mod signin;
 pub mod status_bar;
+pub mod templates;
 pub mod textbox;
 pub mod topics;
 
@@ -88,6 +89,9 @@ pub fn draw(frame: &mut Frame, state: &State) -> Viewport {
     status_bar::draw_hints(frame, root.hints, state);
     if state.help {
         viewport = help::draw(frame, root.main, state);
+    }
+    if let (Some(picker), Screen::Form) = (&state.picker, &state.screen) {
+        templates::draw(frame, root.main, state, picker);
     }
     if state.messages_open {
         viewport = messages::draw(frame, root.main, state);
