@@ -93,6 +93,10 @@ pub enum Command {
         /// `links.next` of the previous page; `None` for the first.
         uri: Option<String>,
     },
+    /// Keep a note being written, replacing its earlier copy.
+    KeepNote(crate::store::NoteDraft),
+    /// Forget the kept note of this request (sent, or emptied).
+    DropNote(String),
     /// Re-read open requests of the local history every so often while the app runs (once;
     /// later calls do nothing). Also reports the count of changed requests at once.
     Follow(std::time::Duration),
@@ -208,6 +212,8 @@ pub enum Reply {
     },
     /// How many requests changed on the server since the user last opened them.
     Updated(usize),
+    /// Notes kept from an earlier run, not sent yet.
+    NoteDrafts(Vec<crate::store::NoteDraft>),
     /// The client reports on a slow call.
     Client(ClientEvent),
     /// The local database failed.
@@ -317,6 +323,11 @@ impl Worker {
                     if let Some(Some((topics, _))) = w.settle(s.cached_topics(&locale)) {
                         w.reply(Reply::Topics { topics, cached: true });
                     }
+                    if let Some(notes) = w.settle(s.note_drafts())
+                        && !notes.is_empty()
+                    {
+                        w.reply(Reply::NoteDrafts(notes));
+                    }
                 });
                 self.spawn(|w| async move { w.load_topics().await });
                 self.kick_outbox(true);
@@ -372,6 +383,12 @@ impl Worker {
             Command::ServicePage { seq, customer, uri } => {
                 self.spawn(move |w| async move { w.service_page(seq, customer, uri).await })
             }
+            Command::KeepNote(note) => self.on_store(move |w, s| {
+                w.settle(s.save_note_draft(&note));
+            }),
+            Command::DropNote(server_id) => self.on_store(move |w, s| {
+                w.settle(s.remove_note_draft(&server_id));
+            }),
             Command::Follow(every) => {
                 self.on_store(|w, s| {
                     if let Some(count) = w.settle(s.updated_count()) {

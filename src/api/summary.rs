@@ -22,6 +22,8 @@ pub struct RequestRow {
     pub created: String,
     /// Lower-cased id, title, status and topic: what the `/` filter matches, built once.
     pub haystack: String,
+    /// Changed on the server since the user last opened it (known from the local history).
+    pub updated: bool,
 }
 
 impl RequestRow {
@@ -50,6 +52,7 @@ impl RequestRow {
             topic,
             created,
             haystack,
+            updated: false,
         }
     }
 

@@ -162,6 +162,16 @@ pub(crate) fn due(
     Ok(rows)
 }
 
+/// The service ids of requests carrying the `updated` mark (few: the user clears them by looking).
+pub(crate) fn updated_ids(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT server_id FROM submissions WHERE updated = 1 AND server_id IS NOT NULL")?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(ids)
+}
+
 /// How many requests carry the `updated` mark.
 pub(crate) fn updated_count(conn: &Connection) -> Result<usize> {
     let n: i64 = conn

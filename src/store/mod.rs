@@ -8,6 +8,7 @@ mod clock;
 mod drafts;
 mod follow;
 mod history;
+mod notes;
 mod open;
 mod schema;
 mod submissions;
@@ -225,6 +226,25 @@ pub struct Draft {
     pub topic_id: Option<String>,
 }
 
+/// A note being written for a request, kept until it is sent (one per request).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteDraft {
+    /// The request's service id.
+    pub server_id: String,
+    /// Its local history row, when it has one.
+    pub local_id: Option<i64>,
+    /// Customer tenant in scope (`None`: the partner's own).
+    pub customer: Option<String>,
+    /// The text as typed.
+    pub body: String,
+    /// The MS-RequestId its next send uses.
+    pub request_id: Uuid,
+    /// The text that id was last sent with (`None`: never sent).
+    pub sent_body: Option<String>,
+    /// The last send's answer was lost: it may have been added.
+    pub maybe_added: bool,
+}
+
 /// How long a write waits for another pcsr-tui process holding the database lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -381,6 +401,11 @@ impl Store {
         follow::due(&self.conn, cloud, base_url, min_age, limit)
     }
 
+    /// The service ids of requests carrying the `updated` mark (to mark them in other lists).
+    pub fn updated_ids(&self) -> Result<Vec<String>> {
+        follow::updated_ids(&self.conn)
+    }
+
     /// How many requests carry the `updated` mark (the header's "N updated").
     pub fn updated_count(&self) -> Result<usize> {
         follow::updated_count(&self.conn)
@@ -421,6 +446,21 @@ impl Store {
     /// Replaces the cached topic list for `locale`.
     pub fn cache_topics(&self, locale: &str, topics: &[SupportTopic]) -> Result<()> {
         topics::replace(&self.conn, locale, topics)
+    }
+
+    /// Keeps a note being written (replacing the earlier copy for the same request).
+    pub fn save_note_draft(&self, note: &NoteDraft) -> Result<()> {
+        notes::save(&self.conn, note)
+    }
+
+    /// Every kept note, oldest first.
+    pub fn note_drafts(&self) -> Result<Vec<NoteDraft>> {
+        notes::all(&self.conn)
+    }
+
+    /// Forgets the kept note of a request (it was sent, or emptied).
+    pub fn remove_note_draft(&self, server_id: &str) -> Result<()> {
+        notes::remove(&self.conn, server_id)
     }
 
     /// The cached topics for `locale` and when they were fetched (RFC 3339).

@@ -65,6 +65,20 @@ const MIGRATIONS: &[&str] = &[
         WHERE state = 'created' AND server_id IS NOT NULL AND coalesce(status, '') <> 'closed';
     CREATE INDEX submissions_updated ON submissions (updated) WHERE updated = 1;
     "#,
+    // 3: notes being written in the TUI, kept across restarts until they are sent: the text,
+    // and the MS-RequestId of its last send (a resend after a lost answer must reuse it).
+    r#"
+    CREATE TABLE note_drafts (
+        server_id   TEXT PRIMARY KEY,
+        local_id    INTEGER,
+        customer    TEXT,
+        body        TEXT NOT NULL,
+        request_id  TEXT NOT NULL,
+        sent_body   TEXT,
+        maybe_added INTEGER NOT NULL DEFAULT 0,
+        saved_at    TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The newest schema version this build knows.

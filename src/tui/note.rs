@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::ErrorView;
 use super::state::Target;
 use super::textbox::plain_cursor;
+use crate::store::NoteDraft;
 
 /// One note in the making.
 #[derive(Debug, Clone)]
@@ -69,6 +70,33 @@ impl NoteBox {
         self.text = text;
     }
 
+    /// The note as kept in the store.
+    pub fn draft(&self) -> NoteDraft {
+        NoteDraft {
+            server_id: self.target.server_id.clone(),
+            local_id: self.target.local_id,
+            customer: self.target.customer.clone(),
+            body: self.body(),
+            request_id: self.request_id,
+            sent_body: self.sent_text.clone(),
+            maybe_added: self.maybe_added,
+        }
+    }
+
+    /// A note kept from an earlier run.
+    pub fn from_draft(draft: NoteDraft) -> NoteBox {
+        let mut note = NoteBox::new(Target {
+            local_id: draft.local_id,
+            server_id: draft.server_id,
+            customer: draft.customer,
+        });
+        note.set_body(&draft.body);
+        note.request_id = draft.request_id;
+        note.sent_text = draft.sent_body;
+        note.maybe_added = draft.maybe_added;
+        note
+    }
+
     /// The MS-RequestId to send the current text with: the last one for the same text (a
     /// resend, applied once by the service), a new one for changed text.
     pub fn id_for_send(&mut self) -> Uuid {
@@ -97,6 +125,23 @@ mod tests {
         note.set_body("first, edited");
         assert_ne!(note.id_for_send(), a, "changed text is a different note");
         assert!(!NoteBox::new(Target::default()).id_for_send().is_nil());
+    }
+
+    #[test]
+    fn a_kept_note_comes_back_with_its_request_id_and_doubt() {
+        let mut note = NoteBox::new(Target {
+            local_id: Some(4),
+            server_id: "616".into(),
+            customer: None,
+        });
+        note.set_body("line one\nline two");
+        let id = note.id_for_send();
+        note.maybe_added = true;
+        let back = NoteBox::from_draft(note.draft());
+        assert_eq!(back.body(), "line one\nline two");
+        assert_eq!(back.request_id, id);
+        assert!(back.maybe_added);
+        assert_eq!(back.target, note.target);
     }
 
     #[test]

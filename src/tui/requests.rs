@@ -164,6 +164,7 @@ mod tests {
             topic: String::new(),
             created: String::new(),
             haystack: format!("{id} {title} open").to_lowercase(),
+            updated: false,
         }
     }
 

@@ -63,12 +63,19 @@ impl Worker {
                 client.list(&scope_of(customer.as_deref()), &query).await
             }
         };
-        let outcome = page
-            .map(|page| {
+        let outcome = match page {
+            Ok(page) => {
                 let next = page.next_uri().map(str::to_string);
-                (page.items.iter().map(RequestRow::of).collect(), next)
-            })
-            .map_err(|e| ErrorView::from(&e));
+                let mut rows: Vec<RequestRow> = page.items.iter().map(RequestRow::of).collect();
+                // The local history knows which of these changed since the user last looked.
+                let updated = self.db(|s| s.updated_ids()).await.unwrap_or_default();
+                for row in rows.iter_mut() {
+                    row.updated = updated.contains(&row.id);
+                }
+                Ok((rows, next))
+            }
+            Err(e) => Err(ErrorView::from(&e)),
+        };
         self.reply(Reply::ServicePage { seq, outcome });
     }
 

@@ -187,3 +187,26 @@ fn the_re_read_queue_holds_open_requests_of_this_destination_oldest_checked_firs
     assert_eq!(due.iter().map(|d| d.local_id).collect::<Vec<_>>(), [a, b]);
     assert!(due.iter().all(|d| d.checked_at.is_some()));
 }
+
+#[test]
+fn notes_being_written_are_kept_one_per_request_until_removed() {
+    let store = pcsr_tui::store::Store::open_in_memory().unwrap();
+    let mut note = pcsr_tui::store::NoteDraft {
+        server_id: "616122292874576".into(),
+        local_id: Some(3),
+        customer: None,
+        body: "first\nsecond".into(),
+        request_id: uuid::Uuid::new_v4(),
+        sent_body: None,
+        maybe_added: false,
+    };
+    store.save_note_draft(&note).unwrap();
+    note.body.push_str(" line");
+    note.sent_body = Some(note.body.clone());
+    note.maybe_added = true;
+    store.save_note_draft(&note).unwrap();
+    let kept = store.note_drafts().unwrap();
+    assert_eq!(kept, vec![note.clone()], "one per request, the latest copy");
+    store.remove_note_draft(&note.server_id).unwrap();
+    assert!(store.note_drafts().unwrap().is_empty());
+}

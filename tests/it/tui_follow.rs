@@ -127,6 +127,13 @@ fn an_agents_answer_is_marked_while_the_app_is_open_without_a_key() {
         row.contains('●') && row.contains("attention needed") && s.contains("1 updated")
     });
     assert!(screen.contains("changed on the server"), "{screen}");
+    // The Partner Center list marks it too.
+    app.keys(TAB);
+    app.wait_until("the mark in the Partner Center list", |s| {
+        s.contains("Partner Center 1") && row_of(s, &id).contains('●')
+    });
+    app.keys(TAB);
+    app.wait_until("back in the local list", |s| row_of(s, &id).contains('●'));
     // Opening it clears the mark and the count.
     app.keys(ENTER);
     app.wait_for("Microsoft Support");
@@ -138,4 +145,41 @@ fn an_agents_answer_is_marked_while_the_app_is_open_without_a_key() {
     assert!(!back.contains("1 updated"), "{back}");
     app.keys("q");
     app.wait_exit();
+}
+
+#[test]
+fn a_note_left_unsent_is_there_after_quitting_and_coming_back() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = sandbox(&rt);
+    let data = tempfile::tempdir().unwrap();
+    let mut app = App::launch(&sandbox.base_url(), data.path());
+    let id = file(&mut app, "Note left for later");
+    app.keys(CTRL_R);
+    app.wait_until("the request in history", |s| s.contains(&id));
+    app.keys(ENTER);
+    app.wait_for("Conversation");
+    app.keys("n");
+    app.wait_for("New note to");
+    app.type_text("Half written");
+    app.keys(ENTER);
+    app.type_text("to finish tomorrow");
+    app.keys(ESC);
+    app.wait_for("Your note is kept");
+    app.keys("q");
+    app.wait_exit();
+    drop(app);
+
+    let mut again = App::launch(&sandbox.base_url(), data.path());
+    again.wait_for("unsent note kept from last time");
+    again.keys(CTRL_R);
+    again.wait_until("the request in history", |s| s.contains(&id));
+    again.keys(ENTER);
+    again.wait_for("Conversation");
+    again.keys("n");
+    let screen = again.wait_for("to finish tomorrow");
+    assert!(screen.contains("Half written"), "{screen}");
+    again.keys(CTRL_S);
+    again.wait_for("Note added to");
+    again.keys("\x03");
+    again.wait_exit();
 }

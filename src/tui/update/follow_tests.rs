@@ -381,3 +381,31 @@ fn closing_asks_and_then_shows_closed_in_the_partner_center_list() {
     press(&mut s, KeyCode::Esc);
     assert!(matches!(s.screen, Screen::History));
 }
+
+#[test]
+fn an_empty_local_history_is_read_once_not_in_a_loop() {
+    let mut s = state();
+    let fx = ctrl(&mut s, 'r');
+    let seq = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Worker(Work::History { seq, .. }) => Some(*seq),
+            _ => None,
+        })
+        .expect("the pane reads its rows");
+    let fx = update(
+        &mut s,
+        Action::from(Reply::HistoryPage {
+            seq,
+            filter: String::new(),
+            anchor: crate::store::Anchor::Top,
+            rows: Vec::new(),
+            total: Some(0),
+        }),
+    );
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::Worker(Work::History { .. }))),
+        "no rows is an answer, not a reason to ask again: {fx:?}"
+    );
+}

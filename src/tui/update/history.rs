@@ -208,8 +208,12 @@ fn next_read(h: &History, height: usize) -> Option<(Anchor, usize, bool)> {
     let end = start + h.rows.len();
     let visible_end = (h.top + height).min(h.total);
     let loaded = h.loaded_filter.as_deref() == Some(h.filter.text());
-    if !loaded || h.rows.is_empty() {
+    // An empty list that is loaded stays so until something changes it (no re-read loop).
+    if !loaded || (h.rows.is_empty() && h.total > 0) {
         return Some((Anchor::Top, ahead + height, true));
+    }
+    if h.rows.is_empty() {
+        return None;
     }
     if h.top >= end || visible_end <= start {
         // Jumped clear of the window: only End and Home do that.

@@ -123,7 +123,7 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
             state.help = false;
             state.help_scroll = 0;
         }
-        KeyCommand::Back => back(state),
+        KeyCommand::Back => back(state, fx),
         KeyCommand::History => {
             state.help = false;
             state.screen = Screen::History;
@@ -227,11 +227,12 @@ fn quit(state: &mut State, fx: &mut Vec<Effect>) {
         fx.push(Effect::Worker(Work::SaveDraft(state.form.draft())));
         state.draft = DraftSync::default();
     }
+    note::keep_all(state, fx);
     state.quit = true;
     fx.push(Effect::Quit);
 }
 
-fn back(state: &mut State) {
+fn back(state: &mut State, fx: &mut Vec<Effect>) {
     if state.picker.is_some() {
         state.picker = None;
         return;
@@ -242,11 +243,16 @@ fn back(state: &mut State) {
         return;
     }
     match &state.screen {
-        Screen::Details(_) if state.writing_note => note::close_box(state),
+        Screen::Details(_) if state.writing_note => note::close_box(state, fx),
         Screen::Details(d) => {
             // Opening it cleared its "changed" mark in the store; the loaded rows follow.
             let opened = d.submission.as_ref().map(|s| s.local_id).or(d.local_id);
             if let Some(row) = state.history.rows.iter_mut().find(|r| Some(r.local_id) == opened) {
+                row.updated = false;
+            }
+            if let Some(id) = d.server_id()
+                && let Some(row) = state.history.service.rows.iter_mut().find(|r| r.id == id)
+            {
                 row.updated = false;
             }
             state.screen = Screen::History;

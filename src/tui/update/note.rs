@@ -30,10 +30,16 @@ pub(super) fn open(state: &mut State) {
     state.writing_note = true;
 }
 
-/// Esc in the note box: closes it; the text stays for the next `n`.
-pub(super) fn close_box(state: &mut State) {
+/// Esc in the note box: closes it; the text stays for the next `n`, in this run and the next.
+pub(super) fn close_box(state: &mut State, fx: &mut Vec<Effect>) {
     state.writing_note = false;
-    let kept = current(state).is_some_and(|n| !n.is_blank());
+    let Some(note) = current(state) else { return };
+    let kept = !note.is_blank();
+    fx.push(Effect::Worker(if kept {
+        Work::KeepNote(note.draft())
+    } else {
+        Work::DropNote(note.target.server_id.clone())
+    }));
     if kept {
         state.info(format!(
             "Your note is kept: {} opens it again",
@@ -90,7 +96,13 @@ pub(super) fn go(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 /// The worker's answer to a note.
-pub(super) fn on_added(state: &mut State, target: Target, request_id: uuid::Uuid, outcome: NoteOutcome) {
+pub(super) fn on_added(
+    state: &mut State,
+    target: Target,
+    request_id: uuid::Uuid,
+    outcome: NoteOutcome,
+    fx: &mut Vec<Effect>,
+) {
     let Some(i) = state
         .notes
         .iter()
@@ -102,6 +114,7 @@ pub(super) fn on_added(state: &mut State, target: Target, request_id: uuid::Uuid
     match outcome {
         Ok(sr) => {
             state.notes.remove(i);
+            fx.push(Effect::Worker(Work::DropNote(target.server_id.clone())));
             if let Screen::Details(d) = &mut state.screen
                 && d.shows(target.local_id, Some(&target.server_id))
             {
@@ -129,7 +142,33 @@ pub(super) fn on_added(state: &mut State, target: Target, request_id: uuid::Uuid
                 )
             };
             note.error = Some(error);
+            fx.push(Effect::Worker(Work::KeepNote(note.draft())));
             state.error(msg);
         }
+    }
+}
+
+/// Notes kept from an earlier run come back, ready for `n` on their request.
+pub(super) fn restore(state: &mut State, kept: Vec<crate::store::NoteDraft>) {
+    let mut restored = 0;
+    for draft in kept {
+        if !state.notes.iter().any(|n| n.target.server_id == draft.server_id) {
+            state.notes.push(NoteBox::from_draft(draft));
+            restored += 1;
+        }
+    }
+    if restored > 0 {
+        state.info(format!(
+            "{restored} unsent note{} kept from last time: open the request and press {}",
+            if restored == 1 { "" } else { "s" },
+            keys::label(KeyCommand::AddNote, KeyScope::Details)
+        ));
+    }
+}
+
+/// Quitting: every note with text is kept for the next run.
+pub(super) fn keep_all(state: &State, fx: &mut Vec<Effect>) {
+    for note in state.notes.iter().filter(|n| !n.is_blank()) {
+        fx.push(Effect::Worker(Work::KeepNote(note.draft())));
     }
 }

@@ -102,7 +102,8 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             target,
             request_id,
             outcome,
-        } => note::on_added(state, target, request_id, outcome),
+        } => note::on_added(state, target, request_id, outcome, fx),
+        Reply::NoteDrafts(kept) => note::restore(state, kept),
         Reply::ServicePage { seq, outcome } => requests::on_page(state, seq, outcome, fx),
         Reply::Followed {
             local_id,
@@ -147,6 +148,7 @@ fn refreshed(
             }
             let row = RequestRow::of(&sr);
             if let Some(r) = state.history.service.rows.iter_mut().find(|r| r.id == row.id) {
+                // The user asked or is looking: what they see is not news.
                 *r = row;
             }
             if let Screen::Details(d) = &mut state.screen
@@ -178,15 +180,21 @@ fn followed(
     fx: &mut Vec<Effect>,
 ) {
     if updated {
-        let status = status.unwrap_or_else(|| "changed".into());
+        let said = status.clone().unwrap_or_else(|| "changed".into());
         state.info(format!(
             "{} changed on the server: {}",
             text::one_line(server_id),
-            status.to_lowercase()
+            said.to_lowercase()
         ));
     }
     if let Some(row) = state.history.rows.iter_mut().find(|r| r.local_id == local_id) {
         row.updated = updated;
+    }
+    if let Some(row) = state.history.service.rows.iter_mut().find(|r| r.id == server_id) {
+        row.updated = updated;
+        if let Some(status) = &status {
+            row.status = status.to_lowercase();
+        }
     }
     if matches!(state.screen, Screen::History) && state.history.source == Source::Local {
         history::ensure(state, fx, true);

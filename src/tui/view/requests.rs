@@ -14,8 +14,9 @@ use crate::tui::state::{Paging, State};
 
 fn row_text(row: &RequestRow, widths: [usize; 6]) -> String {
     let status = if row.status.is_empty() { "—" } else { &row.status };
+    let mark = if row.updated { "●" } else { " " };
     let cells = [
-        fit(&format!("  {status}"), widths[0]),
+        fit(&format!("{mark} {status}"), widths[0]),
         fit(&row.id, widths[1]),
         fit(&super::history::date_cell(&row.created, widths[2]), widths[2]),
         fit(&row.severity, widths[3]),
