@@ -11,6 +11,7 @@ pub mod outbox;
 pub mod sandbox;
 pub mod session;
 pub mod store;
+pub mod templates;
 pub mod text;
 pub mod tls;
 pub mod tui;

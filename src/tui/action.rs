@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
+use super::clipboard::Method;
 use super::state::Viewport;
 use crate::worker::{Job, Reply};
 
@@ -26,8 +27,34 @@ pub enum Action {
     Drawn(Viewport),
     /// The external editor finished: the new description, or why it could not run.
     EditorDone(Result<String, String>),
-    /// The OSC 52 copy was written (or failed).
-    Copied(Result<String, String>),
+    /// A copy was done: by a system tool, or (`via` = OSC 52) none worked and the terminal
+    /// must be asked.
+    Copied {
+        /// What was copied, in words ("request id 616…").
+        what: String,
+        /// The text.
+        text: String,
+        /// How.
+        via: Method,
+        /// Inside tmux.
+        tmux: bool,
+    },
+    /// Copying failed outright.
+    CopyFailed(String),
+    /// The templates folder was read: the usable templates and why the others are not.
+    Templates {
+        /// Usable templates, by name.
+        templates: Vec<crate::templates::Template>,
+        /// Files that could not be used.
+        errors: Vec<crate::templates::TemplateError>,
+    },
+    /// The browser opener finished: its name, or why the page could not be opened.
+    BrowserOpened {
+        /// The page.
+        url: String,
+        /// The opener used, or why none worked.
+        result: Result<String, String>,
+    },
     /// An answer from the worker (boxed: a created request is large).
     Worker(Box<Reply>),
     /// Leave the app (SIGTERM, SIGHUP).
@@ -41,8 +68,24 @@ pub enum Effect {
     Worker(Job),
     /// Suspend the terminal and edit this text in `$VISUAL`/`$EDITOR`.
     OpenEditor(String),
-    /// Copy this text to the clipboard with OSC 52.
-    Copy(String),
+    /// Copy `text` (described as `what`) with a system clipboard tool, off the UI thread.
+    Copy {
+        /// The text.
+        text: String,
+        /// What it is, for the message ("request id 616…").
+        what: String,
+    },
+    /// Ask the terminal to copy `text` with OSC 52 (written by the drawing thread).
+    Osc52 {
+        /// The text.
+        text: String,
+        /// Wrap it for tmux's passthrough.
+        tmux: bool,
+    },
+    /// Open this web page in the system's browser, off the UI thread.
+    OpenUrl(String),
+    /// Read the templates folder, off the UI thread.
+    LoadTemplates,
     /// Leave the run loop.
     Quit,
 }

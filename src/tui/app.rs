@@ -5,14 +5,18 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use tokio::sync::mpsc;
 
 use super::action::{Action, Effect};
+use super::clipboard::ClipEnv;
 use super::input::Input;
+use super::opener::{self, OpenEnv};
 use super::state::{Form, Header, State};
 use super::terminal::{self, Tui};
 use super::{Account, Context, clipboard, editor, update, view};
 use crate::session::Session;
 use crate::store::Store;
+use crate::templates;
 use crate::worker::{self, Job, Origin, WorkerHandle};
 
 /// How long a frame that would show history rows still being read is held back for them. The
@@ -130,6 +134,11 @@ async fn event_loop(
     // last frame drawn showed placeholders (then the next one is not held again).
     let mut hold: Option<Instant> = None;
     let mut placeholder_shown = false;
+    // Answers of blocking side jobs (clipboard tools, the browser opener), run off this thread.
+    let (jobs_tx, mut jobs) = mpsc::unbounded_channel::<Action>();
+    let clip_env = ClipEnv::from_process();
+    let open_env = OpenEnv::from_process();
+    let templates_dir = crate::auth::config::default_config_dir().map(|d| templates::dir(&d));
 
     loop {
         if terminal::panicked() {
@@ -144,6 +153,7 @@ async fn event_loop(
                 tokio::select! {
                     action = input.next() => action,
                     Some(reply) = worker.replies.recv() => Action::from(reply),
+                    Some(action) = jobs.recv() => action,
                     () = sleep_until(wake), if wake.is_some() => Action::Tick(Instant::now()),
                     () = sleep_until(hold), if hold.is_some() => Action::Tick(Instant::now()),
                     () = signals.next() => Action::Quit,
@@ -176,7 +186,42 @@ async fn event_loop(
                     input.resume();
                     pending.push_back(Action::EditorDone(outcome));
                 }
-                Effect::Copy(text) => pending.push_back(Action::Copied(clipboard::copy(&text))),
+                Effect::Copy { text, what } => {
+                    let tx = jobs_tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let via = clipboard::copy_with_tools(&text, clip_env);
+                        let tmux = clip_env.tmux;
+                        let _ = tx.send(Action::Copied {
+                            what,
+                            text,
+                            via,
+                            tmux,
+                        });
+                    });
+                }
+                Effect::Osc52 { text, tmux } => {
+                    if let Err(why) = clipboard::write_osc52(&text, tmux) {
+                        pending.push_back(Action::CopyFailed(why));
+                    }
+                }
+                Effect::LoadTemplates => {
+                    let tx = jobs_tx.clone();
+                    let dir = templates_dir.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let (templates, errors) = match &dir {
+                            Some(dir) => templates::load(dir),
+                            None => (Vec::new(), Vec::new()),
+                        };
+                        let _ = tx.send(Action::Templates { templates, errors });
+                    });
+                }
+                Effect::OpenUrl(url) => {
+                    let tx = jobs_tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let result = opener::open(&url, open_env);
+                        let _ = tx.send(Action::BrowserOpened { url, result });
+                    });
+                }
                 Effect::Quit => {}
             }
         }

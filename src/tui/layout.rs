@@ -19,12 +19,13 @@ pub struct Root {
     pub hints: Rect,
 }
 
-/// Splits the whole terminal.
-pub fn root(area: Rect) -> Root {
+/// Splits the whole terminal; the message line takes `message_lines` rows (a long message
+/// wraps to two rather than being cut).
+pub fn root(area: Rect, message_lines: u16) -> Root {
     let [status, main, message, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(message_lines.max(1)),
         Constraint::Length(1),
     ])
     .areas(area);

@@ -6,17 +6,23 @@
 
 pub mod action;
 mod app;
-mod clipboard;
+pub mod clipboard;
 mod editor;
 mod error_view;
+mod external;
+pub mod focus;
 mod input;
 pub mod keys;
 pub mod layout;
+pub mod message;
 pub mod note;
+pub mod opener;
+pub mod picker;
 pub mod requests;
 pub mod signin;
 pub mod state;
 mod terminal;
+pub mod textbox;
 pub mod theme;
 pub mod topics;
 pub mod update;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::ErrorView;
 use super::state::Target;
+use super::textbox::plain_cursor;
 use crate::store::NoteDraft;
 
 /// One note in the making.
@@ -36,6 +37,7 @@ impl NoteBox {
         let mut text = TextArea::default();
         text.set_placeholder_text("Your note to support: what changed, what you need…");
         text.set_wrap_mode(WrapMode::WordOrGlyph);
+        plain_cursor(&mut text);
         NoteBox {
             target,
             text,
@@ -64,6 +66,7 @@ impl NoteBox {
         text.set_wrap_mode(WrapMode::WordOrGlyph);
         text.move_cursor(tui_textarea::CursorMove::Bottom);
         text.move_cursor(tui_textarea::CursorMove::End);
+        plain_cursor(&mut text);
         self.text = text;
     }
 

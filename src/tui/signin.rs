@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::auth::Cloud;
+use crate::tui::textbox::LineBox;
 
 /// The tenant the form starts with: any work or school account.
 pub const DEFAULT_TENANT: &str = "organizations";
@@ -49,7 +50,7 @@ pub struct SignIn {
     /// The cloud to sign in to.
     pub cloud: Cloud,
     /// Tenant id, domain, `organizations` or `common`, as typed.
-    pub tenant: String,
+    pub tenant: LineBox,
     /// Where the flow stands.
     pub phase: Phase,
     /// Id of the latest flow started; answers about other flows are stale and dropped.
@@ -63,7 +64,7 @@ impl SignIn {
     pub fn new(cloud: Cloud) -> SignIn {
         SignIn {
             cloud,
-            tenant: DEFAULT_TENANT.to_string(),
+            tenant: LineBox::new(DEFAULT_TENANT),
             phase: Phase::Form,
             flow: 0,
             error: None,

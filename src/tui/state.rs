@@ -1,5 +1,6 @@
 //! The app's state: plain data that `update` changes and the views read.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -7,9 +8,13 @@ use tui_textarea::{TextArea, WrapMode};
 use uuid::Uuid;
 
 use super::ErrorView;
+use super::message::{self, Cause, Logged};
+use super::picker::TemplatePicker;
+use super::textbox::{LineBox, plain_cursor};
 use crate::api::{FieldError, NewServiceRequest, ServiceRequest, Severity, SupportTopic};
 use crate::auth::Cloud;
 use crate::store::{Draft, HistoryRow, Submission};
+use crate::templates::Template;
 
 use super::Account;
 use super::keys::Keymap;
@@ -141,7 +146,9 @@ impl Form {
         description.set_wrap_mode(WrapMode::WordOrGlyph);
         description.move_cursor(tui_textarea::CursorMove::Bottom);
         description.move_cursor(tui_textarea::CursorMove::End);
-        let mut form = Form {
+        plain_cursor(&mut title);
+        plain_cursor(&mut description);
+        Form {
             title,
             description,
             severity: draft.severity.filter(|s| Severity::CHOOSABLE.contains(s)),
@@ -151,9 +158,7 @@ impl Form {
             submit_error: None,
             unsettled: None,
             preset: None,
-        };
-        form.style_focus();
-        form
+        }
     }
 
     /// An empty form with `preset` chosen as its severity.
@@ -209,6 +214,13 @@ impl Form {
         self.draft() == blank || self.draft() == Draft::default()
     }
 
+    /// Replaces the title (a template); undo brings the old one back.
+    pub fn set_title(&mut self, title: &str) {
+        self.title.move_cursor(tui_textarea::CursorMove::Head);
+        self.title.delete_line_by_end();
+        self.title.insert_str(title.replace(['\n', '\r'], " "));
+    }
+
     /// Replaces the description (after the external editor).
     pub fn set_description(&mut self, text: &str) {
         let mut description = TextArea::new(text.split('\n').map(str::to_string).collect());
@@ -217,8 +229,8 @@ impl Form {
         description.set_wrap_mode(WrapMode::WordOrGlyph);
         description.move_cursor(tui_textarea::CursorMove::Bottom);
         description.move_cursor(tui_textarea::CursorMove::End);
+        plain_cursor(&mut description);
         self.description = description;
-        self.style_focus();
     }
 
     /// The first error for `field`.
@@ -226,22 +238,9 @@ impl Form {
         self.errors.iter().find(|e| Field::from_wire(e.field) == field)
     }
 
-    /// Moves the focus and shows the text cursor only in the focused editor.
+    /// Moves the focus (the terminal cursor follows it when the field takes text).
     pub fn set_focus(&mut self, field: Field) {
         self.focus = field;
-        self.style_focus();
-    }
-
-    fn style_focus(&mut self) {
-        use ratatui::style::{Modifier, Style};
-        let on = Style::default().add_modifier(Modifier::REVERSED);
-        let off = Style::default();
-        self.title
-            .set_cursor_style(if self.focus == Field::Title { on } else { off });
-        self.description
-            .set_cursor_style(if self.focus == Field::Description { on } else { off });
-        self.title.set_cursor_line_style(off);
-        self.description.set_cursor_line_style(off);
     }
 }
 
@@ -323,7 +322,7 @@ impl DetailsView {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History {
     /// Text filter.
-    pub filter: String,
+    pub filter: LineBox,
     /// Whether keys go into the filter.
     pub filtering: bool,
     /// Matching rows in the store.
@@ -361,7 +360,7 @@ impl History {
     /// Whether rows `top..top+height` are loaded for the current filter.
     pub fn covers(&self, top: usize, height: usize) -> bool {
         let end = (top + height).min(self.total);
-        self.loaded_filter.as_deref() == Some(self.filter.as_str())
+        self.loaded_filter.as_deref() == Some(self.filter.text())
             && top >= self.window_start
             && end <= self.window_start + self.rows.len()
     }
@@ -418,6 +417,8 @@ pub enum Confirm {
     Close(Target),
     /// Send a note again whose last try may have reached the service.
     ResendNote(Target),
+    /// Let this template replace fields the user typed.
+    Template(Box<Template>),
 }
 
 /// How a notice looks.
@@ -438,6 +439,8 @@ pub struct Notice {
     pub kind: NoticeKind,
     /// When it disappears (set on the first tick after it appears).
     pub until: Option<Instant>,
+    /// What it is about, when it should go as soon as that is settled.
+    pub cause: Option<Cause>,
 }
 
 /// Autosave bookkeeping for the draft.
@@ -521,6 +524,12 @@ pub struct State {
     pub refreshing: Option<String>,
     /// The message line.
     pub notice: Option<Notice>,
+    /// Recent messages, newest last (the messages overlay shows them in full).
+    pub log: VecDeque<Logged>,
+    /// The messages overlay is shown.
+    pub messages_open: bool,
+    /// The template picker over the form.
+    pub picker: Option<TemplatePicker>,
     /// Draft autosave.
     pub draft: DraftSync,
     /// Set when the app should leave.
@@ -561,6 +570,9 @@ impl State {
             writing_note: false,
             refreshing: None,
             notice: None,
+            log: VecDeque::new(),
+            messages_open: false,
+            picker: None,
             draft: DraftSync::default(),
             quit: false,
         }
@@ -606,34 +618,33 @@ impl State {
 
     /// Whether keys go into a text field (so single letters type rather than act).
     pub fn in_text_field(&self) -> bool {
-        if self.help || self.confirm.is_some() {
-            return false;
-        }
-        match &self.screen {
-            Screen::Form => self.form.focus.takes_text(),
-            Screen::History => self.history.filtering || self.history.service.asking_customer.is_some(),
-            Screen::Details(_) if self.writing_note => true,
-            Screen::SignIn => self.signin.editing(),
-            Screen::Result(_) | Screen::Details(_) => false,
-        }
+        super::focus::focused_text(self).is_some()
     }
 
     /// Sets an info notice.
     pub fn info(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice {
-            text: text.into(),
-            kind: NoticeKind::Info,
-            until: None,
-        });
+        self.notify(text.into(), NoticeKind::Info, None);
     }
 
     /// Sets an error notice.
     pub fn error(&mut self, text: impl Into<String>) {
+        self.notify(text.into(), NoticeKind::Error, None);
+    }
+
+    /// Sets a notice that goes when `cause` is settled (see `message::Cause`).
+    pub fn notify(&mut self, text: String, kind: NoticeKind, cause: Option<Cause>) {
+        message::log(&mut self.log, &text, kind, self.now);
         self.notice = Some(Notice {
-            text: text.into(),
-            kind: NoticeKind::Error,
+            text,
+            kind,
             until: None,
+            cause,
         });
+    }
+
+    /// The notice's cause, if one is on screen.
+    pub fn notice_cause(&self) -> Option<Cause> {
+        self.notice.as_ref().and_then(|n| n.cause)
     }
 
     /// The topic name for an id, from the loaded list.

@@ -4,6 +4,7 @@ use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Matcher, Utf32String};
 
 use crate::api::SupportTopic;
+use crate::tui::textbox::LineBox;
 
 /// Where loading the topic list stands.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,8 +27,8 @@ pub struct Topics {
     pub all: Vec<SupportTopic>,
     /// Loading state.
     pub load: TopicsLoad,
-    /// The fuzzy filter as typed.
-    pub filter: String,
+    /// The fuzzy filter as typed (an editable box).
+    pub filter: LineBox,
     /// Indexes into `all` that match the filter, best first.
     pub matches: Vec<usize>,
     /// Position in `matches` of the highlighted topic.
@@ -109,13 +110,18 @@ impl Topics {
 
     /// Sets the filter and highlights the best match.
     pub fn set_filter(&mut self, filter: String) {
-        self.filter = filter;
+        self.filter.set_text(&filter);
+        self.filter_changed();
+    }
+
+    /// The filter box was edited: match again and highlight the best match.
+    pub fn filter_changed(&mut self) {
         self.refilter();
         self.highlight = 0;
     }
 
     fn refilter(&mut self) {
-        let query = self.filter.trim().to_string();
+        let query = self.filter.text().trim().to_string();
         if query.is_empty() {
             self.matches = (0..self.all.len()).collect();
         } else {

@@ -17,6 +17,8 @@ pub use parse::{KeyNameError, parse_key};
 pub use scopes::{CONTEXTS, KeyScope, active_scopes};
 pub use table::BINDINGS;
 
+use crate::tui::textbox::EditOp;
+
 /// What a key does, independent of which key it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyCommand {
@@ -76,8 +78,20 @@ pub enum KeyCommand {
     PrevCloud,
     /// Next cloud on the sign-in form.
     NextCloud,
-    /// Empty the tenant field.
-    ClearTenant,
+    /// An editing key in a text box (cursor moves, deletions, undo).
+    Edit(EditOp),
+    /// Keep the history filter as typed and go back to the list.
+    KeepFilter,
+    /// List the requests of the customer typed in the prompt.
+    ApplyCustomer,
+    /// Open the template picker.
+    PickTemplate,
+    /// Fill the form from the highlighted template.
+    ChooseTemplate,
+    /// Show or hide the recent messages in full.
+    Messages,
+    /// Open the sign-in page in the system's browser.
+    OpenBrowser,
     /// Start the device-code sign-in.
     StartSignIn,
     /// Copy the sign-in code.
@@ -121,6 +135,17 @@ pub(crate) const fn ctrl(c: char) -> Key {
     }
 }
 
+pub(crate) const fn alt(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::ALT,
+    }
+}
+
+pub(crate) const fn with(code: KeyCode, mods: KeyModifiers) -> Key {
+    Key { code, mods }
+}
+
 impl Key {
     /// Whether a key event is this key.
     pub fn matches(&self, event: &KeyEvent) -> bool {
@@ -142,7 +167,7 @@ impl Key {
     pub fn label(&self) -> String {
         let name = match self.code {
             KeyCode::Char(' ') => "Space".to_string(),
-            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => {
+            KeyCode::Char(c) if self.mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
                 c.to_ascii_uppercase().to_string()
             }
             KeyCode::Char(c) => c.to_string(),
@@ -238,6 +263,58 @@ mod tests {
     }
 
     #[test]
+    fn editing_keys_act_in_every_text_box_but_never_outside_one() {
+        let ctrl_w = ev(KeyCode::Char('w'), KeyModifiers::CONTROL);
+        let alt_b = ev(KeyCode::Char('b'), KeyModifiers::ALT);
+        let text = [KeyScope::Anywhere, KeyScope::TextBox];
+        assert_eq!(
+            lookup(&text, &ctrl_w).map(|b| b.command),
+            Some(KeyCommand::Edit(EditOp::DeleteWordBack))
+        );
+        assert_eq!(
+            lookup(&text, &alt_b).map(|b| b.command),
+            Some(KeyCommand::Edit(EditOp::WordLeft))
+        );
+        assert!(lookup(&[KeyScope::Anywhere, KeyScope::OutsideText], &ctrl_w).is_none());
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_where_both_bindings_can_be_active() {
+        // The scopes that are active together while typing: a clash would hide one binding.
+        let typing = [
+            [KeyScope::Form, KeyScope::Title],
+            [KeyScope::Form, KeyScope::Description],
+            [KeyScope::Form, KeyScope::Topic],
+            [KeyScope::SignInForm, KeyScope::SignInForm],
+            [KeyScope::HistoryFilter, KeyScope::HistoryFilter],
+            [KeyScope::CustomerPrompt, KeyScope::CustomerPrompt],
+            [KeyScope::NoteBox, KeyScope::NoteBox],
+            [KeyScope::TemplatePicker, KeyScope::TemplatePicker],
+        ];
+        for extra in typing {
+            let active = [KeyScope::Anywhere, KeyScope::TextBox, extra[0], extra[1]];
+            let bound: Vec<(&Binding, Key)> = BINDINGS
+                .iter()
+                .filter(|b| active.contains(&b.scope))
+                .flat_map(|b| b.keys.iter().map(move |k| (b, *k)))
+                .collect();
+            for (i, (a, ka)) in bound.iter().enumerate() {
+                for (b, kb) in &bound[i + 1..] {
+                    // Esc: the sign-in prompt's cancel is listed before the general back.
+                    let same = ka == kb && ka.code != KeyCode::Esc;
+                    assert!(
+                        !same,
+                        "{} bound to {:?} and {:?}",
+                        ka.label(),
+                        a.command,
+                        b.command
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn capital_g_and_small_g_are_different_keys() {
         let big = ev(KeyCode::Char('G'), KeyModifiers::SHIFT);
         let small = ev(KeyCode::Char('g'), KeyModifiers::NONE);
@@ -255,6 +332,8 @@ mod tests {
     fn labels_read_like_the_design_table() {
         assert_eq!(key(KeyCode::BackTab).label(), "Shift+Tab");
         assert_eq!(ctrl('e').label(), "Ctrl+E");
+        assert_eq!(alt('b').label(), "Alt+B");
+        assert_eq!(with(KeyCode::Left, KeyModifiers::CONTROL).label(), "Ctrl+←");
         let history_up = BINDINGS
             .iter()
             .find(|b| b.scope == KeyScope::History && b.command == KeyCommand::Up);

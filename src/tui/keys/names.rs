@@ -1,6 +1,7 @@
 //! The names of commands in config.toml's `[keys]`: snake_case of [`KeyCommand`].
 
 use super::{BINDINGS, KeyCommand};
+use crate::tui::textbox::EditOp;
 
 impl KeyCommand {
     /// The command's name in `[keys]`, e.g. `submit`, `new_request`.
@@ -34,7 +35,28 @@ impl KeyCommand {
             KeyCommand::SignIn => "sign_in",
             KeyCommand::PrevCloud => "prev_cloud",
             KeyCommand::NextCloud => "next_cloud",
-            KeyCommand::ClearTenant => "clear_tenant",
+            KeyCommand::Edit(EditOp::CharLeft) => "char_left",
+            KeyCommand::Edit(EditOp::CharRight) => "char_right",
+            KeyCommand::Edit(EditOp::WordLeft) => "word_left",
+            KeyCommand::Edit(EditOp::WordRight) => "word_right",
+            KeyCommand::Edit(EditOp::LineStart) => "line_start",
+            KeyCommand::Edit(EditOp::LineEnd) => "line_end",
+            KeyCommand::Edit(EditOp::LineUp) => "line_up",
+            KeyCommand::Edit(EditOp::LineDown) => "line_down",
+            KeyCommand::Edit(EditOp::DeleteBack) => "delete_back",
+            KeyCommand::Edit(EditOp::DeleteForward) => "delete_forward",
+            KeyCommand::Edit(EditOp::DeleteWordBack) => "delete_word_back",
+            KeyCommand::Edit(EditOp::DeleteWordForward) => "delete_word_forward",
+            KeyCommand::Edit(EditOp::DeleteToStart) => "delete_to_start",
+            KeyCommand::Edit(EditOp::DeleteToEnd) => "delete_to_end",
+            KeyCommand::Edit(EditOp::Undo) => "undo",
+            KeyCommand::Edit(EditOp::Redo) => "redo",
+            KeyCommand::KeepFilter => "keep_filter",
+            KeyCommand::ApplyCustomer => "apply_customer",
+            KeyCommand::PickTemplate => "pick_template",
+            KeyCommand::ChooseTemplate => "choose_template",
+            KeyCommand::Messages => "messages",
+            KeyCommand::OpenBrowser => "open_browser",
             KeyCommand::StartSignIn => "start_sign_in",
             KeyCommand::CopyCode => "copy_code",
             KeyCommand::CancelSignIn => "cancel_sign_in",

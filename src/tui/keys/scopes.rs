@@ -26,6 +26,14 @@ pub enum KeyScope {
     SubmitButton,
     /// The history list.
     History,
+    /// Typing the history filter.
+    HistoryFilter,
+    /// Typing the customer tenant for the Partner Center list.
+    CustomerPrompt,
+    /// The template picker over the form.
+    TemplatePicker,
+    /// Any focused text box: Title, Description, the filters, the tenant, a note.
+    TextBox,
     /// The result screen and request details.
     ResultOrDetails,
     /// Request details.
@@ -57,6 +65,10 @@ impl KeyScope {
             KeyScope::TopicError => "Topic (error)",
             KeyScope::SubmitButton => "Submit",
             KeyScope::History => "history",
+            KeyScope::HistoryFilter => "history filter",
+            KeyScope::CustomerPrompt => "customer prompt",
+            KeyScope::TemplatePicker => "templates",
+            KeyScope::TextBox => "text boxes",
             KeyScope::ResultOrDetails => "result, details",
             KeyScope::Details => "details",
             KeyScope::NoteBox => "note box",
@@ -72,14 +84,21 @@ impl KeyScope {
 /// The scopes whose bindings apply right now.
 pub fn active_scopes(state: &State) -> Vec<KeyScope> {
     let mut scopes = vec![KeyScope::Anywhere];
-    if !state.in_text_field() {
+    if state.in_text_field() {
+        scopes.push(KeyScope::TextBox);
+    } else {
         scopes.push(KeyScope::OutsideText);
     }
     if state.confirm.is_some() {
         // A question takes every key until it is answered.
         return vec![KeyScope::Anywhere, KeyScope::Confirm];
     }
-    if state.help {
+    if state.picker.is_some() && !state.help && !state.messages_open {
+        // The picker takes the keys until a template is chosen or Esc closes it.
+        scopes.push(KeyScope::TemplatePicker);
+        return scopes;
+    }
+    if state.help || state.messages_open {
         scopes.push(KeyScope::Help);
         scopes.push(KeyScope::Scrollable);
         return scopes;
@@ -101,7 +120,10 @@ pub fn active_scopes(state: &State) -> Vec<KeyScope> {
             }
         }
         Screen::History if !state.in_text_field() => scopes.push(KeyScope::History),
-        Screen::History => {}
+        Screen::History if state.history.service.asking_customer.is_some() => {
+            scopes.push(KeyScope::CustomerPrompt)
+        }
+        Screen::History => scopes.push(KeyScope::HistoryFilter),
         Screen::Result(_) => scopes.push(KeyScope::ResultOrDetails),
         Screen::Details(_) if state.writing_note => scopes.push(KeyScope::NoteBox),
         Screen::Details(_) => {
@@ -122,18 +144,22 @@ pub const CONTEXTS: &[&[KeyScope]] = {
     &[
         &[Anywhere, Confirm],
         &[Anywhere, OutsideText, Help, Scrollable],
-        &[Anywhere, Form, Title],
-        &[Anywhere, Form, Description],
+        &[Anywhere, OutsideText, TemplatePicker],
+        &[Anywhere, TextBox, TemplatePicker],
+        &[Anywhere, TextBox, Form, Title],
+        &[Anywhere, TextBox, Form, Description],
         &[Anywhere, OutsideText, Form, Severity],
-        &[Anywhere, Form, Topic],
-        &[Anywhere, Form, Topic, TopicError],
+        &[Anywhere, TextBox, Form, Topic],
+        &[Anywhere, TextBox, Form, Topic, TopicError],
         &[Anywhere, OutsideText, Form, SubmitButton],
         &[Anywhere, OutsideText, History],
+        &[Anywhere, TextBox, HistoryFilter],
+        &[Anywhere, TextBox, CustomerPrompt],
         &[Anywhere],
         &[Anywhere, OutsideText, ResultOrDetails],
         &[Anywhere, OutsideText, ResultOrDetails, Details, Scrollable],
-        &[Anywhere, NoteBox],
-        &[Anywhere, SignInForm],
+        &[Anywhere, TextBox, NoteBox],
+        &[Anywhere, TextBox, SignInForm],
         &[Anywhere, OutsideText, SignInPrompt],
     ]
 };
@@ -192,7 +218,7 @@ mod tests {
             typing.writing_note = true;
             states.push(typing);
             let mut customer = s.clone();
-            customer.history.service.asking_customer = Some(String::new());
+            customer.history.service.asking_customer = Some(crate::tui::textbox::LineBox::new(""));
             states.push(customer);
             let mut code = s;
             code.signin.phase = Phase::Starting;

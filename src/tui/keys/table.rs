@@ -1,8 +1,20 @@
 //! The key table itself: every binding, in dispatch order.
 
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
-use super::{Binding, KeyCommand, KeyScope, ctrl, key};
+use super::{Binding, KeyCommand, KeyScope, alt, ctrl, key, with};
+use crate::tui::textbox::EditOp;
+
+/// A text-box editing binding (listed in help, never in the hint line).
+const fn edit(keys: &'static [super::Key], op: EditOp, help: &'static str) -> Binding {
+    Binding {
+        keys,
+        scope: KeyScope::TextBox,
+        command: KeyCommand::Edit(op),
+        help,
+        hint: None,
+    }
+}
 
 /// Every binding, in dispatch order: the first one whose scope applies wins.
 pub const BINDINGS: &[Binding] = &[
@@ -41,6 +53,13 @@ pub const BINDINGS: &[Binding] = &[
         help: "sign in to Partner Center (device code), leaving the sandbox",
         // Shown only in the sandbox and when signed out, see `hints`.
         hint: Some("sign in"),
+    },
+    Binding {
+        keys: &[key(KeyCode::F(3))],
+        scope: KeyScope::Anywhere,
+        command: KeyCommand::Messages,
+        help: "messages: the recent messages in full, newest first",
+        hint: None,
     },
     Binding {
         keys: &[ctrl('r')],
@@ -182,34 +201,151 @@ pub const BINDINGS: &[Binding] = &[
         help: "start the sign-in: shows a code to enter in a browser",
         hint: Some("sign in"),
     },
+    // Up/Down, not Left/Right: those move the cursor in the tenant box like in every box.
     Binding {
-        keys: &[key(KeyCode::Left)],
+        keys: &[key(KeyCode::Up)],
         scope: KeyScope::SignInForm,
         command: KeyCommand::PrevCloud,
         help: "previous cloud (global, germany, usgov)",
         hint: Some("cloud"),
     },
     Binding {
-        keys: &[key(KeyCode::Right)],
+        keys: &[key(KeyCode::Down)],
         scope: KeyScope::SignInForm,
         command: KeyCommand::NextCloud,
         help: "next cloud",
         hint: None,
     },
     Binding {
-        keys: &[ctrl('u')],
-        scope: KeyScope::SignInForm,
-        command: KeyCommand::ClearTenant,
-        help: "clear the tenant field",
-        hint: Some("clear tenant"),
-    },
-    Binding {
         keys: &[key(KeyCode::Char('y'))],
         scope: KeyScope::SignInPrompt,
         command: KeyCommand::CopyCode,
-        help: "copy the sign-in code (OSC 52)",
+        help: "copy the sign-in code (system clipboard, else OSC 52)",
         hint: Some("copy code"),
     },
+    Binding {
+        keys: &[key(KeyCode::Char('o'))],
+        scope: KeyScope::SignInPrompt,
+        command: KeyCommand::OpenBrowser,
+        help: "open the sign-in page in the system's browser",
+        hint: Some("open browser"),
+    },
+    Binding {
+        keys: &[ctrl('p')],
+        scope: KeyScope::Form,
+        command: KeyCommand::PickTemplate,
+        help: "fill the form from a template (templates/*.md beside config.toml)",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Up)],
+        scope: KeyScope::TemplatePicker,
+        command: KeyCommand::Up,
+        help: "previous template (type to filter)",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Down)],
+        scope: KeyScope::TemplatePicker,
+        command: KeyCommand::Down,
+        help: "next template",
+        hint: Some("move"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::TemplatePicker,
+        command: KeyCommand::ChooseTemplate,
+        help: "fill the empty fields from this template (asks before replacing typed ones)",
+        hint: Some("use template"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::CustomerPrompt,
+        command: KeyCommand::ApplyCustomer,
+        help: "list the requests of this customer tenant (empty: your own)",
+        hint: Some("list"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::HistoryFilter,
+        command: KeyCommand::KeepFilter,
+        help: "keep the filter, back to the list",
+        hint: Some("keep filter"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Up)],
+        scope: KeyScope::Description,
+        command: KeyCommand::Edit(EditOp::LineUp),
+        help: "line up",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Down)],
+        scope: KeyScope::Description,
+        command: KeyCommand::Edit(EditOp::LineDown),
+        help: "line down",
+        hint: None,
+    },
+    edit(
+        &[key(KeyCode::Left)],
+        EditOp::CharLeft,
+        "cursor one character left",
+    ),
+    edit(
+        &[key(KeyCode::Right)],
+        EditOp::CharRight,
+        "cursor one character right",
+    ),
+    edit(
+        &[alt('b'), with(KeyCode::Left, KeyModifiers::CONTROL)],
+        EditOp::WordLeft,
+        "cursor one word left",
+    ),
+    edit(
+        &[alt('f'), with(KeyCode::Right, KeyModifiers::CONTROL)],
+        EditOp::WordRight,
+        "cursor to the next word",
+    ),
+    edit(
+        &[key(KeyCode::Home), ctrl('a')],
+        EditOp::LineStart,
+        "cursor to the start of the line",
+    ),
+    // Not Ctrl+E: that is the external editor in the Description, and a key should mean one
+    // thing in every box.
+    edit(
+        &[key(KeyCode::End), alt('e')],
+        EditOp::LineEnd,
+        "cursor to the end of the line",
+    ),
+    edit(
+        &[key(KeyCode::Backspace)],
+        EditOp::DeleteBack,
+        "delete the character before the cursor",
+    ),
+    edit(
+        &[key(KeyCode::Delete)],
+        EditOp::DeleteForward,
+        "delete the character at the cursor",
+    ),
+    edit(
+        &[ctrl('w'), with(KeyCode::Backspace, KeyModifiers::ALT)],
+        EditOp::DeleteWordBack,
+        "delete the word before the cursor",
+    ),
+    edit(
+        &[alt('d')],
+        EditOp::DeleteWordForward,
+        "delete to the end of the word",
+    ),
+    edit(
+        &[ctrl('u')],
+        EditOp::DeleteToStart,
+        "delete to the start of the line",
+    ),
+    edit(&[ctrl('k')], EditOp::DeleteToEnd, "delete to the end of the line"),
+    edit(&[ctrl('z')], EditOp::Undo, "undo the last edit"),
+    edit(&[ctrl('y')], EditOp::Redo, "redo"),
     Binding {
         keys: &[key(KeyCode::Up), key(KeyCode::Char('k'))],
         scope: KeyScope::History,
@@ -368,7 +504,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[key(KeyCode::Char('y'))],
         scope: KeyScope::ResultOrDetails,
         command: KeyCommand::CopyId,
-        help: "copy the request id (OSC 52)",
+        help: "copy the request id (system clipboard, else OSC 52)",
         hint: Some("copy id"),
     },
     Binding {

@@ -62,6 +62,7 @@ pub(super) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
             fx.push(Effect::Worker(Job::Close(target)));
         }
         Some(Confirm::ResendNote(_)) => super::note::go(state, fx),
+        Some(Confirm::Template(template)) => super::template::overwrite(state, &template),
         None => {}
     }
 }
@@ -70,6 +71,9 @@ pub(super) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
 pub(super) fn declined(state: &mut State) {
     match state.confirm.take() {
         Some(Confirm::ResendNote(_)) => state.info("Not sent again; your note is kept"),
+        Some(Confirm::Template(_)) => {
+            state.info("Kept what you typed; the template filled only the empty fields")
+        }
         Some(Confirm::Close(_)) | None => state.info("Nothing was changed"),
     }
 }
@@ -84,8 +88,11 @@ pub(super) fn copy_id(state: &mut State, fx: &mut Vec<Effect>) {
     match id {
         Some(id) => {
             let id = text::one_line(&id);
-            state.info(format!("Copied request id {id} to the clipboard (OSC 52)"));
-            fx.push(Effect::Copy(id));
+            state.info(format!("Copying request id {id}…"));
+            fx.push(Effect::Copy {
+                what: format!("request id {id}"),
+                text: id,
+            });
         }
         None => state.error("This request has no id yet: the service has not created it"),
     }

@@ -1,11 +1,9 @@
 //! The request form's part of `update`: typing, severity, topic picking and submitting.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 use crate::api::Severity;
-use crate::text;
 use crate::tui::action::Effect;
-use crate::tui::state::{Busy, DraftSync, Field, State};
+use crate::tui::message::Cause;
+use crate::tui::state::{Busy, DraftSync, Field, NoticeKind, State};
 use crate::tui::topics::TopicsLoad;
 use crate::worker::Job;
 
@@ -17,7 +15,8 @@ pub(super) fn submit(state: &mut State, fx: &mut Vec<Effect>) {
         let field = Field::from_wire(first.field);
         state.form.errors = errors;
         state.form.set_focus(field);
-        state.error(fields_need_attention(state.form.errors.len()));
+        let text = fields_need_attention(state.form.errors.len());
+        state.notify(text, NoticeKind::Error, Some(Cause::FormErrors));
         return;
     }
     if state.busy.is_some() {
@@ -86,67 +85,6 @@ pub(super) fn new_line(state: &mut State) {
     changed(state, Field::Description);
 }
 
-/// A key that is not a binding, typed into the focused field.
-pub(super) fn type_into_form(state: &mut State, key: KeyEvent) {
-    let plain = !key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
-    match state.form.focus {
-        Field::Title => {
-            // Terminals without the Enter binding's key code send a bare line feed or Ctrl+M.
-            let newline = matches!(key.code, KeyCode::Enter | KeyCode::Char('\n' | '\r'))
-                || (key.code == KeyCode::Char('m') && key.modifiers.contains(KeyModifiers::CONTROL));
-            if newline {
-                state.form.set_focus(Field::Description);
-            } else if state.form.title.input(key) {
-                changed(state, Field::Title);
-            }
-        }
-        Field::Description => {
-            if state.form.description.input(key) {
-                changed(state, Field::Description);
-            }
-        }
-        Field::Topic => {
-            let mut filter = state.topics.filter.clone();
-            match key.code {
-                KeyCode::Char(c) if plain => filter.push(c),
-                KeyCode::Backspace => {
-                    filter.pop();
-                }
-                _ => return,
-            }
-            set_topic_filter(state, filter);
-        }
-        Field::Severity | Field::Submit => {}
-    }
-}
-
-/// Pasted text (line breaks already normalized) into the focused field.
-pub(super) fn paste(state: &mut State, normalized: &str) {
-    match state.form.focus {
-        Field::Title => {
-            // A title is one line: pasted line breaks become spaces.
-            state.form.title.insert_str(normalized.replace('\n', " "));
-            changed(state, Field::Title);
-        }
-        Field::Description => {
-            state.form.description.insert_str(normalized);
-            changed(state, Field::Description);
-        }
-        Field::Topic => {
-            let filter = format!("{}{}", state.topics.filter, text::one_line(normalized));
-            set_topic_filter(state, filter);
-        }
-        Field::Severity | Field::Submit => {}
-    }
-}
-
-fn set_topic_filter(state: &mut State, filter: String) {
-    state.topics.set_filter(filter);
-    choose_highlighted(state);
-}
-
 /// The highlighted topic is the chosen one once the user has moved or typed in the picker.
 pub(super) fn choose_highlighted(state: &mut State) {
     let id = state.topics.highlighted().map(|t| t.id.to_string());
@@ -168,13 +106,19 @@ pub(super) fn changed(state: &mut State, field: Field) {
     }
     let before = state.form.errors.len();
     state.form.errors.retain(|e| Field::from_wire(e.field) != field);
-    // The count in the message line follows the fields still in error.
+    // The count in the message line follows the fields still in error, and goes with the
+    // last of them; another message on screen is left alone.
     let after = state.form.errors.len();
-    if after != before {
+    let ours = matches!(state.notice_cause(), Some(Cause::FormErrors));
+    if after != before && ours {
         if after == 0 {
             state.notice = None;
         } else {
-            state.error(fields_need_attention(after));
+            state.notify(
+                fields_need_attention(after),
+                NoticeKind::Error,
+                Some(Cause::FormErrors),
+            );
         }
     }
 }

@@ -5,7 +5,6 @@
 //! memory moves inside it, the next rows are fetched a page ahead, and Home/End are one indexed
 //! seek each. The store thread answers; the key path never waits for it.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use crate::store::{Anchor, HistoryKey, HistoryRow};
@@ -25,7 +24,11 @@ const AHEAD_SCREENS: usize = 2;
 /// The history's visible rows, from the shared layout.
 pub fn history_height(state: &State) -> usize {
     let area = Rect::new(0, 0, state.size.0, state.size.1);
-    layout::history(layout::root(area).main).list.height.max(1) as usize
+    let message = crate::tui::message::height(state, area.width);
+    layout::history(layout::root(area, message).main)
+        .list
+        .height
+        .max(1) as usize
 }
 
 /// Whether the history on screen would show rows that are still being read (a jump to either
@@ -127,29 +130,12 @@ pub(super) fn refresh(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-/// A key typed while the filter has the focus.
-pub(super) fn type_into_filter(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let h = &mut state.history;
-    match key.code {
-        KeyCode::Enter => h.filtering = false,
-        KeyCode::Backspace => {
-            h.filter.pop();
-        }
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-        {
-            h.filter.push(c)
-        }
-        _ => return,
-    }
-    let stale = match state.history.source {
-        Source::Local => state.history.loaded_filter.as_deref() != Some(state.history.filter.as_str()),
-        Source::Service => state.history.service.matched_filter != state.history.filter.to_lowercase(),
-    };
-    if stale {
-        filter_changed(state, fx);
+/// Whether the filter as typed differs from the one the shown rows were matched for.
+pub(super) fn filter_is_stale(state: &State) -> bool {
+    let h = &state.history;
+    match h.source {
+        Source::Local => h.loaded_filter.as_deref() != Some(h.filter.text()),
+        Source::Service => h.service.matched_filter != h.filter.text().to_lowercase(),
     }
 }
 
@@ -157,7 +143,7 @@ pub(super) fn type_into_filter(state: &mut State, key: KeyEvent, fx: &mut Vec<Ef
 /// matched in memory, and more of it read if the matches do not fill the screen).
 pub(super) fn filter_changed(state: &mut State, fx: &mut Vec<Effect>) {
     if state.history.source == Source::Service {
-        let filter = state.history.filter.clone();
+        let filter = state.history.filter.text().to_string();
         state.history.service.set_filter(&filter);
         super::requests::ensure(state, fx);
         return;
@@ -193,7 +179,7 @@ pub(super) fn ensure(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
         h.pending = Some(h.seq);
         fx.push(Effect::Worker(Job::History {
             seq: h.seq,
-            filter: h.filter.clone(),
+            filter: h.filter.text().to_string(),
             anchor,
             limit,
             count,
@@ -204,7 +190,7 @@ pub(super) fn ensure(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
 /// The read that refreshes what is on screen: from the first loaded row when the filter is
 /// unchanged (the list may have grown above it), else from the top.
 fn reload(h: &mut History, height: usize) -> (Anchor, usize, bool) {
-    let same_filter = h.loaded_filter.as_deref() == Some(h.filter.as_str());
+    let same_filter = h.loaded_filter.as_deref() == Some(h.filter.text());
     let first = h.rows.first().filter(|_| same_filter && h.window_start > 0);
     match first {
         Some(row) => {
@@ -233,7 +219,7 @@ fn next_read(h: &History, height: usize) -> Option<(Anchor, usize, bool)> {
     let start = h.window_start;
     let end = start + h.rows.len();
     let visible_end = (h.top + height).min(h.total);
-    let loaded = h.loaded_filter.as_deref() == Some(h.filter.as_str());
+    let loaded = h.loaded_filter.as_deref() == Some(h.filter.text());
     // An empty list that is loaded stays so until something changes it (no re-read loop).
     if !loaded || (h.rows.is_empty() && h.total > 0) {
         return Some((Anchor::Top, ahead + height, true));
@@ -273,7 +259,7 @@ pub(super) fn on_page(
         return;
     }
     h.pending = None;
-    if filter != h.filter {
+    if filter != h.filter.text() {
         ensure(state, fx, true);
         return;
     }

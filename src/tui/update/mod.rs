@@ -5,10 +5,10 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
-use crate::text;
-
 use super::action::{Action, Effect};
+use super::clipboard::Method;
 use super::keys::{self, KeyCommand};
+use super::message::Cause;
 use super::state::{DraftSync, Field, Screen, Source, State};
 use crate::worker::Job;
 
@@ -16,12 +16,13 @@ mod clock;
 mod details;
 mod form;
 mod history;
-mod line_edit;
 mod note;
 mod pointer;
 mod reply;
 mod requests;
 mod signin;
+mod template;
+mod typing;
 
 pub use history::{awaiting_rows, history_height};
 
@@ -50,20 +51,43 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.info("Description updated from the editor");
         }
         Action::EditorDone(Err(why)) => state.error(why),
-        Action::Copied(Ok(_)) => {}
-        Action::Copied(Err(why)) => state.error(why),
+        Action::Copied {
+            what,
+            text,
+            via,
+            tmux,
+        } => {
+            if via == Method::Osc52 {
+                fx.push(Effect::Osc52 { text, tmux });
+            }
+            state.info(via.sentence(&what, tmux));
+        }
+        Action::CopyFailed(why) => state.error(why),
+        Action::Templates { templates, errors } => template::loaded(state, templates, errors),
+        Action::BrowserOpened { url, result } => signin::browser_opened(state, &url, result),
         Action::Worker(reply) => reply::on_reply(state, *reply, &mut fx),
         Action::Quit => quit(state, &mut fx),
     }
+    settle_notices(state);
     fx
+}
+
+/// Notices whose cause is settled go: the sign-in screen shows why a sign-in failed, so the
+/// pointer to it is stale there.
+fn settle_notices(state: &mut State) {
+    if matches!(state.screen, Screen::SignIn) && state.notice_cause() == Some(Cause::SignInFailed) {
+        state.notice = None;
+    }
 }
 
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     let scopes = keys::active_scopes(state);
     if let Some(command) = state.keys.lookup(&scopes, &key).map(|b| b.command) {
-        if state.help {
+        if state.help || state.messages_open {
             match command {
-                KeyCommand::Quit | KeyCommand::Help | KeyCommand::Back => run(state, command, fx),
+                KeyCommand::Quit | KeyCommand::Help | KeyCommand::Messages | KeyCommand::Back => {
+                    run(state, command, fx)
+                }
                 KeyCommand::Up
                 | KeyCommand::Down
                 | KeyCommand::PageUp
@@ -79,19 +103,10 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         run(state, command, fx);
         return;
     }
-    if state.help {
+    if state.help || state.messages_open {
         return;
     }
-    match &state.screen {
-        Screen::Form => form::type_into_form(state, key),
-        Screen::History if state.history.service.asking_customer.is_some() => {
-            requests::type_into_customer(state, key, fx)
-        }
-        Screen::History if state.history.filtering => history::type_into_filter(state, key, fx),
-        Screen::Details(_) if state.writing_note => note::type_into(state, key),
-        Screen::SignIn if state.signin.editing() => signin::type_into_tenant(state, key),
-        _ => {}
-    }
+    typing::type_key(state, key, fx);
 }
 
 fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
@@ -99,6 +114,13 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::Quit => quit(state, fx),
         KeyCommand::Help => {
             state.help = !state.help;
+            state.messages_open = false;
+            state.help_scroll = 0;
+        }
+        KeyCommand::Messages => {
+            // The same scroll as help: one overlay at a time.
+            state.messages_open = !state.messages_open;
+            state.help = false;
             state.help_scroll = 0;
         }
         KeyCommand::Back => back(state, fx),
@@ -157,6 +179,11 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         }
         KeyCommand::Refresh => history::refresh(state, fx),
         KeyCommand::Filter => state.history.filtering = true,
+        KeyCommand::KeepFilter => state.history.filtering = false,
+        KeyCommand::Edit(op) => typing::edit(state, op, fx),
+        KeyCommand::ApplyCustomer => requests::apply_customer(state, fx),
+        KeyCommand::PickTemplate => template::open(state, fx),
+        KeyCommand::ChooseTemplate => template::choose(state),
         KeyCommand::SwitchSource => requests::switch_source(state, fx),
         KeyCommand::CustomerScope if state.history.source == Source::Service => requests::ask_customer(state),
         KeyCommand::CustomerScope => state.info(format!(
@@ -175,7 +202,7 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::SignIn
         | KeyCommand::PrevCloud
         | KeyCommand::NextCloud
-        | KeyCommand::ClearTenant
+        | KeyCommand::OpenBrowser
         | KeyCommand::StartSignIn
         | KeyCommand::CopyCode
         | KeyCommand::CancelSignIn => signin::run(state, command, fx),
@@ -184,6 +211,10 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
 
 /// Up/Down: the topic highlight, the history selection or the details' scroll.
 fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
+    if let Some(picker) = &mut state.picker {
+        picker.step(delta);
+        return;
+    }
     match &state.screen {
         Screen::Form => form::step_topic(state, delta),
         Screen::History if state.history.source == Source::Service => requests::step(state, delta, fx),
@@ -204,8 +235,13 @@ fn quit(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 fn back(state: &mut State, fx: &mut Vec<Effect>) {
-    if state.help {
+    if state.picker.is_some() {
+        state.picker = None;
+        return;
+    }
+    if state.help || state.messages_open {
         state.help = false;
+        state.messages_open = false;
         return;
     }
     match &state.screen {
@@ -237,16 +273,7 @@ fn back(state: &mut State, fx: &mut Vec<Effect>) {
 
 fn on_paste(state: &mut State, pasted: &str, fx: &mut Vec<Effect>) {
     let normalized = pasted.replace("\r\n", "\n").replace('\r', "\n");
-    match &state.screen {
-        Screen::Form => form::paste(state, &normalized),
-        Screen::History if state.history.filtering => {
-            state.history.filter.push_str(&text::one_line(&normalized));
-            history::filter_changed(state, fx);
-        }
-        Screen::Details(_) if state.writing_note => note::paste(state, &normalized),
-        Screen::SignIn if state.signin.editing() => signin::paste_into_tenant(state, &normalized),
-        _ => {}
-    }
+    typing::paste(state, &normalized, fx);
 }
 
 /// The history pane opened or changed size: whichever list shows is read as needed.
@@ -261,5 +288,7 @@ fn ensure_history(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
 mod config_tests;
 #[cfg(test)]
 mod follow_tests;
+#[cfg(test)]
+mod notice_tests;
 #[cfg(test)]
 pub(crate) mod tests;

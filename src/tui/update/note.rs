@@ -1,8 +1,6 @@
 //! The note box's part of `update`: writing, sending through the worker, and keeping the note
 //! whatever happens to the send.
 
-use ratatui::crossterm::event::KeyEvent;
-
 use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::keys::{KeyCommand, KeyScope};
@@ -11,11 +9,7 @@ use crate::worker::{Job, NoteOutcome};
 
 /// The note box for the request on the details screen, if one was started.
 fn current(state: &mut State) -> Option<&mut NoteBox> {
-    let Screen::Details(d) = &state.screen else {
-        return None;
-    };
-    let server_id = d.server_id()?;
-    state.notes.iter_mut().find(|n| n.target.server_id == server_id)
+    crate::tui::focus::current_note(state)
 }
 
 /// `n` on the details: opens the note box, with whatever was typed into it before.
@@ -51,25 +45,6 @@ pub(super) fn close_box(state: &mut State, fx: &mut Vec<Effect>) {
             "Your note is kept: {} opens it again",
             state.keys.label(KeyCommand::AddNote, KeyScope::Details)
         ));
-    }
-}
-
-/// A key the key table did not take goes into the text.
-pub(super) fn type_into(state: &mut State, key: KeyEvent) {
-    if let Some(note) = current(state)
-        && !note.sending
-    {
-        note.text.input(key);
-        note.error = None;
-    }
-}
-
-/// Pasted text goes in at the cursor.
-pub(super) fn paste(state: &mut State, pasted: &str) {
-    if let Some(note) = current(state)
-        && !note.sending
-    {
-        note.text.insert_str(pasted);
     }
 }
 

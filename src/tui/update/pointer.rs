@@ -10,11 +10,11 @@ use crate::tui::state::{Field, Screen, State};
 
 /// A mouse event, hit-tested against the same layout the views draw with.
 pub(super) fn on_mouse(state: &mut State, mouse: MouseEvent, fx: &mut Vec<Effect>) {
-    if !state.fits() || state.help {
+    if !state.fits() || state.help || state.messages_open {
         return;
     }
     let area = Rect::new(0, 0, state.size.0, state.size.1);
-    let main = layout::root(area).main;
+    let main = layout::root(area, crate::tui::message::height(state, area.width)).main;
     let (col, row) = (mouse.column, mouse.row);
     let wheel = match mouse.kind {
         MouseEventKind::ScrollUp => -1,

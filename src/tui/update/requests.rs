@@ -1,7 +1,7 @@
 //! The Partner Center list's part of `update`: moving, filtering, the customer scope, and
 //! reading the next page a few screens before the user gets there.
 
-use ratatui::crossterm::event::KeyEvent;
+use crate::tui::textbox::LineBox;
 
 use crate::text;
 use crate::tui::action::Effect;
@@ -10,7 +10,6 @@ use crate::tui::state::{DetailsView, Paging, Screen, ServiceList, Source, State}
 use crate::worker::{ErrorView, Job, ServicePage};
 
 use super::history::history_height;
-use super::line_edit;
 
 /// Screens of rows read ahead of the selection.
 const AHEAD_SCREENS: usize = 3;
@@ -24,7 +23,7 @@ pub(super) fn switch_source(state: &mut State, fx: &mut Vec<Effect>) {
     };
     match h.source {
         Source::Service => {
-            let filter = h.filter.clone();
+            let filter = h.filter.text().to_string();
             h.service.set_filter(&filter);
             ensure(state, fx);
         }
@@ -148,7 +147,7 @@ pub(super) fn reread(state: &mut State, fx: &mut Vec<Effect>) {
         Paging::Failed { next: Some(next), .. } => read(s, Some(next), fx),
         _ => {
             s.reset();
-            let filter = state.history.filter.clone();
+            let filter = state.history.filter.text().to_string();
             state.history.service.set_filter(&filter);
             ensure(state, fx);
         }
@@ -184,21 +183,16 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
 /// `c`: asks for the customer tenant whose requests to list (empty = the partner's own).
 pub(super) fn ask_customer(state: &mut State) {
     let s = &mut state.history.service;
-    s.asking_customer = Some(s.customer.clone().unwrap_or_default());
+    s.asking_customer = Some(LineBox::new(s.customer.as_deref().unwrap_or_default()));
 }
 
-/// A key typed into the customer prompt.
-pub(super) fn type_into_customer(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let Some(text) = state.history.service.asking_customer.as_mut() else {
+/// Enter in the customer prompt: list that customer's requests.
+pub(super) fn apply_customer(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(typed) = &state.history.service.asking_customer else {
         return;
     };
-    match line_edit::apply(text, key) {
-        line_edit::Outcome::Enter => {
-            let typed = text.trim().to_string();
-            set_customer(state, typed, fx);
-        }
-        line_edit::Outcome::Edited | line_edit::Outcome::Ignored => {}
-    }
+    let typed = typed.text().trim().to_string();
+    set_customer(state, typed, fx);
 }
 
 /// Applies a customer scope typed in the prompt: a GUID, or empty for the partner.
@@ -214,7 +208,7 @@ fn set_customer(state: &mut State, typed: String, fx: &mut Vec<Effect>) {
     s.asking_customer = None;
     s.customer = (!typed.is_empty()).then_some(typed);
     s.reset();
-    let filter = state.history.filter.clone();
+    let filter = state.history.filter.text().to_string();
     state.history.service.set_filter(&filter);
     let scope = state.history.service.scope_label();
     state.info(format!("Listing the requests of the {scope}"));

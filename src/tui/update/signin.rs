@@ -1,13 +1,12 @@
 //! The sign-in screen's part of `update`: its keys and the worker's sign-in replies.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 use crate::text;
 use crate::tui::Account;
 use crate::tui::action::Effect;
-use crate::tui::keys::KeyCommand;
+use crate::tui::keys::{KeyCommand, KeyScope};
+use crate::tui::message::Cause;
 use crate::tui::signin::{Phase, PollState, Prompt};
-use crate::tui::state::{Screen, State};
+use crate::tui::state::{NoticeKind, Screen, State};
 use crate::tui::topics::TopicsLoad;
 use crate::worker::{Job, SignInReply};
 
@@ -21,13 +20,22 @@ pub(super) fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) 
         }
         KeyCommand::PrevCloud => s.cycle_cloud(-1),
         KeyCommand::NextCloud => s.cycle_cloud(1),
-        KeyCommand::ClearTenant => s.tenant.clear(),
         KeyCommand::StartSignIn => start(state, fx),
         KeyCommand::CopyCode => {
             if let Phase::Waiting(prompt) = &s.phase {
-                let code = prompt.user_code.clone();
-                state.info(format!("Copied the code {code} to the clipboard (OSC 52)"));
-                fx.push(Effect::Copy(code));
+                let code = text::one_line(&prompt.user_code);
+                state.info(format!("Copying the code {code}…"));
+                fx.push(Effect::Copy {
+                    what: format!("the code {code}"),
+                    text: code,
+                });
+            }
+        }
+        KeyCommand::OpenBrowser => {
+            if let Phase::Waiting(prompt) = &s.phase {
+                let url = prompt.verification_uri.clone();
+                state.info("Opening the sign-in page in your browser…");
+                fx.push(Effect::OpenUrl(url));
             }
         }
         KeyCommand::CancelSignIn if s.in_flight() => {
@@ -41,7 +49,7 @@ pub(super) fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) 
 
 fn start(state: &mut State, fx: &mut Vec<Effect>) {
     let s = &mut state.signin;
-    let tenant = s.tenant.trim().to_string();
+    let tenant = s.tenant.text().trim().to_string();
     if tenant.is_empty() {
         s.error = Some(
             "Type a tenant first: organizations, a tenant id (GUID) or a domain like contoso.com".into(),
@@ -58,26 +66,16 @@ fn start(state: &mut State, fx: &mut Vec<Effect>) {
     }));
 }
 
-/// Typing and Backspace edit the tenant while the form shows.
-pub(super) fn type_into_tenant(state: &mut State, key: KeyEvent) {
-    match key.code {
-        KeyCode::Backspace => {
-            state.signin.tenant.pop();
-        }
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-        {
-            state.signin.tenant.push(c)
-        }
-        _ => {}
+/// The opener answered: say which browser opener ran, or show the page to open by hand.
+pub(super) fn browser_opened(state: &mut State, url: &str, result: Result<String, String>) {
+    let url = text::one_line(url);
+    match result {
+        Ok(opener) => state.info(format!("Opened {url} with {opener}; enter the code there")),
+        Err(why) => state.error(format!(
+            "Open {url} by hand: no browser could be started ({})",
+            text::one_line(&why)
+        )),
     }
-}
-
-/// Pasted text goes into the tenant, on one line.
-pub(super) fn paste_into_tenant(state: &mut State, pasted: &str) {
-    state.signin.tenant.push_str(text::one_line(pasted).trim());
 }
 
 /// Applies a sign-in reply; answers about an older or cancelled flow are dropped.
@@ -132,7 +130,14 @@ pub(super) fn on_reply(state: &mut State, reply: SignInReply, fx: &mut Vec<Effec
         SignInReply::Failed { flow, message } if flow == s.flow && s.in_flight() => {
             s.phase = Phase::Form;
             s.error = Some(message);
-            state.error("Sign-in failed: the sign-in screen (F2) says why and what to do next");
+            // On the sign-in screen the reason is in full view; elsewhere point to it.
+            if !matches!(state.screen, Screen::SignIn) {
+                let text = format!(
+                    "Sign-in failed: the sign-in screen ({}) says why and what to do next",
+                    state.keys.label(KeyCommand::SignIn, KeyScope::Anywhere)
+                );
+                state.notify(text, NoticeKind::Error, Some(Cause::SignInFailed));
+            }
         }
         _ => {}
     }
@@ -186,10 +191,10 @@ mod tests {
         assert!(matches!(s.screen, Screen::SignIn));
         assert_eq!(s.signin.tenant, "organizations");
         assert!(active_scopes(&s).contains(&Scope::SignInForm));
-        press(&mut s, KeyCode::Right);
+        press(&mut s, KeyCode::Down);
         assert_eq!(s.signin.cloud, Cloud::Germany);
-        press(&mut s, KeyCode::Left);
-        press(&mut s, KeyCode::Left);
+        press(&mut s, KeyCode::Up);
+        press(&mut s, KeyCode::Up);
         assert_eq!(s.signin.cloud, Cloud::Usgov);
         ctrl(&mut s, 'u');
         type_text(&mut s, "contoso.com?q");
@@ -222,7 +227,28 @@ mod tests {
         );
         assert!(matches!(&s.signin.phase, Phase::Waiting(p) if p.poll == PollState::SlowDown(6)));
         let fx = press(&mut s, KeyCode::Char('y'));
-        assert!(fx.contains(&Effect::Copy("SBXAB12CD34".into())), "{fx:?}");
+        assert!(
+            fx.iter()
+                .any(|e| matches!(e, Effect::Copy { text, .. } if text == "SBXAB12CD34")),
+            "{fx:?}"
+        );
+        let fx = press(&mut s, KeyCode::Char('o'));
+        assert_eq!(
+            fx,
+            vec![Effect::OpenUrl("https://microsoft.com/devicelogin".into())]
+        );
+        update(
+            &mut s,
+            Action::BrowserOpened {
+                url: "https://microsoft.com/devicelogin".into(),
+                result: Err("no graphical session to start a browser in".into()),
+            },
+        );
+        let notice = s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+        assert!(
+            notice.starts_with("Open https://microsoft.com/devicelogin by hand"),
+            "the address comes first: {notice}"
+        );
     }
 
     #[test]
@@ -230,7 +256,7 @@ mod tests {
         let mut s = state();
         assert_eq!(s.header.account, Account::Sandbox);
         press(&mut s, KeyCode::F(2));
-        press(&mut s, KeyCode::Right);
+        press(&mut s, KeyCode::Down);
         let fx = press(&mut s, KeyCode::Enter);
         let (flow, ..) = started(&fx).unwrap();
         reply(&mut s, prompt(flow));
@@ -260,7 +286,7 @@ mod tests {
         press(&mut s, KeyCode::F(2));
         ctrl(&mut s, 'u');
         type_text(&mut s, "contoso.com");
-        press(&mut s, KeyCode::Right);
+        press(&mut s, KeyCode::Down);
         let fx = press(&mut s, KeyCode::Enter);
         let (flow, ..) = started(&fx).unwrap();
         reply(&mut s, prompt(flow));

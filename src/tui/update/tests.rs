@@ -273,11 +273,38 @@ fn success_shows_the_result_and_empties_the_form() {
     assert!(!s.draft.dirty, "nothing left to autosave");
     assert_eq!(
         press(&mut s, KeyCode::Char('y')),
-        vec![Effect::Copy("616122292874576".into())]
+        vec![Effect::Copy {
+            text: "616122292874576".into(),
+            what: "request id 616122292874576".into(),
+        }]
     );
     assert!(
-        s.notice.as_ref().is_some_and(|n| n.text.contains("Copied")),
-        "copy gives visible feedback"
+        s.notice.as_ref().is_some_and(|n| n.text.contains("Copying")),
+        "copy gives visible feedback at once"
+    );
+    // The message then says honestly how it was copied.
+    let copied = |via, tmux| Action::Copied {
+        what: "request id 616122292874576".into(),
+        text: "616122292874576".into(),
+        via,
+        tmux,
+    };
+    let fx = update(&mut s, copied(crate::tui::clipboard::Method::Tmux, true));
+    assert!(fx.is_empty(), "a tool copied it: nothing more to send");
+    let notice = s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(notice.contains("to the tmux buffer"), "{notice}");
+    let fx = update(&mut s, copied(crate::tui::clipboard::Method::Osc52, false));
+    assert_eq!(
+        fx,
+        vec![Effect::Osc52 {
+            text: "616122292874576".into(),
+            tmux: false
+        }]
+    );
+    let notice = s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(
+        notice.contains("whether it reached the clipboard depends"),
+        "{notice}"
     );
 }
 

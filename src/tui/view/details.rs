@@ -11,6 +11,7 @@ use super::result::party_lines;
 use super::{Role, date, field_line, or_dash, style};
 use crate::api::ServiceRequest;
 use crate::text;
+use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::state::{DetailsView, NoteBox, State, Theme, Viewport};
 
@@ -54,7 +55,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) ->
     let inner = block.inner(area);
     let page = inner.height.max(1);
     if let (Some(note), Some(note_area)) = (note, note_area) {
-        draw_note(frame, note_area, state, note);
+        let typing = focused_text(state) == Some(TextTarget::Note) && !note.sending;
+        draw_note(frame, note_area, state, note, typing);
     }
     if view.submission.is_none() && view.fresh.is_none() {
         frame.render_widget(Paragraph::new("Loading…").block(block), area);
@@ -68,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) ->
 }
 
 /// The note box: the text being written, and what became of its last send.
-fn draw_note(frame: &mut Frame, area: Rect, state: &State, note: &NoteBox) {
+fn draw_note(frame: &mut Frame, area: Rect, state: &State, note: &NoteBox, typing: bool) {
     let t = state.theme;
     let status = if note.sending {
         " sending… ".to_string()
@@ -105,7 +107,7 @@ fn draw_note(frame: &mut Frame, area: Rect, state: &State, note: &NoteBox) {
         ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    frame.render_widget(&note.text, inner);
+    super::textbox::draw(frame, inner, &note.text, typing);
 }
 
 /// The details' lines before wrapping.

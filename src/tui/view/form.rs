@@ -5,8 +5,9 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{Role, style, topics};
+use super::{Role, style, textbox, topics};
 use crate::api::{Severity, TITLE_MAX_CHARS};
+use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout;
 use crate::tui::state::{Field, State};
@@ -59,7 +60,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         .right_aligned(),
     );
     frame.render_widget(&title_block, f.title);
-    frame.render_widget(&form.title, title_block.inner(f.title));
+    let typing = focused_text(state);
+    let title_inner = title_block.inner(f.title);
+    textbox::draw(frame, title_inner, &form.title, typing == Some(TextTarget::Title));
 
     let mut desc_block = field_block(state, Field::Description, "Description");
     if form.focus == Field::Description {
@@ -75,7 +78,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         );
     }
     frame.render_widget(&desc_block, f.description);
-    frame.render_widget(&form.description, desc_block.inner(f.description));
+    let inner = desc_block.inner(f.description);
+    textbox::draw(
+        frame,
+        inner,
+        &form.description,
+        typing == Some(TextTarget::Description),
+    );
 
     let sev_block = field_block(state, Field::Severity, "Severity");
     let mut spans = Vec::new();

@@ -1,17 +1,19 @@
 //! The history pane: only the visible window of rows is read and drawn.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Role, style};
+use super::{Role, style, textbox};
 use crate::store::{HistoryRow, SubmissionState};
 use crate::text;
+use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout;
 use crate::tui::state::{Paging, Source, State};
+use crate::tui::textbox::LineBox;
 
 /// The state word shown in the list.
 pub fn state_label(state: SubmissionState) -> &'static str {
@@ -47,19 +49,29 @@ pub(super) fn fit(text: &str, width: usize) -> String {
 }
 
 /// Column widths for a list `width` wide: status, id, date, severity, topic, title (0 = not
-/// shown). The title never shrinks below a readable width: on a narrow screen the severity,
-/// then the date, then the id give way first.
+/// shown). The title keeps a readable width: on a narrow screen the fixed columns first shrink
+/// (severity, date as MM-DD, status), and only then do severity, date and status give way.
 pub(super) fn columns(width: usize) -> [usize; 6] {
-    const MIN_TITLE: usize = 24;
-    let mut fixed = [STATUS_WIDTH, 16, 10, 9];
-    for drop in [3, 2, 1] {
-        let used: usize = fixed.iter().filter(|w| **w > 0).map(|w| w + 1).sum();
-        if width.saturating_sub(used) >= MIN_TITLE {
+    /// The title's comfortable and its least width.
+    const GOOD_TITLE: usize = 24;
+    const MIN_TITLE: usize = 12;
+    const FULL: [usize; 4] = [STATUS_WIDTH, 16, 10, 9];
+    const NARROW: [usize; 4] = [11, 15, 5, 8];
+    let used = |fixed: &[usize; 4]| -> usize { fixed.iter().filter(|w| **w > 0).map(|w| w + 1).sum() };
+    let mut fixed = FULL;
+    for shrink in [3, 2, 0, 1] {
+        if width.saturating_sub(used(&fixed)) >= GOOD_TITLE {
+            break;
+        }
+        fixed[shrink] = NARROW[shrink];
+    }
+    for drop in [3, 2, 0] {
+        if width.saturating_sub(used(&fixed)) >= MIN_TITLE {
             break;
         }
         fixed[drop] = 0;
     }
-    let used: usize = fixed.iter().filter(|w| **w > 0).map(|w| w + 1).sum();
+    let used = used(&fixed);
     let rest = width.saturating_sub(used);
     let topic = if rest >= 40 { rest * 2 / 5 } else { 0 };
     let title = rest.saturating_sub(topic + usize::from(topic > 0));
@@ -86,7 +98,7 @@ fn row_text(row: &HistoryRow, widths: [usize; 6]) -> String {
         .as_deref()
         .map(text::one_line)
         .unwrap_or_else(|| "—".into());
-    let date = row.created_at.get(..10).unwrap_or(&row.created_at).to_string();
+    let date = date_cell(&row.created_at, widths[2]);
     let topic = row
         .topic_name
         .as_deref()
@@ -101,6 +113,17 @@ fn row_text(row: &HistoryRow, widths: [usize; 6]) -> String {
         fit(&topic, widths[4]),
     ];
     join_shown(&cells, widths)
+}
+
+/// A date (`YYYY-MM-DD…`) for a column `width` wide: month and day when the year does not fit.
+pub(super) fn date_cell(date: &str, width: usize) -> String {
+    if width < 10 {
+        date.get(5..10)
+    } else {
+        date.get(..10)
+    }
+    .unwrap_or(date)
+    .to_string()
 }
 
 /// The cells of the columns that are shown, in screen order (title before topic).
@@ -150,38 +173,6 @@ fn tabs(state: &State) -> Line<'static> {
     ])
 }
 
-/// The filter line (shared by both lists).
-fn filter_line(state: &State, what: &str) -> Line<'static> {
-    let t = state.theme;
-    let h = &state.history;
-    if h.filtering {
-        Line::from(vec![
-            Span::styled("Filter: ", style(t, Role::Label)),
-            Span::raw(text::one_line(&h.filter)),
-            Span::styled(
-                format!(
-                    "▏ Enter keeps it, {} stops typing",
-                    state.keys.label(KeyCommand::Back, KeyScope::Anywhere)
-                ),
-                style(t, Role::Dim),
-            ),
-        ])
-    } else if h.filter.is_empty() {
-        Line::from(Span::styled(
-            format!(
-                "{} filters by {what}",
-                state.keys.label(KeyCommand::Filter, KeyScope::History)
-            ),
-            style(t, Role::Dim),
-        ))
-    } else {
-        Line::from(vec![
-            Span::styled("Filter: ", style(t, Role::Label)),
-            Span::raw(text::one_line(&h.filter)),
-        ])
-    }
-}
-
 /// The column header line.
 pub(super) fn header_line(state: &State, widths: [usize; 6]) -> Paragraph<'static> {
     let header = [
@@ -209,25 +200,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let l = layout::history(area);
     match state.history.source {
         Source::Local => {
-            frame.render_widget(
-                Paragraph::new(filter_line(state, "title, id, topic or state")),
-                l.filter,
-            );
+            draw_filter(frame, l.filter, state, "title, id, topic or state");
             draw_local(frame, l, state);
         }
         Source::Service => {
-            let line = match &state.history.service.asking_customer {
-                Some(typed) => Line::from(vec![
-                    Span::styled("Customer tenant: ", style(t, Role::Label)),
-                    Span::raw(text::one_line(typed)),
-                    Span::styled(
-                        "▏ Enter lists its requests; empty = your own",
-                        style(t, Role::Dim),
-                    ),
-                ]),
-                None => filter_line(state, "title, id, status or topic"),
-            };
-            frame.render_widget(Paragraph::new(line), l.filter);
+            match &state.history.service.asking_customer {
+                Some(typed) => draw_customer_prompt(frame, l.filter, state, typed),
+                None => draw_filter(frame, l.filter, state, "title, id, status or topic"),
+            }
             super::requests::draw(frame, l, state);
         }
     }
@@ -250,7 +230,7 @@ fn draw_local(frame: &mut Frame, l: layout::HistoryLayout, state: &State) {
                 state.keys.label(KeyCommand::NewRequest, KeyScope::Anywhere)
             )
         } else {
-            format!("Nothing matches \"{}\".", text::one_line(&h.filter))
+            format!("Nothing matches \"{}\".", text::one_line(h.filter.text()))
         };
         frame.render_widget(Paragraph::new(Span::styled(msg, style(t, Role::Dim))), l.list);
         return;
@@ -274,9 +254,91 @@ fn draw_local(frame: &mut Frame, l: layout::HistoryLayout, state: &State) {
     frame.render_widget(Paragraph::new(lines), l.list);
 }
 
+/// The filter line: a box while typing (with how to leave it), else what it holds or how to
+/// start one.
+fn draw_filter(frame: &mut Frame, area: Rect, state: &State, what: &str) {
+    let t = state.theme;
+    let h = &state.history;
+    if !h.filtering && h.filter.is_empty() {
+        let hint = format!(
+            "{} filters by {what}",
+            state.keys.label(KeyCommand::Filter, KeyScope::History)
+        );
+        frame.render_widget(Span::styled(hint, style(t, Role::Dim)), area);
+        return;
+    }
+    let how = format!(
+        " {} keeps it, {} stops typing",
+        state.keys.label(KeyCommand::KeepFilter, KeyScope::HistoryFilter),
+        state.keys.label(KeyCommand::Back, KeyScope::Anywhere)
+    );
+    // The box keeps at least a third of the line; the explanation goes first when short of room.
+    let how_width = if h.filtering && how.width() * 3 <= usize::from(area.width) * 2 {
+        u16::try_from(how.width()).unwrap_or(0)
+    } else {
+        0
+    };
+    let [label, field, rest] = Layout::horizontal([
+        Constraint::Length(8),
+        Constraint::Fill(1),
+        Constraint::Length(how_width),
+    ])
+    .areas(area);
+    frame.render_widget(Span::styled("Filter: ", style(t, Role::Label)), label);
+    let typing = focused_text(state) == Some(TextTarget::HistoryFilter);
+    textbox::draw_line(frame, field, &h.filter, typing, None);
+    frame.render_widget(Span::styled(how, style(t, Role::Dim)), rest);
+}
+
+/// The customer prompt of the Partner Center list: a box for the tenant id.
+fn draw_customer_prompt(frame: &mut Frame, area: Rect, state: &State, typed: &LineBox) {
+    let t = state.theme;
+    let label = "Customer tenant: ";
+    let how = format!(
+        " {} lists its requests; empty = your own",
+        state
+            .keys
+            .label(KeyCommand::ApplyCustomer, KeyScope::CustomerPrompt)
+    );
+    let how_width = if how.width() * 2 <= usize::from(area.width) {
+        u16::try_from(how.width()).unwrap_or(0)
+    } else {
+        0
+    };
+    let [l, field, rest] = Layout::horizontal([
+        Constraint::Length(u16::try_from(label.width()).unwrap_or(0)),
+        Constraint::Fill(1),
+        Constraint::Length(how_width),
+    ])
+    .areas(area);
+    frame.render_widget(Span::styled(label, style(t, Role::Label)), l);
+    let typing = focused_text(state) == Some(TextTarget::Customer);
+    textbox::draw_line(frame, field, typed, typing, None);
+    frame.render_widget(Span::styled(how, style(t, Role::Dim)), rest);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_title_keeps_room_and_fixed_columns_shrink_first() {
+        let full = columns(120);
+        assert_eq!(full[..4], [STATUS_WIDTH, 16, 10, 9]);
+        assert!(full[5] >= 24, "{full:?}");
+        // 60 columns (58 inside the border): everything shown, narrower, title still readable.
+        let narrow = columns(58);
+        assert!(narrow[..4].iter().all(|w| *w > 0), "{narrow:?}");
+        assert!(narrow[5] >= 12, "{narrow:?}");
+        assert_eq!(
+            narrow.iter().filter(|w| **w > 0).map(|w| w + 1).sum::<usize>() - 1,
+            58
+        );
+        // Tighter still: the severity goes before the title drops under its least width.
+        let tight = columns(45);
+        assert_eq!(tight[3], 0, "{tight:?}");
+        assert!(tight[1] > 0 && tight[5] >= 12, "{tight:?}");
+    }
 
     #[test]
     fn fit_pads_and_cuts_to_the_column() {

@@ -4,11 +4,14 @@ pub mod details;
 pub mod form;
 pub mod help;
 pub mod history;
+pub mod messages;
 pub mod palette;
 pub mod requests;
 pub mod result;
 pub mod signin;
 pub mod status_bar;
+pub mod templates;
+pub mod textbox;
 pub mod topics;
 
 use ratatui::Frame;
@@ -18,6 +21,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::keys::{KeyCommand, KeyScope};
 use super::layout;
+use super::message;
 use super::state::{MIN_SIZE, Screen, State, Theme, Viewport};
 use crate::api::UNSET_DATE;
 use crate::text;
@@ -31,7 +35,7 @@ pub fn draw(frame: &mut Frame, state: &State) -> Viewport {
         return Viewport::default();
     }
     let mut viewport = Viewport::default();
-    let root = layout::root(area);
+    let root = layout::root(area, message::height(state, area.width));
     status_bar::draw_status(frame, root.status, state);
     match &state.screen {
         Screen::Form => form::draw(frame, root.main, state),
@@ -44,6 +48,12 @@ pub fn draw(frame: &mut Frame, state: &State) -> Viewport {
     status_bar::draw_hints(frame, root.hints, state);
     if state.help {
         viewport = help::draw(frame, root.main, state);
+    }
+    if let (Some(picker), Screen::Form) = (&state.picker, &state.screen) {
+        templates::draw(frame, root.main, state, picker);
+    }
+    if state.messages_open {
+        viewport = messages::draw(frame, root.main, state);
     }
     viewport
 }
@@ -104,8 +114,12 @@ pub fn or_dash(value: Option<&str>) -> String {
 }
 
 #[cfg(test)]
+mod cursor_tests;
+#[cfg(test)]
 mod follow_render_tests;
 #[cfg(test)]
 mod render_tests;
+#[cfg(test)]
+mod small_tests;
 #[cfg(test)]
 mod theme_tests;

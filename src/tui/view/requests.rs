@@ -18,7 +18,7 @@ fn row_text(row: &RequestRow, widths: [usize; 6]) -> String {
     let cells = [
         fit(&format!("{mark} {status}"), widths[0]),
         fit(&row.id, widths[1]),
-        fit(&row.created, widths[2]),
+        fit(&super::history::date_cell(&row.created, widths[2]), widths[2]),
         fit(&row.severity, widths[3]),
         fit(&row.title, widths[5]),
         fit(&row.topic, widths[4]),
@@ -39,7 +39,10 @@ fn empty_message(state: &State) -> String {
             state.keys.label(KeyCommand::Refresh, KeyScope::History)
         ),
         _ if !state.history.filter.is_empty() => {
-            format!("Nothing matches \"{}\".", text::one_line(&state.history.filter))
+            format!(
+                "Nothing matches \"{}\".",
+                text::one_line(state.history.filter.text())
+            )
         }
         _ => format!(
             "The {} has no requests on the service. {} lists a customer's.",

@@ -5,8 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{Role, style};
+use super::{Role, style, textbox};
 use crate::text;
+use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::signin::{Phase, PollState, Prompt, mm_ss, seconds_left};
 use crate::tui::state::{State, Theme};
@@ -18,14 +19,23 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("{:<10}", "Cloud"), style(t, Role::Label)),
-            Span::styled(format!("◀ {} ▶", s.cloud.as_str()), cloud_role(t, s.editing())),
+            Span::styled(
+                format!(
+                    "{} {} {}",
+                    state
+                        .keys
+                        .first_label(KeyCommand::PrevCloud, KeyScope::SignInForm),
+                    s.cloud.as_str(),
+                    state
+                        .keys
+                        .first_label(KeyCommand::NextCloud, KeyScope::SignInForm)
+                ),
+                cloud_role(t, s.editing()),
+            ),
             Span::styled(format!("  {}", s.cloud.display_name()), style(t, Role::Dim)),
         ]),
-        Line::from(vec![
-            Span::styled(format!("{:<10}", "Tenant"), style(t, Role::Label)),
-            Span::raw(text::one_line(&s.tenant)),
-            Span::styled(if s.editing() { "▏" } else { "" }, style(t, Role::Focus)),
-        ]),
+        // The tenant box itself is drawn over the end of this line, below.
+        Line::from(Span::styled(format!("{:<10}", "Tenant"), style(t, Role::Label))),
         Line::default(),
     ];
     match &s.phase {
@@ -51,10 +61,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         .borders(Borders::ALL)
         .border_style(style(t, Role::Focus))
         .title(Span::styled(" Sign in to Partner Center ", style(t, Role::Focus)));
+    let inner = block.inner(area);
     frame.render_widget(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: false }),
         area,
     );
+    let tenant = Rect {
+        x: inner.x.saturating_add(10),
+        y: inner.y.saturating_add(1),
+        width: inner.width.saturating_sub(10),
+        height: inner.height.min(2).saturating_sub(1),
+    };
+    let typing = focused_text(state) == Some(TextTarget::Tenant);
+    textbox::draw_line(frame, tenant, &s.tenant, typing, None);
 }
 
 fn cloud_role(t: Theme, editing: bool) -> ratatui::style::Style {
@@ -109,8 +128,9 @@ fn prompt_lines(t: Theme, prompt: &Prompt, state: &State) -> Vec<Line<'static>> 
         ]),
         Line::from(Span::styled(
             format!(
-                "{} copies the code · {} cancels (the request form and draft are kept)",
+                "{} copies the code · {} opens the page in your browser · {} cancels (the request form and draft are kept)",
                 state.keys.label(KeyCommand::CopyCode, KeyScope::SignInPrompt),
+                state.keys.label(KeyCommand::OpenBrowser, KeyScope::SignInPrompt),
                 state.keys.label(KeyCommand::CancelSignIn, KeyScope::SignInPrompt)
             ),
             style(t, Role::Dim),

@@ -10,7 +10,8 @@ use super::{Role, style};
 use crate::text;
 use crate::tui::Account;
 use crate::tui::keys;
-use crate::tui::state::{Confirm, NoticeKind, Screen, State};
+use crate::tui::message::{self, Tone};
+use crate::tui::state::{Screen, State};
 
 /// Braille spinner frames.
 const SPINNER: [&str; 8] = ["⣾", "⣽", "⣻", "⢿", "⡿", "⣟", "⣯", "⣷"];
@@ -79,47 +80,24 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The message line: progress of a submit, else the latest notice.
+/// The message line: progress of a submit, a question, else the latest notice; wrapped
+/// between words to the rows the layout gave it, "…" and the messages key when cut short.
 pub fn draw_message(frame: &mut Frame, area: Rect, state: &State) {
     let t = state.theme;
-    let line = if let Some(busy) = &state.busy {
-        let secs = state.now.saturating_duration_since(busy.since).as_secs();
-        let mut text = format!("{} {}… {secs} s", spinner(state.frame), busy.what);
-        if let Some(note) = &busy.note {
-            text.push_str(" — ");
-            text.push_str(&note.text(state.now));
-        }
-        text.push_str(" (you can keep working; q keeps it in the outbox)");
-        Line::from(Span::styled(text, style(t, Role::Focus)))
-    } else if let Some(confirm) = &state.confirm {
-        let question = match confirm {
-            Confirm::Close(target) => format!("Close request {}?", text::one_line(&target.server_id)),
-            Confirm::ResendNote(target) => format!(
-                "The last try may have added this note to {} already. Send it again?",
-                text::one_line(&target.server_id)
-            ),
-        };
-        let question = format!(
-            "{question} {}/{}",
-            state
-                .keys
-                .first_label(keys::KeyCommand::ConfirmYes, keys::KeyScope::Confirm),
-            state
-                .keys
-                .first_label(keys::KeyCommand::ConfirmNo, keys::KeyScope::Confirm),
-        );
-        Line::from(Span::styled(question, style(t, Role::Error)))
-    } else if let Some(notice) = &state.notice {
-        let role = if notice.kind == NoticeKind::Error {
-            Role::Error
-        } else {
-            Role::Good
-        };
-        Line::from(Span::styled(notice.text.clone(), style(t, role)))
-    } else {
-        Line::default()
+    let Some((text, tone)) = message::current(state, spinner(state.frame)) else {
+        return;
     };
-    frame.render_widget(Paragraph::new(line), area);
+    let role = match tone {
+        Tone::Progress => Role::Focus,
+        Tone::Question | Tone::Error => Role::Error,
+        Tone::Info => Role::Good,
+    };
+    let rows = usize::from(area.height.max(1));
+    let lines: Vec<Line> = message::wrap(&text, usize::from(area.width), rows, &message::more_marker(state))
+        .into_iter()
+        .map(|l| Line::from(Span::styled(l, style(t, role))))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// Bottom line: the keys that work here, from the key table.
@@ -130,21 +108,92 @@ pub fn draw_hints(frame: &mut Frame, area: Rect, state: &State) {
     // On the sign-in screen itself the key would lead nowhere new.
     let offer_sign_in = matches!(state.header.account, Account::Sandbox | Account::SignedOut)
         && !matches!(state.screen, Screen::SignIn);
-    let mut used = 0;
-    for (keys, what) in state.keys.hints(&scopes, offer_sign_in) {
-        let sep = if spans.is_empty() { "" } else { " · " };
-        let what = format!(" {what}");
-        let width = sep.width() + keys.width() + what.width();
-        // A hint cut in half reads as a different key; leave out the ones that do not fit.
-        if used + width > usize::from(area.width) {
-            break;
-        }
-        used += width;
-        if !sep.is_empty() {
-            spans.push(Span::styled(sep, style(t, Role::Dim)));
+    let help = state.keys.label(keys::KeyCommand::Help, keys::KeyScope::Anywhere);
+    let all = state.keys.hints(&scopes, offer_sign_in);
+    for (keys, what) in fit_hints(all, usize::from(area.width), &help) {
+        if !spans.is_empty() {
+            spans.push(Span::styled(SEP, style(t, Role::Dim)));
         }
         spans.push(Span::styled(keys, style(t, Role::Focus)));
-        spans.push(Span::raw(what));
+        spans.push(Span::raw(format!(" {what}")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Between two hints.
+const SEP: &str = " · ";
+
+/// The hints that fit in `width`, in order. A hint cut in half reads as a different key, so
+/// the ones that do not fit are left out whole; the `keep` key (help, which lists all the
+/// others) is the last to go: room for it is kept before any other hint is placed.
+pub fn fit_hints<'a>(hints: Vec<(String, &'a str)>, width: usize, keep: &str) -> Vec<(String, &'a str)> {
+    let cost = |(k, w): &(String, &str), first: bool| {
+        let sep = if first { 0 } else { SEP.width() };
+        sep + k.width() + 1 + w.width()
+    };
+    let reserve = hints
+        .iter()
+        .find(|(k, _)| k == keep)
+        .map(|h| cost(h, true))
+        .filter(|c| *c <= width);
+    let mut used = reserve.unwrap_or(0);
+    let mut out = Vec::new();
+    for hint in hints {
+        if hint.0 == keep {
+            if reserve.is_some() {
+                out.push(hint);
+            }
+            continue;
+        }
+        // Every hint is charged a separator: one of them sits next to the kept one.
+        let c = cost(&hint, false);
+        if used + c <= width {
+            used += c;
+            out.push(hint);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hints() -> Vec<(String, &'static str)> {
+        [
+            ("Tab", "next field"),
+            ("Ctrl+S", "submit"),
+            ("Ctrl+C", "quit"),
+            ("F1", "help"),
+            ("F2", "sign in"),
+            ("Ctrl+R", "history"),
+        ]
+        .into_iter()
+        .map(|(k, w)| (k.to_string(), w))
+        .collect()
+    }
+
+    fn shown(width: usize) -> Vec<String> {
+        fit_hints(hints(), width, "F1")
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect()
+    }
+
+    fn line_width(width: usize) -> usize {
+        let kept = fit_hints(hints(), width, "F1");
+        kept.iter().map(|(k, w)| k.width() + 1 + w.width()).sum::<usize>()
+            + SEP.width() * kept.len().saturating_sub(1)
+    }
+
+    #[test]
+    fn help_is_the_last_hint_to_go() {
+        assert_eq!(shown(200), ["Tab", "Ctrl+S", "Ctrl+C", "F1", "F2", "Ctrl+R"]);
+        for width in 7..80 {
+            assert!(shown(width).contains(&"F1".to_string()), "width {width}");
+            assert!(line_width(width) <= width, "width {width}");
+        }
+        assert_eq!(shown(7), ["F1"]);
+        assert!(shown(6).is_empty(), "not even help fits");
+    }
 }

@@ -1,17 +1,19 @@
 //! The topic picker inside the form.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::form::field_block;
 use super::status_bar::spinner;
-use super::{Role, style};
+use super::{Role, style, textbox};
 use crate::text;
+use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout;
 use crate::tui::state::{Field, State};
+use crate::tui::textbox::EditOp;
 use crate::tui::topics::TopicsLoad;
 
 fn retry_key(state: &State) -> String {
@@ -49,38 +51,25 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(block, area);
     let l = layout::topic(inner);
 
-    let filter = if topics.filter.is_empty() {
-        Span::styled(
-            if focused {
-                format!(
-                    "type to filter, {}/{} to choose",
-                    state.keys.label(KeyCommand::Up, KeyScope::Topic),
-                    state.keys.label(KeyCommand::Down, KeyScope::Topic)
-                )
-            } else {
-                format!(
-                    "{} here to choose a topic",
-                    state.keys.label(KeyCommand::NextField, KeyScope::Form)
-                )
-            },
-            style(t, Role::Dim),
-        )
-    } else {
-        Span::raw(text::one_line(&topics.filter))
-    };
-    let cursor = if focused {
-        Span::styled("▏", style(t, Role::Focus))
-    } else {
-        Span::raw("")
-    };
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled("Filter: ", style(t, Role::Label)),
-            filter,
-            cursor,
-        ])),
-        l.filter,
+    let hint = Span::styled(
+        if focused {
+            format!(
+                "type to filter, {}/{} to choose",
+                state.keys.label(KeyCommand::Up, KeyScope::Topic),
+                state.keys.label(KeyCommand::Down, KeyScope::Topic)
+            )
+        } else {
+            format!(
+                "{} here to choose a topic",
+                state.keys.label(KeyCommand::NextField, KeyScope::Form)
+            )
+        },
+        style(t, Role::Dim),
     );
+    let [label, field] = Layout::horizontal([Constraint::Length(8), Constraint::Fill(1)]).areas(l.filter);
+    frame.render_widget(Span::styled("Filter: ", style(t, Role::Label)), label);
+    let typing = focused_text(state) == Some(TextTarget::TopicFilter);
+    textbox::draw_line(frame, field, &topics.filter, typing, Some(hint));
 
     if topics.all.is_empty() {
         let msg = match &topics.load {
@@ -105,8 +94,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     }
     if topics.matches.is_empty() {
         let msg = format!(
-            "No topic matches \"{}\"; Backspace widens the search.",
-            text::one_line(&topics.filter)
+            "No topic matches \"{}\"; {} widens the search.",
+            text::one_line(topics.filter.text()),
+            state
+                .keys
+                .first_label(KeyCommand::Edit(EditOp::DeleteBack), KeyScope::TextBox)
         );
         frame.render_widget(
             Paragraph::new(Span::styled(msg, style(t, Role::Dim))).wrap(Wrap { trim: true }),

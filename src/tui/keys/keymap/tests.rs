@@ -132,12 +132,12 @@ fn labels_fall_back_to_the_command_s_other_row() {
 #[test]
 fn letters_skip_the_places_where_text_is_typed() {
     // Up works in the Topic filter (text) and in lists (not): k joins only the lists.
-    let map = Keymap::with_overrides(&[over("up", &["up", "ctrl+p", "k"], 1)]).expect("valid");
+    let map = Keymap::with_overrides(&[over("up", &["up", "ctrl+o", "k"], 1)]).expect("valid");
     let k = ev(KeyCode::Char('k'), KeyModifiers::NONE);
     let topic = [KeyScope::Anywhere, KeyScope::Form, KeyScope::Topic];
     let history = [KeyScope::Anywhere, KeyScope::OutsideText, KeyScope::History];
     assert_eq!(command_at(&map, &topic, k), None, "k types into the topic filter");
     assert_eq!(command_at(&map, &history, k), Some(KeyCommand::Up));
-    let ctrl_p = ev(KeyCode::Char('p'), KeyModifiers::CONTROL);
-    assert_eq!(command_at(&map, &topic, ctrl_p), Some(KeyCommand::Up));
+    let ctrl_o = ev(KeyCode::Char('o'), KeyModifiers::CONTROL);
+    assert_eq!(command_at(&map, &topic, ctrl_o), Some(KeyCommand::Up));
 }

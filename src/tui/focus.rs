@@ -1,0 +1,87 @@
+//! Which text box has the keyboard, and a handle on it: the editing keys, the paste and the
+//! terminal cursor all go where this says.
+
+use tui_textarea::TextArea;
+
+use super::note::NoteBox;
+use super::state::{Field, Screen, State};
+use super::textbox::LineBox;
+
+/// A text box that can have the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextTarget {
+    /// The form's Title.
+    Title,
+    /// The form's Description (several lines).
+    Description,
+    /// The topic picker's fuzzy filter.
+    TopicFilter,
+    /// The history's text filter.
+    HistoryFilter,
+    /// The sign-in form's tenant.
+    Tenant,
+    /// The customer tenant prompt of the Partner Center list.
+    Customer,
+    /// The note box over the details.
+    Note,
+    /// The template picker's filter.
+    TemplateQuery,
+}
+
+impl TextTarget {
+    /// Whether the box holds several lines (Enter and Up/Down work inside it).
+    pub fn multiline(self) -> bool {
+        matches!(self, TextTarget::Description | TextTarget::Note)
+    }
+}
+
+/// The text box keys go into right now, if any (none under an overlay or a question).
+pub fn focused_text(state: &State) -> Option<TextTarget> {
+    if state.help || state.messages_open || state.confirm.is_some() {
+        return None;
+    }
+    if state.picker.is_some() && matches!(state.screen, Screen::Form) {
+        return Some(TextTarget::TemplateQuery);
+    }
+    match &state.screen {
+        Screen::Form => match state.form.focus {
+            Field::Title => Some(TextTarget::Title),
+            Field::Description => Some(TextTarget::Description),
+            Field::Topic => Some(TextTarget::TopicFilter),
+            Field::Severity | Field::Submit => None,
+        },
+        Screen::History if state.history.service.asking_customer.is_some() => Some(TextTarget::Customer),
+        Screen::History if state.history.filtering => Some(TextTarget::HistoryFilter),
+        Screen::Details(_) if state.writing_note => Some(TextTarget::Note),
+        Screen::SignIn if state.signin.editing() => Some(TextTarget::Tenant),
+        Screen::History | Screen::SignIn | Screen::Result(_) | Screen::Details(_) => None,
+    }
+}
+
+/// The editor behind a text box; `None` while it cannot be edited (a note being sent).
+pub fn text_area_mut(state: &mut State, target: TextTarget) -> Option<&mut TextArea<'static>> {
+    match target {
+        TextTarget::Title => Some(&mut state.form.title),
+        TextTarget::Description => Some(&mut state.form.description),
+        TextTarget::TopicFilter => Some(state.topics.filter.area_mut()),
+        TextTarget::HistoryFilter => Some(state.history.filter.area_mut()),
+        TextTarget::Tenant => Some(state.signin.tenant.area_mut()),
+        TextTarget::Customer => state
+            .history
+            .service
+            .asking_customer
+            .as_mut()
+            .map(LineBox::area_mut),
+        TextTarget::TemplateQuery => state.picker.as_mut().map(|p| p.query.area_mut()),
+        TextTarget::Note => current_note(state).filter(|n| !n.sending).map(|n| &mut n.text),
+    }
+}
+
+/// The note box for the request on the details screen, if one was started.
+pub fn current_note(state: &mut State) -> Option<&mut NoteBox> {
+    let Screen::Details(d) = &state.screen else {
+        return None;
+    };
+    let server_id = d.server_id()?;
+    state.notes.iter_mut().find(|n| n.target.server_id == server_id)
+}

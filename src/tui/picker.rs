@@ -1,0 +1,208 @@
+//! The template picker: the templates read from disk, a fuzzy filter box (the same matcher as
+//! the topic filter) and the highlighted one. Plain data; `update` changes it.
+
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32String};
+
+use super::state::{Field, Form};
+use super::textbox::LineBox;
+use super::topics::Topics;
+use crate::templates::Template;
+use crate::text;
+
+/// The picker over the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TemplatePicker {
+    /// Still reading the folder.
+    pub loading: bool,
+    /// Every usable template, by name.
+    pub all: Vec<Template>,
+    /// The filter as typed.
+    pub query: LineBox,
+    /// Indexes into `all` that match, best first.
+    pub matches: Vec<usize>,
+    /// Position in `matches` of the highlighted one.
+    pub highlight: usize,
+}
+
+impl TemplatePicker {
+    /// A picker waiting for the folder to be read.
+    pub fn loading() -> TemplatePicker {
+        TemplatePicker {
+            loading: true,
+            ..TemplatePicker::default()
+        }
+    }
+
+    /// The templates arrived.
+    pub fn set_all(&mut self, all: Vec<Template>) {
+        self.loading = false;
+        self.all = all;
+        self.refilter();
+    }
+
+    /// The highlighted template.
+    pub fn highlighted(&self) -> Option<&Template> {
+        self.matches.get(self.highlight).and_then(|&i| self.all.get(i))
+    }
+
+    /// Moves the highlight by `delta`, within the matches.
+    pub fn step(&mut self, delta: isize) {
+        let last = self.matches.len().saturating_sub(1);
+        self.highlight = self.highlight.saturating_add_signed(delta).min(last);
+    }
+
+    /// Matches the query against names and titles again; the best match is highlighted.
+    pub fn refilter(&mut self) {
+        let query = self.query.text().trim();
+        self.highlight = 0;
+        if query.is_empty() {
+            self.matches = (0..self.all.len()).collect();
+            return;
+        }
+        // A handful of templates: a fresh matcher per key costs nothing worth keeping.
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let pattern = Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
+        let mut scored: Vec<(usize, u32)> = self
+            .all
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                let hay = Utf32String::from(format!("{} {}", t.name, t.title.as_deref().unwrap_or("")));
+                pattern.score(hay.slice(..), &mut matcher).map(|s| (i, s))
+            })
+            .collect();
+        scored.sort_unstable_by_key(|&(i, s)| (std::cmp::Reverse(s), i));
+        self.matches = scored.into_iter().map(|(i, _)| i).collect();
+    }
+}
+
+/// The question for a template that would replace typed fields.
+pub fn question(form: &Form, topics: &Topics, template: &Template) -> String {
+    let mut copy = form.clone();
+    let (_, conflicts) = fill(&mut copy, template, topics, false);
+    let names: Vec<&str> = conflicts.iter().map(|f| field_name(*f)).collect();
+    format!(
+        "Template {} has its own {}: replace what you typed?",
+        text::one_line(&template.name),
+        names.join(", ")
+    )
+}
+
+fn field_name(field: Field) -> &'static str {
+    match field {
+        Field::Title => "Title",
+        Field::Description => "Description",
+        Field::Severity => "Severity",
+        Field::Topic => "Topic",
+        Field::Submit => "Submit",
+    }
+}
+
+/// Fills `form` from `template`: empty fields always, filled ones that differ only when
+/// `overwrite`. Returns the fields changed and the filled ones that differ (left alone unless
+/// `overwrite`).
+pub fn fill(
+    form: &mut Form,
+    template: &Template,
+    topics: &Topics,
+    overwrite: bool,
+) -> (Vec<Field>, Vec<Field>) {
+    let mut filled = Vec::new();
+    let mut conflicts = Vec::new();
+    let mut decide = |field: Field, empty: bool, differs: bool| -> bool {
+        if empty {
+            filled.push(field);
+            true
+        } else if differs {
+            conflicts.push(field);
+            if overwrite {
+                filled.push(field);
+            }
+            overwrite
+        } else {
+            false
+        }
+    };
+    if let Some(title) = &template.title {
+        let current = form.title_text();
+        if decide(Field::Title, current.trim().is_empty(), current != *title) {
+            form.set_title(title);
+        }
+    }
+    if !template.body.is_empty() {
+        let current = form.description_text();
+        if decide(
+            Field::Description,
+            current.trim().is_empty(),
+            current != template.body,
+        ) {
+            form.set_description(&template.body);
+        }
+    }
+    if let Some(severity) = template.severity
+        && decide(
+            Field::Severity,
+            form.severity.is_none(),
+            form.severity != Some(severity),
+        )
+    {
+        form.severity = Some(severity);
+    }
+    let topic = template.topic.as_deref().and_then(|t| topic_id(topics, t));
+    if let Some(id) = topic {
+        let current = form.topic_id.clone();
+        if decide(
+            Field::Topic,
+            current.is_none(),
+            current.as_deref() != Some(id.as_str()),
+        ) {
+            form.topic_id = Some(id);
+        }
+    }
+    (filled, conflicts)
+}
+
+/// A template's topic (an id, or a name in any case) as a topic id from the loaded list; an
+/// id is kept as written when the list is not loaded yet.
+fn topic_id(topics: &Topics, wanted: &str) -> Option<String> {
+    let wanted = wanted.trim();
+    if let Some(t) = topics.all.iter().find(|t| t.name.eq_ignore_ascii_case(wanted)) {
+        return Some(t.id.to_string());
+    }
+    wanted
+        .chars()
+        .all(|c| c.is_ascii_digit())
+        .then(|| wanted.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn template(name: &str, title: &str) -> Template {
+        Template {
+            name: name.into(),
+            title: Some(title.into()),
+            severity: None,
+            topic: None,
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_filter_matches_names_and_titles() {
+        let mut p = TemplatePicker::loading();
+        p.set_all(vec![
+            template("billing", "Invoice is wrong"),
+            template("outage", "Portal down"),
+        ]);
+        assert_eq!(p.matches, [0, 1]);
+        p.query.set_text("portl");
+        p.refilter();
+        assert_eq!(p.highlighted().map(|t| t.name.as_str()), Some("outage"));
+        p.query.set_text("zzz");
+        p.refilter();
+        assert!(p.highlighted().is_none());
+    }
+}
