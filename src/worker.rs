@@ -4,6 +4,7 @@
 
 mod follow;
 mod outbox_retry;
+mod protocol;
 mod signin;
 mod store_thread;
 
@@ -14,216 +15,18 @@ use uuid::Uuid;
 
 #[cfg(test)]
 use crate::api::error::RequestIds;
-use crate::api::{Client, ClientEvent, NewServiceRequest, ServiceRequest, SupportTopic};
+use crate::api::{Client, ClientEvent, NewServiceRequest, ServiceRequest};
 use crate::auth::Cloud;
 use crate::outbox::Outbox;
 #[cfg(test)]
 use crate::outbox::same_destination;
-use crate::store::{Anchor, Draft, HistoryRow, Store, Submission};
+use crate::store::{Draft, Store};
 use store_thread::StoreThread;
 
 pub use crate::tui::ErrorView;
 pub use follow::{NoteOutcome, ServicePage, Target, scope_of};
+pub use protocol::{Job, Reply};
 pub use signin::{SignInReply, SignInSetup, message as sign_in_message};
-
-/// What the UI asks the worker to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Job {
-    /// First thing after start: the saved draft, cached then fresh topics, then the outbox.
-    Start,
-    /// Fetch the topic list again.
-    LoadTopics,
-    /// Save the form draft.
-    SaveDraft(Draft),
-    /// Record, then send a new request.
-    Submit(NewServiceRequest),
-    /// Send an already recorded request again with its MS-RequestId (outcome was unknown).
-    Resend {
-        /// Local row.
-        local_id: i64,
-        /// Its MS-RequestId.
-        request_id: Uuid,
-        /// What was recorded.
-        request: NewServiceRequest,
-    },
-    /// A window of history rows next to `anchor` (one indexed seek, never an OFFSET scan).
-    History {
-        /// Echoed back so stale pages can be dropped.
-        seq: u64,
-        /// Text filter.
-        filter: String,
-        /// Where the window starts.
-        anchor: Anchor,
-        /// Rows wanted.
-        limit: usize,
-        /// Also count the matching rows (on opening the pane and when the filter changes).
-        count: bool,
-    },
-    /// One submission in full, by local row or by the service's id (which marks it seen).
-    Details {
-        /// Local row, when known.
-        local_id: Option<i64>,
-        /// The service's id, when known.
-        server_id: Option<String>,
-    },
-    /// Fetch a request from the server (and store the fresh copy if it is in the history).
-    Refresh {
-        /// The request.
-        target: Target,
-        /// The user is looking at it (the details): what they see is not news later.
-        looking: bool,
-    },
-    /// Close a request on the server (the user confirmed) and store the fresh copy.
-    Close(Target),
-    /// Add a note to a request, with this MS-RequestId (reused when the same note is resent).
-    AddNote {
-        /// The request.
-        target: Target,
-        /// The note.
-        text: String,
-        /// Its MS-RequestId.
-        request_id: Uuid,
-    },
-    /// One page of the service's list: the first of `customer`'s scope, or the one `uri` links to.
-    ServicePage {
-        /// Echoed back so stale pages can be dropped.
-        seq: u64,
-        /// Customer tenant (`None`: the partner's own requests).
-        customer: Option<String>,
-        /// `links.next` of the previous page; `None` for the first.
-        uri: Option<String>,
-    },
-    /// Keep a note being written, replacing its earlier copy.
-    KeepNote(crate::store::NoteDraft),
-    /// Forget the kept note of this request (sent, or emptied).
-    DropNote(String),
-    /// Re-read open requests of the local history every so often while the app runs (once;
-    /// later calls do nothing). Also reports the count of changed requests at once.
-    Follow(std::time::Duration),
-    /// Run a device-code sign-in; progress comes back as [`Reply::SignIn`] with `flow`.
-    SignIn {
-        /// Id the replies echo.
-        flow: u64,
-        /// The cloud.
-        cloud: Cloud,
-        /// The tenant as typed.
-        tenant: String,
-    },
-    /// Stop sign-in `flow` unless it is already finishing.
-    CancelSignIn(u64),
-}
-
-/// The worker's answers; the UI turns each into an action.
-#[derive(Debug, Clone)]
-pub enum Reply {
-    /// The saved draft, if any.
-    Draft(Option<Draft>),
-    /// A topic list: from the cache (`cached`) or fresh from the service.
-    Topics {
-        /// The topics.
-        topics: Vec<SupportTopic>,
-        /// True when read from the local cache.
-        cached: bool,
-    },
-    /// Loading topics failed.
-    TopicsFailed(ErrorView),
-    /// A submit was created.
-    Submitted {
-        /// Local row.
-        local_id: i64,
-        /// MS-RequestId it was sent with.
-        request_id: Uuid,
-        /// What was sent.
-        request: NewServiceRequest,
-        /// The service's answer.
-        response: ServiceRequest,
-    },
-    /// A submit failed.
-    SubmitFailed {
-        /// What was sent.
-        request: NewServiceRequest,
-        /// Why.
-        error: ErrorView,
-        /// Set when the outcome is unknown: the row stays in the outbox with this id.
-        unsettled: Option<(i64, Uuid)>,
-    },
-    /// An outbox entry from an earlier run was resent.
-    Resent {
-        /// What was sent.
-        request: NewServiceRequest,
-        /// The service's answer or why it failed.
-        outcome: Result<ServiceRequest, ErrorView>,
-    },
-    /// A window of history rows.
-    HistoryPage {
-        /// The request's sequence number.
-        seq: u64,
-        /// Its filter.
-        filter: String,
-        /// Where the window starts.
-        anchor: Anchor,
-        /// Rows, in list order.
-        rows: Vec<HistoryRow>,
-        /// Rows matching the filter in all, when asked for.
-        total: Option<usize>,
-    },
-    /// One submission in full.
-    Details(Submission),
-    /// A refresh finished.
-    Refreshed {
-        /// The request.
-        target: Target,
-        /// The fresh copy or why there is none.
-        outcome: Result<ServiceRequest, ErrorView>,
-    },
-    /// A close finished.
-    Closed {
-        /// The request.
-        target: Target,
-        /// The closed request or why it is not closed.
-        outcome: Result<ServiceRequest, ErrorView>,
-    },
-    /// A note was sent.
-    NoteAdded {
-        /// The request.
-        target: Target,
-        /// The MS-RequestId it went with.
-        request_id: Uuid,
-        /// The request with the note, or why not.
-        outcome: NoteOutcome,
-    },
-    /// A page of the service's list.
-    ServicePage {
-        /// The read's sequence number.
-        seq: u64,
-        /// Rows and the next page's link, or why the page could not be read.
-        outcome: Result<ServicePage, ErrorView>,
-    },
-    /// The follow-up re-read found a request changed on the server.
-    Followed {
-        /// Local row.
-        local_id: i64,
-        /// The service's id.
-        server_id: String,
-        /// Its status now, as the service says it.
-        status: Option<String>,
-        /// It differs from what the user last opened.
-        updated: bool,
-    },
-    /// How many requests changed on the server since the user last opened them.
-    Updated(usize),
-    /// Notes kept from an earlier run, not sent yet.
-    NoteDrafts(Vec<crate::store::NoteDraft>),
-    /// The client reports on a slow call.
-    Client(ClientEvent),
-    /// The local database failed.
-    StoreFailed(String),
-    /// A sign-in's progress or outcome.
-    SignIn(SignInReply),
-    /// Submits for this account whose outcome is still unknown (the outbox), after a resend
-    /// pass; they are retried with backoff while the app runs.
-    Outbox(usize),
-}
 
 /// Where submissions are recorded as going.
 #[derive(Debug, Clone)]
