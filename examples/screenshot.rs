@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use pcsr_tui::api::{Status, SupportTopic};
+use pcsr_tui::api::SupportTopic;
 use pcsr_tui::auth::Cloud;
 use pcsr_tui::tui::Account;
 use pcsr_tui::tui::action::Action;
@@ -54,7 +54,13 @@ fn form() -> State {
         attributes: None,
     })
     .collect();
-    update(&mut s, Action::from(Reply::Topics { topics, cached: false }));
+    update(
+        &mut s,
+        Action::from(Reply::Topics {
+            topics,
+            cached: false,
+        }),
+    );
     typed(&mut s, "Cannot open the billing profile");
     key(&mut s, KeyCode::Enter);
     typed(&mut s, "Since Monday the profile page says: access denied.");
@@ -64,7 +70,6 @@ fn form() -> State {
     key(&mut s, KeyCode::Right);
     key(&mut s, KeyCode::Tab);
     typed(&mut s, "profile");
-    let _ = Status::Open;
     s
 }
 
@@ -92,7 +97,10 @@ fn escape(c: &str) -> String {
 /// The buffer as SVG: one text element per cell run of one style.
 fn svg(buffer: &Buffer) -> String {
     let (cw, ch) = (8.4_f64, 17.0_f64);
-    let (w, h) = (f64::from(buffer.area.width) * cw, f64::from(buffer.area.height) * ch);
+    let (w, h) = (
+        f64::from(buffer.area.width) * cw,
+        f64::from(buffer.area.height) * ch,
+    );
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" \
          font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" font-size=\"14\">\n\
@@ -108,13 +116,20 @@ fn svg(buffer: &Buffer) -> String {
             }
             let (px, py) = (f64::from(x) * cw, f64::from(y) * ch);
             if bg != "#1e1e1e" {
-                let _ = writeln!(out, "<rect x=\"{px}\" y=\"{py}\" width=\"{cw}\" height=\"{ch}\" fill=\"{bg}\"/>");
+                let _ = writeln!(
+                    out,
+                    "<rect x=\"{px}\" y=\"{py}\" width=\"{cw}\" height=\"{ch}\" fill=\"{bg}\"/>"
+                );
             }
             let sym = cell.symbol();
             if sym.trim().is_empty() {
                 continue;
             }
-            let weight = if cell.modifier.contains(Modifier::BOLD) { " font-weight=\"bold\"" } else { "" };
+            let weight = if cell.modifier.contains(Modifier::BOLD) {
+                " font-weight=\"bold\""
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
                 "<text x=\"{px}\" y=\"{}\" fill=\"{fg}\"{weight}>{}</text>",

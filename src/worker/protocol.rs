@@ -205,4 +205,3 @@ pub enum Reply {
     /// pass; they are retried with backoff while the app runs.
     Outbox(usize),
 }
-
