@@ -276,19 +276,18 @@ impl Worker {
             (None, Some(server_id)) => s.submission_by_server_id(server_id),
             (None, None) => return,
         };
-        match self.settle(found) {
-            Some(Some(sub)) => {
+        match (self.settle(found), local_id) {
+            (Some(Some(sub)), _) => {
                 self.settle(s.mark_seen(sub.local_id));
                 self.reply(Reply::Details(sub));
                 if let Some(count) = self.settle(s.updated_count()) {
                     self.reply(Reply::Updated(count));
                 }
             }
-            Some(None) if local_id.is_some() => self.reply(Reply::StoreFailed(format!(
-                "local submission #{} is gone from the database; press Esc to go back",
-                local_id.unwrap_or_default()
+            (Some(None), Some(local_id)) => self.reply(Reply::StoreFailed(format!(
+                "local submission #{local_id} is gone from the database; press Esc to go back"
             ))),
-            Some(None) | None => {}
+            (Some(None) | None, _) => {}
         }
     }
 
