@@ -38,6 +38,8 @@ Environment:
   PCSR_SANDBOX_AGENT_REPLIES  seconds after which the sandbox's support agent answers each
                       new request (a note, status attention needed); same as
                       `sandbox serve --agent-replies`
+  PCSR_REFRESH_SECONDS  how often the TUI re-reads open requests, in seconds; overrides
+                      [defaults] refresh_minutes (demos, tests; 0 = never)
   NO_COLOR            draw the TUI without colours (the mono theme)
   TERM                dumb (or unset): the TUI refuses to start, use the commands;
                       screen*, linux, vt100: basic colours only
