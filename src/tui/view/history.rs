@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
-use super::{Role, style, textbox};
+use super::{Role, style, table, textbox};
 use crate::store::{HistoryRow, SubmissionState};
 use crate::text;
 use crate::tui::focus::{TextTarget, focused_text};
@@ -24,63 +24,6 @@ pub fn state_label(state: SubmissionState) -> &'static str {
     }
 }
 
-/// Cuts or pads text to exactly `width` columns.
-pub(super) fn fit(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > width {
-            if width > 0 {
-                // Leave room for the ellipsis.
-                while out.width() + 1 > width {
-                    out.pop();
-                }
-                out.push('…');
-                used = out.width();
-            }
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push_str(&" ".repeat(width.saturating_sub(used)));
-    out
-}
-
-/// Column widths for a list `width` wide: status, id, date, severity, topic, title (0 = not
-/// shown). The title keeps a readable width: on a narrow screen the fixed columns first shrink
-/// (severity, date as MM-DD, status), and only then do severity, date and status give way.
-pub(super) fn columns(width: usize) -> [usize; 6] {
-    /// The title's comfortable and its least width.
-    const GOOD_TITLE: usize = 24;
-    const MIN_TITLE: usize = 12;
-    const FULL: [usize; 4] = [STATUS_WIDTH, 16, 10, 9];
-    const NARROW: [usize; 4] = [11, 15, 5, 8];
-    let used = |fixed: &[usize; 4]| -> usize { fixed.iter().filter(|w| **w > 0).map(|w| w + 1).sum() };
-    let mut fixed = FULL;
-    for shrink in [3, 2, 0, 1] {
-        if width.saturating_sub(used(&fixed)) >= GOOD_TITLE {
-            break;
-        }
-        fixed[shrink] = NARROW[shrink];
-    }
-    for drop in [3, 2, 0] {
-        if width.saturating_sub(used(&fixed)) >= MIN_TITLE {
-            break;
-        }
-        fixed[drop] = 0;
-    }
-    let used = used(&fixed);
-    let rest = width.saturating_sub(used);
-    let topic = if rest >= 40 { rest * 2 / 5 } else { 0 };
-    let title = rest.saturating_sub(topic + usize::from(topic > 0));
-    [fixed[0], fixed[1], fixed[2], fixed[3], topic, title]
-}
-
-/// Wide enough for "attention needed" and the updated mark.
-pub(super) const STATUS_WIDTH: usize = 18;
-
 /// The status cell: the service's status once the request exists (marked when it changed since
 /// the user last opened it), else where the local submission stands.
 fn status_cell(row: &HistoryRow) -> String {
@@ -90,52 +33,6 @@ fn status_cell(row: &HistoryRow) -> String {
         (state, _) => state_label(state).to_string(),
     };
     format!("{mark}{word}")
-}
-
-fn row_text(row: &HistoryRow, widths: [usize; 6]) -> String {
-    let id = row
-        .server_id
-        .as_deref()
-        .map(text::one_line)
-        .unwrap_or_else(|| "—".into());
-    let date = date_cell(&row.created_at, widths[2]);
-    let topic = row
-        .topic_name
-        .as_deref()
-        .map(text::one_line)
-        .unwrap_or_else(|| row.topic_id.clone());
-    let cells = [
-        fit(&status_cell(row), widths[0]),
-        fit(&id, widths[1]),
-        fit(&date, widths[2]),
-        fit(row.severity.label(), widths[3]),
-        fit(&text::one_line(&row.title), widths[5]),
-        fit(&topic, widths[4]),
-    ];
-    join_shown(&cells, widths)
-}
-
-/// A date (`YYYY-MM-DD…`) for a column `width` wide: month and day when the year does not fit.
-pub(super) fn date_cell(date: &str, width: usize) -> String {
-    if width < 10 {
-        date.get(5..10)
-    } else {
-        date.get(..10)
-    }
-    .unwrap_or(date)
-    .to_string()
-}
-
-/// The cells of the columns that are shown, in screen order (title before topic).
-pub(super) fn join_shown(cells: &[String; 6], widths: [usize; 6]) -> String {
-    let order = [0, 1, 2, 3, 5, 4];
-    order
-        .iter()
-        .zip(cells.iter())
-        .filter(|(w, _)| widths[**w] > 0)
-        .map(|(_, c)| c.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The pane's title: both sources as tabs, the shown one highlighted, with their counts.
@@ -174,19 +71,10 @@ fn tabs(state: &State) -> Line<'static> {
 }
 
 /// The column header line.
-pub(super) fn header_line(state: &State, widths: [usize; 6]) -> Paragraph<'static> {
-    let header = [
-        fit("  STATUS", widths[0]),
-        fit("ID", widths[1]),
-        fit("DATE", widths[2]),
-        fit("SEVERITY", widths[3]),
-        fit("TITLE", widths[5]),
-        fit("TOPIC", widths[4]),
-    ];
-    Paragraph::new(Span::styled(
-        join_shown(&header, widths),
-        style(state.theme, Role::Label),
-    ))
+pub(super) fn draw_header(frame: &mut Frame, area: Rect, state: &State, widths: [usize; 6]) {
+    let cells = ["  STATUS", "ID", "DATE", "SEVERITY", "TITLE", "TOPIC"];
+    let label = style(state.theme, Role::Label);
+    table::draw_row(frame.buffer_mut(), area, cells, widths, label);
 }
 
 /// Draws the history pane: the frame with both sources, then the list shown.
@@ -218,8 +106,8 @@ fn draw_local(frame: &mut Frame, l: layout::HistoryLayout, state: &State) {
     let t = state.theme;
     let h = &state.history;
     let width = l.list.width as usize;
-    let widths = columns(width);
-    frame.render_widget(header_line(state, widths), l.header);
+    let widths = table::columns(width);
+    draw_header(frame, l.header, state, widths);
 
     if h.total == 0 {
         let msg = if h.loaded_filter.is_none() {
@@ -235,23 +123,33 @@ fn draw_local(frame: &mut Frame, l: layout::HistoryLayout, state: &State) {
         frame.render_widget(Paragraph::new(Span::styled(msg, style(t, Role::Dim))), l.list);
         return;
     }
-    let lines: Vec<Line> = (h.top..(h.top + l.list.height as usize).min(h.total))
-        .map(|i| match h.row(i) {
-            Some(row) => {
-                let text = row_text(row, widths);
-                let role = if i == h.selected {
-                    Role::Selected
-                } else if row.state == SubmissionState::Failed {
-                    Role::Error
-                } else {
-                    Role::Plain
-                };
-                Line::from(Span::styled(fit(&text, width), style(t, role)))
-            }
-            None => Line::from(Span::styled("…", style(t, Role::Dim))),
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), l.list);
+    let rows = h.top..(h.top + l.list.height as usize).min(h.total);
+    for (i, y) in rows.zip(l.list.y..l.list.bottom()) {
+        let area = Rect::new(l.list.x, y, l.list.width, 1);
+        let Some(row) = h.row(i) else {
+            frame.render_widget(Span::styled("…", style(t, Role::Dim)), area);
+            continue;
+        };
+        let role = if i == h.selected {
+            Role::Selected
+        } else if row.state == SubmissionState::Failed {
+            Role::Error
+        } else {
+            Role::Plain
+        };
+        let status = status_cell(row);
+        let id = row.server_id.as_deref().map(text::one_line);
+        let topic = row.topic_name.as_deref().map(text::one_line);
+        let cells = [
+            status.as_str(),
+            id.as_deref().unwrap_or("—"),
+            table::date_cell(&row.created_at, widths[2]),
+            row.severity.label(),
+            &text::one_line(&row.title),
+            topic.as_deref().unwrap_or(&row.topic_id),
+        ];
+        table::draw_row(frame.buffer_mut(), area, cells, widths, style(t, role));
+    }
 }
 
 /// The filter line: a box while typing (with how to leave it), else what it holds or how to
@@ -315,39 +213,4 @@ fn draw_customer_prompt(frame: &mut Frame, area: Rect, state: &State, typed: &Li
     let typing = focused_text(state) == Some(TextTarget::Customer);
     textbox::draw_line(frame, field, typed, typing, None);
     frame.render_widget(Span::styled(how, style(t, Role::Dim)), rest);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_title_keeps_room_and_fixed_columns_shrink_first() {
-        let full = columns(120);
-        assert_eq!(full[..4], [STATUS_WIDTH, 16, 10, 9]);
-        assert!(full[5] >= 24, "{full:?}");
-        // 60 columns (58 inside the border): everything shown, narrower, title still readable.
-        let narrow = columns(58);
-        assert!(narrow[..4].iter().all(|w| *w > 0), "{narrow:?}");
-        assert!(narrow[5] >= 12, "{narrow:?}");
-        assert_eq!(
-            narrow.iter().filter(|w| **w > 0).map(|w| w + 1).sum::<usize>() - 1,
-            58
-        );
-        // Tighter still: the severity goes before the title drops under its least width.
-        let tight = columns(45);
-        assert_eq!(tight[3], 0, "{tight:?}");
-        assert!(tight[1] > 0 && tight[5] >= 12, "{tight:?}");
-    }
-
-    #[test]
-    fn fit_pads_and_cuts_to_the_column() {
-        assert_eq!(fit("abc", 5), "abc  ");
-        assert_eq!(fit("abcdef", 4), "abc…");
-        assert_eq!(
-            fit("東京都", 4),
-            "東… ",
-            "wide characters never overflow the column"
-        );
-    }
 }

@@ -10,6 +10,7 @@ pub mod requests;
 pub mod result;
 pub mod signin;
 pub mod status_bar;
+mod table;
 pub mod templates;
 pub mod textbox;
 pub mod topics;

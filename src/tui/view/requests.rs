@@ -1,30 +1,16 @@
 //! The Partner Center list: every request on the service, as read so far.
 
 use ratatui::Frame;
-use ratatui::text::{Line, Span};
+use ratatui::layout::Rect;
+use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-use super::history::{columns, fit, header_line, join_shown};
-use super::{Role, style};
-use crate::api::RequestRow;
+use super::history::draw_header;
+use super::{Role, style, table};
 use crate::text;
 use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout::HistoryLayout;
 use crate::tui::state::{Paging, State};
-
-fn row_text(row: &RequestRow, widths: [usize; 6]) -> String {
-    let status = if row.status.is_empty() { "—" } else { &row.status };
-    let mark = if row.updated { "●" } else { " " };
-    let cells = [
-        fit(&format!("{mark} {status}"), widths[0]),
-        fit(&row.id, widths[1]),
-        fit(&super::history::date_cell(&row.created, widths[2]), widths[2]),
-        fit(&row.severity, widths[3]),
-        fit(&row.title, widths[5]),
-        fit(&row.topic, widths[4]),
-    ];
-    join_shown(&cells, widths)
-}
 
 /// What the list says when it has no rows to show.
 fn empty_message(state: &State) -> String {
@@ -57,8 +43,8 @@ pub fn draw(frame: &mut Frame, l: HistoryLayout, state: &State) {
     let t = state.theme;
     let s = &state.history.service;
     let width = l.list.width as usize;
-    let widths = columns(width);
-    frame.render_widget(header_line(state, widths), l.header);
+    let widths = table::columns(width);
+    draw_header(frame, l.header, state, widths);
     if s.is_empty() {
         frame.render_widget(
             Paragraph::new(Span::styled(empty_message(state), style(t, Role::Dim))),
@@ -67,26 +53,40 @@ pub fn draw(frame: &mut Frame, l: HistoryLayout, state: &State) {
         return;
     }
     let height = l.list.height as usize;
-    let mut lines: Vec<Line> = (s.top..(s.top + height).min(s.len()))
-        .filter_map(|i| s.row(i).map(|row| (i, row)))
-        .map(|(i, row)| {
-            let role = if i == s.selected {
-                Role::Selected
-            } else {
-                Role::Plain
-            };
-            Line::from(Span::styled(fit(&row_text(row, widths), width), style(t, role)))
-        })
-        .collect();
-    if lines.len() < height {
+    let rows = (s.top..(s.top + height).min(s.len())).filter_map(|i| s.row(i).map(|row| (i, row)));
+    let mut drawn: u16 = 0;
+    for ((i, row), y) in rows.zip(l.list.y..l.list.bottom()) {
+        let role = if i == s.selected {
+            Role::Selected
+        } else {
+            Role::Plain
+        };
+        let status = format!(
+            "{} {}",
+            if row.updated { "●" } else { " " },
+            if row.status.is_empty() { "—" } else { &row.status }
+        );
+        let cells = [
+            status.as_str(),
+            &row.id,
+            table::date_cell(&row.created, widths[2]),
+            &row.severity,
+            &row.title,
+            &row.topic,
+        ];
+        let area = Rect::new(l.list.x, y, l.list.width, 1);
+        table::draw_row(frame.buffer_mut(), area, cells, widths, style(t, role));
+        drawn += 1;
+    }
+    if usize::from(drawn) < height {
         let tail = match &s.paging {
             Paging::Reading { .. } => Some(("reading more…".to_string(), Role::Dim)),
             Paging::Failed { why, .. } => Some((format!("stopped: {why}"), Role::Error)),
             _ => None,
         };
         if let Some((tail, role)) = tail {
-            lines.push(Line::from(Span::styled(tail, style(t, role))));
+            let area = Rect::new(l.list.x, l.list.y + drawn, l.list.width, 1);
+            frame.render_widget(Span::styled(tail, style(t, role)), area);
         }
     }
-    frame.render_widget(Paragraph::new(lines), l.list);
 }
