@@ -285,9 +285,15 @@ fn ensure_history(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
 }
 
 #[cfg(test)]
+mod app_tests;
+#[cfg(test)]
 mod config_tests;
 #[cfg(test)]
 mod follow_tests;
+#[cfg(test)]
+mod form_tests;
+#[cfg(test)]
+mod history_tests;
 #[cfg(test)]
 mod notice_tests;
 #[cfg(test)]
