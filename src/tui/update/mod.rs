@@ -297,4 +297,6 @@ mod history_tests;
 #[cfg(test)]
 mod notice_tests;
 #[cfg(test)]
+mod service_list_tests;
+#[cfg(test)]
 pub(crate) mod tests;
