@@ -244,3 +244,43 @@ pub fn same_destination(cloud: &str, base_url: &str, here: &Origin) -> bool {
     }
     cloud == here.cloud && base_url.trim_end_matches('/') == here.base_url.trim_end_matches('/')
 }
+
+#[cfg(test)]
+mod destination_tests {
+    use super::{Origin, same_destination};
+
+    fn origin(cloud: &str, base_url: &str) -> Origin {
+        Origin {
+            cloud: cloud.into(),
+            locale: "en-US".into(),
+            base_url: base_url.into(),
+        }
+    }
+
+    #[test]
+    fn outbox_entries_are_resent_only_to_where_they_were_meant_to_go() {
+        let sandbox = origin("sandbox", "http://127.0.0.1:40001/");
+        let real = origin("global", "https://api.partnercenter.microsoft.com/");
+        // A sandbox entry from an earlier run (another port) is resent to today's sandbox.
+        assert!(same_destination("sandbox", "http://127.0.0.1:39999", &sandbox));
+        // Never across the sandbox boundary, either way.
+        assert!(!same_destination(
+            "global",
+            "https://api.partnercenter.microsoft.com",
+            &sandbox
+        ));
+        assert!(!same_destination("sandbox", "http://127.0.0.1:39999", &real));
+        // Real clouds: same cloud and same endpoint (trailing slash aside).
+        assert!(same_destination(
+            "global",
+            "https://api.partnercenter.microsoft.com",
+            &real
+        ));
+        assert!(!same_destination(
+            "usgov",
+            "https://api.partnercenter.microsoft.com",
+            &real
+        ));
+        assert!(!same_destination("global", "https://pc.example.com", &real));
+    }
+}

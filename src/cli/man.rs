@@ -8,7 +8,8 @@ use anyhow::Context as _;
 use clap::CommandFactory;
 use clap_mangen::Man;
 
-use super::{AFTER_HELP, Cli, Exit};
+use super::args::AFTER_HELP;
+use super::{Cli, Exit};
 use crate::tui::keys::{self, BINDINGS};
 
 /// Escapes text for roff: backslashes, and a leading `.` or `'` that would read as a request.

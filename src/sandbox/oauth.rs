@@ -1,12 +1,12 @@
 //! Sandbox sign-in: the authority's v2 `devicecode` and `token` endpoints with real answer
 //! shapes and AAD-style errors, scripted for tests (pending polls, slow_down, deny, expiry,
-//! revoked refresh tokens, short-lived access tokens). Tokens are obviously fake values.
+//! revoked refresh tokens, short-lived access tokens). Tokens are obviously fake values. The
+//! routes are here; what they script and issue is in `state`.
 //!
 //! Merge into an app with `.merge(oauth::router(state))`; the authority URL is then the app's
 //! base URL (PCSR_AUTHORITY_URL).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use axum::extract::{Form, Path, State};
@@ -15,192 +15,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-/// The user every sandbox sign-in names.
-pub const SANDBOX_USER: &str = "admin@contoso-sandbox.example";
-/// The display name in the sandbox id token.
-pub const SANDBOX_USER_NAME: &str = "Sandbox Admin";
+mod state;
 
-/// How the next device-code sign-ins go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OAuthScript {
-    /// `authorization_pending` answers before the outcome.
-    pub pending_polls: u32,
-    /// Answer `slow_down` once, on the first poll.
-    pub slow_down_once: bool,
-    /// What happens after the pending polls.
-    pub outcome: Outcome,
-    /// `interval` in device-code answers (seconds).
-    pub interval_secs: u64,
-    /// `expires_in` in device-code answers (seconds).
-    pub code_lifetime_secs: u64,
-    /// `expires_in` of issued access tokens (seconds).
-    pub access_lifetime_secs: u64,
-    /// Send numbers in token answers as strings (`"expires_in":"3600"`), as AAD v1 did.
-    pub numbers_as_strings: bool,
-    /// Issue a new refresh token on every refresh (the old one stops working).
-    pub rotate_refresh_tokens: bool,
-}
-
-impl Default for OAuthScript {
-    /// One pending poll, then approval; one-second interval; hour-long access tokens.
-    fn default() -> Self {
-        OAuthScript {
-            pending_polls: 1,
-            slow_down_once: false,
-            outcome: Outcome::Approve,
-            interval_secs: 1,
-            code_lifetime_secs: 900,
-            access_lifetime_secs: 3600,
-            numbers_as_strings: false,
-            rotate_refresh_tokens: true,
-        }
-    }
-}
-
-/// The end of a scripted device-code sign-in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// The user approves: tokens.
-    Approve,
-    /// The user declines: `access_denied`.
-    Deny,
-    /// The code runs out: `expired_token`.
-    Expire,
-}
-
-struct DeviceSession {
-    polls: u32,
-    slow_down_sent: bool,
-    issued: Instant,
-    script: OAuthScript,
-    done: bool,
-}
-
-#[derive(Default)]
-struct Inner {
-    script: OAuthScript,
-    devices: HashMap<String, DeviceSession>,
-    refresh_tokens: HashMap<String, String>,
-    access_tokens: HashMap<String, Instant>,
-    refreshes: u32,
-    token_polls: u32,
-    issued: Vec<String>,
-}
-
-/// Shared, scriptable sign-in state. Clone it to keep a handle for tests.
-#[derive(Clone, Default)]
-pub struct OAuthState {
-    inner: Arc<Mutex<Inner>>,
-}
-
-impl std::fmt::Debug for OAuthState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("OAuthState")
-    }
-}
-
-impl OAuthState {
-    /// State following `script`.
-    pub fn new(script: OAuthScript) -> Self {
-        let state = OAuthState::default();
-        state.lock().script = script;
-        state
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A panicking handler must not take the sandbox down with it.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Replaces the script for sign-ins that start from now on.
-    pub fn set_script(&self, script: OAuthScript) {
-        self.lock().script = script;
-    }
-
-    /// Refuses every refresh token issued so far (`invalid_grant`).
-    pub fn revoke_refresh_tokens(&self) {
-        self.lock().refresh_tokens.clear();
-    }
-
-    /// Makes every access token issued so far invalid (the API would answer 401).
-    pub fn expire_access_tokens(&self) {
-        self.lock().access_tokens.clear();
-    }
-
-    /// Whether a bearer token is one this sandbox issued and is still valid.
-    pub fn accepts(&self, access_token: &str) -> bool {
-        self.lock()
-            .access_tokens
-            .get(access_token)
-            .is_some_and(|until| Instant::now() < *until)
-    }
-
-    /// How many refresh-token grants succeeded.
-    pub fn refresh_count(&self) -> u32 {
-        self.lock().refreshes
-    }
-
-    /// Every access and refresh token issued so far (leak tests grep for them).
-    pub fn issued_tokens(&self) -> Vec<String> {
-        self.lock().issued.clone()
-    }
-
-    /// How many device-code polls arrived.
-    pub fn poll_count(&self) -> u32 {
-        self.lock().token_polls
-    }
-
-    /// A token answer for the sandbox user, remembering what it issued.
-    fn issue(&self, inner: &mut Inner, script: &OAuthScript) -> Value {
-        let access = format!("sandbox-at-{}", Uuid::new_v4().simple());
-        let refresh = format!("sandbox-rt-{}", Uuid::new_v4().simple());
-        let lifetime = Duration::from_secs(script.access_lifetime_secs);
-        inner
-            .access_tokens
-            .insert(access.clone(), Instant::now() + lifetime);
-        inner
-            .refresh_tokens
-            .insert(refresh.clone(), SANDBOX_USER.to_string());
-        inner.issued.extend([access.clone(), refresh.clone()]);
-        let expires: Value = if script.numbers_as_strings {
-            json!(script.access_lifetime_secs.to_string())
-        } else {
-            json!(script.access_lifetime_secs)
-        };
-        json!({
-            "token_type": "Bearer",
-            "scope": "https://api.partnercenter.microsoft.com/user_impersonation",
-            "expires_in": expires,
-            "ext_expires_in": expires,
-            "access_token": access,
-            "refresh_token": refresh,
-            "id_token": fake_id_token(),
-        })
-    }
-}
-
-/// An unsigned id token built at run time: header and payload are base64url of small JSON.
-fn fake_id_token() -> String {
-    let header = json!({"typ": "JWT", "alg": "none"}).to_string();
-    let payload = json!({
-        "aud": "sandbox",
-        "iss": "pcsr-tui sandbox",
-        "preferred_username": SANDBOX_USER,
-        "name": SANDBOX_USER_NAME,
-        "tid": "00000000-0000-0000-0000-000000000000",
-    })
-    .to_string();
-    format!(
-        "{}.{}.",
-        URL_SAFE_NO_PAD.encode(header),
-        URL_SAFE_NO_PAD.encode(payload)
-    )
-}
+use state::DeviceSession;
+pub use state::{OAuthScript, OAuthState, Outcome, SANDBOX_USER, SANDBOX_USER_NAME};
 
 /// The sign-in routes: `POST /{tenant}/oauth2/v2.0/devicecode`, `POST /{tenant}/oauth2/v2.0/token`
 /// and a `GET /devicelogin` page.
@@ -416,6 +237,7 @@ async fn devicelogin() -> Html<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use super::state::fake_id_token;
     use super::*;
 
     #[test]

@@ -6,10 +6,12 @@
 
 mod clock;
 mod drafts;
+mod error;
 mod follow;
 mod history;
 mod notes;
 mod open;
+mod records;
 mod schema;
 mod submissions;
 mod topics;
@@ -17,233 +19,14 @@ mod topics;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
+use crate::api::{ApiError, ServiceRequest, SupportTopic};
 
-use crate::api::{ApiError, NewServiceRequest, ServiceRequest, Severity, Status, SupportTopic};
-
+pub use error::{Result, StoreError};
 pub use history::{Anchor, HistoryKey};
+pub use records::{
+    Draft, DueRefresh, HistoryRow, NewSubmission, NoteDraft, Refreshed, Submission, SubmissionState,
+};
 pub use schema::SCHEMA_VERSION;
-
-/// What can go wrong with the local database.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// SQLite refused.
-    #[error("local database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    /// The file was written by a newer pcsr-tui.
-    #[error(
-        "the local database {path} has schema version {found}, newer than this pcsr-tui understands ({supported}); \
-         upgrade pcsr-tui, or point --data-dir / PCSR_DATA_DIR at another folder"
-    )]
-    TooNew {
-        /// The database file.
-        path: PathBuf,
-        /// Version found in the file.
-        found: i64,
-        /// Newest version this build knows.
-        supported: i64,
-    },
-    /// A stored JSON column did not decode.
-    #[error("local database holds unreadable data: {0}")]
-    Json(#[from] serde_json::Error),
-    /// Creating the data directory failed.
-    #[error("cannot create the data directory {path}: {source}")]
-    Io {
-        /// The directory.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// The database cannot be written (read-only directory, file or file system).
-    #[error(
-        "the local database {path} is read-only, so nothing was recorded or sent: make the data directory \
-         writable, or point --data-dir / PCSR_DATA_DIR at a writable folder ({source})"
-    )]
-    ReadOnly {
-        /// The database file.
-        path: PathBuf,
-        /// What SQLite said.
-        source: rusqlite::Error,
-    },
-    /// The blocking task running a database call stopped before it answered.
-    #[error("the local database call did not finish ({0}); try again")]
-    Stopped(String),
-    /// No submission with that local id.
-    #[error("no local submission #{0}")]
-    NotFound(i64),
-    /// A server copy without an id cannot be matched to a local row.
-    #[error(
-        "the service returned a request without an id, so it cannot be kept in the local history; \
-         refresh again, and report it if it persists"
-    )]
-    NoServerId,
-}
-
-/// Result alias for store calls.
-pub type Result<T> = std::result::Result<T, StoreError>;
-
-/// Where a submission stands locally.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SubmissionState {
-    /// Recorded and (being) sent; the outcome is not known yet. This is the outbox.
-    Sending,
-    /// The service created it; `server` holds its answer.
-    Created,
-    /// The service refused it (a definite error, e.g. 400); `last_error` says why.
-    Failed,
-}
-
-impl SubmissionState {
-    /// The lowercase name stored in the database and shown in lists.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SubmissionState::Sending => "sending",
-            SubmissionState::Created => "created",
-            SubmissionState::Failed => "failed",
-        }
-    }
-
-    /// Parses the stored name.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "sending" => Some(SubmissionState::Sending),
-            "created" => Some(SubmissionState::Created),
-            "failed" => Some(SubmissionState::Failed),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for SubmissionState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A submission as recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Submission {
-    /// Local row id.
-    pub local_id: i64,
-    /// The MS-RequestId it is (re)sent with.
-    pub request_id: Uuid,
-    /// Cloud name (`global`, `germany`, `usgov`, or `sandbox`).
-    pub cloud: String,
-    /// Agent locale.
-    pub locale: String,
-    /// API base URL it was sent to.
-    pub base_url: String,
-    /// What the user filed.
-    pub request: NewServiceRequest,
-    /// Local state.
-    pub state: SubmissionState,
-    /// The service's latest copy (after create or a refresh).
-    pub server: Option<ServiceRequest>,
-    /// The service's id once created.
-    pub server_id: Option<String>,
-    /// Why the last attempt failed.
-    pub last_error: Option<String>,
-    /// When it was recorded (RFC 3339, UTC).
-    pub created_at: String,
-    /// When it last changed (RFC 3339, UTC).
-    pub updated_at: String,
-}
-
-/// What [`Store::record_submission`] needs.
-#[derive(Debug, Clone, Copy)]
-pub struct NewSubmission<'a> {
-    /// The MS-RequestId it will carry.
-    pub request_id: Uuid,
-    /// Cloud name.
-    pub cloud: &'a str,
-    /// Agent locale.
-    pub locale: &'a str,
-    /// API base URL.
-    pub base_url: &'a str,
-    /// The request.
-    pub request: &'a NewServiceRequest,
-}
-
-/// One line of the history list: only what the list shows, so 100k rows stay cheap.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HistoryRow {
-    /// Local row id.
-    pub local_id: i64,
-    /// Local state.
-    pub state: SubmissionState,
-    /// The service's id once created.
-    pub server_id: Option<String>,
-    /// Title.
-    pub title: String,
-    /// Severity.
-    pub severity: Severity,
-    /// Support topic id.
-    pub topic_id: String,
-    /// Support topic name, when known.
-    pub topic_name: Option<String>,
-    /// Server status, when known.
-    pub status: Option<Status>,
-    /// When it was recorded (RFC 3339, UTC).
-    pub created_at: String,
-    /// Its status or notes changed on the server since the user last opened it.
-    pub updated: bool,
-}
-
-/// What [`Store::record_refresh`] found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Refreshed {
-    /// The local row.
-    pub local_id: i64,
-    /// The status or notes differ from what the user last opened (the `updated` mark).
-    pub updated: bool,
-    /// The copy differs from the previous one (the mark may have been set before).
-    pub changed: bool,
-}
-
-/// An open request due a re-read, from [`Store::due_for_refresh`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DueRefresh {
-    /// The local row.
-    pub local_id: i64,
-    /// The service's id, to read it by.
-    pub server_id: String,
-    /// When it was last re-read (RFC 3339, UTC); `None` if never.
-    pub checked_at: Option<String>,
-}
-
-/// The unsent form, autosaved.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Draft {
-    /// Title as typed.
-    pub title: String,
-    /// Description as typed.
-    pub description: String,
-    /// Severity, once picked.
-    pub severity: Option<Severity>,
-    /// Topic id, once picked.
-    pub topic_id: Option<String>,
-}
-
-/// A note being written for a request, kept until it is sent (one per request).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoteDraft {
-    /// The request's service id.
-    pub server_id: String,
-    /// Its local history row, when it has one.
-    pub local_id: Option<i64>,
-    /// Customer tenant in scope (`None`: the partner's own).
-    pub customer: Option<String>,
-    /// The text as typed.
-    pub body: String,
-    /// The MS-RequestId its next send uses.
-    pub request_id: Uuid,
-    /// The text that id was last sent with (`None`: never sent).
-    pub sent_body: Option<String>,
-    /// The last send's answer was lost: it may have been added.
-    pub maybe_added: bool,
-}
 
 /// How long a write waits for another pcsr-tui process holding the database lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(2);

@@ -95,3 +95,47 @@ impl ErrorView {
         rows
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::error::{HttpFailure, RequestIds};
+
+    #[test]
+    fn error_view_keeps_status_code_ids_and_hint() {
+        let ids = RequestIds::new();
+        let body =
+            br#"{"code": 3000, "description": "Title is required", "data": [], "source": "PartnerFD"}"#;
+        let e = ApiError::Http(Box::new(HttpFailure::from_response(400, body, None, ids)));
+        let v = ErrorView::from(&e);
+        assert_eq!(v.summary, "HTTP 400 Bad Request");
+        assert_eq!(v.code.as_deref(), Some("3000"));
+        assert_eq!(v.description.as_deref(), Some("Title is required"));
+        assert_eq!(v.request_id, Some(ids.request_id));
+        assert!(!v.sign_in);
+    }
+
+    #[test]
+    fn unauthorized_asks_for_login() {
+        let e = ApiError::Http(Box::new(HttpFailure::from_response(
+            401,
+            b"",
+            None,
+            RequestIds::new(),
+        )));
+        let v = ErrorView::from(&e);
+        assert!(v.sign_in);
+        assert!(v.hint.contains("pcsr-tui login"), "{}", v.hint);
+    }
+
+    #[test]
+    fn transport_summary_leaves_ids_to_their_own_lines() {
+        let e = ApiError::Transport {
+            message: "connection refused".into(),
+            timeout: false,
+            ids: RequestIds::new(),
+        };
+        let v = ErrorView::from(&e);
+        assert_eq!(v.summary, "could not reach the service: connection refused");
+    }
+}

@@ -285,10 +285,18 @@ fn ensure_history(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
 }
 
 #[cfg(test)]
+mod app_tests;
+#[cfg(test)]
 mod config_tests;
 #[cfg(test)]
 mod follow_tests;
 #[cfg(test)]
+mod form_tests;
+#[cfg(test)]
+mod history_tests;
+#[cfg(test)]
 mod notice_tests;
+#[cfg(test)]
+mod service_list_tests;
 #[cfg(test)]
 pub(crate) mod tests;

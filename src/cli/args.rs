@@ -1,0 +1,355 @@
+//! The command line's definitions (clap derive): global options, subcommands, their arguments.
+
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
+
+use crate::api::{Severity, Status};
+use crate::auth::Cloud;
+use crate::session::Settings;
+
+/// The help's closing text (environment, config.toml, exit codes); the man page shows it too.
+pub(super) const AFTER_HELP: &str = "\
+Environment:
+  PCSR_BASE_URL       API base URL (same as --base-url); http:// only for loopback
+  PCSR_TOKEN          bearer token used as-is; skips sign-in and the keyring
+  PCSR_AUTHORITY_URL  sign-in authority override (tests, sandbox); http:// only for loopback
+  PCSR_DATA_DIR       where the SQLite databases live (same as --data-dir)
+  PCSR_CONFIG_DIR     where config.toml lives (default ~/.config/pcsr-tui)
+  PCSR_KEYRING        auto | secret-service | keyutils | none (session-only sign-in)
+  RUST_LOG            log level (commands log warnings to stderr by default)
+  PCSR_LOG_FILE       log to this file (info level unless RUST_LOG says otherwise); the TUI
+                      logs only there
+  PCSR_SANDBOX_AGENT_REPLIES  seconds after which the sandbox's support agent answers each
+                      new request (a note, status attention needed); same as
+                      `sandbox serve --agent-replies`
+  PCSR_REFRESH_SECONDS  how often the TUI re-reads open requests, in seconds; overrides
+                      [defaults] refresh_minutes (demos, tests; 0 = never)
+  NO_COLOR            draw the TUI without colours (the mono theme)
+  TERM                dumb (or unset): the TUI refuses to start, use the commands;
+                      screen*, linux, vt100: basic colours only
+
+config.toml (in PCSR_CONFIG_DIR) may hold [defaults] (cloud, locale, severity, customer,
+refresh_minutes, quiet), [ui] theme = default | high-contrast | mono, and [keys] (command name =
+key or list of keys, e.g. submit = 'ctrl+g'); a mistake in it is exit 1 naming the line.
+
+With no PCSR_BASE_URL, no PCSR_TOKEN and no signed-in profile, pcsr-tui uses its built-in
+sandbox: nothing leaves this machine.
+
+Exit codes: 0 ok, 1 usage or validation, 2 API error, 3 sign-in needed.";
+
+/// The version with the git commit and target it was built from (see build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("PCSR_GIT_COMMIT"),
+    ", ",
+    env!("PCSR_TARGET"),
+    ")"
+);
+
+/// pcsr-tui: file and follow Microsoft Partner Center service requests from the keyboard.
+#[derive(Debug, Parser)]
+#[command(name = "pcsr-tui", version = VERSION, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Options for every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do; none opens the TUI.
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// API base URL (default per cloud).
+    #[arg(long, global = true, env = "PCSR_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Partner Center cloud (default global).
+    #[arg(long, global = true, value_name = "CLOUD", ignore_case = true, value_parser = cloud_parser())]
+    pub cloud: Option<Cloud>,
+    /// Agent locale for creating requests and X-Locale, e.g. en-US.
+    #[arg(long, global = true, value_name = "LOCALE")]
+    pub locale: Option<String>,
+    /// Where the local database lives.
+    #[arg(long, global = true, env = "PCSR_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Use the built-in sandbox even when an account is configured.
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+    /// Do not print the notice that the built-in sandbox is in use.
+    #[arg(long, global = true)]
+    pub quiet: bool,
+}
+
+/// Only the severities a user may choose, so help, completions and the "possible values" of an
+/// error never offer `unknown` (which submit refuses).
+fn severity_parser() -> impl TypedValueParser<Value = Severity> {
+    let names: Vec<&'static str> = Severity::CHOOSABLE.iter().map(|s| s.as_wire()).collect();
+    PossibleValuesParser::new(names).try_map(|s| s.parse::<Severity>())
+}
+
+fn status_parser() -> impl TypedValueParser<Value = Status> {
+    let names: Vec<&'static str> = Status::ALL.iter().map(|s| s.as_wire()).collect();
+    PossibleValuesParser::new(names).try_map(|s| s.parse::<Status>())
+}
+
+/// Cloud names as values, so shells complete them instead of file names.
+fn cloud_parser() -> impl TypedValueParser<Value = Cloud> {
+    PossibleValuesParser::new(["global", "germany", "usgov"]).try_map(|s| s.parse::<Cloud>())
+}
+
+/// The subcommands of design.md.
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Sign in with the device-code flow; the refresh token goes to the OS keyring.
+    Login {
+        /// Tenant id or domain (default: organizations).
+        #[arg(long)]
+        tenant: Option<String>,
+        /// Your own app registration's client id.
+        #[arg(long)]
+        client_id: Option<String>,
+    },
+    /// Forget the stored credentials.
+    Logout,
+    /// Show who is signed in, on which cloud, and where the secret is kept.
+    Status,
+    /// List the support topics.
+    Topics {
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
+    },
+    /// File a new service request.
+    Submit(SubmitArgs),
+    /// Show one service request from the server.
+    Show {
+        /// Service request id.
+        id: String,
+        /// A customer's request (tenant id) instead of the partner's own.
+        #[arg(long, value_name = "TENANT")]
+        customer: Option<String>,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
+    },
+    /// List service requests on the server.
+    List {
+        /// Only requests with this status.
+        #[arg(long, ignore_case = true, value_parser = status_parser())]
+        status: Option<Status>,
+        /// A customer's requests (tenant id) instead of the partner's own.
+        #[arg(long, value_name = "TENANT")]
+        customer: Option<String>,
+        /// At most this many.
+        #[arg(long, default_value_t = 500, conflicts_with = "all")]
+        limit: usize,
+        /// Every request: follow every next-page link, however many there are.
+        #[arg(long)]
+        all: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
+    },
+    /// Add a note to a service request.
+    #[command(group = clap::ArgGroup::new("note_text").required(true).args(["text", "text_file"]))]
+    Note {
+        /// Service request id.
+        id: String,
+        /// The note's text.
+        #[arg(long)]
+        text: Option<String>,
+        /// Read the note from a file, or `-` for standard input.
+        #[arg(long, value_name = "FILE")]
+        text_file: Option<PathBuf>,
+        /// A customer's request (tenant id).
+        #[arg(long, value_name = "TENANT")]
+        customer: Option<String>,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
+    },
+    /// Close a service request (asks "Close request ID? [y/N]" first unless --yes).
+    Close {
+        /// Service request id.
+        id: String,
+        /// A customer's request (tenant id).
+        #[arg(long, value_name = "TENANT")]
+        customer: Option<String>,
+        /// Close without asking (needed when standard input is not a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
+    },
+    /// Local history of submissions.
+    History {
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
+    },
+    /// Submits whose outcome is not known yet, and failed ones (local, no network).
+    Outbox {
+        /// resend or discard; none lists them.
+        #[command(subcommand)]
+        action: Option<OutboxAction>,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
+    },
+    /// The built-in Partner Center emulator.
+    Sandbox {
+        /// What to do with it.
+        #[command(subcommand)]
+        action: SandboxAction,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per subcommand into a folder.
+    Man {
+        /// Write pcsr-tui.1 and pcsr-tui-SUBCOMMAND.1 files here instead of printing pcsr-tui(1).
+        #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+        dir: Option<PathBuf>,
+    },
+    /// A redacted report for bug reports: version, backend, keyring, folders, store, reachability.
+    Doctor {
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
+    },
+}
+
+/// `pcsr-tui outbox ...`.
+#[derive(Debug, Subcommand)]
+pub enum OutboxAction {
+    /// Send them again with the same MS-RequestId (never filed twice); all pending if none named.
+    Resend {
+        /// Local ids (the LOCAL column of `pcsr-tui outbox`).
+        local: Vec<i64>,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
+    },
+    /// Drop one from the outbox (asks first unless --yes).
+    Discard {
+        /// Local id.
+        local: i64,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// `pcsr-tui sandbox ...`.
+#[derive(Debug, Subcommand)]
+pub enum SandboxAction {
+    /// Run the emulator as an HTTP server on 127.0.0.1 until interrupted.
+    Serve {
+        /// Port (0 picks a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// A support agent answers each new request after SECONDS (fractions allowed): it adds
+        /// a note and sets the status to attention needed.
+        #[arg(
+            long,
+            value_name = "SECONDS",
+            env = crate::sandbox::AGENT_REPLIES_ENV,
+            value_parser = crate::sandbox::parse_agent_delay
+        )]
+        agent_replies: Option<std::time::Duration>,
+    },
+}
+
+/// `pcsr-tui submit ...`.
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// Title (at most 255 characters).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Description text.
+    #[arg(long, conflicts_with = "description_file")]
+    pub description: Option<String>,
+    /// Read the description from a file, or `-` for standard input.
+    #[arg(long, value_name = "FILE")]
+    pub description_file: Option<PathBuf>,
+    /// How urgent the request is.
+    #[arg(long, ignore_case = true, value_parser = severity_parser())]
+    pub severity: Option<Severity>,
+    /// Support topic id (see `pcsr-tui topics`).
+    #[arg(long, value_name = "ID")]
+    pub topic: Option<String>,
+    /// Print the server's JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Filter the JSON with a jq expression (implies --json); string results print raw.
+    #[arg(long, value_name = "EXPR")]
+    pub jq: Option<String>,
+}
+
+/// `--json` and `--jq`, for every command that prints JSON.
+#[derive(Debug, Clone, Default, Args)]
+pub struct JsonArgs {
+    /// Print the JSON (the server's object, camelCase).
+    #[arg(long)]
+    pub json: bool,
+    /// Filter the JSON with a jq expression (implies --json); string results print raw.
+    #[arg(long, value_name = "EXPR")]
+    pub jq: Option<String>,
+}
+
+impl JsonArgs {
+    /// Whether to print JSON: `--json`, or `--jq` which implies it.
+    pub fn enabled(&self) -> bool {
+        self.json || self.jq.is_some()
+    }
+}
+
+impl GlobalArgs {
+    /// The session settings these options and the environment ask for.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            base_url: self.base_url.clone().filter(|s| !s.trim().is_empty()),
+            token: std::env::var("PCSR_TOKEN").ok(),
+            cloud: self.cloud,
+            locale: self.locale.clone(),
+            data_dir: self.data_dir.clone(),
+            sandbox: self.sandbox,
+            config: crate::config::UserConfig::default(),
+        }
+    }
+}
+
+impl CliCommand {
+    /// Whether the command uses config.toml; printing completions or man pages does not, so a
+    /// broken file never stands in the way of packaging them.
+    pub(super) fn reads_config(&self) -> bool {
+        !matches!(self, CliCommand::Completions { .. } | CliCommand::Man { .. })
+    }
+
+    /// The `--jq` expression this command was given, if any.
+    pub(super) fn jq(&self) -> Option<&str> {
+        match self {
+            CliCommand::Topics { out }
+            | CliCommand::Show { out, .. }
+            | CliCommand::List { out, .. }
+            | CliCommand::Note { out, .. }
+            | CliCommand::Close { out, .. }
+            | CliCommand::History { out }
+            | CliCommand::Doctor { out } => out.jq.as_deref(),
+            CliCommand::Submit(args) => args.jq.as_deref(),
+            // `outbox resend --jq` or `outbox --jq resend`: either place works.
+            CliCommand::Outbox { action, out } => match action {
+                Some(OutboxAction::Resend { out: resend, .. }) => resend.jq.as_deref().or(out.jq.as_deref()),
+                _ => out.jq.as_deref(),
+            },
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! The request form's state: its fields, their text, and a submit with an unknown outcome.
+
+use tui_textarea::{TextArea, WrapMode};
+use uuid::Uuid;
+
+use crate::api::{FieldError, NewServiceRequest, Severity};
+use crate::store::Draft;
+use crate::tui::ErrorView;
+use crate::tui::textbox::plain_cursor;
+use crate::tui::theme::PLACEHOLDER;
+
+/// The form's fields in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Title (single line).
+    Title,
+    /// Description (multi-line).
+    Description,
+    /// Severity picker.
+    Severity,
+    /// Topic picker.
+    Topic,
+    /// The Submit button.
+    Submit,
+}
+
+impl Field {
+    /// Tab order.
+    pub const ORDER: [Field; 5] = [
+        Field::Title,
+        Field::Description,
+        Field::Severity,
+        Field::Topic,
+        Field::Submit,
+    ];
+
+    /// The next field, wrapping around.
+    pub fn next(self) -> Field {
+        let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
+        Self::ORDER[(i + 1) % Self::ORDER.len()]
+    }
+
+    /// The previous field, wrapping around.
+    pub fn prev(self) -> Field {
+        let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
+        Self::ORDER[(i + Self::ORDER.len() - 1) % Self::ORDER.len()]
+    }
+
+    /// The field a validation error (named by its wire field) belongs to.
+    pub fn from_wire(name: &str) -> Field {
+        match name {
+            "Title" => Field::Title,
+            "Description" => Field::Description,
+            "Severity" => Field::Severity,
+            _ => Field::Topic,
+        }
+    }
+
+    /// Whether typing goes into this field as text.
+    pub fn takes_text(self) -> bool {
+        matches!(self, Field::Title | Field::Description | Field::Topic)
+    }
+}
+
+/// A submit whose outcome is unknown (lost answer, 5xx): resubmitting the same form reuses
+/// its MS-RequestId so the service cannot file it twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsettled {
+    /// Local row in the store.
+    pub local_id: i64,
+    /// The MS-RequestId it was sent with.
+    pub request_id: Uuid,
+    /// What was sent.
+    pub request: NewServiceRequest,
+}
+
+/// The request form.
+#[derive(Debug, Clone)]
+pub struct Form {
+    /// Title editor (single line).
+    pub title: TextArea<'static>,
+    /// Description editor.
+    pub description: TextArea<'static>,
+    /// Severity, once the user picked one.
+    pub severity: Option<Severity>,
+    /// Chosen topic id.
+    pub topic_id: Option<String>,
+    /// Focused field.
+    pub focus: Field,
+    /// Problems found by the last submit attempt.
+    pub errors: Vec<FieldError>,
+    /// Why the last submit failed on the server side.
+    pub submit_error: Option<ErrorView>,
+    /// A submit with an unknown outcome.
+    pub unsettled: Option<Unsettled>,
+    /// The severity a new form starts with (`[defaults] severity`).
+    pub preset: Option<Severity>,
+}
+
+impl Default for Form {
+    fn default() -> Self {
+        Form::from_draft(&Draft::default())
+    }
+}
+
+impl Form {
+    /// A form filled from a saved draft.
+    pub fn from_draft(draft: &Draft) -> Form {
+        let mut title = TextArea::new(vec![draft.title.replace(['\n', '\r'], " ")]);
+        title.set_placeholder_text("What is the problem, in one line?");
+        title.set_placeholder_style(PLACEHOLDER);
+        title.move_cursor(tui_textarea::CursorMove::End);
+        let lines: Vec<String> = draft.description.split('\n').map(str::to_string).collect();
+        let mut description = TextArea::new(lines);
+        description.set_placeholder_text("What happened, what you expected, steps, ids…");
+        description.set_placeholder_style(PLACEHOLDER);
+        description.set_wrap_mode(WrapMode::WordOrGlyph);
+        description.move_cursor(tui_textarea::CursorMove::Bottom);
+        description.move_cursor(tui_textarea::CursorMove::End);
+        plain_cursor(&mut title);
+        plain_cursor(&mut description);
+        Form {
+            title,
+            description,
+            severity: draft.severity.filter(|s| Severity::CHOOSABLE.contains(s)),
+            topic_id: draft.topic_id.clone(),
+            focus: Field::Title,
+            errors: Vec::new(),
+            submit_error: None,
+            unsettled: None,
+            preset: None,
+        }
+    }
+
+    /// An empty form with `preset` chosen as its severity.
+    pub fn new(preset: Option<Severity>) -> Form {
+        Form::from_draft(&Draft::default()).with_preset(preset)
+    }
+
+    /// Remembers `preset` and chooses it when no severity was picked.
+    pub fn with_preset(mut self, preset: Option<Severity>) -> Form {
+        self.preset = preset.filter(|s| Severity::CHOOSABLE.contains(s));
+        if self.severity.is_none() {
+            self.severity = self.preset;
+        }
+        self
+    }
+
+    /// The title as typed.
+    pub fn title_text(&self) -> String {
+        self.title.lines().join(" ")
+    }
+
+    /// The description as typed.
+    pub fn description_text(&self) -> String {
+        self.description.lines().join("\n")
+    }
+
+    /// What would be submitted.
+    pub fn request(&self) -> NewServiceRequest {
+        NewServiceRequest {
+            title: self.title_text(),
+            description: self.description_text(),
+            severity: self.severity.unwrap_or(Severity::Unknown),
+            support_topic_id: self.topic_id.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The form as a draft to save.
+    pub fn draft(&self) -> Draft {
+        Draft {
+            title: self.title_text(),
+            description: self.description_text(),
+            severity: self.severity,
+            topic_id: self.topic_id.clone(),
+        }
+    }
+
+    /// True when nothing was typed or picked (the preset severity counts as not picked).
+    pub fn is_empty(&self) -> bool {
+        let blank = Draft {
+            severity: self.preset,
+            ..Draft::default()
+        };
+        self.draft() == blank || self.draft() == Draft::default()
+    }
+
+    /// Replaces the title (a template); undo brings the old one back.
+    pub fn set_title(&mut self, title: &str) {
+        self.title.move_cursor(tui_textarea::CursorMove::Head);
+        self.title.delete_line_by_end();
+        self.title.insert_str(title.replace(['\n', '\r'], " "));
+    }
+
+    /// Replaces the description (after the external editor).
+    pub fn set_description(&mut self, text: &str) {
+        let mut description = TextArea::new(text.split('\n').map(str::to_string).collect());
+        description.set_placeholder_text(self.description.placeholder_text().to_string());
+        description.set_placeholder_style(PLACEHOLDER);
+        description.set_wrap_mode(WrapMode::WordOrGlyph);
+        description.move_cursor(tui_textarea::CursorMove::Bottom);
+        description.move_cursor(tui_textarea::CursorMove::End);
+        plain_cursor(&mut description);
+        self.description = description;
+    }
+
+    /// The first error for `field`.
+    pub fn error_for(&self, field: Field) -> Option<&FieldError> {
+        self.errors.iter().find(|e| Field::from_wire(e.field) == field)
+    }
+
+    /// Moves the focus (the terminal cursor follows it when the field takes text).
+    pub fn set_focus(&mut self, field: Field) {
+        self.focus = field;
+    }
+}

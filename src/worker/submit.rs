@@ -1,0 +1,131 @@
+//! Submitting from the TUI: record in the outbox, send, settle the row, clear the sent draft.
+
+use uuid::Uuid;
+
+use super::{ErrorView, Reply, Worker};
+use crate::api::{NewServiceRequest, ServiceRequest};
+use crate::store::Draft;
+
+impl Worker {
+    /// Records a new request in the outbox, then sends it.
+    pub(super) async fn submit(self, request: NewServiceRequest) {
+        let origin = self.origin();
+        let recorded = self.outbox.record(&origin, &request).await;
+        let (local_id, request_id) = match recorded {
+            Ok(ids) => ids,
+            Err(e) => {
+                let error = ErrorView::local(
+                    format!(
+                        "the request could not be recorded in the local database, so it was not sent: {e}"
+                    ),
+                    "Check that the data directory (PCSR_DATA_DIR / --data-dir) is writable, then submit again.",
+                );
+                self.reply(Reply::SubmitFailed {
+                    request,
+                    error,
+                    unsettled: None,
+                });
+                return;
+            }
+        };
+        self.send(local_id, request_id, request).await;
+    }
+
+    /// Sends a recorded request and settles its row.
+    pub(super) async fn send(self, local_id: i64, request_id: Uuid, request: NewServiceRequest) {
+        match self.create(local_id, request_id, &request).await {
+            Ok(response) => self.reply(Reply::Submitted {
+                local_id,
+                request_id,
+                request,
+                response,
+            }),
+            Err((error, unknown)) => {
+                let unsettled = unknown.then_some((local_id, request_id));
+                self.reply(Reply::SubmitFailed {
+                    request,
+                    error,
+                    unsettled,
+                });
+                if unknown {
+                    // It is in the outbox now: the retry loop sends it again after a pause (the
+                    // client has just spent its own retries on it).
+                    self.kick_outbox(false);
+                }
+            }
+        }
+    }
+
+    /// One create through the outbox with the stored id. Err carries "outcome unknown".
+    async fn create(
+        &self,
+        local_id: i64,
+        request_id: Uuid,
+        request: &NewServiceRequest,
+    ) -> Result<ServiceRequest, (ErrorView, bool)> {
+        let sent = self
+            .outbox
+            .send(&self.client(), local_id, request_id, request)
+            .await;
+        self.settled(request, sent).await.map_err(|boxed| *boxed)
+    }
+
+    /// Turns an outbox send into what the UI shows; a filed request clears its draft.
+    pub(super) async fn settled(
+        &self,
+        request: &NewServiceRequest,
+        sent: Result<crate::outbox::Sent, crate::outbox::SendFailure>,
+    ) -> Result<ServiceRequest, Box<(ErrorView, bool)>> {
+        match sent {
+            Ok(sent) => {
+                if let Some(e) = sent.unrecorded {
+                    self.reply(Reply::StoreFailed(e));
+                }
+                // Edits made while the submit was in flight stay saved.
+                let sent_request = request.clone();
+                self.db(move |s| {
+                    if s.load_draft()?.is_some_and(|d| draft_is(&d, &sent_request)) {
+                        s.clear_draft()?;
+                    }
+                    Ok(())
+                })
+                .await;
+                Ok(sent.answer.value)
+            }
+            Err(failure) => Err(Box::new((ErrorView::from(&failure.error), failure.in_outbox))),
+        }
+    }
+}
+
+/// Whether a saved draft is exactly this request.
+fn draft_is(draft: &Draft, request: &NewServiceRequest) -> bool {
+    draft.title == request.title
+        && draft.description == request.description
+        && draft.severity == Some(request.severity)
+        && draft.topic_id.as_deref() == Some(request.support_topic_id.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Severity;
+
+    #[test]
+    fn only_the_exact_draft_is_cleared_after_a_submit() {
+        let request = NewServiceRequest {
+            title: "t".into(),
+            description: "d".into(),
+            severity: Severity::Minimal,
+            support_topic_id: "1".into(),
+        };
+        let mut draft = Draft {
+            title: "t".into(),
+            description: "d".into(),
+            severity: Some(Severity::Minimal),
+            topic_id: Some("1".into()),
+        };
+        assert!(draft_is(&draft, &request));
+        draft.description.push('!');
+        assert!(!draft_is(&draft, &request));
+    }
+}
