@@ -37,5 +37,20 @@ fn main() {
     {
         println!("cargo:rerun-if-changed={path}");
     }
+    pack_relocations();
     println!("cargo:rerun-if-changed=build.rs");
+}
+
+/// Links the app with packed relative relocations (DT_RELR) on GNU/Linux. The position
+/// independent binary carries about 38,000 relative relocations; as a plain table they are
+/// 0.9 MB that the loader reads at every start, all of it resident for the life of the process
+/// (a sixth of the idle app's memory). Packed they take a few kilobytes. Needs binutils 2.38 or
+/// lld to link (older linkers warn and ignore it) and glibc 2.36 to run, which the loader checks
+/// by name. Only the binary gets it: tests and examples link as before.
+fn pack_relocations() {
+    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
+    if os == "linux" && env == "gnu" {
+        println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+    }
 }

@@ -11,6 +11,9 @@ Builds (release) pcsr-tui, the bare ratatui baseline (examples/bare.rs) and the 
   - key -> last byte of the frame: typing in the topic filter with 10,000 topics, moving down a
     history of 100,000 rows, End/Home in that history
   - `submit --json` against curl, same POST to the same local sandbox
+  - with `--only setup` (not in the default set: it takes minutes): a fresh machine's set-up,
+    README's two commands (`cargo build --release`, the build half of `cargo run --release`,
+    then `cargo test --release`) in a clean clone of HEAD with its own target directory
 and prints each figure as the median over runs with its ratio to the baseline's median, and
 the min/median/max of the runs of both. The load average is printed beside them: on a shared
 machine the baseline's own spread shows how much of a figure is the machine. --app measures another build of pcsr-tui
@@ -238,6 +241,25 @@ def submit_vs_curl(app, home, runs):
         srv.wait()
 
 
+def setup_minutes():
+    """Minutes of README's two commands in a clean clone of HEAD with an empty target directory
+    (the package registry cache is shared: a fresh machine downloads the crates first)."""
+    clone = tempfile.mkdtemp(prefix="pcsr-setup-")
+    try:
+        subprocess.run(["git", "clone", "--quiet", ROOT, clone], check=True)
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("CARGO_TARGET_DIR", "CARGO_PROFILE_", "CARGO_BUILD_", "RUSTFLAGS"))}
+        out = []
+        for cmd in (["cargo", "build", "--release"], ["cargo", "test", "--release"]):
+            t = time.perf_counter()
+            done = subprocess.run(cmd, cwd=clone, env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+            out.append(((time.perf_counter() - t) / 60, done.returncode))
+        return out
+    finally:
+        shutil.rmtree(clone, ignore_errors=True)
+
+
 def spread(values):
     if not values:
         return "no samples"
@@ -258,6 +280,7 @@ def row(label, ours, base, unit="ms", goal=""):
 
 
 FIGURES = ("first", "idle", "topics", "history", "endhome", "submit")
+SLOW = ("setup",)
 
 
 def main():
@@ -269,7 +292,8 @@ def main():
     ap.add_argument("--app", default=os.path.join(REL, "pcsr-tui"), help="the pcsr-tui build to measure")
     ap.add_argument("--no-build", action="store_true", help="measure the binaries as they are")
     ap.add_argument("--only", default=",".join(FIGURES),
-                    help=f"comma-separated subset of {','.join(FIGURES)}")
+                    help=f"comma-separated subset of {','.join(FIGURES + SLOW)} (default: all but "
+                    f"{','.join(SLOW)})")
     a = ap.parse_args()
     only = set(a.only.split(","))
     if not a.no_build:
@@ -278,7 +302,7 @@ def main():
     home = tempfile.mkdtemp(prefix="pcsr-bench-")
     ff_app = topics_app = ff_bare = idle_app = idle_bare = []
     topic_runs = hist_runs = endhome_runs = bare_runs = []
-    sub = None
+    sub = setup = None
     load = [os.getloadavg()[0]]
     try:
         sandbox_env = env_for(home)
@@ -322,6 +346,8 @@ def main():
         shutil.rmtree(hist_home, ignore_errors=True)
         if "submit" in only and shutil.which("curl"):
             sub = submit_vs_curl(app, home, a.runs * 2)
+        if "setup" in only:
+            setup = setup_minutes()
     finally:
         shutil.rmtree(home, ignore_errors=True)
     load.append(os.getloadavg()[0])
@@ -348,6 +374,13 @@ def main():
         row("End/Home in that history, max", [max(r) for r in endhome_runs if r], b99, goal="<= 5 ms")
     if sub:
         row("submit --json vs curl", sub[0], sub[1], goal="<= 1.5x")
+    if setup:
+        (build_min, build_rc), (test_min, test_rc) = setup
+        ok = "" if build_rc == 0 and test_rc == 0 else f"  (exit codes {build_rc}, {test_rc})"
+        print(f"{'fresh clone: build --release + test --release':<46} {build_min + test_min:9.2f} min"
+              f"{'':<19}<= 8 min{ok}")
+        print(f"{'':<6}cargo build --release {build_min:.2f} min, cargo test --release {test_min:.2f} min, "
+              f"{os.cpu_count()} cores")
     print()
     print(f"samples per run: topic filter {[len(r) for r in topic_runs]}, history {[len(r) for r in hist_runs]}, "
           f"End/Home {[len(r) for r in endhome_runs]}, bare {[len(r) for r in bare_runs]}")

@@ -1,4 +1,4 @@
-//! The baseline for benches/pty.py: the smallest ratatui app that answers keys, so the user's
+//! The baseline for benches/user_figures.py: the smallest ratatui app that answers keys, so the user's
 //! figures of pcsr-tui can be read as ratios to it in the same run. One bordered paragraph,
 //! blocking reads, a redraw per key; `q` quits.
 

@@ -1,4 +1,4 @@
-//! Bench fixture for benches/pty.py: fills the local history of a data dir with N submissions
+//! Bench fixture for benches/user_figures.py: fills the local history of a data dir with N submissions
 //! through the real store API, so the TUI's history is measured at a realistic size.
 //!
 //! `cargo run --release --example seed_history -- DATA_DIR N`
