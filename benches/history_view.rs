@@ -4,68 +4,25 @@
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use pcsr_tui::api::{NewServiceRequest, Severity};
 use pcsr_tui::auth::Cloud;
-use pcsr_tui::store::{NewSubmission, Store};
+use pcsr_tui::store::Store;
 use pcsr_tui::tui::Account;
-use pcsr_tui::tui::action::{Action, Effect};
+use pcsr_tui::tui::action::Action;
 use pcsr_tui::tui::state::{Header, State, Theme};
 use pcsr_tui::tui::update::update;
-use pcsr_tui::worker::{Job, Reply};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[path = "support/history.rs"]
+mod support;
 
 const ROWS: usize = 100_000;
 
 fn filled_store(dir: &std::path::Path) -> Store {
     let store = Store::open(&dir.join("bench.sqlite")).expect("store");
-    let requests: Vec<NewServiceRequest> = (0..ROWS)
-        .map(|i| NewServiceRequest {
-            title: format!("Request number {i} about licensing and billing"),
-            description: "x".into(),
-            severity: Severity::CHOOSABLE[i % 3],
-            support_topic_id: "32444671".into(),
-        })
-        .collect();
-    let news: Vec<NewSubmission<'_>> = requests
-        .iter()
-        .map(|request| NewSubmission {
-            request_id: uuid::Uuid::new_v4(),
-            cloud: "sandbox",
-            locale: "en-US",
-            base_url: "http://127.0.0.1:1",
-            request,
-        })
-        .collect();
-    store.record_submissions(&news).expect("bulk insert");
+    support::record(&store, ROWS, "sandbox").expect("bulk insert");
     store
-}
-
-/// Plays the worker's part for history reads, synchronously.
-fn serve(store: &Store, state: &mut State, effects: Vec<Effect>) {
-    for effect in effects {
-        if let Effect::Worker(Job::History {
-            seq,
-            filter,
-            anchor,
-            limit,
-            count,
-        }) = effect
-        {
-            let rows = store.history_window(&filter, &anchor, limit).expect("history");
-            let total = count.then(|| store.history_count(&filter).expect("count"));
-            let reply = Reply::HistoryPage {
-                seq,
-                filter,
-                anchor,
-                rows,
-                total,
-            };
-            let more = update(state, Action::from(reply));
-            serve(store, state, more);
-        }
-    }
 }
 
 /// One frame of the whole app on the test terminal.
@@ -91,14 +48,14 @@ fn bench(c: &mut Criterion) {
     };
     let mut state = State::new(header, Theme::default(), (120, 40), Instant::now());
     let fx = update(&mut state, key(KeyCode::Char('r'), KeyModifiers::CONTROL));
-    serve(&store, &mut state, fx);
+    support::serve(&store, &mut state, fx);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("backend");
 
     c.bench_function("history 100k: End then Home (one keyed seek each + draw)", |b| {
         b.iter(|| {
             for code in [KeyCode::End, KeyCode::Home] {
                 let fx = update(&mut state, key(code, KeyModifiers::NONE));
-                serve(&store, &mut state, fx);
+                support::serve(&store, &mut state, fx);
                 draw(&mut terminal, &state);
             }
         })
@@ -106,7 +63,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("history 100k: open pane (read window + draw)", |b| {
         b.iter(|| {
             let fx = update(&mut state, key(KeyCode::Char('r'), KeyModifiers::CONTROL));
-            serve(&store, &mut state, fx);
+            support::serve(&store, &mut state, fx);
             draw(&mut terminal, &state);
         })
     });
@@ -121,7 +78,7 @@ fn bench(c: &mut Criterion) {
             }
             let code = if down { KeyCode::Down } else { KeyCode::Up };
             let fx = update(&mut state, key(code, KeyModifiers::NONE));
-            serve(&store, &mut state, fx);
+            support::serve(&store, &mut state, fx);
             draw(&mut terminal, &state);
         })
     });

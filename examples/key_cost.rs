@@ -9,47 +9,24 @@
 
 use std::time::Instant;
 
-use pcsr_tui::api::{NewServiceRequest, Severity, SupportTopic};
+use pcsr_tui::api::SupportTopic;
 use pcsr_tui::auth::Cloud;
-use pcsr_tui::store::{NewSubmission, Store};
+use pcsr_tui::store::Store;
 use pcsr_tui::tui::Account;
-use pcsr_tui::tui::action::{Action, Effect};
+use pcsr_tui::tui::action::Action;
 use pcsr_tui::tui::state::{Header, State, Theme};
 use pcsr_tui::tui::update::update;
-use pcsr_tui::worker::{Job, Reply};
+use pcsr_tui::worker::Reply;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 
+#[path = "../benches/support/history.rs"]
+mod support;
+
 fn key(code: KeyCode, modifiers: KeyModifiers) -> Action {
     Action::Key(KeyEvent::new(code, modifiers))
-}
-
-/// Plays the worker's part for history reads, synchronously.
-fn serve(store: &Store, state: &mut State, effects: Vec<Effect>) {
-    for effect in effects {
-        if let Effect::Worker(Job::History {
-            seq,
-            filter,
-            anchor,
-            limit,
-            count,
-        }) = effect
-        {
-            let rows = store.history_window(&filter, &anchor, limit).expect("history");
-            let total = count.then(|| store.history_count(&filter).expect("count"));
-            let reply = Reply::HistoryPage {
-                seq,
-                filter,
-                anchor,
-                rows,
-                total,
-            };
-            let more = update(state, Action::from(reply));
-            serve(store, state, more);
-        }
-    }
 }
 
 fn main() {
@@ -135,27 +112,9 @@ fn main() {
         }
         _ => {
             let s = Store::open(&dir.path().join("bench.sqlite")).expect("store");
-            let requests: Vec<NewServiceRequest> = (0..100_000)
-                .map(|i| NewServiceRequest {
-                    title: format!("Request number {i} about licensing and billing"),
-                    description: "x".into(),
-                    severity: Severity::CHOOSABLE[i % 3],
-                    support_topic_id: "32444671".into(),
-                })
-                .collect();
-            let news: Vec<NewSubmission<'_>> = requests
-                .iter()
-                .map(|request| NewSubmission {
-                    request_id: uuid::Uuid::new_v4(),
-                    cloud: "sandbox",
-                    locale: "en-US",
-                    base_url: "http://127.0.0.1:1",
-                    request,
-                })
-                .collect();
-            s.record_submissions(&news).expect("bulk insert");
+            support::record(&s, 100_000, "sandbox").expect("bulk insert");
             let fx = update(&mut state, key(KeyCode::Char('r'), KeyModifiers::CONTROL));
-            serve(&s, &mut state, fx);
+            support::serve(&s, &mut state, fx);
             store = Some(s);
             (0..n).map(|_| key(KeyCode::Down, KeyModifiers::NONE)).collect()
         }
@@ -165,7 +124,7 @@ fn main() {
         let mut fx = update(&mut state, Action::Tick(Instant::now()));
         fx.extend(update(&mut state, k));
         if let Some(s) = &store {
-            serve(s, &mut state, fx);
+            support::serve(s, &mut state, fx);
         }
         frame(&state);
     }

@@ -3,8 +3,10 @@
 //!
 //! `cargo run --release --example seed_history -- DATA_DIR N`
 
-use pcsr_tui::api::{NewServiceRequest, Severity};
-use pcsr_tui::store::{NewSubmission, Store};
+use pcsr_tui::store::Store;
+
+#[path = "../benches/support/history.rs"]
+mod support;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -12,25 +14,7 @@ fn main() -> anyhow::Result<()> {
     let rows: usize = args.next().map_or(Ok(100_000), |n| n.parse())?;
     std::fs::create_dir_all(&dir)?;
     let store = Store::open(&pcsr_tui::session::store_path(&dir))?;
-    let requests: Vec<NewServiceRequest> = (0..rows)
-        .map(|i| NewServiceRequest {
-            title: format!("Request number {i} about licensing and billing"),
-            description: "x".into(),
-            severity: Severity::CHOOSABLE[i % 3],
-            support_topic_id: "32444671".into(),
-        })
-        .collect();
-    let news: Vec<NewSubmission<'_>> = requests
-        .iter()
-        .map(|request| NewSubmission {
-            request_id: uuid::Uuid::new_v4(),
-            cloud: "global",
-            locale: "en-US",
-            base_url: "http://127.0.0.1:1",
-            request,
-        })
-        .collect();
-    store.record_submissions(&news)?;
+    support::record(&store, rows, "global")?;
     drop(store);
     // A long history is mostly requests the service filed: mark them created in one statement
     // (the store's own API settles one row per transaction), so they are not an outbox of 100k.
