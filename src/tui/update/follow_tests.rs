@@ -5,7 +5,7 @@ use ratatui::crossterm::event::KeyCode;
 use uuid::Uuid;
 
 use super::service_list_tests::answer;
-use super::tests::{ctrl, press, state, type_text};
+use super::tests::{ctrl, open_history, press, state, type_text};
 use super::*;
 use crate::api::{ServiceRequest, Status};
 use crate::tui::state::{Confirm, DetailsView};
@@ -208,24 +208,7 @@ fn closing_asks_and_then_shows_closed_in_the_partner_center_list() {
 #[test]
 fn an_empty_local_history_is_read_once_not_in_a_loop() {
     let mut s = state();
-    let fx = ctrl(&mut s, 'r');
-    let seq = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Worker(Job::History { seq, .. }) => Some(*seq),
-            _ => None,
-        })
-        .expect("the pane reads its rows");
-    let fx = update(
-        &mut s,
-        Action::from(Reply::HistoryPage {
-            seq,
-            filter: String::new(),
-            anchor: crate::store::Anchor::Top,
-            rows: Vec::new(),
-            total: Some(0),
-        }),
-    );
+    let fx = open_history(&mut s, Vec::new(), 0);
     assert!(
         !fx.iter()
             .any(|e| matches!(e, Effect::Worker(Job::History { .. }))),

@@ -99,6 +99,29 @@ pub(crate) fn type_text(s: &mut State, text: &str) {
     }
 }
 
+/// Opens the history (Ctrl+R) and answers its first read with `rows` of `total`, as the store
+/// thread would; returns what that answer asked for next.
+pub(crate) fn open_history(s: &mut State, rows: Vec<crate::store::HistoryRow>, total: usize) -> Vec<Effect> {
+    let fx = ctrl(s, 'r');
+    let seq = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Worker(crate::worker::Job::History { seq, .. }) => Some(*seq),
+            _ => None,
+        })
+        .expect("the pane reads its rows");
+    update(
+        s,
+        Action::from(Reply::HistoryPage {
+            seq,
+            filter: String::new(),
+            anchor: crate::store::Anchor::Top,
+            rows,
+            total: Some(total),
+        }),
+    )
+}
+
 /// Fills every field by keys, as a user would; focus ends on Submit.
 pub(crate) fn fill(s: &mut State) {
     type_text(s, "Cannot open billing");

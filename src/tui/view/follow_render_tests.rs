@@ -7,7 +7,7 @@ use super::render_tests::{created, fresh, history_rows, render, submission};
 use crate::api::{Contact, Note, RequestRow, ServiceRequest, Status};
 use crate::tui::action::{Action, Effect};
 use crate::tui::state::{DetailsView, Screen, State};
-use crate::tui::update::tests::{ctrl, press, type_text};
+use crate::tui::update::tests::{ctrl, open_history, press, type_text};
 use crate::tui::update::update;
 use crate::worker::{Job, Reply};
 
@@ -50,24 +50,7 @@ fn on_details(s: &mut State) {
 }
 
 fn local_history(s: &mut State) {
-    let fx = ctrl(s, 'r');
-    let seq = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Worker(Job::History { seq, .. }) => Some(*seq),
-            _ => None,
-        })
-        .expect("history asked for");
-    update(
-        s,
-        Action::from(Reply::HistoryPage {
-            seq,
-            filter: String::new(),
-            anchor: crate::store::Anchor::Top,
-            rows: history_rows(),
-            total: Some(4),
-        }),
-    );
+    open_history(s, history_rows(), 4);
 }
 
 fn service_history(s: &mut State) {

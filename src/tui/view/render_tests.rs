@@ -12,7 +12,7 @@ use crate::api::{Note, ServiceRequest, Severity, Status};
 use crate::store::{HistoryRow, Submission, SubmissionState};
 use crate::tui::action::Action;
 use crate::tui::state::{DetailsView, ResultView, Screen, State};
-use crate::tui::update::tests::{ctrl, fill, press, state_at, type_text};
+use crate::tui::update::tests::{ctrl, fill, open_history, press, state_at, type_text};
 use crate::tui::update::update;
 use crate::worker::{ErrorView, Reply};
 
@@ -192,24 +192,7 @@ pub(super) fn history_rows() -> Vec<HistoryRow> {
 #[test]
 fn history_pane() {
     let mut s = fresh();
-    let fx = ctrl(&mut s, 'r');
-    let seq = fx
-        .iter()
-        .find_map(|e| match e {
-            crate::tui::action::Effect::Worker(crate::worker::Job::History { seq, .. }) => Some(*seq),
-            _ => None,
-        })
-        .expect("history asked for");
-    update(
-        &mut s,
-        Action::from(Reply::HistoryPage {
-            seq,
-            filter: String::new(),
-            anchor: crate::store::Anchor::Top,
-            rows: history_rows(),
-            total: Some(4),
-        }),
-    );
+    open_history(&mut s, history_rows(), 4);
     press(&mut s, KeyCode::Down);
     insta::assert_snapshot!(render(&mut s, 100, 30));
     // The snapshot is text only; the selection is a style, so check where it is.

@@ -3,11 +3,10 @@
 use ratatui::crossterm::event::KeyCode;
 
 use super::render_tests::{history_rows, render};
-use crate::tui::action::{Action, Effect};
+use crate::tui::action::Action;
 use crate::tui::state::Busy;
-use crate::tui::update::tests::{ctrl, fill, press, state};
+use crate::tui::update::tests::{fill, open_history, press, state};
 use crate::tui::update::update;
-use crate::worker::{Job, Reply};
 
 const W: u16 = 60;
 const H: u16 = 20;
@@ -20,24 +19,7 @@ fn hint_line(screen: &str) -> String {
 fn history_at_60x20_keeps_every_column_and_a_readable_title() {
     let mut s = state();
     update(&mut s, Action::Resize(W, H));
-    let fx = ctrl(&mut s, 'r');
-    let seq = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Worker(Job::History { seq, .. }) => Some(*seq),
-            _ => None,
-        })
-        .expect("history asked for");
-    update(
-        &mut s,
-        Action::from(Reply::HistoryPage {
-            seq,
-            filter: String::new(),
-            anchor: crate::store::Anchor::Top,
-            rows: history_rows(),
-            total: Some(4),
-        }),
-    );
+    open_history(&mut s, history_rows(), 4);
     let screen = render(&mut s, W, H);
     insta::assert_snapshot!(screen);
     assert!(
