@@ -11,6 +11,7 @@ mod editor;
 mod error_view;
 mod external;
 pub mod focus;
+pub mod fuzzy;
 mod input;
 pub mod keys;
 pub mod layout;

@@ -1,9 +1,7 @@
 //! The template picker: the templates read from disk, a fuzzy filter box (the same matcher as
 //! the topic filter) and the highlighted one. Plain data; `update` changes it.
 
-use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32String};
-
+use super::fuzzy::FuzzyList;
 use super::state::{Field, Form};
 use super::textbox::LineBox;
 use super::topics::Topics;
@@ -19,10 +17,8 @@ pub struct TemplatePicker {
     pub all: Vec<Template>,
     /// The filter as typed.
     pub query: LineBox,
-    /// Indexes into `all` that match, best first.
-    pub matches: Vec<usize>,
-    /// Position in `matches` of the highlighted one.
-    pub highlight: usize,
+    /// The templates (indexes into `all`) that match, and the highlighted one.
+    pub list: FuzzyList,
 }
 
 impl TemplatePicker {
@@ -37,43 +33,22 @@ impl TemplatePicker {
     /// The templates arrived.
     pub fn set_all(&mut self, all: Vec<Template>) {
         self.loading = false;
+        let hay = all
+            .iter()
+            .map(|t| format!("{} {}", t.name, t.title.as_deref().unwrap_or("")));
+        self.list.set_items(hay, self.query.text());
+        self.list.highlight = 0;
         self.all = all;
-        self.refilter();
     }
 
     /// The highlighted template.
     pub fn highlighted(&self) -> Option<&Template> {
-        self.matches.get(self.highlight).and_then(|&i| self.all.get(i))
+        self.list.highlighted().and_then(|i| self.all.get(i))
     }
 
-    /// Moves the highlight by `delta`, within the matches.
-    pub fn step(&mut self, delta: isize) {
-        let last = self.matches.len().saturating_sub(1);
-        self.highlight = self.highlight.saturating_add_signed(delta).min(last);
-    }
-
-    /// Matches the query against names and titles again; the best match is highlighted.
+    /// The query was edited: match names and titles again; the best match is highlighted.
     pub fn refilter(&mut self) {
-        let query = self.query.text().trim();
-        self.highlight = 0;
-        if query.is_empty() {
-            self.matches = (0..self.all.len()).collect();
-            return;
-        }
-        // A handful of templates: a fresh matcher per key costs nothing worth keeping.
-        let mut matcher = Matcher::new(Config::DEFAULT);
-        let pattern = Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
-        let mut scored: Vec<(usize, u32)> = self
-            .all
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| {
-                let hay = Utf32String::from(format!("{} {}", t.name, t.title.as_deref().unwrap_or("")));
-                pattern.score(hay.slice(..), &mut matcher).map(|s| (i, s))
-            })
-            .collect();
-        scored.sort_unstable_by_key(|&(i, s)| (std::cmp::Reverse(s), i));
-        self.matches = scored.into_iter().map(|(i, _)| i).collect();
+        self.list.query_changed(self.query.text());
     }
 }
 
@@ -197,7 +172,7 @@ mod tests {
             template("billing", "Invoice is wrong"),
             template("outage", "Portal down"),
         ]);
-        assert_eq!(p.matches, [0, 1]);
+        assert_eq!(p.list.matches, [0, 1]);
         p.query.set_text("portl");
         p.refilter();
         assert_eq!(p.highlighted().map(|t| t.name.as_str()), Some("outage"));

@@ -69,7 +69,7 @@ pub(super) fn step_severity(state: &mut State, delta: isize) {
 
 /// Moves the topic highlight, which is then the chosen topic.
 pub(super) fn step_topic(state: &mut State, delta: isize) {
-    state.topics.step(delta);
+    state.topics.list.step(delta);
     choose_highlighted(state);
 }
 

@@ -60,12 +60,12 @@ fn typing_in_the_topic_field_filters_and_chooses_the_best_match() {
     assert_eq!(s.form.focus, Field::Topic);
     assert_eq!(s.form.topic_id, None, "no topic until the user picks");
     type_text(&mut s, "invoice");
-    assert_eq!(s.topics.matches.len(), 1);
+    assert_eq!(s.topics.list.matches.len(), 1);
     assert_eq!(s.form.topic_id.as_deref(), Some("32444672"));
     press(&mut s, KeyCode::Backspace);
     assert_eq!(s.topics.filter, "invoic");
     type_text(&mut s, "zzzz");
-    assert!(s.topics.matches.is_empty());
+    assert!(s.topics.list.matches.is_empty());
     assert_eq!(s.form.topic_id, None, "nothing matches, nothing chosen");
 }
 

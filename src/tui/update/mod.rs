@@ -212,7 +212,7 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
 /// Up/Down: the topic highlight, the history selection or the details' scroll.
 fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
     if let Some(picker) = &mut state.picker {
-        picker.step(delta);
+        picker.list.step(delta);
         return;
     }
     match &state.screen {

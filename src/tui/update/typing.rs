@@ -201,7 +201,11 @@ mod tests {
         type_text(&mut s, "invoic");
         assert_eq!(s.topics.highlighted().map(|t| t.id), Some(32444672));
         ctrl(&mut s, 'w');
-        assert_eq!(s.topics.matches.len(), 4, "an empty filter shows every topic");
+        assert_eq!(
+            s.topics.list.matches.len(),
+            4,
+            "an empty filter shows every topic"
+        );
         let mut h = state();
         ctrl(&mut h, 'r');
         press(&mut h, KeyCode::Char('/'));

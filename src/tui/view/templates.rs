@@ -65,8 +65,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, picker: &TemplatePicke
         return;
     }
     let height = usize::from(list.height);
-    let first = (picker.highlight + 1).saturating_sub(height);
+    let first = picker.list.first_visible(height);
     let lines: Vec<Line> = picker
+        .list
         .matches
         .iter()
         .enumerate()
@@ -79,7 +80,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, picker: &TemplatePicke
                 text::one_line(&tpl.name),
                 text::one_line(tpl.title.as_deref().unwrap_or(""))
             );
-            let role = if pos == picker.highlight {
+            let role = if pos == picker.list.highlight {
                 Role::Selected
             } else {
                 Role::Plain

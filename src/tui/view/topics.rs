@@ -92,7 +92,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         );
         return;
     }
-    if topics.matches.is_empty() {
+    if topics.list.matches.is_empty() {
         let msg = format!(
             "No topic matches \"{}\"; {} widens the search.",
             text::one_line(topics.filter.text()),
@@ -108,9 +108,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     }
 
     let height = l.list.height as usize;
-    let first = topics.first_visible(height);
+    let first = topics.list.first_visible(height);
     let chosen = state.form.topic_id.as_deref();
     let lines: Vec<Line> = topics
+        .list
         .matches
         .iter()
         .enumerate()
@@ -121,7 +122,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             let id = topic.id.to_string();
             let mark = if chosen == Some(id.as_str()) { "✓ " } else { "  " };
             let text = format!("{mark}{}", text::one_line(&topic.name));
-            if focused && pos == topics.highlight {
+            if focused && pos == topics.list.highlight {
                 Line::from(Span::styled(
                     format!("{text:<width$}", width = l.list.width as usize),
                     style(t, Role::Selected),
