@@ -16,7 +16,8 @@ use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
 use crate::api::error::RequestIds;
-use crate::api::{Answer, ApiError, Client, NewServiceRequest, ServiceRequest};
+use crate::api::{Answer, ApiError, Client};
+use crate::domain::{NewTicket, Ticket};
 use crate::store::{NewSubmission, Store, StoreError, Submission};
 use crate::worker::Origin;
 
@@ -57,7 +58,7 @@ pub struct Sent {
     /// The local row.
     pub local_id: i64,
     /// The service's answer and the ids that produced it.
-    pub answer: Answer<ServiceRequest>,
+    pub answer: Answer<Ticket>,
     /// Set when the answer could not be stored (it was filed all the same).
     pub unrecorded: Option<String>,
 }
@@ -107,7 +108,7 @@ impl Outbox {
     pub async fn record(
         &self,
         origin: &Origin,
-        request: &NewServiceRequest,
+        request: &NewTicket,
     ) -> Result<(i64, Uuid), StoreError> {
         let request_id = Uuid::new_v4();
         let (origin, request) = (origin.clone(), request.clone());
@@ -130,7 +131,7 @@ impl Outbox {
         &self,
         client: &Client,
         origin: &Origin,
-        request: &NewServiceRequest,
+        request: &NewTicket,
     ) -> Result<Sent, SubmitError> {
         let (local_id, request_id) = self
             .record(origin, request)
@@ -151,7 +152,7 @@ impl Outbox {
         client: &Client,
         local_id: i64,
         request_id: Uuid,
-        request: &NewServiceRequest,
+        request: &NewTicket,
     ) -> Result<Sent, SendFailure> {
         let mut outcome = client
             .create(request, RequestIds::with_request_id(request_id))

@@ -6,7 +6,7 @@ mod parse;
 
 use std::path::{Path, PathBuf};
 
-use crate::api::Severity;
+use crate::domain::Severity;
 use crate::auth::Cloud;
 use crate::auth::config::{CONFIG_FILE, default_config_dir};
 use crate::tui::keys::Keymap;
