@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use pcsr_tui::api::error::RequestIds;
 use pcsr_tui::api::{
-    ApiError, Client, ClientConfig, ListQuery, NewServiceRequest, Scope, ServiceRequestPatch, Severity,
+    ApiError, Client, ClientConfig, ListQuery, Scope, ServiceRequestPatch,
     StaticToken,
 };
 use pcsr_tui::outbox::Outbox;
@@ -24,12 +24,12 @@ fn fast_client(base_url: &str, token: &str) -> Client {
     Client::new(config, Arc::new(StaticToken(token.into()))).unwrap()
 }
 
-pub fn request(title: &str) -> NewServiceRequest {
-    NewServiceRequest {
+pub fn request(title: &str) -> pcsr_tui::domain::NewTicket {
+    pcsr_tui::domain::NewTicket {
         title: title.into(),
         description: "The November invoice is missing from the billing page.".into(),
-        severity: Severity::Moderate,
-        support_topic_id: "32444667".into(),
+        severity: Some(pcsr_tui::domain::Severity::Moderate),
+        topic_id: "32444667".into(),
     }
 }
 

@@ -7,7 +7,9 @@ use super::retry::decode;
 use super::{Answer, Client, ListQuery, Scope, encode};
 use crate::api::error::{ApiError, RequestIds, excerpt};
 use crate::api::mapping;
-use crate::api::model::{Collection, CreateBody, ServiceRequest, ServiceRequestPatch, Status, SupportTopic};
+use crate::api::model::{
+    Collection, CreateBody, NewServiceRequest, ServiceRequest, ServiceRequestPatch, Status, SupportTopic,
+};
 use crate::api::wire;
 use crate::domain::{Change, NewTicket, Page, Ticket, Topic};
 
@@ -15,18 +17,26 @@ impl Client {
     /// Route 1: files a new request. `ids.request_id` is the idempotency key: pass the stored one
     /// when resending from the outbox.
     pub async fn create(&self, ticket: &NewTicket, ids: RequestIds) -> Result<Answer<Ticket>, ApiError> {
-        let request = mapping::new_request(ticket);
-        let body = serde_json::to_vec(&CreateBody::new(&request)).map_err(|e| ApiError::Url {
-            url: String::new(),
-            reason: format!("could not encode the request: {e}"),
-        })?;
-        let path = format!("/v1/servicerequests/{}", encode(&self.config.locale));
-        let answer: Answer<ServiceRequest> = self.call(Method::POST, self.url(&path)?, Some(body), ids).await?;
+        let answer = self.create_wire(&mapping::new_request(ticket), ids).await?;
         Ok(Answer {
             value: mapping::ticket(&answer.value),
             status: answer.status,
             ids: answer.ids,
         })
+    }
+
+    /// Route 1 in the service's own terms (the sandbox's and the wire's tests).
+    pub async fn create_wire(
+        &self,
+        request: &NewServiceRequest,
+        ids: RequestIds,
+    ) -> Result<Answer<ServiceRequest>, ApiError> {
+        let body = serde_json::to_vec(&CreateBody::new(request)).map_err(|e| ApiError::Url {
+            url: String::new(),
+            reason: format!("could not encode the request: {e}"),
+        })?;
+        let path = format!("/v1/servicerequests/{}", encode(&self.config.locale));
+        self.call(Method::POST, self.url(&path)?, Some(body), ids).await
     }
 
     /// Route 2: every support topic, following `next` links.
@@ -71,7 +81,8 @@ impl Client {
         Ok(page(self.list_wire(scope, query).await?))
     }
 
-    async fn list_wire(&self, scope: &Scope, query: &ListQuery) -> Result<Collection<ServiceRequest>, ApiError> {
+    /// Routes 3 and 6 in the service's own terms: one page as a collection.
+    pub async fn list_wire(&self, scope: &Scope, query: &ListQuery) -> Result<Collection<ServiceRequest>, ApiError> {
         let mut url = self.url(&scope.collection_path())?;
         {
             let mut pairs = url.query_pairs_mut();
@@ -116,7 +127,8 @@ impl Client {
         Ok(mapping::ticket(&self.get_wire(scope, id).await?))
     }
 
-    async fn get_wire(&self, scope: &Scope, id: &str) -> Result<ServiceRequest, ApiError> {
+    /// Routes 4 and 7 in the service's own terms.
+    pub async fn get_wire(&self, scope: &Scope, id: &str) -> Result<ServiceRequest, ApiError> {
         let url = self.url(&format!("{}/{}", scope.collection_path(), encode(id)))?;
         Ok(self.call(Method::GET, url, None, RequestIds::new()).await?.value)
     }
@@ -124,13 +136,13 @@ impl Client {
     /// Routes 5 and 8 with the caller's ids: `ids.request_id` makes a resend of the same change
     /// (after an unknown outcome) safe, as the service applies it once. The request as it
     /// stands afterwards; a 204 answer (the newer reference's success) is followed by a read.
-    async fn update_with_ids(
+    pub async fn update_with_ids(
         &self,
         scope: &Scope,
         id: &str,
         patch: &ServiceRequestPatch,
         ids: RequestIds,
-    ) -> Result<Ticket, ApiError> {
+    ) -> Result<ServiceRequest, ApiError> {
         let url = self.url(&format!("{}/{}", scope.collection_path(), encode(id)))?;
         let body = serde_json::to_vec(patch).map_err(|e| ApiError::Url {
             url: url.to_string(),
@@ -138,7 +150,7 @@ impl Client {
         })?;
         let raw = self.exchange(Method::PATCH, url, Some(body), ids).await?;
         match decode::<ServiceRequest>(raw.status, &raw.value, raw.ids) {
-            Ok(answer) => Ok(mapping::ticket(&answer.value)),
+            Ok(answer) => Ok(answer.value),
             // 204 No Content is the newer reference's success for an update, and any other
             // success whose body we cannot read still means the change was made: read it back
             // (a GET, so the change itself is never sent twice).
@@ -147,7 +159,7 @@ impl Client {
                     status = raw.status,
                     "update answered without a readable body: {e}; reading it back"
                 );
-                self.get(scope, id).await
+                self.get_wire(scope, id).await
             }
         }
     }
@@ -159,7 +171,17 @@ impl Client {
             Change::Note(text) => ServiceRequestPatch::note(text.clone()),
             Change::Close => ServiceRequestPatch::status(Status::Closed),
         };
-        self.update_with_ids(scope, id, &patch, ids).await
+        Ok(mapping::ticket(&self.update_with_ids(scope, id, &patch, ids).await?))
+    }
+
+    /// Routes 5 and 8 in the service's own terms, with fresh ids.
+    pub async fn update(
+        &self,
+        scope: &Scope,
+        id: &str,
+        patch: &ServiceRequestPatch,
+    ) -> Result<ServiceRequest, ApiError> {
+        self.update_with_ids(scope, id, patch, RequestIds::new()).await
     }
 
     /// Adds a note (PATCH `NewNote`); see [`Client::update_with_ids`] for `ids`.
@@ -170,21 +192,24 @@ impl Client {
         text: &str,
         ids: RequestIds,
     ) -> Result<Ticket, ApiError> {
-        self.update_with_ids(scope, id, &ServiceRequestPatch::note(text), ids)
-            .await
+        self.apply(scope, id, &Change::Note(text.to_string()), ids).await
     }
 
     /// Closes a request (PATCH `Status: closed`); see [`Client::update_with_ids`] for `ids`.
     pub async fn close(&self, scope: &Scope, id: &str, ids: RequestIds) -> Result<Ticket, ApiError> {
-        self.update_with_ids(scope, id, &ServiceRequestPatch::status(Status::Closed), ids)
-            .await
+        self.apply(scope, id, &Change::Close, ids).await
     }
 
     /// One page of requests by a collection link (`links.next.uri`, relative as the service
     /// sends it), for paging lazily as a list is scrolled.
     pub async fn list_page(&self, uri: &str) -> Result<Page, ApiError> {
+        Ok(page(self.list_page_wire(uri).await?))
+    }
+
+    /// [`Client::list_page`] in the service's own terms.
+    pub async fn list_page_wire(&self, uri: &str) -> Result<Collection<ServiceRequest>, ApiError> {
         let url = self.link_url(uri)?;
-        Ok(page(self.call(Method::GET, url, None, RequestIds::new()).await?.value))
+        Ok(self.call(Method::GET, url, None, RequestIds::new()).await?.value)
     }
 
     async fn all_pages<T: DeserializeOwned>(&self, first: Url, limit: usize) -> Result<Vec<T>, ApiError> {
