@@ -9,8 +9,8 @@
 
 use std::time::Instant;
 
-use pcsr_tui::domain::Topic;
 use pcsr_tui::auth::Cloud;
+use pcsr_tui::domain::Topic;
 use pcsr_tui::store::Store;
 use pcsr_tui::tui::Account;
 use pcsr_tui::tui::action::Action;

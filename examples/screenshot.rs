@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use pcsr_tui::domain::Topic;
 use pcsr_tui::auth::Cloud;
+use pcsr_tui::domain::Topic;
 use pcsr_tui::tui::Account;
 use pcsr_tui::tui::action::Action;
 use pcsr_tui::tui::state::{Header, State};

@@ -105,11 +105,7 @@ impl Outbox {
     }
 
     /// Records `request` for `origin` (state `sending`), before anything is sent.
-    pub async fn record(
-        &self,
-        origin: &Origin,
-        request: &NewTicket,
-    ) -> Result<(i64, Uuid), StoreError> {
+    pub async fn record(&self, origin: &Origin, request: &NewTicket) -> Result<(i64, Uuid), StoreError> {
         let request_id = Uuid::new_v4();
         let (origin, request) = (origin.clone(), request.clone());
         let local_id = self

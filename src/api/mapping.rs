@@ -2,12 +2,12 @@
 //! a [`ServiceRequest`]: it sees a [`Ticket`] whose `as_sent` keeps the resource for `--json`.
 
 use crate::domain::{
-    self, Direction, NewTicket, Organization as DomainOrg, Person, Service, Stamp, Ticket, Topic,
-    TopicRef,
+    self, Direction, NewTicket, Organization as DomainOrg, Person, Service, Stamp, Ticket, Topic, TopicRef,
 };
 
 use super::model::{
-    Contact, NewServiceRequest, Note, Organization, ServiceRequest, Severity, Status, SupportTopic, UNSET_DATE,
+    Contact, NewServiceRequest, Note, Organization, ServiceRequest, Severity, Status, SupportTopic,
+    UNSET_DATE,
 };
 
 /// The domain's severity on the wire. Partner Center has no "highest critical impact": a new
@@ -201,11 +201,17 @@ mod tests {
         assert_eq!(org.name.as_deref(), Some("TEST_TEST_BugBash1"));
         assert_eq!(org.phone.as_deref(), Some("2398391056"));
         let contact = t.contact.as_ref().unwrap();
-        assert_eq!(contact.email.as_deref(), Some("admin@testtestbugbash1.onmicrosoft.com"));
+        assert_eq!(
+            contact.email.as_deref(),
+            Some("admin@testtestbugbash1.onmicrosoft.com")
+        );
         assert_eq!(contact.full_name(), "Account");
         assert_eq!(t.created, Some(Stamp::Unset));
         assert_eq!(t.country.as_deref(), Some("US"));
-        assert_eq!(t.as_sent["primaryContact"]["contactId"], "bb4ebcf5-d84c-4b35-8469-f4cfa4ac909e");
+        assert_eq!(
+            t.as_sent["primaryContact"]["contactId"],
+            "bb4ebcf5-d84c-4b35-8469-f4cfa4ac909e"
+        );
     }
 
     #[test]
@@ -217,7 +223,8 @@ mod tests {
         assert_eq!(t.status_text().as_deref(), Some("resolved"));
         assert_eq!(t.severity_text().as_deref(), Some("9"));
         assert_eq!(t.notes.len(), 1);
-        let topics: crate::api::Collection<SupportTopic> = wire::parse(&fixture("topics-response.json")).unwrap();
+        let topics: crate::api::Collection<SupportTopic> =
+            wire::parse(&fixture("topics-response.json")).unwrap();
         let first = topic(&topics.items[0]);
         assert_eq!(first.id, "32444667");
         assert_eq!(first.name, "Partner Center Issues");

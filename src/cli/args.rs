@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
-use crate::domain::{Service, Severity, Status};
 use crate::auth::Cloud;
+use crate::domain::{Service, Severity, Status};
 use crate::session::Settings;
 
 /// The help's closing text (environment, config.toml, exit codes); the man page shows it too.

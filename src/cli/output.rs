@@ -136,11 +136,7 @@ pub fn service_request(sr: &Ticket, request_id: Option<&str>) -> String {
         (None, None) => "-".into(),
     };
     line(&mut out, "Topic", topic);
-    line(
-        &mut out,
-        "Created",
-        stamp(sr.created.as_ref()),
-    );
+    line(&mut out, "Created", stamp(sr.created.as_ref()));
     if let Some(modified) = sr.modified.as_ref() {
         line(&mut out, "Last modified", stamp(Some(modified)));
     }

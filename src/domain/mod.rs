@@ -22,7 +22,7 @@ pub struct Page {
     pub next: Option<String>,
 }
 
-pub use new_ticket::{Field, FieldError, NewTicket, DESCRIPTION_MAX_BYTES, TITLE_MAX_CHARS, human_bytes};
+pub use new_ticket::{DESCRIPTION_MAX_BYTES, Field, FieldError, NewTicket, TITLE_MAX_CHARS, human_bytes};
 pub use remedy::Remedy;
 pub use row::TicketRow;
 pub use service::{Capabilities, Service};

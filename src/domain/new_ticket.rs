@@ -82,7 +82,10 @@ impl NewTicket {
         } else if title_chars > caps.title_max_chars {
             push(
                 Field::Title,
-                format!("title is {title_chars} characters; the limit is {}", caps.title_max_chars),
+                format!(
+                    "title is {title_chars} characters; the limit is {}",
+                    caps.title_max_chars
+                ),
             );
         } else if self.title.contains(['\n', '\r']) {
             push(Field::Title, "title must be a single line".into());
@@ -111,7 +114,10 @@ impl NewTicket {
         if topic.is_empty() {
             push(Field::Topic, "choose a support topic".into());
         } else if caps.numeric_topic_ids && !topic.chars().all(|c| c.is_ascii_digit()) {
-            push(Field::Topic, format!("support topic id '{topic}' must be numeric"));
+            push(
+                Field::Topic,
+                format!("support topic id '{topic}' must be numeric"),
+            );
         }
         errors
     }
@@ -141,8 +147,15 @@ mod tests {
         assert_eq!(highest[0].field, Field::Severity);
         assert!(highest[0].message.contains("critical, moderate or minimal"));
         let arm = "/providers/Microsoft.Support/services/svc/problemClassifications/pc";
-        assert_eq!(ticket(Severity::Critical, arm).validate(&pc)[0].field, Field::Topic);
-        assert!(ticket(Severity::HighestCriticalImpact, arm).validate(&azure).is_empty());
+        assert_eq!(
+            ticket(Severity::Critical, arm).validate(&pc)[0].field,
+            Field::Topic
+        );
+        assert!(
+            ticket(Severity::HighestCriticalImpact, arm)
+                .validate(&azure)
+                .is_empty()
+        );
     }
 
     #[test]

@@ -212,51 +212,74 @@ impl TopicRef {
 ///
 /// A status or severity this build does not know never fails a read: the field is `None` and
 /// the word the service sent is kept in `status_other` / `severity_other`, for display.
+///
+/// Its serde form is the store's; `service` is required, so a service's wire resource read as
+/// a ticket by mistake fails instead of coming out half empty.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub struct Ticket {
     /// The service that holds it.
     pub service: Service,
     /// Its id at the service: what `show` and every later call take.
+    #[serde(default)]
     pub id: Option<String>,
     /// The number people quote on the phone, where it differs from `id` (Azure's
     /// `supportTicketId`).
+    #[serde(default)]
     pub number: Option<String>,
     /// Title.
+    #[serde(default)]
     pub title: Option<String>,
     /// Description.
+    #[serde(default)]
     pub description: Option<String>,
     /// Severity.
+    #[serde(default)]
     pub severity: Option<Severity>,
     /// The severity as sent, when this build does not know it.
+    #[serde(default)]
     pub severity_other: Option<String>,
     /// Status.
+    #[serde(default)]
     pub status: Option<Status>,
     /// The status as sent, when this build does not know it.
+    #[serde(default)]
     pub status_other: Option<String>,
     /// The topic it was filed under.
+    #[serde(default)]
     pub topic: TopicRef,
     /// The organization it is for.
+    #[serde(default)]
     pub organization: Option<Organization>,
     /// Its primary contact.
+    #[serde(default)]
     pub contact: Option<Person>,
     /// Who changed it last.
+    #[serde(default)]
     pub last_updated_by: Option<Person>,
     /// The product it is about (Partner Center: comes with the topic).
+    #[serde(default)]
     pub product: Option<String>,
     /// ISO country code, as the service keeps it.
+    #[serde(default)]
     pub country: Option<String>,
     /// Created at (`None`: not reported).
+    #[serde(default)]
     pub created: Option<Stamp>,
     /// Last changed at.
+    #[serde(default)]
     pub modified: Option<Stamp>,
     /// Last closed at.
+    #[serde(default)]
     pub closed: Option<Stamp>,
     /// The conversation, oldest first.
+    #[serde(default)]
     pub notes: Vec<Note>,
     /// Names of the files attached.
+    #[serde(default)]
     pub attachments: Vec<String>,
     /// The resource exactly as the service sent it (its own field names), for `--json`.
+    #[serde(default)]
     pub as_sent: serde_json::Value,
 }
 
@@ -306,6 +329,12 @@ mod tests {
         assert_eq!(Status::parse("resolved"), None);
         let err = "urgent".parse::<Severity>().unwrap_err();
         assert!(err.contains("critical, moderate, minimal"), "{err}");
+    }
+
+    #[test]
+    fn a_wire_resource_is_not_taken_for_a_ticket() {
+        let wire = r#"{"id": "616122292874576", "title": "TrialSR", "status": "none"}"#;
+        assert!(serde_json::from_str::<Ticket>(wire).is_err());
     }
 
     #[test]

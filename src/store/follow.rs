@@ -31,7 +31,12 @@ fn stamp(s: &Option<Stamp>) -> &str {
 /// What a user would notice changing, hashed: status, last modified date, every note.
 pub(crate) fn fingerprint(t: &Ticket) -> String {
     let mut text = String::new();
-    text.push_str(t.status.map(|s| s.as_str()).or(t.status_other.as_deref()).unwrap_or(""));
+    text.push_str(
+        t.status
+            .map(|s| s.as_str())
+            .or(t.status_other.as_deref())
+            .unwrap_or(""),
+    );
     text.push('\u{1e}');
     text.push_str(stamp(&t.modified));
     for note in &t.notes {
@@ -64,12 +69,7 @@ pub(crate) fn before(conn: &Connection, local_id: i64) -> Result<Before> {
 /// Records the fingerprint of the copy `sr` just written over a row that held `before`.
 /// Returns (updated since last opened, changed since the previous copy). A row whose user never
 /// opened it since this bookkeeping began takes the previous copy as what they last saw.
-pub(crate) fn track(
-    conn: &Connection,
-    local_id: i64,
-    before: Before,
-    sr: &Ticket,
-) -> Result<(bool, bool)> {
+pub(crate) fn track(conn: &Connection, local_id: i64, before: Before, sr: &Ticket) -> Result<(bool, bool)> {
     let (old_fp, seen, old_json) = before;
     let new_fp = fingerprint(sr);
     let previous = match old_fp {

@@ -142,13 +142,7 @@ impl Store {
     /// Stores a fresh server copy (a refresh, or a request seen via `list`/`show`): updates the
     /// row with that server id, or adds a `created` row for a request filed elsewhere. The
     /// `updated` mark follows as in [`Store::record_refresh`].
-    pub fn upsert_server_copy(
-        &self,
-        sr: &Ticket,
-        cloud: &str,
-        locale: &str,
-        base_url: &str,
-    ) -> Result<i64> {
+    pub fn upsert_server_copy(&self, sr: &Ticket, cloud: &str, locale: &str, base_url: &str) -> Result<i64> {
         submissions::upsert_server_copy(&self.conn, sr, cloud, locale, base_url)
     }
 

@@ -103,9 +103,9 @@ const MIGRATIONS: &[&str] = &[
             'id', json_extract(server_json, '$.supportTopicId'),
             'name', json_extract(server_json, '$.supportTopicName')),
         'organization', json(CASE WHEN json_type(server_json, '$.organization') = 'object' THEN json_object(
-                'id', json_extract(server_json, '$.organization.id'),
-                'name', json_extract(server_json, '$.organization.name'),
-                'phone', json_extract(server_json, '$.organization.phoneNumber')) END),
+            'id', json_extract(server_json, '$.organization.id'),
+            'name', json_extract(server_json, '$.organization.name'),
+            'phone', json_extract(server_json, '$.organization.phoneNumber')) END),
         'contact', json(CASE WHEN json_type(server_json, '$.primaryContact') = 'object' THEN json_object(
             'id', json_extract(server_json, '$.primaryContact.contactId'),
             'firstName', json_extract(server_json, '$.primaryContact.firstName'),
@@ -115,7 +115,7 @@ const MIGRATIONS: &[&str] = &[
             'organization', json(CASE WHEN json_type(server_json, '$.primaryContact.organization') = 'object' THEN json_object(
                 'id', json_extract(server_json, '$.primaryContact.organization.id'),
                 'name', json_extract(server_json, '$.primaryContact.organization.name'),
-                'phone', json_extract(server_json, '$.primaryContact.organization.phoneNumber')) END) END),
+                'phone', json_extract(server_json, '$.primaryContact.organization.phoneNumber')) END)) END),
         'lastUpdatedBy', json(CASE WHEN json_type(server_json, '$.lastUpdatedBy') = 'object' THEN json_object(
             'id', json_extract(server_json, '$.lastUpdatedBy.contactId'),
             'firstName', json_extract(server_json, '$.lastUpdatedBy.firstName'),
@@ -125,7 +125,7 @@ const MIGRATIONS: &[&str] = &[
             'organization', json(CASE WHEN json_type(server_json, '$.lastUpdatedBy.organization') = 'object' THEN json_object(
                 'id', json_extract(server_json, '$.lastUpdatedBy.organization.id'),
                 'name', json_extract(server_json, '$.lastUpdatedBy.organization.name'),
-                'phone', json_extract(server_json, '$.lastUpdatedBy.organization.phoneNumber')) END) END),
+                'phone', json_extract(server_json, '$.lastUpdatedBy.organization.phoneNumber')) END)) END),
         'product', coalesce(json_extract(server_json, '$.productName'), json_extract(server_json, '$.productId')),
         'country', json_extract(server_json, '$.countryCode'),
         'created', json(CASE WHEN json_extract(server_json, '$.createdDate') IS NULL THEN NULL
@@ -306,7 +306,10 @@ mod tests {
         assert_eq!(t.severity, Some(crate::domain::Severity::Critical));
         assert_eq!(t.organization.unwrap().phone.as_deref(), Some("2398391056"));
         let contact = t.contact.unwrap();
-        assert_eq!(contact.email.as_deref(), Some("admin@testtestbugbash1.onmicrosoft.com"));
+        assert_eq!(
+            contact.email.as_deref(),
+            Some("admin@testtestbugbash1.onmicrosoft.com")
+        );
         assert_eq!(
             contact.organization.and_then(|o| o.name).as_deref(),
             Some("TEST_TEST_BugBash1")
@@ -318,7 +321,10 @@ mod tests {
             t.notes[0].created,
             Some(crate::domain::Stamp::At("2025-01-02T03:04:05Z".into()))
         );
-        assert_eq!(t.as_sent, stored, "--json keeps printing what the older build stored");
+        assert_eq!(
+            t.as_sent, stored,
+            "--json keeps printing what the older build stored"
+        );
     }
 
     #[test]

@@ -263,11 +263,7 @@ struct Foreign<'a> {
 
 /// Writes a server copy over the row with its server id (or adds a row when `foreign` says
 /// where), keeping the follow-up bookkeeping in step.
-fn write_copy(
-    conn: &Connection,
-    sr: &Ticket,
-    foreign: Option<Foreign<'_>>,
-) -> Result<Option<Refreshed>> {
+fn write_copy(conn: &Connection, sr: &Ticket, foreign: Option<Foreign<'_>>) -> Result<Option<Refreshed>> {
     let server_id = sr
         .id
         .as_deref()

@@ -31,5 +31,7 @@ pub(crate) fn cached(conn: &Connection, locale: &str) -> Result<Option<(Vec<Topi
         return Ok(None);
     };
     // A list this build cannot read (written in an older shape) is only a cache: fetch anew.
-    Ok(serde_json::from_str(&json).ok().map(|topics| (topics, fetched_at)))
+    Ok(serde_json::from_str(&json)
+        .ok()
+        .map(|topics| (topics, fetched_at)))
 }

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use super::message::{self, Cause, Logged};
 use super::picker::TemplatePicker;
-use crate::domain::Topic;
 use crate::auth::Cloud;
+use crate::domain::Topic;
 use crate::templates::Template;
 
 use super::Account;

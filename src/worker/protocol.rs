@@ -4,8 +4,8 @@ use uuid::Uuid;
 
 use super::{ErrorView, NoteOutcome, ServicePage, SignInReply, Target};
 use crate::api::ClientEvent;
-use crate::domain::{NewTicket, Ticket, Topic};
 use crate::auth::Cloud;
+use crate::domain::{NewTicket, Ticket, Topic};
 use crate::store::{Anchor, Draft, HistoryRow, Submission};
 
 /// What the UI asks the worker to do.

@@ -115,7 +115,10 @@ async fn all_eight_routes_work_through_the_client() {
             .any(|t| t.id == "32444671" && t.name == "Cannot manage my profile")
     );
 
-    let listed = client.list_wire(&Scope::Partner, &ListQuery::default()).await.unwrap();
+    let listed = client
+        .list_wire(&Scope::Partner, &ListQuery::default())
+        .await
+        .unwrap();
     assert_eq!(ids_of(&listed.items), [id.as_str()]);
     assert_eq!(listed.total_count, 1);
 
@@ -152,7 +155,10 @@ async fn all_eight_routes_work_through_the_client() {
     let scope = Scope::Customer(tenant.into());
     let customer_list = client.list_wire(&scope, &ListQuery::default()).await.unwrap();
     assert_eq!(ids_of(&customer_list.items), [cid.as_str()]);
-    let partner_list = client.list_wire(&Scope::Partner, &ListQuery::default()).await.unwrap();
+    let partner_list = client
+        .list_wire(&Scope::Partner, &ListQuery::default())
+        .await
+        .unwrap();
     assert!(
         partner_list
             .items
@@ -265,13 +271,22 @@ async fn status_filter_lists_only_matching_requests_on_every_page() {
     );
     let all_open = client.list_all(&Scope::Partner, &open, 100).await.unwrap();
     assert_eq!(all_open.len(), 3);
-    assert!(all_open.iter().all(|s| s.status == Some(pcsr_tui::domain::Status::Open)));
+    assert!(
+        all_open
+            .iter()
+            .all(|s| s.status == Some(pcsr_tui::domain::Status::Open))
+    );
     let closed = ListQuery {
         status: Some(pcsr_tui::domain::Status::Closed),
         ..ListQuery::default()
     };
     assert_eq!(
-        client.list_wire(&Scope::Partner, &closed).await.unwrap().items.len(),
+        client
+            .list_wire(&Scope::Partner, &closed)
+            .await
+            .unwrap()
+            .items
+            .len(),
         2
     );
 
@@ -426,7 +441,10 @@ async fn an_answer_lost_after_commit_is_recovered_by_resending_once() {
     let no_retry = client_for(&env.sandbox, |c| c.max_attempts = 1);
     let ids = RequestIds::new();
     env.sandbox.inject(Fault::DropAfterCommit);
-    let err = no_retry.create_wire(&new_sr("Lost answer"), ids).await.unwrap_err();
+    let err = no_retry
+        .create_wire(&new_sr("Lost answer"), ids)
+        .await
+        .unwrap_err();
     assert!(matches!(err, ApiError::Transport { .. }), "{err:?}");
     assert!(err.outcome_unknown());
     assert_eq!(
@@ -540,7 +558,12 @@ async fn a_429_is_waited_out_for_retry_after_seconds() {
 async fn unknown_ids_routes_and_methods_get_json_errors() {
     let env = Env::new().await;
     let client = env.client();
-    let f = http_failure(client.get_wire(&Scope::Partner, "999999999999999").await.unwrap_err());
+    let f = http_failure(
+        client
+            .get_wire(&Scope::Partner, "999999999999999")
+            .await
+            .unwrap_err(),
+    );
     assert_eq!((f.status, f.code.as_deref()), (404, Some("1000")));
     assert!(f.description.unwrap().contains("999999999999999"));
     let patch = ServiceRequestPatch::note("hello");
@@ -609,7 +632,12 @@ async fn state_survives_a_restart_on_the_same_database() {
     assert_eq!(again.request_count(), 1);
     let client = client_for(&again, |_| {});
     assert_eq!(
-        client.get_wire(&Scope::Partner, &id).await.unwrap().title.as_deref(),
+        client
+            .get_wire(&Scope::Partner, &id)
+            .await
+            .unwrap()
+            .title
+            .as_deref(),
         Some("Persistent")
     );
     let resent = client

@@ -119,7 +119,10 @@ fn topics_fixture_parses_numeric_and_string_ids() {
 async fn submit_sends_seed_headers_and_body_and_reads_the_seed_answer() {
     let server = Scripted::start(vec![created()]).await;
     let ids = RequestIds::new();
-    let answer = client(&server.base_url).create_wire(&seed_input(), ids).await.unwrap();
+    let answer = client(&server.base_url)
+        .create_wire(&seed_input(), ids)
+        .await
+        .unwrap();
     assert_eq!(answer.status, 201);
     assert_eq!(answer.value.id.as_deref(), Some("616122292874576"));
     // The server echoed its ids; we report those.

@@ -82,7 +82,11 @@ impl Client {
     }
 
     /// Routes 3 and 6 in the service's own terms: one page as a collection.
-    pub async fn list_wire(&self, scope: &Scope, query: &ListQuery) -> Result<Collection<ServiceRequest>, ApiError> {
+    pub async fn list_wire(
+        &self,
+        scope: &Scope,
+        query: &ListQuery,
+    ) -> Result<Collection<ServiceRequest>, ApiError> {
         let mut url = self.url(&scope.collection_path())?;
         {
             let mut pairs = url.query_pairs_mut();
@@ -166,12 +170,20 @@ impl Client {
 
     /// Routes 5 and 8 for a domain change: a note is PATCH `NewNote`, a close PATCH `Status:
     /// closed`; see [`Client::update_with_ids`] for `ids`.
-    pub async fn apply(&self, scope: &Scope, id: &str, change: &Change, ids: RequestIds) -> Result<Ticket, ApiError> {
+    pub async fn apply(
+        &self,
+        scope: &Scope,
+        id: &str,
+        change: &Change,
+        ids: RequestIds,
+    ) -> Result<Ticket, ApiError> {
         let patch = match change {
             Change::Note(text) => ServiceRequestPatch::note(text.clone()),
             Change::Close => ServiceRequestPatch::status(Status::Closed),
         };
-        Ok(mapping::ticket(&self.update_with_ids(scope, id, &patch, ids).await?))
+        Ok(mapping::ticket(
+            &self.update_with_ids(scope, id, &patch, ids).await?,
+        ))
     }
 
     /// Routes 5 and 8 in the service's own terms, with fresh ids.

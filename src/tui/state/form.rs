@@ -126,7 +126,9 @@ impl Form {
             service,
             title,
             description,
-            severity: draft.severity.filter(|s| service.capabilities().severities.contains(s)),
+            severity: draft
+                .severity
+                .filter(|s| service.capabilities().severities.contains(s)),
             topic_id: draft.topic_id.clone(),
             focus: Field::Title,
             errors: Vec::new(),

@@ -125,7 +125,8 @@ fn success_shows_the_result_and_empties_the_form() {
     let fx = ctrl(&mut s, 's');
     let request = submitted(&fx).cloned().expect("sent");
     let response = crate::api::mapping::ticket(
-        &crate::api::wire::parse(include_bytes!("../../../tests/fixtures/create-response.json")).expect("fixture"),
+        &crate::api::wire::parse(include_bytes!("../../../tests/fixtures/create-response.json"))
+            .expect("fixture"),
     );
     let request_id = Uuid::new_v4();
     update(

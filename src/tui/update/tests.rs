@@ -5,8 +5,8 @@ use std::time::Instant;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::domain::Topic;
 use crate::auth::Cloud;
+use crate::domain::Topic;
 use crate::tui::Account;
 use crate::tui::state::Viewport;
 use crate::tui::state::{Header, Theme};

@@ -149,7 +149,10 @@ fn facts(t: Theme, view: &DetailsView, sr: &Ticket) -> Vec<Line<'static>> {
         .unwrap_or_default();
     let severity = sr
         .severity_text()
-        .or_else(|| sub.and_then(|s| s.request.severity).map(|s| s.label().to_string()))
+        .or_else(|| {
+            sub.and_then(|s| s.request.severity)
+                .map(|s| s.label().to_string())
+        })
         .unwrap_or_else(|| "—".into());
     let mut lines = vec![
         field_line(t, "Request id", &or_dash(view.server_id().as_deref())),
@@ -199,13 +202,7 @@ fn conversation(t: Theme, view: &DetailsView, sr: &Ticket) -> Vec<Line<'static>>
         .clone()
         .or_else(|| view.submission.as_ref().map(|s| s.request.description.clone()))
         .unwrap_or_default();
-    message(
-        t,
-        &mut lines,
-        &opener,
-        &date(sr.created.as_ref()),
-        &description,
-    );
+    message(t, &mut lines, &opener, &date(sr.created.as_ref()), &description);
     for note in notes {
         message(
             t,

@@ -72,7 +72,10 @@ fn service_history(s: &mut State) {
             status: Some(status),
             title: Some(title.into()),
             severity: Some(crate::domain::Severity::Moderate),
-            topic: crate::domain::TopicRef { name: Some(topic.into()), ..Default::default() },
+            topic: crate::domain::TopicRef {
+                name: Some(topic.into()),
+                ..Default::default()
+            },
             created: Some(crate::domain::Stamp::At("2025-03-05T08:00:00Z".into())),
             ..Ticket::default()
         }))

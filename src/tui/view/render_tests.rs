@@ -33,8 +33,10 @@ pub(super) fn fresh() -> State {
 }
 
 pub(super) fn created() -> Ticket {
-    crate::api::wire::parse(include_bytes!("../../../tests/fixtures/create-response.json"))
-        .expect("fixture parses")
+    crate::api::mapping::ticket(
+        &crate::api::wire::parse(include_bytes!("../../../tests/fixtures/create-response.json"))
+            .expect("fixture parses"),
+    )
 }
 
 const REQUEST_ID: Uuid = Uuid::from_u128(0x5f1c_2a3b_4d5e_4f60_8172_8394_a5b6_c7d8);
