@@ -44,7 +44,7 @@ impl Topics {
 
     /// The topic with this id.
     pub fn by_id(&self, id: &str) -> Option<&Topic> {
-        self.all.iter().find(|t| t.id.to_string() == id)
+        self.all.iter().find(|t| t.id == id)
     }
 
     /// The highlighted topic.
@@ -55,12 +55,7 @@ impl Topics {
     /// Moves the highlight to the topic with `id`, when it matches the filter.
     pub fn highlight_id(&mut self, id: Option<&str>) {
         let Some(id) = id else { return };
-        if let Some(pos) = self
-            .list
-            .matches
-            .iter()
-            .position(|&i| self.all[i].id.to_string() == id)
-        {
+        if let Some(pos) = self.list.matches.iter().position(|&i| self.all[i].id == id) {
             self.list.highlight = pos;
         }
     }
