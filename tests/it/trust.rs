@@ -402,7 +402,11 @@ fn unsettled_errors_are_unknown_and_say_to_resend() {
     let e = ApiError::Unsettled(Box::new(last));
     assert!(e.outcome_unknown());
     assert_eq!(e.exit_code(), 2);
-    assert!(e.hint().contains("outbox resend"), "{}", e.hint());
+    assert_eq!(
+        e.remedy(),
+        pcsr_tui::domain::Remedy::ResendOutbox,
+        "resend from the outbox, never file again"
+    );
 }
 
 // Sign-in faults: a busy or failing token endpoint is retried, then reported as a transport
@@ -451,7 +455,11 @@ async fn a_busy_sign_in_service_is_retried_and_never_means_sign_in_again() {
     assert!(why.contains("temporarily_unavailable"), "{why}");
     let api = ApiError::SignInUnavailable(why);
     assert_eq!(api.exit_code(), 2);
-    assert!(api.hint().contains("try again"), "{}", api.hint());
+    assert_eq!(
+        api.remedy(),
+        pcsr_tui::domain::Remedy::SignInServiceDown,
+        "the sign-in is kept: try again later"
+    );
 
     // A refusal is still "sign in again", after one try.
     let server = Scripted::start(vec![Canned::json(400, r#"{"error": "invalid_grant"}"#)]).await;

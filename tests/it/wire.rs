@@ -205,7 +205,7 @@ async fn unauthorized_refreshes_once_then_asks_to_sign_in() {
     assert_eq!(calls, 2, "one retry with a refreshed token");
     assert!(err.needs_sign_in());
     assert_eq!(err.exit_code(), 3);
-    assert!(err.hint().contains("pcsr-tui login"));
+    assert_eq!(err.remedy(), pcsr_tui::domain::Remedy::SignIn);
 }
 
 #[tokio::test]
@@ -224,7 +224,12 @@ async fn throttling_body_and_retry_after_beyond_the_cap_is_reported() {
             .contains("Try again in 57 seconds")
     );
     assert_eq!(calls, 1, "a wait longer than the cap is handed to the caller");
-    assert!(err.hint().contains("57 s"));
+    assert_eq!(
+        err.remedy(),
+        pcsr_tui::domain::Remedy::Retry {
+            after_seconds: Some(57)
+        }
+    );
 }
 
 #[tokio::test]
