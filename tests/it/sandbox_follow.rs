@@ -428,7 +428,7 @@ async fn list_page_follows_next_links_one_page_at_a_time() {
 
 #[tokio::test]
 async fn a_long_list_is_filled_in_one_control_call() {
-    let sb = sandbox().await;
+    let sb = sandbox().await.with_control_routes();
     let url = format!("{}/_sandbox/servicerequests", sb.base_url());
     let resp = raw().post(&url).body(r#"{"count": 10000}"#).send().await.unwrap();
     assert_eq!(resp.status(), 201);
