@@ -234,6 +234,22 @@ impl Sandbox {
         self.state.faults().push(fault);
     }
 
+    /// Makes every answer the support agent has promised due now, so a test can watch a
+    /// request open first and answered later without racing the agent's delay. Each is given
+    /// (and dated) at the next API call, as usual; returns how many were brought forward.
+    pub fn answer_now(&self) -> Result<usize, SandboxError> {
+        let now = agent::now_ms();
+        let moved = self
+            .state
+            .db()
+            .bring_answers_forward(now)
+            .map_err(|e| SandboxError::Db(e.to_string()))?;
+        if moved > 0 {
+            self.state.schedule_due(now);
+        }
+        Ok(moved)
+    }
+
     /// How many queued faults no request has met yet.
     pub fn pending_faults(&self) -> usize {
         self.state.faults().len()

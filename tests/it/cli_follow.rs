@@ -192,12 +192,19 @@ async fn an_agent_reply_reaches_history_as_an_updated_status_until_shown() {
     assert!(table.lines().next().unwrap().contains("STATUS"), "{table}");
     assert!(table.contains("Open") && !table.contains('*'), "{table}");
 
-    // The in-process sandbox of a later command gives the answer promised by the first one.
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    let mut cmd = pcsr(home.path());
-    cmd.args(["list", "--json"]);
-    let listed = ok_json(&run(cmd).await);
-    assert_eq!(listed["items"][0]["status"], "attention_needed");
+    // The in-process sandbox of a later command (no agent of its own) gives the answer
+    // promised by the first one, once it falls due.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let mut cmd = pcsr(home.path());
+        cmd.args(["list", "--json"]);
+        let listed = ok_json(&run(cmd).await);
+        if listed["items"][0]["status"] == "attention_needed" {
+            break;
+        }
+        assert_eq!(listed["items"][0]["status"], "open", "{listed}");
+        assert!(std::time::Instant::now() < deadline, "never answered: {listed}");
+    }
 
     let mut cmd = pcsr(home.path());
     cmd.arg("history");
@@ -264,11 +271,16 @@ async fn sandbox_serve_agent_replies_answers_requests_filed_against_it() {
         "--json",
     ]);
     let id = ok_json(&run(cmd).await)["id"].as_str().unwrap().to_string();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let mut cmd = pcsr(home.path());
-    at(&mut cmd);
-    cmd.args(["show", &id, "--json"]);
-    let shown = ok_json(&run(cmd).await);
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let shown = loop {
+        let mut cmd = pcsr(home.path());
+        at(&mut cmd);
+        cmd.args(["show", &id, "--json"]);
+        let shown = ok_json(&run(cmd).await);
+        if shown["status"] != "open" || std::time::Instant::now() > deadline {
+            break shown;
+        }
+    };
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(shown["status"], "attention_needed");
@@ -302,6 +314,7 @@ fn close_on_a_terminal(home: &std::path::Path, sb_url: &str, id: &str, answer: &
     let mut writer = pty.master.take_writer().unwrap();
     let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let sink = seen.clone();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
     std::thread::spawn(move || {
         let mut buf = [0u8; 4096];
         while let Ok(n) = reader.read(&mut buf) {
@@ -310,6 +323,7 @@ fn close_on_a_terminal(home: &std::path::Path, sb_url: &str, id: &str, answer: &
             }
             sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
         }
+        let _ = done.send(());
     });
     let prompt = format!("Close request {id}? [y/N]");
     let start = std::time::Instant::now();
@@ -330,7 +344,10 @@ fn close_on_a_terminal(home: &std::path::Path, sb_url: &str, id: &str, answer: &
         assert!(start.elapsed() < Duration::from_secs(15), "close did not finish");
         std::thread::sleep(Duration::from_millis(20));
     };
-    std::thread::sleep(Duration::from_millis(100));
+    // The command has exited: the reader ends once it has read everything the command wrote.
+    finished
+        .recv_timeout(Duration::from_secs(15))
+        .expect("the terminal's output ends after the command exits");
     drop(pty.master);
     let text = seen.lock().unwrap().clone();
     (text, status.success())

@@ -1,11 +1,10 @@
 //! The real binary in a pseudo-terminal against the in-process sandbox: fill the form with
 //! keys, submit, see the result and the history, and survive a SIGKILL with the draft intact.
 
-use std::time::Duration;
 
 use pcsr_tui::sandbox::Fault;
 
-use super::pty::{App, CTRL_R, CTRL_S, ENTER, RIGHT, TAB, sandbox};
+use super::pty::{App, CTRL_R, CTRL_S, ENTER, RIGHT, TAB, eventually, history_row, sandbox};
 
 /// A signal from outside (not a key) ends the app the way `q` does: the terminal is handed back
 /// as it was (main screen, cursor shown, echo and line editing on, no mouse or paste modes).
@@ -28,10 +27,10 @@ fn signal_restores_the_terminal(signal: libc::c_int) {
     let rc = unsafe { libc::kill(pid as libc::pid_t, signal) };
     assert_eq!(rc, 0);
     app.wait_exit();
-    std::thread::sleep(Duration::from_millis(100));
+    // The last bytes the app wrote may still be on their way through the reader thread.
+    app.wait_screen("the main screen back", |s| !s.alternate_screen());
     let parser = app.screen.lock().unwrap();
     let screen = parser.screen();
-    assert!(!screen.alternate_screen(), "back on the main screen");
     assert!(!screen.hide_cursor(), "the cursor is shown");
     assert!(!screen.bracketed_paste(), "bracketed paste is off");
     assert_eq!(
@@ -51,6 +50,16 @@ fn sigint_from_outside_restores_the_terminal() {
 #[test]
 fn sigquit_from_outside_restores_the_terminal() {
     signal_restores_the_terminal(libc::SIGQUIT);
+}
+
+#[test]
+fn sigterm_from_outside_restores_the_terminal() {
+    signal_restores_the_terminal(libc::SIGTERM);
+}
+
+#[test]
+fn sighup_from_outside_restores_the_terminal() {
+    signal_restores_the_terminal(libc::SIGHUP);
 }
 
 #[test]
@@ -89,7 +98,7 @@ fn submit_from_the_keyboard_then_find_it_in_history_after_a_restart() {
 
     app.keys(CTRL_R);
     app.wait_until("the new request in history", |s| {
-        s.contains("Printer on fire") && s.contains(&id)
+        history_row(s, &id).is_some_and(|row| row.contains("Printer on fire"))
     });
     app.keys("q");
     app.wait_exit();
@@ -99,7 +108,7 @@ fn submit_from_the_keyboard_then_find_it_in_history_after_a_restart() {
     again.wait_for("New request");
     again.keys(CTRL_R);
     again.wait_until("history after a restart", |s| {
-        s.contains("Printer on fire") && s.contains(&id)
+        history_row(s, &id).is_some_and(|row| row.contains("Printer on fire"))
     });
     again.keys("\x03");
     again.wait_exit();
@@ -117,8 +126,13 @@ fn a_draft_survives_sigkill() {
     app.keys(ENTER);
     app.type_text("and a body");
     app.wait_for("and a body");
-    // The draft is saved within 250 ms of the last key (a 200 ms autosave clock).
-    std::thread::sleep(Duration::from_millis(300));
+    // SIGKILL only once the autosave has put the draft in the database.
+    let store = pcsr_tui::session::store_path(data.path());
+    eventually("the autosaved draft", || {
+        let db = pcsr_tui::store::Store::open_read_only(&store).ok().flatten()?;
+        let draft = db.load_draft().ok().flatten()?;
+        (draft.title == "Half-written title" && draft.description == "and a body").then_some(())
+    });
     let pid = app.child.process_id().expect("pid");
     // SIGKILL: no chance to save on the way out.
     // SAFETY: plain kill(2) on our own child's pid.
@@ -170,7 +184,7 @@ fn quitting_mid_submit_keeps_it_in_the_outbox_and_the_next_start_sends_it() {
     assert!(screen.contains("Sent while quitting"), "{screen}");
     again.keys(CTRL_R);
     again.wait_until("the resent request in history", |s| {
-        s.contains("created") && s.contains("Sent while quitting")
+        history_row(s, "Sent while quitting").is_some_and(|row| row.contains("open") || row.contains("created"))
     });
     again.keys("q");
     again.wait_exit();
@@ -227,6 +241,9 @@ fn without_credentials_the_tui_opens_on_sign_in_and_switches_to_the_signed_in_us
         ("PCSR_KEYRING", "none"),
         ("PCSR_CONFIG_DIR", config),
     ];
+    // Strict: the API takes only tokens its sign-in emulator issued, so the form below works
+    // only if the app sends the token it signed in for.
+    sandbox.require_issued_tokens();
     let mut app = App::launch_with(&url, data.path(), &env);
     app.wait_until("the sign-in screen", |s| {
         s.contains("Sign in to Partner Center") && s.contains("not signed in")
@@ -241,6 +258,50 @@ fn without_credentials_the_tui_opens_on_sign_in_and_switches_to_the_signed_in_us
     assert!(done.contains("New request"), "back on the form: {done}");
     assert!(!done.contains("not signed in"), "{done}");
     app.wait_for("Cannot manage my profile");
+    app.type_text("Filed with the signed-in token");
+    app.keys(ENTER);
+    app.type_text("Body.");
+    app.keys(TAB);
+    app.keys(RIGHT);
+    app.keys(TAB);
+    app.type_text("profile");
+    app.keys(CTRL_S);
+    app.wait_for("Service request created");
+    assert_eq!(sandbox.request_count(), 1, "the strict sandbox took the issued token");
+    assert!(
+        !sandbox.oauth().issued_tokens().is_empty(),
+        "the emulator issued the token the app used"
+    );
     app.keys("\x03");
     app.wait_exit();
+}
+
+/// The very first start: no PCSR_* variable, no config, no sign-in. The TUI runs on its
+/// built-in sandbox, says so with the SANDBOX badge, and a request can be filed at once.
+#[test]
+fn a_first_run_with_nothing_set_opens_the_form_on_the_built_in_sandbox() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = App::first_run(home.path());
+    let screen = app.wait_until("the form with the sandbox's topics", |s| {
+        s.contains("New request") && s.contains("Cannot manage my profile")
+    });
+    assert!(screen.contains(" SANDBOX "), "the badge says where requests go:\n{screen}");
+    assert!(!screen.contains("Sign in to Partner Center"), "no sign-in first:\n{screen}");
+    app.type_text("My first sandbox request");
+    app.keys(ENTER);
+    app.type_text("Trying it out.");
+    app.keys(TAB);
+    app.keys(RIGHT);
+    app.keys(TAB);
+    app.type_text("profile");
+    app.keys(CTRL_S);
+    app.wait_for("Service request created");
+    app.keys("q");
+    app.wait_exit();
+    let data = home.path().join("data").join("pcsr-tui");
+    assert!(
+        data.join("sandbox.sqlite").is_file(),
+        "the built-in sandbox keeps its state in the platform data dir: {}",
+        data.display()
+    );
 }
