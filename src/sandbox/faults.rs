@@ -126,9 +126,7 @@ pub fn parse_control(bytes: &[u8]) -> Result<Fault, Failure> {
         }),
         "delay" => Ok(Fault::Delay(Duration::from_millis(need("ms")?))),
         "drop_after_commit" | "dropaftercommit" => Ok(Fault::DropAfterCommit),
-        "commit_then_delay" => {
-            Ok(Fault::CommitThenDelay(Duration::from_millis(need("ms")?)))
-        }
+        "commit_then_delay" => Ok(Fault::CommitThenDelay(Duration::from_millis(need("ms")?))),
         "" => Err(Failure::invalid_property(format!("kind: missing; {KINDS}"))),
         other => Err(Failure::invalid_property(format!(
             "kind: '{other}' is not a fault; {KINDS}"

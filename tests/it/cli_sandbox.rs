@@ -188,7 +188,11 @@ async fn post(url: String, body: &'static str) -> u16 {
 async fn sandbox_serve_keeps_its_control_routes_closed_unless_asked() {
     let home = tempfile::tempdir().unwrap();
     let (mut closed, url) = serve(home.path(), &[]).await;
-    let status = post(format!("{url}/_sandbox/faults"), r#"{"kind":"status","status":503}"#).await;
+    let status = post(
+        format!("{url}/_sandbox/faults"),
+        r#"{"kind":"status","status":503}"#,
+    )
+    .await;
     let bulk = post(format!("{url}/_sandbox/servicerequests"), r#"{"count":3}"#).await;
     let mut cmd = pcsr(home.path());
     cmd.args(["list", "--json"])
@@ -198,12 +202,20 @@ async fn sandbox_serve_keeps_its_control_routes_closed_unless_asked() {
     let _ = closed.kill();
     let _ = closed.wait();
     assert_eq!((status, bulk), (404, 404), "no control routes without --control");
-    assert_eq!(listed["items"].as_array().map(Vec::len), Some(0), "nothing filed, no fault met");
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(0),
+        "nothing filed, no fault met"
+    );
 
     let other = tempfile::tempdir().unwrap();
     let (mut open, url) = serve(other.path(), &["--control"]).await;
     let bulk = post(format!("{url}/_sandbox/servicerequests"), r#"{"count":3}"#).await;
-    let fault = post(format!("{url}/_sandbox/faults"), r#"{"kind":"status","status":400}"#).await;
+    let fault = post(
+        format!("{url}/_sandbox/faults"),
+        r#"{"kind":"status","status":400}"#,
+    )
+    .await;
     let mut cmd = pcsr(other.path());
     cmd.args(["list", "--json"])
         .env("PCSR_BASE_URL", &url)

@@ -65,7 +65,13 @@ impl App {
                 cmd.env_remove(&key);
             }
         }
-        for var in ["RUST_LOG", "NO_COLOR", "VISUAL", "EDITOR", "DBUS_SESSION_BUS_ADDRESS"] {
+        for var in [
+            "RUST_LOG",
+            "NO_COLOR",
+            "VISUAL",
+            "EDITOR",
+            "DBUS_SESSION_BUS_ADDRESS",
+        ] {
             cmd.env_remove(var);
         }
         // Keep the user's real config, data and keyring out of it.

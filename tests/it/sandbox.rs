@@ -728,7 +728,11 @@ async fn faults_can_be_queued_over_http_only_with_control_routes_on_and_delays_a
         .await
         .unwrap();
     assert_eq!(refused.status(), 404);
-    assert_eq!(env.client().topics().await.unwrap().len(), 14, "no fault was queued");
+    assert_eq!(
+        env.client().topics().await.unwrap().len(),
+        14,
+        "no fault was queued"
+    );
     env.sandbox.set_control_routes(true);
     let queued = raw()
         .post(env.url("/_sandbox/faults"))

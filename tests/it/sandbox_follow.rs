@@ -331,7 +331,10 @@ async fn the_support_agent_answers_a_new_request_after_the_delay() {
     assert!(notes[0].text.as_deref().unwrap().contains("Invoice missing"));
     let dated = notes[0].created_date.clone().unwrap();
     let gap = date_ms(&dated) - date_ms(filed.created_date.as_deref().unwrap());
-    assert!((250..1000).contains(&gap), "dated when due, 300 ms after the filing: {gap} ms");
+    assert!(
+        (250..1000).contains(&gap),
+        "dated when due, 300 ms after the filing: {gap} ms"
+    );
     assert_eq!(answered.last_modified_date.as_deref(), Some(dated.as_str()));
     assert_eq!(
         c.get(&Scope::Partner, &waiting).await.unwrap().status,
@@ -400,7 +403,10 @@ async fn an_answer_promised_before_a_restart_is_given_after_it() {
         if read.status == Some(Status::AttentionNeeded) {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "the promise was lost: {read:?}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the promise was lost: {read:?}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     second.shutdown().await;

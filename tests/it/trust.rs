@@ -167,7 +167,11 @@ async fn a_submit_committed_after_the_client_gave_up_is_unknown_then_resent_once
     assert!(failure.error.outcome_unknown(), "{}", failure.error);
     assert!(failure.in_outbox, "kept in the outbox");
     assert_eq!(sb.pending_faults(), 0, "all four attempts met their fault");
-    assert_eq!(sb.request_count(), 1, "the service filed it, once, though no answer came");
+    assert_eq!(
+        sb.request_count(),
+        1,
+        "the service filed it, once, though no answer came"
+    );
     let row = outbox.db(move |s| s.submission(local_id)).await.unwrap().unwrap();
     assert_eq!(row.state, SubmissionState::Sending, "unknown, not failed");
 
@@ -181,7 +185,10 @@ async fn a_submit_committed_after_the_client_gave_up_is_unknown_then_resent_once
         .await
         .unwrap();
     assert_eq!(on_server.len(), 1, "filed exactly once");
-    assert_eq!(on_server[0].id, row.server_id, "the row names the request the service holds");
+    assert_eq!(
+        on_server[0].id, row.server_id,
+        "the row names the request the service holds"
+    );
     sb.shutdown().await;
 }
 
@@ -374,7 +381,10 @@ async fn fault_injection_run_files_every_submit_exactly_once_and_fails_none_it_h
         resent.len(),
         started.elapsed().as_millis()
     );
-    assert!(late_commits >= 10, "the run has late commits to survive: {late_commits}");
+    assert!(
+        late_commits >= 10,
+        "the run has late commits to survive: {late_commits}"
+    );
     assert_eq!(duplicates, 0, "one request per submit on the sandbox");
     assert_eq!(filed_but_failed, 0, "no row marked failed that the sandbox holds");
     assert_eq!(failed_before, 0, "transient faults never make a row failed");

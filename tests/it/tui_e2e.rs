@@ -1,7 +1,6 @@
 //! The real binary in a pseudo-terminal against the in-process sandbox: fill the form with
 //! keys, submit, see the result and the history, and survive a SIGKILL with the draft intact.
 
-
 use pcsr_tui::sandbox::Fault;
 
 use super::pty::{App, CTRL_R, CTRL_S, ENTER, RIGHT, TAB, eventually, history_row, sandbox};
@@ -184,7 +183,8 @@ fn quitting_mid_submit_keeps_it_in_the_outbox_and_the_next_start_sends_it() {
     assert!(screen.contains("Sent while quitting"), "{screen}");
     again.keys(CTRL_R);
     again.wait_until("the resent request in history", |s| {
-        history_row(s, "Sent while quitting").is_some_and(|row| row.contains("open") || row.contains("created"))
+        history_row(s, "Sent while quitting")
+            .is_some_and(|row| row.contains("open") || row.contains("created"))
     });
     again.keys("q");
     again.wait_exit();
@@ -267,7 +267,11 @@ fn without_credentials_the_tui_opens_on_sign_in_and_switches_to_the_signed_in_us
     app.type_text("profile");
     app.keys(CTRL_S);
     app.wait_for("Service request created");
-    assert_eq!(sandbox.request_count(), 1, "the strict sandbox took the issued token");
+    assert_eq!(
+        sandbox.request_count(),
+        1,
+        "the strict sandbox took the issued token"
+    );
     assert!(
         !sandbox.oauth().issued_tokens().is_empty(),
         "the emulator issued the token the app used"
@@ -285,8 +289,14 @@ fn a_first_run_with_nothing_set_opens_the_form_on_the_built_in_sandbox() {
     let screen = app.wait_until("the form with the sandbox's topics", |s| {
         s.contains("New request") && s.contains("Cannot manage my profile")
     });
-    assert!(screen.contains(" SANDBOX "), "the badge says where requests go:\n{screen}");
-    assert!(!screen.contains("Sign in to Partner Center"), "no sign-in first:\n{screen}");
+    assert!(
+        screen.contains(" SANDBOX "),
+        "the badge says where requests go:\n{screen}"
+    );
+    assert!(
+        !screen.contains("Sign in to Partner Center"),
+        "no sign-in first:\n{screen}"
+    );
     app.type_text("My first sandbox request");
     app.keys(ENTER);
     app.type_text("Trying it out.");

@@ -121,7 +121,11 @@ fn an_agents_answer_is_marked_while_the_app_is_open_without_a_key() {
     let id = file(&mut app, "Waiting for support");
     app.keys(CTRL_R);
     app.wait_until("the new request, open", |s| row_of(s, &id).contains("open"));
-    assert_eq!(sandbox.answer_now().unwrap(), 1, "the agent's answer was still to come");
+    assert_eq!(
+        sandbox.answer_now().unwrap(),
+        1,
+        "the agent's answer was still to come"
+    );
     // No key from here on: the re-read brings the agent's answer in.
     let screen = app.wait_until("the agent's answer marked", |s| {
         let row = row_of(s, &id);
@@ -185,5 +189,57 @@ fn a_note_left_unsent_is_there_after_quitting_and_coming_back() {
     again.keys(CTRL_S);
     again.wait_for("Note added to");
     again.keys("\x03");
+    again.wait_exit();
+}
+
+/// Marks every local request as last re-read `ago` before now, as if the app had last looked
+/// that long ago (the app must not be running).
+fn checked_ago(data: &std::path::Path, ago: time::Duration) {
+    let at = (time::OffsetDateTime::now_utc() - ago).to_offset(time::UtcOffset::UTC);
+    let stamp = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+        at.microsecond()
+    );
+    let db = rusqlite::Connection::open(pcsr_tui::session::store_path(data)).unwrap();
+    let changed = db
+        .execute("UPDATE submissions SET checked_at = ?1", [stamp])
+        .unwrap();
+    assert_eq!(changed, 1, "one request in the local history");
+}
+
+/// `[defaults] refresh_minutes` sets the re-read interval when PCSR_REFRESH_SECONDS is not
+/// set: a request last read two minutes ago is due under `refresh_minutes = 1` (and would not
+/// be under the default five), so the agent's answer shows at start without a key.
+#[test]
+fn refresh_minutes_from_config_sets_the_re_read_interval() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = sandbox(&rt);
+    sandbox.set_agent_replies(Some(Duration::from_secs(3600)));
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("pcsr-config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "[defaults]\nrefresh_minutes = 1\n").unwrap();
+    let mut app = App::launch(&sandbox.base_url(), data.path());
+    let id = file(&mut app, "Re-read on config's clock");
+    app.keys("q");
+    app.wait_exit();
+    drop(app);
+    assert_eq!(sandbox.answer_now().unwrap(), 1);
+    checked_ago(data.path(), time::Duration::minutes(2));
+
+    let mut again = App::launch(&sandbox.base_url(), data.path());
+    again.wait_until("the re-read's news in the header", |s| s.contains("1 updated"));
+    again.keys(CTRL_R);
+    again.wait_until("the answer marked in the list", |s| {
+        let row = row_of(s, &id);
+        row.contains('●') && row.contains("attention needed")
+    });
+    again.keys("q");
     again.wait_exit();
 }
