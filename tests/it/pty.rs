@@ -20,6 +20,8 @@ pub(crate) struct App {
     pub(crate) master_fd: i32,
     pub(crate) writer: Box<dyn Write + Send>,
     pub(crate) screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the app wrote, for what the screen does not keep (OSC 52 requests).
+    pub(crate) raw: Arc<Mutex<Vec<u8>>>,
 }
 
 impl App {
@@ -71,6 +73,11 @@ impl App {
             "VISUAL",
             "EDITOR",
             "DBUS_SESSION_BUS_ADDRESS",
+            // No display or tmux: the clipboard is then the terminal's (OSC 52), never the
+            // user's own.
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+            "TMUX",
         ] {
             cmd.env_remove(var);
         }
@@ -93,6 +100,8 @@ impl App {
         let writer = pty.master.take_writer().expect("pty writer");
         let screen = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
         let sink = Arc::clone(&screen);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let raw_sink = Arc::clone(&raw);
         std::thread::spawn(move || {
             // Keep the master alive as long as we read from it.
             let _master = pty.master;
@@ -101,6 +110,7 @@ impl App {
                 if n == 0 {
                     break;
                 }
+                raw_sink.lock().unwrap().extend_from_slice(&buf[..n]);
                 sink.lock().unwrap().process(&buf[..n]);
             }
         });
@@ -109,6 +119,7 @@ impl App {
             master_fd,
             writer,
             screen,
+            raw,
         }
     }
 
@@ -145,6 +156,14 @@ impl App {
             );
             std::thread::sleep(Duration::from_millis(10));
         }
+    }
+
+    /// Waits until the app has written `bytes` (anywhere in its output so far).
+    pub(crate) fn wait_for_bytes(&self, what: &str, bytes: &[u8]) {
+        eventually(what, || {
+            let raw = self.raw.lock().unwrap();
+            raw.windows(bytes.len()).any(|w| w == bytes).then_some(())
+        });
     }
 
     pub(crate) fn wait_for(&mut self, needle: &str) -> String {

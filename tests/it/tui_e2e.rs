@@ -95,6 +95,15 @@ fn submit_from_the_keyboard_then_find_it_in_history_after_a_restart() {
     assert!(result.contains("Critical"), "{result}");
     assert!(result.contains("MS-RequestId"), "{result}");
 
+    // y copies the id; with no display or tmux the terminal is asked, by OSC 52.
+    app.keys("y");
+    let encoded = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &id);
+    app.wait_for_bytes(
+        "the OSC 52 request",
+        format!("\x1b]52;c;{encoded}\x07").as_bytes(),
+    );
+    app.wait_for("by OSC 52");
+
     app.keys(CTRL_R);
     app.wait_until("the new request in history", |s| {
         history_row(s, &id).is_some_and(|row| row.contains("Printer on fire"))
