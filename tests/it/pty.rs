@@ -129,6 +129,11 @@ impl App {
 
     /// Polls the screen until `pred` holds; fails with the screen when the deadline passes.
     pub(crate) fn wait_until(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.wait_within(DEADLINE, what, pred)
+    }
+
+    /// [`App::wait_until`] with its own deadline, for what the app does on a timer.
+    pub(crate) fn wait_within(&mut self, deadline: Duration, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let text = self.contents();
@@ -138,7 +143,7 @@ impl App {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("pcsr-tui exited ({status:?}) while waiting for {what}; screen:\n{text}");
             }
-            if start.elapsed() > DEADLINE {
+            if start.elapsed() > deadline {
                 panic!("timed out waiting for {what}; screen:\n{text}");
             }
             std::thread::sleep(Duration::from_millis(50));

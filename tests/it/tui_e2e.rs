@@ -1,6 +1,8 @@
 //! The real binary in a pseudo-terminal against the in-process sandbox: fill the form with
 //! keys, submit, see the result and the history, and survive a SIGKILL with the draft intact.
 
+use std::time::Duration;
+
 use pcsr_tui::sandbox::Fault;
 
 use super::pty::{App, CTRL_R, CTRL_S, ENTER, RIGHT, TAB, eventually, history_row, sandbox};
@@ -203,6 +205,38 @@ fn quitting_mid_submit_keeps_it_in_the_outbox_and_the_next_start_sends_it() {
         1,
         "the resend reused its MS-RequestId: filed once"
     );
+}
+
+/// A submit left unknown while the app runs is sent again by the outbox's own timer (first
+/// pause 15 s), with no key and no restart, and filed once.
+#[test]
+fn the_outbox_resends_an_unknown_submit_on_its_own_while_the_app_runs() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = sandbox(&rt);
+    let data = tempfile::tempdir().unwrap();
+    let mut app = App::launch(&sandbox.base_url(), data.path());
+    app.wait_for("14 topics");
+    for _ in 0..12 {
+        sandbox.inject(Fault::DropAfterCommit);
+    }
+    app.type_text("Left for the timer");
+    app.keys(ENTER);
+    app.type_text("Body.");
+    app.keys(TAB);
+    app.keys(RIGHT);
+    app.keys(TAB);
+    app.type_text("billing");
+    app.keys(CTRL_S);
+    app.wait_for("1 in outbox");
+    assert_eq!(sandbox.request_count(), 1, "the first attempt was filed");
+    sandbox.clear_faults();
+    let screen = app.wait_within(Duration::from_secs(30), "the timer's resend", |s| {
+        s.contains("Sent from the outbox") && !s.contains("1 in outbox")
+    });
+    assert!(screen.contains("Left for the timer"), "{screen}");
+    assert_eq!(sandbox.request_count(), 1, "resent with its MS-RequestId: filed once");
+    app.keys("\x03");
+    app.wait_exit();
 }
 
 #[test]
