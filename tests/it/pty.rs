@@ -133,7 +133,12 @@ impl App {
     }
 
     /// [`App::wait_until`] with its own deadline, for what the app does on a timer.
-    pub(crate) fn wait_within(&mut self, deadline: Duration, what: &str, pred: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_within(
+        &mut self,
+        deadline: Duration,
+        what: &str,
+        pred: impl Fn(&str) -> bool,
+    ) -> String {
         let start = Instant::now();
         loop {
             let text = self.contents();

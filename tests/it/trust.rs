@@ -192,6 +192,43 @@ async fn a_submit_committed_after_the_client_gave_up_is_unknown_then_resent_once
     sb.shutdown().await;
 }
 
+// A resend refused for want of a sign-in (a 401; the TUI's start-up pass while signed out)
+// made no attempt that could settle anything: the entry, which may already be filed, stays
+// unknown instead of turning "failed" and inviting a second submit.
+#[tokio::test]
+async fn a_resend_refused_for_sign_in_leaves_an_unknown_entry_unknown() {
+    let sb = sandbox().await;
+    let outbox = memory_outbox();
+    let client = fast_client(&sb.base_url(), SANDBOX_TOKEN);
+    for _ in 0..4 {
+        sb.inject(Fault::DropAfterCommit);
+    }
+    let here = origin(&sb.base_url());
+    let Err(pcsr_tui::outbox::SubmitError::Send { local_id, .. }) = outbox
+        .submit(&client, &here, &request("filed, then signed out"))
+        .await
+    else {
+        panic!("expected the submit to end unknown")
+    };
+    let refusing = Scripted::start(vec![Canned::json(
+        401,
+        r#"{"code": 401, "description": "token expired"}"#,
+    )])
+    .await;
+    let signed_out = fast_client(&refusing.base_url, "expired");
+    let resent = outbox.resend(&signed_out, &here, &[]).await.unwrap();
+    assert_eq!(resent.len(), 1);
+    let failure = resent[0].outcome.as_ref().unwrap_err();
+    assert!(failure.in_outbox, "{}", failure.error);
+    let row = outbox.db(move |s| s.submission(local_id)).await.unwrap().unwrap();
+    assert_eq!(row.state, SubmissionState::Sending, "still unknown, not failed");
+
+    let resent = outbox.resend(&client, &here, &[]).await.unwrap();
+    assert!(resent[0].outcome.is_ok(), "{:?}", resent[0].outcome);
+    assert_eq!(sb.request_count(), 1, "filed once");
+    sb.shutdown().await;
+}
+
 // Item 2: 2xx with an unreadable body is accepted, never failed; the same id fills it in.
 #[tokio::test]
 async fn a_success_with_an_unreadable_body_is_created_but_unread_then_filled_in() {

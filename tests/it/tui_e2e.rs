@@ -234,7 +234,72 @@ fn the_outbox_resends_an_unknown_submit_on_its_own_while_the_app_runs() {
         s.contains("Sent from the outbox") && !s.contains("1 in outbox")
     });
     assert!(screen.contains("Left for the timer"), "{screen}");
-    assert_eq!(sandbox.request_count(), 1, "resent with its MS-RequestId: filed once");
+    assert_eq!(
+        sandbox.request_count(),
+        1,
+        "resent with its MS-RequestId: filed once"
+    );
+    app.keys("\x03");
+    app.wait_exit();
+}
+
+/// What waits in the outbox for an account goes out right after the user signs in inside the
+/// app, with the new token, not at the outbox timer's first pass (15 s after start).
+#[test]
+fn an_unknown_submit_is_resent_right_after_signing_in_in_the_app() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = sandbox(&rt);
+    let url = sandbox.base_url();
+    let data = tempfile::tempdir().unwrap();
+    // First, with a token: a submit every attempt of which is filed but never answered.
+    let mut app = App::launch(&url, data.path());
+    app.wait_for("14 topics");
+    for _ in 0..12 {
+        sandbox.inject(Fault::DropAfterCommit);
+    }
+    app.type_text("Waiting for a sign-in");
+    app.keys(ENTER);
+    app.type_text("Body.");
+    app.keys(TAB);
+    app.keys(RIGHT);
+    app.keys(TAB);
+    app.type_text("billing");
+    app.keys(CTRL_S);
+    app.wait_for("1 in outbox");
+    app.keys("\x03");
+    app.wait_exit();
+    drop(app);
+    sandbox.clear_faults();
+    assert_eq!(sandbox.request_count(), 1);
+
+    // Then signed out, against a sandbox that takes only the tokens it issues.
+    sandbox.require_issued_tokens();
+    let config = data.path().join("pcsr-config");
+    let config = config.to_str().unwrap();
+    let env = [
+        ("PCSR_TOKEN", ""),
+        ("PCSR_AUTHORITY_URL", url.as_str()),
+        ("PCSR_KEYRING", "none"),
+        ("PCSR_CONFIG_DIR", config),
+    ];
+    let started = std::time::Instant::now();
+    let mut app = App::launch_with(&url, data.path(), &env);
+    app.wait_for("Sign in to Partner Center");
+    app.keys(ENTER);
+    let screen = app.wait_until("signed in, and the outbox sent", |s| {
+        s.contains("admin@contoso-sandbox.example") && s.contains("Sent from the outbox")
+    });
+    assert!(screen.contains("Waiting for a sign-in"), "{screen}");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "sent on the sign-in, before the timer's first pass: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        sandbox.request_count(),
+        1,
+        "resent with its MS-RequestId: filed once"
+    );
     app.keys("\x03");
     app.wait_exit();
 }
