@@ -329,12 +329,14 @@ async fn oversized_bodies_are_refused() {
 
 #[tokio::test]
 async fn transport_errors_are_retried_then_reported() {
-    // A port that was just free: nothing listens there.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    // Every connection is hung up on without an answer.
+    let server = crate::support::Hangup::start(Duration::ZERO).await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let err = client(&base).with_events(tx).topics().await.unwrap_err();
+    let err = client(&server.base_url)
+        .with_events(tx)
+        .topics()
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, ApiError::Transport { timeout: false, .. }),
         "{err:?}"
@@ -345,6 +347,7 @@ async fn transport_errors_are_retried_then_reported() {
         retries += 1;
     }
     assert_eq!(retries, 3);
+    assert_eq!(server.accepted(), 4, "the first attempt and three retries");
 }
 
 #[tokio::test]
