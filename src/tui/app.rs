@@ -415,3 +415,55 @@ impl Signals {
         std::future::pending::<()>().await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_waiting_for_rows_is_held_at_most_rows_wait_and_only_once() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::default();
+        assert!(pacer.ready(false, t0), "nothing being read: drawn at once");
+        assert_eq!(pacer.deadline(), None, "and no wake-up asked for");
+
+        assert!(!pacer.ready(true, t0), "rows being read: held");
+        assert_eq!(
+            pacer.deadline(),
+            Some(t0 + ROWS_WAIT),
+            "the loop wakes to draw it"
+        );
+        assert!(
+            !pacer.ready(true, t0 + ROWS_WAIT / 2),
+            "still held, same deadline"
+        );
+        assert_eq!(pacer.deadline(), Some(t0 + ROWS_WAIT));
+        assert!(
+            pacer.ready(true, t0 + ROWS_WAIT),
+            "drawn with placeholders at the bound"
+        );
+        assert_eq!(pacer.deadline(), None);
+        assert!(
+            pacer.ready(true, t0 + ROWS_WAIT * 2),
+            "placeholders already shown: the next frame is not held again"
+        );
+
+        assert!(pacer.ready(false, t0 + ROWS_WAIT * 3), "the rows arrived: drawn");
+        assert!(!pacer.ready(true, t0 + ROWS_WAIT * 4), "a new jump is held again");
+        assert!(
+            pacer.ready(false, t0 + ROWS_WAIT * 4),
+            "and drawn as soon as its rows are in"
+        );
+        assert_eq!(pacer.deadline(), None);
+    }
+
+    #[test]
+    fn the_sooner_wake_up_wins() {
+        let t0 = Instant::now();
+        let t1 = t0 + ROWS_WAIT;
+        assert_eq!(earliest(None, None), None);
+        assert_eq!(earliest(Some(t1), None), Some(t1));
+        assert_eq!(earliest(None, Some(t0)), Some(t0));
+        assert_eq!(earliest(Some(t1), Some(t0)), Some(t0));
+    }
+}

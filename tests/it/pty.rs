@@ -28,14 +28,6 @@ impl App {
     }
 
     pub(crate) fn launch_with(base_url: &str, data_dir: &Path, env: &[(&str, &str)]) -> App {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("open a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_pcsr-tui"));
         cmd.env("PCSR_BASE_URL", base_url);
         cmd.env("PCSR_TOKEN", SANDBOX_TOKEN);
@@ -51,6 +43,19 @@ impl App {
         for (k, v) in env {
             cmd.env(k, v);
         }
+        App::run(cmd)
+    }
+
+    /// Opens a PTY of `COLS` x `ROWS` and runs `cmd` in it.
+    pub(crate) fn run(cmd: CommandBuilder) -> App {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
         let child = pty.slave.spawn_command(cmd).expect("start pcsr-tui");
         let raw = pty.master.as_raw_fd().expect("the pty master has a descriptor");
         // SAFETY: dup(2) of a descriptor we own; the copy is closed in Drop.

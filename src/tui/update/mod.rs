@@ -318,6 +318,8 @@ mod history_tests;
 #[cfg(test)]
 mod notice_tests;
 #[cfg(test)]
+mod overlay_tests;
+#[cfg(test)]
 mod service_list_tests;
 #[cfg(test)]
 pub(crate) mod tests;
