@@ -22,7 +22,7 @@ pub enum Overlay {
         scroll: u16,
     },
     /// The template picker over the form.
-    Templates(TemplatePicker),
+    Templates(Box<TemplatePicker>),
     /// A yes/no question, asked on the message line; it takes every key until answered.
     Question(Confirm),
 }

@@ -279,7 +279,7 @@ impl State {
     /// the help lies over it).
     pub fn picker_mut(&mut self) -> Option<&mut TemplatePicker> {
         self.overlays.iter_mut().rev().find_map(|o| match o {
-            Overlay::Templates(picker) => Some(picker),
+            Overlay::Templates(picker) => Some(picker.as_mut()),
             _ => None,
         })
     }

@@ -73,7 +73,7 @@ pub enum HistoryFocus {
     Filter,
     /// The customer tenant prompt of the Partner Center list, with what is typed (Enter
     /// applies, empty = the partner's own).
-    Customer(LineBox),
+    Customer(Box<LineBox>),
 }
 
 impl DetailsView {

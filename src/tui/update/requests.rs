@@ -185,7 +185,9 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
 
 /// `c`: asks for the customer tenant whose requests to list (empty = the partner's own).
 pub(super) fn ask_customer(state: &mut State) {
-    let typed = LineBox::new(state.history.service.customer.as_deref().unwrap_or_default());
+    let typed = Box::new(LineBox::new(
+        state.history.service.customer.as_deref().unwrap_or_default(),
+    ));
     state.history.focus = HistoryFocus::Customer(typed);
 }
 

@@ -13,7 +13,9 @@ use super::form;
 
 /// Ctrl+P: opens the picker and asks for the templates to be read.
 pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
-    state.overlays.push(Overlay::Templates(TemplatePicker::loading()));
+    state
+        .overlays
+        .push(Overlay::Templates(Box::new(TemplatePicker::loading())));
     fx.push(Effect::LoadTemplates);
 }
 
