@@ -177,9 +177,9 @@ mod tests {
         let loaded = state();
         let mut failed = state();
         failed.topics.load = TopicsLoad::Failed("offline".into());
-        Mode::ALL
-            .iter()
-            .flat_map(|m| [(*m, mode_scopes(*m, &loaded)), (*m, mode_scopes(*m, &failed))])
+        Mode::all()
+            .into_iter()
+            .flat_map(|m| [(m, mode_scopes(m, &loaded)), (m, mode_scopes(m, &failed))])
             .collect()
     }
 
