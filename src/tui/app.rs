@@ -1,7 +1,10 @@
-//! The run loop: wires terminal input, the worker, the clock and signals to `update` and the
-//! views, and carries out effects. It sleeps until one of those has something: no fixed tick.
+//! The run loop, in three parts: [`Inputs`] waits for the next action (terminal input, worker
+//! replies, side jobs, signals, the clock), [`Effects`] carries out what `update` asked for, and
+//! [`Pacer`] decides when a frame is drawn. It sleeps until one of those has something: no
+//! fixed tick.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -17,7 +20,7 @@ use super::{Account, Context, clipboard, editor, update, view};
 use crate::session::Session;
 use crate::store::Store;
 use crate::templates;
-use crate::worker::{self, Job, Origin, WorkerHandle};
+use crate::worker::{self, Job, Origin, Reply, WorkerHandle};
 
 /// How long a frame that would show history rows still being read is held back for them. The
 /// store's indexed seek answers in about a millisecond, so End/Home draw one frame, the final
@@ -30,10 +33,20 @@ const DRAIN: Duration = Duration::from_secs(2);
 
 /// Runs the app until the user quits.
 pub async fn run(ctx: Context) -> anyhow::Result<()> {
-    let mut tui = terminal::enter().context("cannot switch the terminal to full-screen mode")?;
+    // Watched before raw mode: a signal at any moment after it (a slow start, say) ends the
+    // app through the restore below instead of leaving the terminal raw.
+    let mut signals = Signals::new()?;
+    let mut tui = match terminal::enter() {
+        Ok(tui) => tui,
+        Err(e) => {
+            // Raw mode may be on even though the rest of the set-up failed.
+            terminal::restore();
+            return Err(e).context("cannot switch the terminal to full-screen mode");
+        }
+    };
     let mut worker = None;
     let mut session = None;
-    let result = run_session(&mut tui, ctx, &mut worker, &mut session).await;
+    let result = run_session(&mut tui, ctx, &mut signals, &mut worker, &mut session).await;
     terminal::restore();
 
     // Let queued store writes (the last draft save) finish; network calls in flight are left
@@ -49,9 +62,11 @@ pub async fn run(ctx: Context) -> anyhow::Result<()> {
 }
 
 /// Draws the first frame, then connects, starts the store and the worker, and runs the loop.
+/// A signal during the start ends it there.
 async fn run_session(
     tui: &mut Tui,
     ctx: Context,
+    signals: &mut Signals,
     worker_slot: &mut Option<WorkerHandle>,
     session_slot: &mut Option<Session>,
 ) -> anyhow::Result<()> {
@@ -70,12 +85,20 @@ async fn run_session(
     // The form is on screen before the sandbox starts, the database is opened (and migrated)
     // or anything is read; keys typed meanwhile wait in the terminal and are not lost.
     draw(tui, &mut state)?;
-    let session = session_slot.insert(ctx.connect.await?);
+    let Some(session) = signals.unless(ctx.connect).await else {
+        return Ok(());
+    };
+    let session = session_slot.insert(session?);
     let client = session.client.clone();
 
     let path = ctx.store_path.clone();
-    let store = tokio::task::spawn_blocking(move || Store::open(&path))
+    let Some(opened) = signals
+        .unless(tokio::task::spawn_blocking(move || Store::open(&path)))
         .await
+    else {
+        return Ok(());
+    };
+    let store = opened
         .context("the task opening the local database failed")?
         .with_context(|| {
             format!(
@@ -92,7 +115,7 @@ async fn run_session(
         base_url: client.config().base_url.as_str().to_string(),
     };
     let worker = worker_slot.insert(worker::spawn(client, store, origin, ctx.sign_in));
-    event_loop(tui, worker, state, every).await
+    event_loop(tui, worker, state, every, signals).await
 }
 
 /// Environment override of the re-read interval, in seconds, for demos and tests that cannot
@@ -119,125 +142,93 @@ fn draw(tui: &mut Tui, state: &mut State) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Wait, update, carry out, draw; until an effect says quit.
 async fn event_loop(
     tui: &mut Tui,
     worker: &mut WorkerHandle,
     mut state: State,
     follow: std::time::Duration,
+    signals: &mut Signals,
 ) -> anyhow::Result<()> {
-    let mut input = Input::start();
     let _ = worker.commands.send(Job::Start);
     let _ = worker.commands.send(Job::Follow(follow));
-    let mut signals = Signals::new()?;
-    let mut pending: VecDeque<Action> = VecDeque::new();
-    // A frame held back while the rows it would show are read (see ROWS_WAIT), and whether the
-    // last frame drawn showed placeholders (then the next one is not held again).
-    let mut hold: Option<Instant> = None;
-    let mut placeholder_shown = false;
-    // Answers of blocking side jobs (clipboard tools, the browser opener), run off this thread.
-    let (jobs_tx, mut jobs) = mpsc::unbounded_channel::<Action>();
-    let clip_env = ClipEnv::from_process();
-    let open_env = OpenEnv::from_process();
-    let templates_dir = crate::auth::config::default_config_dir().map(|d| templates::dir(&d));
-
+    let (side_tx, side_rx) = mpsc::unbounded_channel::<Action>();
+    let mut inputs = Inputs {
+        terminal: Input::start(),
+        replies: &mut worker.replies,
+        side: side_rx,
+        signals,
+        queued: VecDeque::new(),
+    };
+    let effects = Effects {
+        worker: worker.commands.clone(),
+        side: side_tx,
+        clip_env: ClipEnv::from_process(),
+        open_env: OpenEnv::from_process(),
+        templates_dir: crate::auth::config::default_config_dir().map(|d| templates::dir(&d)),
+    };
+    let mut pacer = Pacer::default();
     loop {
         if terminal::panicked() {
             anyhow::bail!(
                 "pcsr-tui hit an internal error (the message is above); your draft was saved before it"
             );
         }
-        let action = match pending.pop_front() {
-            Some(action) => action,
-            None => {
-                let wake = state.next_tick();
-                tokio::select! {
-                    action = input.next() => action,
-                    Some(reply) = worker.replies.recv() => Action::from(reply),
-                    Some(action) = jobs.recv() => action,
-                    () = sleep_until(wake), if wake.is_some() => Action::Tick(Instant::now()),
-                    () = sleep_until(hold), if hold.is_some() => Action::Tick(Instant::now()),
-                    () = signals.next() => Action::Quit,
-                }
-            }
-        };
+        let wake = earliest(state.next_tick(), pacer.deadline());
+        let action = inputs.next(wake).await;
         if let Action::Resize(width, height) = action {
             tui.backend_mut().resized(width, height);
         }
-        let mut effects = Vec::new();
+        let mut todo = Vec::new();
         if !matches!(action, Action::Tick(_)) {
             // `update` sees the current time without a clock that ticks while nothing happens.
-            effects.extend(update::update(&mut state, Action::Tick(Instant::now())));
+            todo.extend(update::update(&mut state, Action::Tick(Instant::now())));
         }
-        effects.extend(update::update(&mut state, action));
-        for effect in effects {
-            match effect {
-                Effect::Worker(command) => {
-                    if worker.commands.send(command).is_err() {
-                        anyhow::bail!("the background worker stopped unexpectedly; restart pcsr-tui");
-                    }
-                }
-                Effect::OpenEditor(text) => {
-                    input.pause();
-                    terminal::suspend();
-                    let outcome = tokio::task::spawn_blocking(move || editor::edit(&text))
-                        .await
-                        .unwrap_or_else(|e| Err(format!("the editor task failed: {e}")));
-                    terminal::resume(tui)?;
-                    input.resume();
-                    pending.push_back(Action::EditorDone(outcome));
-                }
-                Effect::Copy { text, what } => {
-                    let tx = jobs_tx.clone();
-                    tokio::task::spawn_blocking(move || {
-                        let via = clipboard::copy_with_tools(&text, clip_env);
-                        let tmux = clip_env.tmux;
-                        let _ = tx.send(Action::Copied {
-                            what,
-                            text,
-                            via,
-                            tmux,
-                        });
-                    });
-                }
-                Effect::Osc52 { text, tmux } => {
-                    if let Err(why) = clipboard::write_osc52(&text, tmux) {
-                        pending.push_back(Action::CopyFailed(why));
-                    }
-                }
-                Effect::LoadTemplates => {
-                    let tx = jobs_tx.clone();
-                    let dir = templates_dir.clone();
-                    tokio::task::spawn_blocking(move || {
-                        let (templates, errors) = match &dir {
-                            Some(dir) => templates::load(dir),
-                            None => (Vec::new(), Vec::new()),
-                        };
-                        let _ = tx.send(Action::Templates { templates, errors });
-                    });
-                }
-                Effect::OpenUrl(url) => {
-                    let tx = jobs_tx.clone();
-                    tokio::task::spawn_blocking(move || {
-                        let result = opener::open(&url, open_env);
-                        let _ = tx.send(Action::BrowserOpened { url, result });
-                    });
-                }
-                Effect::Quit => {}
-            }
-        }
-        if state.quit {
+        todo.extend(update::update(&mut state, action));
+        if effects.run(todo, tui, &mut inputs).await? == Flow::Quit {
             return Ok(());
         }
-        let awaiting = update::awaiting_rows(&state);
-        if awaiting && !placeholder_shown {
-            let deadline = *hold.get_or_insert_with(|| Instant::now() + ROWS_WAIT);
-            if Instant::now() < deadline {
-                continue;
-            }
+        if pacer.ready(update::awaiting_rows(&state), Instant::now()) {
+            draw(tui, &mut state)?;
         }
-        hold = None;
-        placeholder_shown = awaiting;
-        draw(tui, &mut state)?;
+    }
+}
+
+/// The sooner of two optional moments.
+fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Where actions come from.
+struct Inputs<'a> {
+    /// The terminal (paused while the editor has it).
+    terminal: Input,
+    /// The worker's answers.
+    replies: &'a mut mpsc::UnboundedReceiver<Reply>,
+    /// Answers of blocking side jobs (clipboard tools, the browser opener, the templates).
+    side: mpsc::UnboundedReceiver<Action>,
+    /// SIGTERM and friends.
+    signals: &'a mut Signals,
+    /// Actions an effect produced itself (the editor's text), taken before waiting again.
+    queued: VecDeque<Action>,
+}
+
+impl Inputs<'_> {
+    /// The next action: a queued one, else whichever source speaks first; `Tick` at `wake`.
+    async fn next(&mut self, wake: Option<Instant>) -> Action {
+        if let Some(action) = self.queued.pop_front() {
+            return action;
+        }
+        tokio::select! {
+            action = self.terminal.next() => action,
+            Some(reply) = self.replies.recv() => Action::from(reply),
+            Some(action) = self.side.recv() => action,
+            () = sleep_until(wake), if wake.is_some() => Action::Tick(Instant::now()),
+            () = self.signals.next() => Action::Quit,
+        }
     }
 }
 
@@ -247,8 +238,133 @@ async fn sleep_until(wake: Option<Instant>) {
     }
 }
 
+/// Whether the loop goes on after a batch of effects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Continue,
+    Quit,
+}
+
+/// Carries out the effects `update` returns: the only place they are run.
+struct Effects {
+    worker: mpsc::UnboundedSender<Job>,
+    /// Where side jobs answer (read by [`Inputs`]).
+    side: mpsc::UnboundedSender<Action>,
+    clip_env: ClipEnv,
+    open_env: OpenEnv,
+    templates_dir: Option<std::path::PathBuf>,
+}
+
+impl Effects {
+    /// Runs `effects` in order. `Quit` is the one way out: it comes after the effects that
+    /// save (the draft, the notes), and what follows it is not run.
+    async fn run(
+        &self,
+        effects: Vec<Effect>,
+        tui: &mut Tui,
+        inputs: &mut Inputs<'_>,
+    ) -> anyhow::Result<Flow> {
+        for effect in effects {
+            match effect {
+                Effect::Quit => return Ok(Flow::Quit),
+                Effect::Worker(job) => {
+                    if self.worker.send(job).is_err() {
+                        anyhow::bail!("the background worker stopped unexpectedly; restart pcsr-tui");
+                    }
+                }
+                Effect::OpenEditor(text) => {
+                    // The editor gets the terminal and the keyboard to itself, then they come back.
+                    inputs.terminal.pause();
+                    terminal::suspend();
+                    let outcome = tokio::task::spawn_blocking(move || editor::edit(&text))
+                        .await
+                        .unwrap_or_else(|e| Err(format!("the editor task failed: {e}")));
+                    terminal::resume(tui)?;
+                    inputs.terminal.resume();
+                    inputs.queued.push_back(Action::EditorDone(outcome));
+                }
+                Effect::Copy { text, what } => {
+                    let env = self.clip_env;
+                    self.off_thread(move || {
+                        let via = clipboard::copy_with_tools(&text, env);
+                        Action::Copied {
+                            what,
+                            text,
+                            via,
+                            tmux: env.tmux,
+                        }
+                    });
+                }
+                Effect::Osc52 { text, tmux } => {
+                    if let Err(why) = clipboard::write_osc52(&text, tmux) {
+                        inputs.queued.push_back(Action::CopyFailed(why));
+                    }
+                }
+                Effect::LoadTemplates => {
+                    let dir = self.templates_dir.clone();
+                    self.off_thread(move || {
+                        let (templates, errors) = match &dir {
+                            Some(dir) => templates::load(dir),
+                            None => (Vec::new(), Vec::new()),
+                        };
+                        Action::Templates { templates, errors }
+                    });
+                }
+                Effect::OpenUrl(url) => {
+                    let env = self.open_env;
+                    self.off_thread(move || {
+                        let result = opener::open(&url, env);
+                        Action::BrowserOpened { url, result }
+                    });
+                }
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// Runs blocking work (a clipboard tool, the browser, the disk) off the UI thread; its
+    /// action comes back through [`Inputs`].
+    fn off_thread(&self, job: impl FnOnce() -> Action + Send + 'static) {
+        let tx = self.side.clone();
+        tokio::task::spawn_blocking(move || {
+            let _ = tx.send(job());
+        });
+    }
+}
+
+/// One frame per key: a frame that would show history rows still being read is held back
+/// until they arrive, for at most [`ROWS_WAIT`]; the key itself was applied at once.
+#[derive(Debug, Default)]
+struct Pacer {
+    /// When a held frame is drawn anyway.
+    hold: Option<Instant>,
+    /// The last frame drawn showed placeholders (then the next one is not held again).
+    placeholder_shown: bool,
+}
+
+impl Pacer {
+    /// Whether to draw now, `awaiting` telling whether the frame would show rows being read.
+    fn ready(&mut self, awaiting: bool, now: Instant) -> bool {
+        if awaiting && !self.placeholder_shown {
+            let deadline = *self.hold.get_or_insert(now + ROWS_WAIT);
+            if now < deadline {
+                return false;
+            }
+        }
+        self.hold = None;
+        self.placeholder_shown = awaiting;
+        true
+    }
+
+    /// When the loop must wake to draw a held frame.
+    fn deadline(&self) -> Option<Instant> {
+        self.hold
+    }
+}
+
 /// SIGTERM, SIGHUP, SIGINT and SIGQUIT, which end the loop like `q` does (the draft is saved and
-/// the terminal restored). In raw mode Ctrl+C is a key, so SIGINT only comes from outside.
+/// the terminal restored), or the start-up before it. In raw mode Ctrl+C is a key, so SIGINT
+/// only comes from outside.
 struct Signals {
     #[cfg(unix)]
     term: tokio::signal::unix::Signal,
@@ -279,6 +395,14 @@ impl Signals {
         Ok(Signals {})
     }
 
+    /// `work`'s output, or `None` if a signal came first (the start-up is then abandoned).
+    async fn unless<T>(&mut self, work: impl Future<Output = T>) -> Option<T> {
+        tokio::select! {
+            out = work => Some(out),
+            () = self.next() => None,
+        }
+    }
+
     async fn next(&mut self) {
         #[cfg(unix)]
         tokio::select! {
@@ -289,5 +413,57 @@ impl Signals {
         }
         #[cfg(not(unix))]
         std::future::pending::<()>().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_waiting_for_rows_is_held_at_most_rows_wait_and_only_once() {
+        let t0 = Instant::now();
+        let mut pacer = Pacer::default();
+        assert!(pacer.ready(false, t0), "nothing being read: drawn at once");
+        assert_eq!(pacer.deadline(), None, "and no wake-up asked for");
+
+        assert!(!pacer.ready(true, t0), "rows being read: held");
+        assert_eq!(
+            pacer.deadline(),
+            Some(t0 + ROWS_WAIT),
+            "the loop wakes to draw it"
+        );
+        assert!(
+            !pacer.ready(true, t0 + ROWS_WAIT / 2),
+            "still held, same deadline"
+        );
+        assert_eq!(pacer.deadline(), Some(t0 + ROWS_WAIT));
+        assert!(
+            pacer.ready(true, t0 + ROWS_WAIT),
+            "drawn with placeholders at the bound"
+        );
+        assert_eq!(pacer.deadline(), None);
+        assert!(
+            pacer.ready(true, t0 + ROWS_WAIT * 2),
+            "placeholders already shown: the next frame is not held again"
+        );
+
+        assert!(pacer.ready(false, t0 + ROWS_WAIT * 3), "the rows arrived: drawn");
+        assert!(!pacer.ready(true, t0 + ROWS_WAIT * 4), "a new jump is held again");
+        assert!(
+            pacer.ready(false, t0 + ROWS_WAIT * 4),
+            "and drawn as soon as its rows are in"
+        );
+        assert_eq!(pacer.deadline(), None);
+    }
+
+    #[test]
+    fn the_sooner_wake_up_wins() {
+        let t0 = Instant::now();
+        let t1 = t0 + ROWS_WAIT;
+        assert_eq!(earliest(None, None), None);
+        assert_eq!(earliest(Some(t1), None), Some(t1));
+        assert_eq!(earliest(None, Some(t0)), Some(t0));
+        assert_eq!(earliest(Some(t1), Some(t0)), Some(t0));
     }
 }

@@ -3,9 +3,9 @@
 
 use tui_textarea::TextArea;
 
+use super::mode::mode;
 use super::note::NoteBox;
-use super::state::{Field, Screen, State};
-use super::textbox::LineBox;
+use super::state::{HistoryFocus, Screen, State};
 
 /// A text box that can have the focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,27 +35,10 @@ impl TextTarget {
     }
 }
 
-/// The text box keys go into right now, if any (none under an overlay or a question).
+/// The text box keys go into right now, if any (none under an overlay but the picker's, nor
+/// under a question).
 pub fn focused_text(state: &State) -> Option<TextTarget> {
-    if state.help || state.messages_open || state.confirm.is_some() {
-        return None;
-    }
-    if state.picker.is_some() && matches!(state.screen, Screen::Form) {
-        return Some(TextTarget::TemplateQuery);
-    }
-    match &state.screen {
-        Screen::Form => match state.form.focus {
-            Field::Title => Some(TextTarget::Title),
-            Field::Description => Some(TextTarget::Description),
-            Field::Topic => Some(TextTarget::TopicFilter),
-            Field::Severity | Field::Submit => None,
-        },
-        Screen::History if state.history.service.asking_customer.is_some() => Some(TextTarget::Customer),
-        Screen::History if state.history.filtering => Some(TextTarget::HistoryFilter),
-        Screen::Details(_) if state.writing_note => Some(TextTarget::Note),
-        Screen::SignIn if state.signin.editing() => Some(TextTarget::Tenant),
-        Screen::History | Screen::SignIn | Screen::Result(_) | Screen::Details(_) => None,
-    }
+    mode(state).text()
 }
 
 /// The editor behind a text box; `None` while it cannot be edited (a note being sent).
@@ -66,13 +49,11 @@ pub fn text_area_mut(state: &mut State, target: TextTarget) -> Option<&mut TextA
         TextTarget::TopicFilter => Some(state.topics.filter.area_mut()),
         TextTarget::HistoryFilter => Some(state.history.filter.area_mut()),
         TextTarget::Tenant => Some(state.signin.tenant.area_mut()),
-        TextTarget::Customer => state
-            .history
-            .service
-            .asking_customer
-            .as_mut()
-            .map(LineBox::area_mut),
-        TextTarget::TemplateQuery => state.picker.as_mut().map(|p| p.query.area_mut()),
+        TextTarget::Customer => match &mut state.history.focus {
+            HistoryFocus::Customer(typed) => Some(typed.area_mut()),
+            _ => None,
+        },
+        TextTarget::TemplateQuery => state.picker_mut().map(|p| p.query.area_mut()),
         TextTarget::Note => current_note(state).filter(|n| !n.sending).map(|n| &mut n.text),
     }
 }

@@ -65,23 +65,10 @@ pub enum Tone {
     Error,
 }
 
-/// The message line's text now, if any: progress first, then a question, then the notice.
+/// The message line's text now, if any: a question first (it has the keyboard until it is
+/// answered), then progress, then the notice.
 pub fn current(state: &State, spinner: &str) -> Option<(String, Tone)> {
-    if let Some(busy) = &state.busy {
-        let secs = state.now.saturating_duration_since(busy.since).as_secs();
-        // The reassurance before the detail: it is what must survive a narrow window.
-        let mut text = format!(
-            "{spinner} {}… {secs} s: you can keep working; {} keeps it in the outbox",
-            busy.what,
-            state.keys.label(KeyCommand::Quit, KeyScope::OutsideText)
-        );
-        if let Some(note) = &busy.note {
-            text.push_str(" — ");
-            text.push_str(&note.text(state.now));
-        }
-        return Some((text, Tone::Progress));
-    }
-    if let Some(confirm) = &state.confirm {
+    if let Some(confirm) = state.question() {
         let question = match confirm {
             Confirm::Close(target) => format!("Close request {}?", text::one_line(&target.server_id)),
             Confirm::ResendNote(target) => format!(
@@ -96,6 +83,20 @@ pub fn current(state: &State, spinner: &str) -> Option<(String, Tone)> {
             state.keys.first_label(KeyCommand::ConfirmNo, KeyScope::Confirm),
         );
         return Some((question, Tone::Question));
+    }
+    if let Some(busy) = &state.busy {
+        let secs = state.now.saturating_duration_since(busy.since).as_secs();
+        // The reassurance before the detail: it is what must survive a narrow window.
+        let mut text = format!(
+            "{spinner} {}… {secs} s: you can keep working; {} keeps it in the outbox",
+            busy.what,
+            state.keys.label(KeyCommand::Quit, KeyScope::OutsideText)
+        );
+        if let Some(note) = &busy.note {
+            text.push_str(" — ");
+            text.push_str(&note.text(state.now));
+        }
+        return Some((text, Tone::Progress));
     }
     state.notice.as_ref().map(|n| {
         let tone = match n.kind {

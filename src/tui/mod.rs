@@ -16,6 +16,7 @@ mod input;
 pub mod keys;
 pub mod layout;
 pub mod message;
+pub mod mode;
 pub mod note;
 pub mod opener;
 pub mod picker;

@@ -2,7 +2,6 @@
 //! through `links.next` as the user scrolls, never all at once.
 
 use crate::domain::TicketRow;
-use crate::tui::textbox::LineBox;
 
 /// Which list the history pane shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -62,8 +61,6 @@ pub struct ServiceList {
     pub seq: u64,
     /// End was pressed: keep reading and stay on the last row until the list is complete.
     pub to_end: bool,
-    /// The customer prompt is open (Enter applies, empty = partner).
-    pub asking_customer: Option<LineBox>,
 }
 
 impl ServiceList {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::message::{self, Cause, Logged};
+use super::mode::Overlay;
 use super::picker::TemplatePicker;
 use crate::auth::Cloud;
 use crate::domain::Topic;
@@ -22,7 +23,7 @@ pub use super::note::NoteBox;
 pub use super::requests::{Paging, ServiceList, Source};
 pub use crate::worker::Target;
 pub use form::{Field, Form, Unsettled};
-pub use screens::{DetailsView, History, ResultView, Screen};
+pub use screens::{DetailsFocus, DetailsView, History, HistoryFocus, ResultView, Screen};
 
 /// Smallest terminal the app draws in; below it a "too small" message is shown.
 pub const MIN_SIZE: (u16, u16) = (60, 20);
@@ -166,10 +167,9 @@ pub struct State {
     pub viewport: Viewport,
     /// The screen.
     pub screen: Screen,
-    /// Help overlay shown.
-    pub help: bool,
-    /// Lines the help overlay is scrolled down.
-    pub help_scroll: u16,
+    /// The overlays over the screen, the last on top: it has the keyboard and is drawn last
+    /// (`tui::mode`).
+    pub overlays: Vec<Overlay>,
     /// The form (kept while other screens show).
     pub form: Form,
     /// The topic picker.
@@ -180,30 +180,20 @@ pub struct State {
     pub signin: SignIn,
     /// A submit in flight.
     pub busy: Option<Busy>,
-    /// A yes/no question waiting for its answer.
-    pub confirm: Option<Confirm>,
     /// Submits whose outcome is unknown, waiting in the outbox to be resent.
     pub outbox: usize,
     /// Requests changed on the server since the user last opened them (the header's count).
     pub updated: usize,
     /// Notes being written, by service id: kept when the box closes or a send fails.
     pub notes: Vec<NoteBox>,
-    /// The note box is open over the details (for the details' request).
-    pub writing_note: bool,
     /// A refresh in flight (history / details), by the service's id.
     pub refreshing: Option<String>,
     /// The message line.
     pub notice: Option<Notice>,
     /// Recent messages, newest last (the messages overlay shows them in full).
     pub log: VecDeque<Logged>,
-    /// The messages overlay is shown.
-    pub messages_open: bool,
-    /// The template picker over the form.
-    pub picker: Option<TemplatePicker>,
     /// Draft autosave.
     pub draft: DraftSync,
-    /// Set when the app should leave.
-    pub quit: bool,
 }
 
 impl State {
@@ -227,24 +217,18 @@ impl State {
             started: now,
             frame: 0,
             viewport: Viewport::default(),
-            help: false,
-            help_scroll: 0,
+            overlays: Vec::new(),
             form: Form::default(),
             topics: Topics::default(),
             history: History::default(),
             busy: None,
-            confirm: None,
             outbox: 0,
             updated: 0,
             notes: Vec::new(),
-            writing_note: false,
             refreshing: None,
             notice: None,
             log: VecDeque::new(),
-            messages_open: false,
-            picker: None,
             draft: DraftSync::default(),
-            quit: false,
         }
     }
 
@@ -289,6 +273,40 @@ impl State {
     /// Whether keys go into a text field (so single letters type rather than act).
     pub fn in_text_field(&self) -> bool {
         super::focus::focused_text(self).is_some()
+    }
+
+    /// The template picker, wherever it is on the stack (the folder's answer may come while
+    /// the help lies over it).
+    pub fn picker_mut(&mut self) -> Option<&mut TemplatePicker> {
+        self.overlays.iter_mut().rev().find_map(|o| match o {
+            Overlay::Templates(picker) => Some(picker.as_mut()),
+            _ => None,
+        })
+    }
+
+    /// The question waiting for its answer, wherever it is on the stack.
+    pub fn question(&self) -> Option<&Confirm> {
+        self.overlays.iter().rev().find_map(|o| match o {
+            Overlay::Question(question) => Some(question),
+            _ => None,
+        })
+    }
+
+    /// Asks a yes/no question: it goes on top and takes the keys until answered.
+    pub fn ask(&mut self, question: Confirm) {
+        self.overlays.push(Overlay::Question(question));
+    }
+
+    /// Takes the question off the top of the stack, where it is when its answer is typed.
+    pub fn take_question(&mut self) -> Option<Confirm> {
+        match self.overlays.pop() {
+            Some(Overlay::Question(question)) => Some(question),
+            Some(other) => {
+                self.overlays.push(other);
+                None
+            }
+            None => None,
+        }
     }
 
     /// Sets an info notice.

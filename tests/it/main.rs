@@ -18,4 +18,5 @@ mod trust_cli;
 mod tui_config;
 mod tui_e2e;
 mod tui_follow;
+mod tui_startup;
 mod wire;

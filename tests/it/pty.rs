@@ -53,14 +53,6 @@ impl App {
     /// The binary in a fresh PTY with a private home under `home` and none of the caller's
     /// PCSR_* settings, log filter, editor or session bus; then `env` on top.
     fn start(home: &Path, env: &[(&str, &str)]) -> App {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("open a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_pcsr-tui"));
         for (key, _) in std::env::vars_os() {
             if key.to_string_lossy().starts_with("PCSR_") {
@@ -90,6 +82,19 @@ impl App {
         for (k, v) in env {
             cmd.env(k, v);
         }
+        App::run(cmd)
+    }
+
+    /// Opens a PTY of `COLS` x `ROWS` and runs `cmd` in it.
+    pub(crate) fn run(cmd: CommandBuilder) -> App {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
         let child = pty.slave.spawn_command(cmd).expect("start pcsr-tui");
         let raw = pty.master.as_raw_fd().expect("the pty master has a descriptor");
         // SAFETY: dup(2) of a descriptor we own; the copy is closed in Drop.

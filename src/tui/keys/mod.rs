@@ -14,7 +14,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub use doc::{README_MARKERS, markdown_table};
 pub use keymap::{Bound, Keymap, KeymapError, Override};
 pub use parse::{KeyNameError, parse_key};
-pub use scopes::{CONTEXTS, KeyScope, active_scopes};
+pub use scopes::{CONTEXTS, KeyScope, active_scopes, mode_scopes};
 pub use table::BINDINGS;
 
 use crate::tui::textbox::EditOp;

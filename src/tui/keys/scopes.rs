@@ -1,6 +1,7 @@
 //! Where bindings apply, and which of those places are active for a state.
 
-use crate::tui::state::{Field, Screen, State};
+use crate::tui::mode::{Mode, mode};
+use crate::tui::state::{Field, State};
 use crate::tui::topics::TopicsLoad;
 
 /// Where a binding applies.
@@ -83,57 +84,48 @@ impl KeyScope {
 
 /// The scopes whose bindings apply right now.
 pub fn active_scopes(state: &State) -> Vec<KeyScope> {
-    let mut scopes = vec![KeyScope::Anywhere];
-    if state.in_text_field() {
-        scopes.push(KeyScope::TextBox);
+    mode_scopes(mode(state), state)
+}
+
+/// The scopes whose bindings apply in `mode` (the state adds only whether the topics failed).
+pub fn mode_scopes(mode: Mode, state: &State) -> Vec<KeyScope> {
+    use KeyScope::*;
+    let typing = if mode.text().is_some() {
+        TextBox
     } else {
-        scopes.push(KeyScope::OutsideText);
-    }
-    if state.confirm.is_some() {
+        OutsideText
+    };
+    let mut scopes = match mode {
         // A question takes every key until it is answered.
-        return vec![KeyScope::Anywhere, KeyScope::Confirm];
-    }
-    if state.picker.is_some() && !state.help && !state.messages_open {
-        // The picker takes the keys until a template is chosen or Esc closes it.
-        scopes.push(KeyScope::TemplatePicker);
-        return scopes;
-    }
-    if state.help || state.messages_open {
-        scopes.push(KeyScope::Help);
-        scopes.push(KeyScope::Scrollable);
-        return scopes;
-    }
-    match &state.screen {
-        Screen::Form => {
-            scopes.push(KeyScope::Form);
-            match state.form.focus {
-                Field::Title => scopes.push(KeyScope::Title),
-                Field::Description => scopes.push(KeyScope::Description),
-                Field::Severity => scopes.push(KeyScope::Severity),
+        Mode::Question => return vec![Anywhere, Confirm],
+        Mode::Help | Mode::Messages => vec![Help, Scrollable],
+        Mode::Templates => vec![TemplatePicker],
+        Mode::Form(field) => {
+            let mut scopes = vec![Form];
+            match field {
+                Field::Title => scopes.push(Title),
+                Field::Description => scopes.push(Description),
+                Field::Severity => scopes.push(Severity),
                 Field::Topic => {
-                    scopes.push(KeyScope::Topic);
+                    scopes.push(Topic);
                     if matches!(state.topics.load, TopicsLoad::Failed(_)) {
-                        scopes.push(KeyScope::TopicError);
+                        scopes.push(TopicError);
                     }
                 }
-                Field::Submit => scopes.push(KeyScope::SubmitButton),
+                Field::Submit => scopes.push(SubmitButton),
             }
+            scopes
         }
-        Screen::History if !state.in_text_field() => scopes.push(KeyScope::History),
-        Screen::History if state.history.service.asking_customer.is_some() => {
-            scopes.push(KeyScope::CustomerPrompt)
-        }
-        Screen::History => scopes.push(KeyScope::HistoryFilter),
-        Screen::Result(_) => scopes.push(KeyScope::ResultOrDetails),
-        Screen::Details(_) if state.writing_note => scopes.push(KeyScope::NoteBox),
-        Screen::Details(_) => {
-            scopes.push(KeyScope::ResultOrDetails);
-            scopes.push(KeyScope::Details);
-            scopes.push(KeyScope::Scrollable);
-        }
-        Screen::SignIn if state.signin.editing() => scopes.push(KeyScope::SignInForm),
-        Screen::SignIn => scopes.push(KeyScope::SignInPrompt),
-    }
+        Mode::History => vec![History],
+        Mode::HistoryFilter => vec![HistoryFilter],
+        Mode::CustomerPrompt => vec![CustomerPrompt],
+        Mode::Result => vec![ResultOrDetails],
+        Mode::Details => vec![ResultOrDetails, Details, Scrollable],
+        Mode::NoteBox => vec![NoteBox],
+        Mode::SignInForm => vec![SignInForm],
+        Mode::SignInPrompt => vec![SignInPrompt],
+    };
+    scopes.splice(0..0, [Anywhere, typing]);
     scopes
 }
 
@@ -144,7 +136,6 @@ pub const CONTEXTS: &[&[KeyScope]] = {
     &[
         &[Anywhere, Confirm],
         &[Anywhere, OutsideText, Help, Scrollable],
-        &[Anywhere, OutsideText, TemplatePicker],
         &[Anywhere, TextBox, TemplatePicker],
         &[Anywhere, TextBox, Form, Title],
         &[Anywhere, TextBox, Form, Description],
@@ -155,7 +146,6 @@ pub const CONTEXTS: &[&[KeyScope]] = {
         &[Anywhere, OutsideText, History],
         &[Anywhere, TextBox, HistoryFilter],
         &[Anywhere, TextBox, CustomerPrompt],
-        &[Anywhere],
         &[Anywhere, OutsideText, ResultOrDetails],
         &[Anywhere, OutsideText, ResultOrDetails, Details, Scrollable],
         &[Anywhere, TextBox, NoteBox],
@@ -180,65 +170,51 @@ pub fn takes_text(scope: KeyScope) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::signin::Phase;
-    use crate::tui::state::{Confirm, DetailsView};
     use crate::tui::update::tests::state;
 
-    /// `CONTEXTS` must list every set `active_scopes` returns, or a clash could hide in one.
+    /// The scopes of every mode, with the topics loaded and after they failed.
+    fn every_set() -> Vec<(Mode, Vec<KeyScope>)> {
+        let loaded = state();
+        let mut failed = state();
+        failed.topics.load = TopicsLoad::Failed("offline".into());
+        Mode::all()
+            .into_iter()
+            .flat_map(|m| [(m, mode_scopes(m, &loaded)), (m, mode_scopes(m, &failed))])
+            .collect()
+    }
+
+    fn same(a: &[KeyScope], b: &[KeyScope]) -> bool {
+        a.len() == b.len() && a.iter().all(|x| b.contains(x))
+    }
+
+    /// `CONTEXTS` must list every set `active_scopes` returns, or a clash could hide in one; and
+    /// only those, or bindings that never meet would be refused as clashing.
     #[test]
-    fn contexts_list_every_set_of_active_scopes() {
-        let mut states = Vec::new();
-        for field in Field::ORDER {
-            let mut s = state();
-            s.form.set_focus(field);
-            states.push(s.clone());
-            s.topics.load = TopicsLoad::Failed("offline".into());
-            states.push(s);
-        }
-        for screen in [
-            Screen::History,
-            Screen::Details(Box::new(DetailsView::local(1))),
-            Screen::SignIn,
-        ] {
-            let mut s = state();
-            s.screen = screen;
-            states.push(s.clone());
-            let mut help = s.clone();
-            help.help = true;
-            states.push(help);
-            let mut asking = s.clone();
-            asking.confirm = Some(Confirm::Close(crate::worker::Target {
-                local_id: Some(1),
-                server_id: "1".into(),
-                customer: None,
-            }));
-            states.push(asking);
-            let mut typing = s.clone();
-            typing.history.filtering = true;
-            typing.writing_note = true;
-            states.push(typing);
-            let mut customer = s.clone();
-            customer.history.service.asking_customer = Some(crate::tui::textbox::LineBox::new(""));
-            states.push(customer);
-            let mut code = s;
-            code.signin.phase = Phase::Starting;
-            states.push(code);
-        }
-        let mut result = state();
-        result.screen = Screen::Result(Box::new(crate::tui::state::ResultView {
-            request: crate::domain::Ticket::default(),
-            request_id: uuid::Uuid::nil(),
-            topic_name: None,
-        }));
-        states.push(result);
-        for s in &states {
-            let active = active_scopes(s);
-            let same = |c: &&[KeyScope]| c.len() == active.len() && active.iter().all(|a| c.contains(a));
+    fn contexts_are_exactly_the_sets_the_modes_give() {
+        let sets = every_set();
+        for (mode, active) in &sets {
             assert!(
-                CONTEXTS.iter().any(same),
-                "{active:?} (screen {:?}) is missing from CONTEXTS",
-                std::mem::discriminant(&s.screen)
+                CONTEXTS.iter().any(|c| same(c, active)),
+                "{active:?} ({mode:?}) is missing from CONTEXTS"
             );
+        }
+        for context in CONTEXTS {
+            assert!(
+                sets.iter().any(|(_, active)| same(context, active)),
+                "no mode gives {context:?}"
+            );
+        }
+    }
+
+    /// A mode that types into a box is the one whose scopes say so.
+    #[test]
+    fn text_boxes_take_text_and_the_rest_take_keys() {
+        for (mode, active) in every_set() {
+            let typing = active.contains(&KeyScope::TextBox);
+            assert_eq!(typing, mode.text().is_some(), "{mode:?}");
+            if mode != Mode::Question {
+                assert_ne!(typing, active.contains(&KeyScope::OutsideText), "{mode:?}");
+            }
         }
     }
 }

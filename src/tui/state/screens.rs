@@ -49,6 +49,31 @@ pub struct DetailsView {
     pub fresh: Option<Ticket>,
     /// Lines scrolled down.
     pub scroll: u16,
+    /// What has the keyboard on this screen.
+    pub focus: DetailsFocus,
+}
+
+/// What has the keyboard on the details screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DetailsFocus {
+    /// The request, read and scrolled.
+    #[default]
+    Reading,
+    /// The note box under it (for the details' request).
+    Note,
+}
+
+/// What has the keyboard on the history screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum HistoryFocus {
+    /// The list.
+    #[default]
+    List,
+    /// The text filter.
+    Filter,
+    /// The customer tenant prompt of the Partner Center list, with what is typed (Enter
+    /// applies, empty = the partner's own).
+    Customer(Box<LineBox>),
 }
 
 impl DetailsView {
@@ -87,8 +112,8 @@ impl DetailsView {
 pub struct History {
     /// Text filter.
     pub filter: LineBox,
-    /// Whether keys go into the filter.
-    pub filtering: bool,
+    /// What has the keyboard (kept while other screens show, like the rest of the pane).
+    pub focus: HistoryFocus,
     /// Matching rows in the store.
     pub total: usize,
     /// Selected row (absolute index).

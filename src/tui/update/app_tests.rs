@@ -4,8 +4,9 @@ use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::KeyCode;
 
-use super::tests::{ctrl, drawn, fill, press, state, state_at};
+use super::tests::{ctrl, drawn, fill, press, quits, state, state_at};
 use super::*;
+use crate::tui::mode::{Mode, Overlay, mode};
 use crate::tui::state::Viewport;
 use crate::worker::Reply;
 
@@ -13,19 +14,18 @@ use crate::worker::Reply;
 fn q_and_question_mark_type_in_text_fields_but_act_outside() {
     let mut s = state();
     let fx = press(&mut s, KeyCode::Char('q'));
-    assert!(fx.is_empty() && !s.quit);
+    assert!(fx.is_empty());
     press(&mut s, KeyCode::Char('?'));
     assert_eq!(s.form.title_text(), "q?");
-    assert!(!s.help);
+    assert_eq!(mode(&s), Mode::Form(Field::Title), "no help");
     press(&mut s, KeyCode::Tab);
     press(&mut s, KeyCode::Tab);
     assert_eq!(s.form.focus, Field::Severity);
     press(&mut s, KeyCode::Char('?'));
-    assert!(s.help, "? opens help outside text fields");
+    assert_eq!(mode(&s), Mode::Help, "? opens help outside text fields");
     press(&mut s, KeyCode::Esc);
     let fx = press(&mut s, KeyCode::Char('q'));
-    assert!(s.quit);
-    assert!(fx.contains(&Effect::Quit));
+    assert!(quits(&fx));
     assert!(
         fx.iter()
             .any(|e| matches!(e, Effect::Worker(Job::SaveDraft(d)) if d.title == "q?")),
@@ -58,16 +58,23 @@ fn page_keys_scroll_the_help_and_stop_at_its_end() {
     } = drawn(&mut s);
     assert!(max > 0, "the key list is longer than the screen");
     press(&mut s, KeyCode::PageDown);
-    assert_eq!(s.help_scroll, page.min(max));
+    assert_eq!(help_scroll(&s), page.min(max));
     drawn(&mut s);
     press(&mut s, KeyCode::End);
-    assert_eq!(s.help_scroll, max);
+    assert_eq!(help_scroll(&s), max);
     press(&mut s, KeyCode::Down);
-    assert_eq!(s.help_scroll, max, "no scrolling past the end");
+    assert_eq!(help_scroll(&s), max, "no scrolling past the end");
     press(&mut s, KeyCode::Up);
-    assert_eq!(s.help_scroll, max - 1, "Up responds at once after End");
+    assert_eq!(help_scroll(&s), max - 1, "Up responds at once after End");
     press(&mut s, KeyCode::Home);
-    assert_eq!(s.help_scroll, 0);
+    assert_eq!(help_scroll(&s), 0);
+}
+
+fn help_scroll(s: &State) -> u16 {
+    match s.overlays.last() {
+        Some(Overlay::Help { scroll }) => *scroll,
+        other => panic!("the help is not on top: {other:?}"),
+    }
 }
 
 #[test]

@@ -45,7 +45,7 @@ fn the_hint_line_and_the_help_overlay_name_the_remapped_key() {
     let hints = s.keys.hints(&scopes, false);
     assert!(hints.contains(&("Ctrl+G".to_string(), "submit")), "{hints:?}");
     assert!(!hints.iter().any(|(k, _)| k == "Ctrl+S"), "{hints:?}");
-    s.help = true;
+    s.overlays.push(crate::tui::mode::Overlay::Help { scroll: 0 });
     let help: Vec<String> = crate::tui::view::help::lines(&s, 100)
         .iter()
         .map(|l| l.spans.iter().map(|sp| sp.content.as_ref()).collect())

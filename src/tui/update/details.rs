@@ -43,11 +43,12 @@ pub(super) fn ask_close(state: &mut State) {
     let Screen::Details(d) = &state.screen else { return };
     match d.server_id() {
         Some(server_id) => {
-            state.confirm = Some(Confirm::Close(Target {
+            let question = Confirm::Close(Target {
                 local_id: d.submission.as_ref().map(|s| s.local_id).or(d.local_id),
                 server_id,
                 customer: d.customer.clone(),
-            }))
+            });
+            state.ask(question);
         }
         None => state.error("This request was never created on the server, so there is nothing to close"),
     }
@@ -55,7 +56,7 @@ pub(super) fn ask_close(state: &mut State) {
 
 /// The question on screen was answered yes.
 pub(super) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
-    match state.confirm.take() {
+    match state.take_question() {
         Some(Confirm::Close(target)) => {
             state.refreshing = Some(target.server_id.clone());
             state.info(format!("Closing {}…", text::one_line(&target.server_id)));
@@ -68,13 +69,11 @@ pub(super) fn confirmed(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 /// The question on screen was answered no.
-pub(super) fn declined(state: &mut State) {
-    match state.confirm.take() {
-        Some(Confirm::ResendNote(_)) => state.info("Not sent again; your note is kept"),
-        Some(Confirm::Template(_)) => {
-            state.info("Kept what you typed; the template filled only the empty fields")
-        }
-        Some(Confirm::Close(_)) | None => state.info("Nothing was changed"),
+pub(super) fn declined(state: &mut State, question: Confirm) {
+    match question {
+        Confirm::ResendNote(_) => state.info("Not sent again; your note is kept"),
+        Confirm::Template(_) => state.info("Kept what you typed; the template filled only the empty fields"),
+        Confirm::Close(_) => state.info("Nothing was changed"),
     }
 }
 

@@ -5,10 +5,11 @@ use ratatui::crossterm::event::KeyCode;
 use uuid::Uuid;
 
 use super::service_list_tests::answer;
-use super::tests::{ctrl, open_history, press, state, type_text};
+use super::tests::{ctrl, open_history, press, quits, state, type_text};
 use super::*;
 use crate::domain::Failure;
 use crate::domain::{Status, Ticket};
+use crate::tui::mode::{Mode, mode};
 use crate::tui::state::{Confirm, DetailsView};
 use crate::worker::{Reply, Target};
 
@@ -42,11 +43,10 @@ fn a_note_is_written_in_a_box_and_sent_with_ctrl_s() {
     let mut s = state();
     details_of(&mut s, "616122292874576");
     press(&mut s, KeyCode::Char('n'));
-    assert!(s.writing_note && s.in_text_field(), "letters type now");
+    assert_eq!(mode(&s), Mode::NoteBox, "letters type now");
     type_text(&mut s, "First line");
     press(&mut s, KeyCode::Enter);
-    type_text(&mut s, "xq second");
-    assert!(!s.quit, "q types in the note");
+    assert!(!quits(&type_text(&mut s, "xq second")), "q types in the note");
     let fx = ctrl(&mut s, 's');
     let (target, text, id) = note_sent(&fx).expect("the note goes to the worker");
     assert_eq!(text, "First line\nxq second");
@@ -68,7 +68,10 @@ fn a_note_is_written_in_a_box_and_sent_with_ctrl_s() {
             outcome: Ok(sr),
         }),
     );
-    assert!(!s.writing_note && s.notes.is_empty(), "sent: the box is done");
+    assert!(
+        mode(&s) == Mode::Details && s.notes.is_empty(),
+        "sent: the box is done"
+    );
     let Screen::Details(d) = &s.screen else {
         panic!("still on the details")
     };
@@ -102,9 +105,11 @@ fn a_failed_note_is_kept_and_one_that_may_have_arrived_is_not_resent_without_ask
     );
     // Ctrl+S asks first; n keeps it unsent.
     assert!(note_sent(&ctrl(&mut s, 's')).is_none());
-    assert!(matches!(s.confirm, Some(Confirm::ResendNote(_))));
+    assert!(matches!(s.question(), Some(Confirm::ResendNote(_))));
+    assert_eq!(mode(&s), Mode::Question);
     press(&mut s, KeyCode::Char('n'));
-    assert!(s.confirm.is_none() && s.notes.len() == 1);
+    assert!(s.question().is_none() && s.notes.len() == 1);
+    assert_eq!(mode(&s), Mode::NoteBox, "back in the box");
     // Asked again, y sends it with the same MS-RequestId: the service adds it once.
     ctrl(&mut s, 's');
     let (_, _, again) = note_sent(&press(&mut s, KeyCode::Char('y'))).expect("resent");
@@ -129,7 +134,7 @@ fn esc_closes_the_note_box_and_n_brings_the_text_back() {
     press(&mut s, KeyCode::Char('n'));
     type_text(&mut s, "half a thought");
     press(&mut s, KeyCode::Esc);
-    assert!(!s.writing_note);
+    assert_eq!(mode(&s), Mode::Details);
     assert!(matches!(s.screen, Screen::Details(_)), "Esc closed only the box");
     assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("kept")));
     press(&mut s, KeyCode::Char('n'));

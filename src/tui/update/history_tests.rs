@@ -2,7 +2,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::tests::{ctrl, press, state};
+use super::tests::{ctrl, press, quits, state};
 use super::*;
 use crate::domain::Severity;
 use crate::store::{Anchor, HistoryRow, SubmissionState};
@@ -200,8 +200,10 @@ fn history_filter_takes_letters_and_refresh_needs_a_server_id() {
     answer_history(&mut s, &fx, 3);
     press(&mut s, KeyCode::Char('/'));
     assert!(s.in_text_field());
-    press(&mut s, KeyCode::Char('q'));
-    assert!(!s.quit, "q types into the filter");
+    assert!(
+        !quits(&press(&mut s, KeyCode::Char('q'))),
+        "q types into the filter"
+    );
     assert_eq!(s.history.filter, "q");
     press(&mut s, KeyCode::Enter);
     let fx = press(&mut s, KeyCode::Char('r'));

@@ -9,7 +9,8 @@ use super::action::{Action, Effect};
 use super::clipboard::Method;
 use super::keys::{self, KeyCommand};
 use super::message::Cause;
-use super::state::{DraftSync, Field, Screen, Source, State};
+use super::mode::{self, Mode, Overlay};
+use super::state::{DraftSync, Field, HistoryFocus, Screen, Source, State};
 use crate::worker::Job;
 
 mod clock;
@@ -42,7 +43,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Drawn(viewport) => state.viewport = viewport,
         Action::Tick(now) => clock::on_tick(state, now, &mut fx),
         // The editor is modal, so the box it was opened from still has the focus.
-        Action::EditorDone(Ok(text)) if state.writing_note => note::edited(state, &text),
+        Action::EditorDone(Ok(text)) if mode::mode(state) == Mode::NoteBox => note::edited(state, &text),
         Action::EditorDone(Ok(text)) => {
             state
                 .form
@@ -81,58 +82,53 @@ fn settle_notices(state: &mut State) {
 }
 
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let scopes = keys::active_scopes(state);
-    if let Some(command) = state.keys.lookup(&scopes, &key).map(|b| b.command) {
-        if state.help || state.messages_open {
-            match command {
-                KeyCommand::Quit | KeyCommand::Help | KeyCommand::Messages | KeyCommand::Back => {
-                    run(state, command, fx)
-                }
-                KeyCommand::Up
+    let mode = mode::mode(state);
+    let scopes = keys::mode_scopes(mode, state);
+    let command = state.keys.lookup(&scopes, &key).map(|b| b.command);
+    if let Mode::Help | Mode::Messages = mode {
+        // A reading overlay: it scrolls, closes, or gives way to the app-wide keys that leave.
+        match command {
+            Some(
+                command @ (KeyCommand::Quit | KeyCommand::Help | KeyCommand::Messages | KeyCommand::Back),
+            ) => run(state, command, fx),
+            Some(
+                command @ (KeyCommand::Up
                 | KeyCommand::Down
                 | KeyCommand::PageUp
                 | KeyCommand::PageDown
                 | KeyCommand::First
-                | KeyCommand::Last => {
-                    state.help_scroll = details::scrolled(state.help_scroll, command, state.viewport);
+                | KeyCommand::Last),
+            ) => {
+                let viewport = state.viewport;
+                if let Some(Overlay::Help { scroll } | Overlay::Messages { scroll }) =
+                    state.overlays.last_mut()
+                {
+                    *scroll = details::scrolled(*scroll, command, viewport);
                 }
-                _ => {}
             }
-            return;
+            _ => {}
         }
-        run(state, command, fx);
         return;
     }
-    if state.help || state.messages_open {
-        return;
+    match command {
+        Some(command) => run(state, command, fx),
+        None => typing::type_key(state, key, fx),
     }
-    typing::type_key(state, key, fx);
 }
 
 fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
     match command {
         KeyCommand::Quit => quit(state, fx),
-        KeyCommand::Help => {
-            state.help = !state.help;
-            state.messages_open = false;
-            state.help_scroll = 0;
-        }
-        KeyCommand::Messages => {
-            // The same scroll as help: one overlay at a time.
-            state.messages_open = !state.messages_open;
-            state.help = false;
-            state.help_scroll = 0;
-        }
+        KeyCommand::Help => toggle_reader(state, Overlay::Help { scroll: 0 }),
+        KeyCommand::Messages => toggle_reader(state, Overlay::Messages { scroll: 0 }),
         KeyCommand::Back => back(state, fx),
         KeyCommand::History => {
-            state.help = false;
-            state.screen = Screen::History;
+            show(state, Screen::History);
             ensure_history(state, fx, true);
         }
         KeyCommand::NewRequest => {
             // The form is only ever emptied by a successful submit, so an unsent draft stays.
-            state.help = false;
-            state.screen = Screen::Form;
+            show(state, Screen::Form);
             state.form.set_focus(Field::Title);
         }
         KeyCommand::Submit => form::submit(state, fx),
@@ -150,7 +146,7 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
             state.form.set_focus(Field::Submit);
         }
         KeyCommand::NewLine => form::new_line(state),
-        KeyCommand::OpenEditor if state.writing_note => {
+        KeyCommand::OpenEditor if mode::mode(state) == Mode::NoteBox => {
             if let Some(body) = note::body(state) {
                 fx.push(Effect::OpenEditor(body));
             }
@@ -178,8 +174,8 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
             requests::reread(state, fx)
         }
         KeyCommand::Refresh => history::refresh(state, fx),
-        KeyCommand::Filter => state.history.filtering = true,
-        KeyCommand::KeepFilter => state.history.filtering = false,
+        KeyCommand::Filter => state.history.focus = HistoryFocus::Filter,
+        KeyCommand::KeepFilter => state.history.focus = HistoryFocus::List,
         KeyCommand::Edit(op) => typing::edit(state, op, fx),
         KeyCommand::ApplyCustomer => requests::apply_customer(state, fx),
         KeyCommand::PickTemplate => template::open(state, fx),
@@ -197,7 +193,11 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::CopyId => details::copy_id(state, fx),
         KeyCommand::CloseRequest => details::ask_close(state),
         KeyCommand::ConfirmYes => details::confirmed(state, fx),
-        KeyCommand::ConfirmNo => details::declined(state),
+        KeyCommand::ConfirmNo => {
+            if let Some(question) = state.take_question() {
+                details::declined(state, question);
+            }
+        }
         KeyCommand::RetryTopics => form::retry_topics(state, fx),
         KeyCommand::SignIn
         | KeyCommand::PrevCloud
@@ -211,7 +211,7 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
 
 /// Up/Down: the topic highlight, the history selection or the details' scroll.
 fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
-    if let Some(picker) = &mut state.picker {
+    if let Some(Overlay::Templates(picker)) = state.overlays.last_mut() {
         picker.list.step(delta);
         return;
     }
@@ -230,41 +230,62 @@ fn quit(state: &mut State, fx: &mut Vec<Effect>) {
         state.draft = DraftSync::default();
     }
     note::keep_all(state, fx);
-    state.quit = true;
     fx.push(Effect::Quit);
 }
 
+/// Help and messages fill the same place, so they take turns: the key of the one on top closes
+/// it, the other's replaces it.
+fn toggle_reader(state: &mut State, overlay: Overlay) {
+    let on_top = state.overlays.last().map(Overlay::mode) == Some(overlay.mode());
+    state
+        .overlays
+        .retain(|o| !matches!(o, Overlay::Help { .. } | Overlay::Messages { .. }));
+    if !on_top {
+        state.overlays.push(overlay);
+    }
+}
+
+/// Goes to another screen. The overlays belong to the screen they were opened over, so they
+/// close; a question left open is answered no, and says so.
+pub(super) fn show(state: &mut State, screen: Screen) {
+    state.screen = screen;
+    for overlay in std::mem::take(&mut state.overlays) {
+        if let Overlay::Question(question) = overlay {
+            details::declined(state, question);
+        }
+    }
+}
+
+/// Esc: closes whatever has the keyboard, else goes back a screen.
 fn back(state: &mut State, fx: &mut Vec<Effect>) {
-    if state.picker.is_some() {
-        state.picker = None;
-        return;
-    }
-    if state.help || state.messages_open {
-        state.help = false;
-        state.messages_open = false;
-        return;
-    }
-    match &state.screen {
-        Screen::Details(_) if state.writing_note => note::close_box(state, fx),
-        Screen::Details(d) => {
+    match mode::mode(state) {
+        Mode::Help | Mode::Messages | Mode::Templates => {
+            state.overlays.pop();
+        }
+        Mode::Question => {
+            if let Some(question) = state.take_question() {
+                details::declined(state, question);
+            }
+        }
+        Mode::NoteBox => note::close_box(state, fx),
+        Mode::HistoryFilter | Mode::CustomerPrompt => state.history.focus = HistoryFocus::List,
+        Mode::Details => {
+            let Screen::Details(d) = &state.screen else { return };
             // Opening it cleared its "changed" mark in the store; the loaded rows follow.
             let opened = d.submission.as_ref().map(|s| s.local_id).or(d.local_id);
+            let server_id = d.server_id();
             if let Some(row) = state.history.rows.iter_mut().find(|r| Some(r.local_id) == opened) {
                 row.updated = false;
             }
-            if let Some(id) = d.server_id()
+            if let Some(id) = server_id
                 && let Some(row) = state.history.service.rows.iter_mut().find(|r| r.id == id)
             {
                 row.updated = false;
             }
-            state.screen = Screen::History;
+            show(state, Screen::History);
         }
-        Screen::History if state.history.service.asking_customer.is_some() => {
-            state.history.service.asking_customer = None;
-        }
-        Screen::History if state.history.filtering => state.history.filtering = false,
-        Screen::History | Screen::Result(_) | Screen::SignIn => state.screen = Screen::Form,
-        Screen::Form => {
+        Mode::History | Mode::Result | Mode::SignInForm | Mode::SignInPrompt => show(state, Screen::Form),
+        Mode::Form(_) => {
             state.notice = None;
             state.form.submit_error = None;
         }
@@ -296,6 +317,8 @@ mod form_tests;
 mod history_tests;
 #[cfg(test)]
 mod notice_tests;
+#[cfg(test)]
+mod overlay_tests;
 #[cfg(test)]
 mod service_list_tests;
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::keys::{KeyCommand, KeyScope};
-use crate::tui::state::{Confirm, NoteBox, Screen, State, Target};
+use crate::tui::state::{Confirm, DetailsFocus, NoteBox, Screen, State, Target};
 use crate::worker::{Job, NoteOutcome};
 
 /// The note box for the request on the details screen, if one was started.
@@ -27,12 +27,18 @@ pub(super) fn open(state: &mut State) {
     if !state.notes.iter().any(|n| n.target.server_id == target.server_id) {
         state.notes.push(NoteBox::new(target));
     }
-    state.writing_note = true;
+    set_focus(state, DetailsFocus::Note);
+}
+
+fn set_focus(state: &mut State, focus: DetailsFocus) {
+    if let Screen::Details(d) = &mut state.screen {
+        d.focus = focus;
+    }
 }
 
 /// Esc in the note box: closes it; the text stays for the next `n`, in this run and the next.
 pub(super) fn close_box(state: &mut State, fx: &mut Vec<Effect>) {
-    state.writing_note = false;
+    set_focus(state, DetailsFocus::Reading);
     let Some(note) = current(state) else { return };
     let kept = !note.is_blank();
     fx.push(Effect::Worker(if kept {
@@ -73,7 +79,8 @@ pub(super) fn send(state: &mut State, fx: &mut Vec<Effect>) {
     }
     if note.maybe_added {
         // The last answer was lost: the note may be there already, so the user decides.
-        state.confirm = Some(Confirm::ResendNote(note.target.clone()));
+        let question = Confirm::ResendNote(note.target.clone());
+        state.ask(question);
         return;
     }
     go(state, fx);
@@ -121,7 +128,7 @@ pub(super) fn on_added(
                 d.fresh = Some(sr);
                 // The new note is the last one: show the end of the conversation.
                 d.scroll = u16::MAX;
-                state.writing_note = false;
+                d.focus = DetailsFocus::Reading;
             }
             state.info(format!("Note added to {id}"));
         }

@@ -113,7 +113,7 @@ fn f3_lists_recent_messages_in_full() {
     s.info("Request 616 created");
     ctrl(&mut s, 'r');
     press(&mut s, KeyCode::F(3));
-    assert!(s.messages_open);
+    assert_eq!(crate::tui::mode::mode(&s), crate::tui::mode::Mode::Messages);
     assert!(!s.in_text_field());
     let lines: Vec<String> = crate::tui::view::messages::lines(&s, 60)
         .iter()
@@ -130,6 +130,6 @@ fn f3_lists_recent_messages_in_full() {
     let older = lines.iter().position(|l| l.contains("could not reach"));
     assert!(newest < older, "newest first: {lines:?}");
     press(&mut s, KeyCode::Esc);
-    assert!(!s.messages_open);
+    assert!(s.overlays.is_empty());
     assert!(matches!(s.screen, Screen::History), "Esc closed only the overlay");
 }

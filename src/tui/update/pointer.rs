@@ -10,7 +10,8 @@ use crate::tui::state::{Field, Screen, State};
 
 /// A mouse event, hit-tested against the same layout the views draw with.
 pub(super) fn on_mouse(state: &mut State, mouse: MouseEvent, fx: &mut Vec<Effect>) {
-    if !state.fits() || state.help || state.messages_open {
+    // The overlay on top has the keyboard and the mouse; the screen under it waits.
+    if !state.fits() || !state.overlays.is_empty() {
         return;
     }
     let area = Rect::new(0, 0, state.size.0, state.size.1);

@@ -57,12 +57,14 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             let id = response.id.clone().unwrap_or_default();
             clear_form_if_sent(state, &request);
             state.topics.set_filter(String::new());
-            state.help = false;
-            state.screen = Screen::Result(Box::new(ResultView {
-                request: response,
-                request_id,
-                topic_name,
-            }));
+            super::show(
+                state,
+                Screen::Result(Box::new(ResultView {
+                    request: response,
+                    request_id,
+                    topic_name,
+                })),
+            );
             state.info(format!("Request {} created", text::one_line(&id)));
         }
         Reply::SubmitFailed {
@@ -232,8 +234,8 @@ fn submit_failed(
         request_id,
         request,
     });
-    if matches!(state.screen, Screen::Form | Screen::Result(_)) {
-        state.screen = Screen::Form;
+    if matches!(state.screen, Screen::Result(_)) {
+        super::show(state, Screen::Form);
     }
     let text = if sign_in {
         format!(

@@ -7,7 +7,7 @@ use crate::domain::Failure;
 use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::keys::KeyCommand;
-use crate::tui::state::{DetailsView, Paging, Screen, ServiceList, Source, State};
+use crate::tui::state::{DetailsView, HistoryFocus, Paging, Screen, ServiceList, Source, State};
 use crate::worker::{Job, ServicePage};
 
 use super::history::history_height;
@@ -170,11 +170,14 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
         server_id: row.id.clone(),
         customer: s.customer.clone(),
     };
-    state.screen = Screen::Details(Box::new(DetailsView {
-        server_id: Some(target.server_id.clone()),
-        customer: target.customer.clone(),
-        ..DetailsView::default()
-    }));
+    super::show(
+        state,
+        Screen::Details(Box::new(DetailsView {
+            server_id: Some(target.server_id.clone()),
+            customer: target.customer.clone(),
+            ..DetailsView::default()
+        })),
+    );
     fx.push(Effect::Worker(Job::Details {
         local_id: None,
         server_id: Some(target.server_id.clone()),
@@ -187,13 +190,15 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
 
 /// `c`: asks for the customer tenant whose requests to list (empty = the partner's own).
 pub(super) fn ask_customer(state: &mut State) {
-    let s = &mut state.history.service;
-    s.asking_customer = Some(LineBox::new(s.customer.as_deref().unwrap_or_default()));
+    let typed = Box::new(LineBox::new(
+        state.history.service.customer.as_deref().unwrap_or_default(),
+    ));
+    state.history.focus = HistoryFocus::Customer(typed);
 }
 
 /// Enter in the customer prompt: list that customer's requests.
 pub(super) fn apply_customer(state: &mut State, fx: &mut Vec<Effect>) {
-    let Some(typed) = &state.history.service.asking_customer else {
+    let HistoryFocus::Customer(typed) = &state.history.focus else {
         return;
     };
     let typed = typed.text().trim().to_string();
@@ -209,8 +214,8 @@ fn set_customer(state: &mut State, typed: String, fx: &mut Vec<Effect>) {
         ));
         return;
     }
+    state.history.focus = HistoryFocus::List;
     let s = &mut state.history.service;
-    s.asking_customer = None;
     s.customer = (!typed.is_empty()).then_some(typed);
     s.reset();
     let filter = state.history.filter.text().to_string();

@@ -176,7 +176,7 @@ fn a_customer_scope_must_be_a_tenant_id_and_reads_that_customers_list() {
             .is_some_and(|n| n.text.contains("not a tenant id"))
     );
     assert!(
-        s.history.service.asking_customer.is_some(),
+        matches!(s.history.focus, crate::tui::state::HistoryFocus::Customer(_)),
         "the prompt stays to be fixed"
     );
     ctrl(&mut s, 'u');

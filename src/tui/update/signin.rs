@@ -14,10 +14,7 @@ use crate::worker::{Job, SignInReply};
 pub(super) fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
     let s = &mut state.signin;
     match command {
-        KeyCommand::SignIn => {
-            state.help = false;
-            state.screen = Screen::SignIn;
-        }
+        KeyCommand::SignIn => super::show(state, Screen::SignIn),
         KeyCommand::PrevCloud => s.cycle_cloud(-1),
         KeyCommand::NextCloud => s.cycle_cloud(1),
         KeyCommand::StartSignIn => start(state, fx),
@@ -116,7 +113,7 @@ pub(super) fn on_reply(state: &mut State, reply: SignInReply, fx: &mut Vec<Effec
             state.header.account = Account::User(user.clone());
             state.header.cloud = cloud;
             if matches!(state.screen, Screen::SignIn) {
-                state.screen = Screen::Form;
+                super::show(state, Screen::Form);
             }
             state.info(format!(
                 "Signed in as {} ({}); {kept}",
@@ -197,9 +194,12 @@ mod tests {
         press(&mut s, KeyCode::Up);
         assert_eq!(s.signin.cloud, Cloud::Usgov);
         ctrl(&mut s, 'u');
-        type_text(&mut s, "contoso.com?q");
+        let fx = type_text(&mut s, "contoso.com?q");
         press(&mut s, KeyCode::Backspace);
-        assert!(!s.quit && !s.help, "q and ? type into the tenant");
+        assert!(
+            fx.is_empty() && s.overlays.is_empty(),
+            "q and ? type into the tenant"
+        );
         assert_eq!(s.signin.tenant, "contoso.com?");
         press(&mut s, KeyCode::Backspace);
         let fx = press(&mut s, KeyCode::Enter);

@@ -5,6 +5,7 @@
 use crate::templates::{Template, TemplateError};
 use crate::text;
 use crate::tui::action::Effect;
+use crate::tui::mode::Overlay;
 use crate::tui::picker::{TemplatePicker, fill};
 use crate::tui::state::{Confirm, State};
 
@@ -12,13 +13,15 @@ use super::form;
 
 /// Ctrl+P: opens the picker and asks for the templates to be read.
 pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
-    state.picker = Some(TemplatePicker::loading());
+    state
+        .overlays
+        .push(Overlay::Templates(Box::new(TemplatePicker::loading())));
     fx.push(Effect::LoadTemplates);
 }
 
 /// The folder was read.
 pub(super) fn loaded(state: &mut State, templates: Vec<Template>, errors: Vec<TemplateError>) {
-    let Some(picker) = &mut state.picker else { return };
+    let Some(picker) = state.picker_mut() else { return };
     let none = templates.is_empty();
     picker.set_all(templates);
     if let Some(first) = errors.first() {
@@ -34,10 +37,13 @@ pub(super) fn loaded(state: &mut State, templates: Vec<Template>, errors: Vec<Te
 
 /// Enter in the picker: fills the empty fields, and asks before replacing typed ones.
 pub(super) fn choose(state: &mut State) {
-    let Some(template) = state.picker.as_ref().and_then(|p| p.highlighted().cloned()) else {
+    let Some(Overlay::Templates(picker)) = state.overlays.last() else {
         return;
     };
-    state.picker = None;
+    let Some(template) = picker.highlighted().cloned() else {
+        return;
+    };
+    state.overlays.pop();
     let (filled, conflicts) = fill(&mut state.form, &template, &state.topics, false);
     for field in &filled {
         form::changed(state, *field);
@@ -48,7 +54,7 @@ pub(super) fn choose(state: &mut State) {
             text::one_line(&template.name)
         ));
     } else {
-        state.confirm = Some(Confirm::Template(Box::new(template)));
+        state.ask(Confirm::Template(Box::new(template)));
     }
 }
 
@@ -107,7 +113,7 @@ mod tests {
         assert_eq!(s.form.description_text(), "What I expected:\nWhat I got:");
         assert_eq!(s.form.severity, Some(Severity::Moderate));
         assert_eq!(s.form.topic_id.as_deref(), Some("32444672"), "found by name");
-        assert!(s.confirm.is_none());
+        assert!(s.overlays.is_empty(), "no question, the picker closed");
         assert!(s.draft.dirty, "the filled form autosaves");
     }
 
@@ -126,7 +132,7 @@ mod tests {
             "What I expected:\nWhat I got:",
             "empty: filled"
         );
-        assert!(matches!(s.confirm, Some(Confirm::Template(_))));
+        assert!(matches!(s.question(), Some(Confirm::Template(_))));
         let asked = crate::tui::message::current(&s, " ")
             .map(|m| m.0)
             .unwrap_or_default();
@@ -136,7 +142,7 @@ mod tests {
         );
         press(&mut s, KeyCode::Char('n'));
         assert_eq!(s.form.title_text(), "My own title");
-        assert!(s.confirm.is_none());
+        assert!(s.overlays.is_empty());
 
         pick(&mut s, template());
         press(&mut s, KeyCode::Char('y'));
@@ -161,7 +167,7 @@ mod tests {
         let notice = s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
         assert!(notice.contains("templates/x.md line 3"), "{notice}");
         press(&mut s, KeyCode::Esc);
-        assert!(s.picker.is_none(), "Esc closes the picker");
+        assert!(s.overlays.is_empty(), "Esc closes the picker");
         assert_eq!(s.form.title_text(), "");
     }
 }

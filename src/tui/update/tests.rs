@@ -92,11 +92,14 @@ pub(crate) fn ctrl(s: &mut State, c: char) -> Vec<Effect> {
     )
 }
 
-/// Types `text` one key at a time.
-pub(crate) fn type_text(s: &mut State, text: &str) {
-    for c in text.chars() {
-        press(s, KeyCode::Char(c));
-    }
+/// Types `text` one key at a time; returns what the keys asked for.
+pub(crate) fn type_text(s: &mut State, text: &str) -> Vec<Effect> {
+    text.chars().flat_map(|c| press(s, KeyCode::Char(c))).collect()
+}
+
+/// Whether the effects leave the app.
+pub(crate) fn quits(fx: &[Effect]) -> bool {
+    fx.contains(&Effect::Quit)
 }
 
 /// Opens the history (Ctrl+R) and answers its first read with `rows` of `total`, as the store

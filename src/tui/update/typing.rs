@@ -94,7 +94,7 @@ fn changed(state: &mut State, target: TextTarget, fx: &mut Vec<Effect>) {
             }
         }
         TextTarget::TemplateQuery => {
-            if let Some(picker) = &mut state.picker {
+            if let Some(picker) = state.picker_mut() {
                 picker.refilter();
             }
         }
@@ -107,7 +107,6 @@ mod tests {
     use super::super::tests::{ctrl, press, state, type_text};
     use super::*;
     use crate::tui::action::Action;
-    use crate::tui::state::Screen;
     use crate::tui::update::update;
 
     fn alt(s: &mut State, c: char) {
@@ -186,7 +185,7 @@ mod tests {
             press(&mut s, KeyCode::Home);
             ctrl(&mut s, 'k');
             assert_eq!(text(&mut s, target), "", "{target:?}: Ctrl+K");
-            assert!(!s.quit, "{target:?}");
+            assert_eq!(focused_text(&s), Some(target), "still typing in {target:?}");
         }
     }
 
@@ -216,7 +215,7 @@ mod tests {
             "the emptied filter reads the list again: {fx:?}"
         );
         press(&mut h, KeyCode::Enter);
-        assert!(!h.history.filtering && matches!(h.screen, Screen::History));
+        assert_eq!(crate::tui::mode::mode(&h), crate::tui::mode::Mode::History);
     }
 
     #[test]

@@ -13,13 +13,12 @@ use crate::domain::Ticket;
 use crate::text;
 use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
-use crate::tui::state::{DetailsView, NoteBox, State, Theme, Viewport};
+use crate::tui::state::{DetailsFocus, DetailsView, NoteBox, State, Theme, Viewport};
 
 /// Draws the details screen; returns its page and furthest scroll.
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) -> Viewport {
     let t = state.theme;
-    let note = state
-        .writing_note
+    let note = (view.focus == DetailsFocus::Note)
         .then(|| view.server_id())
         .flatten()
         .and_then(|id| state.notes.iter().find(|n| n.target.server_id == id));

@@ -97,9 +97,9 @@ fn fit(lines: usize, area: Rect) -> (u16, u16) {
 }
 
 /// Draws the overlay centred over `area`; returns its page and furthest scroll.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) -> Viewport {
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: u16) -> Viewport {
     let lines = lines(state, popup_width(area).saturating_sub(2));
-    popup(frame, area, state, (" Keys ", lines), state.help_scroll)
+    popup(frame, area, state, (" Keys ", lines), scroll)
 }
 
 /// A centred, bordered popup holding `lines` (already wrapped), scrolled down `scroll` lines.

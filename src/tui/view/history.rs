@@ -12,7 +12,7 @@ use crate::text;
 use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout;
-use crate::tui::state::{Paging, Source, State};
+use crate::tui::state::{HistoryFocus, Paging, Source, State};
 use crate::tui::textbox::LineBox;
 
 /// The state word shown in the list.
@@ -92,9 +92,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             draw_local(frame, l, state);
         }
         Source::Service => {
-            match &state.history.service.asking_customer {
-                Some(typed) => draw_customer_prompt(frame, l.filter, state, typed),
-                None => draw_filter(frame, l.filter, state, "title, id, status or topic"),
+            match &state.history.focus {
+                HistoryFocus::Customer(typed) => draw_customer_prompt(frame, l.filter, state, typed),
+                _ => draw_filter(frame, l.filter, state, "title, id, status or topic"),
             }
             super::requests::draw(frame, l, state);
         }
@@ -157,7 +157,8 @@ fn draw_local(frame: &mut Frame, l: layout::HistoryLayout, state: &State) {
 fn draw_filter(frame: &mut Frame, area: Rect, state: &State, what: &str) {
     let t = state.theme;
     let h = &state.history;
-    if !h.filtering && h.filter.is_empty() {
+    let filtering = h.focus == HistoryFocus::Filter;
+    if !filtering && h.filter.is_empty() {
         let hint = format!(
             "{} filters by {what}",
             state.keys.label(KeyCommand::Filter, KeyScope::History)
@@ -171,7 +172,7 @@ fn draw_filter(frame: &mut Frame, area: Rect, state: &State, what: &str) {
         state.keys.label(KeyCommand::Back, KeyScope::Anywhere)
     );
     // The box keeps at least a third of the line; the explanation goes first when short of room.
-    let how_width = if h.filtering && how.width() * 3 <= usize::from(area.width) * 2 {
+    let how_width = if filtering && how.width() * 3 <= usize::from(area.width) * 2 {
         u16::try_from(how.width()).unwrap_or(0)
     } else {
         0

@@ -49,7 +49,7 @@ pub fn lines(state: &State, width: u16) -> Vec<Line<'static>> {
 }
 
 /// Draws the overlay centred over `area`; returns its page and furthest scroll.
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) -> Viewport {
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, scroll: u16) -> Viewport {
     let lines = lines(state, popup_width(area).saturating_sub(2));
-    popup(frame, area, state, (" Messages ", lines), state.help_scroll)
+    popup(frame, area, state, (" Messages ", lines), scroll)
 }

@@ -23,6 +23,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::keys::{KeyCommand, KeyScope};
 use super::layout;
 use super::message;
+use super::mode::Overlay;
 use super::state::{MIN_SIZE, Screen, State, Theme, Viewport};
 use crate::domain::Stamp;
 use crate::text;
@@ -47,14 +48,15 @@ pub fn draw(frame: &mut Frame, state: &State) -> Viewport {
     }
     status_bar::draw_message(frame, root.message, state);
     status_bar::draw_hints(frame, root.hints, state);
-    if state.help {
-        viewport = help::draw(frame, root.main, state);
-    }
-    if let (Some(picker), Screen::Form) = (&state.picker, &state.screen) {
-        templates::draw(frame, root.main, state, picker);
-    }
-    if state.messages_open {
-        viewport = messages::draw(frame, root.main, state);
+    // Bottom to top, so the overlay that has the keyboard is the one seen.
+    for overlay in &state.overlays {
+        match overlay {
+            Overlay::Help { scroll } => viewport = help::draw(frame, root.main, state, *scroll),
+            Overlay::Messages { scroll } => viewport = messages::draw(frame, root.main, state, *scroll),
+            Overlay::Templates(picker) => templates::draw(frame, root.main, state, picker),
+            // Asked on the message line, drawn above with it (`message::current`).
+            Overlay::Question(_) => {}
+        }
     }
     viewport
 }
