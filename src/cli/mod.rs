@@ -66,6 +66,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if cli.command.as_ref().is_none_or(CliCommand::reads_config) {
         // A typo in config.toml stops every command that would act on it, with its line.
         settings.config = crate::config::load_default().map_err(|e| Exit::usage(e.to_string()))?;
+        // `[keys]` is checked here too, so a clash stops every command, not only the TUI.
+        crate::tui::keys::Keymap::from_config(&settings.config).map_err(|e| Exit::usage(e.to_string()))?;
     }
     QUIET.store(
         cli.global.quiet || settings.config.defaults.quiet,

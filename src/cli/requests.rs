@@ -104,7 +104,7 @@ pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
         sign_in,
         // Started after the first frame, so the form shows at once.
         connect: Box::pin(async move { Ok(session::start(plan).await?) }),
-        keymap: settings.config.keymap.clone(),
+        keymap: crate::tui::keys::Keymap::from_config(&settings.config)?,
         theme: crate::tui::theme::Theme::from_env(settings.config.theme),
         severity: settings.config.defaults.severity,
         refresh_minutes: settings.config.defaults.refresh_minutes,
@@ -145,7 +145,7 @@ async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup
         locale,
         sign_in,
         connect: Box::pin(async move { Ok(session) }),
-        keymap: settings.config.keymap.clone(),
+        keymap: crate::tui::keys::Keymap::from_config(&settings.config)?,
         theme: crate::tui::theme::Theme::from_env(settings.config.theme),
         severity: settings.config.defaults.severity,
         refresh_minutes: settings.config.defaults.refresh_minutes,

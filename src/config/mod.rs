@@ -9,8 +9,6 @@ use std::path::{Path, PathBuf};
 use crate::auth::Cloud;
 use crate::auth::config::{CONFIG_FILE, default_config_dir};
 use crate::domain::Severity;
-use crate::tui::keys::Keymap;
-use crate::tui::theme::Palette;
 
 pub use parse::parse;
 
@@ -47,15 +45,71 @@ impl Default for Defaults {
     }
 }
 
+/// The theme chosen with `[ui] theme` (the TUI turns it into colours).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Palette {
+    /// Cyan focus, red errors, a yellow SANDBOX badge; secondary text dimmed, not grey.
+    #[default]
+    Default,
+    /// Bright colours and bold, nothing dimmed (for dark backgrounds).
+    HighContrast,
+    /// No colours at all: bold, underline and reverse video only.
+    Mono,
+}
+
+impl Palette {
+    /// Every theme, in the order README lists them.
+    pub const ALL: [Palette; 3] = [Palette::Default, Palette::HighContrast, Palette::Mono];
+
+    /// The name used in config.toml.
+    pub fn name(self) -> &'static str {
+        match self {
+            Palette::Default => "default",
+            Palette::HighContrast => "high-contrast",
+            Palette::Mono => "mono",
+        }
+    }
+
+    /// The theme named `name` in config.toml.
+    pub fn from_name(name: &str) -> Option<Palette> {
+        Palette::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// One line of `[keys]` as written: a command name and the keys asked for it. The TUI builds
+/// its key table from these (and says which line clashes); config only reads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyEntry {
+    /// The command's name as written, e.g. `submit`.
+    pub command: String,
+    /// The key names as written, e.g. `ctrl+g`.
+    pub keys: Vec<String>,
+    /// The line in config.toml (1-based).
+    pub line: usize,
+}
+
 /// Everything config.toml says besides the profiles.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserConfig {
+    /// The file it was read from (`None`: no file, the defaults).
+    pub path: Option<PathBuf>,
     /// `[defaults]`.
     pub defaults: Defaults,
     /// `[ui] theme`.
     pub theme: Palette,
-    /// The default keys with `[keys]` applied.
-    pub keymap: Keymap,
+    /// `[keys]`, in the file's order.
+    pub keys: Vec<KeyEntry>,
+}
+
+impl UserConfig {
+    /// A problem at `line` of this file (a `[keys]` entry the TUI's key table refuses).
+    pub fn error_at(&self, line: usize, message: String) -> ConfigError {
+        ConfigError {
+            path: self.path.clone().unwrap_or_else(|| PathBuf::from(CONFIG_FILE)),
+            line: Some(line),
+            message,
+        }
+    }
 }
 
 /// config.toml cannot be used; the message names the line and what to do.

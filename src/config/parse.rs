@@ -6,10 +6,8 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::{ConfigError, Defaults, UserConfig};
+use super::{ConfigError, Defaults, KeyEntry, Palette, UserConfig};
 use crate::auth::Cloud;
-use crate::tui::keys::{Keymap, Override};
-use crate::tui::theme::Palette;
 
 /// The keys a sign-in profile may have (written by `pcsr-tui login`).
 const PROFILE_KEYS: &[&str] = &[
@@ -48,7 +46,10 @@ pub fn parse(text: &str, path: &Path) -> Result<UserConfig, ConfigError> {
             e.message().trim()
         ),
     })?;
-    let mut config = UserConfig::default();
+    let mut config = UserConfig {
+        path: Some(path.to_path_buf()),
+        ..UserConfig::default()
+    };
     for (key, value) in ordered(doc.get_ref()) {
         let fail = |m: String| at(key.span(), m);
         match key.get_ref().as_ref() {
@@ -58,14 +59,7 @@ pub fn parse(text: &str, path: &Path) -> Result<UserConfig, ConfigError> {
             "profiles" => profiles(value).map_err(|(span, m)| at(span, m))?,
             "defaults" => config.defaults = defaults(value).map_err(|(span, m)| at(span, m))?,
             "ui" => config.theme = ui(value).map_err(|(span, m)| at(span, m))?,
-            "keys" => {
-                let overrides = keys(value, text).map_err(|(span, m)| at(span, m))?;
-                config.keymap = Keymap::with_overrides(&overrides).map_err(|e| ConfigError {
-                    path: path.to_path_buf(),
-                    line: Some(e.line),
-                    message: format!("[keys]: {}", e.message),
-                })?;
-            }
+            "keys" => config.keys = keys(value, text).map_err(|(span, m)| at(span, m))?,
             other => {
                 return Err(fail(format!(
                     "unknown setting `{other}`; config.toml has [defaults], [ui], [keys], [profiles.NAME] \
@@ -237,7 +231,7 @@ fn ui(value: &Value<'_>) -> Result<Palette, Fail> {
     Ok(theme)
 }
 
-fn keys(value: &Value<'_>, text: &str) -> Result<Vec<Override>, Fail> {
+fn keys(value: &Value<'_>, text: &str) -> Result<Vec<KeyEntry>, Fail> {
     let mut out = Vec::new();
     for (key, v) in ordered(section(value, "keys")?) {
         let not_a_key = |span, k: &str| {
@@ -261,7 +255,7 @@ fn keys(value: &Value<'_>, text: &str) -> Result<Vec<Override>, Fail> {
                 .collect::<Result<_, _>>()?,
             other => return Err(not_a_key(v.span(), kind(other))),
         };
-        out.push(Override {
+        out.push(KeyEntry {
             command: key.get_ref().to_string(),
             keys: names,
             line: line_of(text, key.span().start),

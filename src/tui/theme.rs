@@ -7,36 +7,7 @@ use ratatui::style::{Modifier, Style};
 /// hints in every theme and never as typed text (tui-textarea's default grey vanishes on some).
 pub const PLACEHOLDER: Style = Style::new().add_modifier(Modifier::DIM.union(Modifier::ITALIC));
 
-/// A set of colours, chosen with `[ui] theme` in config.toml.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Palette {
-    /// Cyan focus, red errors, a yellow SANDBOX badge; secondary text dimmed, not grey.
-    #[default]
-    Default,
-    /// Bright colours and bold, nothing dimmed (for dark backgrounds).
-    HighContrast,
-    /// No colours at all: bold, underline and reverse video only.
-    Mono,
-}
-
-impl Palette {
-    /// Every theme, in the order README lists them.
-    pub const ALL: [Palette; 3] = [Palette::Default, Palette::HighContrast, Palette::Mono];
-
-    /// The name used in config.toml.
-    pub fn name(self) -> &'static str {
-        match self {
-            Palette::Default => "default",
-            Palette::HighContrast => "high-contrast",
-            Palette::Mono => "mono",
-        }
-    }
-
-    /// The theme named `name` in config.toml.
-    pub fn from_name(name: &str) -> Option<Palette> {
-        Palette::ALL.into_iter().find(|p| p.name() == name)
-    }
-}
+pub use crate::config::Palette;
 
 /// How many colours the terminal shows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

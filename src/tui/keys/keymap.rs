@@ -7,6 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::parse::parse_key;
 use super::scopes::{overlap, takes_text};
 use super::{BINDINGS, Key, KeyCommand, KeyScope};
+use crate::config::{ConfigError, UserConfig};
 
 /// One row of the live map.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,16 +38,7 @@ const FIXED: &[(KeyCommand, KeyScope)] = &[
     (KeyCommand::NextField, KeyScope::Title),
 ];
 
-/// One line of `[keys]`: a command name and the keys asked for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Override {
-    /// The command's name as written, e.g. `submit`.
-    pub command: String,
-    /// The key names as written, e.g. `ctrl+g`.
-    pub keys: Vec<String>,
-    /// The line in config.toml (1-based).
-    pub line: usize,
-}
+pub use crate::config::KeyEntry as Override;
 
 /// Why `[keys]` cannot be used; the message says what to change.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -86,6 +78,13 @@ fn plain_char(key: &Key) -> bool {
 }
 
 impl Keymap {
+    /// The key table config.toml asks for; a `[keys]` line it refuses is a config error
+    /// naming the file and the line.
+    pub fn from_config(config: &UserConfig) -> Result<Keymap, ConfigError> {
+        Keymap::with_overrides(&config.keys)
+            .map_err(|e| config.error_at(e.line, format!("[keys]: {}", e.message)))
+    }
+
     /// The default table with `overrides` applied; refuses unknown commands, malformed keys,
     /// plain characters where they would type, and keys that would do two things at once.
     pub fn with_overrides(overrides: &[Override]) -> Result<Keymap, KeymapError> {

@@ -10,6 +10,72 @@ fn over(command: &str, keys: &[&str], line: usize) -> Override {
     }
 }
 
+/// config.toml's text as the app reads it at start: parsed, then its `[keys]` applied.
+fn read(text: &str) -> Result<Keymap, crate::config::ConfigError> {
+    let config = crate::config::parse(text, std::path::Path::new("/cfg/config.toml"))?;
+    Keymap::from_config(&config)
+}
+
+fn refused(text: &str) -> crate::config::ConfigError {
+    read(text).expect_err("refused")
+}
+
+#[test]
+fn the_keys_of_config_toml_reach_the_table_and_its_errors_name_the_file() {
+    let map = read("[keys]\nsubmit = \"ctrl+g\"\nhistory = [\"ctrl+r\", \"f5\"]\n").expect("valid");
+    assert_eq!(map.label(KeyCommand::Submit, KeyScope::Form), "Ctrl+G");
+    assert_eq!(map.label(KeyCommand::History, KeyScope::Anywhere), "Ctrl+R/F5");
+    let e = refused("[keys]\nsubmit = \"ctrl+r\"\n");
+    assert!(
+        e.to_string().starts_with("/cfg/config.toml, line 2: [keys]: "),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_malformed_key_name_is_refused_with_its_line() {
+    let e = refused("[keys]\nhistory = \"f5\"\nsubmit = \"ctrl+shift+\"\n");
+    assert_eq!(e.line, Some(3), "{e}");
+    assert!(
+        e.message.contains("ctrl+shift+") && e.message.contains("names no key"),
+        "{e}"
+    );
+    let e = refused("[keys]\nhelp = [\"f1\", \"f99\"]\n");
+    assert_eq!(e.line, Some(2), "{e}");
+    assert!(e.message.contains("f1 to f12"), "{e}");
+    let e = crate::config::parse("[keys]\nsubmit = 7\n", std::path::Path::new("/cfg/config.toml"))
+        .expect_err("not a key");
+    assert!(e.message.contains("a key (\"ctrl+g\") or a list"), "{e}");
+}
+
+#[test]
+fn an_unknown_command_is_refused_with_the_list() {
+    let e = refused("[keys]\n\nsumbit = \"ctrl+g\"\n");
+    assert_eq!(e.line, Some(3), "{e}");
+    assert!(
+        e.message.contains("`sumbit` is not a command") && e.message.contains("open_editor"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_clash_is_refused_with_the_line_and_both_commands() {
+    let e = refused("[keys]\nsubmit = \"ctrl+r\"\n");
+    assert_eq!(e.line, Some(2), "{e}");
+    assert!(
+        e.message.contains("`submit`") && e.message.contains("`history`"),
+        "{e}"
+    );
+    // Moving history away first is fine.
+    let c = read("[keys]\nhistory = \"f5\"\nsubmit = \"ctrl+r\"\n").expect("no clash");
+    let submit = c
+        .bindings()
+        .iter()
+        .find(|b| b.command == KeyCommand::Submit && b.scope == KeyScope::Form)
+        .map(|b| b.keys.clone());
+    assert_eq!(submit.map(|k| k[0].code), Some(KeyCode::Char('r')));
+}
+
 fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
     KeyEvent::new(code, mods)
 }
