@@ -116,7 +116,7 @@ impl RefreshingTokenProvider {
 
     /// A valid access token: the cached one unless it expires within 30 s or `force_refresh`.
     pub async fn access_token(&self, force_refresh: bool) -> Result<String, AuthError> {
-        let mut state = self.state.lock().await;
+        let state = self.state.lock().await;
         if !force_refresh
             && let Some(t) = &state.tokens
             && !t.expires_within(self.clock.now(), REFRESH_MARGIN)

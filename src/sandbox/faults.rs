@@ -64,6 +64,11 @@ pub async fn apply(State(state): State<SandboxState>, req: Request, next: Next) 
         }
         Some(Fault::RateLimit { retry_after_secs }) => reply::rate_limited(retry_after_secs),
         Some(Fault::DropAfterCommit) => cut_short(next.run(req).await).await,
+        Some(Fault::LateCommit(pause)) => {
+            let resp = next.run(req).await;
+            tokio::time::sleep(pause).await;
+            resp
+        }
     }
 }
 
@@ -86,9 +91,10 @@ async fn cut_short(resp: Response) -> Response {
 }
 
 /// Reads a control request: `{"kind":"status","status":503}`, `{"kind":"rate_limit",
-/// "retry_after_secs":2}`, `{"kind":"delay","ms":500}` or `{"kind":"drop_after_commit"}`.
+/// "retry_after_secs":2}`, `{"kind":"delay","ms":500}`, `{"kind":"drop_after_commit"}` or
+/// `{"kind":"late_commit","ms":2000}` (committed at once, answered after the pause).
 pub fn parse_control(bytes: &[u8]) -> Result<Fault, Failure> {
-    const KINDS: &str = "use kind status, rate_limit, delay or drop_after_commit";
+    const KINDS: &str = "use kind status, rate_limit, delay, drop_after_commit or late_commit";
     let value = wire::parse_value(bytes)
         .map_err(|e| Failure::invalid_input(format!("the fault is not JSON: {e}")))?;
     let number = |key: &str| value.get(key).and_then(Value::as_u64);
@@ -118,6 +124,7 @@ pub fn parse_control(bytes: &[u8]) -> Result<Fault, Failure> {
         }),
         "delay" => Ok(Fault::Delay(Duration::from_millis(need("ms")?))),
         "drop_after_commit" | "dropaftercommit" => Ok(Fault::DropAfterCommit),
+        "late_commit" | "latecommit" => Ok(Fault::LateCommit(Duration::from_millis(need("ms")?))),
         "" => Err(Failure::invalid_property(format!("kind: missing; {KINDS}"))),
         other => Err(Failure::invalid_property(format!(
             "kind: '{other}' is not a fault; {KINDS}"
@@ -146,6 +153,10 @@ mod tests {
                 Fault::Delay(Duration::from_millis(500)),
             ),
             (r#"{"kind":"drop_after_commit"}"#, Fault::DropAfterCommit),
+            (
+                r#"{"kind":"late_commit","ms":900}"#,
+                Fault::LateCommit(Duration::from_millis(900)),
+            ),
         ];
         for (body, fault) in cases {
             assert_eq!(parse_control(body.as_bytes()).unwrap(), fault, "{body}");
@@ -153,6 +164,7 @@ mod tests {
         for bad in [
             r#"{"kind":"status","status":200}"#,
             r#"{"kind":"delay"}"#,
+            r#"{"kind":"late_commit"}"#,
             r#"{"kind":"explode"}"#,
             "{}",
             "x",

@@ -114,6 +114,9 @@ pub enum Fault {
     },
     /// Commit a create, then drop the connection before the answer is complete.
     DropAfterCommit,
+    /// Commit the call at once, then hold its answer back this long (past a client's timeout,
+    /// the answer is lost though the change was made).
+    LateCommit(Duration),
 }
 
 /// Errors starting the sandbox.
