@@ -283,7 +283,7 @@ impl ApiError {
                 "Use an https:// URL (plain http:// is allowed only for 127.0.0.1, ::1 or localhost).".into()
             }
             ApiError::Transport { timeout: true, .. } => {
-                "The service did not answer in time; try again (the same request will not be filed twice).".into()
+                "The service did not answer in time; try again.".into()
             }
             ApiError::Transport { .. } => {
                 "Check your network and the base URL (--base-url / PCSR_BASE_URL), then try again.".into()

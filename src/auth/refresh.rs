@@ -242,7 +242,9 @@ impl RefreshingTokenProvider {
     async fn saved_refresh_token(&self) -> Option<String> {
         let (store, key) = match self.source.clone()? {
             SecretSource::Store(store, key) => (store, key),
-            SecretSource::Kind(kind, key) => (blocking(move || SecretStore::open_kind(kind)).await.ok()?, key),
+            SecretSource::Kind(kind, key) => {
+                (blocking(move || SecretStore::open_kind(kind)).await.ok()?, key)
+            }
         };
         match blocking(move || store.get(&key)).await {
             Ok(saved) => saved,

@@ -69,7 +69,9 @@ fn needs_json_escape(c: char) -> bool {
 
 /// Prints an error chain to stderr with what to do next; returns the exit code for it.
 pub fn print_error(err: &anyhow::Error) -> i32 {
-    let (code, hint) = if let Some(e) = err.downcast_ref::<Exit>() {
+    let (code, hint) = if let Some(kept) = err.downcast_ref::<super::Kept>() {
+        (kept.error.exit_code(), Some(kept.next.clone()))
+    } else if let Some(e) = err.downcast_ref::<Exit>() {
         (e.code, None)
     } else if let Some(e) = err.downcast_ref::<ApiError>() {
         (e.exit_code(), Some(e.hint()))

@@ -296,14 +296,16 @@ impl Db {
             )
             .optional()?;
         if let Some((earlier_id, earlier_tenant, body, earlier_print)) = earlier {
-            return Ok(if earlier_id == id
-                && earlier_tenant == tenant
-                && same_call(earlier_print.as_deref(), fingerprint)
-            {
-                Updated::Replayed(decode(&body)?)
-            } else {
-                Updated::Reused
-            });
+            return Ok(
+                if earlier_id == id
+                    && earlier_tenant == tenant
+                    && same_call(earlier_print.as_deref(), fingerprint)
+                {
+                    Updated::Replayed(decode(&body)?)
+                } else {
+                    Updated::Reused
+                },
+            );
         }
         let body: Option<String> = tx
             .query_row(

@@ -100,16 +100,22 @@ pub(crate) async fn file(
     let shown_id = request_id.clone();
     let filed = state
         .with_db(move |db| {
-            db.file_once(&request_id, Some(&fingerprint), tenant.as_deref(), reply_due, |id| {
-                records::new_request(
-                    id,
-                    &filing.request,
-                    &filing.notes,
-                    &topic,
-                    &identity,
-                    &clock::now(),
-                )
-            })
+            db.file_once(
+                &request_id,
+                Some(&fingerprint),
+                tenant.as_deref(),
+                reply_due,
+                |id| {
+                    records::new_request(
+                        id,
+                        &filing.request,
+                        &filing.notes,
+                        &topic,
+                        &identity,
+                        &clock::now(),
+                    )
+                },
+            )
         })
         .await?;
     match filed {

@@ -479,7 +479,10 @@ async fn a_refresh_token_rotated_by_another_process_is_read_back_before_refreshi
         .expect("signed in");
     cli.token_provider().token(true).await.unwrap();
     let rotated = rig.store.get(&rig.key()).unwrap().unwrap();
-    assert_ne!(rotated, before, "the other process's refresh rotated the saved token");
+    assert_ne!(
+        rotated, before,
+        "the other process's refresh rotated the saved token"
+    );
 
     let token = tui
         .token(true)

@@ -438,17 +438,36 @@ async fn a_reused_request_id_replays_the_same_call_and_refuses_a_different_one()
             (status, resp.json::<Value>().await.unwrap())
         }
     };
-    let filing = |title: &str| {
-        serde_json::json!({"Title": title, "Description": "d", "Severity": "minimal", "SupportTopicId": "32444667"})
-    };
+    let filing = |title: &str| serde_json::json!({"Title": title, "Description": "d", "Severity": "minimal", "SupportTopicId": "32444667"});
     let create_id = uuid::Uuid::new_v4().to_string();
     let create = "/v1/servicerequests/en-US".to_string();
-    let (status, first) = send(reqwest::Method::POST, create.clone(), create_id.clone(), filing("Same")).await;
+    let (status, first) = send(
+        reqwest::Method::POST,
+        create.clone(),
+        create_id.clone(),
+        filing("Same"),
+    )
+    .await;
     assert_eq!(status, 201, "{first}");
-    let (status, again) = send(reqwest::Method::POST, create.clone(), create_id.clone(), filing("Same")).await;
-    assert_eq!((status, &again["id"]), (201, &first["id"]), "a resend gets the first answer");
-    let (status, refusal) =
-        send(reqwest::Method::POST, create.clone(), create_id.clone(), filing("Different")).await;
+    let (status, again) = send(
+        reqwest::Method::POST,
+        create.clone(),
+        create_id.clone(),
+        filing("Same"),
+    )
+    .await;
+    assert_eq!(
+        (status, &again["id"]),
+        (201, &first["id"]),
+        "a resend gets the first answer"
+    );
+    let (status, refusal) = send(
+        reqwest::Method::POST,
+        create.clone(),
+        create_id.clone(),
+        filing("Different"),
+    )
+    .await;
     assert_eq!(status, 409, "{refusal}");
     let said = refusal["description"].as_str().unwrap_or_default();
     assert!(said.contains(&create_id), "the 409 names the id: {said}");
@@ -457,11 +476,29 @@ async fn a_reused_request_id_replays_the_same_call_and_refuses_a_different_one()
     let path = format!("/v1/servicerequests/{}", first["id"].as_str().unwrap());
     let update_id = uuid::Uuid::new_v4().to_string();
     let note = |text: &str| serde_json::json!({"NewNote": {"Text": text}});
-    let (status, noted) = send(reqwest::Method::PATCH, path.clone(), update_id.clone(), note("once")).await;
+    let (status, noted) = send(
+        reqwest::Method::PATCH,
+        path.clone(),
+        update_id.clone(),
+        note("once"),
+    )
+    .await;
     assert_eq!(status, 200, "{noted}");
-    let (status, again) = send(reqwest::Method::PATCH, path.clone(), update_id.clone(), note("once")).await;
+    let (status, again) = send(
+        reqwest::Method::PATCH,
+        path.clone(),
+        update_id.clone(),
+        note("once"),
+    )
+    .await;
     assert_eq!((status, &again), (200, &noted), "a resend gets the first answer");
-    let (status, refusal) = send(reqwest::Method::PATCH, path.clone(), update_id.clone(), note("other")).await;
+    let (status, refusal) = send(
+        reqwest::Method::PATCH,
+        path.clone(),
+        update_id.clone(),
+        note("other"),
+    )
+    .await;
     assert_eq!(status, 409, "{refusal}");
     let said = refusal["description"].as_str().unwrap_or_default();
     assert!(said.contains(&update_id), "the 409 names the id: {said}");
@@ -470,7 +507,12 @@ async fn a_reused_request_id_replays_the_same_call_and_refuses_a_different_one()
         .get(&Scope::Partner, first["id"].as_str().unwrap())
         .await
         .unwrap();
-    let texts: Vec<_> = stored.notes.unwrap_or_default().into_iter().filter_map(|n| n.text).collect();
+    let texts: Vec<_> = stored
+        .notes
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|n| n.text)
+        .collect();
     assert_eq!(texts, ["once"], "one note, the first call's");
     env.sandbox.shutdown().await;
 }
