@@ -550,3 +550,70 @@ mod destination_tests {
         assert!(!same_destination("global", "https://pc.example.com", &real));
     }
 }
+
+#[cfg(test)]
+mod read_back_tests {
+    use super::*;
+    use crate::api::model::Note;
+
+    fn change(kind: ChangeKind, text: Option<&str>) -> Change {
+        Change {
+            local_id: 1,
+            kind,
+            request_id: Uuid::new_v4(),
+            server_id: "616000000000001".into(),
+            customer: None,
+            text: text.map(str::to_string),
+            cloud: "sandbox".into(),
+            base_url: "http://127.0.0.1:1".into(),
+            applied: false,
+            last_error: None,
+            created_at: "2026-12-02T10:00:00.000000Z".into(),
+        }
+    }
+
+    fn with_note(text: &str, date: Option<&str>) -> ServiceRequest {
+        ServiceRequest {
+            notes: Some(vec![Note {
+                text: Some(text.into()),
+                created_date: date.map(str::to_string),
+                ..Note::default()
+            }]),
+            ..ServiceRequest::default()
+        }
+    }
+
+    #[test]
+    fn a_note_counts_as_there_only_with_its_text_dated_from_when_it_was_recorded() {
+        let note = change(ChangeKind::Note, Some("hello once"));
+        // The service's clock may lag ours a little; its offset-less form is UTC.
+        assert!(shows(
+            &with_note("hello once", Some("2026-12-02T09:58:00.123Z")),
+            &note
+        ));
+        assert!(shows(
+            &with_note("hello once", Some("2026-12-02T10:00:01")),
+            &note
+        ));
+        // An older note with the same words is someone's earlier note: send it (same id).
+        assert!(!shows(
+            &with_note("hello once", Some("2026-12-01T10:00:00Z")),
+            &note
+        ));
+        // Without a date it cannot tell: on doubt it sends, and the id keeps it once.
+        assert!(!shows(&with_note("hello once", None), &note));
+        assert!(!shows(&with_note("hello", Some("2026-12-02T10:00:01Z")), &note));
+        assert!(!shows(&ServiceRequest::default(), &note));
+    }
+
+    #[test]
+    fn a_close_counts_as_there_when_the_request_is_closed() {
+        let close = change(ChangeKind::Close, None);
+        let mut sr = ServiceRequest::default();
+        assert!(!shows(&sr, &close));
+        sr.status = Some(Status::Open);
+        assert!(!shows(&sr, &close));
+        sr.status = Some(Status::Closed);
+        assert!(shows(&sr, &close));
+    }
+}
