@@ -3,7 +3,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use pcsr_tui::api::{NewServiceRequest, Severity};
+use pcsr_tui::domain::{NewTicket, Service};
 use pcsr_tui::store::{NewSubmission, Store};
 use uuid::Uuid;
 
@@ -11,8 +11,9 @@ const ROWS: usize = 100_000;
 
 fn filled_store(dir: &std::path::Path) -> Store {
     let store = Store::open(&dir.join("bench.db")).expect("open bench store");
-    let requests: Vec<NewServiceRequest> = (0..ROWS)
-        .map(|i| NewServiceRequest {
+    let severities = Service::PartnerCenter.capabilities().severities;
+    let requests: Vec<NewTicket> = (0..ROWS)
+        .map(|i| NewTicket {
             // One title in a thousand holds the word the filtered case looks for.
             title: if i % 1000 == 0 {
                 format!("needle in request {i}")
@@ -20,8 +21,8 @@ fn filled_store(dir: &std::path::Path) -> Store {
                 format!("Request number {i}")
             },
             description: format!("Description of request {i}, a few words long like a real one."),
-            severity: Severity::CHOOSABLE[i % 3],
-            support_topic_id: format!("{}", 32_444_667 + (i % 14)),
+            severity: Some(severities[i % severities.len()]),
+            topic_id: format!("{}", 32_444_667 + (i % 14)),
         })
         .collect();
     let news: Vec<NewSubmission<'_>> = requests
@@ -59,9 +60,9 @@ fn follow_up(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = filled_store(dir.path());
     for local_id in (1..=100_000).step_by(50) {
-        let sr = pcsr_tui::api::ServiceRequest {
+        let sr = pcsr_tui::domain::Ticket {
             id: Some(format!("{}", 616_000_000_000_000_i64 + local_id)),
-            status: Some(pcsr_tui::api::Status::Open),
+            status: Some(pcsr_tui::domain::Status::Open),
             ..Default::default()
         };
         store.mark_created(local_id, &sr).expect("mark created");

@@ -9,8 +9,8 @@
 
 use std::time::Instant;
 
-use pcsr_tui::api::SupportTopic;
 use pcsr_tui::auth::Cloud;
+use pcsr_tui::domain::Topic;
 use pcsr_tui::store::Store;
 use pcsr_tui::tui::Account;
 use pcsr_tui::tui::action::Action;
@@ -76,15 +76,15 @@ fn main() {
                 "subscriptions",
                 "support",
             ];
-            let topics: Vec<SupportTopic> = (0..10_000)
-                .map(|i| SupportTopic {
-                    id: 40_000_000 + i as u64,
+            let topics: Vec<Topic> = (0..10_000)
+                .map(|i| Topic {
+                    id: (40_000_000 + i).to_string(),
                     name: format!("Topic{i}-{}", words[i % 8]),
                     description: Some(format!(
                         "Questions on {} number {i}, licensing, billing and profiles",
                         words[i % 8]
                     )),
-                    attributes: None,
+                    ..Topic::default()
                 })
                 .collect();
             update(

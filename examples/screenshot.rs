@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use pcsr_tui::api::SupportTopic;
 use pcsr_tui::auth::Cloud;
+use pcsr_tui::domain::Topic;
 use pcsr_tui::tui::Account;
 use pcsr_tui::tui::action::Action;
 use pcsr_tui::tui::state::{Header, State};
@@ -40,18 +40,17 @@ fn form() -> State {
     };
     let theme = Theme::resolve(Palette::Default, None, Some("xterm-256color"));
     let mut s = State::new(header, theme, (COLS, ROWS), Instant::now());
-    let topics: Vec<SupportTopic> = [
+    let topics: Vec<Topic> = [
         (32444667, "Partner Center Issues"),
         (32444671, "Cannot manage my profile"),
         (32444672, "Billing and invoices"),
         (32444673, "Customer management"),
     ]
     .into_iter()
-    .map(|(id, name)| SupportTopic {
-        id,
+    .map(|(id, name)| Topic {
+        id: id.to_string(),
         name: name.into(),
-        description: None,
-        attributes: None,
+        ..Topic::default()
     })
     .collect();
     update(

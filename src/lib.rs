@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod domain;
 pub mod outbox;
 pub mod sandbox;
 pub mod session;

@@ -24,9 +24,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::api::error::RequestIds;
-use crate::api::{
-    Answer, ApiError, Client, NewServiceRequest, Scope, ServiceRequest, ServiceRequestPatch, Status,
-};
+use crate::api::{Answer, ApiError, Client, Scope};
+use crate::domain::{NewTicket, Stamp, Status, Ticket};
 use crate::store::{Change, ChangeKind, NewChange, NewSubmission, Store, StoreError, Submission};
 
 /// Where submissions (and notes and closes) are recorded as going.
@@ -77,7 +76,7 @@ pub struct Sent {
     /// The local row.
     pub local_id: i64,
     /// The service's answer and the ids that produced it.
-    pub answer: Answer<ServiceRequest>,
+    pub answer: Answer<Ticket>,
     /// Set when the answer could not be stored (it was filed all the same).
     pub unrecorded: Option<String>,
 }
@@ -88,7 +87,7 @@ pub struct Applied {
     /// The local outbox row.
     pub local_id: i64,
     /// The request as it stands with the change.
-    pub request: ServiceRequest,
+    pub request: Ticket,
     /// True when nothing was sent this time: the request already showed the change (read back
     /// after a lost answer, or a close of a request that was closed already).
     pub already: bool,
@@ -163,11 +162,7 @@ impl Outbox {
     }
 
     /// Records `request` for `origin` (state `sending`), before anything is sent.
-    pub async fn record(
-        &self,
-        origin: &Origin,
-        request: &NewServiceRequest,
-    ) -> Result<(i64, Uuid), StoreError> {
+    pub async fn record(&self, origin: &Origin, request: &NewTicket) -> Result<(i64, Uuid), StoreError> {
         let request_id = Uuid::new_v4();
         let (origin, request) = (origin.clone(), request.clone());
         let local_id = self
@@ -189,7 +184,7 @@ impl Outbox {
         &self,
         client: &Client,
         origin: &Origin,
-        request: &NewServiceRequest,
+        request: &NewTicket,
     ) -> Result<Sent, SubmitError> {
         let (local_id, request_id) = self
             .record(origin, request)
@@ -210,7 +205,7 @@ impl Outbox {
         client: &Client,
         local_id: i64,
         request_id: Uuid,
-        request: &NewServiceRequest,
+        request: &NewTicket,
     ) -> Result<Sent, SendFailure> {
         let mut outcome = client
             .create(request, RequestIds::with_request_id(request_id))
@@ -306,14 +301,12 @@ impl Outbox {
     /// Sends a recorded change with its MS-RequestId and settles its row.
     async fn apply(&self, client: &Client, change: &Change) -> Result<Applied, SendFailure> {
         let scope = scope_of(change.customer.as_deref());
-        let patch = match change.kind {
-            ChangeKind::Note => ServiceRequestPatch::note(change.text.as_deref().unwrap_or_default()),
-            ChangeKind::Close => ServiceRequestPatch::status(Status::Closed),
+        let edit = match change.kind {
+            ChangeKind::Note => crate::domain::Change::Note(change.text.clone().unwrap_or_default()),
+            ChangeKind::Close => crate::domain::Change::Close,
         };
         let ids = RequestIds::with_request_id(change.request_id);
-        let outcome = client
-            .update_with_ids(&scope, &change.server_id, &patch, ids)
-            .await;
+        let outcome = client.apply(&scope, &change.server_id, &edit, ids).await;
         match outcome {
             Ok(sr) => Ok(self.applied(change.local_id, sr, false).await),
             Err(error) => {
@@ -332,7 +325,7 @@ impl Outbox {
     }
 
     /// Settles a change as applied and keeps the request's fresh copy in the history.
-    async fn applied(&self, local_id: i64, request: ServiceRequest, already: bool) -> Applied {
+    async fn applied(&self, local_id: i64, request: Ticket, already: bool) -> Applied {
         let copy = request.clone();
         let unrecorded = self
             .db(move |s| {
@@ -479,18 +472,19 @@ const CLOCK_SKEW: time::Duration = time::Duration::minutes(10);
 /// Whether `sr` as read back already shows `change`: closed for a close; for a note, a note with
 /// exactly its text dated from when it was recorded on. On doubt (no date, a date we cannot
 /// read) it does not: the resend carries the same MS-RequestId, so the service applies it once.
-pub fn shows(sr: &ServiceRequest, change: &Change) -> bool {
+pub fn shows(sr: &Ticket, change: &Change) -> bool {
     match change.kind {
         ChangeKind::Close => sr.status == Some(Status::Closed),
         ChangeKind::Note => {
             let Some(since) = parse_time(&change.created_at).map(|t| t - CLOCK_SKEW) else {
                 return false;
             };
-            sr.notes.iter().flatten().any(|note| {
+            sr.notes.iter().any(|note| {
                 note.text.as_deref() == change.text.as_deref()
                     && note
-                        .created_date
-                        .as_deref()
+                        .created
+                        .as_ref()
+                        .and_then(Stamp::at)
                         .and_then(parse_time)
                         .is_some_and(|at| at >= since)
             })
@@ -554,7 +548,7 @@ mod destination_tests {
 #[cfg(test)]
 mod read_back_tests {
     use super::*;
-    use crate::api::model::Note;
+    use crate::domain::Note;
 
     fn change(kind: ChangeKind, text: Option<&str>) -> Change {
         Change {
@@ -572,14 +566,14 @@ mod read_back_tests {
         }
     }
 
-    fn with_note(text: &str, date: Option<&str>) -> ServiceRequest {
-        ServiceRequest {
-            notes: Some(vec![Note {
+    fn with_note(text: &str, date: Option<&str>) -> Ticket {
+        Ticket {
+            notes: vec![Note {
                 text: Some(text.into()),
-                created_date: date.map(str::to_string),
+                created: date.map(|d| Stamp::At(d.to_string())),
                 ..Note::default()
-            }]),
-            ..ServiceRequest::default()
+            }],
+            ..Ticket::default()
         }
     }
 
@@ -603,13 +597,13 @@ mod read_back_tests {
         // Without a date it cannot tell: on doubt it sends, and the id keeps it once.
         assert!(!shows(&with_note("hello once", None), &note));
         assert!(!shows(&with_note("hello", Some("2026-12-02T10:00:01Z")), &note));
-        assert!(!shows(&ServiceRequest::default(), &note));
+        assert!(!shows(&Ticket::default(), &note));
     }
 
     #[test]
     fn a_close_counts_as_there_when_the_request_is_closed() {
         let close = change(ChangeKind::Close, None);
-        let mut sr = ServiceRequest::default();
+        let mut sr = Ticket::default();
         assert!(!shows(&sr, &close));
         sr.status = Some(Status::Open);
         assert!(!shows(&sr, &close));

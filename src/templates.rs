@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::api::Severity;
+use crate::domain::Severity;
 
 /// The templates folder's name inside the config directory.
 pub const TEMPLATES_DIR: &str = "templates";
@@ -82,7 +82,12 @@ pub fn parse(name: &str, text: &str) -> Result<Template, TemplateError> {
             "severity" => {
                 template.severity = match value {
                     None => None,
-                    Some(v) => match Severity::parse(&v).filter(|s| Severity::CHOOSABLE.contains(s)) {
+                    Some(v) => match Severity::parse(&v).filter(|s| {
+                        crate::domain::Service::PartnerCenter
+                            .capabilities()
+                            .severities
+                            .contains(s)
+                    }) {
                         Some(s) => Some(s),
                         None => {
                             return Err(fail(

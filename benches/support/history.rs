@@ -2,7 +2,7 @@
 //! for its reads played synchronously. Included by path (`#[path]`) from benches/history_view.rs,
 //! examples/key_cost.rs and examples/seed_history.rs, so all three measure the same rows.
 
-use pcsr_tui::api::{NewServiceRequest, Severity};
+use pcsr_tui::domain::{NewTicket, Service};
 use pcsr_tui::store::{NewSubmission, Store, StoreError};
 use pcsr_tui::tui::action::{Action, Effect};
 use pcsr_tui::tui::state::State;
@@ -11,12 +11,13 @@ use pcsr_tui::worker::{Job, Reply};
 
 /// Records `rows` submissions in `store`, in one transaction, as the history would hold them.
 pub fn record(store: &Store, rows: usize, cloud: &str) -> Result<(), StoreError> {
-    let requests: Vec<NewServiceRequest> = (0..rows)
-        .map(|i| NewServiceRequest {
+    let severities = Service::PartnerCenter.capabilities().severities;
+    let requests: Vec<NewTicket> = (0..rows)
+        .map(|i| NewTicket {
             title: format!("Request number {i} about licensing and billing"),
             description: "x".into(),
-            severity: Severity::CHOOSABLE[i % 3],
-            support_topic_id: "32444671".into(),
+            severity: Some(severities[i % severities.len()]),
+            topic_id: "32444671".into(),
         })
         .collect();
     let news: Vec<NewSubmission<'_>> = requests

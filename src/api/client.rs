@@ -12,7 +12,7 @@ use reqwest::Url;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::error::{ApiError, RequestIds};
-use super::model::Status;
+use crate::domain::Status;
 
 mod retry;
 mod routes;

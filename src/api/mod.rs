@@ -2,8 +2,8 @@
 
 pub mod client;
 pub mod error;
+pub mod mapping;
 pub mod model;
-pub mod summary;
 pub mod wire;
 
 pub use client::{
@@ -12,4 +12,3 @@ pub use client::{
 pub use error::ApiError;
 pub use error::RequestIds;
 pub use model::*;
-pub use summary::RequestRow;

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
-use crate::api::{Severity, Status};
 use crate::auth::Cloud;
+use crate::domain::{Service, Severity, Status};
 use crate::session::Settings;
 
 /// The help's closing text (environment, config.toml, exit codes); the man page shows it too.
@@ -87,12 +87,21 @@ pub struct GlobalArgs {
 /// Only the severities a user may choose, so help, completions and the "possible values" of an
 /// error never offer `unknown` (which submit refuses).
 fn severity_parser() -> impl TypedValueParser<Value = Severity> {
-    let names: Vec<&'static str> = Severity::CHOOSABLE.iter().map(|s| s.as_wire()).collect();
+    let names: Vec<&'static str> = Service::PartnerCenter
+        .capabilities()
+        .severities
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
     PossibleValuesParser::new(names).try_map(|s| s.parse::<Severity>())
 }
 
 fn status_parser() -> impl TypedValueParser<Value = Status> {
-    let names: Vec<&'static str> = Status::ALL.iter().map(|s| s.as_wire()).collect();
+    let names: Vec<&'static str> = Status::ALL
+        .iter()
+        .filter(|s| crate::api::mapping::status(**s).is_some())
+        .map(|s| s.as_str())
+        .collect();
     PossibleValuesParser::new(names).try_map(|s| s.parse::<Status>())
 }
 

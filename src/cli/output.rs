@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use crate::api::{ApiError, ServiceRequest, SupportTopic};
+use crate::api::ApiError;
+use crate::domain::{Stamp, Ticket, Topic};
 use crate::session::SessionError;
 use crate::store::HistoryRow;
 use crate::text::{one_line, sanitize};
@@ -117,7 +118,7 @@ fn or_dash(value: Option<&str>) -> String {
 }
 
 /// A service request as a labelled block.
-pub fn service_request(sr: &ServiceRequest, request_id: Option<&str>) -> String {
+pub fn service_request(sr: &Ticket, request_id: Option<&str>) -> String {
     let mut out = String::new();
     let line = |out: &mut String, label: &str, value: String| {
         let _ = writeln!(out, "{label:<16}{value}");
@@ -130,27 +131,23 @@ pub fn service_request(sr: &ServiceRequest, request_id: Option<&str>) -> String 
         "Severity",
         sr.severity_text().unwrap_or_else(|| "-".into()),
     );
-    let topic = match (&sr.support_topic_name, &sr.support_topic_id) {
+    let topic = match (&sr.topic.name, &sr.topic.id) {
         (Some(name), Some(id)) => format!("{} ({})", one_line(name), one_line(id)),
         (None, Some(id)) => one_line(id),
         (Some(name), None) => one_line(name),
         (None, None) => "-".into(),
     };
     line(&mut out, "Topic", topic);
-    line(
-        &mut out,
-        "Created",
-        dates::human(sr.created_date.as_deref().unwrap_or("")),
-    );
-    if let Some(modified) = sr.last_modified_date.as_deref() {
-        line(&mut out, "Last modified", dates::human(modified));
+    line(&mut out, "Created", stamp(sr.created.as_ref()));
+    if let Some(modified) = sr.modified.as_ref() {
+        line(&mut out, "Last modified", stamp(Some(modified)));
     }
     if let Some(org) = &sr.organization {
         line(&mut out, "Organization", or_dash(org.name.as_deref()));
         line(&mut out, "  id", or_dash(org.id.as_deref()));
-        line(&mut out, "  phone", or_dash(org.phone_number.as_deref()));
+        line(&mut out, "  phone", or_dash(org.phone.as_deref()));
     }
-    if let Some(contact) = &sr.primary_contact {
+    if let Some(contact) = &sr.contact {
         let name = contact.full_name();
         line(
             &mut out,
@@ -162,9 +159,9 @@ pub fn service_request(sr: &ServiceRequest, request_id: Option<&str>) -> String 
             },
         );
         line(&mut out, "  email", or_dash(contact.email.as_deref()));
-        line(&mut out, "  phone", or_dash(contact.phone_number.as_deref()));
+        line(&mut out, "  phone", or_dash(contact.phone.as_deref()));
     }
-    if let Some(country) = sr.country_code.as_deref() {
+    if let Some(country) = sr.country.as_deref() {
         line(&mut out, "Country", one_line(country));
     }
     if let Some(request_id) = request_id {
@@ -173,19 +170,28 @@ pub fn service_request(sr: &ServiceRequest, request_id: Option<&str>) -> String 
     if let Some(description) = sr.description.as_deref() {
         let _ = writeln!(out, "\nDescription:\n{}", indent(&sanitize(description, true)));
     }
-    if let Some(notes) = sr.notes.as_ref().filter(|n| !n.is_empty()) {
+    if !sr.notes.is_empty() {
         let _ = writeln!(out, "\nNotes:");
-        for note in notes {
+        for note in &sr.notes {
             let _ = writeln!(
                 out,
                 "  {} {}:\n{}",
-                dates::human(note.created_date.as_deref().unwrap_or("")),
-                or_dash(note.created_by_name.as_deref()),
+                stamp(note.created.as_ref()),
+                or_dash(note.author.as_deref()),
                 indent(&indent(&sanitize(note.text.as_deref().unwrap_or(""), true)))
             );
         }
     }
     out
+}
+
+/// A reported date for people: "-" when not reported, "not set" when the service says so.
+fn stamp(s: Option<&Stamp>) -> String {
+    match s {
+        None => "-".into(),
+        Some(Stamp::Unset) => "not set".into(),
+        Some(Stamp::At(at)) => dates::human(at),
+    }
 }
 
 fn indent(text: &str) -> String {
@@ -196,7 +202,7 @@ fn indent(text: &str) -> String {
 }
 
 /// Topics as an aligned table.
-pub fn topics(topics: &[SupportTopic]) -> String {
+pub fn topics(topics: &[Topic]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{:<10}  NAME", "ID");
     for t in topics {
@@ -209,7 +215,7 @@ pub fn topics(topics: &[SupportTopic]) -> String {
 }
 
 /// Service requests (from `list`) as a table.
-pub fn request_table(items: &[ServiceRequest]) -> String {
+pub fn request_table(items: &[Ticket]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -217,7 +223,7 @@ pub fn request_table(items: &[ServiceRequest]) -> String {
         "ID", "STATUS", "SEVERITY", "CREATED"
     );
     for sr in items {
-        let created = dates::human(sr.created_date.as_deref().unwrap_or(""));
+        let created = stamp(sr.created.as_ref());
         let _ = writeln!(
             out,
             "{:<16}  {:<16}  {:<9}  {:<23}  {}",
@@ -253,7 +259,7 @@ pub fn history_table(rows: &[HistoryRow]) -> String {
             r.state.as_str(),
             or_dash(r.server_id.as_deref()),
             status,
-            r.severity.label(),
+            r.severity.map_or("-", |s| s.label()),
             recorded,
             one_line(&r.title)
         );

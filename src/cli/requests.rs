@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context as _;
 use serde::Serialize;
 
-use crate::api::{Collection, ListQuery, Scope, ServiceRequest, Severity, Status};
+use crate::api::{ListQuery, Scope};
+use crate::domain::{Severity, Status, Ticket};
 use crate::outbox::{ChangeError, Outbox, SendFailure};
 use crate::session::{self, Choice, Session, Settings};
 use crate::store::{ChangeKind, HistoryRow, Store};
@@ -43,7 +44,7 @@ fn scope(customer: Option<String>) -> Scope {
 }
 
 /// Keeps a fresher server copy in the local history when the request is one of ours.
-fn remember(session: &Session, sr: &ServiceRequest) -> anyhow::Result<()> {
+fn remember(session: &Session, sr: &Ticket) -> anyhow::Result<()> {
     let Some(id) = sr.id.as_deref() else { return Ok(()) };
     let store = match session.open_store() {
         Ok(store) => store,
@@ -65,7 +66,7 @@ fn remember(session: &Session, sr: &ServiceRequest) -> anyhow::Result<()> {
 
 /// Keeps the last known status of listed requests that are in the local history (without
 /// clearing their `updated` mark: a list line is not the conversation).
-fn remember_listed(session: &Session, items: &[ServiceRequest]) {
+fn remember_listed(session: &Session, items: &[Ticket]) {
     let result = session.open_store().and_then(|store| {
         for sr in items.iter().filter(|sr| sr.id.is_some()) {
             store.record_refresh(sr)?;
@@ -78,10 +79,10 @@ fn remember_listed(session: &Session, items: &[ServiceRequest]) {
 }
 
 /// Prints a request fetched or changed on the server and refreshes its local copy.
-fn show_and_remember(session: &Session, sr: &ServiceRequest, json: bool) -> anyhow::Result<()> {
+fn show_and_remember(session: &Session, sr: &Ticket, json: bool) -> anyhow::Result<()> {
     remember(session, sr)?;
     if json {
-        print_json(sr)
+        print_json(&sr.as_sent)
     } else {
         output::emit(&output::service_request(sr, None))
     }
@@ -225,7 +226,13 @@ pub async fn list(
     let items = session.client.list_all(&scope(customer), &query, limit).await?;
     remember_listed(&session, &items);
     let printed = if json {
-        print_json(&Collection::of(items))
+        // The service's collection form, every page joined.
+        let sent: Vec<&serde_json::Value> = items.iter().map(|t| &t.as_sent).collect();
+        print_json(&serde_json::json!({
+            "totalCount": sent.len(),
+            "items": sent,
+            "attributes": {"objectType": "Collection"},
+        }))
     } else if items.is_empty() {
         output::emit_line(&format!(
             "No service requests{}.",
@@ -396,7 +403,7 @@ struct HistoryJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
     title: &'a str,
-    severity: Severity,
+    severity: &'static str,
     support_topic_id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     support_topic_name: Option<&'a str>,
@@ -414,7 +421,7 @@ impl<'a> From<&'a HistoryRow> for HistoryJson<'a> {
             state: r.state,
             id: r.server_id.as_deref(),
             title: &r.title,
-            severity: r.severity,
+            severity: r.severity.map_or("unknown", Severity::as_str),
             support_topic_id: &r.topic_id,
             support_topic_name: r.topic_name.as_deref(),
             status: r.status,

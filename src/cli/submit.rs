@@ -5,8 +5,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use crate::api::model::{DESCRIPTION_MAX_BYTES, human_bytes};
-use crate::api::{NewServiceRequest, Severity};
+use crate::domain::{DESCRIPTION_MAX_BYTES, Field, NewTicket, human_bytes};
 use crate::outbox::Origin;
 use crate::outbox::{Outbox, SendFailure, SubmitError};
 use crate::session::{Session, Settings};
@@ -64,12 +63,12 @@ fn read_description(path: &Path) -> anyhow::Result<String> {
     })
 }
 
-fn flag_for(field: &str) -> &'static str {
+fn flag_for(field: Field) -> &'static str {
     match field {
-        "Title" => "--title",
-        "Description" => "--description",
-        "Severity" => "--severity",
-        _ => "--topic",
+        Field::Title => "--title",
+        Field::Description => "--description",
+        Field::Severity => "--severity",
+        Field::Topic => "--topic",
     }
 }
 
@@ -80,17 +79,23 @@ pub async fn submit(settings: &Settings, args: SubmitArgs) -> anyhow::Result<()>
         (None, Some(path)) => read_description(path)?,
         (None, None) => String::new(),
     };
-    let request = NewServiceRequest {
+    let request = NewTicket {
         title: args.title.clone().unwrap_or_default(),
         description,
-        severity: args.severity.unwrap_or(Severity::Unknown),
-        support_topic_id: args.topic.clone().unwrap_or_default().trim().to_string(),
+        severity: args.severity,
+        topic_id: args.topic.clone().unwrap_or_default().trim().to_string(),
     };
-    let errors = request.validate();
+    let errors = request.validate(&crate::domain::Service::PartnerCenter.capabilities());
     if !errors.is_empty() {
         let lines: Vec<String> = errors
             .iter()
-            .map(|e| format!("  {} ({}): {}", flag_for(e.field), e.field, e.message))
+            .map(|e| {
+                let hint = match e.field {
+                    Field::Topic => " (see `pcsr-tui topics`)",
+                    _ => "",
+                };
+                format!("  {}: {}{hint}", flag_for(e.field), e.message)
+            })
             .collect();
         return Err(Exit::usage(format!("cannot submit:\n{}", lines.join("\n"))).into());
     }
@@ -101,7 +106,7 @@ pub async fn submit(settings: &Settings, args: SubmitArgs) -> anyhow::Result<()>
 }
 
 /// The submit itself, through the one outbox service the TUI uses too.
-async fn submit_in(session: &Session, request: &NewServiceRequest, json: bool) -> anyhow::Result<()> {
+async fn submit_in(session: &Session, request: &NewTicket, json: bool) -> anyhow::Result<()> {
     // Opened (and found writable) before anything is recorded or sent.
     let store = session.open_store()?;
     let outbox = Outbox::new(Arc::new(Mutex::new(store)));
@@ -116,7 +121,7 @@ async fn submit_in(session: &Session, request: &NewServiceRequest, json: bool) -
                 );
             }
             if json {
-                print_json(&sent.answer.value)
+                print_json(&sent.answer.value.as_sent)
             } else {
                 output::emit(&output::service_request(
                     &sent.answer.value,

@@ -6,9 +6,9 @@ mod parse;
 
 use std::path::{Path, PathBuf};
 
-use crate::api::Severity;
 use crate::auth::Cloud;
 use crate::auth::config::{CONFIG_FILE, default_config_dir};
+use crate::domain::Severity;
 use crate::tui::keys::Keymap;
 use crate::tui::theme::Palette;
 

@@ -7,7 +7,6 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{ConfigError, Defaults, UserConfig};
-use crate::api::Severity;
 use crate::auth::Cloud;
 use crate::tui::keys::{Keymap, Override};
 use crate::tui::theme::Palette;
@@ -173,9 +172,12 @@ fn defaults(value: &Value<'_>) -> Result<Defaults, Fail> {
             }
             "severity" => {
                 let name = text()?.trim();
-                let found = Severity::CHOOSABLE
-                    .into_iter()
-                    .find(|s| s.as_wire().eq_ignore_ascii_case(name));
+                let found = crate::domain::Service::PartnerCenter
+                    .capabilities()
+                    .severities
+                    .iter()
+                    .copied()
+                    .find(|s| s.as_str().eq_ignore_ascii_case(name));
                 out.severity = Some(found.ok_or_else(|| {
                     bad(format!(
                         "`{name}` is not a severity: use critical, moderate or minimal"

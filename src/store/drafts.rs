@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::submissions::bad_text;
 use super::{Draft, Result, clock};
-use crate::api::Severity;
+use crate::domain::Severity;
 
 pub(crate) fn save(conn: &Connection, draft: &Draft) -> Result<()> {
     conn.prepare_cached(
@@ -15,7 +15,7 @@ pub(crate) fn save(conn: &Connection, draft: &Draft) -> Result<()> {
     .execute(params![
         draft.title,
         draft.description,
-        draft.severity.map(|s| s.as_wire()),
+        draft.severity.map(|s| s.as_str()),
         draft.topic_id,
         clock::now()
     ])?;

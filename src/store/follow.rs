@@ -7,7 +7,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{DueRefresh, Result, StoreError, clock};
-use crate::api::ServiceRequest;
+use crate::domain::{Stamp, Ticket};
 
 /// FNV-1a, 64 bits: stable across builds and platforms (std's hasher promises neither), and
 /// plenty to tell two versions of one request apart.
@@ -20,27 +20,38 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     hash
 }
 
+fn stamp(s: &Option<Stamp>) -> &str {
+    match s {
+        None => "",
+        Some(Stamp::Unset) => "unset",
+        Some(Stamp::At(at)) => at,
+    }
+}
+
 /// What a user would notice changing, hashed: status, last modified date, every note.
-pub(crate) fn fingerprint(sr: &ServiceRequest) -> String {
+pub(crate) fn fingerprint(t: &Ticket) -> String {
     let mut text = String::new();
-    text.push_str(sr.status.map(|s| s.as_wire()).unwrap_or(""));
+    text.push_str(
+        t.status
+            .map(|s| s.as_str())
+            .or(t.status_other.as_deref())
+            .unwrap_or(""),
+    );
     text.push('\u{1e}');
-    text.push_str(sr.last_modified_date.as_deref().unwrap_or(""));
-    for note in sr.notes.iter().flatten() {
+    text.push_str(stamp(&t.modified));
+    for note in &t.notes {
         text.push('\u{1e}');
-        text.push_str(note.created_by_name.as_deref().unwrap_or(""));
+        text.push_str(note.author.as_deref().unwrap_or(""));
         text.push('\u{1f}');
-        text.push_str(note.created_date.as_deref().unwrap_or(""));
+        text.push_str(stamp(&note.created));
         text.push('\u{1f}');
         text.push_str(note.text.as_deref().unwrap_or(""));
     }
     format!("{:016x}", fnv1a(text.as_bytes()))
 }
 
-/// Server copies are stored camelCase; the model reads folded keys.
-fn decode(json: &str) -> Result<ServiceRequest> {
-    let value: serde_json::Value = serde_json::from_str(json)?;
-    Ok(serde_json::from_value(crate::api::wire::fold_keys(value))?)
+fn decode(json: &str) -> Result<Ticket> {
+    Ok(serde_json::from_str(json)?)
 }
 
 /// What the row knew before a new copy is written: (fingerprint, seen fingerprint, copy).
@@ -58,12 +69,7 @@ pub(crate) fn before(conn: &Connection, local_id: i64) -> Result<Before> {
 /// Records the fingerprint of the copy `sr` just written over a row that held `before`.
 /// Returns (updated since last opened, changed since the previous copy). A row whose user never
 /// opened it since this bookkeeping began takes the previous copy as what they last saw.
-pub(crate) fn track(
-    conn: &Connection,
-    local_id: i64,
-    before: Before,
-    sr: &ServiceRequest,
-) -> Result<(bool, bool)> {
+pub(crate) fn track(conn: &Connection, local_id: i64, before: Before, sr: &Ticket) -> Result<(bool, bool)> {
     let (old_fp, seen, old_json) = before;
     let new_fp = fingerprint(sr);
     let previous = match old_fp {
@@ -183,36 +189,36 @@ pub(crate) fn updated_count(conn: &Connection) -> Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{Note, Status};
+    use crate::domain::{Note, Status};
 
     #[test]
     fn the_fingerprint_follows_status_notes_and_modified_date_only() {
-        let sr = ServiceRequest {
+        let sr = Ticket {
             status: Some(Status::Open),
             title: Some("A".into()),
-            last_modified_date: Some("T1".into()),
+            modified: Some(Stamp::At("T1".into())),
             ..Default::default()
         };
         let base = fingerprint(&sr);
         assert_eq!(base.len(), 16);
-        let retitled = ServiceRequest {
+        let retitled = Ticket {
             title: Some("B".into()),
             ..sr.clone()
         };
         assert_eq!(fingerprint(&retitled), base, "a title is not news");
-        let noted = ServiceRequest {
-            notes: Some(vec![Note {
+        let noted = Ticket {
+            notes: vec![Note {
                 text: Some("hi".into()),
                 ..Default::default()
-            }]),
+            }],
             ..sr.clone()
         };
-        let closed = ServiceRequest {
+        let closed = Ticket {
             status: Some(Status::Closed),
             ..sr.clone()
         };
-        let touched = ServiceRequest {
-            last_modified_date: Some("T2".into()),
+        let touched = Ticket {
+            modified: Some(Stamp::At("T2".into())),
             ..sr
         };
         for other in [noted, closed, touched] {

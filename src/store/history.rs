@@ -5,7 +5,7 @@ use rusqlite::{Connection, Row, params};
 
 use super::submissions::{bad_text, state_column};
 use super::{HistoryRow, Result};
-use crate::api::{Severity, Status};
+use crate::domain::{Severity, Status};
 
 /// What a list row reads, in `read_row`'s order.
 const COLUMNS: &str =
@@ -162,7 +162,8 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<HistoryRow> {
         state: state_column(row, 1)?,
         server_id: row.get(2)?,
         title: row.get(3)?,
-        severity: Severity::parse(&severity).ok_or_else(|| bad_text(4, "severity", &severity))?,
+        // Rows of requests filed elsewhere may say `unknown` (the service did not say).
+        severity: Severity::parse(&severity),
         topic_id: row.get(5)?,
         topic_name: row.get(6)?,
         status: status

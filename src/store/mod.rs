@@ -20,7 +20,7 @@ mod topics;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::api::{ApiError, ServiceRequest, SupportTopic};
+use crate::domain::{Ticket, Topic};
 
 pub use changes::{Change, ChangeKind, NewChange};
 pub use error::{Result, StoreError};
@@ -81,7 +81,7 @@ impl Store {
     }
 
     /// The service created it: store its answer, state `created`.
-    pub fn mark_created(&self, local_id: i64, sr: &ServiceRequest) -> Result<()> {
+    pub fn mark_created(&self, local_id: i64, sr: &Ticket) -> Result<()> {
         submissions::mark_created(&self.conn, local_id, sr)
     }
 
@@ -95,17 +95,9 @@ impl Store {
         submissions::set_error(&self.conn, local_id, SubmissionState::Sending, error)
     }
 
-    /// Settles a failed send: an unknown outcome (transport error, 5xx) keeps the row in the
-    /// outbox for a resend with the same MS-RequestId; any other refusal marks it `failed`.
-    /// Returns whether it stayed in the outbox.
-    pub fn record_send_error(&self, local_id: i64, error: &ApiError) -> Result<bool> {
-        let unknown = error.outcome_unknown();
-        self.record_send_outcome(local_id, unknown, &error.to_string())?;
-        Ok(unknown)
-    }
-
-    /// [`Store::record_send_error`] for an error already reduced to its text and
-    /// [`ApiError::outcome_unknown`] (so it can cross to a blocking thread).
+    /// Settles a failed send: an unknown outcome (transport error, 5xx: the call may have been
+    /// committed) keeps the row in the outbox for a resend with the same MS-RequestId; any other
+    /// refusal marks it `failed`.
     pub fn record_send_outcome(&self, local_id: i64, outcome_unknown: bool, error: &str) -> Result<()> {
         // The text carries server strings; stored sanitized so no later reader prints them raw.
         let text = crate::text::one_line(error);
@@ -152,19 +144,13 @@ impl Store {
     /// Stores a fresh server copy (a refresh, or a request seen via `list`/`show`): updates the
     /// row with that server id, or adds a `created` row for a request filed elsewhere. The
     /// `updated` mark follows as in [`Store::record_refresh`].
-    pub fn upsert_server_copy(
-        &self,
-        sr: &ServiceRequest,
-        cloud: &str,
-        locale: &str,
-        base_url: &str,
-    ) -> Result<i64> {
+    pub fn upsert_server_copy(&self, sr: &Ticket, cloud: &str, locale: &str, base_url: &str) -> Result<i64> {
         submissions::upsert_server_copy(&self.conn, sr, cloud, locale, base_url)
     }
 
     /// Stores a fresh server copy (a periodic re-read) over the local row with its server id
     /// and says whether it is now marked updated; `None` when no local row has that id.
-    pub fn record_refresh(&self, sr: &ServiceRequest) -> Result<Option<Refreshed>> {
+    pub fn record_refresh(&self, sr: &Ticket) -> Result<Option<Refreshed>> {
         submissions::record_refresh(&self.conn, sr)
     }
 
@@ -235,7 +221,7 @@ impl Store {
     }
 
     /// Replaces the cached topic list for `locale`.
-    pub fn cache_topics(&self, locale: &str, topics: &[SupportTopic]) -> Result<()> {
+    pub fn cache_topics(&self, locale: &str, topics: &[Topic]) -> Result<()> {
         topics::replace(&self.conn, locale, topics)
     }
 
@@ -292,7 +278,7 @@ impl Store {
     }
 
     /// The cached topics for `locale` and when they were fetched (RFC 3339).
-    pub fn cached_topics(&self, locale: &str) -> Result<Option<(Vec<SupportTopic>, String)>> {
+    pub fn cached_topics(&self, locale: &str) -> Result<Option<(Vec<Topic>, String)>> {
         topics::cached(&self.conn, locale)
     }
 }

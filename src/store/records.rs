@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::api::{NewServiceRequest, ServiceRequest, Severity, Status};
+use crate::domain::{NewTicket, Severity, Status, Ticket};
 
 /// Where a submission stands locally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,11 +58,11 @@ pub struct Submission {
     /// API base URL it was sent to.
     pub base_url: String,
     /// What the user filed.
-    pub request: NewServiceRequest,
+    pub request: NewTicket,
     /// Local state.
     pub state: SubmissionState,
     /// The service's latest copy (after create or a refresh).
-    pub server: Option<ServiceRequest>,
+    pub server: Option<Ticket>,
     /// The service's id once created.
     pub server_id: Option<String>,
     /// Why the last attempt failed.
@@ -85,7 +85,7 @@ pub struct NewSubmission<'a> {
     /// API base URL.
     pub base_url: &'a str,
     /// The request.
-    pub request: &'a NewServiceRequest,
+    pub request: &'a NewTicket,
 }
 
 /// One line of the history list: only what the list shows, so 100k rows stay cheap.
@@ -99,8 +99,8 @@ pub struct HistoryRow {
     pub server_id: Option<String>,
     /// Title.
     pub title: String,
-    /// Severity.
-    pub severity: Severity,
+    /// Severity (`None`: not set, or a word this build does not know).
+    pub severity: Option<Severity>,
     /// Support topic id.
     pub topic_id: String,
     /// Support topic name, when known.

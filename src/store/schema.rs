@@ -79,7 +79,79 @@ const MIGRATIONS: &[&str] = &[
         saved_at    TEXT NOT NULL
     );
     "#,
-    // 4: notes and closes in the outbox, recorded with their MS-RequestId before the first send
+    // 4: one model for every service. Rows say which service holds them, and server copies
+    // are stored as domain tickets: the Partner Center copies written before (the client's
+    // camelCase form) are rewritten into that shape, keeping the old copy as `asSent` (what
+    // `--json` prints). An unset date (`0001-01-01...`) becomes "unset"; a status or severity
+    // the old build did not know stays as the word it was.
+    r#"
+    ALTER TABLE submissions ADD COLUMN service TEXT NOT NULL DEFAULT 'partner-center';
+    UPDATE submissions SET server_json = json_object(
+        'service', 'partner-center',
+        'id', json_extract(server_json, '$.id'),
+        'title', json_extract(server_json, '$.title'),
+        'description', json_extract(server_json, '$.description'),
+        'severity', CASE WHEN json_extract(server_json, '$.severity') IN ('critical', 'moderate', 'minimal')
+            THEN json_extract(server_json, '$.severity') END,
+        'severityOther', CASE WHEN json_extract(server_json, '$.severity') NOT IN ('critical', 'moderate', 'minimal', 'unknown')
+            THEN CAST(json_extract(server_json, '$.severity') AS TEXT) END,
+        'status', CASE WHEN json_extract(server_json, '$.status') IN ('none', 'open', 'closed', 'attention_needed')
+            THEN json_extract(server_json, '$.status') END,
+        'statusOther', CASE WHEN json_extract(server_json, '$.status') NOT IN ('none', 'open', 'closed', 'attention_needed')
+            THEN CAST(json_extract(server_json, '$.status') AS TEXT) END,
+        'topic', json_object(
+            'id', json_extract(server_json, '$.supportTopicId'),
+            'name', json_extract(server_json, '$.supportTopicName')),
+        'organization', json(CASE WHEN json_type(server_json, '$.organization') = 'object' THEN json_object(
+            'id', json_extract(server_json, '$.organization.id'),
+            'name', json_extract(server_json, '$.organization.name'),
+            'phone', json_extract(server_json, '$.organization.phoneNumber')) END),
+        'contact', json(CASE WHEN json_type(server_json, '$.primaryContact') = 'object' THEN json_object(
+            'id', json_extract(server_json, '$.primaryContact.contactId'),
+            'firstName', json_extract(server_json, '$.primaryContact.firstName'),
+            'lastName', json_extract(server_json, '$.primaryContact.lastName'),
+            'email', json_extract(server_json, '$.primaryContact.email'),
+            'phone', json_extract(server_json, '$.primaryContact.phoneNumber'),
+            'organization', json(CASE WHEN json_type(server_json, '$.primaryContact.organization') = 'object' THEN json_object(
+                'id', json_extract(server_json, '$.primaryContact.organization.id'),
+                'name', json_extract(server_json, '$.primaryContact.organization.name'),
+                'phone', json_extract(server_json, '$.primaryContact.organization.phoneNumber')) END)) END),
+        'lastUpdatedBy', json(CASE WHEN json_type(server_json, '$.lastUpdatedBy') = 'object' THEN json_object(
+            'id', json_extract(server_json, '$.lastUpdatedBy.contactId'),
+            'firstName', json_extract(server_json, '$.lastUpdatedBy.firstName'),
+            'lastName', json_extract(server_json, '$.lastUpdatedBy.lastName'),
+            'email', json_extract(server_json, '$.lastUpdatedBy.email'),
+            'phone', json_extract(server_json, '$.lastUpdatedBy.phoneNumber'),
+            'organization', json(CASE WHEN json_type(server_json, '$.lastUpdatedBy.organization') = 'object' THEN json_object(
+                'id', json_extract(server_json, '$.lastUpdatedBy.organization.id'),
+                'name', json_extract(server_json, '$.lastUpdatedBy.organization.name'),
+                'phone', json_extract(server_json, '$.lastUpdatedBy.organization.phoneNumber')) END)) END),
+        'product', coalesce(json_extract(server_json, '$.productName'), json_extract(server_json, '$.productId')),
+        'country', json_extract(server_json, '$.countryCode'),
+        'created', json(CASE WHEN json_extract(server_json, '$.createdDate') IS NULL THEN NULL
+            WHEN substr(json_extract(server_json, '$.createdDate'), 1, 10) = '0001-01-01' THEN '"unset"'
+            ELSE json_object('at', json_extract(server_json, '$.createdDate')) END),
+        'modified', json(CASE WHEN json_extract(server_json, '$.lastModifiedDate') IS NULL THEN NULL
+            WHEN substr(json_extract(server_json, '$.lastModifiedDate'), 1, 10) = '0001-01-01' THEN '"unset"'
+            ELSE json_object('at', json_extract(server_json, '$.lastModifiedDate')) END),
+        'closed', json(CASE WHEN json_extract(server_json, '$.lastClosedDate') IS NULL THEN NULL
+            WHEN substr(json_extract(server_json, '$.lastClosedDate'), 1, 10) = '0001-01-01' THEN '"unset"'
+            ELSE json_object('at', json_extract(server_json, '$.lastClosedDate')) END),
+        'notes', json((SELECT json_group_array(json_object(
+            'author', json_extract(n.value, '$.createdByName'),
+            'created', json(CASE WHEN json_extract(n.value, '$.createdDate') IS NULL THEN NULL
+            WHEN substr(json_extract(n.value, '$.createdDate'), 1, 10) = '0001-01-01' THEN '"unset"'
+            ELSE json_object('at', json_extract(n.value, '$.createdDate')) END),
+            'text', json_extract(n.value, '$.text')))
+            FROM json_each(server_json, '$.notes') AS n)),
+        'attachments', json('[]'),
+        'asSent', json(server_json))
+    WHERE server_json IS NOT NULL AND json_valid(server_json) AND json_extract(server_json, '$.service') IS NULL;
+    -- The old cache held Partner Center topics with numeric ids; the new one holds domain
+    -- topics. It is only a cache: it fills again on the next read.
+    DELETE FROM topic_cache;
+    "#,
+    // 5: notes and closes in the outbox, recorded with their MS-RequestId before the first send
     // (kept while the outcome is unknown, `applied` once the service is known to hold them).
     r#"
     CREATE TABLE changes (
@@ -187,7 +259,7 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!(
             (rows[0].title.as_str(), rows[0].status, rows[0].updated),
-            ("Old", Some(crate::api::Status::Open), false)
+            ("Old", Some(crate::domain::Status::Open), false)
         );
         // Never re-read under the old schema, so it is first in the queue.
         let due = store
@@ -207,9 +279,71 @@ mod tests {
             .unwrap()
             .server
             .unwrap();
-        fresh.status = Some(crate::api::Status::AttentionNeeded);
+        fresh.status = Some(crate::domain::Status::AttentionNeeded);
         let refreshed = store.record_refresh(&fresh).unwrap().unwrap();
         assert!(refreshed.updated && refreshed.changed);
+    }
+
+    #[test]
+    fn partner_center_copies_of_older_builds_become_domain_tickets() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.sqlite");
+        let answer = include_str!("../../tests/fixtures/create-response.json");
+        let sent: serde_json::Value = serde_json::from_str(answer.trim()).unwrap();
+        // Older builds stored the client's camelCase form, with an unknown status kept as sent.
+        let mut stored = sent.clone();
+        stored["status"] = "resolved".into();
+        stored["notes"] = serde_json::json!([{"createdByName": "Agent", "createdDate": "2025-01-02T03:04:05Z", "text": "hi"}]);
+        {
+            let conn = Connection::open(&path).unwrap();
+            for step in &MIGRATIONS[..3] {
+                conn.execute_batch(step).unwrap();
+            }
+            conn.execute_batch(
+                "CREATE TABLE schema_version (version INTEGER NOT NULL);
+                 INSERT INTO schema_version (version) VALUES (3);",
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO submissions (request_id, cloud, locale, base_url, request_json, state, server_json,
+                     server_id, created_at, updated_at, title, severity, topic_id, status, search)
+                 VALUES ('8d3c1f1e-5a7b-4c6d-9e0f-112233445566', 'global', 'en-US', 'https://x',
+                     '{\"title\":\"TrialSR\",\"description\":\"d\",\"severity\":\"critical\",\"support_topic_id\":\"32444671\"}',
+                     'created', ?1, '616122292874576', '2025-01-01T00:00:00.000000Z',
+                     '2025-01-01T00:00:00.000000Z', 'TrialSR', 'critical', '32444671', NULL, '')",
+                [stored.to_string()],
+            )
+            .unwrap();
+        }
+        let store = crate::store::Store::open(&path).unwrap();
+        let row = store.submission_by_server_id("616122292874576").unwrap().unwrap();
+        assert_eq!(row.request.topic_id, "32444671");
+        let t = row.server.unwrap();
+        assert_eq!(t.service, crate::domain::Service::PartnerCenter);
+        assert_eq!(t.status, None);
+        assert_eq!(t.status_text().as_deref(), Some("resolved"));
+        assert_eq!(t.severity, Some(crate::domain::Severity::Critical));
+        assert_eq!(t.organization.unwrap().phone.as_deref(), Some("2398391056"));
+        let contact = t.contact.unwrap();
+        assert_eq!(
+            contact.email.as_deref(),
+            Some("admin@testtestbugbash1.onmicrosoft.com")
+        );
+        assert_eq!(
+            contact.organization.and_then(|o| o.name).as_deref(),
+            Some("TEST_TEST_BugBash1")
+        );
+        assert_eq!(t.created, Some(crate::domain::Stamp::Unset));
+        assert_eq!(t.notes.len(), 1);
+        assert_eq!(t.notes[0].author.as_deref(), Some("Agent"));
+        assert_eq!(
+            t.notes[0].created,
+            Some(crate::domain::Stamp::At("2025-01-02T03:04:05Z".into()))
+        );
+        assert_eq!(
+            t.as_sent, stored,
+            "--json keeps printing what the older build stored"
+        );
     }
 
     #[test]

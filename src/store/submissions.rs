@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use uuid::Uuid;
 
 use super::{NewSubmission, Refreshed, Result, StoreError, Submission, SubmissionState, clock, follow};
-use crate::api::{NewServiceRequest, ServiceRequest, Severity, wire};
+use crate::domain::{NewTicket, Ticket};
 
 const COLUMNS: &str = "local_id, request_id, cloud, locale, base_url, request_json, state, server_json, \
                        server_id, last_error, created_at, updated_at";
@@ -80,10 +80,15 @@ pub(crate) fn bad_text(idx: usize, what: &str, text: &str) -> rusqlite::Error {
     )
 }
 
-/// Server copies are stored in the model's camelCase form; the model reads folded (snake_case) keys.
-fn decode_server(json: &str) -> Result<ServiceRequest> {
-    let value: serde_json::Value = serde_json::from_str(json)?;
-    Ok(serde_json::from_value(wire::fold_keys(value))?)
+/// Server copies are stored as domain tickets (migration 5 rewrote the older Partner Center
+/// copies into that shape).
+fn decode_server(json: &str) -> Result<Ticket> {
+    Ok(serde_json::from_str(json)?)
+}
+
+/// The severity column's word: `unknown` when the service did not say.
+fn severity_word(t: &NewTicket) -> &'static str {
+    t.severity.map_or("unknown", |s| s.as_str())
 }
 
 /// The folded text the history filter searches: title, server id, topic id and name, state and
@@ -109,12 +114,12 @@ pub(crate) fn record(conn: &Connection, new: &NewSubmission<'_>) -> Result<i64> 
         serde_json::to_string(request)?,
         now,
         request.title,
-        request.severity.as_wire(),
-        request.support_topic_id,
+        severity_word(request),
+        request.topic_id,
         search_text(&[
             Some(&request.title),
             None,
-            Some(&request.support_topic_id),
+            Some(&request.topic_id),
             None,
             Some(SubmissionState::Sending.as_str()),
             None
@@ -123,7 +128,7 @@ pub(crate) fn record(conn: &Connection, new: &NewSubmission<'_>) -> Result<i64> 
     Ok(conn.last_insert_rowid())
 }
 
-pub(crate) fn mark_created(conn: &Connection, local_id: i64, sr: &ServiceRequest) -> Result<()> {
+pub(crate) fn mark_created(conn: &Connection, local_id: i64, sr: &Ticket) -> Result<()> {
     update_one(
         conn,
         local_id,
@@ -136,8 +141,8 @@ pub(crate) fn mark_created(conn: &Connection, local_id: i64, sr: &ServiceRequest
             local_id,
             serde_json::to_string(sr)?,
             sr.id,
-            sr.status.map(|s| s.as_wire()),
-            sr.support_topic_name,
+            sr.status.map(|s| s.as_str()),
+            sr.topic.name,
             clock::now(),
             follow::fingerprint(sr),
         ],
@@ -228,7 +233,7 @@ pub(crate) fn by_server_id(conn: &Connection, server_id: &str) -> Result<Option<
 
 pub(crate) fn upsert_server_copy(
     conn: &Connection,
-    sr: &ServiceRequest,
+    sr: &Ticket,
     cloud: &str,
     locale: &str,
     base_url: &str,
@@ -244,7 +249,7 @@ pub(crate) fn upsert_server_copy(
 }
 
 /// Stores a fresh copy over the row with its server id; `None` when there is none.
-pub(crate) fn record_refresh(conn: &Connection, sr: &ServiceRequest) -> Result<Option<Refreshed>> {
+pub(crate) fn record_refresh(conn: &Connection, sr: &Ticket) -> Result<Option<Refreshed>> {
     write_copy(conn, sr, None)
 }
 
@@ -258,11 +263,7 @@ struct Foreign<'a> {
 
 /// Writes a server copy over the row with its server id (or adds a row when `foreign` says
 /// where), keeping the follow-up bookkeeping in step.
-fn write_copy(
-    conn: &Connection,
-    sr: &ServiceRequest,
-    foreign: Option<Foreign<'_>>,
-) -> Result<Option<Refreshed>> {
+fn write_copy(conn: &Connection, sr: &Ticket, foreign: Option<Foreign<'_>>) -> Result<Option<Refreshed>> {
     let server_id = sr
         .id
         .as_deref()
@@ -289,11 +290,11 @@ fn write_copy(
                 params![
                     local_id,
                     serde_json::to_string(sr)?,
-                    sr.status.map(|s| s.as_wire()),
+                    sr.status.map(|s| s.as_str()),
                     sr.title,
-                    sr.severity.map(|s| s.as_wire()),
-                    sr.support_topic_id,
-                    sr.support_topic_name,
+                    sr.severity.map(|s| s.as_str()),
+                    sr.topic.id,
+                    sr.topic.name,
                     clock::now(),
                 ],
             )?;
@@ -320,17 +321,17 @@ fn write_copy(
 /// Adds a request filed elsewhere (the portal, another machine) as a `created` row.
 fn insert_foreign(
     conn: &Connection,
-    sr: &ServiceRequest,
+    sr: &Ticket,
     server_id: &str,
     cloud: &str,
     locale: &str,
     base_url: &str,
 ) -> Result<i64> {
-    let request = NewServiceRequest {
+    let request = NewTicket {
         title: sr.title.clone().unwrap_or_default(),
         description: sr.description.clone().unwrap_or_default(),
-        severity: sr.severity.unwrap_or(Severity::Unknown),
-        support_topic_id: sr.support_topic_id.clone().unwrap_or_default(),
+        severity: sr.severity,
+        topic_id: sr.topic.id.clone().unwrap_or_default(),
     };
     let now = clock::now();
     conn.execute(
@@ -347,10 +348,10 @@ fn insert_foreign(
             server_id,
             now,
             request.title,
-            request.severity.as_wire(),
-            request.support_topic_id,
-            sr.support_topic_name,
-            sr.status.map(|s| s.as_wire()),
+            severity_word(&request),
+            request.topic_id,
+            sr.topic.name,
+            sr.status.map(|s| s.as_str()),
         ],
     )?;
     Ok(conn.last_insert_rowid())

@@ -3,14 +3,14 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Result, clock};
-use crate::api::{SupportTopic, wire};
+use crate::domain::Topic;
 
 /// Locales differ only in case between sources (`en-US`, `en-us`); one key for both.
 fn key(locale: &str) -> String {
     locale.trim().to_lowercase()
 }
 
-pub(crate) fn replace(conn: &Connection, locale: &str, topics: &[SupportTopic]) -> Result<()> {
+pub(crate) fn replace(conn: &Connection, locale: &str, topics: &[Topic]) -> Result<()> {
     conn.execute(
         "INSERT INTO topic_cache (locale, topics_json, fetched_at) VALUES (?1, ?2, ?3) \
          ON CONFLICT (locale) DO UPDATE SET topics_json = excluded.topics_json, fetched_at = excluded.fetched_at",
@@ -19,7 +19,7 @@ pub(crate) fn replace(conn: &Connection, locale: &str, topics: &[SupportTopic]) 
     Ok(())
 }
 
-pub(crate) fn cached(conn: &Connection, locale: &str) -> Result<Option<(Vec<SupportTopic>, String)>> {
+pub(crate) fn cached(conn: &Connection, locale: &str) -> Result<Option<(Vec<Topic>, String)>> {
     let row: Option<(String, String)> = conn
         .query_row(
             "SELECT topics_json, fetched_at FROM topic_cache WHERE locale = ?1",
@@ -30,10 +30,8 @@ pub(crate) fn cached(conn: &Connection, locale: &str) -> Result<Option<(Vec<Supp
     let Some((json, fetched_at)) = row else {
         return Ok(None);
     };
-    // Stored in the model's camelCase form; the model reads folded (snake_case) keys.
-    let value: serde_json::Value = serde_json::from_str(&json)?;
-    Ok(Some((
-        serde_json::from_value(wire::fold_keys(value))?,
-        fetched_at,
-    )))
+    // A list this build cannot read (written in an older shape) is only a cache: fetch anew.
+    Ok(serde_json::from_str(&json)
+        .ok()
+        .map(|topics| (topics, fetched_at)))
 }

@@ -62,7 +62,7 @@ pub struct Context {
     /// The colours in force (`[ui] theme`, NO_COLOR, TERM).
     pub theme: theme::Theme,
     /// The severity a new form starts with (`[defaults] severity`).
-    pub severity: Option<crate::api::Severity>,
+    pub severity: Option<crate::domain::Severity>,
     /// How often open requests are re-read, in minutes; 0 = never (`[defaults] refresh_minutes`).
     pub refresh_minutes: u32,
     /// The customer tenant (a GUID) whose requests the list shows; `None` = the partner's own.

@@ -1,7 +1,7 @@
 //! The Partner Center side of the history pane: every request on the service, read page by page
 //! through `links.next` as the user scrolls, never all at once.
 
-use crate::api::RequestRow;
+use crate::domain::TicketRow;
 use crate::tui::textbox::LineBox;
 
 /// Which list the history pane shows.
@@ -46,7 +46,7 @@ pub struct ServiceList {
     /// Customer tenant in scope; `None` lists the partner's own requests.
     pub customer: Option<String>,
     /// Every row read so far, in the service's order.
-    pub rows: Vec<RequestRow>,
+    pub rows: Vec<TicketRow>,
     /// Indices into `rows` of those matching `matched_filter`; `None` when the filter is empty
     /// (every row, without a 10,000-entry index).
     pub matches: Option<Vec<u32>>,
@@ -78,7 +78,7 @@ impl ServiceList {
     }
 
     /// The visible row at `index`.
-    pub fn row(&self, index: usize) -> Option<&RequestRow> {
+    pub fn row(&self, index: usize) -> Option<&TicketRow> {
         match &self.matches {
             Some(m) => m.get(index).and_then(|i| self.rows.get(*i as usize)),
             None => self.rows.get(index),
@@ -86,7 +86,7 @@ impl ServiceList {
     }
 
     /// The selected row.
-    pub fn selected_row(&self) -> Option<&RequestRow> {
+    pub fn selected_row(&self) -> Option<&TicketRow> {
         self.row(self.selected)
     }
 
@@ -108,7 +108,7 @@ impl ServiceList {
     }
 
     /// Adds a page of rows; only the new rows are matched against the filter.
-    pub fn append(&mut self, rows: Vec<RequestRow>) {
+    pub fn append(&mut self, rows: Vec<TicketRow>) {
         let start = self.rows.len();
         self.rows.extend(rows);
         if let Some(m) = &mut self.matches {
@@ -155,8 +155,8 @@ impl ServiceList {
 mod tests {
     use super::*;
 
-    fn row(id: &str, title: &str) -> RequestRow {
-        RequestRow {
+    fn row(id: &str, title: &str) -> TicketRow {
+        TicketRow {
             id: id.into(),
             status: "open".into(),
             title: title.into(),

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use super::message::{self, Cause, Logged};
 use super::picker::TemplatePicker;
-use crate::api::SupportTopic;
 use crate::auth::Cloud;
+use crate::domain::Topic;
 use crate::templates::Template;
 
 use super::Account;
@@ -319,6 +319,6 @@ impl State {
 
     /// The topic name for an id, from the loaded list.
     pub fn topic_name(&self, id: &str) -> Option<String> {
-        self.topics.by_id(id).map(|t: &SupportTopic| t.name.clone())
+        self.topics.by_id(id).map(|t: &Topic| t.name.clone())
     }
 }

@@ -1,6 +1,6 @@
 //! The topic picker: the loaded list, its fuzzy filter and the highlighted match.
 
-use crate::api::SupportTopic;
+use crate::domain::Topic;
 use crate::tui::fuzzy::FuzzyList;
 use crate::tui::textbox::LineBox;
 
@@ -22,7 +22,7 @@ pub enum TopicsLoad {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Topics {
     /// Every topic, as the service sent them.
-    pub all: Vec<SupportTopic>,
+    pub all: Vec<Topic>,
     /// Loading state.
     pub load: TopicsLoad,
     /// The fuzzy filter as typed (an editable box).
@@ -33,7 +33,7 @@ pub struct Topics {
 
 impl Topics {
     /// Replaces the list, keeping `chosen` highlighted if it is still there.
-    pub fn set_all(&mut self, topics: Vec<SupportTopic>, chosen: Option<&str>) {
+    pub fn set_all(&mut self, topics: Vec<Topic>, chosen: Option<&str>) {
         let hay = topics
             .iter()
             .map(|t| format!("{} {}", t.name, t.description.as_deref().unwrap_or("")));
@@ -43,24 +43,19 @@ impl Topics {
     }
 
     /// The topic with this id.
-    pub fn by_id(&self, id: &str) -> Option<&SupportTopic> {
-        self.all.iter().find(|t| t.id.to_string() == id)
+    pub fn by_id(&self, id: &str) -> Option<&Topic> {
+        self.all.iter().find(|t| t.id == id)
     }
 
     /// The highlighted topic.
-    pub fn highlighted(&self) -> Option<&SupportTopic> {
+    pub fn highlighted(&self) -> Option<&Topic> {
         self.list.highlighted().and_then(|i| self.all.get(i))
     }
 
     /// Moves the highlight to the topic with `id`, when it matches the filter.
     pub fn highlight_id(&mut self, id: Option<&str>) {
         let Some(id) = id else { return };
-        if let Some(pos) = self
-            .list
-            .matches
-            .iter()
-            .position(|&i| self.all[i].id.to_string() == id)
-        {
+        if let Some(pos) = self.list.matches.iter().position(|&i| self.all[i].id == id) {
             self.list.highlight = pos;
         }
     }
@@ -81,12 +76,12 @@ impl Topics {
 mod tests {
     use super::*;
 
-    fn topic(id: u64, name: &str, description: &str) -> SupportTopic {
-        SupportTopic {
-            id,
+    fn topic(id: u64, name: &str, description: &str) -> Topic {
+        Topic {
+            id: id.to_string(),
             name: name.into(),
             description: Some(description.into()),
-            attributes: None,
+            ..Topic::default()
         }
     }
 
@@ -102,7 +97,7 @@ mod tests {
             None,
         );
         t.set_filter("profil".into());
-        assert_eq!(t.highlighted().map(|t| t.id), Some(2));
+        assert_eq!(t.highlighted().map(|t| t.id.as_str()), Some("2"));
         assert!(!t.list.matches.contains(&2), "Billing does not match 'profil'");
         t.set_filter(String::new());
         assert_eq!(t.list.matches, vec![0, 1, 2]);
@@ -111,7 +106,7 @@ mod tests {
     #[test]
     fn typing_letter_by_letter_finds_what_the_whole_query_finds() {
         let words = ["profile", "billing", "invoices", "partner", "licensing", "orders"];
-        let topics: Vec<SupportTopic> = (0..300u64)
+        let topics: Vec<Topic> = (0..300u64)
             .map(|i| {
                 let w = words[i as usize % words.len()];
                 topic(

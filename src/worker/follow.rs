@@ -7,7 +7,8 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use super::{ErrorView, Reply, Worker};
-use crate::api::{ListQuery, RequestIds, RequestRow, Scope, ServiceRequest};
+use crate::api::{ListQuery, RequestIds, Scope};
+use crate::domain::{Ticket, TicketRow};
 
 /// Rows asked for per page of the service's list: a few screens, so scrolling rarely waits.
 const PAGE_SIZE: u32 = 200;
@@ -43,11 +44,11 @@ pub fn scope_of(customer: Option<&str>) -> Scope {
 }
 
 /// A page of the service's list: its rows and the link to the next page.
-pub type ServicePage = (Vec<RequestRow>, Option<String>);
+pub type ServicePage = (Vec<TicketRow>, Option<String>);
 
 /// What became of a note: the request as it stands with the note, or why not and whether the
 /// note may have been added all the same (answer lost).
-pub type NoteOutcome = Result<ServiceRequest, (ErrorView, bool)>;
+pub type NoteOutcome = Result<Ticket, (ErrorView, bool)>;
 
 impl Worker {
     /// Reads one page of the service's list: the first of the scope, or the one `uri` links to.
@@ -65,8 +66,8 @@ impl Worker {
         };
         let outcome = match page {
             Ok(page) => {
-                let next = page.next_uri().map(str::to_string);
-                let mut rows: Vec<RequestRow> = page.items.iter().map(RequestRow::of).collect();
+                let next = page.next;
+                let mut rows: Vec<TicketRow> = page.tickets.iter().map(TicketRow::of).collect();
                 // The local history knows which of these changed since the user last looked.
                 let updated = self.db(|s| s.updated_ids()).await.unwrap_or_default();
                 for row in rows.iter_mut() {
@@ -129,7 +130,7 @@ impl Worker {
 
     /// Stores a fresh copy over its local history row, if it has one, and reports the count of
     /// changed requests. A copy the user is `looking` at (or just changed) is seen, not news.
-    async fn keep_copy(&self, sr: &ServiceRequest, looking: bool) {
+    async fn keep_copy(&self, sr: &Ticket, looking: bool) {
         let copy = sr.clone();
         if let Some(count) = self
             .db(move |s| {

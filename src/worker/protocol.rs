@@ -3,8 +3,9 @@
 use uuid::Uuid;
 
 use super::{ErrorView, NoteOutcome, ServicePage, SignInReply, Target};
-use crate::api::{ClientEvent, NewServiceRequest, ServiceRequest, SupportTopic};
+use crate::api::ClientEvent;
 use crate::auth::Cloud;
+use crate::domain::{NewTicket, Ticket, Topic};
 use crate::store::{Anchor, Draft, HistoryRow, Submission};
 
 /// What the UI asks the worker to do.
@@ -17,7 +18,7 @@ pub enum Job {
     /// Save the form draft.
     SaveDraft(Draft),
     /// Record, then send a new request.
-    Submit(NewServiceRequest),
+    Submit(NewTicket),
     /// Send an already recorded request again with its MS-RequestId (outcome was unknown).
     Resend {
         /// Local row.
@@ -25,7 +26,7 @@ pub enum Job {
         /// Its MS-RequestId.
         request_id: Uuid,
         /// What was recorded.
-        request: NewServiceRequest,
+        request: NewTicket,
     },
     /// A window of history rows next to `anchor` (one indexed seek, never an OFFSET scan).
     History {
@@ -102,7 +103,7 @@ pub enum Reply {
     /// A topic list: from the cache (`cached`) or fresh from the service.
     Topics {
         /// The topics.
-        topics: Vec<SupportTopic>,
+        topics: Vec<Topic>,
         /// True when read from the local cache.
         cached: bool,
     },
@@ -115,14 +116,14 @@ pub enum Reply {
         /// MS-RequestId it was sent with.
         request_id: Uuid,
         /// What was sent.
-        request: NewServiceRequest,
+        request: NewTicket,
         /// The service's answer.
-        response: ServiceRequest,
+        response: Ticket,
     },
     /// A submit failed.
     SubmitFailed {
         /// What was sent.
-        request: NewServiceRequest,
+        request: NewTicket,
         /// Why.
         error: ErrorView,
         /// Set when the outcome is unknown: the row stays in the outbox with this id.
@@ -131,9 +132,9 @@ pub enum Reply {
     /// An outbox entry from an earlier run was resent.
     Resent {
         /// What was sent.
-        request: NewServiceRequest,
+        request: NewTicket,
         /// The service's answer or why it failed.
-        outcome: Result<ServiceRequest, ErrorView>,
+        outcome: Result<Ticket, ErrorView>,
     },
     /// A window of history rows.
     HistoryPage {
@@ -155,14 +156,14 @@ pub enum Reply {
         /// The request.
         target: Target,
         /// The fresh copy or why there is none.
-        outcome: Result<ServiceRequest, ErrorView>,
+        outcome: Result<Ticket, ErrorView>,
     },
     /// A close finished.
     Closed {
         /// The request.
         target: Target,
         /// The closed request or why it is not closed.
-        outcome: Result<ServiceRequest, ErrorView>,
+        outcome: Result<Ticket, ErrorView>,
     },
     /// A note was sent.
     NoteAdded {

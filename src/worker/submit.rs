@@ -3,12 +3,12 @@
 use uuid::Uuid;
 
 use super::{ErrorView, Reply, Worker};
-use crate::api::{NewServiceRequest, ServiceRequest};
+use crate::domain::{NewTicket, Ticket};
 use crate::store::Draft;
 
 impl Worker {
     /// Records a new request in the outbox, then sends it.
-    pub(super) async fn submit(self, request: NewServiceRequest) {
+    pub(super) async fn submit(self, request: NewTicket) {
         let origin = self.origin();
         let recorded = self.outbox.record(&origin, &request).await;
         let (local_id, request_id) = match recorded {
@@ -32,7 +32,7 @@ impl Worker {
     }
 
     /// Sends a recorded request and settles its row.
-    pub(super) async fn send(self, local_id: i64, request_id: Uuid, request: NewServiceRequest) {
+    pub(super) async fn send(self, local_id: i64, request_id: Uuid, request: NewTicket) {
         match self.create(local_id, request_id, &request).await {
             Ok(response) => self.reply(Reply::Submitted {
                 local_id,
@@ -61,8 +61,8 @@ impl Worker {
         &self,
         local_id: i64,
         request_id: Uuid,
-        request: &NewServiceRequest,
-    ) -> Result<ServiceRequest, (ErrorView, bool)> {
+        request: &NewTicket,
+    ) -> Result<Ticket, (ErrorView, bool)> {
         let sent = self
             .outbox
             .send(&self.client(), local_id, request_id, request)
@@ -73,9 +73,9 @@ impl Worker {
     /// Turns an outbox send into what the UI shows; a filed request clears its draft.
     pub(super) async fn settled(
         &self,
-        request: &NewServiceRequest,
+        request: &NewTicket,
         sent: Result<crate::outbox::Sent, crate::outbox::SendFailure>,
-    ) -> Result<ServiceRequest, Box<(ErrorView, bool)>> {
+    ) -> Result<Ticket, Box<(ErrorView, bool)>> {
         match sent {
             Ok(sent) => {
                 if let Some(e) = sent.unrecorded {
@@ -98,25 +98,25 @@ impl Worker {
 }
 
 /// Whether a saved draft is exactly this request.
-fn draft_is(draft: &Draft, request: &NewServiceRequest) -> bool {
+fn draft_is(draft: &Draft, request: &NewTicket) -> bool {
     draft.title == request.title
         && draft.description == request.description
-        && draft.severity == Some(request.severity)
-        && draft.topic_id.as_deref() == Some(request.support_topic_id.as_str())
+        && draft.severity == request.severity
+        && draft.topic_id.as_deref() == Some(request.topic_id.as_str())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::Severity;
+    use crate::domain::Severity;
 
     #[test]
     fn only_the_exact_draft_is_cleared_after_a_submit() {
-        let request = NewServiceRequest {
+        let request = NewTicket {
             title: "t".into(),
             description: "d".into(),
-            severity: Severity::Minimal,
-            support_topic_id: "1".into(),
+            severity: Some(Severity::Minimal),
+            topic_id: "1".into(),
         };
         let mut draft = Draft {
             title: "t".into(),

@@ -6,14 +6,25 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use pcsr_tui::api::{Client, ClientConfig, Scope, ServiceRequest, StaticToken, Status};
+use pcsr_tui::api::{Client, ClientConfig, Scope, StaticToken};
+use pcsr_tui::domain::{Status, Ticket};
 use pcsr_tui::outbox::{ChangeError, Origin, Outbox};
 use pcsr_tui::sandbox::{Fault, SANDBOX_TOKEN, Sandbox};
 use pcsr_tui::store::{ChangeKind, Store};
 use serde_json::Value;
 
 use crate::cli::{pcsr, run};
-use crate::trust::{request, sandbox, text};
+use crate::trust::{sandbox, text};
+
+/// A request as the sandbox files it directly (its own wire terms).
+fn request(title: &str) -> pcsr_tui::api::NewServiceRequest {
+    pcsr_tui::api::NewServiceRequest {
+        title: title.into(),
+        description: "The November invoice is missing from the billing page.".into(),
+        severity: pcsr_tui::api::Severity::Moderate,
+        support_topic_id: "32444667".into(),
+    }
+}
 
 /// Per-attempt timeout of the fault run's client; a late commit answers after longer.
 const TIMEOUT: Duration = Duration::from_millis(250);
@@ -33,8 +44,8 @@ fn here(sb: &Sandbox) -> Origin {
     }
 }
 
-fn note_texts(sr: &ServiceRequest) -> Vec<String> {
-    sr.notes.iter().flatten().filter_map(|n| n.text.clone()).collect()
+fn note_texts(sr: &Ticket) -> Vec<String> {
+    sr.notes.iter().filter_map(|n| n.text.clone()).collect()
 }
 
 /// A CLI process against the in-process sandbox, with its own data directory.

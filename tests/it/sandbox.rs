@@ -83,7 +83,7 @@ async fn all_eight_routes_work_through_the_client() {
     let client = env.client();
 
     let created = client
-        .create(&new_sr("Invoice missing"), RequestIds::new())
+        .create_wire(&new_sr("Invoice missing"), RequestIds::new())
         .await
         .unwrap();
     assert_eq!(created.status, 201);
@@ -112,14 +112,17 @@ async fn all_eight_routes_work_through_the_client() {
     assert!(
         topics
             .iter()
-            .any(|t| t.id == 32444671 && t.name == "Cannot manage my profile")
+            .any(|t| t.id == "32444671" && t.name == "Cannot manage my profile")
     );
 
-    let listed = client.list(&Scope::Partner, &ListQuery::default()).await.unwrap();
+    let listed = client
+        .list_wire(&Scope::Partner, &ListQuery::default())
+        .await
+        .unwrap();
     assert_eq!(ids_of(&listed.items), [id.as_str()]);
     assert_eq!(listed.total_count, 1);
 
-    assert_eq!(client.get(&Scope::Partner, &id).await.unwrap(), sr);
+    assert_eq!(client.get_wire(&Scope::Partner, &id).await.unwrap(), sr);
 
     let noted = client
         .update(
@@ -150,9 +153,12 @@ async fn all_eight_routes_work_through_the_client() {
         .unwrap();
     let cid = customer_sr.id.clone().unwrap();
     let scope = Scope::Customer(tenant.into());
-    let customer_list = client.list(&scope, &ListQuery::default()).await.unwrap();
+    let customer_list = client.list_wire(&scope, &ListQuery::default()).await.unwrap();
     assert_eq!(ids_of(&customer_list.items), [cid.as_str()]);
-    let partner_list = client.list(&Scope::Partner, &ListQuery::default()).await.unwrap();
+    let partner_list = client
+        .list_wire(&Scope::Partner, &ListQuery::default())
+        .await
+        .unwrap();
     assert!(
         partner_list
             .items
@@ -160,7 +166,7 @@ async fn all_eight_routes_work_through_the_client() {
             .all(|s| s.id.as_deref() != Some(cid.as_str()))
     );
     assert_eq!(
-        client.get(&scope, &cid).await.unwrap().title.as_deref(),
+        client.get_wire(&scope, &cid).await.unwrap().title.as_deref(),
         Some("Customer cannot sign in")
     );
     let customer_noted = client
@@ -173,11 +179,11 @@ async fn all_eight_routes_work_through_the_client() {
     );
     let other_tenant = Scope::Customer("0f0e0d0c-0b0a-4908-8706-050403020100".into());
     assert_eq!(
-        http_failure(client.get(&other_tenant, &cid).await.unwrap_err()).status,
+        http_failure(client.get_wire(&other_tenant, &cid).await.unwrap_err()).status,
         404
     );
     assert_eq!(
-        http_failure(client.get(&scope, &id).await.unwrap_err()).status,
+        http_failure(client.get_wire(&scope, &id).await.unwrap_err()).status,
         404
     );
     env.sandbox.shutdown().await;
@@ -191,7 +197,7 @@ async fn list_all_follows_next_links_across_pages_newest_first() {
     for n in 0..7 {
         ids.push(
             client
-                .create(&new_sr(&format!("Request {n}")), RequestIds::new())
+                .create_wire(&new_sr(&format!("Request {n}")), RequestIds::new())
                 .await
                 .unwrap()
                 .value
@@ -203,11 +209,11 @@ async fn list_all_follows_next_links_across_pages_newest_first() {
         size: Some(3),
         ..ListQuery::default()
     };
-    let first = client.list(&Scope::Partner, &query).await.unwrap();
+    let first = client.list_wire(&Scope::Partner, &query).await.unwrap();
     assert_eq!(first.total_count, 3);
     assert_eq!(first.next_uri(), Some("/servicerequests?size=3&offset=3"));
     let last = client
-        .list(
+        .list_wire(
             &Scope::Partner,
             &ListQuery {
                 size: Some(3),
@@ -238,7 +244,7 @@ async fn status_filter_lists_only_matching_requests_on_every_page() {
     for n in 0..5 {
         ids.push(
             client
-                .create(&new_sr(&format!("R{n}")), RequestIds::new())
+                .create_wire(&new_sr(&format!("R{n}")), RequestIds::new())
                 .await
                 .unwrap()
                 .value
@@ -255,9 +261,9 @@ async fn status_filter_lists_only_matching_requests_on_every_page() {
     let open = ListQuery {
         size: Some(2),
         offset: None,
-        status: Some(Status::Open),
+        status: Some(pcsr_tui::domain::Status::Open),
     };
-    let first = client.list(&Scope::Partner, &open).await.unwrap();
+    let first = client.list_wire(&Scope::Partner, &open).await.unwrap();
     assert!(
         first.next_uri().is_some_and(|u| u.contains("filter=")),
         "the filter rides along: {:?}",
@@ -265,13 +271,22 @@ async fn status_filter_lists_only_matching_requests_on_every_page() {
     );
     let all_open = client.list_all(&Scope::Partner, &open, 100).await.unwrap();
     assert_eq!(all_open.len(), 3);
-    assert!(all_open.iter().all(|s| s.status == Some(Status::Open)));
+    assert!(
+        all_open
+            .iter()
+            .all(|s| s.status == Some(pcsr_tui::domain::Status::Open))
+    );
     let closed = ListQuery {
-        status: Some(Status::Closed),
+        status: Some(pcsr_tui::domain::Status::Closed),
         ..ListQuery::default()
     };
     assert_eq!(
-        client.list(&Scope::Partner, &closed).await.unwrap().items.len(),
+        client
+            .list_wire(&Scope::Partner, &closed)
+            .await
+            .unwrap()
+            .items
+            .len(),
         2
     );
 
@@ -321,7 +336,7 @@ async fn invalid_creates_are_refused_with_400_naming_the_field() {
         ),
     ];
     for (request, field) in cases {
-        let f = http_failure(client.create(&request, RequestIds::new()).await.unwrap_err());
+        let f = http_failure(client.create_wire(&request, RequestIds::new()).await.unwrap_err());
         assert_eq!((f.status, f.code.as_deref()), (400, Some("3000")), "{field}");
         assert!(
             f.description.as_deref().is_some_and(|d| d.contains(field)),
@@ -333,7 +348,7 @@ async fn invalid_creates_are_refused_with_400_naming_the_field() {
     let bad_locale = client_for(&env.sandbox, |c| c.locale = "english".into());
     let f = http_failure(
         bad_locale
-            .create(&new_sr("T"), RequestIds::new())
+            .create_wire(&new_sr("T"), RequestIds::new())
             .await
             .unwrap_err(),
     );
@@ -342,7 +357,7 @@ async fn invalid_creates_are_refused_with_400_naming_the_field() {
     let serbian = client_for(&env.sandbox, |c| c.locale = "SR-latn-rs".into());
     assert!(
         serbian
-            .create(&new_sr("Latin script locale"), RequestIds::new())
+            .create_wire(&new_sr("Latin script locale"), RequestIds::new())
             .await
             .is_ok()
     );
@@ -399,9 +414,9 @@ async fn a_resend_with_the_same_request_id_files_nothing_new() {
     let env = Env::new().await;
     let client = env.client();
     let ids = RequestIds::new();
-    let first = client.create(&new_sr("Once only"), ids).await.unwrap();
+    let first = client.create_wire(&new_sr("Once only"), ids).await.unwrap();
     let again = client
-        .create(&new_sr("Once only"), RequestIds::with_request_id(ids.request_id))
+        .create_wire(&new_sr("Once only"), RequestIds::with_request_id(ids.request_id))
         .await
         .unwrap();
     assert_eq!(again.status, 201);
@@ -412,7 +427,7 @@ async fn a_resend_with_the_same_request_id_files_nothing_new() {
     );
     assert_eq!(env.sandbox.request_count(), 1);
     client
-        .create(&new_sr("Another"), RequestIds::new())
+        .create_wire(&new_sr("Another"), RequestIds::new())
         .await
         .unwrap();
     assert_eq!(env.sandbox.request_count(), 2);
@@ -507,12 +522,7 @@ async fn a_reused_request_id_replays_the_same_call_and_refuses_a_different_one()
         .get(&Scope::Partner, first["id"].as_str().unwrap())
         .await
         .unwrap();
-    let texts: Vec<_> = stored
-        .notes
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|n| n.text)
-        .collect();
+    let texts: Vec<_> = stored.notes.into_iter().filter_map(|n| n.text).collect();
     assert_eq!(texts, ["once"], "one note, the first call's");
     env.sandbox.shutdown().await;
 }
@@ -524,7 +534,10 @@ async fn an_answer_lost_after_commit_is_recovered_by_resending_once() {
     let no_retry = client_for(&env.sandbox, |c| c.max_attempts = 1);
     let ids = RequestIds::new();
     env.sandbox.inject(Fault::DropAfterCommit);
-    let err = no_retry.create(&new_sr("Lost answer"), ids).await.unwrap_err();
+    let err = no_retry
+        .create_wire(&new_sr("Lost answer"), ids)
+        .await
+        .unwrap_err();
     assert!(matches!(err, ApiError::Transport { .. }), "{err:?}");
     assert!(err.outcome_unknown());
     assert_eq!(
@@ -534,7 +547,7 @@ async fn an_answer_lost_after_commit_is_recovered_by_resending_once() {
     );
     // ...and a resend with the same MS-RequestId returns the committed request.
     let resent = no_retry
-        .create(
+        .create_wire(
             &new_sr("Lost answer"),
             RequestIds::with_request_id(ids.request_id),
         )
@@ -547,7 +560,7 @@ async fn an_answer_lost_after_commit_is_recovered_by_resending_once() {
     let client = env.client().with_events(tx);
     env.sandbox.inject(Fault::DropAfterCommit);
     let sr = client
-        .create(&new_sr("Retried"), RequestIds::new())
+        .create_wire(&new_sr("Retried"), RequestIds::new())
         .await
         .unwrap()
         .value;
@@ -578,7 +591,7 @@ async fn a_503_once_is_retried_with_the_same_request_id() {
     let client = env.client().with_events(tx);
     env.sandbox.inject(Fault::Status(503));
     let ids = RequestIds::new();
-    let created = client.create(&new_sr("After a 503"), ids).await.unwrap();
+    let created = client.create_wire(&new_sr("After a 503"), ids).await.unwrap();
     assert_eq!(created.ids.request_id, ids.request_id);
     match rx.try_recv() {
         Ok(ClientEvent::Retrying {
@@ -638,7 +651,12 @@ async fn a_429_is_waited_out_for_retry_after_seconds() {
 async fn unknown_ids_routes_and_methods_get_json_errors() {
     let env = Env::new().await;
     let client = env.client();
-    let f = http_failure(client.get(&Scope::Partner, "999999999999999").await.unwrap_err());
+    let f = http_failure(
+        client
+            .get_wire(&Scope::Partner, "999999999999999")
+            .await
+            .unwrap_err(),
+    );
     assert_eq!((f.status, f.code.as_deref()), (404, Some("1000")));
     assert!(f.description.unwrap().contains("999999999999999"));
     let patch = ServiceRequestPatch::note("hello");
@@ -651,7 +669,7 @@ async fn unknown_ids_routes_and_methods_get_json_errors() {
     assert_eq!((f.status, f.code.as_deref()), (404, Some("1000")));
 
     let id = client
-        .create(&new_sr("T"), RequestIds::new())
+        .create_wire(&new_sr("T"), RequestIds::new())
         .await
         .unwrap()
         .value
@@ -694,7 +712,7 @@ async fn state_survives_a_restart_on_the_same_database() {
     let ids = RequestIds::new();
     let id = env
         .client()
-        .create(&new_sr("Persistent"), ids)
+        .create_wire(&new_sr("Persistent"), ids)
         .await
         .unwrap()
         .value
@@ -707,11 +725,16 @@ async fn state_survives_a_restart_on_the_same_database() {
     assert_eq!(again.request_count(), 1);
     let client = client_for(&again, |_| {});
     assert_eq!(
-        client.get(&Scope::Partner, &id).await.unwrap().title.as_deref(),
+        client
+            .get_wire(&Scope::Partner, &id)
+            .await
+            .unwrap()
+            .title
+            .as_deref(),
         Some("Persistent")
     );
     let resent = client
-        .create(&new_sr("Persistent"), RequestIds::with_request_id(ids.request_id))
+        .create_wire(&new_sr("Persistent"), RequestIds::with_request_id(ids.request_id))
         .await
         .unwrap();
     assert_eq!(
@@ -749,7 +772,7 @@ async fn raw_answers_are_camel_case_json_without_nulls_and_echo_the_ids() {
     let env = Env::new().await;
     let client = env.client();
     let id = client
-        .create(&new_sr("Raw check"), RequestIds::new())
+        .create_wire(&new_sr("Raw check"), RequestIds::new())
         .await
         .unwrap()
         .value

@@ -125,7 +125,7 @@ async fn open_requests_carry_the_unset_close_date_and_the_topics_product() {
         .unwrap();
     assert_eq!(listed["items"][0]["productName"], "Partner Center");
     let billing = client(&sb.base_url())
-        .create(&new_sr("Invoice"), RequestIds::new())
+        .create_wire(&new_sr("Invoice"), RequestIds::new())
         .await
         .unwrap()
         .value;
@@ -139,7 +139,7 @@ async fn open_requests_carry_the_unset_close_date_and_the_topics_product() {
         .await
         .unwrap();
     assert!(
-        closed.last_closed_date.unwrap().ends_with('Z'),
+        matches!(&closed.closed, Some(pcsr_tui::domain::Stamp::At(at)) if at.ends_with('Z')),
         "closing stamps a real date"
     );
     sb.shutdown().await;
@@ -163,7 +163,7 @@ async fn a_patch_retried_with_the_same_request_id_adds_its_note_once() {
         "a new call is a new note"
     );
     let stored = client(&sb.base_url())
-        .get(&Scope::Partner, created["id"].as_str().unwrap())
+        .get_wire(&Scope::Partner, created["id"].as_str().unwrap())
         .await
         .unwrap();
     assert_eq!(stored.notes.unwrap().len(), 2);
@@ -250,7 +250,7 @@ async fn notes_sent_with_a_create_are_kept() {
     assert_eq!(notes[1]["text"], "Started after the October update.");
     assert_eq!(notes[0]["createdByName"], "Avery Sandbox");
     let read = client(&sb.base_url())
-        .get(&Scope::Partner, created["id"].as_str().unwrap())
+        .get_wire(&Scope::Partner, created["id"].as_str().unwrap())
         .await
         .unwrap();
     assert_eq!(read.notes.unwrap().len(), 2);
@@ -266,7 +266,7 @@ async fn customer_routes_hold_requests_of_two_seeded_tenants() {
     let mut titles = Vec::new();
     for tenant in &tenants {
         let items = c
-            .list(&Scope::Customer(tenant.clone()), &ListQuery::default())
+            .list_wire(&Scope::Customer(tenant.clone()), &ListQuery::default())
             .await
             .unwrap()
             .items;
@@ -288,17 +288,17 @@ async fn the_support_agent_answers_a_new_request_after_the_delay() {
     let sb = sandbox().await.with_agent_replies(Duration::from_millis(300));
     let c = client(&sb.base_url());
     let filed = c
-        .create(&new_sr("Invoice missing"), RequestIds::new())
+        .create_wire(&new_sr("Invoice missing"), RequestIds::new())
         .await
         .unwrap()
         .value;
     let id = filed.id.clone().unwrap();
-    let early = c.get(&Scope::Partner, &id).await.unwrap();
+    let early = c.get_wire(&Scope::Partner, &id).await.unwrap();
     assert_eq!(early.status, Some(Status::Open));
     assert_eq!(early.notes, None);
     // One the user closes first is left alone.
     let closed = c
-        .create(&new_sr("Never mind"), RequestIds::new())
+        .create_wire(&new_sr("Never mind"), RequestIds::new())
         .await
         .unwrap()
         .value;
@@ -308,7 +308,7 @@ async fn the_support_agent_answers_a_new_request_after_the_delay() {
         .unwrap();
 
     tokio::time::sleep(Duration::from_millis(450)).await;
-    let answered = c.get(&Scope::Partner, &id).await.unwrap();
+    let answered = c.get_wire(&Scope::Partner, &id).await.unwrap();
     assert_eq!(answered.status, Some(Status::AttentionNeeded));
     let notes = answered.notes.unwrap();
     assert_eq!(notes.len(), 1);
@@ -318,10 +318,10 @@ async fn the_support_agent_answers_a_new_request_after_the_delay() {
     assert!(dated > filed.created_date.unwrap(), "dated after the filing");
     assert_eq!(answered.last_modified_date.as_deref(), Some(dated.as_str()));
     let listed = c
-        .list(
+        .list_wire(
             &Scope::Partner,
             &ListQuery {
-                status: Some(Status::AttentionNeeded),
+                status: Some(pcsr_tui::domain::Status::AttentionNeeded),
                 ..ListQuery::default()
             },
         )
@@ -329,11 +329,11 @@ async fn the_support_agent_answers_a_new_request_after_the_delay() {
         .unwrap();
     assert_eq!(listed.items.len(), 1, "the status filter sees the change");
     assert_eq!(
-        c.get(&Scope::Partner, &closed_id).await.unwrap().status,
+        c.get_wire(&Scope::Partner, &closed_id).await.unwrap().status,
         Some(Status::Closed)
     );
     // Answered once, however often it is read.
-    let again = c.get(&Scope::Partner, &id).await.unwrap();
+    let again = c.get_wire(&Scope::Partner, &id).await.unwrap();
     assert_eq!(again.notes.unwrap().len(), 1);
     sb.shutdown().await;
 }
@@ -350,7 +350,7 @@ async fn an_answer_promised_before_a_restart_is_given_after_it() {
         .unwrap()
         .with_agent_replies(Duration::from_millis(100));
     let id = client(&first.base_url())
-        .create(&new_sr("Across restarts"), RequestIds::new())
+        .create_wire(&new_sr("Across restarts"), RequestIds::new())
         .await
         .unwrap()
         .value
@@ -360,7 +360,7 @@ async fn an_answer_promised_before_a_restart_is_given_after_it() {
     tokio::time::sleep(Duration::from_millis(150)).await;
     let second = Sandbox::start(options).await.unwrap();
     let read = client(&second.base_url())
-        .get(&Scope::Partner, &id)
+        .get_wire(&Scope::Partner, &id)
         .await
         .unwrap();
     assert_eq!(read.status, Some(Status::AttentionNeeded));
@@ -399,7 +399,7 @@ async fn list_page_follows_next_links_one_page_at_a_time() {
         sb.file(&new_sr(&format!("Request {n}"))).await.unwrap();
     }
     let first = c
-        .list(
+        .list_wire(
             &Scope::Partner,
             &ListQuery {
                 size: Some(2),
@@ -413,7 +413,7 @@ async fn list_page_follows_next_links_one_page_at_a_time() {
     let mut pages = 1;
     while let Some(uri) = next {
         assert!(!uri.starts_with("/v1"), "links come without /v1: {uri}");
-        let page = c.list_page(&uri).await.unwrap();
+        let page = c.list_page_wire(&uri).await.unwrap();
         titles.extend(page.items.iter().filter_map(|s| s.title.clone()));
         next = page.next_uri().map(str::to_string);
         pages += 1;
@@ -435,7 +435,7 @@ async fn a_long_list_is_filled_in_one_control_call() {
     assert_eq!(sb.request_count(), 10_000);
     let c = client(&sb.base_url());
     let first = c
-        .list(
+        .list_wire(
             &Scope::Partner,
             &ListQuery {
                 size: Some(100),

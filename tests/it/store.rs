@@ -1,20 +1,21 @@
 //! The local store through its public API: submissions, history, drafts, topic cache, migrations.
 
-use pcsr_tui::api::{self, Collection, NewServiceRequest, ServiceRequest, Severity, Status, SupportTopic};
+use pcsr_tui::api;
+use pcsr_tui::domain::{NewTicket, Severity, Status, Ticket, Topic, TopicRef};
 use pcsr_tui::store::{Draft, NewSubmission, SCHEMA_VERSION, Store, StoreError, SubmissionState};
 use proptest::prelude::*;
 use uuid::Uuid;
 
-fn request(title: &str) -> NewServiceRequest {
-    NewServiceRequest {
+fn request(title: &str) -> NewTicket {
+    NewTicket {
         title: title.to_string(),
         description: format!("about {title}"),
-        severity: Severity::Moderate,
-        support_topic_id: "32444671".to_string(),
+        severity: Some(Severity::Moderate),
+        topic_id: "32444671".to_string(),
     }
 }
 
-fn record(store: &Store, req: &NewServiceRequest) -> i64 {
+fn record(store: &Store, req: &NewTicket) -> i64 {
     store
         .record_submission(&NewSubmission {
             request_id: Uuid::new_v4(),
@@ -26,20 +27,23 @@ fn record(store: &Store, req: &NewServiceRequest) -> i64 {
         .unwrap()
 }
 
-fn created_fixture() -> ServiceRequest {
-    api::wire::parse(include_bytes!("../fixtures/create-response.json")).unwrap()
+fn created_fixture() -> Ticket {
+    api::mapping::ticket(&api::wire::parse(include_bytes!("../fixtures/create-response.json")).unwrap())
 }
 
-fn server_copy(id: &str, title: &str) -> ServiceRequest {
-    ServiceRequest {
+fn server_copy(id: &str, title: &str) -> Ticket {
+    Ticket {
         id: Some(id.to_string()),
         title: Some(title.to_string()),
         description: Some("filed in the portal".to_string()),
         severity: Some(Severity::Critical),
-        support_topic_id: Some("32444667".to_string()),
-        support_topic_name: Some("Partner Center Issues".to_string()),
+        topic: TopicRef {
+            id: Some("32444667".to_string()),
+            name: Some("Partner Center Issues".to_string()),
+            ..TopicRef::default()
+        },
         status: Some(Status::Open),
-        ..ServiceRequest::default()
+        ..Ticket::default()
     }
 }
 
@@ -105,7 +109,7 @@ fn created_keeps_the_server_answer_and_clears_the_last_error() {
     );
 
     let mut sr = created_fixture();
-    sr.support_topic_name = Some("Cannot manage my profile".into());
+    sr.topic.name = Some("Cannot manage my profile".into());
     store.mark_created(id, &sr).unwrap();
     let done = store.submission(id).unwrap().unwrap();
     assert_eq!(done.state, SubmissionState::Created);
@@ -119,7 +123,7 @@ fn created_keeps_the_server_answer_and_clears_the_last_error() {
     );
 
     let row = &store.history("", 0, 10).unwrap()[0];
-    assert_eq!(row.status, Some(Status::None));
+    assert_eq!(row.status, Some(Status::NotSet));
     assert_eq!(row.topic_name.as_deref(), Some("Cannot manage my profile"));
     assert!(store.outbox().unwrap().is_empty());
 }
@@ -215,11 +219,11 @@ fn server_copy_of_a_request_filed_elsewhere_becomes_a_created_row() {
     );
     assert_eq!(
         sub.request,
-        NewServiceRequest {
+        NewTicket {
             title: "from the portal".into(),
             description: "filed in the portal".into(),
-            severity: Severity::Critical,
-            support_topic_id: "32444667".into(),
+            severity: Some(Severity::Critical),
+            topic_id: "32444667".into(),
         }
     );
     assert_eq!(sub.server, Some(sr.clone()));
@@ -247,7 +251,7 @@ fn server_copy_of_a_request_filed_elsewhere_becomes_a_created_row() {
 fn server_copy_without_an_id_is_refused() {
     let store = Store::open_in_memory().unwrap();
     let err = store
-        .upsert_server_copy(&ServiceRequest::default(), "global", "en-US", "x")
+        .upsert_server_copy(&Ticket::default(), "global", "en-US", "x")
         .unwrap_err();
     assert!(matches!(err, StoreError::NoServerId), "{err}");
 }
@@ -277,7 +281,7 @@ fn history_is_newest_first_and_pages() {
     let row = &store.history("", 0, 1).unwrap()[0];
     assert_eq!(
         (row.title.as_str(), row.severity, row.state),
-        ("r6", Severity::Moderate, SubmissionState::Sending)
+        ("r6", Some(Severity::Moderate), SubmissionState::Sending)
     );
     assert_eq!(
         (row.topic_id.as_str(), row.topic_name.as_ref(), row.status),
@@ -408,13 +412,13 @@ fn draft_saves_overwrites_loads_and_clears() {
 #[test]
 fn topic_cache_is_per_locale_keeps_order_and_ignores_locale_case() {
     let store = Store::open_in_memory().unwrap();
-    let page: Collection<SupportTopic> =
+    let page: api::Collection<api::SupportTopic> =
         api::wire::parse(include_bytes!("../fixtures/topics-response.json")).unwrap();
-    let english = page.items;
-    let german = vec![SupportTopic {
+    let english: Vec<Topic> = page.items.iter().map(api::mapping::topic).collect();
+    let german = vec![Topic {
         name: "Abrechnung".into(),
-        id: 7,
-        ..SupportTopic::default()
+        id: "7".into(),
+        ..Topic::default()
     }];
     assert_eq!(store.cached_topics("en-US").unwrap(), None);
 
@@ -425,7 +429,7 @@ fn topic_cache_is_per_locale_keeps_order_and_ignores_locale_case() {
     assert!(fetched_at.ends_with('Z'));
     assert_eq!(store.cached_topics("de-de").unwrap().unwrap().0, german);
 
-    let reversed: Vec<SupportTopic> = english.iter().rev().cloned().collect();
+    let reversed: Vec<Topic> = english.iter().rev().cloned().collect();
     store.cache_topics("en-us", &reversed).unwrap();
     assert_eq!(store.cached_topics("en-US").unwrap().unwrap().0, reversed);
     assert_eq!(store.cached_topics("fr-FR").unwrap(), None);
@@ -513,7 +517,7 @@ proptest! {
         topic in "[0-9]{0,12}",
     ) {
         let store = Store::open_in_memory().unwrap();
-        let req = NewServiceRequest { title, description, severity, support_topic_id: topic };
+        let req = NewTicket { title, description, severity: Some(severity), topic_id: topic };
         let id = record(&store, &req);
         let back = store.submission(id).unwrap().unwrap();
         prop_assert_eq!(&back.request, &req);
@@ -541,11 +545,11 @@ fn send_errors_keep_unknown_outcomes_in_the_outbox_and_fail_refusals() {
         ids,
     )));
 
-    assert!(
-        store.record_send_error(lost, &timeout).unwrap(),
-        "outcome unknown: stays to be resent"
-    );
-    assert!(!store.record_send_error(refused, &bad).unwrap());
+    for (local_id, e) in [(lost, &timeout), (refused, &bad)] {
+        store
+            .record_send_outcome(local_id, e.outcome_unknown(), &e.to_string())
+            .unwrap();
+    }
 
     let outbox: Vec<i64> = store.outbox().unwrap().iter().map(|s| s.local_id).collect();
     assert_eq!(outbox, [lost]);

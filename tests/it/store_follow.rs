@@ -3,18 +3,18 @@
 
 use std::time::Duration;
 
-use pcsr_tui::api::{NewServiceRequest, Note, ServiceRequest, Severity, Status};
+use pcsr_tui::domain::{NewTicket, Note, Severity, Stamp, Status, Ticket};
 use pcsr_tui::store::{NewSubmission, Store};
 use uuid::Uuid;
 
 const HERE: &str = "http://127.0.0.1:9";
 
-fn filed(store: &Store, title: &str, server_id: &str, base_url: &str) -> (i64, ServiceRequest) {
-    let request = NewServiceRequest {
+fn filed(store: &Store, title: &str, server_id: &str, base_url: &str) -> (i64, Ticket) {
+    let request = NewTicket {
         title: title.into(),
         description: "d".into(),
-        severity: Severity::Minimal,
-        support_topic_id: "32444667".into(),
+        severity: Some(Severity::Minimal),
+        topic_id: "32444667".into(),
     };
     let local_id = store
         .record_submission(&NewSubmission {
@@ -25,26 +25,27 @@ fn filed(store: &Store, title: &str, server_id: &str, base_url: &str) -> (i64, S
             request: &request,
         })
         .unwrap();
-    let sr = ServiceRequest {
+    let sr = Ticket {
         id: Some(server_id.into()),
         title: Some(title.into()),
         status: Some(Status::Open),
-        last_modified_date: Some("2026-11-26T08:00:00.000Z".into()),
-        ..ServiceRequest::default()
+        modified: Some(Stamp::At("2026-11-26T08:00:00.000Z".into())),
+        ..Ticket::default()
     };
     store.mark_created(local_id, &sr).unwrap();
     (local_id, sr)
 }
 
-fn with_agent_note(sr: &ServiceRequest) -> ServiceRequest {
-    ServiceRequest {
+fn with_agent_note(sr: &Ticket) -> Ticket {
+    Ticket {
         status: Some(Status::AttentionNeeded),
-        notes: Some(vec![Note {
-            created_by_name: Some("Microsoft Support".into()),
-            created_date: Some("2026-11-26T08:05:00.000Z".into()),
+        notes: vec![Note {
+            author: Some("Microsoft Support".into()),
+            created: Some(Stamp::At("2026-11-26T08:05:00.000Z".into())),
             text: Some("Please send a screenshot.".into()),
-        }]),
-        last_modified_date: Some("2026-11-26T08:05:00.000Z".into()),
+            ..Note::default()
+        }],
+        modified: Some(Stamp::At("2026-11-26T08:05:00.000Z".into())),
         ..sr.clone()
     }
 }
@@ -90,7 +91,7 @@ fn a_change_on_the_server_marks_the_request_until_it_is_opened() {
     assert!(!after.updated, "what was opened is the new baseline");
 
     // Changing it back is a change too.
-    let reopened = ServiceRequest {
+    let reopened = Ticket {
         status: Some(Status::Open),
         ..answered
     };
@@ -100,10 +101,10 @@ fn a_change_on_the_server_marks_the_request_until_it_is_opened() {
 #[test]
 fn a_refresh_of_an_unknown_request_adds_nothing() {
     let store = Store::open_in_memory().unwrap();
-    let stranger = ServiceRequest {
+    let stranger = Ticket {
         id: Some("999".into()),
         status: Some(Status::Open),
-        ..ServiceRequest::default()
+        ..Ticket::default()
     };
     assert_eq!(store.record_refresh(&stranger).unwrap(), None);
     assert_eq!(store.history_count("").unwrap(), 0);
@@ -124,11 +125,11 @@ fn a_copy_seen_through_upsert_keeps_the_mark_in_step() {
     // A request first seen through a list is not "updated": there was nothing before it.
     let foreign = store
         .upsert_server_copy(
-            &ServiceRequest {
+            &Ticket {
                 id: Some("616000000000003".into()),
                 title: Some("From the portal".into()),
                 status: Some(Status::Open),
-                ..ServiceRequest::default()
+                ..Ticket::default()
             },
             "sandbox",
             "en-US",
@@ -149,7 +150,7 @@ fn the_re_read_queue_holds_open_requests_of_this_destination_oldest_checked_firs
     let (_elsewhere, _) = filed(&store, "D", "4", "https://api.partnercenter.microsoft.com");
     // Closed requests are never re-read.
     store
-        .record_refresh(&ServiceRequest {
+        .record_refresh(&Ticket {
             status: Some(Status::Closed),
             ..sr_c
         })

@@ -332,9 +332,9 @@ async fn an_oversized_description_is_refused_before_anything_is_recorded() {
     // The shared validation (the TUI form's too) refuses it with the limit and the size.
     let mut big = request("t");
     big.description = "é".repeat(200 * 1024);
-    let errors = big.validate();
+    let errors = big.validate(&pcsr_tui::domain::Service::PartnerCenter.capabilities());
     assert_eq!(errors.len(), 1);
-    assert_eq!(errors[0].field, "Description");
+    assert_eq!(errors[0].field, pcsr_tui::domain::Field::Description);
     assert!(errors[0].message.contains("256.0 KiB"), "{}", errors[0].message);
 }
 

@@ -119,7 +119,10 @@ fn topics_fixture_parses_numeric_and_string_ids() {
 async fn submit_sends_seed_headers_and_body_and_reads_the_seed_answer() {
     let server = Scripted::start(vec![created()]).await;
     let ids = RequestIds::new();
-    let answer = client(&server.base_url).create(&seed_input(), ids).await.unwrap();
+    let answer = client(&server.base_url)
+        .create_wire(&seed_input(), ids)
+        .await
+        .unwrap();
     assert_eq!(answer.status, 201);
     assert_eq!(answer.value.id.as_deref(), Some("616122292874576"));
     // The server echoed its ids; we report those.
@@ -265,7 +268,7 @@ async fn server_errors_are_retried_with_the_same_request_id() {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let answer = client(&server.base_url)
         .with_events(tx)
-        .create(&seed_input(), ids)
+        .create_wire(&seed_input(), ids)
         .await
         .unwrap();
     assert_eq!(answer.value.id.as_deref(), Some("616122292874576"));
@@ -350,7 +353,7 @@ async fn paging_follows_relative_next_links_without_v1() {
     let query = ListQuery {
         size: Some(2),
         offset: None,
-        status: Some(Status::Open),
+        status: Some(pcsr_tui::domain::Status::Open),
     };
     let items = client(&server.base_url)
         .list_all(&Scope::Partner, &query, 100)

@@ -6,15 +6,27 @@ use serde::de::DeserializeOwned;
 use super::retry::decode;
 use super::{Answer, Client, ListQuery, Scope, encode};
 use crate::api::error::{ApiError, RequestIds, excerpt};
+use crate::api::mapping;
 use crate::api::model::{
     Collection, CreateBody, NewServiceRequest, ServiceRequest, ServiceRequestPatch, Status, SupportTopic,
 };
 use crate::api::wire;
+use crate::domain::{Change, NewTicket, Page, Ticket, Topic};
 
 impl Client {
     /// Route 1: files a new request. `ids.request_id` is the idempotency key: pass the stored one
     /// when resending from the outbox.
-    pub async fn create(
+    pub async fn create(&self, ticket: &NewTicket, ids: RequestIds) -> Result<Answer<Ticket>, ApiError> {
+        let answer = self.create_wire(&mapping::new_request(ticket), ids).await?;
+        Ok(Answer {
+            value: mapping::ticket(&answer.value),
+            status: answer.status,
+            ids: answer.ids,
+        })
+    }
+
+    /// Route 1 in the service's own terms (the sandbox's and the wire's tests).
+    pub async fn create_wire(
         &self,
         request: &NewServiceRequest,
         ids: RequestIds,
@@ -28,15 +40,16 @@ impl Client {
     }
 
     /// Route 2: every support topic, following `next` links.
-    pub async fn topics(&self) -> Result<Vec<SupportTopic>, ApiError> {
+    pub async fn topics(&self) -> Result<Vec<Topic>, ApiError> {
         let url = self.url("/v1/servicerequests/supporttopics")?;
-        self.all_pages(url, usize::MAX).await
+        let topics: Vec<SupportTopic> = self.all_pages(url, usize::MAX).await?;
+        Ok(topics.iter().map(mapping::topic).collect())
     }
 
     /// Route 2 for `topics --json`: the topics, and the service's collection as it sent it (its
     /// own `totalCount`, key case and extra fields). Items of further pages, if the service
     /// pages, are appended to that collection's `items`.
-    pub async fn topics_as_sent(&self) -> Result<(Vec<SupportTopic>, serde_json::Value), ApiError> {
+    pub async fn topics_as_sent(&self) -> Result<(Vec<Topic>, serde_json::Value), ApiError> {
         let url = self.url("/v1/servicerequests/supporttopics")?;
         let raw = self.exchange(Method::GET, url, None, RequestIds::new()).await?;
         let first: Answer<Collection<SupportTopic>> =
@@ -60,11 +73,16 @@ impl Client {
             }
             topics.extend(rest);
         }
-        Ok((topics, sent))
+        Ok((topics.iter().map(mapping::topic).collect(), sent))
     }
 
     /// Routes 3 and 6: one page of requests.
-    pub async fn list(
+    pub async fn list(&self, scope: &Scope, query: &ListQuery) -> Result<Page, ApiError> {
+        Ok(page(self.list_wire(scope, query).await?))
+    }
+
+    /// Routes 3 and 6 in the service's own terms: one page as a collection.
+    pub async fn list_wire(
         &self,
         scope: &Scope,
         query: &ListQuery,
@@ -78,7 +96,7 @@ impl Client {
             if let Some(offset) = query.offset {
                 pairs.append_pair("offset", &offset.to_string());
             }
-            if let Some(status) = query.status {
+            if let Some(status) = query.status.and_then(mapping::status) {
                 let filter =
                     serde_json::json!({"Field": "Status", "Value": status.as_wire(), "Operator": "equals"});
                 pairs.append_pair("filter", &filter.to_string());
@@ -96,8 +114,8 @@ impl Client {
         scope: &Scope,
         query: &ListQuery,
         limit: usize,
-    ) -> Result<Vec<ServiceRequest>, ApiError> {
-        let first = self.list(scope, query).await?;
+    ) -> Result<Vec<Ticket>, ApiError> {
+        let first = self.list_wire(scope, query).await?;
         let mut items = first.items.clone();
         if let Some(next) = first.next_uri() {
             let url = self.link_url(next)?;
@@ -105,23 +123,18 @@ impl Client {
             items.extend(rest);
         }
         items.truncate(limit);
-        Ok(items)
+        Ok(items.iter().map(mapping::ticket).collect())
     }
 
     /// Routes 4 and 7: one request by id.
-    pub async fn get(&self, scope: &Scope, id: &str) -> Result<ServiceRequest, ApiError> {
-        let url = self.url(&format!("{}/{}", scope.collection_path(), encode(id)))?;
-        Ok(self.call(Method::GET, url, None, RequestIds::new()).await?.value)
+    pub async fn get(&self, scope: &Scope, id: &str) -> Result<Ticket, ApiError> {
+        Ok(mapping::ticket(&self.get_wire(scope, id).await?))
     }
 
-    /// Routes 5 and 8: sends only what changes (a note, a status).
-    pub async fn update(
-        &self,
-        scope: &Scope,
-        id: &str,
-        patch: &ServiceRequestPatch,
-    ) -> Result<ServiceRequest, ApiError> {
-        self.update_with_ids(scope, id, patch, RequestIds::new()).await
+    /// Routes 4 and 7 in the service's own terms.
+    pub async fn get_wire(&self, scope: &Scope, id: &str) -> Result<ServiceRequest, ApiError> {
+        let url = self.url(&format!("{}/{}", scope.collection_path(), encode(id)))?;
+        Ok(self.call(Method::GET, url, None, RequestIds::new()).await?.value)
     }
 
     /// Routes 5 and 8 with the caller's ids: `ids.request_id` makes a resend of the same change
@@ -140,7 +153,7 @@ impl Client {
             reason: format!("could not encode: {e}"),
         })?;
         let raw = self.exchange(Method::PATCH, url, Some(body), ids).await?;
-        match decode(raw.status, &raw.value, raw.ids) {
+        match decode::<ServiceRequest>(raw.status, &raw.value, raw.ids) {
             Ok(answer) => Ok(answer.value),
             // 204 No Content is the newer reference's success for an update, and any other
             // success whose body we cannot read still means the change was made: read it back
@@ -150,9 +163,37 @@ impl Client {
                     status = raw.status,
                     "update answered without a readable body: {e}; reading it back"
                 );
-                self.get(scope, id).await
+                self.get_wire(scope, id).await
             }
         }
+    }
+
+    /// Routes 5 and 8 for a domain change: a note is PATCH `NewNote`, a close PATCH `Status:
+    /// closed`; see [`Client::update_with_ids`] for `ids`.
+    pub async fn apply(
+        &self,
+        scope: &Scope,
+        id: &str,
+        change: &Change,
+        ids: RequestIds,
+    ) -> Result<Ticket, ApiError> {
+        let patch = match change {
+            Change::Note(text) => ServiceRequestPatch::note(text.clone()),
+            Change::Close => ServiceRequestPatch::status(Status::Closed),
+        };
+        Ok(mapping::ticket(
+            &self.update_with_ids(scope, id, &patch, ids).await?,
+        ))
+    }
+
+    /// Routes 5 and 8 in the service's own terms, with fresh ids.
+    pub async fn update(
+        &self,
+        scope: &Scope,
+        id: &str,
+        patch: &ServiceRequestPatch,
+    ) -> Result<ServiceRequest, ApiError> {
+        self.update_with_ids(scope, id, patch, RequestIds::new()).await
     }
 
     /// Adds a note (PATCH `NewNote`); see [`Client::update_with_ids`] for `ids`.
@@ -162,20 +203,23 @@ impl Client {
         id: &str,
         text: &str,
         ids: RequestIds,
-    ) -> Result<ServiceRequest, ApiError> {
-        self.update_with_ids(scope, id, &ServiceRequestPatch::note(text), ids)
-            .await
+    ) -> Result<Ticket, ApiError> {
+        self.apply(scope, id, &Change::Note(text.to_string()), ids).await
     }
 
     /// Closes a request (PATCH `Status: closed`); see [`Client::update_with_ids`] for `ids`.
-    pub async fn close(&self, scope: &Scope, id: &str, ids: RequestIds) -> Result<ServiceRequest, ApiError> {
-        self.update_with_ids(scope, id, &ServiceRequestPatch::status(Status::Closed), ids)
-            .await
+    pub async fn close(&self, scope: &Scope, id: &str, ids: RequestIds) -> Result<Ticket, ApiError> {
+        self.apply(scope, id, &Change::Close, ids).await
     }
 
     /// One page of requests by a collection link (`links.next.uri`, relative as the service
     /// sends it), for paging lazily as a list is scrolled.
-    pub async fn list_page(&self, uri: &str) -> Result<Collection<ServiceRequest>, ApiError> {
+    pub async fn list_page(&self, uri: &str) -> Result<Page, ApiError> {
+        Ok(page(self.list_page_wire(uri).await?))
+    }
+
+    /// [`Client::list_page`] in the service's own terms.
+    pub async fn list_page_wire(&self, uri: &str) -> Result<Collection<ServiceRequest>, ApiError> {
         let url = self.link_url(uri)?;
         Ok(self.call(Method::GET, url, None, RequestIds::new()).await?.value)
     }
@@ -201,5 +245,12 @@ impl Client {
         }
         items.truncate(limit);
         Ok(items)
+    }
+}
+
+fn page(c: Collection<ServiceRequest>) -> Page {
+    Page {
+        next: c.next_uri().map(str::to_string),
+        tickets: c.items.iter().map(mapping::ticket).collect(),
     }
 }

@@ -29,27 +29,7 @@ pub fn is_agent_locale(raw: &str) -> bool {
     }
 }
 
-/// Longest title the service accepts.
-pub const TITLE_MAX_CHARS: usize = 255;
-
-/// Largest description accepted, in bytes of UTF-8 (256 KiB): far under the 8 MiB answer cap,
-/// since the service echoes the description back (in the create answer and in every read).
-pub const DESCRIPTION_MAX_BYTES: usize = 256 * 1024;
-
-/// A byte count in words: `300 KiB`, `1.5 MiB`, `12 bytes`.
-pub fn human_bytes(n: usize) -> String {
-    const KIB: f64 = 1024.0;
-    let f = n as f64;
-    if f >= KIB * KIB {
-        format!("{:.1} MiB", f / (KIB * KIB))
-    } else if n >= 1024 {
-        format!("{:.1} KiB", f / KIB)
-    } else {
-        format!("{n} bytes")
-    }
-}
-
-/// One problem with a field of a new request.
+/// One problem with a field of a new request, named as the wire names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// The wire name of the field (`Title`, `Description`, `Severity`, `SupportTopicId`).
@@ -59,62 +39,29 @@ pub struct FieldError {
 }
 
 impl NewServiceRequest {
-    /// Every problem the service would refuse, so a form can show them all at once.
+    /// Every problem the service would refuse: the domain's rules for Partner Center, so the
+    /// app (which checks the domain ticket) and the sandbox (which checks the wire) agree.
     pub fn validate(&self) -> Vec<FieldError> {
-        let mut errors = Vec::new();
-        let title_chars = self.title.chars().count();
-        if self.title.trim().is_empty() {
-            errors.push(FieldError {
-                field: "Title",
-                message: "title is required".into(),
-            });
-        } else if title_chars > TITLE_MAX_CHARS {
-            errors.push(FieldError {
-                field: "Title",
-                message: format!("title is {title_chars} characters; the limit is {TITLE_MAX_CHARS}"),
-            });
-        } else if self.title.contains(['\n', '\r']) {
-            errors.push(FieldError {
-                field: "Title",
-                message: "title must be a single line".into(),
-            });
-        }
-        if self.description.len() > DESCRIPTION_MAX_BYTES {
-            errors.push(FieldError {
-                field: "Description",
-                message: format!(
-                    "description is {} ({} bytes); the limit is {} ({DESCRIPTION_MAX_BYTES} bytes): shorten it, \
-                     or put long logs somewhere the support engineer can reach and link them",
-                    human_bytes(self.description.len()),
-                    self.description.len(),
-                    human_bytes(DESCRIPTION_MAX_BYTES)
-                ),
-            });
-        } else if self.description.trim().is_empty() {
-            errors.push(FieldError {
-                field: "Description",
-                message: "description is required".into(),
-            });
-        }
-        if self.severity == Severity::Unknown {
-            errors.push(FieldError {
-                field: "Severity",
-                message: "choose a severity: critical, moderate or minimal".into(),
-            });
-        }
-        let topic = self.support_topic_id.trim();
-        if topic.is_empty() {
-            errors.push(FieldError {
-                field: "SupportTopicId",
-                message: "choose a support topic".into(),
-            });
-        } else if !topic.chars().all(|c| c.is_ascii_digit()) {
-            errors.push(FieldError {
-                field: "SupportTopicId",
-                message: format!("support topic id '{topic}' must be numeric (see `pcsr-tui topics`)"),
-            });
-        }
-        errors
+        use crate::domain::{self, Field, Service};
+        let ticket = domain::NewTicket {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            severity: crate::api::mapping::domain_severity(self.severity),
+            topic_id: self.support_topic_id.clone(),
+        };
+        ticket
+            .validate(&Service::PartnerCenter.capabilities())
+            .into_iter()
+            .map(|e| FieldError {
+                field: match e.field {
+                    Field::Title => "Title",
+                    Field::Description => "Description",
+                    Field::Severity => "Severity",
+                    Field::Topic => "SupportTopicId",
+                },
+                message: e.message,
+            })
+            .collect()
     }
 }
 

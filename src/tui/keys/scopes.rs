@@ -226,7 +226,7 @@ mod tests {
         }
         let mut result = state();
         result.screen = Screen::Result(Box::new(crate::tui::state::ResultView {
-            request: crate::api::ServiceRequest::default(),
+            request: crate::domain::Ticket::default(),
             request_id: uuid::Uuid::nil(),
             topic_name: None,
         }));

@@ -3,7 +3,7 @@
 use tui_textarea::{TextArea, WrapMode};
 use uuid::Uuid;
 
-use crate::api::{FieldError, NewServiceRequest, Severity};
+use crate::domain::{self, FieldError, NewTicket, Service, Severity};
 use crate::store::Draft;
 use crate::tui::ErrorView;
 use crate::tui::textbox::plain_cursor;
@@ -46,13 +46,13 @@ impl Field {
         Self::ORDER[(i + Self::ORDER.len() - 1) % Self::ORDER.len()]
     }
 
-    /// The field a validation error (named by its wire field) belongs to.
-    pub fn from_wire(name: &str) -> Field {
-        match name {
-            "Title" => Field::Title,
-            "Description" => Field::Description,
-            "Severity" => Field::Severity,
-            _ => Field::Topic,
+    /// The form field showing a domain field.
+    pub fn of(field: domain::Field) -> Field {
+        match field {
+            domain::Field::Title => Field::Title,
+            domain::Field::Description => Field::Description,
+            domain::Field::Severity => Field::Severity,
+            domain::Field::Topic => Field::Topic,
         }
     }
 
@@ -71,12 +71,14 @@ pub struct Unsettled {
     /// The MS-RequestId it was sent with.
     pub request_id: Uuid,
     /// What was sent.
-    pub request: NewServiceRequest,
+    pub request: NewTicket,
 }
 
 /// The request form.
 #[derive(Debug, Clone)]
 pub struct Form {
+    /// The service it files to: its capabilities decide the choices offered.
+    pub service: Service,
     /// Title editor (single line).
     pub title: TextArea<'static>,
     /// Description editor.
@@ -119,10 +121,14 @@ impl Form {
         description.move_cursor(tui_textarea::CursorMove::End);
         plain_cursor(&mut title);
         plain_cursor(&mut description);
+        let service = Service::default();
         Form {
+            service,
             title,
             description,
-            severity: draft.severity.filter(|s| Severity::CHOOSABLE.contains(s)),
+            severity: draft
+                .severity
+                .filter(|s| service.capabilities().severities.contains(s)),
             topic_id: draft.topic_id.clone(),
             focus: Field::Title,
             errors: Vec::new(),
@@ -139,11 +145,21 @@ impl Form {
 
     /// Remembers `preset` and chooses it when no severity was picked.
     pub fn with_preset(mut self, preset: Option<Severity>) -> Form {
-        self.preset = preset.filter(|s| Severity::CHOOSABLE.contains(s));
+        self.preset = preset.filter(|s| self.severities().contains(s));
         if self.severity.is_none() {
             self.severity = self.preset;
         }
         self
+    }
+
+    /// The severities this form's service offers.
+    pub fn severities(&self) -> &'static [Severity] {
+        self.service.capabilities().severities
+    }
+
+    /// Every problem the service would refuse the form for.
+    pub fn validate(&self) -> Vec<FieldError> {
+        self.request().validate(&self.service.capabilities())
     }
 
     /// The title as typed.
@@ -157,12 +173,12 @@ impl Form {
     }
 
     /// What would be submitted.
-    pub fn request(&self) -> NewServiceRequest {
-        NewServiceRequest {
+    pub fn request(&self) -> NewTicket {
+        NewTicket {
             title: self.title_text(),
             description: self.description_text(),
-            severity: self.severity.unwrap_or(Severity::Unknown),
-            support_topic_id: self.topic_id.clone().unwrap_or_default(),
+            severity: self.severity,
+            topic_id: self.topic_id.clone().unwrap_or_default(),
         }
     }
 
@@ -206,7 +222,7 @@ impl Form {
 
     /// The first error for `field`.
     pub fn error_for(&self, field: Field) -> Option<&FieldError> {
-        self.errors.iter().find(|e| Field::from_wire(e.field) == field)
+        self.errors.iter().find(|e| Field::of(e.field) == field)
     }
 
     /// Moves the focus (the terminal cursor follows it when the field takes text).

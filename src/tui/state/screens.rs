@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use crate::api::ServiceRequest;
+use crate::domain::Ticket;
 use crate::store::{HistoryRow, Submission};
 use crate::tui::textbox::LineBox;
 
@@ -27,7 +27,7 @@ pub enum Screen {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResultView {
     /// The service's answer.
-    pub request: ServiceRequest,
+    pub request: Ticket,
     /// The MS-RequestId it was sent with.
     pub request_id: Uuid,
     /// Topic name, looked up in the topic list (the create answer has only the id).
@@ -46,7 +46,7 @@ pub struct DetailsView {
     /// The local record, once loaded.
     pub submission: Option<Submission>,
     /// A copy read from the service for this screen, newer than the local record's.
-    pub fresh: Option<ServiceRequest>,
+    pub fresh: Option<Ticket>,
     /// Lines scrolled down.
     pub scroll: u16,
 }
@@ -61,7 +61,7 @@ impl DetailsView {
     }
 
     /// The service's latest copy on hand.
-    pub fn server(&self) -> Option<&ServiceRequest> {
+    pub fn server(&self) -> Option<&Ticket> {
         self.fresh
             .as_ref()
             .or_else(|| self.submission.as_ref().and_then(|s| s.server.as_ref()))

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::KeyCode;
 
 use super::tests::{ctrl, fill, press, state, type_text};
 use super::update;
-use crate::api::{ServiceRequest, Severity};
+use crate::domain::{Severity, Ticket};
 use crate::tui::action::{Action, Effect};
 use crate::tui::keys::{Keymap, Override};
 use crate::tui::state::{Form, Screen, State};
@@ -78,16 +78,16 @@ fn the_preset_severity_is_chosen_in_every_new_form() {
             _ => None,
         })
         .expect("submitted");
-    assert_eq!(request.severity, Severity::Minimal, "the preset is sent");
+    assert_eq!(request.severity, Some(Severity::Minimal), "the preset is sent");
     update(
         &mut s,
         Action::from(Reply::Submitted {
             local_id: 1,
             request_id: uuid::Uuid::new_v4(),
             request,
-            response: ServiceRequest {
+            response: Ticket {
                 id: Some("1".into()),
-                ..ServiceRequest::default()
+                ..Ticket::default()
             },
         }),
     );

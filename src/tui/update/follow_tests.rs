@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::service_list_tests::answer;
 use super::tests::{ctrl, open_history, press, state, type_text};
 use super::*;
-use crate::api::{ServiceRequest, Status};
+use crate::domain::{Status, Ticket};
 use crate::tui::state::{Confirm, DetailsView};
 use crate::worker::{ErrorView, Reply, Target};
 
@@ -48,14 +48,14 @@ fn a_note_is_written_in_a_box_and_sent_with_ctrl_s() {
     assert_eq!(text, "First line\nxq second");
     assert_eq!(target.server_id, "616122292874576");
     assert_eq!(target.local_id, Some(3));
-    let mut sr = ServiceRequest {
+    let mut sr = Ticket {
         id: Some("616122292874576".into()),
-        ..ServiceRequest::default()
+        ..Ticket::default()
     };
-    sr.notes = Some(vec![crate::api::Note {
+    sr.notes = vec![crate::domain::Note {
         text: Some(text.clone()),
         ..Default::default()
-    }]);
+    }];
     update(
         &mut s,
         Action::from(Reply::NoteAdded {
@@ -68,7 +68,7 @@ fn a_note_is_written_in_a_box_and_sent_with_ctrl_s() {
     let Screen::Details(d) = &s.screen else {
         panic!("still on the details")
     };
-    assert_eq!(d.server().and_then(|r| r.notes.as_ref()).map(Vec::len), Some(1));
+    assert_eq!(d.server().map(|r| r.notes.len()), Some(1));
 }
 
 #[test]
@@ -188,10 +188,10 @@ fn closing_asks_and_then_shows_closed_in_the_partner_center_list() {
         panic!("{fx:?}")
     };
     assert_eq!(target.server_id, id);
-    let closed = ServiceRequest {
+    let closed = Ticket {
         id: Some(id.clone()),
         status: Some(Status::Closed),
-        ..ServiceRequest::default()
+        ..Ticket::default()
     };
     update(
         &mut s,

@@ -1,6 +1,5 @@
 //! The request form's part of `update`: typing, severity, topic picking and submitting.
 
-use crate::api::Severity;
 use crate::tui::action::Effect;
 use crate::tui::message::Cause;
 use crate::tui::state::{Busy, DraftSync, Field, NoticeKind, State};
@@ -10,9 +9,9 @@ use crate::worker::Job;
 /// Validates the form and hands it to the worker, or shows what is missing.
 pub(super) fn submit(state: &mut State, fx: &mut Vec<Effect>) {
     let request = state.form.request();
-    let errors = request.validate();
+    let errors = state.form.validate();
     if let Some(first) = errors.first() {
-        let field = Field::from_wire(first.field);
+        let field = Field::of(first.field);
         state.form.errors = errors;
         state.form.set_focus(field);
         let text = fields_need_attention(state.form.errors.len());
@@ -57,7 +56,7 @@ fn fields_need_attention(count: usize) -> String {
 
 /// Cycles the severity by `delta` among the choosable ones.
 pub(super) fn step_severity(state: &mut State, delta: isize) {
-    let all = Severity::CHOOSABLE;
+    let all = state.form.severities();
     let next = match state.form.severity.and_then(|s| all.iter().position(|x| *x == s)) {
         Some(i) => all[(i as isize + delta).rem_euclid(all.len() as isize) as usize],
         None if delta > 0 => all[0],
@@ -105,7 +104,7 @@ pub(super) fn changed(state: &mut State, field: Field) {
         };
     }
     let before = state.form.errors.len();
-    state.form.errors.retain(|e| Field::from_wire(e.field) != field);
+    state.form.errors.retain(|e| Field::of(e.field) != field);
     // The count in the message line follows the fields still in error, and goes with the
     // last of them; another message on screen is left alone.
     let after = state.form.errors.len();

@@ -7,11 +7,11 @@ use uuid::Uuid;
 
 use super::tests::{ctrl, fill, press, state, state_at, type_text};
 use super::*;
-use crate::api::{NewServiceRequest, Severity};
+use crate::domain::{NewTicket, Severity};
 use crate::store::Draft;
 use crate::worker::{ErrorView, Reply};
 
-fn submitted(effects: &[Effect]) -> Option<&NewServiceRequest> {
+fn submitted(effects: &[Effect]) -> Option<&NewTicket> {
     effects.iter().find_map(|e| match e {
         Effect::Worker(Job::Submit(r)) => Some(r),
         _ => None,
@@ -27,8 +27,8 @@ fn filling_by_keys_gives_the_request_that_is_sent() {
     let sent = submitted(&fx).expect("Enter on Submit submits");
     assert_eq!(sent.title, "Cannot open billing");
     assert_eq!(sent.description, "Line one\nLine two");
-    assert_eq!(sent.severity, Severity::Moderate);
-    assert_eq!(sent.support_topic_id, "32444671");
+    assert_eq!(sent.severity, Some(Severity::Moderate));
+    assert_eq!(sent.topic_id, "32444671");
     assert!(s.busy.is_some(), "the submit shows as in flight");
 }
 
@@ -39,8 +39,9 @@ fn validation_shows_every_problem_and_focuses_the_first() {
     type_text(&mut s, "only a description");
     let fx = ctrl(&mut s, 's');
     assert!(submitted(&fx).is_none(), "an invalid form is not sent");
-    let fields: Vec<&str> = s.form.errors.iter().map(|e| e.field).collect();
-    assert_eq!(fields, ["Title", "Severity", "SupportTopicId"]);
+    let fields: Vec<crate::domain::Field> = s.form.errors.iter().map(|e| e.field).collect();
+    use crate::domain::Field as F;
+    assert_eq!(fields, [F::Title, F::Severity, F::Topic]);
     assert_eq!(s.form.focus, Field::Title);
     type_text(&mut s, "A title");
     assert!(
@@ -123,9 +124,10 @@ fn success_shows_the_result_and_empties_the_form() {
     fill(&mut s);
     let fx = ctrl(&mut s, 's');
     let request = submitted(&fx).cloned().expect("sent");
-    let response: crate::api::ServiceRequest =
-        crate::api::wire::parse(include_bytes!("../../../tests/fixtures/create-response.json"))
-            .expect("fixture");
+    let response = crate::api::mapping::ticket(
+        &crate::api::wire::parse(include_bytes!("../../../tests/fixtures/create-response.json"))
+            .expect("fixture"),
+    );
     let request_id = Uuid::new_v4();
     update(
         &mut s,
@@ -290,7 +292,7 @@ fn a_restored_draft_fills_an_untouched_form() {
     };
     update(&mut s, Action::from(Reply::Draft(Some(draft.clone()))));
     assert_eq!(s.form.draft(), draft);
-    assert_eq!(s.topics.highlighted().map(|t| t.id), Some(32444673));
+    assert_eq!(s.topics.highlighted().map(|t| t.id.as_str()), Some("32444673"));
 }
 
 #[test]

@@ -4,7 +4,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::tests::{ctrl, press, state};
 use super::*;
-use crate::api::Severity;
+use crate::domain::Severity;
 use crate::store::{Anchor, HistoryRow, SubmissionState};
 use crate::worker::Reply;
 
@@ -15,7 +15,7 @@ fn rows(from: usize, n: usize) -> Vec<HistoryRow> {
             state: SubmissionState::Created,
             server_id: Some(format!("{}", 616_000_000 + i)),
             title: format!("Request {i}"),
-            severity: Severity::Minimal,
+            severity: Some(Severity::Minimal),
             topic_id: "32444671".into(),
             topic_name: None,
             status: None,

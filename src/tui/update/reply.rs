@@ -1,7 +1,7 @@
 //! The worker's answers, applied to the state.
 
 use crate::api::ClientEvent;
-use crate::api::{RequestRow, ServiceRequest};
+use crate::domain::{Ticket, TicketRow};
 use crate::store::Draft;
 use crate::text;
 use crate::tui::action::Effect;
@@ -48,8 +48,8 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
         } => {
             state.busy = None;
             let topic_name = state
-                .topic_name(&request.support_topic_id)
-                .or_else(|| response.support_topic_name.clone());
+                .topic_name(&request.topic_id)
+                .or_else(|| response.topic.name.clone());
             let id = response.id.clone().unwrap_or_default();
             clear_form_if_sent(state, &request);
             state.topics.set_filter(String::new());
@@ -130,7 +130,7 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
 fn refreshed(
     state: &mut State,
     target: Target,
-    outcome: Result<ServiceRequest, ErrorView>,
+    outcome: Result<Ticket, ErrorView>,
     closed: bool,
     fx: &mut Vec<Effect>,
 ) {
@@ -147,7 +147,7 @@ fn refreshed(
                 let done = if closed { "Closed" } else { "Refreshed" };
                 state.info(format!("{done} {id}: status {status}"));
             }
-            let row = RequestRow::of(&sr);
+            let row = TicketRow::of(&sr);
             if let Some(r) = state.history.service.rows.iter_mut().find(|r| r.id == row.id) {
                 // The user asked or is looking: what they see is not news.
                 *r = row;
@@ -203,7 +203,7 @@ fn followed(
 }
 
 /// A submit or resend of exactly what the form holds empties the form.
-fn clear_form_if_sent(state: &mut State, request: &crate::api::NewServiceRequest) {
+fn clear_form_if_sent(state: &mut State, request: &crate::domain::NewTicket) {
     if state.form.request() == *request {
         state.form = Form::new(state.form.preset);
         state.draft = DraftSync::default();
@@ -212,7 +212,7 @@ fn clear_form_if_sent(state: &mut State, request: &crate::api::NewServiceRequest
 
 fn submit_failed(
     state: &mut State,
-    request: crate::api::NewServiceRequest,
+    request: crate::domain::NewTicket,
     error: ErrorView,
     unsettled: Option<(i64, uuid::Uuid)>,
 ) {

@@ -5,14 +5,14 @@ use ratatui::crossterm::event::KeyCode;
 
 use super::tests::{ctrl, press, state, type_text};
 use super::*;
-use crate::api::{RequestRow, ServiceRequest, Status};
+use crate::domain::{Status, Ticket, TicketRow};
 use crate::tui::state::Paging;
 use crate::worker::Reply;
 
-fn service_rows(from: usize, n: usize) -> Vec<RequestRow> {
+fn service_rows(from: usize, n: usize) -> Vec<TicketRow> {
     (from..from + n)
         .map(|i| {
-            RequestRow::of(&ServiceRequest {
+            TicketRow::of(&Ticket {
                 id: Some(format!("9{i:08}")),
                 title: Some(if i % 10 == 7 {
                     format!("Printer {i}")
@@ -20,7 +20,7 @@ fn service_rows(from: usize, n: usize) -> Vec<RequestRow> {
                     format!("Request {i}")
                 }),
                 status: Some(Status::Open),
-                ..ServiceRequest::default()
+                ..Ticket::default()
             })
         })
         .collect()

@@ -67,7 +67,7 @@ mod tests {
 
     use super::super::tests::{ctrl, press, state, type_text};
     use super::*;
-    use crate::api::Severity;
+    use crate::domain::Severity;
     use crate::tui::action::Action;
     use crate::tui::update::update;
 

@@ -5,20 +5,20 @@ use std::time::Instant;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
-use crate::api::SupportTopic;
 use crate::auth::Cloud;
+use crate::domain::Topic;
 use crate::tui::Account;
 use crate::tui::state::Viewport;
 use crate::tui::state::{Header, Theme};
 use crate::worker::Reply;
 
 /// Four topics, as the service lists them.
-pub(crate) fn topics() -> Vec<SupportTopic> {
-    let t = |id, name: &str, description: &str| SupportTopic {
-        id,
+pub(crate) fn topics() -> Vec<Topic> {
+    let t = |id: u64, name: &str, description: &str| Topic {
+        id: id.to_string(),
         name: name.into(),
         description: Some(description.into()),
-        attributes: None,
+        ..Topic::default()
     };
     vec![
         t(

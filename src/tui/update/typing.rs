@@ -199,7 +199,7 @@ mod tests {
             press(&mut s, KeyCode::Tab);
         }
         type_text(&mut s, "invoic");
-        assert_eq!(s.topics.highlighted().map(|t| t.id), Some(32444672));
+        assert_eq!(s.topics.highlighted().map(|t| t.id.as_str()), Some("32444672"));
         ctrl(&mut s, 'w');
         assert_eq!(
             s.topics.list.matches.len(),

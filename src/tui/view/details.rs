@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::history::state_label;
 use super::result::party_lines;
-use super::{Role, date, field_line, or_dash, style};
-use crate::api::ServiceRequest;
+use super::{Role, at, date, field_line, or_dash, style};
+use crate::domain::Ticket;
 use crate::text;
 use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
@@ -128,16 +128,17 @@ fn lines(t: Theme, view: &DetailsView) -> Vec<Line<'static>> {
 }
 
 /// Status, severity, topic, dates, and what this machine knows of it.
-fn facts(t: Theme, view: &DetailsView, sr: &ServiceRequest) -> Vec<Line<'static>> {
+fn facts(t: Theme, view: &DetailsView, sr: &Ticket) -> Vec<Line<'static>> {
     let sub = view.submission.as_ref();
     // What the service sent, even a status this build does not know.
     let status = sr.status_text().unwrap_or_else(|| "—".into());
     let topic_id = sr
-        .support_topic_id
+        .topic
+        .id
         .clone()
-        .or_else(|| sub.map(|s| s.request.support_topic_id.clone()))
+        .or_else(|| sub.map(|s| s.request.topic_id.clone()))
         .unwrap_or_default();
-    let topic = match &sr.support_topic_name {
+    let topic = match &sr.topic.name {
         Some(name) => format!("{name} ({topic_id})"),
         None => or_dash(Some(&topic_id)),
     };
@@ -148,7 +149,10 @@ fn facts(t: Theme, view: &DetailsView, sr: &ServiceRequest) -> Vec<Line<'static>
         .unwrap_or_default();
     let severity = sr
         .severity_text()
-        .or_else(|| sub.map(|s| s.request.severity.label().to_string()))
+        .or_else(|| {
+            sub.and_then(|s| s.request.severity)
+                .map(|s| s.label().to_string())
+        })
         .unwrap_or_else(|| "—".into());
     let mut lines = vec![
         field_line(t, "Request id", &or_dash(view.server_id().as_deref())),
@@ -156,10 +160,10 @@ fn facts(t: Theme, view: &DetailsView, sr: &ServiceRequest) -> Vec<Line<'static>
         field_line(t, "Title", &title),
         field_line(t, "Severity", &severity),
         field_line(t, "Topic", &topic),
-        field_line(t, "Created", &date(sr.created_date.as_deref())),
-        field_line(t, "Last modified", &date(sr.last_modified_date.as_deref())),
+        field_line(t, "Created", &date(sr.created.as_ref())),
+        field_line(t, "Last modified", &date(sr.modified.as_ref())),
     ];
-    if let Some(closed) = sr.last_closed_date.as_deref().filter(|_| status == "Closed") {
+    if let Some(closed) = sr.closed.as_ref().filter(|_| status == "Closed") {
         lines.push(field_line(t, "Closed", &date(Some(closed))));
     }
     if let Some(customer) = &view.customer {
@@ -167,7 +171,7 @@ fn facts(t: Theme, view: &DetailsView, sr: &ServiceRequest) -> Vec<Line<'static>
     }
     match sub {
         Some(sub) => {
-            lines.push(field_line(t, "Sent from here", &date(Some(&sub.created_at))));
+            lines.push(field_line(t, "Sent from here", &at(&sub.created_at)));
             lines.push(field_line(t, "Local state", state_label(sub.state)));
             lines.push(field_line(t, "MS-RequestId", &sub.request_id.to_string()));
         }
@@ -177,8 +181,8 @@ fn facts(t: Theme, view: &DetailsView, sr: &ServiceRequest) -> Vec<Line<'static>
 }
 
 /// The description as the opening message, then every note in order.
-fn conversation(t: Theme, view: &DetailsView, sr: &ServiceRequest) -> Vec<Line<'static>> {
-    let notes = sr.notes.clone().unwrap_or_default();
+fn conversation(t: Theme, view: &DetailsView, sr: &Ticket) -> Vec<Line<'static>> {
+    let notes = &sr.notes;
     let mut lines = vec![Line::from(Span::styled(
         format!(
             "Conversation: the description and {} note{}, oldest first",
@@ -188,15 +192,9 @@ fn conversation(t: Theme, view: &DetailsView, sr: &ServiceRequest) -> Vec<Line<'
         style(t, Role::Label),
     ))];
     let opener = sr
-        .primary_contact
+        .contact
         .as_ref()
-        .map(|c| {
-            [c.first_name.as_deref(), c.last_name.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .map(|c| c.full_name())
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| "You".into());
     let description = sr
@@ -204,19 +202,13 @@ fn conversation(t: Theme, view: &DetailsView, sr: &ServiceRequest) -> Vec<Line<'
         .clone()
         .or_else(|| view.submission.as_ref().map(|s| s.request.description.clone()))
         .unwrap_or_default();
-    message(
-        t,
-        &mut lines,
-        &opener,
-        &date(sr.created_date.as_deref()),
-        &description,
-    );
-    for note in &notes {
+    message(t, &mut lines, &opener, &date(sr.created.as_ref()), &description);
+    for note in notes {
         message(
             t,
             &mut lines,
-            &or_dash(note.created_by_name.as_deref()),
-            &date(note.created_date.as_deref()),
+            &or_dash(note.author.as_deref()),
+            &date(note.created.as_ref()),
             note.text.as_deref().unwrap_or(""),
         );
     }

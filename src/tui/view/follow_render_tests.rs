@@ -4,7 +4,7 @@
 use ratatui::crossterm::event::KeyCode;
 
 use super::render_tests::{created, fresh, history_rows, render, submission};
-use crate::api::{Contact, Note, RequestRow, ServiceRequest, Status};
+use crate::domain::{Note, Person, Status, Ticket, TicketRow};
 use crate::tui::action::{Action, Effect};
 use crate::tui::state::{DetailsView, Screen, State};
 use crate::tui::update::tests::{ctrl, open_history, press, type_text};
@@ -14,31 +14,33 @@ use crate::worker::{Job, Reply};
 const SIZES: [(u16, u16); 2] = [(120, 40), (80, 24)];
 
 /// A request with the agent's answer and the user's reply: a short conversation.
-fn conversation() -> ServiceRequest {
+fn conversation() -> Ticket {
     let mut sr = created();
     sr.status = Some(Status::AttentionNeeded);
-    sr.support_topic_name = Some("Cannot manage my profile".into());
-    sr.created_date = Some("2025-03-03T10:00:00Z".into());
-    sr.last_modified_date = Some("2025-03-04T11:15:00Z".into());
-    sr.primary_contact = Some(Contact {
+    sr.topic.name = Some("Cannot manage my profile".into());
+    sr.created = Some(crate::domain::Stamp::At("2025-03-03T10:00:00Z".into()));
+    sr.modified = Some(crate::domain::Stamp::At("2025-03-04T11:15:00Z".into()));
+    sr.contact = Some(Person {
         first_name: Some("Avery".into()),
         last_name: Some("Sandbox".into()),
-        ..sr.primary_contact.clone().unwrap_or_default()
+        ..sr.contact.clone().unwrap_or_default()
     });
-    sr.notes = Some(vec![
+    sr.notes = vec![
         Note {
-            created_by_name: Some("Microsoft Support".into()),
-            created_date: Some("2025-03-04T09:30:00Z".into()),
+            author: Some("Microsoft Support".into()),
+            created: Some(crate::domain::Stamp::At("2025-03-04T09:30:00Z".into())),
             text: Some(
                 "Thank you for contacting Microsoft Support. When did this start, and what exactly do you see? A screenshot or the full error text helps.".into(),
             ),
+            ..Note::default()
         },
         Note {
-            created_by_name: Some("Avery Sandbox".into()),
-            created_date: Some("2025-03-04T11:15:00Z".into()),
+            author: Some("Avery Sandbox".into()),
+            created: Some(crate::domain::Stamp::At("2025-03-04T11:15:00Z".into())),
             text: Some("Since Monday.\nThe profile page says: access denied.".into()),
+            ..Note::default()
         },
-    ]);
+    ];
     sr
 }
 
@@ -63,16 +65,19 @@ fn service_history(s: &mut State) {
             _ => None,
         })
         .expect("the first page asked for");
-    let mut rows: Vec<RequestRow> = Vec::new();
+    let mut rows: Vec<TicketRow> = Vec::new();
     let mut add = |id: &str, status, title: &str, topic: &str| {
-        rows.push(RequestRow::of(&ServiceRequest {
+        rows.push(TicketRow::of(&Ticket {
             id: Some(id.into()),
             status: Some(status),
             title: Some(title.into()),
-            severity: Some(crate::api::Severity::Moderate),
-            support_topic_name: Some(topic.into()),
-            created_date: Some("2025-03-05T08:00:00Z".into()),
-            ..ServiceRequest::default()
+            severity: Some(crate::domain::Severity::Moderate),
+            topic: crate::domain::TopicRef {
+                name: Some(topic.into()),
+                ..Default::default()
+            },
+            created: Some(crate::domain::Stamp::At("2025-03-05T08:00:00Z".into())),
+            ..Ticket::default()
         }))
     };
     add(

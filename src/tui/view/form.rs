@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Role, style, textbox, topics};
-use crate::api::{Severity, TITLE_MAX_CHARS};
+use crate::domain::TITLE_MAX_CHARS;
 use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout;
@@ -88,7 +88,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
 
     let sev_block = field_block(state, Field::Severity, "Severity");
     let mut spans = Vec::new();
-    for s in Severity::CHOOSABLE {
+    for &s in form.severities() {
         let chosen = form.severity == Some(s);
         let mark = if chosen { "(•) " } else { "( ) " };
         let role = if chosen { Role::Focus } else { Role::Plain };

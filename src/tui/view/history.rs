@@ -144,7 +144,7 @@ fn draw_local(frame: &mut Frame, l: layout::HistoryLayout, state: &State) {
             status.as_str(),
             id.as_deref().unwrap_or("—"),
             table::date_cell(&row.created_at, widths[2]),
-            row.severity.label(),
+            row.severity.map_or("—", |s| s.label()),
             &text::one_line(&row.title),
             topic.as_deref().unwrap_or(&row.topic_id),
         ];

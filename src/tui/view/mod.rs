@@ -24,7 +24,7 @@ use super::keys::{KeyCommand, KeyScope};
 use super::layout;
 use super::message;
 use super::state::{MIN_SIZE, Screen, State, Theme, Viewport};
-use crate::api::UNSET_DATE;
+use crate::domain::Stamp;
 use crate::text;
 pub use palette::{Role, style};
 
@@ -97,13 +97,18 @@ pub fn field_line(theme: Theme, label: &str, value: &str) -> Line<'static> {
     ])
 }
 
-/// A server date for display: the SDK's "unset" date reads as such.
-pub fn date(value: Option<&str>) -> String {
+/// A date the service reported, for display; an unset one reads as such.
+pub fn date(value: Option<&Stamp>) -> String {
     match value {
         None => "not reported".into(),
-        Some(d) if d.starts_with(&UNSET_DATE[..10]) => "not set by the service".into(),
-        Some(d) => text::one_line(d).replacen('T', " ", 1),
+        Some(Stamp::Unset) => "not set by the service".into(),
+        Some(Stamp::At(d)) => at(d),
     }
+}
+
+/// A timestamp (the service's or the store's) for display.
+pub fn at(value: &str) -> String {
+    text::one_line(value).replacen('T', " ", 1)
 }
 
 /// The dash shown for a missing value.

@@ -8,7 +8,7 @@ use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Modifier;
 use uuid::Uuid;
 
-use crate::api::{Note, ServiceRequest, Severity, Status};
+use crate::domain::{Note, Severity, Status, Ticket};
 use crate::store::{HistoryRow, Submission, SubmissionState};
 use crate::tui::action::Action;
 use crate::tui::state::{DetailsView, ResultView, Screen, State};
@@ -32,9 +32,11 @@ pub(super) fn fresh() -> State {
     state_at(Instant::now())
 }
 
-pub(super) fn created() -> ServiceRequest {
-    crate::api::wire::parse(include_bytes!("../../../tests/fixtures/create-response.json"))
-        .expect("fixture parses")
+pub(super) fn created() -> Ticket {
+    crate::api::mapping::ticket(
+        &crate::api::wire::parse(include_bytes!("../../../tests/fixtures/create-response.json"))
+            .expect("fixture parses"),
+    )
 }
 
 const REQUEST_ID: Uuid = Uuid::from_u128(0x5f1c_2a3b_4d5e_4f60_8172_8394_a5b6_c7d8);
@@ -137,7 +139,7 @@ pub(super) fn history_rows() -> Vec<HistoryRow> {
         state,
         server_id: id.map(str::to_string),
         title: title.into(),
-        severity: sev,
+        severity: Some(sev),
         topic_id: "32444671".into(),
         topic_name: topic.map(str::to_string),
         status: None,
@@ -230,18 +232,18 @@ fn styled_rows(state: &mut State, width: u16, height: u16, modifier: Modifier) -
         .collect()
 }
 
-pub(super) fn submission(server: ServiceRequest) -> Submission {
+pub(super) fn submission(server: Ticket) -> Submission {
     Submission {
         local_id: 3,
         request_id: REQUEST_ID,
         cloud: "sandbox".into(),
         locale: "en-US".into(),
         base_url: "http://127.0.0.1:1".into(),
-        request: crate::api::NewServiceRequest {
+        request: crate::domain::NewTicket {
             title: "TrialSR".into(),
             description: "Ignore this SR".into(),
-            severity: Severity::Critical,
-            support_topic_id: "32444671".into(),
+            severity: Some(Severity::Critical),
+            topic_id: "32444671".into(),
         },
         state: SubmissionState::Created,
         server: Some(server),
@@ -257,13 +259,14 @@ fn details_screen() {
     let mut s = fresh();
     let mut server = created();
     server.status = Some(Status::Open);
-    server.support_topic_name = Some("Cannot manage my profile".into());
+    server.topic.name = Some("Cannot manage my profile".into());
     server.description = Some("Ignore this SR\nSecond line with an escape \u{1b}]0;evil\u{7}removed".into());
-    server.notes = Some(vec![Note {
-        created_by_name: Some("Support Engineer".into()),
-        created_date: Some("2025-03-04T09:30:00".into()),
+    server.notes = vec![Note {
+        author: Some("Support Engineer".into()),
+        created: Some(crate::domain::Stamp::At("2025-03-04T09:30:00".into())),
         text: Some("We are looking into it.".into()),
-    }]);
+        ..Note::default()
+    }];
     let submission = submission(server);
     s.screen = Screen::Details(Box::new(DetailsView {
         submission: Some(submission),
@@ -320,14 +323,15 @@ fn end_and_home_reach_both_ends_of_long_details() {
     let mut server = created();
     let description: Vec<String> = (1..=200).map(|i| format!("description line {i}")).collect();
     server.description = Some(description.join("\n"));
-    server.notes = Some(vec![Note {
-        created_by_name: Some("Support Engineer".into()),
-        created_date: Some("2025-03-04T09:30:00".into()),
+    server.notes = vec![Note {
+        author: Some("Support Engineer".into()),
+        created: Some(crate::domain::Stamp::At("2025-03-04T09:30:00".into())),
         text: Some(format!(
             "The last note, long enough to wrap: {}THE-END",
             "word ".repeat(40)
         )),
-    }]);
+        ..Note::default()
+    }];
     s.screen = Screen::Details(Box::new(DetailsView {
         submission: Some(submission(server)),
         ..DetailsView::local(3)

@@ -6,30 +6,26 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Role, date, field_line, or_dash, style};
-use crate::api::{Contact, Organization, ServiceRequest};
+use crate::domain::{Organization, Person, Ticket};
 use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::state::{ResultView, State, Theme};
 
 /// Organization and contact lines, shared with the details screen.
-pub fn party_lines(theme: Theme, sr: &ServiceRequest) -> Vec<Line<'static>> {
+pub fn party_lines(theme: Theme, sr: &Ticket) -> Vec<Line<'static>> {
     let org = sr.organization.clone().unwrap_or_default();
-    let Organization {
-        id,
-        name,
-        phone_number,
-    } = org;
-    let contact = sr.primary_contact.clone().unwrap_or_default();
-    let Contact {
+    let Organization { id, name, phone } = org;
+    let contact = sr.contact.clone().unwrap_or_default();
+    let Person {
         first_name,
         last_name,
         email,
-        phone_number: contact_phone,
+        phone: contact_phone,
         ..
     } = contact;
     vec![
         field_line(theme, "Organization", &or_dash(name.as_deref())),
         field_line(theme, "  id", &or_dash(id.as_deref())),
-        field_line(theme, "  phone", &or_dash(phone_number.as_deref())),
+        field_line(theme, "  phone", &or_dash(phone.as_deref())),
         field_line(theme, "Primary contact", ""),
         field_line(theme, "  first name", &or_dash(first_name.as_deref())),
         field_line(theme, "  last name", &or_dash(last_name.as_deref())),
@@ -42,7 +38,7 @@ pub fn party_lines(theme: Theme, sr: &ServiceRequest) -> Vec<Line<'static>> {
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &ResultView) {
     let t = state.theme;
     let sr = &view.request;
-    let topic = match (&view.topic_name, &sr.support_topic_id) {
+    let topic = match (&view.topic_name, &sr.topic.id) {
         (Some(name), Some(id)) => format!("{name} ({id})"),
         (None, Some(id)) => id.clone(),
         (Some(name), None) => name.clone(),
@@ -54,7 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &ResultView) {
         field_line(t, "Title", &or_dash(sr.title.as_deref())),
         field_line(t, "Severity", &sr.severity_text().unwrap_or_else(|| "—".into())),
         field_line(t, "Topic", &topic),
-        field_line(t, "Created", &date(sr.created_date.as_deref())),
+        field_line(t, "Created", &date(sr.created.as_ref())),
     ];
     lines.extend(party_lines(t, sr));
     lines.push(field_line(t, "MS-RequestId", &view.request_id.to_string()));

@@ -1,16 +1,16 @@
-//! One line of a request list: only what a list shows, so 10,000 requests from the service stay
+//! One line of a ticket list: only what a list shows, so 10,000 tickets from a service stay
 //! cheap to hold and to filter on every key.
 
-use super::ServiceRequest;
+use super::Ticket;
 use crate::text;
 
-/// A request as the Partner Center list shows it.
+/// A ticket as a server list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestRow {
+pub struct TicketRow {
     /// The service's id.
     pub id: String,
-    /// Status as the service sent it, lower case ("open", "closed", "attention needed", or an
-    /// unknown word as is); empty when not set.
+    /// Status as a lower-case word ("open", "closed", "attention needed", or an unknown word as
+    /// sent); empty when not set.
     pub status: String,
     /// Title, on one line.
     pub title: String,
@@ -26,29 +26,25 @@ pub struct RequestRow {
     pub updated: bool,
 }
 
-impl RequestRow {
-    /// The list line for a request.
-    pub fn of(sr: &ServiceRequest) -> RequestRow {
-        let id = text::one_line(sr.id.as_deref().unwrap_or(""));
-        let status = sr.status_text().unwrap_or_default().to_lowercase();
-        let title = text::one_line(sr.title.as_deref().unwrap_or(""));
-        let topic = text::one_line(
-            sr.support_topic_name
-                .as_deref()
-                .or(sr.support_topic_id.as_deref())
-                .unwrap_or(""),
-        );
-        let created = sr
-            .created_date
-            .as_deref()
+impl TicketRow {
+    /// The list line for a ticket.
+    pub fn of(t: &Ticket) -> TicketRow {
+        let id = text::one_line(t.id.as_deref().unwrap_or(""));
+        let status = t.status_text().unwrap_or_default().to_lowercase();
+        let title = text::one_line(t.title.as_deref().unwrap_or(""));
+        let topic = text::one_line(t.topic.name.as_deref().or(t.topic.id.as_deref()).unwrap_or(""));
+        let created = t
+            .created
+            .as_ref()
+            .and_then(|s| s.at())
             .map(|d| d.get(..10).unwrap_or(d).to_string())
             .unwrap_or_default();
         let haystack = format!("{id}\u{1f}{title}\u{1f}{status}\u{1f}{topic}").to_lowercase();
-        RequestRow {
+        TicketRow {
             id,
             status,
             title,
-            severity: sr.severity_text().unwrap_or_default(),
+            severity: t.severity_text().unwrap_or_default(),
             topic,
             created,
             haystack,
@@ -65,19 +61,22 @@ impl RequestRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::Status;
+    use crate::domain::{Stamp, Status, TopicRef};
 
     #[test]
     fn a_row_keeps_what_the_list_shows_and_matches_case_insensitively() {
-        let sr = ServiceRequest {
+        let t = Ticket {
             id: Some("616122292874576".into()),
             title: Some("Billing\nquestion".into()),
             status: Some(Status::AttentionNeeded),
-            support_topic_name: Some("Billing".into()),
-            created_date: Some("2016-10-20T18:27:39.12Z".into()),
-            ..ServiceRequest::default()
+            topic: TopicRef {
+                name: Some("Billing".into()),
+                ..TopicRef::default()
+            },
+            created: Some(Stamp::At("2016-10-20T18:27:39.12Z".into())),
+            ..Ticket::default()
         };
-        let row = RequestRow::of(&sr);
+        let row = TicketRow::of(&t);
         assert_eq!(row.title, "Billing question");
         assert_eq!(row.status, "attention needed");
         assert_eq!(row.created, "2016-10-20");

@@ -1,0 +1,39 @@
+//! What a user can do about a failure, as data. Each UI words it its own way: the CLI as a
+//! command to run, the TUI with the key from its key table.
+
+/// The one way forward after a failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remedy {
+    /// Sign in (again) first.
+    SignIn,
+    /// Sign in, then resend what is waiting in the outbox (same idempotency key).
+    SignInThenResend,
+    /// The outcome is unknown: resend from the outbox with the same idempotency key; never file
+    /// it again.
+    ResendOutbox,
+    /// Nothing was committed: correct this field and send again.
+    FixField(String),
+    /// Try the same call again, after `after_seconds` when the service said so.
+    Retry {
+        /// Seconds the service asked to wait, if it did.
+        after_seconds: Option<u64>,
+    },
+    /// The service or the network is down: try later; the ids help support.
+    RetryLater,
+    /// Check the network and the base URL.
+    CheckNetwork,
+    /// The base URL does not look like the service.
+    CheckBaseUrl,
+    /// The URL must be https (plain http only for loopback).
+    UseHttps,
+    /// The account lacks the right to do this.
+    NeedsPermission,
+    /// The ticket or request does not exist here: check the id (list shows what you can see).
+    CheckId,
+    /// It changed on the server meanwhile: re-read it and try again.
+    Reread,
+    /// The sign-in service is unreachable; the saved sign-in is kept.
+    SignInServiceDown,
+    /// Nothing specific; quote the ids to support.
+    QuoteIds,
+}
