@@ -19,7 +19,7 @@ import user_figures as uf  # noqa: E402  (the PTY helpers)
 
 
 def serve(app, home, count):
-    srv = subprocess.Popen([app, "sandbox", "serve", "--port", "0"], env=uf.env_for(home),
+    srv = subprocess.Popen([app, "sandbox", "serve", "--port", "0", "--control"], env=uf.env_for(home),
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = srv.stdout.readline()
     url = next((w for w in line.split() if w.startswith("http://")), "").rstrip("/.,")

@@ -207,6 +207,20 @@ impl Outbox {
         request_id: Uuid,
         request: &NewTicket,
     ) -> Result<Sent, SendFailure> {
+        self.send_once(client, local_id, request_id, request, false).await
+    }
+
+    /// [`Outbox::send`]; `resending` an entry whose outcome is already unknown, a refusal for
+    /// want of a sign-in (no token, or a 401) leaves it unknown: an earlier attempt may have
+    /// been filed, so it must never turn "failed" (and be submitted again) for that.
+    async fn send_once(
+        &self,
+        client: &Client,
+        local_id: i64,
+        request_id: Uuid,
+        request: &NewTicket,
+        resending: bool,
+    ) -> Result<Sent, SendFailure> {
         let mut outcome = client
             .create(request, RequestIds::with_request_id(request_id))
             .await;
@@ -241,7 +255,9 @@ impl Outbox {
             }
             Err(error) => {
                 let text = error.to_string();
-                let unknown = error.outcome_unknown();
+                let unknown = error.outcome_unknown()
+                    || (resending
+                        && (error.needs_sign_in() || matches!(error, ApiError::SignInUnavailable(_))));
                 let settled = self
                     .db(move |s| s.record_send_outcome(local_id, unknown, &text))
                     .await;
@@ -435,7 +451,7 @@ impl Outbox {
             .filter(|s| only.is_empty() || only.contains(&s.local_id))
         {
             let outcome = self
-                .send(client, sub.local_id, sub.request_id, &sub.request)
+                .send_once(client, sub.local_id, sub.request_id, &sub.request, true)
                 .await;
             done.push(Resent {
                 submission: sub,

@@ -19,7 +19,6 @@ use crate::outbox::Outbox;
 use crate::store::Store;
 use store_thread::StoreThread;
 
-pub use crate::tui::ErrorView;
 pub use follow::{NoteOutcome, ServicePage, Target, scope_of};
 pub use protocol::{Job, Reply};
 pub use signin::{SignInReply, SignInSetup, message as sign_in_message};
@@ -318,7 +317,7 @@ impl Worker {
                     cached: false,
                 });
             }
-            Err(e) => self.reply(Reply::TopicsFailed(ErrorView::from(&e))),
+            Err(e) => self.reply(Reply::TopicsFailed(e.failure())),
         }
     }
 }

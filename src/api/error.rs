@@ -1,5 +1,6 @@
 //! Everything that can go wrong talking to the API, with the ids support asks for.
 
+use crate::domain::{Failure, Remedy};
 use std::fmt;
 use std::time::Duration;
 
@@ -187,6 +188,11 @@ pub enum ApiError {
 }
 
 fn describe_http(f: &HttpFailure) -> String {
+    format!("{} ({})", http_cause(f), f.ids)
+}
+
+/// An error answer in words, without the ids.
+fn http_cause(f: &HttpFailure) -> String {
     let reason = reqwest::StatusCode::from_u16(f.status)
         .ok()
         .and_then(|s| s.canonical_reason())
@@ -200,7 +206,6 @@ fn describe_http(f: &HttpFailure) -> String {
         (None, Some(e)) => out.push_str(&format!(": the service sent no error details; body: {e}")),
         (None, None) => {}
     }
-    out.push_str(&format!(" ({})", f.ids));
     out
 }
 
@@ -272,52 +277,81 @@ impl ApiError {
         }
     }
 
-    /// What the user can do next, in one sentence.
-    pub fn hint(&self) -> String {
+    /// The one way forward, as data: the CLI and the TUI word it each their own way.
+    pub fn remedy(&self) -> Remedy {
         match self {
-            ApiError::SignIn(_) => "Run `pcsr-tui login`, or set PCSR_TOKEN.".into(),
-            ApiError::SignInUnavailable(_) => {
-                "Your sign-in is kept; the sign-in service is unreachable or busy: check the network and try again in a minute.".into()
-            }
-            ApiError::Url { .. } => {
-                "Use an https:// URL (plain http:// is allowed only for 127.0.0.1, ::1 or localhost).".into()
-            }
-            ApiError::Transport { timeout: true, .. } => {
-                "The service did not answer in time; try again.".into()
-            }
-            ApiError::Transport { .. } => {
-                "Check your network and the base URL (--base-url / PCSR_BASE_URL), then try again.".into()
-            }
-            e if e.accepted_unread() => {
-                "The service accepted the call but its answer could not be read; a submit stays in the outbox \
-                 (`pcsr-tui outbox resend` fetches its details with the same MS-RequestId), anything else: \
-                 check it with `pcsr-tui show ID`."
-                    .into()
-            }
-            ApiError::Unsettled(last) if last.needs_sign_in() => {
-                "Run `pcsr-tui login`, then `pcsr-tui outbox resend` (same MS-RequestId, never filed twice).".into()
-            }
-            ApiError::Unsettled(_) => {
-                "It may have been filed: `pcsr-tui outbox resend` settles it with the same MS-RequestId (never \
-                 filed twice); do not file it again."
-                    .into()
-            }
-            ApiError::TooLarge { .. } | ApiError::Decode { .. } => {
-                "The endpoint does not look like Partner Center; check the base URL.".into()
-            }
+            ApiError::SignIn(_) => Remedy::SignIn,
+            ApiError::SignInUnavailable(_) => Remedy::SignInServiceDown,
+            ApiError::Url { .. } => Remedy::UseHttps,
+            ApiError::Transport { timeout: true, .. } => Remedy::Retry { after_seconds: None },
+            ApiError::Transport { .. } => Remedy::CheckNetwork,
+            e if e.accepted_unread() => Remedy::AcceptedUnread,
+            ApiError::Unsettled(last) if last.needs_sign_in() => Remedy::SignInThenResend,
+            ApiError::Unsettled(_) => Remedy::ResendOutbox,
+            ApiError::TooLarge { .. } | ApiError::Decode { .. } => Remedy::CheckBaseUrl,
             ApiError::Http(f) => match f.status {
-                400 => "Correct the field named above and submit again.".into(),
-                401 => "Your sign-in expired or was refused: run `pcsr-tui login`.".into(),
-                403 => "This account may not do that; service requests need App+User (delegated) credentials of a partner admin or helpdesk agent.".into(),
-                404 => "Check the id; `pcsr-tui list` shows the requests you can see.".into(),
-                409 => "The request changed on the server; refresh it and try again.".into(),
-                429 => match f.retry_after {
-                    Some(d) => format!("Rate limited: try again in {} s.", d.as_secs()),
-                    None => "Rate limited: wait a minute and try again.".into(),
+                400 => Remedy::FixInput,
+                401 => Remedy::SignIn,
+                403 => Remedy::NeedsPermission,
+                404 => Remedy::CheckId,
+                409 => Remedy::Reread,
+                429 => Remedy::Retry {
+                    after_seconds: f.retry_after.map(|d| d.as_secs()),
                 },
-                s if s >= 500 => "The service failed; try again later and quote the ids above to support.".into(),
-                _ => "Quote the ids above if you contact support.".into(),
+                s if s >= 500 => Remedy::RetryLater,
+                _ => Remedy::QuoteIds,
             },
+        }
+    }
+
+    /// The failure as every UI shows it: summary, the service's code and description, the ids,
+    /// and the remedy.
+    pub fn failure(&self) -> Failure {
+        let ids = self.ids();
+        let (summary, code, description) = match self {
+            ApiError::Http(f) => {
+                let reason = reqwest::StatusCode::from_u16(f.status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("");
+                let description = f.description.clone().or_else(|| f.excerpt.clone());
+                (
+                    format!("HTTP {} {reason}", f.status).trim_end().to_string(),
+                    f.code.clone(),
+                    description,
+                )
+            }
+            other => (other.cause(), None, None),
+        };
+        Failure {
+            summary,
+            code,
+            description,
+            request_id: ids.map(|i| i.request_id),
+            correlation_id: ids.map(|i| i.correlation_id),
+            remedy: self.remedy(),
+        }
+    }
+
+    /// What went wrong, without the ids (a UI shows those on their own lines).
+    fn cause(&self) -> String {
+        match self {
+            ApiError::Http(f) => http_cause(f),
+            ApiError::Transport { message, .. } => format!("could not reach the service: {message}"),
+            ApiError::Decode {
+                status,
+                message,
+                excerpt,
+                ..
+            } => format!("HTTP {status}: the answer could not be read ({message}); body: {excerpt}"),
+            ApiError::TooLarge { status, limit, .. } => {
+                format!("HTTP {status}: the answer was larger than {limit} bytes and was not read")
+            }
+            ApiError::Unsettled(last) => format!(
+                "outcome unknown: an earlier attempt may have reached the service; the last attempt got: {}",
+                last.cause()
+            ),
+            other => other.to_string(),
         }
     }
 }

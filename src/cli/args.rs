@@ -314,6 +314,11 @@ pub enum SandboxAction {
             value_parser = crate::sandbox::parse_agent_delay
         )]
         agent_replies: Option<std::time::Duration>,
+        /// Also serve the /_sandbox/* control routes (queue faults, file many requests or a
+        /// customer's) for tests and benches; off by default, since any local process could
+        /// use them.
+        #[arg(long)]
+        control: bool,
     },
 }
 

@@ -145,8 +145,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Some(OutboxAction::Discard { local, yes }) => outbox::discard(&settings, local, yes),
         },
         Some(CliCommand::Sandbox {
-            action: SandboxAction::Serve { port, agent_replies },
-        }) => serve::serve(&settings, port, agent_replies).await,
+            action:
+                SandboxAction::Serve {
+                    port,
+                    agent_replies,
+                    control,
+                },
+        }) => serve::serve(&settings, port, agent_replies, control).await,
         Some(CliCommand::Login { tenant, client_id }) => account::login(&settings, tenant, client_id).await,
         Some(CliCommand::Logout) => account::logout().await,
         Some(CliCommand::Status) => account::status(&settings).await,

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use crate::api::ApiError;
-use crate::domain::{Stamp, Ticket, Topic};
+use crate::domain::{Remedy, Stamp, Ticket, Topic};
 use crate::session::SessionError;
 use crate::store::HistoryRow;
 use crate::text::{one_line, sanitize};
@@ -68,6 +68,50 @@ fn needs_json_escape(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// What to do next, in the CLI's words: the commands to run.
+pub fn remedy_text(remedy: &Remedy) -> String {
+    match remedy {
+        Remedy::SignIn => "Run `pcsr-tui login`, or set PCSR_TOKEN.".into(),
+        Remedy::SignInThenResend => {
+            "Run `pcsr-tui login`, then `pcsr-tui outbox resend` (same MS-RequestId, never filed twice).".into()
+        }
+        Remedy::ResendOutbox => "It may have been filed: `pcsr-tui outbox resend` settles it with the same \
+             MS-RequestId (never filed twice); do not file it again."
+            .into(),
+        Remedy::FixInput => "Correct the field named above and submit again.".into(),
+        Remedy::AcceptedUnread => "The service accepted the call but its answer could not be read; a submit stays \
+             in the outbox (`pcsr-tui outbox resend` fetches its details with the same MS-RequestId), anything \
+             else: check it with `pcsr-tui show ID`."
+            .into(),
+        Remedy::Retry {
+            after_seconds: Some(s),
+        } => format!("Rate limited: try again in {s} s."),
+        Remedy::Retry { after_seconds: None } => {
+            "The service did not answer in time; try again.".into()
+        }
+        Remedy::RetryLater => "The service failed; try again later and quote the ids above to support.".into(),
+        Remedy::CheckNetwork => {
+            "Check your network and the base URL (--base-url / PCSR_BASE_URL), then try again.".into()
+        }
+        Remedy::CheckBaseUrl => "The endpoint does not look like the service; check the base URL.".into(),
+        Remedy::UseHttps => {
+            "Use an https:// URL (plain http:// is allowed only for 127.0.0.1, ::1 or localhost).".into()
+        }
+        Remedy::NeedsPermission => "This account may not do that; service requests need App+User (delegated) \
+             credentials of a partner admin or helpdesk agent."
+            .into(),
+        Remedy::CheckId => "Check the id; `pcsr-tui list` shows the requests you can see.".into(),
+        Remedy::Reread => "The request changed on the server; refresh it and try again.".into(),
+        Remedy::SignInServiceDown => "Your sign-in is kept; the sign-in service is unreachable or busy: check the \
+             network and try again in a minute."
+            .into(),
+        Remedy::QuoteIds => "Quote the ids above if you contact support.".into(),
+        Remedy::CheckDataDir => {
+            "Check that the data directory (PCSR_DATA_DIR / --data-dir) is writable, then try again.".into()
+        }
+    }
+}
+
 /// Prints an error chain to stderr with what to do next; returns the exit code for it.
 pub fn print_error(err: &anyhow::Error) -> i32 {
     let (code, hint) = if let Some(kept) = err.downcast_ref::<super::Kept>() {
@@ -75,10 +119,10 @@ pub fn print_error(err: &anyhow::Error) -> i32 {
     } else if let Some(e) = err.downcast_ref::<Exit>() {
         (e.code, None)
     } else if let Some(e) = err.downcast_ref::<ApiError>() {
-        (e.exit_code(), Some(e.hint()))
+        (e.exit_code(), Some(remedy_text(&e.remedy())))
     } else if let Some(e) = err.downcast_ref::<SessionError>() {
         let hint = match e {
-            SessionError::Api(api) => Some(api.hint()),
+            SessionError::Api(api) => Some(remedy_text(&api.remedy())),
             _ => None,
         };
         (e.exit_code(), hint)

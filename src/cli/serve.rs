@@ -7,8 +7,14 @@ use crate::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxOptions};
 use crate::session::{Settings, resolve_data_dir, sandbox_db_path};
 
 /// Serves the sandbox on 127.0.0.1:`port` until Ctrl+C or SIGTERM; with `agent_replies`, a
-/// support agent answers each new request after that delay.
-pub async fn serve(settings: &Settings, port: u16, agent_replies: Option<Duration>) -> anyhow::Result<()> {
+/// support agent answers each new request after that delay; with `control`, the `/_sandbox/*`
+/// routes answer too.
+pub async fn serve(
+    settings: &Settings,
+    port: u16,
+    agent_replies: Option<Duration>,
+    control: bool,
+) -> anyhow::Result<()> {
     let data_dir = resolve_data_dir(settings.data_dir.as_deref())?;
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", data_dir.display()))?;
@@ -18,6 +24,11 @@ pub async fn serve(settings: &Settings, port: u16, agent_replies: Option<Duratio
     })
     .await?;
     sandbox.set_agent_replies(agent_replies);
+    let sandbox = if control {
+        sandbox.with_control_routes()
+    } else {
+        sandbox
+    };
     // The first line is machine-readable on purpose: scripts read the URL from it.
     super::output::emit_line(&sandbox.base_url())?;
     eprintln!(
@@ -31,6 +42,13 @@ pub async fn serve(settings: &Settings, port: u16, agent_replies: Option<Duratio
         eprintln!(
             "A support agent answers each new request after {:.1} s (a note; status attention needed).",
             delay.as_secs_f64()
+        );
+    }
+    if control {
+        eprintln!(
+            "Control routes are on: POST {0}/_sandbox/faults, {0}/_sandbox/servicerequests, \
+             {0}/_sandbox/customers/TENANT/servicerequests.",
+            sandbox.base_url()
         );
     }
     eprintln!(

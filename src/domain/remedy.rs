@@ -11,8 +11,11 @@ pub enum Remedy {
     /// The outcome is unknown: resend from the outbox with the same idempotency key; never file
     /// it again.
     ResendOutbox,
-    /// Nothing was committed: correct this field and send again.
-    FixField(String),
+    /// Nothing was committed: correct the field the service named and send again.
+    FixInput,
+    /// The service accepted the call but its answer could not be read: the change was made;
+    /// read it back (a submit settles from the outbox with the same idempotency key).
+    AcceptedUnread,
     /// Try the same call again, after `after_seconds` when the service said so.
     Retry {
         /// Seconds the service asked to wait, if it did.
@@ -36,4 +39,14 @@ pub enum Remedy {
     SignInServiceDown,
     /// Nothing specific; quote the ids to support.
     QuoteIds,
+    /// The local database could not be written: make the data directory writable, then try
+    /// again.
+    CheckDataDir,
+}
+
+impl Remedy {
+    /// Only a (new) sign-in helps.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self, Remedy::SignIn | Remedy::SignInThenResend)
+    }
 }

@@ -62,6 +62,14 @@ impl Db {
         Ok(next)
     }
 
+    /// Moves every promised answer not yet given to `now` (Unix ms); returns how many.
+    pub fn bring_answers_forward(&self, now: i64) -> Result<usize, DbError> {
+        Ok(self.conn()?.execute(
+            "UPDATE service_requests SET reply_due = ?1 WHERE reply_due IS NOT NULL AND reply_due > ?1",
+            [now],
+        )?)
+    }
+
     /// When the next agent answer falls due, if one is pending.
     pub fn next_reply_due(&self) -> Result<Option<i64>, DbError> {
         next_due(&*self.conn()?)

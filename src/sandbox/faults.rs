@@ -64,7 +64,9 @@ pub async fn apply(State(state): State<SandboxState>, req: Request, next: Next) 
         }
         Some(Fault::RateLimit { retry_after_secs }) => reply::rate_limited(retry_after_secs),
         Some(Fault::DropAfterCommit) => cut_short(next.run(req).await).await,
-        Some(Fault::LateCommit(pause)) => {
+        Some(Fault::CommitThenDelay(pause)) => {
+            // The handler's work is done (committed) before the pause, so a client that gives
+            // up meanwhile drops only the answer.
             let resp = next.run(req).await;
             tokio::time::sleep(pause).await;
             resp
@@ -91,10 +93,10 @@ async fn cut_short(resp: Response) -> Response {
 }
 
 /// Reads a control request: `{"kind":"status","status":503}`, `{"kind":"rate_limit",
-/// "retry_after_secs":2}`, `{"kind":"delay","ms":500}`, `{"kind":"drop_after_commit"}` or
-/// `{"kind":"late_commit","ms":2000}` (committed at once, answered after the pause).
+/// "retry_after_secs":2}`, `{"kind":"delay","ms":500}`, `{"kind":"commit_then_delay","ms":500}`
+/// or `{"kind":"drop_after_commit"}`.
 pub fn parse_control(bytes: &[u8]) -> Result<Fault, Failure> {
-    const KINDS: &str = "use kind status, rate_limit, delay, drop_after_commit or late_commit";
+    const KINDS: &str = "use kind status, rate_limit, delay, commit_then_delay or drop_after_commit";
     let value = wire::parse_value(bytes)
         .map_err(|e| Failure::invalid_input(format!("the fault is not JSON: {e}")))?;
     let number = |key: &str| value.get(key).and_then(Value::as_u64);
@@ -124,7 +126,7 @@ pub fn parse_control(bytes: &[u8]) -> Result<Fault, Failure> {
         }),
         "delay" => Ok(Fault::Delay(Duration::from_millis(need("ms")?))),
         "drop_after_commit" | "dropaftercommit" => Ok(Fault::DropAfterCommit),
-        "late_commit" | "latecommit" => Ok(Fault::LateCommit(Duration::from_millis(need("ms")?))),
+        "commit_then_delay" => Ok(Fault::CommitThenDelay(Duration::from_millis(need("ms")?))),
         "" => Err(Failure::invalid_property(format!("kind: missing; {KINDS}"))),
         other => Err(Failure::invalid_property(format!(
             "kind: '{other}' is not a fault; {KINDS}"
@@ -154,8 +156,12 @@ mod tests {
             ),
             (r#"{"kind":"drop_after_commit"}"#, Fault::DropAfterCommit),
             (
-                r#"{"kind":"late_commit","ms":900}"#,
-                Fault::LateCommit(Duration::from_millis(900)),
+                r#"{"kind":"commit_then_delay","ms":450}"#,
+                Fault::CommitThenDelay(Duration::from_millis(450)),
+            ),
+            (
+                r#"{"kind":"commit-then-delay","ms":1}"#,
+                Fault::CommitThenDelay(Duration::from_millis(1)),
             ),
         ];
         for (body, fault) in cases {
@@ -164,7 +170,7 @@ mod tests {
         for bad in [
             r#"{"kind":"status","status":200}"#,
             r#"{"kind":"delay"}"#,
-            r#"{"kind":"late_commit"}"#,
+            r#"{"kind":"commit_then_delay"}"#,
             r#"{"kind":"explode"}"#,
             "{}",
             "x",

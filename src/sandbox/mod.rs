@@ -8,10 +8,12 @@
 //! (with their products) and seeded customer requests; [`agent`] is the support agent that
 //! answers new requests when turned on ([`Sandbox::with_agent_replies`]).
 //!
-//! Besides the `/v1` routes, a running sandbox takes `POST /_sandbox/faults` (e.g.
+//! Besides the `/v1` routes, a sandbox with its control routes on ([`Sandbox::with_control_routes`],
+//! `pcsr-tui sandbox serve --control`) takes `POST /_sandbox/faults` (e.g.
 //! `{"kind":"status","status":503}`) and `POST /_sandbox/customers/{tenant}/servicerequests`
 //! (a create body) and `POST /_sandbox/servicerequests` (`{"count": N}`, many partner requests
-//! at once) so tests and benches can drive a separately started `pcsr-tui sandbox serve`.
+//! at once) so tests and benches can drive a separately started sandbox. They are off unless
+//! asked for: any local process could otherwise break or fill the sandbox the app is using.
 
 pub mod agent;
 pub mod assets;
@@ -103,8 +105,12 @@ fn seed_customers(state: &SandboxState) -> Result<(), SandboxError> {
 /// A one-shot fault the next matching request will meet (tests and demos).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
-    /// Answer after this delay.
+    /// Wait this long before the handler runs, then answer; a client that gives up first
+    /// leaves nothing filed (the server drops the handler with the connection).
     Delay(Duration),
+    /// Run the handler (a create or update is committed), then hold the answer back this long:
+    /// a client that times out meanwhile has a request filed that it never heard about.
+    CommitThenDelay(Duration),
     /// Answer with this status and a Partner Center error body.
     Status(u16),
     /// Answer 429 with `Retry-After: secs` and the throttling body.
@@ -114,9 +120,6 @@ pub enum Fault {
     },
     /// Commit a create, then drop the connection before the answer is complete.
     DropAfterCommit,
-    /// Commit the call at once, then hold its answer back this long (past a client's timeout,
-    /// the answer is lost though the change was made).
-    LateCommit(Duration),
 }
 
 /// Errors starting the sandbox.
@@ -231,6 +234,27 @@ impl Sandbox {
         self.state.faults().push(fault);
     }
 
+    /// Makes every answer the support agent has promised due now, so a test can watch a
+    /// request open first and answered later without racing the agent's delay. Each is given
+    /// (and dated) at the next API call, as usual; returns how many were brought forward.
+    pub fn answer_now(&self) -> Result<usize, SandboxError> {
+        let now = agent::now_ms();
+        let moved = self
+            .state
+            .db()
+            .bring_answers_forward(now)
+            .map_err(|e| SandboxError::Db(e.to_string()))?;
+        if moved > 0 {
+            self.state.schedule_due(now);
+        }
+        Ok(moved)
+    }
+
+    /// How many queued faults no request has met yet.
+    pub fn pending_faults(&self) -> usize {
+        self.state.faults().len()
+    }
+
     /// Drops the faults not yet used, so later calls are answered normally.
     pub fn clear_faults(&self) {
         while self.state.faults().pop().is_some() {}
@@ -248,13 +272,34 @@ impl Sandbox {
         self.state.set_agent_delay(delay);
     }
 
-    /// How many of the partner's own service requests exist (for idempotency tests); the
-    /// seeded customer requests are not counted.
+    /// Serves the `/_sandbox/*` control routes (faults, bulk and customer filings) from now on;
+    /// without this they answer 404 like any unknown path.
+    pub fn with_control_routes(self) -> Self {
+        self.set_control_routes(true);
+        self
+    }
+
+    /// Turns the `/_sandbox/*` control routes on or off.
+    pub fn set_control_routes(&self, on: bool) {
+        self.state.set_control_routes(on);
+    }
+
+    /// How many of the partner's own service requests exist; the seeded customer requests are
+    /// not counted.
+    pub fn count_requests(&self) -> Result<usize, SandboxError> {
+        self.state
+            .db()
+            .count(None)
+            .map_err(|e| SandboxError::Db(format!("cannot count the requests: {e}")))
+    }
+
+    /// [`Sandbox::count_requests`] for tests: a database error panics rather than reading as
+    /// 0, which would let an "at most once" check pass.
     pub fn request_count(&self) -> usize {
-        self.state.db().count(None).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "sandbox: could not count requests");
-            0
-        })
+        match self.count_requests() {
+            Ok(n) => n,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// Files a request for customer `tenant` (the customer routes list, get and update these;

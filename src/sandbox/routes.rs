@@ -46,7 +46,8 @@ pub fn router(state: SandboxState) -> Router {
         .route(
             "/_sandbox/customers/{tenant}/servicerequests",
             post(add_customer_request),
-        );
+        )
+        .route_layer(from_fn_with_state(state.clone(), control_gate));
     api.merge(control).with_state(state)
 }
 
@@ -54,6 +55,20 @@ pub fn router(state: SandboxState) -> Router {
 /// on every answer.
 pub fn finish(app: Router) -> Router {
     app.fallback(unknown_route).layer(from_fn(ids::echo))
+}
+
+/// The control routes answer only when turned on; otherwise they are as unknown as any path.
+async fn control_gate(
+    State(state): State<SandboxState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if state.control_routes() {
+        next.run(req).await
+    } else {
+        let (method, uri) = (req.method().clone(), req.uri().clone());
+        axum::response::IntoResponse::into_response(unknown_route(method, uri).await)
+    }
 }
 
 async fn unknown_route(method: Method, uri: Uri) -> Failure {

@@ -1,6 +1,7 @@
 //! What every route shares: the database, the fault queue, the fixed partner data and the
 //! support agent's settings.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
@@ -26,6 +27,8 @@ struct Inner {
     agent: Mutex<Agent>,
     /// Set in strict mode: only access tokens this sign-in emulator issued are accepted.
     strict: OnceLock<super::oauth::OAuthState>,
+    /// Whether the `/_sandbox/*` control routes answer (off: they are 404).
+    control: AtomicBool,
 }
 
 /// The support agent: how long it takes to answer, and when the next answer is due.
@@ -48,6 +51,7 @@ impl SandboxState {
                 products,
                 agent: Mutex::new(Agent::default()),
                 strict: OnceLock::new(),
+                control: AtomicBool::new(false),
             }),
         }
     }
@@ -55,6 +59,16 @@ impl SandboxState {
     /// From now on accept only access tokens `oauth` issued (and has not expired).
     pub fn require_issued_tokens(&self, oauth: super::oauth::OAuthState) {
         let _ = self.inner.strict.set(oauth);
+    }
+
+    /// Turns the `/_sandbox/*` control routes on or off.
+    pub fn set_control_routes(&self, on: bool) {
+        self.inner.control.store(on, Ordering::Relaxed);
+    }
+
+    /// Whether the `/_sandbox/*` control routes answer.
+    pub fn control_routes(&self) -> bool {
+        self.inner.control.load(Ordering::Relaxed)
     }
 
     /// The sign-in emulator whose tokens alone are accepted, in strict mode.

@@ -1,141 +1,144 @@
-//! A failure reduced to what a screen shows: summary, Partner Center code and description, the
-//! ids support asks for, and what to do next.
+//! A failure as the TUI words it: the facts the worker reported, and its remedy with the keys
+//! of this app's key table (the CLI words the same remedy as a command to run).
 
-use uuid::Uuid;
+use crate::domain::{Failure, Remedy};
+use crate::tui::keys::{KeyCommand, KeyScope, Keymap};
 
-use crate::api::ApiError;
-use crate::text;
-
-/// A failure, reduced to what a screen shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorView {
-    /// One line: "HTTP 400 Bad Request" or what the transport said.
-    pub summary: String,
-    /// Partner Center error code.
-    pub code: Option<String>,
-    /// The service's description.
-    pub description: Option<String>,
-    /// MS-RequestId of the failed call.
-    pub request_id: Option<Uuid>,
-    /// MS-CorrelationId of the failed call.
-    pub correlation_id: Option<Uuid>,
-    /// What to do next.
-    pub hint: String,
-    /// The user must run `pcsr-tui login`.
-    pub sign_in: bool,
-}
-
-impl ErrorView {
-    /// A local failure (the store), with what to do about it.
-    pub fn local(summary: impl Into<String>, hint: impl Into<String>) -> Self {
-        ErrorView {
-            summary: summary.into(),
-            code: None,
-            description: None,
-            request_id: None,
-            correlation_id: None,
-            hint: hint.into(),
-            sign_in: false,
+/// What to do next, in the TUI's words.
+pub fn remedy_text(remedy: &Remedy, keys: &Keymap) -> String {
+    let sign_in = keys.label(KeyCommand::SignIn, KeyScope::Anywhere);
+    match remedy {
+        Remedy::SignIn => format!("Press {sign_in} to sign in again."),
+        Remedy::SignInThenResend => format!(
+            "Press {sign_in} to sign in; it is kept in the outbox and resent with the same MS-RequestId after, never filed twice."
+        ),
+        Remedy::ResendOutbox => "It may have been filed: it is kept in the outbox and resent with the same MS-RequestId \
+             (never filed twice); do not file it again."
+            .into(),
+        Remedy::FixInput => "Correct the field named above and send it again.".into(),
+        Remedy::AcceptedUnread => {
+            "The service accepted it but its answer could not be read; it is read back with the same MS-RequestId."
+                .into()
+        }
+        Remedy::Retry {
+            after_seconds: Some(s),
+        } => format!("Rate limited: try again in {s} s."),
+        Remedy::Retry { after_seconds: None } => "The service did not answer in time; try again.".into(),
+        Remedy::RetryLater => "The service failed; try again later and quote the ids above to support.".into(),
+        Remedy::CheckNetwork => "Check your network and the base URL (PCSR_BASE_URL), then try again.".into(),
+        Remedy::CheckBaseUrl => "The endpoint does not look like the service; check the base URL.".into(),
+        Remedy::UseHttps => {
+            "Use an https:// URL (plain http:// is allowed only for 127.0.0.1, ::1 or localhost).".into()
+        }
+        Remedy::NeedsPermission => "This account may not do that; service requests need App+User (delegated) \
+             credentials of a partner admin or helpdesk agent."
+            .into(),
+        Remedy::CheckId => format!(
+            "Check the id; {} lists the requests you can see.",
+            keys.label(KeyCommand::History, KeyScope::Anywhere)
+        ),
+        Remedy::Reread => format!(
+            "It changed on the server; press {} to re-read it and try again.",
+            keys.label(KeyCommand::Refresh, KeyScope::Details)
+        ),
+        Remedy::SignInServiceDown => {
+            "Your sign-in is kept; the sign-in service is unreachable or busy: try again in a minute.".into()
+        }
+        Remedy::QuoteIds => "Quote the ids above if you contact support.".into(),
+        Remedy::CheckDataDir => {
+            "Check that the data directory (PCSR_DATA_DIR / --data-dir) is writable, then try again.".into()
         }
     }
 }
 
-impl From<&ApiError> for ErrorView {
-    fn from(e: &ApiError) -> Self {
-        let ids = e.ids();
-        let (summary, code, description) = match e {
-            ApiError::Http(f) => {
-                let reason = reqwest::StatusCode::from_u16(f.status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("");
-                let description = f.description.clone().or_else(|| f.excerpt.clone());
-                (
-                    format!("HTTP {} {reason}", f.status).trim_end().to_string(),
-                    f.code.clone(),
-                    description,
-                )
-            }
-            other => {
-                // The ids get their own lines; keep the summary to the cause.
-                let text = other.to_string();
-                let cut = text.find(" (MS-RequestId").unwrap_or(text.len());
-                (text[..cut].to_string(), None, None)
-            }
-        };
-        ErrorView {
-            summary,
-            code,
-            description,
-            request_id: ids.map(|i| i.request_id),
-            correlation_id: ids.map(|i| i.correlation_id),
-            hint: e.hint(),
-            sign_in: e.needs_sign_in(),
-        }
-    }
-}
-
-impl ErrorView {
-    /// The rows of an error panel: label and value (sanitized).
-    pub fn rows(&self) -> Vec<(&'static str, String)> {
-        let mut rows = vec![("Error", text::one_line(&self.summary))];
-        if let Some(code) = &self.code {
-            rows.push(("Code", text::one_line(code)));
-        }
-        if let Some(d) = &self.description {
-            rows.push(("Description", text::one_line(d)));
-        }
-        if let Some(id) = self.request_id {
-            rows.push(("MS-RequestId", id.to_string()));
-        }
-        if let Some(id) = self.correlation_id {
-            rows.push(("MS-CorrelationId", id.to_string()));
-        }
-        rows.push(("What to do", self.hint.clone()));
-        rows
-    }
+/// The rows of an error panel: the failure's facts, then what to do.
+pub fn rows(failure: &Failure, keys: &Keymap) -> Vec<(&'static str, String)> {
+    let mut rows = failure.rows();
+    rows.push(("What to do", remedy_text(&failure.remedy, keys)));
+    rows
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::ApiError;
     use crate::api::error::{HttpFailure, RequestIds};
 
     #[test]
-    fn error_view_keeps_status_code_ids_and_hint() {
+    fn a_refusal_keeps_status_code_ids_and_the_way_forward() {
         let ids = RequestIds::new();
         let body =
             br#"{"code": 3000, "description": "Title is required", "data": [], "source": "PartnerFD"}"#;
         let e = ApiError::Http(Box::new(HttpFailure::from_response(400, body, None, ids)));
-        let v = ErrorView::from(&e);
-        assert_eq!(v.summary, "HTTP 400 Bad Request");
-        assert_eq!(v.code.as_deref(), Some("3000"));
-        assert_eq!(v.description.as_deref(), Some("Title is required"));
-        assert_eq!(v.request_id, Some(ids.request_id));
-        assert!(!v.sign_in);
+        let f = e.failure();
+        assert_eq!(f.summary, "HTTP 400 Bad Request");
+        assert_eq!(f.code.as_deref(), Some("3000"));
+        assert_eq!(f.description.as_deref(), Some("Title is required"));
+        assert_eq!(f.request_id, Some(ids.request_id));
+        assert_eq!(f.remedy, Remedy::FixInput);
+        assert!(!f.needs_sign_in());
     }
 
     #[test]
-    fn unauthorized_asks_for_login() {
+    fn unauthorized_points_at_the_sign_in_key_not_at_a_command() {
         let e = ApiError::Http(Box::new(HttpFailure::from_response(
             401,
             b"",
             None,
             RequestIds::new(),
         )));
-        let v = ErrorView::from(&e);
-        assert!(v.sign_in);
-        assert!(v.hint.contains("pcsr-tui login"), "{}", v.hint);
+        let f = e.failure();
+        assert!(f.needs_sign_in());
+        let keys = Keymap::default();
+        let text = remedy_text(&f.remedy, &keys);
+        assert!(
+            text.contains(&keys.label(KeyCommand::SignIn, KeyScope::Anywhere)),
+            "{text}"
+        );
+        assert!(!text.contains("pcsr-tui"), "{text}");
     }
 
     #[test]
-    fn transport_summary_leaves_ids_to_their_own_lines() {
+    fn no_remedy_tells_the_tui_user_to_run_a_command() {
+        let keys = Keymap::default();
+        let all = [
+            Remedy::SignIn,
+            Remedy::SignInThenResend,
+            Remedy::ResendOutbox,
+            Remedy::FixInput,
+            Remedy::AcceptedUnread,
+            Remedy::Retry {
+                after_seconds: Some(5),
+            },
+            Remedy::Retry { after_seconds: None },
+            Remedy::RetryLater,
+            Remedy::CheckNetwork,
+            Remedy::CheckBaseUrl,
+            Remedy::UseHttps,
+            Remedy::NeedsPermission,
+            Remedy::CheckId,
+            Remedy::Reread,
+            Remedy::SignInServiceDown,
+            Remedy::QuoteIds,
+            Remedy::CheckDataDir,
+        ];
+        for r in &all {
+            let text = remedy_text(r, &keys);
+            assert!(!text.contains("pcsr-tui "), "{r:?}: {text}");
+            assert!(!text.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_transport_summary_leaves_the_ids_to_their_own_lines() {
         let e = ApiError::Transport {
             message: "connection refused".into(),
             timeout: false,
             ids: RequestIds::new(),
         };
-        let v = ErrorView::from(&e);
-        assert_eq!(v.summary, "could not reach the service: connection refused");
+        assert_eq!(
+            e.failure().summary,
+            "could not reach the service: connection refused"
+        );
     }
 }

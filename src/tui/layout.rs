@@ -58,7 +58,8 @@ pub struct FormLayout {
 pub fn form_error_lines(form: &Form) -> u16 {
     form.submit_error
         .as_ref()
-        .map_or(0, |e| u16::try_from(e.rows().len()).unwrap_or(u16::MAX))
+        // The facts, and the "What to do" line the view adds.
+        .map_or(0, |e| u16::try_from(e.rows().len() + 1).unwrap_or(u16::MAX))
 }
 
 /// Lays out the form in `main`; `error_lines` is the height the error panel wants (0 = none).

@@ -8,7 +8,7 @@ pub mod action;
 mod app;
 pub mod clipboard;
 mod editor;
-mod error_view;
+pub mod error_view;
 mod external;
 pub mod focus;
 pub mod fuzzy;
@@ -38,7 +38,6 @@ use crate::auth::Cloud;
 use crate::session::Session;
 
 pub use crate::session::Account;
-pub use error_view::ErrorView;
 
 /// Starts the session (the sandbox, the API client); awaited after the first frame is drawn.
 pub type Connect = Pin<Box<dyn Future<Output = anyhow::Result<Session>> + Send>>;

@@ -7,9 +7,9 @@
 use tui_textarea::{TextArea, WrapMode};
 use uuid::Uuid;
 
-use super::ErrorView;
 use super::state::Target;
 use super::textbox::plain_cursor;
+use crate::domain::Failure;
 use crate::store::NoteDraft;
 
 /// One note in the making.
@@ -26,7 +26,7 @@ pub struct NoteBox {
     /// A send is in flight.
     pub sending: bool,
     /// Why the last send failed.
-    pub error: Option<ErrorView>,
+    pub error: Option<Failure>,
     /// The last send may have reached the service (its answer was lost).
     pub maybe_added: bool,
 }

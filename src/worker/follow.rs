@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use super::{ErrorView, Reply, Worker};
+use super::{Reply, Worker};
 use crate::api::{ListQuery, RequestIds, Scope};
+use crate::domain::Failure;
 use crate::domain::{Ticket, TicketRow};
 
 /// Rows asked for per page of the service's list: a few screens, so scrolling rarely waits.
@@ -48,7 +49,7 @@ pub type ServicePage = (Vec<TicketRow>, Option<String>);
 
 /// What became of a note: the request as it stands with the note, or why not and whether the
 /// note may have been added all the same (answer lost).
-pub type NoteOutcome = Result<Ticket, (ErrorView, bool)>;
+pub type NoteOutcome = Result<Ticket, (Failure, bool)>;
 
 impl Worker {
     /// Reads one page of the service's list: the first of the scope, or the one `uri` links to.
@@ -75,7 +76,7 @@ impl Worker {
                 }
                 Ok((rows, next))
             }
-            Err(e) => Err(ErrorView::from(&e)),
+            Err(e) => Err(e.failure()),
         };
         self.reply(Reply::ServicePage { seq, outcome });
     }
@@ -96,7 +97,7 @@ impl Worker {
                 self.keep_copy(&sr, looking).await;
                 Ok(sr)
             }
-            Err(e) => Err(ErrorView::from(&e)),
+            Err(e) => Err(e.failure()),
         };
         self.reply(if close {
             Reply::Closed { target, outcome }
@@ -119,7 +120,7 @@ impl Worker {
                 self.keep_copy(&sr, true).await;
                 Ok(sr)
             }
-            Err(e) => Err((ErrorView::from(&e), e.outcome_unknown())),
+            Err(e) => Err((e.failure(), e.outcome_unknown())),
         };
         self.reply(Reply::NoteAdded {
             target,

@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use super::{ErrorView, Reply, Target, Worker};
+use super::{Reply, Target, Worker};
 use crate::outbox::ResentChange;
 use crate::store::ChangeKind;
 
@@ -97,7 +97,7 @@ impl Worker {
                 outcome: entry
                     .outcome
                     .map(|applied| applied.request)
-                    .map_err(|f| (ErrorView::from(&f.error), f.in_outbox)),
+                    .map_err(|f| (f.error.failure(), f.in_outbox)),
             }),
             ChangeKind::Close => {
                 if let Ok(applied) = entry.outcome {

@@ -2,9 +2,10 @@
 
 use uuid::Uuid;
 
-use super::{ErrorView, NoteOutcome, ServicePage, SignInReply, Target};
+use super::{NoteOutcome, ServicePage, SignInReply, Target};
 use crate::api::ClientEvent;
 use crate::auth::Cloud;
+use crate::domain::Failure;
 use crate::domain::{NewTicket, Ticket, Topic};
 use crate::store::{Anchor, Draft, HistoryRow, Submission};
 
@@ -108,7 +109,7 @@ pub enum Reply {
         cached: bool,
     },
     /// Loading topics failed.
-    TopicsFailed(ErrorView),
+    TopicsFailed(Failure),
     /// A submit was created.
     Submitted {
         /// Local row.
@@ -125,7 +126,7 @@ pub enum Reply {
         /// What was sent.
         request: NewTicket,
         /// Why.
-        error: ErrorView,
+        error: Failure,
         /// Set when the outcome is unknown: the row stays in the outbox with this id.
         unsettled: Option<(i64, Uuid)>,
     },
@@ -134,7 +135,7 @@ pub enum Reply {
         /// What was sent.
         request: NewTicket,
         /// The service's answer or why it failed.
-        outcome: Result<Ticket, ErrorView>,
+        outcome: Result<Ticket, Failure>,
     },
     /// A window of history rows.
     HistoryPage {
@@ -156,14 +157,14 @@ pub enum Reply {
         /// The request.
         target: Target,
         /// The fresh copy or why there is none.
-        outcome: Result<Ticket, ErrorView>,
+        outcome: Result<Ticket, Failure>,
     },
     /// A close finished.
     Closed {
         /// The request.
         target: Target,
         /// The closed request or why it is not closed.
-        outcome: Result<Ticket, ErrorView>,
+        outcome: Result<Ticket, Failure>,
     },
     /// A note was sent.
     NoteAdded {
@@ -179,7 +180,7 @@ pub enum Reply {
         /// The read's sequence number.
         seq: u64,
         /// Rows and the next page's link, or why the page could not be read.
-        outcome: Result<ServicePage, ErrorView>,
+        outcome: Result<ServicePage, Failure>,
     },
     /// The follow-up re-read found a request changed on the server.
     Followed {

@@ -162,7 +162,7 @@ pub(super) async fn run(
         .clone()
         .or_else(|| pending.profile.base_url.clone())
         .unwrap_or_else(|| cloud.api_base_url().to_string());
-    let mut config = ClientConfig::new(&base_url).map_err(|e| failed(format!("{e}. {}", e.hint())))?;
+    let mut config = ClientConfig::new(&base_url).map_err(|e| failed(e.to_string()))?;
     config.locale = locale.to_string();
 
     let prompt = pending.flow.start().await.map_err(|e| failed(message(&e)))?;
@@ -195,8 +195,7 @@ pub(super) async fn run(
         .finish(env, tokens)
         .await
         .map_err(|e| failed(message(&e)))?;
-    let client =
-        Client::new(config, outcome.token_provider()).map_err(|e| failed(format!("{e}. {}", e.hint())))?;
+    let client = Client::new(config, outcome.token_provider()).map_err(|e| failed(e.to_string()))?;
     let kept = match (outcome.stored_in, &outcome.not_stored_reason) {
         (Some(kind), _) => format!("the refresh token is kept in the {kind} keyring"),
         (None, Some(why)) => format!("nothing was saved ({why}): this sign-in lasts until you quit"),

@@ -2,7 +2,8 @@
 
 use uuid::Uuid;
 
-use super::{ErrorView, Reply, Worker};
+use super::{Reply, Worker};
+use crate::domain::Failure;
 use crate::domain::{NewTicket, Ticket};
 use crate::store::Draft;
 
@@ -14,11 +15,11 @@ impl Worker {
         let (local_id, request_id) = match recorded {
             Ok(ids) => ids,
             Err(e) => {
-                let error = ErrorView::local(
+                let error = Failure::local(
                     format!(
                         "the request could not be recorded in the local database, so it was not sent: {e}"
                     ),
-                    "Check that the data directory (PCSR_DATA_DIR / --data-dir) is writable, then submit again.",
+                    crate::domain::Remedy::CheckDataDir,
                 );
                 self.reply(Reply::SubmitFailed {
                     request,
@@ -62,7 +63,7 @@ impl Worker {
         local_id: i64,
         request_id: Uuid,
         request: &NewTicket,
-    ) -> Result<Ticket, (ErrorView, bool)> {
+    ) -> Result<Ticket, (Failure, bool)> {
         let sent = self
             .outbox
             .send(&self.client(), local_id, request_id, request)
@@ -75,7 +76,7 @@ impl Worker {
         &self,
         request: &NewTicket,
         sent: Result<crate::outbox::Sent, crate::outbox::SendFailure>,
-    ) -> Result<Ticket, Box<(ErrorView, bool)>> {
+    ) -> Result<Ticket, Box<(Failure, bool)>> {
         match sent {
             Ok(sent) => {
                 if let Some(e) = sent.unrecorded {
@@ -92,7 +93,7 @@ impl Worker {
                 .await;
                 Ok(sent.answer.value)
             }
-            Err(failure) => Err(Box::new((ErrorView::from(&failure.error), failure.in_outbox))),
+            Err(failure) => Err(Box::new((failure.error.failure(), failure.in_outbox))),
         }
     }
 }

@@ -276,22 +276,57 @@ async fn a_refused_refresh_asks_to_sign_in_again_with_exit_code_3() {
     );
 }
 
+// What a later process has of a sign-in is what was saved: the profile in config.toml and the
+// refresh token in the keyring (a second process cannot share this test's in-memory keyring;
+// `login_e2e` does that with keyutils where the kernel allows). So: drop the first session,
+// rebuild the provider from those two alone, and check it holds nothing of the first session.
 #[tokio::test]
-async fn a_later_process_reads_the_saved_sign_in_and_a_vanished_one_asks_to_sign_in() {
+async fn a_provider_rebuilt_from_the_saved_state_refreshes_and_the_first_sessions_tokens_are_refused() {
     let rig = Rig::new(OAuthScript::default()).await;
-    rig.login().await;
-    let signed_in = pcsr_tui::auth::signed_in_provider(&rig.env(), None)
+    let outcome = rig.login().await;
+    let first_access = outcome.token_provider().token(false).await.unwrap();
+    let first_refresh = rig
+        .store
+        .get(&rig.key())
+        .unwrap()
+        .expect("the refresh token is saved");
+    drop(outcome);
+    let refreshes = rig.state.refresh_count();
+
+    let fresh = pcsr_tui::auth::signed_in_provider(&rig.env(), None)
         .unwrap()
         .expect("signed in");
-    assert_eq!(signed_in.profile.user.as_deref(), Some(SANDBOX_USER));
+    assert_eq!(fresh.profile.user.as_deref(), Some(SANDBOX_USER));
     assert!(
-        signed_in.provider.access_expires_at().is_none(),
-        "no token before first use"
+        fresh.provider.access_expires_at().is_none(),
+        "no access token carried over"
     );
-    let token = signed_in.token_provider().token(false).await.unwrap();
+    let token = fresh.token_provider().token(false).await.unwrap();
+    assert_ne!(token, first_access, "a new access token, not the first session's");
     assert!(rig.state.accepts(&token));
-    assert!(signed_in.provider.access_expires_at().is_some());
+    assert_eq!(
+        rig.state.refresh_count(),
+        refreshes + 1,
+        "got it with the saved refresh token"
+    );
+    let rotated = rig.store.get(&rig.key()).unwrap().expect("still signed in");
+    assert_ne!(rotated, first_refresh, "the rotated refresh token is saved");
 
+    // The first session's tokens no longer work: its access token once expired, its refresh
+    // token after the rotation. A provider given that stale refresh token is refused.
+    rig.state.expire_access_tokens();
+    assert!(!rig.state.accepts(&first_access));
+    rig.store.set(&rig.key(), &first_refresh).unwrap();
+    let stale = pcsr_tui::auth::signed_in_provider(&rig.env(), None)
+        .unwrap()
+        .unwrap();
+    let err = stale.provider.access_token(false).await.unwrap_err();
+    assert!(
+        err.needs_sign_in() && err.to_string().contains("invalid_grant"),
+        "{err}"
+    );
+
+    // A secret gone from the keyring asks to sign in again.
     rig.store.delete(&rig.key()).unwrap();
     let again = pcsr_tui::auth::signed_in_provider(&rig.env(), None)
         .unwrap()

@@ -192,12 +192,19 @@ async fn an_agent_reply_reaches_history_as_an_updated_status_until_shown() {
     assert!(table.lines().next().unwrap().contains("STATUS"), "{table}");
     assert!(table.contains("Open") && !table.contains('*'), "{table}");
 
-    // The in-process sandbox of a later command gives the answer promised by the first one.
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    let mut cmd = pcsr(home.path());
-    cmd.args(["list", "--json"]);
-    let listed = ok_json(&run(cmd).await);
-    assert_eq!(listed["items"][0]["status"], "attention_needed");
+    // The in-process sandbox of a later command (no agent of its own) gives the answer
+    // promised by the first one, once it falls due.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let mut cmd = pcsr(home.path());
+        cmd.args(["list", "--json"]);
+        let listed = ok_json(&run(cmd).await);
+        if listed["items"][0]["status"] == "attention_needed" {
+            break;
+        }
+        assert_eq!(listed["items"][0]["status"], "open", "{listed}");
+        assert!(std::time::Instant::now() < deadline, "never answered: {listed}");
+    }
 
     let mut cmd = pcsr(home.path());
     cmd.arg("history");
@@ -264,11 +271,16 @@ async fn sandbox_serve_agent_replies_answers_requests_filed_against_it() {
         "--json",
     ]);
     let id = ok_json(&run(cmd).await)["id"].as_str().unwrap().to_string();
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let mut cmd = pcsr(home.path());
-    at(&mut cmd);
-    cmd.args(["show", &id, "--json"]);
-    let shown = ok_json(&run(cmd).await);
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let shown = loop {
+        let mut cmd = pcsr(home.path());
+        at(&mut cmd);
+        cmd.args(["show", &id, "--json"]);
+        let shown = ok_json(&run(cmd).await);
+        if shown["status"] != "open" || std::time::Instant::now() > deadline {
+            break shown;
+        }
+    };
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(shown["status"], "attention_needed");
@@ -302,6 +314,7 @@ fn close_on_a_terminal(home: &std::path::Path, sb_url: &str, id: &str, answer: &
     let mut writer = pty.master.take_writer().unwrap();
     let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let sink = seen.clone();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
     std::thread::spawn(move || {
         let mut buf = [0u8; 4096];
         while let Ok(n) = reader.read(&mut buf) {
@@ -310,6 +323,7 @@ fn close_on_a_terminal(home: &std::path::Path, sb_url: &str, id: &str, answer: &
             }
             sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
         }
+        let _ = done.send(());
     });
     let prompt = format!("Close request {id}? [y/N]");
     let start = std::time::Instant::now();
@@ -330,7 +344,10 @@ fn close_on_a_terminal(home: &std::path::Path, sb_url: &str, id: &str, answer: &
         assert!(start.elapsed() < Duration::from_secs(15), "close did not finish");
         std::thread::sleep(Duration::from_millis(20));
     };
-    std::thread::sleep(Duration::from_millis(100));
+    // The command has exited: the reader ends once it has read everything the command wrote.
+    finished
+        .recv_timeout(Duration::from_secs(15))
+        .expect("the terminal's output ends after the command exits");
     drop(pty.master);
     let text = seen.lock().unwrap().clone();
     (text, status.success())
@@ -358,6 +375,54 @@ async fn close_on_a_terminal_asks_first_and_only_yes_closes() {
     assert!(ok && text.contains("Closed"), "{text}");
     let mut cmd = against(home.path(), &sb);
     cmd.args(["show", &id, "--json"]);
+    assert_eq!(ok_json(&run(cmd).await)["status"], "closed");
+    sb.shutdown().await;
+}
+
+// Closing an already closed request is no error and leaves it closed; a customer's request is
+// closed in the customer's scope only. (A close whose answer is lost is the notes/closes
+// exactly-once work: today it reports a transport error though the service applied it.)
+#[tokio::test(flavor = "multi_thread")]
+async fn close_twice_is_no_error_and_a_customers_request_closes_in_its_scope_only() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox().await;
+    let id = sb.file(&new_sr("Close me".into())).await.unwrap().id.unwrap();
+    let mut cmd = against(home.path(), &sb);
+    cmd.args(["close", &id, "--yes", "--json"]);
+    assert_eq!(ok_json(&run(cmd).await)["status"], "closed");
+    let mut cmd = against(home.path(), &sb);
+    cmd.args(["close", &id, "--yes", "--json"]);
+    assert_eq!(
+        ok_json(&run(cmd).await)["status"],
+        "closed",
+        "an already closed request stays closed"
+    );
+    let mut cmd = against(home.path(), &sb);
+    cmd.args(["show", &id, "--json"]);
+    assert_eq!(ok_json(&run(cmd).await)["status"], "closed");
+
+    let tenant = Sandbox::seeded_customers().into_iter().next().unwrap();
+    let theirs = sb
+        .add_customer_request(&tenant, &new_sr("The customer's".into()))
+        .unwrap()
+        .id
+        .unwrap();
+    let mut cmd = against(home.path(), &sb);
+    cmd.args(["close", &theirs, "--yes", "--json"]);
+    let partner = run(cmd).await;
+    assert_eq!(partner.status.code(), Some(2), "not the partner's own request");
+    let mut cmd = against(home.path(), &sb);
+    cmd.args(["show", &theirs, "--customer", &tenant, "--json"]);
+    assert_eq!(
+        ok_json(&run(cmd).await)["status"],
+        "open",
+        "the partner-scope close changed nothing"
+    );
+    let mut cmd = against(home.path(), &sb);
+    cmd.args(["close", &theirs, "--customer", &tenant, "--yes", "--json"]);
+    assert_eq!(ok_json(&run(cmd).await)["status"], "closed");
+    let mut cmd = against(home.path(), &sb);
+    cmd.args(["show", &theirs, "--customer", &tenant, "--json"]);
     assert_eq!(ok_json(&run(cmd).await)["status"], "closed");
     sb.shutdown().await;
 }

@@ -5,7 +5,7 @@ use clap::CommandFactory;
 use serde_json::Value;
 
 use crate::cli::{pcsr, run};
-use crate::support::Scripted;
+use crate::support::{Hangup, Scripted};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -170,21 +170,42 @@ async fn doctor_reports_sandbox_keyring_none_and_reachability() {
 #[tokio::test(flavor = "multi_thread")]
 async fn doctor_never_prints_the_token_and_times_an_unreachable_base() {
     let home = tempfile::tempdir().unwrap();
-    // A port nothing listens on: bind, note it, close.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // A base that takes the connection and hangs up after 400 ms without an answer.
+    let base = Hangup::start(std::time::Duration::from_millis(400)).await;
     let mut cmd = pcsr(home.path());
-    cmd.env("PCSR_BASE_URL", format!("http://127.0.0.1:{port}"))
+    cmd.env("PCSR_BASE_URL", &base.base_url)
         .env("PCSR_TOKEN", "very-secret-token-123")
         .args(["doctor", "--jq", "."]);
     let stdout = ok_stdout(&run(cmd).await);
     assert!(!stdout.contains("very-secret-token-123"), "{stdout}");
     let report: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["backend"]["kind"], "token");
-    assert_eq!(report["reachability"]["reachable"], false);
+    let reach = &report["reachability"];
+    assert_eq!(reach["reachable"], false, "{reach}");
+    assert_eq!(reach["url"], Value::from(base.base_url.clone()), "{reach}");
+    let millis = reach["millis"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no time: {reach}"));
+    assert!(
+        (400..3_000).contains(&millis),
+        "timed from the call to the hang-up: {millis} ms"
+    );
+    assert_eq!(base.accepted(), 1, "one timed attempt");
+
+    let mut cmd = pcsr(home.path());
+    cmd.env("PCSR_BASE_URL", &base.base_url)
+        .env("PCSR_TOKEN", "very-secret-token-123")
+        .arg("doctor");
+    let human = ok_stdout(&run(cmd).await);
+    let line = human
+        .lines()
+        .find(|l| l.contains("reachability"))
+        .unwrap_or_else(|| panic!("no reachability line: {human}"));
+    assert!(
+        line.contains("NOT reachable after") && line.contains(" ms"),
+        "{line}"
+    );
+    assert!(!human.contains("very-secret-token-123"), "{human}");
 }
 
 #[test]
@@ -192,10 +213,27 @@ fn version_names_the_commit() {
     let home = tempfile::tempdir().unwrap();
     let out = pcsr(home.path()).arg("--version").output().unwrap();
     let stdout = ok_stdout(&out);
-    assert!(
-        stdout.contains("(commit ") && stdout.contains("linux"),
-        "{stdout}"
-    );
+    let commit = stdout
+        .split("(commit ")
+        .nth(1)
+        .and_then(|rest| rest.split([',', ')']).next())
+        .unwrap_or_else(|| panic!("no commit in {stdout}"));
+    assert!(stdout.contains("linux"), "the target is named: {stdout}");
+    // Built from a git checkout (CI's clean clone too), the commit is the checkout's HEAD;
+    // "unknown" is only right where git cannot say (a tarball).
+    let head = std::process::Command::new("git")
+        .args(["-C", env!("CARGO_MANIFEST_DIR"), "rev-parse", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    match head {
+        Some(head) => assert!(
+            commit.len() >= 7 && head.starts_with(commit),
+            "--version says commit {commit}, the checkout is at {head}"
+        ),
+        None => assert_eq!(commit, "unknown", "{stdout}"),
+    }
 }
 
 #[test]
@@ -209,14 +247,62 @@ fn man_dir_writes_a_page_per_subcommand_with_keys_and_no_extra_section() {
         .unwrap();
     ok_stdout(&out);
     let root = std::fs::read_to_string(dir.join("pcsr-tui.1")).unwrap();
-    let cmd = pcsr_tui::cli::Cli::command();
-    for sub in cmd.get_subcommands() {
-        let name = format!("pcsr-tui-{}", sub.get_name());
-        assert!(dir.join(format!("{name}.1")).exists(), "no page for {name}");
-        // The root page's references resolve to the pages written.
-        assert!(root.contains(&name.replace('-', "\\-")), "{name} not referenced");
+    // Every command at every depth has a page of its own, named in its parent's page.
+    fn walk(cmd: &clap::Command, name: &str, parent: &str, dir: &std::path::Path, pages: &mut Vec<String>) {
+        let page = std::fs::read_to_string(dir.join(format!("{name}.1")))
+            .unwrap_or_else(|e| panic!("no page for {name}: {e}"));
+        let roff = |t: &str| t.replace('-', "\\-");
+        assert!(
+            page.contains(&format!(".TH {name} 1")),
+            "{name}: no title:\n{page}"
+        );
+        assert!(
+            page.contains(".SH NAME") && page.contains(".SH SYNOPSIS"),
+            "{name}:\n{page}"
+        );
+        if let Some(about) = cmd.get_about() {
+            assert!(
+                page.contains(&roff(&about.to_string())),
+                "{name} lacks its description"
+            );
+        }
+        for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+            if let Some(long) = arg.get_long() {
+                assert!(
+                    page.contains(&roff(&format!("--{long}"))),
+                    "{name} lacks --{long}"
+                );
+            }
+        }
+        if !parent.is_empty() {
+            assert!(
+                parent.contains(&format!("{}(1)", roff(name))),
+                "{name}(1) not named in its parent's page"
+            );
+        }
+        pages.push(format!("{name}.1"));
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            walk(sub, &format!("{name}-{}", sub.get_name()), &page, dir, pages);
+        }
     }
-    assert!(dir.join("pcsr-tui-sandbox-serve.1").exists());
+    let cmd = pcsr_tui::cli::Cli::command();
+    let mut expected = Vec::new();
+    walk(&cmd, "pcsr-tui", "", &dir, &mut expected);
+    assert!(
+        expected.contains(&"pcsr-tui-sandbox-serve.1".to_string()),
+        "{expected:?}"
+    );
+    assert!(
+        expected.contains(&"pcsr-tui-outbox-resend.1".to_string()),
+        "{expected:?}"
+    );
+    let mut written: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    expected.sort();
+    assert_eq!(written, expected, "one page per command, nothing else");
     assert!(!root.contains(".SH EXTRA"), "odd EXTRA section");
     assert!(root.contains(".SH ENVIRONMENT") && root.contains("PCSR_TOKEN"));
     let keys = &root[root.find(".SH KEYS").expect("KEYS section")..];

@@ -152,12 +152,13 @@ async fn a_dropped_answer_is_retried_with_the_same_request_id_and_files_once() {
     sandbox.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn sandbox_serve_prints_its_url_serves_and_stops_on_sigterm() {
-    let home = tempfile::tempdir().unwrap();
-    let mut cmd = pcsr(home.path());
+/// Starts `pcsr-tui sandbox serve --port 0 EXTRA...` and reads the URL from its first line.
+async fn serve(home: &std::path::Path, extra: &[&str]) -> (std::process::Child, String) {
+    let mut cmd = pcsr(home);
     cmd.args(["sandbox", "serve", "--port", "0"])
-        .stdout(std::process::Stdio::piped());
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
     let mut child = cmd.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     let url = tokio::task::spawn_blocking(move || {
@@ -168,6 +169,74 @@ async fn sandbox_serve_prints_its_url_serves_and_stops_on_sigterm() {
     .await
     .unwrap();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    (child, url)
+}
+
+async fn post(url: String, body: &'static str) -> u16 {
+    pcsr_tui::tls::install_provider();
+    reqwest::Client::new()
+        .post(url)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sandbox_serve_keeps_its_control_routes_closed_unless_asked() {
+    let home = tempfile::tempdir().unwrap();
+    let (mut closed, url) = serve(home.path(), &[]).await;
+    let status = post(
+        format!("{url}/_sandbox/faults"),
+        r#"{"kind":"status","status":503}"#,
+    )
+    .await;
+    let bulk = post(format!("{url}/_sandbox/servicerequests"), r#"{"count":3}"#).await;
+    let mut cmd = pcsr(home.path());
+    cmd.args(["list", "--json"])
+        .env("PCSR_BASE_URL", &url)
+        .env("PCSR_TOKEN", SANDBOX_TOKEN);
+    let listed = stdout_json(&run(cmd).await);
+    let _ = closed.kill();
+    let _ = closed.wait();
+    assert_eq!((status, bulk), (404, 404), "no control routes without --control");
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(0),
+        "nothing filed, no fault met"
+    );
+
+    let other = tempfile::tempdir().unwrap();
+    let (mut open, url) = serve(other.path(), &["--control"]).await;
+    let bulk = post(format!("{url}/_sandbox/servicerequests"), r#"{"count":3}"#).await;
+    let fault = post(
+        format!("{url}/_sandbox/faults"),
+        r#"{"kind":"status","status":400}"#,
+    )
+    .await;
+    let mut cmd = pcsr(other.path());
+    cmd.args(["list", "--json"])
+        .env("PCSR_BASE_URL", &url)
+        .env("PCSR_TOKEN", SANDBOX_TOKEN);
+    let faulted = run(cmd).await;
+    let mut cmd = pcsr(other.path());
+    cmd.args(["list", "--json"])
+        .env("PCSR_BASE_URL", &url)
+        .env("PCSR_TOKEN", SANDBOX_TOKEN);
+    let listed = stdout_json(&run(cmd).await);
+    let _ = open.kill();
+    let _ = open.wait();
+    assert_eq!((bulk, fault), (201, 202), "--control serves them");
+    assert!(!faulted.status.success(), "the queued 400 met the next call");
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(3));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sandbox_serve_prints_its_url_serves_and_stops_on_sigterm() {
+    let home = tempfile::tempdir().unwrap();
+    let (mut child, url) = serve(home.path(), &[]).await;
 
     let mut cmd = pcsr(home.path());
     cmd.args(["topics", "--json"])

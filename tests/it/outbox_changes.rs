@@ -222,7 +222,7 @@ fn fault_for(n: usize) -> Option<Fault> {
         0 => None,
         1 => Some(Fault::DropAfterCommit),
         2 => Some(Fault::Status(503)),
-        3 => Some(Fault::LateCommit(TIMEOUT * 2)),
+        3 => Some(Fault::CommitThenDelay(TIMEOUT * 2)),
         _ => Some(Fault::RateLimit { retry_after_secs: 0 }),
     }
 }

@@ -20,6 +20,8 @@ pub(crate) struct App {
     pub(crate) master_fd: i32,
     pub(crate) writer: Box<dyn Write + Send>,
     pub(crate) screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the app wrote, for what the screen does not keep (OSC 52 requests).
+    pub(crate) raw: Arc<Mutex<Vec<u8>>>,
 }
 
 impl App {
@@ -27,7 +29,30 @@ impl App {
         App::launch_with(base_url, data_dir, &[])
     }
 
+    /// Against `base_url` with the sandbox's token, data and config in `data_dir`, the
+    /// keyring off; `env` adds or overrides variables.
     pub(crate) fn launch_with(base_url: &str, data_dir: &Path, env: &[(&str, &str)]) -> App {
+        let data = data_dir.to_string_lossy().into_owned();
+        let config = data_dir.join("pcsr-config").to_string_lossy().into_owned();
+        let mut all = vec![
+            ("PCSR_BASE_URL", base_url),
+            ("PCSR_TOKEN", SANDBOX_TOKEN),
+            ("PCSR_DATA_DIR", data.as_str()),
+            ("PCSR_CONFIG_DIR", config.as_str()),
+            ("PCSR_KEYRING", "none"),
+        ];
+        all.extend_from_slice(env);
+        App::start(data_dir, &all)
+    }
+
+    /// As a new user starts it: no PCSR_* variable at all, a fresh home under `home`.
+    pub(crate) fn first_run(home: &Path) -> App {
+        App::start(home, &[])
+    }
+
+    /// The binary in a fresh PTY with a private home under `home` and none of the caller's
+    /// PCSR_* settings, log filter, editor or session bus; then `env` on top.
+    fn start(home: &Path, env: &[(&str, &str)]) -> App {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -37,17 +62,31 @@ impl App {
             })
             .expect("open a pty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_pcsr-tui"));
-        cmd.env("PCSR_BASE_URL", base_url);
-        cmd.env("PCSR_TOKEN", SANDBOX_TOKEN);
-        cmd.env("PCSR_DATA_DIR", data_dir);
-        // Keep the user's real config and keyring out of it.
-        cmd.env("HOME", data_dir);
-        cmd.env("XDG_CONFIG_HOME", data_dir.join("config"));
-        cmd.env("XDG_DATA_HOME", data_dir.join("data"));
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("PCSR_") {
+                cmd.env_remove(&key);
+            }
+        }
+        for var in [
+            "RUST_LOG",
+            "NO_COLOR",
+            "VISUAL",
+            "EDITOR",
+            "DBUS_SESSION_BUS_ADDRESS",
+            // No display or tmux: the clipboard is then the terminal's (OSC 52), never the
+            // user's own.
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+            "TMUX",
+        ] {
+            cmd.env_remove(var);
+        }
+        // Keep the user's real config, data and keyring out of it.
+        cmd.env("HOME", home);
+        cmd.env("XDG_CONFIG_HOME", home.join("config"));
+        cmd.env("XDG_DATA_HOME", home.join("data"));
+        cmd.env("XDG_CACHE_HOME", home.join("cache"));
         cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("NO_COLOR");
-        cmd.env_remove("VISUAL");
-        cmd.env_remove("EDITOR");
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -61,6 +100,8 @@ impl App {
         let writer = pty.master.take_writer().expect("pty writer");
         let screen = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
         let sink = Arc::clone(&screen);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let raw_sink = Arc::clone(&raw);
         std::thread::spawn(move || {
             // Keep the master alive as long as we read from it.
             let _master = pty.master;
@@ -69,6 +110,7 @@ impl App {
                 if n == 0 {
                     break;
                 }
+                raw_sink.lock().unwrap().extend_from_slice(&buf[..n]);
                 sink.lock().unwrap().process(&buf[..n]);
             }
         });
@@ -77,6 +119,7 @@ impl App {
             master_fd,
             writer,
             screen,
+            raw,
         }
     }
 
@@ -86,6 +129,16 @@ impl App {
 
     /// Polls the screen until `pred` holds; fails with the screen when the deadline passes.
     pub(crate) fn wait_until(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.wait_within(DEADLINE, what, pred)
+    }
+
+    /// [`App::wait_until`] with its own deadline, for what the app does on a timer.
+    pub(crate) fn wait_within(
+        &mut self,
+        deadline: Duration,
+        what: &str,
+        pred: impl Fn(&str) -> bool,
+    ) -> String {
         let start = Instant::now();
         loop {
             let text = self.contents();
@@ -95,22 +148,45 @@ impl App {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("pcsr-tui exited ({status:?}) while waiting for {what}; screen:\n{text}");
             }
-            if start.elapsed() > DEADLINE {
+            if start.elapsed() > deadline {
                 panic!("timed out waiting for {what}; screen:\n{text}");
             }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
 
+    /// Polls the terminal's state (modes, not just text) until `pred` holds.
+    pub(crate) fn wait_screen(&self, what: &str, pred: impl Fn(&vt100::Screen) -> bool) {
+        let start = Instant::now();
+        while !pred(self.screen.lock().unwrap().screen()) {
+            assert!(
+                start.elapsed() < DEADLINE,
+                "timed out waiting for {what}; screen:\n{}",
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits until the app has written `bytes` (anywhere in its output so far).
+    pub(crate) fn wait_for_bytes(&self, what: &str, bytes: &[u8]) {
+        eventually(what, || {
+            let raw = self.raw.lock().unwrap();
+            raw.windows(bytes.len()).any(|w| w == bytes).then_some(())
+        });
+    }
+
     pub(crate) fn wait_for(&mut self, needle: &str) -> String {
         self.wait_until(needle, |s| s.contains(needle))
     }
 
+    /// Sends `bytes` as typed. No pause after: the app applies keys in the order they arrive
+    /// (state changes are synchronous in `update`), so a test waits only for what it must see.
+    /// One exception: a lone Esc must be followed by a wait for its effect, or the terminal
+    /// reader may take Esc and the next key together as Alt+key, as a real terminal would.
     pub(crate) fn keys(&mut self, bytes: &str) {
         self.writer.write_all(bytes.as_bytes()).expect("write to the pty");
         self.writer.flush().expect("flush the pty");
-        // Let the app read and draw before the next key (one key = one action).
-        std::thread::sleep(Duration::from_millis(30));
     }
 
     pub(crate) fn type_text(&mut self, text: &str) {
@@ -154,6 +230,31 @@ impl App {
         let rc = unsafe { libc::tcgetattr(self.master_fd, &mut t) };
         assert_eq!(rc, 0, "tcgetattr on the pty");
         (t.c_lflag & libc::ECHO != 0, t.c_lflag & libc::ICANON != 0)
+    }
+}
+
+/// The history table's row holding `needle`, if the history screen is showing (the result
+/// screen names the request id too, so a bare `contains` cannot tell them apart).
+pub(crate) fn history_row(screen: &str, needle: &str) -> Option<String> {
+    if !screen.contains("┌ History") {
+        return None;
+    }
+    screen
+        .lines()
+        .find(|l| l.contains(needle) && l.starts_with('│'))
+        .map(str::to_string)
+}
+
+/// Polls `check` every few milliseconds until it gives a value; fails naming `what` when
+/// [`DEADLINE`] passes first.
+pub(crate) fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(value) = check() {
+            return value;
+        }
+        assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 

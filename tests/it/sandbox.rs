@@ -839,8 +839,22 @@ async fn raw_answers_are_camel_case_json_without_nulls_and_echo_the_ids() {
 }
 
 #[tokio::test]
-async fn faults_can_be_queued_over_http_and_delays_answer_late() {
+async fn faults_can_be_queued_over_http_only_with_control_routes_on_and_delays_answer_late() {
     let env = Env::new().await;
+    // Off by default: the control route is as unknown as any path, and nothing is queued.
+    let refused = raw()
+        .post(env.url("/_sandbox/faults"))
+        .body(r#"{"kind":"status","status":502}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 404);
+    assert_eq!(
+        env.client().topics().await.unwrap().len(),
+        14,
+        "no fault was queued"
+    );
+    env.sandbox.set_control_routes(true);
     let queued = raw()
         .post(env.url("/_sandbox/faults"))
         .body(r#"{"kind":"status","status":502}"#)
@@ -872,5 +886,30 @@ async fn faults_can_be_queued_over_http_and_delays_answer_late() {
     let started = Instant::now();
     assert_eq!(env.client().topics().await.unwrap().len(), 14);
     assert!(started.elapsed() >= Duration::from_millis(300));
+
+    // Commit then delay: the request is filed at once, its answer comes 300 ms later.
+    let accepted = raw()
+        .post(env.url("/_sandbox/faults"))
+        .body(r#"{"kind":"commit_then_delay","ms":300}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), 202);
+    let client = env.client();
+    let started = Instant::now();
+    let filing = tokio::spawn(async move {
+        client
+            .create_wire(&new_sr("Late answer"), RequestIds::new())
+            .await
+    });
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while env.sandbox.request_count() == 0 {
+        assert!(Instant::now() < deadline, "the create was never committed");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(!filing.is_finished(), "filed while the answer is still held back");
+    filing.await.unwrap().unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(env.sandbox.request_count(), 1);
     env.sandbox.shutdown().await;
 }

@@ -285,17 +285,21 @@ async fn customer_routes_hold_requests_of_two_seeded_tenants() {
 
 #[tokio::test]
 async fn the_support_agent_answers_a_new_request_after_the_delay() {
-    let sb = sandbox().await.with_agent_replies(Duration::from_millis(300));
+    // A delay no test outlives: before it, the request stays as filed.
+    let sb = sandbox().await.with_agent_replies(Duration::from_secs(3600));
     let c = client(&sb.base_url());
-    let filed = c
-        .create_wire(&new_sr("Invoice missing"), RequestIds::new())
+    let waiting = c
+        .create_wire(&new_sr("Still waiting"), RequestIds::new())
         .await
         .unwrap()
-        .value;
-    let id = filed.id.clone().unwrap();
-    let early = c.get_wire(&Scope::Partner, &id).await.unwrap();
+        .value
+        .id
+        .unwrap();
+    let early = c.get_wire(&Scope::Partner, &waiting).await.unwrap();
     assert_eq!(early.status, Some(Status::Open));
     assert_eq!(early.notes, None);
+
+    sb.set_agent_replies(Some(Duration::from_millis(300)));
     // One the user closes first is left alone.
     let closed = c
         .create_wire(&new_sr("Never mind"), RequestIds::new())
@@ -306,17 +310,43 @@ async fn the_support_agent_answers_a_new_request_after_the_delay() {
     c.close(&Scope::Partner, &closed_id, RequestIds::new())
         .await
         .unwrap();
-
-    tokio::time::sleep(Duration::from_millis(450)).await;
-    let answered = c.get_wire(&Scope::Partner, &id).await.unwrap();
-    assert_eq!(answered.status, Some(Status::AttentionNeeded));
+    let filed = c
+        .create_wire(&new_sr("Invoice missing"), RequestIds::new())
+        .await
+        .unwrap()
+        .value;
+    let id = filed.id.clone().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let answered = loop {
+        let read = c.get_wire(&Scope::Partner, &id).await.unwrap();
+        if read.status == Some(Status::AttentionNeeded) {
+            break read;
+        }
+        assert!(std::time::Instant::now() < deadline, "never answered: {read:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     let notes = answered.notes.unwrap();
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].created_by_name.as_deref(), Some("Microsoft Support"));
     assert!(notes[0].text.as_deref().unwrap().contains("Invoice missing"));
     let dated = notes[0].created_date.clone().unwrap();
-    assert!(dated > filed.created_date.unwrap(), "dated after the filing");
+    let gap = date_ms(&dated) - date_ms(filed.created_date.as_deref().unwrap());
+    assert!(
+        (250..1000).contains(&gap),
+        "dated when due, 300 ms after the filing: {gap} ms"
+    );
     assert_eq!(answered.last_modified_date.as_deref(), Some(dated.as_str()));
+    assert_eq!(
+        c.get_wire(&Scope::Partner, &waiting).await.unwrap().status,
+        Some(Status::Open),
+        "the hour-long promise still holds"
+    );
+    assert_eq!(sb.answer_now().unwrap(), 1, "only the hour-long promise is left");
+    assert_eq!(
+        c.get_wire(&Scope::Partner, &waiting).await.unwrap().status,
+        Some(Status::AttentionNeeded),
+        "answered once brought forward"
+    );
     let listed = c
         .list_wire(
             &Scope::Partner,
@@ -327,7 +357,7 @@ async fn the_support_agent_answers_a_new_request_after_the_delay() {
         )
         .await
         .unwrap();
-    assert_eq!(listed.items.len(), 1, "the status filter sees the change");
+    assert_eq!(listed.items.len(), 2, "the status filter sees both answers");
     assert_eq!(
         c.get_wire(&Scope::Partner, &closed_id).await.unwrap().status,
         Some(Status::Closed)
@@ -336,6 +366,13 @@ async fn the_support_agent_answers_a_new_request_after_the_delay() {
     let again = c.get_wire(&Scope::Partner, &id).await.unwrap();
     assert_eq!(again.notes.unwrap().len(), 1);
     sb.shutdown().await;
+}
+
+/// A service date (RFC 3339) in Unix milliseconds.
+fn date_ms(date: &str) -> i64 {
+    let at = time::OffsetDateTime::parse(date, &time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|e| panic!("{date}: {e}"));
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap()
 }
 
 #[tokio::test]
@@ -357,13 +394,21 @@ async fn an_answer_promised_before_a_restart_is_given_after_it() {
         .id
         .unwrap();
     first.shutdown().await;
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // No agent runs in the second sandbox: only the promise stored in the file can answer.
     let second = Sandbox::start(options).await.unwrap();
-    let read = client(&second.base_url())
-        .get_wire(&Scope::Partner, &id)
-        .await
-        .unwrap();
-    assert_eq!(read.status, Some(Status::AttentionNeeded));
+    let c = client(&second.base_url());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let read = c.get_wire(&Scope::Partner, &id).await.unwrap();
+        if read.status == Some(Status::AttentionNeeded) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the promise was lost: {read:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     second.shutdown().await;
 }
 
@@ -428,7 +473,7 @@ async fn list_page_follows_next_links_one_page_at_a_time() {
 
 #[tokio::test]
 async fn a_long_list_is_filled_in_one_control_call() {
-    let sb = sandbox().await;
+    let sb = sandbox().await.with_control_routes();
     let url = format!("{}/_sandbox/servicerequests", sb.base_url());
     let resp = raw().post(&url).body(r#"{"count": 10000}"#).send().await.unwrap();
     assert_eq!(resp.status(), 201);

@@ -139,13 +139,25 @@ fn a_copy_seen_through_upsert_keeps_the_mark_in_step() {
     assert!(!row_of(&store, foreign).updated);
 }
 
+/// Returns once the system clock reads at least a microsecond later than at the call (the
+/// store stamps rows to the microsecond), so the next stamp sorts after the last one.
+fn clock_moves_on() {
+    let start = std::time::SystemTime::now();
+    while std::time::SystemTime::now()
+        .duration_since(start)
+        .is_ok_and(|d| d < Duration::from_micros(2))
+    {
+        std::hint::spin_loop();
+    }
+}
+
 #[test]
 fn the_re_read_queue_holds_open_requests_of_this_destination_oldest_checked_first() {
     let store = Store::open_in_memory().unwrap();
     let (a, sr_a) = filed(&store, "A", "1", HERE);
-    std::thread::sleep(Duration::from_millis(5));
+    clock_moves_on();
     let (b, _) = filed(&store, "B", "2", HERE);
-    std::thread::sleep(Duration::from_millis(5));
+    clock_moves_on();
     let (_c, sr_c) = filed(&store, "C", "3", HERE);
     let (_elsewhere, _) = filed(&store, "D", "4", "https://api.partnercenter.microsoft.com");
     // Closed requests are never re-read.
@@ -178,11 +190,11 @@ fn the_re_read_queue_holds_open_requests_of_this_destination_oldest_checked_firs
         "a small limit"
     );
     // A re-read (or a failed one) sends a request to the back of the queue.
-    std::thread::sleep(Duration::from_millis(5));
+    clock_moves_on();
     store.record_refresh(&sr_a).unwrap();
     let due = store.due_for_refresh("global", HERE, Duration::ZERO, 10).unwrap();
     assert_eq!(due.iter().map(|d| d.local_id).collect::<Vec<_>>(), [b, a]);
-    std::thread::sleep(Duration::from_millis(5));
+    clock_moves_on();
     store.mark_checked(b).unwrap();
     let due = store.due_for_refresh("global", HERE, Duration::ZERO, 10).unwrap();
     assert_eq!(due.iter().map(|d| d.local_id).collect::<Vec<_>>(), [a, b]);

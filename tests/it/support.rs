@@ -126,3 +126,42 @@ impl Scripted {
         self.script.lock().unwrap().seen.clone()
     }
 }
+
+/// A loopback port that takes connections and closes each, unanswered, after `hold`: a
+/// reachable address where no HTTP answer ever comes. It stays bound for the test's life, so
+/// unlike a port bound and released, nothing else can start listening there meanwhile.
+pub struct Hangup {
+    pub base_url: String,
+    accepted: Arc<std::sync::atomic::AtomicUsize>,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+impl Hangup {
+    pub async fn start(hold: std::time::Duration) -> Self {
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = accepted.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((conn, _)) = listener.accept().await {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::spawn(async move {
+                    tokio::time::sleep(hold).await;
+                    drop(conn);
+                });
+            }
+        });
+        Hangup {
+            base_url: format!("http://{addr}"),
+            accepted,
+            _task: task,
+        }
+    }
+
+    /// How many connections were made to it.
+    pub fn accepted(&self) -> usize {
+        self.accepted.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}

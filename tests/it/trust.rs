@@ -139,6 +139,93 @@ async fn dropped_then_throttled_submit_is_resent_once_and_filed_once() {
     sb.shutdown().await;
 }
 
+// A late commit: every attempt is filed (or replayed) by the service but answered only after
+// the client's timeout. The row must stay unknown, never failed, while the service holds the
+// request; the resend (same MS-RequestId) learns it and files nothing more.
+#[tokio::test]
+async fn a_submit_committed_after_the_client_gave_up_is_unknown_then_resent_once() {
+    let sb = sandbox().await;
+    let outbox = memory_outbox();
+    let client = fast_client(&sb.base_url(), SANDBOX_TOKEN);
+    for _ in 0..4 {
+        sb.inject(Fault::CommitThenDelay(Duration::from_millis(450)));
+    }
+    let here = origin(&sb.base_url());
+    let err = outbox
+        .submit(&client, &here, &request("committed late"))
+        .await
+        .unwrap_err();
+    let pcsr_tui::outbox::SubmitError::Send {
+        local_id, failure, ..
+    } = err
+    else {
+        panic!("expected a send failure")
+    };
+    assert!(failure.error.outcome_unknown(), "{}", failure.error);
+    assert!(failure.in_outbox, "kept in the outbox");
+    assert_eq!(sb.pending_faults(), 0, "all four attempts met their fault");
+    assert_eq!(
+        sb.request_count(),
+        1,
+        "the service filed it, once, though no answer came"
+    );
+    let row = outbox.db(move |s| s.submission(local_id)).await.unwrap().unwrap();
+    assert_eq!(row.state, SubmissionState::Sending, "unknown, not failed");
+
+    let resent = outbox.resend(&client, &here, &[]).await.unwrap();
+    assert_eq!(resent.len(), 1);
+    assert!(resent[0].outcome.is_ok(), "{:?}", resent[0].outcome);
+    let row = outbox.db(move |s| s.submission(local_id)).await.unwrap().unwrap();
+    assert_eq!(row.state, SubmissionState::Created);
+    let on_server = client
+        .list_all(&Scope::Partner, &ListQuery::default(), 100)
+        .await
+        .unwrap();
+    assert_eq!(on_server.len(), 1, "filed exactly once");
+    assert_eq!(
+        on_server[0].id, row.server_id,
+        "the row names the request the service holds"
+    );
+    sb.shutdown().await;
+}
+
+// A resend refused for want of a sign-in (a 401; the TUI's start-up pass while signed out)
+// made no attempt that could settle anything: the entry, which may already be filed, stays
+// unknown instead of turning "failed" and inviting a second submit.
+#[tokio::test]
+async fn a_resend_refused_for_sign_in_leaves_an_unknown_entry_unknown() {
+    let sb = sandbox().await;
+    let outbox = memory_outbox();
+    let client = fast_client(&sb.base_url(), SANDBOX_TOKEN);
+    for _ in 0..4 {
+        sb.inject(Fault::DropAfterCommit);
+    }
+    let here = origin(&sb.base_url());
+    let Err(pcsr_tui::outbox::SubmitError::Send { local_id, .. }) = outbox
+        .submit(&client, &here, &request("filed, then signed out"))
+        .await
+    else {
+        panic!("expected the submit to end unknown")
+    };
+    let refusing = Scripted::start(vec![Canned::json(
+        401,
+        r#"{"code": 401, "description": "token expired"}"#,
+    )])
+    .await;
+    let signed_out = fast_client(&refusing.base_url, "expired");
+    let resent = outbox.resend(&signed_out, &here, &[]).await.unwrap();
+    assert_eq!(resent.len(), 1);
+    let failure = resent[0].outcome.as_ref().unwrap_err();
+    assert!(failure.in_outbox, "{}", failure.error);
+    let row = outbox.db(move |s| s.submission(local_id)).await.unwrap().unwrap();
+    assert_eq!(row.state, SubmissionState::Sending, "still unknown, not failed");
+
+    let resent = outbox.resend(&client, &here, &[]).await.unwrap();
+    assert!(resent[0].outcome.is_ok(), "{:?}", resent[0].outcome);
+    assert_eq!(sb.request_count(), 1, "filed once");
+    sb.shutdown().await;
+}
+
 // Item 2: 2xx with an unreadable body is accepted, never failed; the same id fills it in.
 #[tokio::test]
 async fn a_success_with_an_unreadable_body_is_created_but_unread_then_filled_in() {
@@ -265,14 +352,21 @@ async fn fault_injection_run_files_every_submit_exactly_once_and_fails_none_it_h
         seed % n
     };
     let mut faults_injected = 0;
+    let mut late_commits = 0;
     for i in 0..SUBMITS {
         // 0..=4 faults: with 4 attempts per call, 4 faults use them all up.
         for _ in 0..next(5) {
-            let fault = match next(4) {
+            let fault = match next(5) {
                 0 => Fault::DropAfterCommit,
                 1 => Fault::Status([500, 502, 503][next(3) as usize]),
-                // Past the client's 300 ms timeout; the sandbox still commits after the pause.
+                // Past the client's 300 ms timeout, before the handler: nothing is filed.
                 2 => Fault::Delay(Duration::from_millis(450)),
+                // Filed at once, answered past the client's timeout: the late commit the
+                // client never hears about.
+                3 => {
+                    late_commits += 1;
+                    Fault::CommitThenDelay(Duration::from_millis(450))
+                }
                 _ => Fault::RateLimit { retry_after_secs: 0 },
             };
             sb.inject(fault);
@@ -282,8 +376,6 @@ async fn fault_injection_run_files_every_submit_exactly_once_and_fails_none_it_h
             .submit(&client, &here, &request(&format!("fault run #{i}")))
             .await;
     }
-    // Delayed attempts commit late; let them land before counting.
-    tokio::time::sleep(Duration::from_millis(600)).await;
     let failed_before = outbox
         .db(|s| s.history("", 0, 10_000))
         .await
@@ -320,11 +412,15 @@ async fn fault_injection_run_files_every_submit_exactly_once_and_fails_none_it_h
         .filter(|r| r.state == SubmissionState::Sending)
         .count();
     println!(
-        "fault run: {SUBMITS} submits, {faults_injected} faults, {} resent, {failed_before} failed before resend, \
+        "fault run: {SUBMITS} submits, {faults_injected} faults ({late_commits} late commits), {} resent, {failed_before} failed before resend, \
          duplicates {duplicates}, filed-but-failed {filed_but_failed}, missing {missing}, still unknown {still_unknown}, \
          {} ms",
         resent.len(),
         started.elapsed().as_millis()
+    );
+    assert!(
+        late_commits >= 10,
+        "the run has late commits to survive: {late_commits}"
     );
     assert_eq!(duplicates, 0, "one request per submit on the sandbox");
     assert_eq!(filed_but_failed, 0, "no row marked failed that the sandbox holds");
@@ -402,7 +498,11 @@ fn unsettled_errors_are_unknown_and_say_to_resend() {
     let e = ApiError::Unsettled(Box::new(last));
     assert!(e.outcome_unknown());
     assert_eq!(e.exit_code(), 2);
-    assert!(e.hint().contains("outbox resend"), "{}", e.hint());
+    assert_eq!(
+        e.remedy(),
+        pcsr_tui::domain::Remedy::ResendOutbox,
+        "resend from the outbox, never file again"
+    );
 }
 
 // Sign-in faults: a busy or failing token endpoint is retried, then reported as a transport
@@ -451,7 +551,11 @@ async fn a_busy_sign_in_service_is_retried_and_never_means_sign_in_again() {
     assert!(why.contains("temporarily_unavailable"), "{why}");
     let api = ApiError::SignInUnavailable(why);
     assert_eq!(api.exit_code(), 2);
-    assert!(api.hint().contains("try again"), "{}", api.hint());
+    assert_eq!(
+        api.remedy(),
+        pcsr_tui::domain::Remedy::SignInServiceDown,
+        "the sign-in is kept: try again later"
+    );
 
     // A refusal is still "sign in again", after one try.
     let server = Scripted::start(vec![Canned::json(400, r#"{"error": "invalid_grant"}"#)]).await;

@@ -414,3 +414,65 @@ async fn choosing_germany_says_it_closed() {
         text(&out.stdout)
     );
 }
+
+// A submit killed after it was recorded and before any attempt could be filed (the first
+// attempt is held before the handler, then the process dies): the next command finds it in
+// the outbox as unknown and one resend files it, once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_submit_killed_after_it_was_recorded_is_in_the_outbox_and_resent_once() {
+    let sb = sandbox().await;
+    let home = tempfile::tempdir().unwrap();
+    let with_sandbox = |args: &[&str]| {
+        let mut cmd = pcsr(home.path());
+        cmd.args(args)
+            .env("PCSR_BASE_URL", sb.base_url())
+            .env("PCSR_TOKEN", SANDBOX_TOKEN);
+        cmd
+    };
+    sb.inject(Fault::Delay(std::time::Duration::from_secs(30)));
+    let mut submit = with_sandbox(&[
+        "submit",
+        "--title",
+        "Killed mid-submit",
+        "--description",
+        "d",
+        "--severity",
+        "minimal",
+        "--topic",
+        "32444667",
+    ]);
+    submit
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = submit.spawn().unwrap();
+    let store = pcsr_tui::session::store_path(&home.path().join("pcsr-data"));
+    let recorded = tokio::task::spawn_blocking(move || {
+        crate::pty::eventually("the submit recorded before its send", || {
+            let db = Store::open_read_only(&store).ok().flatten()?;
+            db.history("", 0, 10).ok()?.into_iter().next()
+        })
+    })
+    .await
+    .unwrap();
+    assert_eq!(recorded.title, "Killed mid-submit");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(sb.request_count(), 0, "nothing was filed before the crash");
+    sb.clear_faults();
+
+    let out = run(with_sandbox(&["outbox", "--json"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(
+        listed[0]["outcome"], "unknown",
+        "it may have been sent: never failed"
+    );
+    let out = run(with_sandbox(&["outbox", "resend"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("created"), "{}", text(&out.stdout));
+    assert_eq!(sb.request_count(), 1, "filed once");
+    let out = run(with_sandbox(&["outbox", "resend"])).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(sb.request_count(), 1, "nothing left to send");
+}

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::pty::{App, CTRL_R, CTRL_S, ENTER, RIGHT, TAB, sandbox};
+use super::pty::{App, CTRL_R, CTRL_S, ENTER, RIGHT, TAB, history_row, sandbox};
 
 const ESC: &str = "\x1b";
 
@@ -28,13 +28,9 @@ fn file(app: &mut App, title: &str) -> String {
         .unwrap_or_else(|| panic!("no request id on the result screen:\n{result}"))
 }
 
-/// The history line holding `id`.
+/// The history line holding `id`; empty when the history is not on screen.
 fn row_of(screen: &str, id: &str) -> String {
-    screen
-        .lines()
-        .find(|l| l.contains(id))
-        .unwrap_or_default()
-        .to_string()
+    history_row(screen, id).unwrap_or_default()
 }
 
 #[test]
@@ -80,7 +76,9 @@ fn file_find_note_close_then_see_it_closed_in_both_lists_and_after_a_restart() {
 
     // Closed in the Partner Center list, and in the local one.
     app.keys(ESC);
-    app.wait_until("closed in Partner Center", |s| row_of(s, &id).contains("closed"));
+    app.wait_until("closed in Partner Center", |s| {
+        !s.contains("Conversation") && row_of(s, &id).contains("closed")
+    });
     app.keys(TAB);
     let local = app.wait_until("closed in the local list", |s| row_of(s, &id).contains("closed"));
     assert!(
@@ -115,12 +113,19 @@ fn file_find_note_close_then_see_it_closed_in_both_lists_and_after_a_restart() {
 fn an_agents_answer_is_marked_while_the_app_is_open_without_a_key() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let sandbox = sandbox(&rt);
-    sandbox.set_agent_replies(Some(Duration::from_millis(300)));
+    // The agent promises an answer in an hour and gives it when the test says (`answer_now`),
+    // so the row is seen open first whatever the re-reads' timing.
+    sandbox.set_agent_replies(Some(Duration::from_secs(3600)));
     let data = tempfile::tempdir().unwrap();
     let mut app = App::launch_with(&sandbox.base_url(), data.path(), &[("PCSR_REFRESH_SECONDS", "1")]);
     let id = file(&mut app, "Waiting for support");
     app.keys(CTRL_R);
     app.wait_until("the new request, open", |s| row_of(s, &id).contains("open"));
+    assert_eq!(
+        sandbox.answer_now().unwrap(),
+        1,
+        "the agent's answer was still to come"
+    );
     // No key from here on: the re-read brings the agent's answer in.
     let screen = app.wait_until("the agent's answer marked", |s| {
         let row = row_of(s, &id);
@@ -140,6 +145,9 @@ fn an_agents_answer_is_marked_while_the_app_is_open_without_a_key() {
     app.keys(ESC);
     let back = app.wait_until("the mark cleared", |s| {
         let row = row_of(s, &id);
+        if s.contains("Conversation") {
+            return false;
+        }
         row.contains("attention needed") && !row.contains('●')
     });
     assert!(!back.contains("1 updated"), "{back}");
@@ -155,7 +163,7 @@ fn a_note_left_unsent_is_there_after_quitting_and_coming_back() {
     let mut app = App::launch(&sandbox.base_url(), data.path());
     let id = file(&mut app, "Note left for later");
     app.keys(CTRL_R);
-    app.wait_until("the request in history", |s| s.contains(&id));
+    app.wait_until("the request in history", |s| !row_of(s, &id).is_empty());
     app.keys(ENTER);
     app.wait_for("Conversation");
     app.keys("n");
@@ -181,5 +189,57 @@ fn a_note_left_unsent_is_there_after_quitting_and_coming_back() {
     again.keys(CTRL_S);
     again.wait_for("Note added to");
     again.keys("\x03");
+    again.wait_exit();
+}
+
+/// Marks every local request as last re-read `ago` before now, as if the app had last looked
+/// that long ago (the app must not be running).
+fn checked_ago(data: &std::path::Path, ago: time::Duration) {
+    let at = (time::OffsetDateTime::now_utc() - ago).to_offset(time::UtcOffset::UTC);
+    let stamp = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+        at.microsecond()
+    );
+    let db = rusqlite::Connection::open(pcsr_tui::session::store_path(data)).unwrap();
+    let changed = db
+        .execute("UPDATE submissions SET checked_at = ?1", [stamp])
+        .unwrap();
+    assert_eq!(changed, 1, "one request in the local history");
+}
+
+/// `[defaults] refresh_minutes` sets the re-read interval when PCSR_REFRESH_SECONDS is not
+/// set: a request last read two minutes ago is due under `refresh_minutes = 1` (and would not
+/// be under the default five), so the agent's answer shows at start without a key.
+#[test]
+fn refresh_minutes_from_config_sets_the_re_read_interval() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = sandbox(&rt);
+    sandbox.set_agent_replies(Some(Duration::from_secs(3600)));
+    let data = tempfile::tempdir().unwrap();
+    let config = data.path().join("pcsr-config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("config.toml"), "[defaults]\nrefresh_minutes = 1\n").unwrap();
+    let mut app = App::launch(&sandbox.base_url(), data.path());
+    let id = file(&mut app, "Re-read on config's clock");
+    app.keys("q");
+    app.wait_exit();
+    drop(app);
+    assert_eq!(sandbox.answer_now().unwrap(), 1);
+    checked_ago(data.path(), time::Duration::minutes(2));
+
+    let mut again = App::launch(&sandbox.base_url(), data.path());
+    again.wait_until("the re-read's news in the header", |s| s.contains("1 updated"));
+    again.keys(CTRL_R);
+    again.wait_until("the answer marked in the list", |s| {
+        let row = row_of(s, &id);
+        row.contains('●') && row.contains("attention needed")
+    });
+    again.keys("q");
     again.wait_exit();
 }

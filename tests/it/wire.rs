@@ -205,7 +205,7 @@ async fn unauthorized_refreshes_once_then_asks_to_sign_in() {
     assert_eq!(calls, 2, "one retry with a refreshed token");
     assert!(err.needs_sign_in());
     assert_eq!(err.exit_code(), 3);
-    assert!(err.hint().contains("pcsr-tui login"));
+    assert_eq!(err.remedy(), pcsr_tui::domain::Remedy::SignIn);
 }
 
 #[tokio::test]
@@ -224,7 +224,12 @@ async fn throttling_body_and_retry_after_beyond_the_cap_is_reported() {
             .contains("Try again in 57 seconds")
     );
     assert_eq!(calls, 1, "a wait longer than the cap is handed to the caller");
-    assert!(err.hint().contains("57 s"));
+    assert_eq!(
+        err.remedy(),
+        pcsr_tui::domain::Remedy::Retry {
+            after_seconds: Some(57)
+        }
+    );
 }
 
 #[tokio::test]
@@ -324,12 +329,14 @@ async fn oversized_bodies_are_refused() {
 
 #[tokio::test]
 async fn transport_errors_are_retried_then_reported() {
-    // A port that was just free: nothing listens there.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    // Every connection is hung up on without an answer.
+    let server = crate::support::Hangup::start(Duration::ZERO).await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let err = client(&base).with_events(tx).topics().await.unwrap_err();
+    let err = client(&server.base_url)
+        .with_events(tx)
+        .topics()
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, ApiError::Transport { timeout: false, .. }),
         "{err:?}"
@@ -340,6 +347,7 @@ async fn transport_errors_are_retried_then_reported() {
         retries += 1;
     }
     assert_eq!(retries, 3);
+    assert_eq!(server.accepted(), 4, "the first attempt and three retries");
 }
 
 #[tokio::test]

@@ -3,9 +3,9 @@
 use tui_textarea::{TextArea, WrapMode};
 use uuid::Uuid;
 
+use crate::domain::Failure;
 use crate::domain::{self, FieldError, NewTicket, Service, Severity};
 use crate::store::Draft;
-use crate::tui::ErrorView;
 use crate::tui::textbox::plain_cursor;
 use crate::tui::theme::PLACEHOLDER;
 
@@ -92,7 +92,7 @@ pub struct Form {
     /// Problems found by the last submit attempt.
     pub errors: Vec<FieldError>,
     /// Why the last submit failed on the server side.
-    pub submit_error: Option<ErrorView>,
+    pub submit_error: Option<Failure>,
     /// A submit with an unknown outcome.
     pub unsettled: Option<Unsettled>,
     /// The severity a new form starts with (`[defaults] severity`).

@@ -7,9 +7,10 @@ use uuid::Uuid;
 use super::service_list_tests::answer;
 use super::tests::{ctrl, open_history, press, state, type_text};
 use super::*;
+use crate::domain::Failure;
 use crate::domain::{Status, Ticket};
 use crate::tui::state::{Confirm, DetailsView};
-use crate::worker::{ErrorView, Reply, Target};
+use crate::worker::{Reply, Target};
 
 fn details_of(s: &mut State, server_id: &str) {
     s.screen = Screen::Details(Box::new(DetailsView {
@@ -29,8 +30,11 @@ fn note_sent(fx: &[Effect]) -> Option<(Target, String, Uuid)> {
     })
 }
 
-fn lost_answer() -> ErrorView {
-    ErrorView::local("could not reach the service: connection reset", "Try again.")
+fn lost_answer() -> Failure {
+    Failure::local(
+        "could not reach the service: connection reset",
+        crate::domain::Remedy::Retry { after_seconds: None },
+    )
 }
 
 #[test]

@@ -7,9 +7,10 @@ use uuid::Uuid;
 
 use super::tests::{ctrl, fill, press, state, state_at, type_text};
 use super::*;
+use crate::domain::Failure;
 use crate::domain::{NewTicket, Severity};
 use crate::store::Draft;
-use crate::worker::{ErrorView, Reply};
+use crate::worker::Reply;
 
 fn submitted(effects: &[Effect]) -> Option<&NewTicket> {
     effects.iter().find_map(|e| match e {
@@ -183,8 +184,8 @@ fn success_shows_the_result_and_empties_the_form() {
     );
 }
 
-fn server_error(sign_in: bool) -> ErrorView {
-    ErrorView {
+fn server_error(sign_in: bool) -> Failure {
+    Failure {
         summary: if sign_in {
             "HTTP 401 Unauthorized".into()
         } else {
@@ -194,8 +195,11 @@ fn server_error(sign_in: bool) -> ErrorView {
         description: Some("try later".into()),
         request_id: Some(Uuid::nil()),
         correlation_id: Some(Uuid::nil()),
-        hint: "Run `pcsr-tui login`.".into(),
-        sign_in,
+        remedy: if sign_in {
+            crate::domain::Remedy::SignIn
+        } else {
+            crate::domain::Remedy::RetryLater
+        },
     }
 }
 
@@ -227,7 +231,7 @@ fn failure_keeps_every_typed_character_and_resends_with_the_same_id() {
 }
 
 #[test]
-fn sign_in_failures_point_to_login() {
+fn sign_in_failures_point_to_the_sign_in_key_not_to_a_command() {
     let mut s = state();
     fill(&mut s);
     let fx = ctrl(&mut s, 's');
@@ -240,11 +244,13 @@ fn sign_in_failures_point_to_login() {
             unsettled: None,
         }),
     );
-    assert!(
-        s.notice
-            .as_ref()
-            .is_some_and(|n| n.text.contains("pcsr-tui login"))
+    let text = s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    let key = s.keys.label(
+        crate::tui::keys::KeyCommand::SignIn,
+        crate::tui::keys::KeyScope::Anywhere,
     );
+    assert!(text.contains(&format!("Press {key} to sign in")), "{text}");
+    assert!(!text.contains("pcsr-tui login"), "{text}");
 }
 
 #[test]

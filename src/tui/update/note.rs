@@ -138,7 +138,8 @@ pub(super) fn on_added(
             } else {
                 format!(
                     "Your note is kept, not sent: {}. {}. {send} sends it again",
-                    error.summary, error.hint
+                    error.summary,
+                    crate::tui::error_view::remedy_text(&error.remedy, &state.keys)
                 )
             };
             note.error = Some(error);

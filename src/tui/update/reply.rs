@@ -1,13 +1,14 @@
 //! The worker's answers, applied to the state.
 
 use crate::api::ClientEvent;
+use crate::domain::Failure;
 use crate::domain::{Ticket, TicketRow};
 use crate::store::Draft;
 use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::state::{BusyNote, DraftSync, Form, ResultView, Screen, Source, State, Target, Unsettled};
 use crate::tui::topics::TopicsLoad;
-use crate::worker::{ErrorView, Reply};
+use crate::worker::Reply;
 
 use super::{history, note, requests, signin};
 
@@ -38,7 +39,10 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
                 why.push_str(": ");
                 why.push_str(&text::one_line(d));
             }
-            state.topics.load = TopicsLoad::Failed(format!("{why}. {}", e.hint));
+            state.topics.load = TopicsLoad::Failed(format!(
+                "{why}. {}",
+                crate::tui::error_view::remedy_text(&e.remedy, &state.keys)
+            ));
         }
         Reply::Submitted {
             local_id: _,
@@ -76,7 +80,7 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
                 }
                 Err(e) => state.error(format!(
                     "Outbox: \"{title}\" is not sent yet ({}); it is retried while pcsr-tui runs, and on the next start. {}",
-                    e.summary, e.hint
+                    e.summary, crate::tui::error_view::remedy_text(&e.remedy, &state.keys)
                 )),
             }
             if matches!(state.screen, Screen::History) {
@@ -130,7 +134,7 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
 fn refreshed(
     state: &mut State,
     target: Target,
-    outcome: Result<Ticket, ErrorView>,
+    outcome: Result<Ticket, Failure>,
     closed: bool,
     fx: &mut Vec<Effect>,
 ) {
@@ -158,12 +162,16 @@ fn refreshed(
                 d.fresh = Some(sr);
             }
         }
-        Err(e) if closed => state.error(format!("Not closed: {}. {}", e.summary, e.hint)),
+        Err(e) if closed => state.error(format!(
+            "Not closed: {}. {}",
+            e.summary,
+            crate::tui::error_view::remedy_text(&e.remedy, &state.keys)
+        )),
         Err(e) => state.error(format!(
             "Could not read {} from the server: {}. {}",
             text::one_line(&target.server_id),
             e.summary,
-            e.hint
+            crate::tui::error_view::remedy_text(&e.remedy, &state.keys)
         )),
     }
     if matches!(state.screen, Screen::History) && state.history.source == Source::Local {
@@ -213,11 +221,11 @@ fn clear_form_if_sent(state: &mut State, request: &crate::domain::NewTicket) {
 fn submit_failed(
     state: &mut State,
     request: crate::domain::NewTicket,
-    error: ErrorView,
+    error: Failure,
     unsettled: Option<(i64, uuid::Uuid)>,
 ) {
     state.busy = None;
-    let sign_in = error.sign_in;
+    let sign_in = error.needs_sign_in();
     state.form.submit_error = Some(error);
     state.form.unsettled = unsettled.map(|(local_id, request_id)| Unsettled {
         local_id,
@@ -227,11 +235,18 @@ fn submit_failed(
     if matches!(state.screen, Screen::Form | Screen::Result(_)) {
         state.screen = Screen::Form;
     }
-    state.error(if sign_in {
-        "Submit failed: sign-in needed. Run `pcsr-tui login`; your form is kept"
+    let text = if sign_in {
+        format!(
+            "Submit failed: sign-in needed. Press {} to sign in; your form is kept",
+            state.keys.label(
+                crate::tui::keys::KeyCommand::SignIn,
+                crate::tui::keys::KeyScope::Anywhere
+            )
+        )
     } else {
-        "Submit failed; your form is kept. See the error under the form"
-    });
+        "Submit failed; your form is kept. See the error under the form".to_string()
+    };
+    state.error(text);
 }
 
 /// The client's report on a slow call goes into the busy line, or a notice when idle.

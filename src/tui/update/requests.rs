@@ -3,11 +3,12 @@
 
 use crate::tui::textbox::LineBox;
 
+use crate::domain::Failure;
 use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::keys::KeyCommand;
 use crate::tui::state::{DetailsView, Paging, Screen, ServiceList, Source, State};
-use crate::worker::{ErrorView, Job, ServicePage};
+use crate::worker::{Job, ServicePage};
 
 use super::history::history_height;
 
@@ -103,7 +104,7 @@ fn read(s: &mut ServiceList, uri: Option<String>, fx: &mut Vec<Effect>) {
 pub(super) fn on_page(
     state: &mut State,
     seq: u64,
-    outcome: Result<ServicePage, ErrorView>,
+    outcome: Result<ServicePage, Failure>,
     fx: &mut Vec<Effect>,
 ) {
     let s = &mut state.history.service;
@@ -124,7 +125,11 @@ pub(super) fn on_page(
         }
         Err(e) => {
             s.to_end = false;
-            let why = format!("{}. {}", e.summary, e.hint);
+            let why = format!(
+                "{}. {}",
+                e.summary,
+                crate::tui::error_view::remedy_text(&e.remedy, &state.keys)
+            );
             s.paging = Paging::Failed {
                 why: why.clone(),
                 next: uri,

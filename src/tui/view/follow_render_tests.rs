@@ -190,7 +190,10 @@ fn a_note_that_failed_stays_in_its_box_with_the_reason() {
             target,
             request_id,
             outcome: Err((
-                crate::worker::ErrorView::local("HTTP 503 Service Unavailable", "Try again later."),
+                crate::domain::Failure::local(
+                    "HTTP 503 Service Unavailable",
+                    crate::domain::Remedy::RetryLater,
+                ),
                 false,
             )),
         }),

@@ -126,8 +126,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     );
 
     if let (Some(area), Some(e)) = (f.error, &form.submit_error) {
-        let lines: Vec<Line> = e
-            .rows()
+        let lines: Vec<Line> = crate::tui::error_view::rows(e, &state.keys)
             .into_iter()
             .map(|(label, value)| {
                 Line::from(vec![

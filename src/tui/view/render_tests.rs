@@ -8,13 +8,14 @@ use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Modifier;
 use uuid::Uuid;
 
+use crate::domain::Failure;
 use crate::domain::{Note, Severity, Status, Ticket};
 use crate::store::{HistoryRow, Submission, SubmissionState};
 use crate::tui::action::Action;
 use crate::tui::state::{DetailsView, ResultView, Screen, State};
 use crate::tui::update::tests::{ctrl, fill, open_history, press, state_at, type_text};
 use crate::tui::update::update;
-use crate::worker::{ErrorView, Reply};
+use crate::worker::Reply;
 
 pub(super) fn render(state: &mut State, width: u16, height: u16) -> String {
     update(state, Action::Resize(width, height));
@@ -78,9 +79,9 @@ fn form_topics_failed() {
     let mut s = State::new(fresh().header, fresh().theme, (100, 30), Instant::now());
     update(
         &mut s,
-        Action::from(Reply::TopicsFailed(ErrorView::local(
+        Action::from(Reply::TopicsFailed(Failure::local(
             "could not reach the service: connection refused",
-            "Check your network and the base URL (--base-url / PCSR_BASE_URL), then try again.",
+            crate::domain::Remedy::CheckNetwork,
         ))),
     );
     for _ in 0..3 {
@@ -101,14 +102,13 @@ fn form_submit_failed_keeps_input() {
             _ => None,
         })
         .expect("sent");
-    let error = ErrorView {
+    let error = Failure {
         summary: "HTTP 400 Bad Request".into(),
         code: Some("3000".into()),
         description: Some("The support topic is not valid for this partner.".into()),
         request_id: Some(REQUEST_ID),
         correlation_id: Some(Uuid::from_u128(1)),
-        hint: "Correct the field named above and submit again.".into(),
-        sign_in: false,
+        remedy: crate::domain::Remedy::FixInput,
     };
     update(
         &mut s,
