@@ -31,14 +31,16 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr for commands (RUST_LOG, default warnings), without colour unless stderr is
-/// a terminal. `PCSR_LOG_FILE` sends them to that file instead and on its own turns logging on at
-/// info level. The TUI owns the screen, so it logs only to PCSR_LOG_FILE.
+/// Commands log to stderr only when `RUST_LOG` asks (stderr is for the command's own messages
+/// and progress), without colour unless stderr is a terminal. `PCSR_LOG_FILE` sends logs to that
+/// file instead and on its own turns logging on at info level. The TUI owns the screen, so it
+/// logs only to PCSR_LOG_FILE.
 fn init_logging(tui: bool) {
     use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
     let file = std::env::var_os("PCSR_LOG_FILE").filter(|p| !p.is_empty());
-    if file.is_none() && tui {
+    let asked = std::env::var_os("RUST_LOG").is_some_and(|v| !v.is_empty());
+    if file.is_none() && (tui || !asked) {
         // Nothing to log to: the filter is not even built, so the TUI never touches (faults in)
         // the filter parser's code.
         return;

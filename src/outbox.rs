@@ -1,4 +1,5 @@
-//! The outbox: the one path every submit takes, for the CLI and the TUI's worker alike.
+//! The outbox: the one path every write takes (a submit, a note, a close), for the CLI and the
+//! TUI's worker alike.
 //!
 //! record -> send -> settle -> (later) resend. A submit is recorded (state `sending`, with the
 //! MS-RequestId it will carry) before anything goes on the wire, then settled by the answer:
@@ -8,18 +9,35 @@
 //!   resent with the same MS-RequestId, which the service treats as the same request;
 //! - `failed`: no attempt could have been filed (e.g. 400, 403); the input is kept.
 //!
+//! Notes and closes follow the same rules (store `changes`): recorded with their MS-RequestId
+//! before the first send, kept while the outcome is unknown, and settled on a resend by reading
+//! the request back first (a close it shows closed, or the note it shows, needs no second
+//! send), then resending with the same MS-RequestId. One refused for good was not applied and
+//! leaves the outbox.
+//!
 //! The store is SQLite, so every store call runs on the blocking pool, never on an async
 //! worker thread.
 
 use std::sync::{Arc, Mutex};
 
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::api::error::RequestIds;
-use crate::api::{Answer, ApiError, Client};
-use crate::domain::{NewTicket, Ticket};
-use crate::store::{NewSubmission, Store, StoreError, Submission};
-use crate::worker::Origin;
+use crate::api::{Answer, ApiError, Client, Scope};
+use crate::domain::{NewTicket, Stamp, Status, Ticket};
+use crate::store::{Change, ChangeKind, NewChange, NewSubmission, Store, StoreError, Submission};
+
+/// Where submissions (and notes and closes) are recorded as going.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// Cloud name (`sandbox` for the emulator).
+    pub cloud: String,
+    /// Agent locale.
+    pub locale: String,
+    /// API base URL.
+    pub base_url: String,
+}
 
 /// The local database, shared between the tasks that use it.
 pub type SharedStore = Arc<Mutex<Store>>;
@@ -61,6 +79,45 @@ pub struct Sent {
     pub answer: Answer<Ticket>,
     /// Set when the answer could not be stored (it was filed all the same).
     pub unrecorded: Option<String>,
+}
+
+/// A note or close the service holds now.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// The local outbox row.
+    pub local_id: i64,
+    /// The request as it stands with the change.
+    pub request: Ticket,
+    /// True when nothing was sent this time: the request already showed the change (read back
+    /// after a lost answer, or a close of a request that was closed already).
+    pub already: bool,
+    /// Set when the outcome could not be stored (the service holds the change all the same).
+    pub unrecorded: Option<String>,
+}
+
+/// Why a note or close did not end applied.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    /// It could not be recorded, so it was not sent.
+    #[error("the change could not be recorded in the local database, so it was not sent: {0}")]
+    NotRecorded(StoreError),
+    /// It was recorded as `label` (`n3`, `c4`), then the send did not end applied.
+    #[error("{failure}")]
+    Send {
+        /// The outbox id as the commands take it.
+        label: String,
+        /// Why; `failure.in_outbox` says whether it stays for a resend.
+        failure: SendFailure,
+    },
+}
+
+/// One note's or close's resend.
+#[derive(Debug)]
+pub struct ResentChange {
+    /// The entry as it was before the resend.
+    pub change: Change,
+    /// What became of it.
+    pub outcome: Result<Applied, SendFailure>,
 }
 
 /// One outbox entry's resend.
@@ -215,6 +272,164 @@ impl Outbox {
         }
     }
 
+    /// Records a note (`text`) or a close of `server_id`, then sends it.
+    pub async fn change(
+        &self,
+        client: &Client,
+        origin: &Origin,
+        kind: ChangeKind,
+        server_id: &str,
+        customer: Option<&str>,
+        text: Option<&str>,
+    ) -> Result<Applied, ChangeError> {
+        let request_id = Uuid::new_v4();
+        let (origin, server_id, customer, text) = (
+            origin.clone(),
+            server_id.to_string(),
+            customer.map(str::to_string),
+            text.map(str::to_string),
+        );
+        let change = self
+            .db(move |s| {
+                let local_id = s.record_change(&NewChange {
+                    kind,
+                    request_id,
+                    server_id: &server_id,
+                    customer: customer.as_deref(),
+                    text: text.as_deref(),
+                    cloud: &origin.cloud,
+                    base_url: &origin.base_url,
+                })?;
+                s.change(local_id)?.ok_or_else(|| {
+                    StoreError::Stopped(format!("change #{local_id} vanished after recording"))
+                })
+            })
+            .await
+            .map_err(ChangeError::NotRecorded)?;
+        self.apply(client, &change)
+            .await
+            .map_err(|failure| ChangeError::Send {
+                label: change.label(),
+                failure,
+            })
+    }
+
+    /// Sends a recorded change with its MS-RequestId and settles its row.
+    async fn apply(&self, client: &Client, change: &Change) -> Result<Applied, SendFailure> {
+        let scope = scope_of(change.customer.as_deref());
+        let edit = match change.kind {
+            ChangeKind::Note => crate::domain::Change::Note(change.text.clone().unwrap_or_default()),
+            ChangeKind::Close => crate::domain::Change::Close,
+        };
+        let ids = RequestIds::with_request_id(change.request_id);
+        let outcome = client.apply(&scope, &change.server_id, &edit, ids).await;
+        match outcome {
+            Ok(sr) => Ok(self.applied(change.local_id, sr, false).await),
+            Err(error) => {
+                // A service may refuse to close a closed request; to the user it is closed.
+                if change.kind == ChangeKind::Close
+                    && !error.outcome_unknown()
+                    && matches!(error.status(), Some(400 | 409))
+                    && let Ok(sr) = client.get(&scope, &change.server_id).await
+                    && sr.status == Some(Status::Closed)
+                {
+                    return Ok(self.applied(change.local_id, sr, true).await);
+                }
+                Err(self.unapplied(change.local_id, error).await)
+            }
+        }
+    }
+
+    /// Settles a change as applied and keeps the request's fresh copy in the history.
+    async fn applied(&self, local_id: i64, request: Ticket, already: bool) -> Applied {
+        let copy = request.clone();
+        let unrecorded = self
+            .db(move |s| {
+                s.mark_change_applied(local_id)?;
+                s.record_refresh(&copy).map(|_| ())
+            })
+            .await
+            .err()
+            .map(|e| e.to_string());
+        Applied {
+            local_id,
+            request,
+            already,
+            unrecorded,
+        }
+    }
+
+    /// Settles a change that did not apply: kept when it may have (unknown), dropped when not.
+    async fn unapplied(&self, local_id: i64, error: ApiError) -> SendFailure {
+        let unknown = error.outcome_unknown();
+        let text = error.to_string();
+        let settled = self
+            .db(move |s| {
+                if unknown {
+                    s.note_change_error(local_id, &text)
+                } else {
+                    s.discard_change(local_id).map(|_| ())
+                }
+            })
+            .await;
+        if let Err(e) = settled {
+            tracing::warn!(local_id, "could not record the change's send error: {e}");
+        }
+        SendFailure {
+            error,
+            in_outbox: unknown,
+        }
+    }
+
+    /// Notes and closes waiting for a resend to `origin`, oldest first.
+    pub async fn pending_changes(&self, origin: &Origin) -> Result<Vec<Change>, StoreError> {
+        let (cloud, base_url) = (origin.cloud.clone(), origin.base_url.clone());
+        self.db(move |s| s.changes_for(&cloud, &base_url)).await
+    }
+
+    /// Settles the pending notes and closes for `origin` (only those in `only` when it is not
+    /// empty), one after the other: each is read back first, and sent again with its stored
+    /// MS-RequestId only when the request does not show it.
+    pub async fn resend_changes(
+        &self,
+        client: &Client,
+        origin: &Origin,
+        only: &[i64],
+    ) -> Result<Vec<ResentChange>, StoreError> {
+        let pending = self.pending_changes(origin).await?;
+        let mut done = Vec::new();
+        for change in pending
+            .into_iter()
+            .filter(|c| only.is_empty() || only.contains(&c.local_id))
+        {
+            let outcome = self.settle_change(client, &change).await;
+            done.push(ResentChange { change, outcome });
+        }
+        Ok(done)
+    }
+
+    async fn settle_change(&self, client: &Client, change: &Change) -> Result<Applied, SendFailure> {
+        let scope = scope_of(change.customer.as_deref());
+        match client.get(&scope, &change.server_id).await {
+            Ok(sr) if shows(&sr, change) => Ok(self.applied(change.local_id, sr, true).await),
+            Ok(_) => self.apply(client, change).await,
+            // The request is gone (or not in this scope): there is nothing to apply it to.
+            Err(error) if error.status() == Some(404) => Err(self.unapplied(change.local_id, error).await),
+            Err(error) => {
+                // The read failed, so the first send's fate is as unknown as before.
+                let text = error.to_string();
+                let local_id = change.local_id;
+                if let Err(e) = self.db(move |s| s.note_change_error(local_id, &text)).await {
+                    tracing::warn!(local_id, "could not record the read-back error: {e}");
+                }
+                Err(SendFailure {
+                    error,
+                    in_outbox: true,
+                })
+            }
+        }
+    }
+
     /// Entries waiting for a resend to `origin` (state `sending`), oldest first.
     pub async fn pending(&self, origin: &Origin) -> Result<Vec<Submission>, StoreError> {
         let (cloud, base_url) = (origin.cloud.clone(), origin.base_url.clone());
@@ -258,6 +473,54 @@ pub fn same_destination(cloud: &str, base_url: &str, here: &Origin) -> bool {
     cloud == here.cloud && base_url.trim_end_matches('/') == here.base_url.trim_end_matches('/')
 }
 
+/// The API scope of a change: the partner's own, or a customer's.
+fn scope_of(customer: Option<&str>) -> Scope {
+    match customer {
+        Some(tenant) => Scope::Customer(tenant.to_string()),
+        None => Scope::Partner,
+    }
+}
+
+/// How far a note's date (the service's clock) may lie before the moment the change was
+/// recorded (ours) and still count as this change's note.
+const CLOCK_SKEW: time::Duration = time::Duration::minutes(10);
+
+/// Whether `sr` as read back already shows `change`: closed for a close; for a note, a note with
+/// exactly its text dated from when it was recorded on. On doubt (no date, a date we cannot
+/// read) it does not: the resend carries the same MS-RequestId, so the service applies it once.
+pub fn shows(sr: &Ticket, change: &Change) -> bool {
+    match change.kind {
+        ChangeKind::Close => sr.status == Some(Status::Closed),
+        ChangeKind::Note => {
+            let Some(since) = parse_time(&change.created_at).map(|t| t - CLOCK_SKEW) else {
+                return false;
+            };
+            sr.notes.iter().any(|note| {
+                note.text.as_deref() == change.text.as_deref()
+                    && note
+                        .created
+                        .as_ref()
+                        .and_then(Stamp::at)
+                        .and_then(parse_time)
+                        .is_some_and(|at| at >= since)
+            })
+        }
+    }
+}
+
+/// RFC 3339, or the API's offset-less form, which is UTC.
+fn parse_time(raw: &str) -> Option<OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    use time::macros::format_description;
+    if let Ok(at) = OffsetDateTime::parse(raw, &Rfc3339) {
+        return Some(at);
+    }
+    let bare = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]");
+    time::PrimitiveDateTime::parse(raw, &bare)
+        .ok()
+        .map(time::PrimitiveDateTime::assume_utc)
+}
+
 #[cfg(test)]
 mod destination_tests {
     use super::{Origin, same_destination};
@@ -295,5 +558,72 @@ mod destination_tests {
             &real
         ));
         assert!(!same_destination("global", "https://pc.example.com", &real));
+    }
+}
+
+#[cfg(test)]
+mod read_back_tests {
+    use super::*;
+    use crate::domain::Note;
+
+    fn change(kind: ChangeKind, text: Option<&str>) -> Change {
+        Change {
+            local_id: 1,
+            kind,
+            request_id: Uuid::new_v4(),
+            server_id: "616000000000001".into(),
+            customer: None,
+            text: text.map(str::to_string),
+            cloud: "sandbox".into(),
+            base_url: "http://127.0.0.1:1".into(),
+            applied: false,
+            last_error: None,
+            created_at: "2026-12-02T10:00:00.000000Z".into(),
+        }
+    }
+
+    fn with_note(text: &str, date: Option<&str>) -> Ticket {
+        Ticket {
+            notes: vec![Note {
+                text: Some(text.into()),
+                created: date.map(|d| Stamp::At(d.to_string())),
+                ..Note::default()
+            }],
+            ..Ticket::default()
+        }
+    }
+
+    #[test]
+    fn a_note_counts_as_there_only_with_its_text_dated_from_when_it_was_recorded() {
+        let note = change(ChangeKind::Note, Some("hello once"));
+        // The service's clock may lag ours a little; its offset-less form is UTC.
+        assert!(shows(
+            &with_note("hello once", Some("2026-12-02T09:58:00.123Z")),
+            &note
+        ));
+        assert!(shows(
+            &with_note("hello once", Some("2026-12-02T10:00:01")),
+            &note
+        ));
+        // An older note with the same words is someone's earlier note: send it (same id).
+        assert!(!shows(
+            &with_note("hello once", Some("2026-12-01T10:00:00Z")),
+            &note
+        ));
+        // Without a date it cannot tell: on doubt it sends, and the id keeps it once.
+        assert!(!shows(&with_note("hello once", None), &note));
+        assert!(!shows(&with_note("hello", Some("2026-12-02T10:00:01Z")), &note));
+        assert!(!shows(&Ticket::default(), &note));
+    }
+
+    #[test]
+    fn a_close_counts_as_there_when_the_request_is_closed() {
+        let close = change(ChangeKind::Close, None);
+        let mut sr = Ticket::default();
+        assert!(!shows(&sr, &close));
+        sr.status = Some(Status::Open);
+        assert!(!shows(&sr, &close));
+        sr.status = Some(Status::Closed);
+        assert!(shows(&sr, &close));
     }
 }

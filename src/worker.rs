@@ -23,16 +23,7 @@ pub use follow::{NoteOutcome, ServicePage, Target, scope_of};
 pub use protocol::{Job, Reply};
 pub use signin::{SignInReply, SignInSetup, message as sign_in_message};
 
-/// Where submissions are recorded as going.
-#[derive(Debug, Clone)]
-pub struct Origin {
-    /// Cloud name (`sandbox` for the emulator).
-    pub cloud: String,
-    /// Agent locale.
-    pub locale: String,
-    /// API base URL.
-    pub base_url: String,
-}
+pub use crate::outbox::Origin;
 
 /// The handle the UI keeps.
 pub struct WorkerHandle {

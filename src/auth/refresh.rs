@@ -116,18 +116,50 @@ impl RefreshingTokenProvider {
 
     /// A valid access token: the cached one unless it expires within 30 s or `force_refresh`.
     pub async fn access_token(&self, force_refresh: bool) -> Result<String, AuthError> {
-        let mut state = self.state.lock().await;
+        let state = self.state.lock().await;
         if !force_refresh
             && let Some(t) = &state.tokens
             && !t.expires_within(self.clock.now(), REFRESH_MARGIN)
         {
             return Ok(t.access_token.clone());
         }
-        let refresh_token = match state.refresh_token.clone() {
-            Some(rt) => rt,
-            None => self.load_refresh_token().await?,
+        // Another process (a CLI command beside this TUI) may have rotated the refresh token
+        // since it was read: the saved one is the newest, and the one in memory may be revoked.
+        let held = state.refresh_token.clone();
+        let refresh_token = match (self.saved_refresh_token().await, held.clone()) {
+            (Some(saved), _) => saved,
+            (None, Some(rt)) => rt,
+            (None, None) => self.load_refresh_token().await?,
         };
-        let answer = self.refresh_with_retries(&refresh_token).await?;
+        let answer = match self.refresh_with_retries(&refresh_token).await {
+            Ok(answer) => answer,
+            Err(AuthError::SignInNeeded(why)) => {
+                // Refused: a rotation may have landed between the read and the refresh. The
+                // saved token (or the one held) gets one try before the user is sent to sign in.
+                let other = match self.saved_refresh_token().await {
+                    Some(saved) if saved != refresh_token => Some(saved),
+                    _ => held.filter(|rt| *rt != refresh_token),
+                };
+                match other {
+                    Some(other) => {
+                        let answer = self.refresh_with_retries(&other).await?;
+                        return self.keep(state, answer, other).await;
+                    }
+                    None => return Err(AuthError::SignInNeeded(why)),
+                }
+            }
+            Err(e) => return Err(e),
+        };
+        self.keep(state, answer, refresh_token).await
+    }
+
+    /// Keeps a refresh's tokens (saving a rotated refresh token first) and hands out the access token.
+    async fn keep(
+        &self,
+        mut state: tokio::sync::MutexGuard<'_, State>,
+        answer: super::token::TokenAnswer,
+        refresh_token: String,
+    ) -> Result<String, AuthError> {
         let tokens = answer.into_token_set(self.clock.now());
         let rotated = tokens.refresh_token.clone().filter(|new| *new != refresh_token);
         state.refresh_token = Some(rotated.clone().unwrap_or(refresh_token));
@@ -202,6 +234,24 @@ impl RefreshingTokenProvider {
             );
             tokio::time::sleep(pause).await;
             attempt += 1;
+        }
+    }
+
+    /// The refresh token saved now, if the store can be read and holds one (`None` otherwise:
+    /// the caller falls back on the one it holds).
+    async fn saved_refresh_token(&self) -> Option<String> {
+        let (store, key) = match self.source.clone()? {
+            SecretSource::Store(store, key) => (store, key),
+            SecretSource::Kind(kind, key) => {
+                (blocking(move || SecretStore::open_kind(kind)).await.ok()?, key)
+            }
+        };
+        match blocking(move || store.get(&key)).await {
+            Ok(saved) => saved,
+            Err(e) => {
+                tracing::info!(error = %e, "could not re-read the saved refresh token; using the one held");
+                None
+            }
         }
     }
 

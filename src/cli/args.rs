@@ -240,20 +240,61 @@ pub enum CliCommand {
 pub enum OutboxAction {
     /// Send them again with the same MS-RequestId (never filed twice); all pending if none named.
     Resend {
-        /// Local ids (the LOCAL column of `pcsr-tui outbox`).
-        local: Vec<i64>,
+        /// Local ids (the LOCAL column of `pcsr-tui outbox`: `12` for a submit, `n3` for a note,
+        /// `c4` for a close).
+        #[arg(value_parser = parse_outbox_ref)]
+        local: Vec<OutboxRef>,
         /// --json / --jq.
         #[command(flatten)]
         out: JsonArgs,
     },
     /// Drop one from the outbox (asks first unless --yes).
     Discard {
-        /// Local id.
-        local: i64,
+        /// Local id (`12`, `n3`, `c4`).
+        #[arg(value_parser = parse_outbox_ref)]
+        local: OutboxRef,
         /// Do not ask.
         #[arg(long)]
         yes: bool,
     },
+}
+
+/// One outbox entry as the commands name it: a submit by its local id (`12`), a note or a
+/// close by its letter and id (`n3`, `c4`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxRef {
+    /// A submit's local id.
+    Submit(i64),
+    /// A note's or close's local id.
+    Change(crate::store::ChangeKind, i64),
+}
+
+impl std::fmt::Display for OutboxRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutboxRef::Submit(id) => write!(f, "#{id}"),
+            OutboxRef::Change(kind, id) => write!(f, "{}{id}", kind.letter()),
+        }
+    }
+}
+
+/// Reads `12`, `#12`, `n3` or `c4`.
+pub fn parse_outbox_ref(raw: &str) -> Result<OutboxRef, String> {
+    use crate::store::ChangeKind;
+    let raw = raw.trim();
+    let (kind, digits) = match raw.chars().next() {
+        Some('n' | 'N') => (Some(ChangeKind::Note), &raw[1..]),
+        Some('c' | 'C') => (Some(ChangeKind::Close), &raw[1..]),
+        Some('#') => (None, &raw[1..]),
+        _ => (None, raw),
+    };
+    let id: i64 = digits.parse().map_err(|_| {
+        format!("'{raw}' is not an outbox id: use the LOCAL column of `pcsr-tui outbox` (12, n3 or c4)")
+    })?;
+    Ok(match kind {
+        Some(kind) => OutboxRef::Change(kind, id),
+        None => OutboxRef::Submit(id),
+    })
 }
 
 /// `pcsr-tui sandbox ...`.

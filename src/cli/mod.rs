@@ -8,6 +8,7 @@ pub mod jq;
 mod man;
 mod outbox;
 mod output;
+mod progress;
 mod requests;
 mod serve;
 mod submit;
@@ -16,7 +17,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::CommandFactory;
 
-pub use args::{Cli, CliCommand, GlobalArgs, JsonArgs, OutboxAction, SandboxAction, SubmitArgs, VERSION};
+pub use args::{
+    Cli, CliCommand, GlobalArgs, JsonArgs, OutboxAction, OutboxRef, SandboxAction, SubmitArgs, VERSION,
+};
 pub use output::{is_closed_pipe, print_error};
 
 /// `--quiet` for this run; read where the sandbox notice is printed.
@@ -45,6 +48,21 @@ impl Exit {
             message: message.into(),
         }
     }
+}
+
+/// A write whose outcome is unknown, kept in the outbox: the message says what is known and
+/// `next` names the one way forward (never "try again", which would send it twice). Exit code
+/// from `error` (2, or 3 when a sign-in is needed first).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Kept {
+    /// What became of it.
+    pub message: String,
+    /// The one thing to do next.
+    pub next: String,
+    /// What the service (or the network) said.
+    #[source]
+    pub error: crate::api::ApiError,
 }
 
 /// Refuses an empty service request id before any call is made.

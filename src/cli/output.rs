@@ -87,7 +87,7 @@ pub fn remedy_text(remedy: &Remedy) -> String {
             after_seconds: Some(s),
         } => format!("Rate limited: try again in {s} s."),
         Remedy::Retry { after_seconds: None } => {
-            "The service did not answer in time; try again (the same request will not be filed twice).".into()
+            "The service did not answer in time; try again.".into()
         }
         Remedy::RetryLater => "The service failed; try again later and quote the ids above to support.".into(),
         Remedy::CheckNetwork => {
@@ -114,7 +114,9 @@ pub fn remedy_text(remedy: &Remedy) -> String {
 
 /// Prints an error chain to stderr with what to do next; returns the exit code for it.
 pub fn print_error(err: &anyhow::Error) -> i32 {
-    let (code, hint) = if let Some(e) = err.downcast_ref::<Exit>() {
+    let (code, hint) = if let Some(kept) = err.downcast_ref::<super::Kept>() {
+        (kept.error.exit_code(), Some(kept.next.clone()))
+    } else if let Some(e) = err.downcast_ref::<Exit>() {
         (e.code, None)
     } else if let Some(e) = err.downcast_ref::<ApiError>() {
         (e.exit_code(), Some(remedy_text(&e.remedy())))

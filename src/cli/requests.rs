@@ -3,15 +3,17 @@
 
 use std::io::Read as _;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
 use serde::Serialize;
 
-use crate::api::error::RequestIds;
 use crate::api::{ListQuery, Scope};
-use crate::domain::{Change, Severity, Status, Ticket};
+use crate::domain::{Severity, Status, Ticket};
+use crate::outbox::{ChangeError, Outbox, SendFailure};
 use crate::session::{self, Choice, Session, Settings};
-use crate::store::{HistoryRow, Store};
+use crate::store::{ChangeKind, HistoryRow, Store};
+use crate::text::one_line;
 
 use super::{Exit, output};
 
@@ -243,25 +245,99 @@ pub async fn list(
     printed
 }
 
-async fn patch(
+/// A note or a close, through the outbox: recorded with its MS-RequestId before the first
+/// send, kept there when the answer is lost, settled by `outbox resend` (README "Outcome rules").
+async fn change(
     settings: &Settings,
     id: &str,
     customer: Option<String>,
-    change: Change,
+    kind: ChangeKind,
+    text: Option<&str>,
     json: bool,
 ) -> anyhow::Result<()> {
     let session = open(settings).await?;
-    // One MS-RequestId for the call and its retries: the service applies the change once.
-    let sr = session
-        .client
-        .apply(&scope(customer), id.trim(), &change, RequestIds::new())
-        .await;
-    let result = match sr {
-        Ok(sr) => show_and_remember(&session, &sr, json),
-        Err(e) => Err(e.into()),
-    };
+    let result = change_in(&session, id.trim(), customer.as_deref(), kind, text, json).await;
     session.close().await;
     result
+}
+
+async fn change_in(
+    session: &Session,
+    id: &str,
+    customer: Option<&str>,
+    kind: ChangeKind,
+    text: Option<&str>,
+    json: bool,
+) -> anyhow::Result<()> {
+    // Opened (and found writable) before anything is recorded or sent.
+    let store = session.open_store()?;
+    let outbox = Outbox::new(Arc::new(Mutex::new(store)));
+    let (client, _progress) = super::progress::attach(&session.client);
+    let here = super::submit::origin(session);
+    match outbox.change(&client, &here, kind, id, customer, text).await {
+        Ok(applied) => {
+            if let Some(e) = &applied.unrecorded {
+                eprintln!(
+                    "pcsr-tui: warning: done, but it could not be recorded locally ({}); `pcsr-tui outbox` may still list it",
+                    one_line(e)
+                );
+            }
+            if applied.already && kind == ChangeKind::Close {
+                eprintln!("Request {} was already closed.", one_line(id));
+            }
+            show_and_remember(session, &applied.request, json)
+        }
+        Err(ChangeError::NotRecorded(e)) => {
+            Err(anyhow::Error::new(e).context(format!("{} refused; nothing was sent", kind.as_str())))
+        }
+        Err(ChangeError::Send { label, failure }) => Err(explain_change_failure(kind, id, &label, failure)),
+    }
+}
+
+/// Says what became of a note or close that did not end applied: kept (outcome unknown) with
+/// the one way forward, or not applied.
+fn explain_change_failure(kind: ChangeKind, id: &str, label: &str, failure: SendFailure) -> anyhow::Error {
+    let id = one_line(id);
+    if !failure.in_outbox {
+        let what = match kind {
+            ChangeKind::Note => format!("note failed: it was not added to {id}"),
+            ChangeKind::Close => format!("close failed: request {id} was not closed"),
+        };
+        return anyhow::Error::new(failure.error).context(what);
+    }
+    let (message, settle) = match kind {
+        ChangeKind::Note => (
+            format!(
+                "note outcome unknown: the answer was lost, so the note may have been added to {id}; it is kept as \
+                 {label} in the outbox"
+            ),
+            format!(
+                "`pcsr-tui outbox resend {label}` reads the request back and sends the note only if it is not there, \
+                 with the same MS-RequestId, so it is added once. Do not add it again."
+            ),
+        ),
+        ChangeKind::Close => (
+            format!(
+                "close outcome unknown: the answer was lost, so request {id} may be closed; it is kept as {label} in \
+                 the outbox"
+            ),
+            format!(
+                "`pcsr-tui outbox resend {label}` reads the request back and closes it only if it is still open, with \
+                 the same MS-RequestId."
+            ),
+        ),
+    };
+    let next = if failure.error.needs_sign_in() {
+        format!("Run `pcsr-tui login`, then {settle}")
+    } else {
+        settle
+    };
+    super::Kept {
+        message,
+        next,
+        error: failure.error,
+    }
+    .into()
 }
 
 /// `pcsr-tui note ID (--text T | --text-file F|-)`.
@@ -277,7 +353,7 @@ pub async fn note(
     if text.trim().is_empty() {
         return Err(Exit::usage("note: the text is empty; write the note with --text or --text-file").into());
     }
-    patch(settings, id, customer, Change::Note(text.to_string()), json).await
+    change(settings, id, customer, ChangeKind::Note, Some(text), json).await
 }
 
 /// `pcsr-tui close ID [--yes]`: asks first on a terminal; elsewhere `--yes` is required.
@@ -293,7 +369,7 @@ pub async fn close(
         eprintln!("Request {id} was not closed.");
         return Ok(());
     }
-    patch(settings, id, customer, Change::Close, json).await
+    change(settings, id, customer, ChangeKind::Close, None, json).await
 }
 
 /// Asks "Close request ID? [y/N]" on the terminal; refuses (exit 1) when nobody can answer.

@@ -6,10 +6,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use crate::domain::{DESCRIPTION_MAX_BYTES, Field, NewTicket, human_bytes};
+use crate::outbox::Origin;
 use crate::outbox::{Outbox, SendFailure, SubmitError};
 use crate::session::{Session, Settings};
 use crate::text::one_line;
-use crate::worker::Origin;
 
 use super::requests::{open_session, print_json};
 use super::{Exit, SubmitArgs, output};
@@ -110,7 +110,8 @@ async fn submit_in(session: &Session, request: &NewTicket, json: bool) -> anyhow
     // Opened (and found writable) before anything is recorded or sent.
     let store = session.open_store()?;
     let outbox = Outbox::new(Arc::new(Mutex::new(store)));
-    match outbox.submit(&session.client, &origin(session), request).await {
+    let (client, _progress) = super::progress::attach(&session.client);
+    match outbox.submit(&client, &origin(session), request).await {
         Ok(sent) => {
             if let Some(e) = &sent.unrecorded {
                 eprintln!(
@@ -148,14 +149,28 @@ pub(super) fn origin(session: &Session) -> Origin {
 
 /// Says what became of a request whose send did not end `created` (see the outcome rules).
 pub(super) fn explain_send_failure(local_id: i64, failure: SendFailure) -> anyhow::Error {
-    let kept = if failure.in_outbox {
-        format!(
-            "outcome unknown: the request may have been filed; it is kept as local #{local_id} in the outbox. Do not \
-             file it again: `pcsr-tui outbox resend {local_id}` (or the next start of pcsr-tui on this account) \
-             resends it with the same MS-RequestId, so it is never filed twice"
-        )
-    } else {
-        format!("failed: it was not filed; your input is kept as local #{local_id} (see `pcsr-tui outbox`)")
-    };
-    anyhow::Error::new(failure.error).context(format!("submit {kept}"))
+    if failure.in_outbox {
+        let resend = format!("`pcsr-tui outbox resend {local_id}`");
+        let next = if failure.error.needs_sign_in() {
+            format!(
+                "Run `pcsr-tui login`, then {resend}: it resends the request with the same MS-RequestId, so it is never filed twice. Do not submit it again."
+            )
+        } else {
+            format!(
+                "Do not submit it again: {resend} (or the next start of pcsr-tui on this account) resends it with \
+                 the same MS-RequestId, so it is never filed twice, and shows its id."
+            )
+        };
+        return super::Kept {
+            message: format!(
+                "submit outcome unknown: the request may have been filed; it is kept as local #{local_id} in the outbox"
+            ),
+            next,
+            error: failure.error,
+        }
+        .into();
+    }
+    anyhow::Error::new(failure.error).context(format!(
+        "submit failed: it was not filed; your input is kept as local #{local_id} (see `pcsr-tui outbox`)"
+    ))
 }

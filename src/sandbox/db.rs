@@ -51,7 +51,18 @@ pub enum Updated {
     Replayed(ServiceRequest),
     /// No such request in that scope.
     Missing,
-    /// This MS-RequestId was already used to change another request.
+    /// This MS-RequestId was already used for another call (another request, or another body).
+    Reused,
+}
+
+/// What became of a create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filed {
+    /// Filed now.
+    New(ServiceRequest),
+    /// This MS-RequestId filed this same request before: the request it filed then.
+    Replayed(ServiceRequest),
+    /// This MS-RequestId was already used to file a different request.
     Reused,
 }
 
@@ -86,6 +97,12 @@ CREATE TABLE IF NOT EXISTS updates (
 const REPLY_DUE: &str = "
 ALTER TABLE service_requests ADD COLUMN reply_due INTEGER;
 ";
+/// Added later still: what each MS-RequestId was sent with, so a reuse with another body is told
+/// apart from a resend (rows from before hold NULL and count as the same call).
+const FINGERPRINTS: &str = "
+ALTER TABLE service_requests ADD COLUMN fingerprint TEXT;
+ALTER TABLE updates ADD COLUMN fingerprint TEXT;
+";
 const REPLY_DUE_INDEX: &str = "CREATE INDEX IF NOT EXISTS service_requests_reply_due ON service_requests (reply_due) WHERE reply_due IS NOT NULL;";
 
 /// Smallest and largest 15-digit ids, the form real request ids take.
@@ -108,6 +125,14 @@ impl Db {
         )?;
         if !has_reply_due {
             conn.execute_batch(REPLY_DUE)?;
+        }
+        let has_fingerprints: bool = conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM pragma_table_info('updates') WHERE name = 'fingerprint')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_fingerprints {
+            conn.execute_batch(FINGERPRINTS)?;
         }
         conn.execute_batch(REPLY_DUE_INDEX)?;
         Ok(Db {
@@ -132,6 +157,7 @@ impl Db {
     /// Files a request once per `request_id`: when that MS-RequestId was seen before, the request
     /// it created is returned unchanged (`false`); otherwise `build` gets a fresh unique id and
     /// its result is stored (`true`). `reply_due` (Unix ms) is when the support agent answers it.
+    /// No body is compared: for the sandbox's own filings (seeds, tests).
     pub fn create_once(
         &self,
         request_id: &str,
@@ -139,18 +165,43 @@ impl Db {
         reply_due: Option<i64>,
         build: impl FnOnce(String) -> ServiceRequest,
     ) -> Result<(ServiceRequest, bool), DbError> {
+        match self.file_once(request_id, None, tenant, reply_due, build)? {
+            Filed::New(sr) => Ok((sr, true)),
+            Filed::Replayed(sr) => Ok((sr, false)),
+            // Without a fingerprint every earlier filing counts as the same call.
+            Filed::Reused => Err(DbError::Assets(format!(
+                "MS-RequestId {request_id} was already used to file another request"
+            ))),
+        }
+    }
+
+    /// Files a request once per `request_id` (MS-RequestId), the rule of every write: the same
+    /// id with the same `fingerprint` (the call's body and scope) gets the first answer; the same
+    /// id with another fingerprint is [`Filed::Reused`] (a 409), never a silent old answer.
+    pub fn file_once(
+        &self,
+        request_id: &str,
+        fingerprint: Option<&str>,
+        tenant: Tenant<'_>,
+        reply_due: Option<i64>,
+        build: impl FnOnce(String) -> ServiceRequest,
+    ) -> Result<Filed, DbError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         let request_id = request_id.to_ascii_lowercase();
-        let earlier: Option<String> = tx
+        let earlier: Option<(String, Option<String>)> = tx
             .query_row(
-                "SELECT body FROM service_requests WHERE request_id = ?1",
+                "SELECT body, fingerprint FROM service_requests WHERE request_id = ?1",
                 [&request_id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        if let Some(body) = earlier {
-            return Ok((decode(&body)?, false));
+        if let Some((body, earlier_print)) = earlier {
+            return Ok(if same_call(earlier_print.as_deref(), fingerprint) {
+                Filed::Replayed(decode(&body)?)
+            } else {
+                Filed::Reused
+            });
         }
         let id = loop {
             let candidate = rand::random_range(ID_RANGE).to_string();
@@ -165,19 +216,20 @@ impl Db {
         };
         let sr = build(id.clone());
         tx.execute(
-            "INSERT INTO service_requests (id, request_id, tenant, status, body, reply_due) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO service_requests (id, request_id, tenant, status, body, reply_due, fingerprint) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 id,
                 request_id,
                 tenant.map(str::to_ascii_lowercase),
                 status_of(&sr),
                 serde_json::to_string(&sr)?,
-                reply_due
+                reply_due,
+                fingerprint
             ],
         )?;
         tx.commit()?;
-        Ok((sr, true))
+        Ok(Filed::New(sr))
     }
 
     /// The request `id` within `tenant`'s scope.
@@ -222,10 +274,12 @@ impl Db {
     }
 
     /// Changes the request `id` within `tenant`'s scope once per `request_id` (MS-RequestId):
-    /// a retry of the same call gets the first call's answer and changes nothing.
+    /// a retry of the same call (same request, same `fingerprint` of its body) gets the first
+    /// call's answer and changes nothing; the id reused for anything else is [`Updated::Reused`].
     pub fn update_once(
         &self,
         request_id: &str,
+        fingerprint: Option<&str>,
         tenant: Tenant<'_>,
         id: &str,
         change: impl FnOnce(&mut ServiceRequest),
@@ -234,19 +288,24 @@ impl Db {
         let tx = conn.transaction()?;
         let request_id = request_id.to_ascii_lowercase();
         let tenant = tenant.map(str::to_ascii_lowercase);
-        let earlier: Option<(String, Option<String>, String)> = tx
+        let earlier: Option<(String, Option<String>, String, Option<String>)> = tx
             .query_row(
-                "SELECT id, tenant, body FROM updates WHERE request_id = ?1",
+                "SELECT id, tenant, body, fingerprint FROM updates WHERE request_id = ?1",
                 [&request_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        if let Some((earlier_id, earlier_tenant, body)) = earlier {
-            return Ok(if earlier_id == id && earlier_tenant == tenant {
-                Updated::Replayed(decode(&body)?)
-            } else {
-                Updated::Reused
-            });
+        if let Some((earlier_id, earlier_tenant, body, earlier_print)) = earlier {
+            return Ok(
+                if earlier_id == id
+                    && earlier_tenant == tenant
+                    && same_call(earlier_print.as_deref(), fingerprint)
+                {
+                    Updated::Replayed(decode(&body)?)
+                } else {
+                    Updated::Reused
+                },
+            );
         }
         let body: Option<String> = tx
             .query_row(
@@ -266,8 +325,8 @@ impl Db {
             params![status_of(&sr), json, id, tenant],
         )?;
         tx.execute(
-            "INSERT INTO updates (request_id, id, tenant, body) VALUES (?1, ?2, ?3, ?4)",
-            params![request_id, id, tenant, json],
+            "INSERT INTO updates (request_id, id, tenant, body, fingerprint) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![request_id, id, tenant, json, fingerprint],
         )?;
         tx.commit()?;
         Ok(Updated::Applied(sr))
@@ -307,6 +366,15 @@ impl Db {
         let more = items.len() > size as usize;
         items.truncate(size as usize);
         Ok(Page { items, more })
+    }
+}
+
+/// Whether a call with `now`'s fingerprint repeats the one recorded with `then`'s; a side
+/// without one (older rows, the sandbox's own filings) cannot tell and counts as the same.
+fn same_call(then: Option<&str>, now: Option<&str>) -> bool {
+    match (then, now) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
     }
 }
 

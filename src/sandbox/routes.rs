@@ -10,7 +10,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 use super::assets::Identity;
-use super::db::Updated;
+use super::db::{Filed, Updated};
 use super::ids::{self, CallIds};
 use super::reply::{self, Failure};
 use super::state::SandboxState;
@@ -109,24 +109,50 @@ pub(crate) async fn file(
         let delay = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
         agent::now_ms().saturating_add(delay)
     });
-    let (sr, created) = state
+    // What makes two creates the same call: the scope and everything the body asked for.
+    let fingerprint = serde_json::to_string(&(&tenant, &filing.request, &filing.notes))
+        .map_err(|e| Failure::internal(format!("could not encode the filing: {e}")))?;
+    let shown_id = request_id.clone();
+    let filed = state
         .with_db(move |db| {
-            db.create_once(&request_id, tenant.as_deref(), reply_due, |id| {
-                records::new_request(
-                    id,
-                    &filing.request,
-                    &filing.notes,
-                    &topic,
-                    &identity,
-                    &clock::now(),
-                )
-            })
+            db.file_once(
+                &request_id,
+                Some(&fingerprint),
+                tenant.as_deref(),
+                reply_due,
+                |id| {
+                    records::new_request(
+                        id,
+                        &filing.request,
+                        &filing.notes,
+                        &topic,
+                        &identity,
+                        &clock::now(),
+                    )
+                },
+            )
         })
         .await?;
-    if let (true, Some(due)) = (created, reply_due) {
-        state.schedule_due(due);
+    match filed {
+        Filed::New(sr) => {
+            if let Some(due) = reply_due {
+                state.schedule_due(due);
+            }
+            Ok(sr)
+        }
+        Filed::Replayed(sr) => Ok(sr),
+        Filed::Reused => Err(reused(&shown_id)),
     }
-    Ok(sr)
+}
+
+/// 409 for an MS-RequestId sent again with another body (or for another request): the rule
+/// of every write, create and update alike.
+fn reused(request_id: &str) -> Failure {
+    let id: String = request_id.chars().filter(|c| !c.is_control()).take(64).collect();
+    Failure::conflict(format!(
+        "MS-RequestId {id} was already used for a different call (another body or another service request); \
+         a resend must repeat the call exactly, and a new call needs a new MS-RequestId"
+    ))
 }
 
 async fn list_partner(
@@ -236,10 +262,13 @@ async fn update(
     body: Bytes,
 ) -> Result<Response, Failure> {
     let patch = validate::patch_body(&body)?;
+    let fingerprint = serde_json::to_string(&patch)
+        .map_err(|e| Failure::internal(format!("could not encode the update: {e}")))?;
     let (scope, key) = (tenant.clone(), id.clone());
+    let request_id = ids.request_id.clone();
     let outcome = state
         .with_db(move |db| {
-            db.update_once(&ids.request_id, scope.as_deref(), &key, |sr| {
+            db.update_once(&request_id, Some(&fingerprint), scope.as_deref(), &key, |sr| {
                 records::apply_patch(sr, &patch, &identity, &clock::now())
             })
         })
@@ -247,10 +276,7 @@ async fn update(
     match outcome {
         Updated::Applied(sr) | Updated::Replayed(sr) => Ok(reply::json(StatusCode::OK, &sr)),
         Updated::Missing => Err(missing(tenant.as_deref(), &id)),
-        Updated::Reused => Err(Failure::conflict(
-            "this MS-RequestId was already used to update another service request; send a new MS-RequestId \
-             for each new call",
-        )),
+        Updated::Reused => Err(reused(&ids.request_id)),
     }
 }
 

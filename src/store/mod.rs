@@ -4,6 +4,7 @@
 //! MS-RequestId it will carry, so a crash or a lost answer can be settled by resending with the
 //! same id (the service is idempotent on it).
 
+mod changes;
 mod clock;
 mod drafts;
 mod error;
@@ -21,6 +22,7 @@ use std::time::Duration;
 
 use crate::domain::{Ticket, Topic};
 
+pub use changes::{Change, ChangeKind, NewChange};
 pub use error::{Result, StoreError};
 pub use history::{Anchor, HistoryKey};
 pub use records::{
@@ -236,6 +238,43 @@ impl Store {
     /// Forgets the kept note of a request (it was sent, or emptied).
     pub fn remove_note_draft(&self, server_id: &str) -> Result<()> {
         notes::remove(&self.conn, server_id)
+    }
+
+    /// Records a note or a close (outcome unknown) before it is sent. Returns its local id.
+    pub fn record_change(&self, new: &NewChange<'_>) -> Result<i64> {
+        changes::record(&self.conn, new)
+    }
+
+    /// The service holds the change: it leaves the outbox.
+    pub fn mark_change_applied(&self, local_id: i64) -> Result<()> {
+        changes::mark_applied(&self.conn, local_id)
+    }
+
+    /// A send of the change did not settle it: it stays in the outbox, with why.
+    pub fn note_change_error(&self, local_id: i64, error: &str) -> Result<()> {
+        changes::note_error(&self.conn, local_id, error)
+    }
+
+    /// One note or close by local id.
+    pub fn change(&self, local_id: i64) -> Result<Option<Change>> {
+        changes::by_local_id(&self.conn, local_id)
+    }
+
+    /// Notes and closes whose outcome is unknown, oldest first (the `outbox` command's list).
+    pub fn unsettled_changes(&self) -> Result<Vec<Change>> {
+        changes::unsettled(&self.conn)
+    }
+
+    /// The unsettled notes and closes meant for `cloud` at `base_url` (the rule of
+    /// [`Store::outbox_for`]), oldest first.
+    pub fn changes_for(&self, cloud: &str, base_url: &str) -> Result<Vec<Change>> {
+        changes::outbox_for(&self.conn, cloud, base_url)
+    }
+
+    /// Drops a note or close from the outbox (refused for good, or `outbox discard`); an
+    /// applied one is never dropped. Whether one was dropped.
+    pub fn discard_change(&self, local_id: i64) -> Result<bool> {
+        changes::discard(&self.conn, local_id)
     }
 
     /// The cached topics for `locale` and when they were fetched (RFC 3339).

@@ -151,6 +151,25 @@ const MIGRATIONS: &[&str] = &[
     -- topics. It is only a cache: it fills again on the next read.
     DELETE FROM topic_cache;
     "#,
+    // 5: notes and closes in the outbox, recorded with their MS-RequestId before the first send
+    // (kept while the outcome is unknown, `applied` once the service is known to hold them).
+    r#"
+    CREATE TABLE changes (
+        local_id    INTEGER PRIMARY KEY,
+        kind        TEXT NOT NULL CHECK (kind IN ('note', 'close')),
+        request_id  TEXT NOT NULL UNIQUE,
+        server_id   TEXT NOT NULL,
+        customer    TEXT,
+        body        TEXT,
+        cloud       TEXT NOT NULL,
+        base_url    TEXT NOT NULL,
+        state       TEXT NOT NULL CHECK (state IN ('sending', 'applied')),
+        last_error  TEXT,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX changes_outbox ON changes (state, created_at);
+    "#,
 ];
 
 /// The newest schema version this build knows.

@@ -1,10 +1,13 @@
-//! The worker's outbox retry loop: entries whose outcome is unknown are resent with their
-//! MS-RequestId on start, right after a sign-in, and with growing pauses while the app runs.
+//! The worker's outbox retry loop: entries whose outcome is unknown (submits, and notes and
+//! closes the CLI kept) are resent with their MS-RequestId on start, right after a sign-in, and
+//! with growing pauses while the app runs.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use super::{Reply, Worker};
+use super::{Reply, Target, Worker};
+use crate::outbox::ResentChange;
+use crate::store::ChangeKind;
 
 /// The first pause before the outbox is tried again; it doubles up to [`RETRY_MAX`].
 const RETRY_FIRST: Duration = Duration::from_secs(15);
@@ -66,11 +69,43 @@ impl Worker {
 
     /// Entries for this account still waiting in the outbox.
     async fn pending_count(&self) -> usize {
-        match self.outbox.pending(&self.origin()).await {
-            Ok(left) => left.len(),
-            Err(e) => {
+        let origin = self.origin();
+        let submits = self.outbox.pending(&origin).await;
+        let changes = self.outbox.pending_changes(&origin).await;
+        match (submits, changes) {
+            (Ok(submits), Ok(changes)) => submits.len() + changes.len(),
+            (Err(e), _) | (_, Err(e)) => {
                 self.reply(Reply::StoreFailed(e.to_string()));
                 0
+            }
+        }
+    }
+
+    /// Tells the UI what a resend of a note or close came to: a note in the shape of its own
+    /// sends (the note box that holds it, if any, settles), a close only once it is done (one
+    /// still unknown stays counted in the outbox).
+    fn report_change(&self, entry: ResentChange) {
+        let target = Target {
+            local_id: None,
+            server_id: entry.change.server_id.clone(),
+            customer: entry.change.customer.clone(),
+        };
+        match entry.change.kind {
+            ChangeKind::Note => self.reply(Reply::NoteAdded {
+                target,
+                request_id: entry.change.request_id,
+                outcome: entry
+                    .outcome
+                    .map(|applied| applied.request)
+                    .map_err(|f| (f.error.failure(), f.in_outbox)),
+            }),
+            ChangeKind::Close => {
+                if let Ok(applied) = entry.outcome {
+                    self.reply(Reply::Closed {
+                        target,
+                        outcome: Ok(applied.request),
+                    });
+                }
             }
         }
     }
@@ -94,6 +129,10 @@ impl Worker {
                 .await
                 .map_err(|boxed| boxed.0);
             self.reply(Reply::Resent { request, outcome });
+        }
+        match self.outbox.resend_changes(&self.client(), &origin, &[]).await {
+            Ok(done) => done.into_iter().for_each(|entry| self.report_change(entry)),
+            Err(e) => self.reply(Reply::StoreFailed(e.to_string())),
         }
         self.pending_count().await
     }

@@ -498,3 +498,31 @@ fn the_real_keyutils_store_keeps_a_throwaway_secret_where_the_kernel_allows() {
     assert!(store.delete(&key).unwrap());
     assert_eq!(store.get(&key).unwrap(), None);
 }
+
+// A TUI left open holds a refresh token; a CLI command beside it refreshes, the service rotates
+// the token and revokes the old one. The TUI's next refresh must use the saved one, not ask to
+// sign in again.
+#[tokio::test]
+async fn a_refresh_token_rotated_by_another_process_is_read_back_before_refreshing() {
+    let rig = Rig::new(OAuthScript::default()).await;
+    let tui = rig.login().await.token_provider();
+    tui.token(false).await.unwrap();
+    let before = rig.store.get(&rig.key()).unwrap().unwrap();
+
+    let cli = pcsr_tui::auth::signed_in_provider(&rig.env(), None)
+        .unwrap()
+        .expect("signed in");
+    cli.token_provider().token(true).await.unwrap();
+    let rotated = rig.store.get(&rig.key()).unwrap().unwrap();
+    assert_ne!(
+        rotated, before,
+        "the other process's refresh rotated the saved token"
+    );
+
+    let token = tui
+        .token(true)
+        .await
+        .expect("the saved (rotated) refresh token is used, no sign-in asked for");
+    assert!(rig.state.accepts(&token));
+    assert_eq!(rig.state.refresh_count(), 2);
+}

@@ -7,6 +7,7 @@ mod cli_habits;
 mod cli_sandbox;
 mod config_cli;
 mod login_e2e;
+mod outbox_changes;
 mod pty;
 mod sandbox;
 mod sandbox_follow;

@@ -434,6 +434,99 @@ async fn a_resend_with_the_same_request_id_files_nothing_new() {
     env.sandbox.shutdown().await;
 }
 
+/// One rule for a reused MS-RequestId, create and update alike: the same id with the same body
+/// gets the same answer; with another body it is a 409 that names the id, never a silent
+/// replay of the earlier call.
+#[tokio::test]
+async fn a_reused_request_id_replays_the_same_call_and_refuses_a_different_one() {
+    let env = Env::new().await;
+    let http = raw();
+    let send = |method: reqwest::Method, path: String, request_id: String, body: Value| {
+        let req = http
+            .request(method, env.url(&path))
+            .bearer_auth(SANDBOX_TOKEN)
+            .header("MS-RequestId", request_id)
+            .json(&body);
+        async move {
+            let resp = req.send().await.unwrap();
+            let status = resp.status().as_u16();
+            (status, resp.json::<Value>().await.unwrap())
+        }
+    };
+    let filing = |title: &str| serde_json::json!({"Title": title, "Description": "d", "Severity": "minimal", "SupportTopicId": "32444667"});
+    let create_id = uuid::Uuid::new_v4().to_string();
+    let create = "/v1/servicerequests/en-US".to_string();
+    let (status, first) = send(
+        reqwest::Method::POST,
+        create.clone(),
+        create_id.clone(),
+        filing("Same"),
+    )
+    .await;
+    assert_eq!(status, 201, "{first}");
+    let (status, again) = send(
+        reqwest::Method::POST,
+        create.clone(),
+        create_id.clone(),
+        filing("Same"),
+    )
+    .await;
+    assert_eq!(
+        (status, &again["id"]),
+        (201, &first["id"]),
+        "a resend gets the first answer"
+    );
+    let (status, refusal) = send(
+        reqwest::Method::POST,
+        create.clone(),
+        create_id.clone(),
+        filing("Different"),
+    )
+    .await;
+    assert_eq!(status, 409, "{refusal}");
+    let said = refusal["description"].as_str().unwrap_or_default();
+    assert!(said.contains(&create_id), "the 409 names the id: {said}");
+    assert_eq!(env.sandbox.request_count(), 1, "nothing else was filed");
+
+    let path = format!("/v1/servicerequests/{}", first["id"].as_str().unwrap());
+    let update_id = uuid::Uuid::new_v4().to_string();
+    let note = |text: &str| serde_json::json!({"NewNote": {"Text": text}});
+    let (status, noted) = send(
+        reqwest::Method::PATCH,
+        path.clone(),
+        update_id.clone(),
+        note("once"),
+    )
+    .await;
+    assert_eq!(status, 200, "{noted}");
+    let (status, again) = send(
+        reqwest::Method::PATCH,
+        path.clone(),
+        update_id.clone(),
+        note("once"),
+    )
+    .await;
+    assert_eq!((status, &again), (200, &noted), "a resend gets the first answer");
+    let (status, refusal) = send(
+        reqwest::Method::PATCH,
+        path.clone(),
+        update_id.clone(),
+        note("other"),
+    )
+    .await;
+    assert_eq!(status, 409, "{refusal}");
+    let said = refusal["description"].as_str().unwrap_or_default();
+    assert!(said.contains(&update_id), "the 409 names the id: {said}");
+    let stored = env
+        .client()
+        .get(&Scope::Partner, first["id"].as_str().unwrap())
+        .await
+        .unwrap();
+    let texts: Vec<_> = stored.notes.into_iter().filter_map(|n| n.text).collect();
+    assert_eq!(texts, ["once"], "one note, the first call's");
+    env.sandbox.shutdown().await;
+}
+
 #[tokio::test]
 async fn an_answer_lost_after_commit_is_recovered_by_resending_once() {
     let env = Env::new().await;

@@ -649,9 +649,8 @@ async fn a_rotated_refresh_token_is_saved_before_use_and_a_failed_save_is_report
         expires_at: time::OffsetDateTime::now_utc() - time::Duration::minutes(1),
         scope: None,
     };
-    let provider_with = |store: SecretStore| {
-        let endpoint =
-            OAuthEndpoint::new(url::Url::parse(&server.base_url).unwrap(), "organizations", "").unwrap();
+    let provider_with = |store: SecretStore, base_url: &str| {
+        let endpoint = OAuthEndpoint::new(url::Url::parse(base_url).unwrap(), "organizations", "").unwrap();
         RefreshingTokenProvider::from_tokens(
             endpoint,
             "u@example.com",
@@ -660,7 +659,7 @@ async fn a_rotated_refresh_token_is_saved_before_use_and_a_failed_save_is_report
         )
     };
 
-    let provider = provider_with(store.clone());
+    let provider = provider_with(store.clone(), &server.base_url);
     assert_eq!(provider.token(false).await.unwrap(), "at-2");
     assert_eq!(
         store.get(&key).unwrap().as_deref(),
@@ -669,12 +668,25 @@ async fn a_rotated_refresh_token_is_saved_before_use_and_a_failed_save_is_report
     );
     assert!(provider.take_warnings().is_empty());
 
-    // The keyring refuses the save: the call goes on, and the user gets a warning.
-    let entry = keyring_core::Entry::new_in_store(&mock, "pcsr-tui", key.as_str()).unwrap();
-    let cred: &keyring_core::mock::Cred = entry.as_any().downcast_ref().unwrap();
-    cred.set_error(keyring_core::Error::NoStorageAccess("locked".into()));
-    let provider = provider_with(store.clone());
-    assert_eq!(provider.token(false).await.unwrap(), "at-2");
+    // The keyring starts refusing while the refresh is under way (after the saved token was
+    // read), so the save fails: the call goes on, and the user gets a warning.
+    let entry = Arc::new(keyring_core::Entry::new_in_store(&mock, "pcsr-tui", key.as_str()).unwrap());
+    let refusing = axum::Router::new().fallback(move || {
+        let entry = entry.clone();
+        async move {
+            let cred: &keyring_core::mock::Cred = entry.as_any().downcast_ref().unwrap();
+            cred.set_error(keyring_core::Error::NoStorageAccess("locked".into()));
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                r#"{"access_token": "at-3", "expires_in": 3600, "refresh_token": "rt-3"}"#,
+            )
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let refusing_url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, refusing).await });
+    let provider = provider_with(store.clone(), &refusing_url);
+    assert_eq!(provider.token(false).await.unwrap(), "at-3");
     let warnings = provider.take_warnings();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].contains("pcsr-tui login"), "{}", warnings[0]);

@@ -338,12 +338,14 @@ async fn an_oversized_description_is_refused_before_anything_is_recorded() {
     assert!(errors[0].message.contains("256.0 KiB"), "{}", errors[0].message);
 }
 
-// Item 12 (part): logs without colour off a terminal; PCSR_LOG_FILE alone turns logging on;
-// the signed-out TUI path checks --locale.
+// Item 12 (part): no log lines on stderr unless RUST_LOG asks, then without colour off a
+// terminal; PCSR_LOG_FILE alone turns logging on; the signed-out TUI path checks --locale.
 #[tokio::test(flavor = "multi_thread")]
 async fn logging_and_locale_checks() {
     let home = tempfile::tempdir().unwrap();
     let server = Scripted::start(vec![
+        Canned::json(503, r#"{"code": 800003, "description": "busy"}"#),
+        Canned::json(200, &fixture("create-response.json")),
         Canned::json(503, r#"{"code": 800003, "description": "busy"}"#),
         Canned::json(200, &fixture("create-response.json")),
     ])
@@ -356,7 +358,24 @@ async fn logging_and_locale_checks() {
     let out = run(cmd).await;
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("retrying"), "the retry is logged: {stderr}");
+    assert!(
+        !stderr.contains("retrying") && !stderr.contains("WARN"),
+        "no RUST_LOG, no log lines on stderr: {stderr}"
+    );
+
+    let mut cmd = pcsr(home.path());
+    cmd.args(["show", "616122292874576"])
+        .env("PCSR_BASE_URL", &server.base_url)
+        .env("PCSR_TOKEN", "t")
+        .env("RUST_LOG", "warn")
+        .env_remove("PCSR_LOG_FILE");
+    let out = run(cmd).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("retrying"),
+        "RUST_LOG asked: the retry is logged: {stderr}"
+    );
     assert!(
         !stderr.contains('\u{1b}'),
         "no colour when stderr is not a terminal: {stderr:?}"

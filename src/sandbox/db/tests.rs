@@ -119,24 +119,24 @@ fn an_update_is_applied_once_per_request_id() {
     let add_note = |s: &mut ServiceRequest| {
         s.notes.get_or_insert_with(Vec::new).push(Default::default());
     };
-    let Updated::Applied(first) = db.update_once("U1", None, &id, add_note).unwrap() else {
+    let Updated::Applied(first) = db.update_once("U1", None, None, &id, add_note).unwrap() else {
         panic!("first update not applied")
     };
     assert_eq!(
-        db.update_once("u1", None, &id, add_note).unwrap(),
+        db.update_once("u1", None, None, &id, add_note).unwrap(),
         Updated::Replayed(first)
     );
     let stored = db.get(None, &id).unwrap().unwrap();
     assert_eq!(stored.notes.map(|n| n.len()), Some(1), "the retry added nothing");
     assert_eq!(
-        db.update_once("u2", None, "nope", add_note).unwrap(),
+        db.update_once("u2", None, None, "nope", add_note).unwrap(),
         Updated::Missing
     );
     let (other, _) = db
         .create_once("d", None, None, |id| sr(id, Status::Open))
         .unwrap();
     assert_eq!(
-        db.update_once("u1", None, other.id.as_deref().unwrap(), add_note)
+        db.update_once("u1", None, None, other.id.as_deref().unwrap(), add_note)
             .unwrap(),
         Updated::Reused
     );
