@@ -12,8 +12,8 @@ pub fn remedy_text(remedy: &Remedy, keys: &Keymap) -> String {
         Remedy::SignInThenResend => format!(
             "Press {sign_in} to sign in; it is kept in the outbox and resent with the same MS-RequestId after, never filed twice."
         ),
-        Remedy::ResendOutbox => "It may have been filed: it is kept in the outbox and resent with the same MS-RequestId \
-             (never filed twice); do not file it again."
+        Remedy::ResendOutbox => "It may have gone through: it is kept in the outbox and resent with the same \
+             MS-RequestId (never applied twice); do not send it again."
             .into(),
         Remedy::FixInput => "Correct the field named above and send it again.".into(),
         Remedy::AcceptedUnread => {

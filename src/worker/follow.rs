@@ -8,8 +8,10 @@ use uuid::Uuid;
 
 use super::{Reply, Worker};
 use crate::api::{ListQuery, RequestIds, Scope};
-use crate::domain::Failure;
+use crate::domain::{Failure, Remedy};
 use crate::domain::{Ticket, TicketRow};
+use crate::outbox::ChangeError;
+use crate::store::ChangeKind;
 
 /// Rows asked for per page of the service's list: a few screens, so scrolling rarely waits.
 const PAGE_SIZE: u32 = 200;
@@ -85,25 +87,58 @@ impl Worker {
     /// kept there, with its follow-up marks (none when the user is `looking` at it).
     pub(super) async fn refresh(self, target: Target, close: bool, looking: bool) {
         let client = self.client();
-        let scope = target.scope();
         let answer = if close {
-            // One MS-RequestId for the close and the client's own retries: never closed twice.
-            client.close(&scope, &target.server_id, RequestIds::new()).await
+            self.close(&client, &target).await
         } else {
-            client.get(&scope, &target.server_id).await
+            client
+                .get(&target.scope(), &target.server_id)
+                .await
+                .map_err(|e| e.failure())
         };
         let outcome = match answer {
             Ok(sr) => {
                 self.keep_copy(&sr, looking).await;
                 Ok(sr)
             }
-            Err(e) => Err(e.failure()),
+            Err(e) => Err(e),
         };
         self.reply(if close {
             Reply::Closed { target, outcome }
         } else {
             Reply::Refreshed { target, outcome }
         });
+    }
+
+    /// Closes through the outbox, as the CLI does: recorded with its MS-RequestId before the
+    /// first send, so a lost answer stays in the outbox and is resent (read back first) with the
+    /// same id by the retry loop, never closed twice; closing a closed request is no error.
+    async fn close(&self, client: &crate::api::Client, target: &super::Target) -> Result<Ticket, Failure> {
+        let origin = self.origin();
+        let closed = self
+            .outbox
+            .change(
+                client,
+                &origin,
+                ChangeKind::Close,
+                &target.server_id,
+                target.customer.as_deref(),
+                None,
+            )
+            .await;
+        match closed {
+            Ok(applied) => Ok(applied.request),
+            Err(ChangeError::NotRecorded(e)) => Err(Failure::local(
+                format!("the close could not be recorded in the local database, so it was not sent: {e}"),
+                Remedy::CheckDataDir,
+            )),
+            Err(ChangeError::Send { failure, .. }) => {
+                let mut shown = failure.error.failure();
+                if failure.in_outbox {
+                    shown.remedy = Remedy::ResendOutbox;
+                }
+                Err(shown)
+            }
+        }
     }
 
     /// Adds a note with the caller's MS-RequestId: sending the same note again with it after a

@@ -243,3 +243,57 @@ fn refresh_minutes_from_config_sets_the_re_read_interval() {
     again.keys("q");
     again.wait_exit();
 }
+
+#[test]
+fn a_close_whose_answer_is_lost_waits_in_the_outbox_and_is_settled_on_the_next_start() {
+    use pcsr_tui::sandbox::Fault;
+    use pcsr_tui::store::{ChangeKind, Store};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = sandbox(&rt);
+    let data = tempfile::tempdir().unwrap();
+    let mut app = App::launch(&sandbox.base_url(), data.path());
+    let id = file(&mut app, "Close me once");
+    app.keys(CTRL_R);
+    app.wait_until("the request in the local list", |s| {
+        row_of(s, &id).contains("open") || row_of(s, &id).contains("none")
+    });
+    app.keys(ENTER);
+    app.wait_for("Conversation");
+    // Every attempt of the close is committed by the service and its answer lost.
+    for _ in 0..4 {
+        sandbox.inject(Fault::DropAfterCommit);
+    }
+    app.keys("x");
+    app.wait_for(&format!("Close request {id}? y/n"));
+    app.keys("y");
+    let screen = app.wait_for("Close not confirmed");
+    assert!(screen.contains("kept in the outbox"), "{screen}");
+    assert!(
+        !screen.contains("pcsr-tui outbox") && !screen.contains("try again"),
+        "one way forward, and no command to run: {screen}"
+    );
+    app.keys("q");
+    app.wait_exit();
+    drop(app);
+    let kept = || -> Vec<(ChangeKind, String)> {
+        let store = Store::open(&pcsr_tui::session::store_path(data.path())).unwrap();
+        let changes = store.unsettled_changes().unwrap();
+        changes.into_iter().map(|c| (c.kind, c.server_id)).collect()
+    };
+    assert_eq!(kept(), [(ChangeKind::Close, id.clone())]);
+
+    // The next start reads it back (closed: the service had applied it) and settles it.
+    let mut again = App::launch(&sandbox.base_url(), data.path());
+    again.wait_for("New request");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !kept().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the close is still in the outbox"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Ctrl+C: the form's Title has the keyboard, where q would be typed.
+    again.keys("\x03");
+    again.wait_exit();
+}

@@ -164,6 +164,12 @@ fn refreshed(
                 d.fresh = Some(sr);
             }
         }
+        // A lost answer: the close may have gone through, and it waits in the outbox.
+        Err(e) if closed && e.remedy == crate::domain::Remedy::ResendOutbox => state.error(format!(
+            "Close not confirmed: {}. {}",
+            e.summary,
+            crate::tui::error_view::remedy_text(&e.remedy, &state.keys)
+        )),
         Err(e) if closed => state.error(format!(
             "Not closed: {}. {}",
             e.summary,
