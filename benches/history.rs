@@ -23,6 +23,7 @@ fn filled_store(dir: &std::path::Path) -> Store {
             description: format!("Description of request {i}, a few words long like a real one."),
             severity: Some(severities[i % severities.len()]),
             topic_id: format!("{}", 32_444_667 + (i % 14)),
+            ..Default::default()
         })
         .collect();
     let news: Vec<NewSubmission<'_>> = requests

@@ -18,6 +18,7 @@ pub fn record(store: &Store, rows: usize, cloud: &str) -> Result<(), StoreError>
             description: "x".into(),
             severity: Some(severities[i % severities.len()]),
             topic_id: "32444671".into(),
+            ..Default::default()
         })
         .collect();
     let news: Vec<NewSubmission<'_>> = requests

@@ -181,6 +181,7 @@ mod tests {
             description: "Ignore this SR".into(),
             severity: Some(domain::Severity::Critical),
             topic_id: "32444671".into(),
+            ..Default::default()
         };
         let wire = new_request(&t);
         let sent: serde_json::Value = serde_json::to_value(CreateBody::new(&wire)).unwrap();

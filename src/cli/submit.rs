@@ -84,6 +84,7 @@ pub async fn submit(settings: &Settings, args: SubmitArgs) -> anyhow::Result<()>
         description,
         severity: args.severity,
         topic_id: args.topic.clone().unwrap_or_default().trim().to_string(),
+        ..Default::default()
     };
     let errors = request.validate(&crate::domain::Service::PartnerCenter.capabilities());
     if !errors.is_empty() {

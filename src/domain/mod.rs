@@ -6,6 +6,7 @@
 //! attachments, long-running creates, which severities exist), [`Capabilities`] says so as
 //! data, so callers ask the service instead of testing which one it is.
 
+mod contact;
 mod failure;
 mod new_ticket;
 mod remedy;
@@ -23,6 +24,7 @@ pub struct Page {
     pub next: Option<String>,
 }
 
+pub use contact::{Contact, ContactMethod};
 pub use failure::Failure;
 pub use new_ticket::{DESCRIPTION_MAX_BYTES, Field, FieldError, NewTicket, TITLE_MAX_CHARS, human_bytes};
 pub use remedy::Remedy;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Capabilities, Severity};
+use super::{Capabilities, Contact, Severity};
 
 /// Longest title accepted.
 pub const TITLE_MAX_CHARS: usize = 255;
@@ -12,7 +12,7 @@ pub const TITLE_MAX_CHARS: usize = 255;
 pub const DESCRIPTION_MAX_BYTES: usize = 256 * 1024;
 
 /// A new ticket: the fields every service requires.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct NewTicket {
     /// Title (one line, 1..=`title_max_chars` characters).
     pub title: String,
@@ -24,6 +24,16 @@ pub struct NewTicket {
     /// model call it `support_topic_id`.)
     #[serde(alias = "support_topic_id")]
     pub topic_id: String,
+    /// The filer's contact profile, for services whose capabilities ask for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    /// Whether support may collect diagnostics from the resources concerned (Azure's
+    /// advancedDiagnosticConsent); `None` where the service does not ask.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnostic_consent: Option<bool>,
+    /// The resource the ticket is about (an ARM resource id), where the service takes one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
 }
 
 /// A field of the form, for pointing at what is wrong.
@@ -134,6 +144,7 @@ mod tests {
             description: "Ignore this SR".into(),
             severity: Some(severity),
             topic_id: topic.into(),
+            ..Default::default()
         }
     }
 

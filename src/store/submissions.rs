@@ -332,6 +332,7 @@ fn insert_foreign(
         description: sr.description.clone().unwrap_or_default(),
         severity: sr.severity,
         topic_id: sr.topic.id.clone().unwrap_or_default(),
+        ..Default::default()
     };
     let now = clock::now();
     conn.execute(

@@ -118,6 +118,7 @@ mod tests {
             description: "d".into(),
             severity: Some(Severity::Minimal),
             topic_id: "1".into(),
+            ..Default::default()
         };
         let mut draft = Draft {
             title: "t".into(),

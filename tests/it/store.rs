@@ -12,6 +12,7 @@ fn request(title: &str) -> NewTicket {
         description: format!("about {title}"),
         severity: Some(Severity::Moderate),
         topic_id: "32444671".to_string(),
+        ..Default::default()
     }
 }
 
@@ -224,6 +225,7 @@ fn server_copy_of_a_request_filed_elsewhere_becomes_a_created_row() {
             description: "filed in the portal".into(),
             severity: Some(Severity::Critical),
             topic_id: "32444667".into(),
+            ..Default::default()
         }
     );
     assert_eq!(sub.server, Some(sr.clone()));
@@ -517,7 +519,7 @@ proptest! {
         topic in "[0-9]{0,12}",
     ) {
         let store = Store::open_in_memory().unwrap();
-        let req = NewTicket { title, description, severity: Some(severity), topic_id: topic };
+        let req = NewTicket { title, description, severity: Some(severity), topic_id: topic, ..Default::default() };
         let id = record(&store, &req);
         let back = store.submission(id).unwrap().unwrap();
         prop_assert_eq!(&back.request, &req);

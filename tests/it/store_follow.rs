@@ -15,6 +15,7 @@ fn filed(store: &Store, title: &str, server_id: &str, base_url: &str) -> (i64, T
         description: "d".into(),
         severity: Some(Severity::Minimal),
         topic_id: "32444667".into(),
+        ..Default::default()
     };
     let local_id = store
         .record_submission(&NewSubmission {

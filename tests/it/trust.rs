@@ -27,6 +27,7 @@ pub fn request(title: &str) -> pcsr_tui::domain::NewTicket {
         description: "The November invoice is missing from the billing page.".into(),
         severity: Some(pcsr_tui::domain::Severity::Moderate),
         topic_id: "32444667".into(),
+        ..Default::default()
     }
 }
 

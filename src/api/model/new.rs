@@ -48,6 +48,7 @@ impl NewServiceRequest {
             description: self.description.clone(),
             severity: crate::api::mapping::domain_severity(self.severity),
             topic_id: self.support_topic_id.clone(),
+            ..Default::default()
         };
         ticket
             .validate(&Service::PartnerCenter.capabilities())

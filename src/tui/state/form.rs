@@ -179,6 +179,7 @@ impl Form {
             description: self.description_text(),
             severity: self.severity,
             topic_id: self.topic_id.clone().unwrap_or_default(),
+            ..Default::default()
         }
     }
 

@@ -244,6 +244,7 @@ pub(super) fn submission(server: Ticket) -> Submission {
             description: "Ignore this SR".into(),
             severity: Some(Severity::Critical),
             topic_id: "32444671".into(),
+            ..Default::default()
         },
         state: SubmissionState::Created,
         server: Some(server),
