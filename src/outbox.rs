@@ -26,7 +26,7 @@ use uuid::Uuid;
 use crate::api::error::RequestIds;
 use crate::api::{Answer, ApiError, Client, Scope};
 use crate::domain::{NewTicket, Stamp, Status, Ticket};
-use crate::store::{Change, ChangeKind, NewChange, NewSubmission, Store, StoreError, Submission};
+use crate::store::{ChangeKind, NewChange, NewSubmission, RecordedChange, Store, StoreError, Submission};
 
 /// Where submissions (and notes and closes) are recorded as going.
 #[derive(Debug, Clone)]
@@ -115,7 +115,7 @@ pub enum ChangeError {
 #[derive(Debug)]
 pub struct ResentChange {
     /// The entry as it was before the resend.
-    pub change: Change,
+    pub change: RecordedChange,
     /// What became of it.
     pub outcome: Result<Applied, SendFailure>,
 }
@@ -315,7 +315,7 @@ impl Outbox {
     }
 
     /// Sends a recorded change with its MS-RequestId and settles its row.
-    async fn apply(&self, client: &Client, change: &Change) -> Result<Applied, SendFailure> {
+    async fn apply(&self, client: &Client, change: &RecordedChange) -> Result<Applied, SendFailure> {
         let scope = scope_of(change.customer.as_deref());
         let edit = match change.kind {
             ChangeKind::Note => crate::domain::Change::Note(change.text.clone().unwrap_or_default()),
@@ -382,7 +382,7 @@ impl Outbox {
     }
 
     /// Notes and closes waiting for a resend to `origin`, oldest first.
-    pub async fn pending_changes(&self, origin: &Origin) -> Result<Vec<Change>, StoreError> {
+    pub async fn pending_changes(&self, origin: &Origin) -> Result<Vec<RecordedChange>, StoreError> {
         let (cloud, base_url) = (origin.cloud.clone(), origin.base_url.clone());
         self.db(move |s| s.changes_for(&cloud, &base_url)).await
     }
@@ -408,7 +408,7 @@ impl Outbox {
         Ok(done)
     }
 
-    async fn settle_change(&self, client: &Client, change: &Change) -> Result<Applied, SendFailure> {
+    async fn settle_change(&self, client: &Client, change: &RecordedChange) -> Result<Applied, SendFailure> {
         let scope = scope_of(change.customer.as_deref());
         match client.get(&scope, &change.server_id).await {
             Ok(sr) if shows(&sr, change) => Ok(self.applied(change.local_id, sr, true).await),
@@ -488,7 +488,7 @@ const CLOCK_SKEW: time::Duration = time::Duration::minutes(10);
 /// Whether `sr` as read back already shows `change`: closed for a close; for a note, a note with
 /// exactly its text dated from when it was recorded on. On doubt (no date, a date we cannot
 /// read) it does not: the resend carries the same MS-RequestId, so the service applies it once.
-pub fn shows(sr: &Ticket, change: &Change) -> bool {
+pub fn shows(sr: &Ticket, change: &RecordedChange) -> bool {
     match change.kind {
         ChangeKind::Close => sr.status == Some(Status::Closed),
         ChangeKind::Note => {
@@ -566,8 +566,8 @@ mod read_back_tests {
     use super::*;
     use crate::domain::Note;
 
-    fn change(kind: ChangeKind, text: Option<&str>) -> Change {
-        Change {
+    fn change(kind: ChangeKind, text: Option<&str>) -> RecordedChange {
+        RecordedChange {
             local_id: 1,
             kind,
             request_id: Uuid::new_v4(),

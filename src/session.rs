@@ -83,7 +83,7 @@ pub enum SessionError {
 }
 
 impl SessionError {
-    /// Exit code per design.md.
+    /// Exit code, as README.md documents it.
     pub fn exit_code(&self) -> i32 {
         match self {
             SessionError::NoCredentials(_) => 3,
@@ -178,7 +178,7 @@ pub enum Choice {
 }
 
 /// A signed-in profile as the auth module hands it over.
-pub struct SignedIn {
+pub struct SavedSignIn {
     /// The user's name.
     pub user: String,
     /// The profile's cloud.
@@ -193,12 +193,12 @@ pub struct SignedIn {
 
 /// The signed-in profile from config.toml and the keyring, unless `--sandbox` or PCSR_TOKEN
 /// make it irrelevant (so a broken config never blocks those).
-pub fn signed_in_from_env(settings: &Settings) -> Result<Option<SignedIn>, crate::auth::AuthError> {
+pub fn signed_in_from_env(settings: &Settings) -> Result<Option<SavedSignIn>, crate::auth::AuthError> {
     if settings.sandbox || settings.token.as_deref().is_some_and(|t| !t.trim().is_empty()) {
         return Ok(None);
     }
     let env = crate::auth::AuthEnv::from_env()?;
-    Ok(crate::auth::signed_in_provider(&env, None)?.map(|s| SignedIn {
+    Ok(crate::auth::signed_in_provider(&env, None)?.map(|s| SavedSignIn {
         user: s.profile.user.clone().unwrap_or_else(|| "signed in".to_string()),
         cloud: s.profile.cloud,
         base_url: s.profile.base_url.clone(),
@@ -252,7 +252,7 @@ impl Plan {
 
 /// Decides the session: `--sandbox` > PCSR_TOKEN > signed-in profile > sandbox when nothing
 /// is set.
-pub fn plan(settings: &Settings, signed_in: Option<SignedIn>) -> Result<Plan, SessionError> {
+pub fn plan(settings: &Settings, signed_in: Option<SavedSignIn>) -> Result<Plan, SessionError> {
     let data_dir = resolve_data_dir(settings.data_dir.as_deref())?;
     let profile_locale = signed_in.as_ref().and_then(|s| s.locale.clone());
     // Flags, then the signed-in profile's own, then config.toml's [defaults], then built-in.
@@ -365,7 +365,7 @@ pub async fn start(plan: Plan) -> Result<Session, SessionError> {
 /// Opens a session: [`plan`], then [`start`].
 pub async fn open(
     settings: &Settings,
-    signed_in: Option<SignedIn>,
+    signed_in: Option<SavedSignIn>,
 ) -> Result<(Session, Choice), SessionError> {
     let plan = plan(settings, signed_in)?;
     let choice = plan.choice;

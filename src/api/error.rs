@@ -266,7 +266,7 @@ impl ApiError {
         }
     }
 
-    /// The process exit code of design.md: 3 sign-in needed, 1 local refusal, 2 API error.
+    /// The process exit code README.md documents: 3 sign-in needed, 1 local refusal, 2 API error.
     pub fn exit_code(&self) -> i32 {
         if self.needs_sign_in() {
             3

@@ -6,8 +6,8 @@ use crate::domain::{
 };
 
 use super::model::{
-    Contact, NewServiceRequest, Note, Organization, ServiceRequest, Severity, Status, SupportTopic,
-    UNSET_DATE,
+    NewServiceRequest, ServiceRequest, ServiceRequestContact, ServiceRequestNote, ServiceRequestOrganization,
+    Severity, Status, SupportTopic, UNSET_DATE,
 };
 
 /// The domain's severity on the wire. Partner Center has no "highest critical impact": a new
@@ -69,7 +69,7 @@ fn stamp(raw: &Option<String>) -> Option<Stamp> {
     })
 }
 
-fn org(o: &Organization) -> DomainOrg {
+fn org(o: &ServiceRequestOrganization) -> DomainOrg {
     DomainOrg {
         id: o.id.clone(),
         name: o.name.clone(),
@@ -77,7 +77,7 @@ fn org(o: &Organization) -> DomainOrg {
     }
 }
 
-fn person(c: &Contact) -> Person {
+fn person(c: &ServiceRequestContact) -> Person {
     Person {
         id: c.contact_id.clone(),
         first_name: c.first_name.clone(),
@@ -88,7 +88,7 @@ fn person(c: &Contact) -> Person {
     }
 }
 
-fn note(n: &Note) -> domain::Note {
+fn note(n: &ServiceRequestNote) -> domain::Note {
     domain::Note {
         id: None,
         author: n.created_by_name.clone(),

@@ -52,7 +52,7 @@ impl Cloud {
         }
     }
 
-    /// The API base URL (the same host for all three, per api-notes.md).
+    /// The API base URL (Partner Center documents one host for all three).
     pub fn api_base_url(self) -> &'static str {
         "https://api.partnercenter.microsoft.com"
     }

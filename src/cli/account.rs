@@ -13,7 +13,7 @@ pub async fn login(
 ) -> anyhow::Result<()> {
     let env = AuthEnv::from_env()?;
     // A profile keeps the cloud it signed in to; `[defaults] cloud` picks one for a new profile.
-    let has_profile = crate::auth::config::Config::load(&env.config_dir)
+    let has_profile = crate::auth::profiles::Config::load(&env.config_dir)
         .ok()
         .and_then(|c| c.active_profile())
         .is_some();

@@ -110,7 +110,7 @@ fn cloud_parser() -> impl TypedValueParser<Value = Cloud> {
     PossibleValuesParser::new(["global", "germany", "usgov"]).try_map(|s| s.parse::<Cloud>())
 }
 
-/// The subcommands of design.md.
+/// The subcommands, as README.md lists them.
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
     /// Sign in with the device-code flow; the refresh token goes to the OS keyring.

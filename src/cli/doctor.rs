@@ -231,7 +231,7 @@ pub async fn doctor(settings: &Settings, json: bool) -> anyhow::Result<()> {
     let keyring_choice = env.keyring;
     let signed_in = session::signed_in_from_env(settings)?;
     let data_dir = session::resolve_data_dir(settings.data_dir.as_deref())?;
-    let config_dir = crate::auth::config::default_config_dir();
+    let config_dir = crate::auth::profiles::default_config_dir();
     let log_file = std::env::var_os("PCSR_LOG_FILE").map(PathBuf::from);
     let authority = env
         .authority_override

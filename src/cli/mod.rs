@@ -30,7 +30,7 @@ pub(crate) fn quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
 }
 
-/// A failure with the exit code design.md gives it.
+/// A failure with the exit code README.md gives it.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct Exit {

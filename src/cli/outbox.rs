@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::outbox::{Outbox, Resent, ResentChange, same_destination};
 use crate::session::Settings;
-use crate::store::{Change, ChangeKind, Store, Submission, SubmissionState};
+use crate::store::{ChangeKind, RecordedChange, Store, Submission, SubmissionState};
 use crate::text::one_line;
 
 use super::requests::{open_read_only, open_session, print_json};
@@ -89,8 +89,8 @@ struct ChangeJson<'a> {
     last_error: Option<&'a str>,
 }
 
-impl<'a> From<&'a Change> for ChangeJson<'a> {
-    fn from(c: &'a Change) -> Self {
+impl<'a> From<&'a RecordedChange> for ChangeJson<'a> {
+    fn from(c: &'a RecordedChange) -> Self {
         ChangeJson {
             kind: c.kind,
             local_id: c.local_id,
@@ -111,7 +111,7 @@ impl<'a> From<&'a Change> for ChangeJson<'a> {
 /// One row of the outbox listing, oldest first across kinds.
 enum Row<'a> {
     Submit(&'a Submission),
-    Change(&'a Change),
+    Change(&'a RecordedChange),
 }
 
 impl Row<'_> {

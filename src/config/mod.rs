@@ -7,7 +7,7 @@ mod parse;
 use std::path::{Path, PathBuf};
 
 use crate::auth::Cloud;
-use crate::auth::config::{CONFIG_FILE, default_config_dir};
+use crate::auth::profiles::{CONFIG_FILE, default_config_dir};
 use crate::domain::Severity;
 
 pub use parse::parse;

@@ -70,7 +70,7 @@ fn a_good_file_sets_everything_and_keeps_its_profiles() {
     // The sign-in side reads the same file as before.
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("config.toml"), GOOD).expect("write");
-    let auth = crate::auth::config::Config::load(dir.path()).expect("profiles load");
+    let auth = crate::auth::profiles::Config::load(dir.path()).expect("profiles load");
     assert_eq!(auth.active_profile().map(|p| p.cloud), Some(Cloud::Usgov));
     assert_eq!(
         load(Some(dir.path())).expect("valid").theme,

@@ -3,7 +3,10 @@
 
 use serde::Deserialize;
 
-use crate::api::{Contact, Note, Organization, Severity, Status, SupportTopic, wire};
+use crate::api::{
+    ServiceRequestContact, ServiceRequestNote, ServiceRequestOrganization, Severity, Status, SupportTopic,
+    wire,
+};
 
 const IDENTITY_JSON: &str = include_str!("../../assets/sandbox/identity.json");
 const TOPICS_JSON: &str = include_str!("../../assets/sandbox/topics.json");
@@ -13,9 +16,9 @@ const CUSTOMERS_JSON: &str = include_str!("../../assets/sandbox/customers.json")
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Identity {
     /// The partner organization.
-    pub organization: Organization,
+    pub organization: ServiceRequestOrganization,
     /// The signed-in user, who becomes the primary contact and note author.
-    pub primary_contact: Contact,
+    pub primary_contact: ServiceRequestContact,
     /// ISO alpha-2 country of the organization.
     pub country_code: String,
 }
@@ -88,7 +91,7 @@ pub struct SeedRequest {
     pub status: Status,
     /// Notes already on it (dated when seeded).
     #[serde(default)]
-    pub notes: Vec<Note>,
+    pub notes: Vec<ServiceRequestNote>,
 }
 
 /// The built-in customer requests.

@@ -9,11 +9,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::assets::Identity;
-use super::reply::Failure;
+use super::reply::ErrorReply;
 use super::state::SandboxState;
 
 /// The identity behind the request's `Authorization: Bearer` token, or the 401 to answer.
-pub fn authorize(headers: &HeaderMap, state: &SandboxState) -> Result<Identity, Failure> {
+pub fn authorize(headers: &HeaderMap, state: &SandboxState) -> Result<Identity, ErrorReply> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -22,14 +22,14 @@ pub fn authorize(headers: &HeaderMap, state: &SandboxState) -> Result<Identity, 
         .map(|(_, token)| token.trim())
         .unwrap_or("");
     if token.is_empty() {
-        return Err(Failure::token_missing(
+        return Err(ErrorReply::token_missing(
             "partner token missing: send Authorization: Bearer <token> (sign in with `pcsr-tui login`)",
         ));
     }
     if let Some(oauth) = state.strict_tokens()
         && !oauth.accepts(token)
     {
-        return Err(Failure::token_missing(
+        return Err(ErrorReply::token_missing(
             "the bearer token was not issued by this sandbox's sign-in service, or has expired (strict mode)",
         ));
     }

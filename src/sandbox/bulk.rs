@@ -10,7 +10,7 @@ use rusqlite::params;
 use serde_json::Value;
 
 use super::db::{Db, DbError, status_of};
-use super::reply::{self, Failure};
+use super::reply::{self, ErrorReply};
 use super::state::SandboxState;
 use super::{clock, records};
 use crate::api::{NewServiceRequest, Severity, Status, wire};
@@ -53,16 +53,16 @@ impl Db {
 
 /// `POST /_sandbox/servicerequests` `{"count": N}`: N partner requests titled "Sandbox request
 /// 1..N" (newest last), with topics, severities and statuses in rotation.
-pub async fn add_many(State(state): State<SandboxState>, body: Bytes) -> Result<Response, Failure> {
+pub async fn add_many(State(state): State<SandboxState>, body: Bytes) -> Result<Response, ErrorReply> {
     let value = wire::parse_value(&body).map_err(|e| {
-        Failure::invalid_input(format!("the body is not JSON: {e}; send {{\"count\": 1000}}"))
+        ErrorReply::invalid_input(format!("the body is not JSON: {e}; send {{\"count\": 1000}}"))
     })?;
     let count = value
         .get("count")
         .and_then(Value::as_u64)
         .filter(|n| (1..=MAX_BULK).contains(n))
         .ok_or_else(|| {
-            Failure::invalid_property(format!("count: a whole number from 1 to {MAX_BULK} is required"))
+            ErrorReply::invalid_property(format!("count: a whole number from 1 to {MAX_BULK} is required"))
         })?;
     let topics: Vec<String> = state.topics().iter().map(|t| t.id.to_string()).collect();
     let facts: Vec<_> = topics.iter().map(|t| state.topic_facts(t)).collect();

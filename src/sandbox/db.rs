@@ -35,7 +35,7 @@ pub type Tenant<'a> = Option<&'a str>;
 
 /// One page of a list query.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
+pub struct RequestPage {
     /// The requests on the page, newest first.
     pub items: Vec<ServiceRequest>,
     /// Whether more matching requests follow.
@@ -339,7 +339,7 @@ impl Db {
         status: Option<Status>,
         offset: u32,
         size: u32,
-    ) -> Result<Page, DbError> {
+    ) -> Result<RequestPage, DbError> {
         let conn = self.conn()?;
         // Two statements so each walks its own index in order (an `?2 IS NULL OR` test would not).
         let mut stmt = conn.prepare_cached(if status.is_some() {
@@ -365,7 +365,7 @@ impl Db {
         }
         let more = items.len() > size as usize;
         items.truncate(size as usize);
-        Ok(Page { items, more })
+        Ok(RequestPage { items, more })
     }
 }
 

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use super::Fault;
-use super::reply::{self, Failure};
+use super::reply::{self, ErrorReply};
 use super::state::SandboxState;
 use crate::api::wire;
 
@@ -60,7 +60,7 @@ pub async fn apply(State(state): State<SandboxState>, req: Request, next: Next) 
             next.run(req).await
         }
         Some(Fault::Status(status)) => {
-            super::authz::with_challenge(Failure::for_status(status).into_response(), &state)
+            super::authz::with_challenge(ErrorReply::for_status(status).into_response(), &state)
         }
         Some(Fault::RateLimit { retry_after_secs }) => reply::rate_limited(retry_after_secs),
         Some(Fault::DropAfterCommit) => cut_short(next.run(req).await).await,
@@ -95,14 +95,14 @@ async fn cut_short(resp: Response) -> Response {
 /// Reads a control request: `{"kind":"status","status":503}`, `{"kind":"rate_limit",
 /// "retry_after_secs":2}`, `{"kind":"delay","ms":500}`, `{"kind":"commit_then_delay","ms":500}`
 /// or `{"kind":"drop_after_commit"}`.
-pub fn parse_control(bytes: &[u8]) -> Result<Fault, Failure> {
+pub fn parse_control(bytes: &[u8]) -> Result<Fault, ErrorReply> {
     const KINDS: &str = "use kind status, rate_limit, delay, commit_then_delay or drop_after_commit";
     let value = wire::parse_value(bytes)
-        .map_err(|e| Failure::invalid_input(format!("the fault is not JSON: {e}")))?;
+        .map_err(|e| ErrorReply::invalid_input(format!("the fault is not JSON: {e}")))?;
     let number = |key: &str| value.get(key).and_then(Value::as_u64);
     let need = |key: &str| {
         number(key).ok_or_else(|| {
-            Failure::invalid_property(format!("{key}: a whole number is required for this fault"))
+            ErrorReply::invalid_property(format!("{key}: a whole number is required for this fault"))
         })
     };
     let kind = value
@@ -118,7 +118,7 @@ pub fn parse_control(bytes: &[u8]) -> Result<Fault, Failure> {
                 .filter(|s| (400..600).contains(s))
                 .map(Fault::Status)
                 .ok_or_else(|| {
-                    Failure::invalid_property(format!("status: {status} is not an error status (400-599)"))
+                    ErrorReply::invalid_property(format!("status: {status} is not an error status (400-599)"))
                 })
         }
         "rate_limit" | "ratelimit" => Ok(Fault::RateLimit {
@@ -127,8 +127,8 @@ pub fn parse_control(bytes: &[u8]) -> Result<Fault, Failure> {
         "delay" => Ok(Fault::Delay(Duration::from_millis(need("ms")?))),
         "drop_after_commit" | "dropaftercommit" => Ok(Fault::DropAfterCommit),
         "commit_then_delay" => Ok(Fault::CommitThenDelay(Duration::from_millis(need("ms")?))),
-        "" => Err(Failure::invalid_property(format!("kind: missing; {KINDS}"))),
-        other => Err(Failure::invalid_property(format!(
+        "" => Err(ErrorReply::invalid_property(format!("kind: missing; {KINDS}"))),
+        other => Err(ErrorReply::invalid_property(format!(
             "kind: '{other}' is not a fault; {KINDS}"
         ))),
     }

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::reply::Failure;
+use super::reply::ErrorReply;
 
 const REQUEST_ID: &str = "ms-requestid";
 const CORRELATION_ID: &str = "ms-correlationid";
@@ -70,7 +70,7 @@ async fn normalize(resp: Response, method: &Method, path: &str) -> Response {
     let text = to_bytes(resp.into_body(), 4096)
         .await
         .map(|b| String::from_utf8_lossy(&b).trim().to_string());
-    let mut failure = Failure::for_status(status.as_u16());
+    let mut failure = ErrorReply::for_status(status.as_u16());
     failure.description = if status == StatusCode::METHOD_NOT_ALLOWED {
         let allowed = allow
             .as_ref()

@@ -4,7 +4,8 @@
 
 use super::assets::{Identity, SeedRequest};
 use crate::api::{
-    Attributes, Contact, NewServiceRequest, Note, ServiceRequest, ServiceRequestPatch, Status, UNSET_DATE,
+    Attributes, NewServiceRequest, ServiceRequest, ServiceRequestContact, ServiceRequestNote,
+    ServiceRequestPatch, Status, UNSET_DATE,
 };
 
 /// Who answers requests when agent replies are on.
@@ -32,7 +33,7 @@ pub fn new_request(
     now: &str,
 ) -> ServiceRequest {
     let author = identity.primary_contact.full_name();
-    let notes: Vec<Note> = notes.iter().map(|text| note(&author, now, text)).collect();
+    let notes: Vec<ServiceRequestNote> = notes.iter().map(|text| note(&author, now, text)).collect();
     ServiceRequest {
         id: Some(id),
         title: Some(new.title.clone()),
@@ -71,7 +72,7 @@ pub fn seeded_request(
         support_topic_id: seed.support_topic_id.clone(),
     };
     let mut sr = new_request(id, &new, &[], topic, identity, now);
-    let notes: Vec<Note> = seed
+    let notes: Vec<ServiceRequestNote> = seed
         .notes
         .iter()
         .map(|n| {
@@ -87,8 +88,8 @@ pub fn seeded_request(
     sr
 }
 
-fn note(author: &str, date: &str, text: &str) -> Note {
-    Note {
+fn note(author: &str, date: &str, text: &str) -> ServiceRequestNote {
+    ServiceRequestNote {
         created_by_name: Some(author.to_string()),
         created_date: Some(date.to_string()),
         text: Some(text.to_string()),
@@ -132,10 +133,10 @@ pub fn agent_reply(sr: &mut ServiceRequest, now: &str) -> bool {
         .get_or_insert_with(Vec::new)
         .push(note(AGENT_NAME, now, &text));
     sr.status = Some(Status::AttentionNeeded);
-    sr.last_updated_by = Some(Contact {
+    sr.last_updated_by = Some(ServiceRequestContact {
         first_name: Some("Microsoft".into()),
         last_name: Some("Support".into()),
-        ..Contact::default()
+        ..ServiceRequestContact::default()
     });
     sr.last_modified_date = Some(now.to_string());
     true

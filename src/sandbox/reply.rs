@@ -14,7 +14,9 @@ const SOURCE: &str = "PartnerFD";
 pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(bytes) => with_json_type(status, bytes),
-        Err(e) => Failure::internal(format!("the sandbox could not encode its answer: {e}")).into_response(),
+        Err(e) => {
+            ErrorReply::internal(format!("the sandbox could not encode its answer: {e}")).into_response()
+        }
     }
 }
 
@@ -27,7 +29,7 @@ fn with_json_type(status: StatusCode, bytes: Vec<u8>) -> Response {
 
 /// An error answer in Partner Center's shape: `{"code", "description", "data", "source"}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
+pub struct ErrorReply {
     /// HTTP status.
     pub status: StatusCode,
     /// Partner Center error code (sent as a JSON number, like the real service).
@@ -36,10 +38,10 @@ pub struct Failure {
     pub description: String,
 }
 
-impl Failure {
+impl ErrorReply {
     /// 400 / 3000: a property of the resource is invalid.
     pub fn invalid_property(description: impl Into<String>) -> Self {
-        Failure {
+        ErrorReply {
             status: StatusCode::BAD_REQUEST,
             code: 3000,
             description: description.into(),
@@ -48,7 +50,7 @@ impl Failure {
 
     /// 400 / 800002: the request itself (body, query) could not be read.
     pub fn invalid_input(description: impl Into<String>) -> Self {
-        Failure {
+        ErrorReply {
             status: StatusCode::BAD_REQUEST,
             code: 800002,
             description: description.into(),
@@ -57,7 +59,7 @@ impl Failure {
 
     /// 401 / 800001: no usable bearer token.
     pub fn token_missing(description: impl Into<String>) -> Self {
-        Failure {
+        ErrorReply {
             status: StatusCode::UNAUTHORIZED,
             code: 800001,
             description: description.into(),
@@ -66,7 +68,7 @@ impl Failure {
 
     /// 404 / 1000: no such resource or route.
     pub fn not_found(description: impl Into<String>) -> Self {
-        Failure {
+        ErrorReply {
             status: StatusCode::NOT_FOUND,
             code: 1000,
             description: description.into(),
@@ -75,7 +77,7 @@ impl Failure {
 
     /// 409 / 800002: the call conflicts with an earlier one (a reused MS-RequestId).
     pub fn conflict(description: impl Into<String>) -> Self {
-        Failure {
+        ErrorReply {
             status: StatusCode::CONFLICT,
             code: 800002,
             description: description.into(),
@@ -84,7 +86,7 @@ impl Failure {
 
     /// 500 / 800003: the sandbox itself failed.
     pub fn internal(description: impl Into<String>) -> Self {
-        Failure {
+        ErrorReply {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: 800003,
             description: description.into(),
@@ -106,7 +108,7 @@ impl Failure {
             s if s >= 500 => (800003, "the service is unavailable"),
             _ => (800002, "the request was refused"),
         };
-        Failure {
+        ErrorReply {
             status,
             code,
             description: format!("{what} (injected sandbox fault)"),
@@ -114,7 +116,7 @@ impl Failure {
     }
 }
 
-impl IntoResponse for Failure {
+impl IntoResponse for ErrorReply {
     fn into_response(self) -> Response {
         let body = serde_json::json!({
             "code": self.code,

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use super::assets::Identity;
 use super::db::{Filed, Updated};
 use super::ids::{self, CallIds};
-use super::reply::{self, Failure};
+use super::reply::{self, ErrorReply};
 use super::state::SandboxState;
 use super::validate::Filing;
 use super::{agent, authz, clock, faults, records, validate};
@@ -71,8 +71,8 @@ async fn control_gate(
     }
 }
 
-async fn unknown_route(method: Method, uri: Uri) -> Failure {
-    Failure::not_found(format!(
+async fn unknown_route(method: Method, uri: Uri) -> ErrorReply {
+    ErrorReply::not_found(format!(
         "no such resource: {method} {}; the sandbox serves the /v1/servicerequests routes",
         uri.path()
     ))
@@ -88,7 +88,7 @@ async fn create(
     Extension(ids): Extension<CallIds>,
     Path(locale): Path<String>,
     body: Bytes,
-) -> Result<Response, Failure> {
+) -> Result<Response, ErrorReply> {
     validate::locale(&locale)?;
     let filing = validate::create_body(&body, state.topics())?;
     let sr = file(&state, identity, ids.request_id, None, filing).await?;
@@ -103,7 +103,7 @@ pub(crate) async fn file(
     request_id: String,
     tenant: Option<String>,
     filing: Filing,
-) -> Result<ServiceRequest, Failure> {
+) -> Result<ServiceRequest, ErrorReply> {
     let topic = state.topic_facts(&filing.request.support_topic_id);
     let reply_due = state.agent_delay().map(|delay| {
         let delay = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX);
@@ -111,7 +111,7 @@ pub(crate) async fn file(
     });
     // What makes two creates the same call: the scope and everything the body asked for.
     let fingerprint = serde_json::to_string(&(&tenant, &filing.request, &filing.notes))
-        .map_err(|e| Failure::internal(format!("could not encode the filing: {e}")))?;
+        .map_err(|e| ErrorReply::internal(format!("could not encode the filing: {e}")))?;
     let shown_id = request_id.clone();
     let filed = state
         .with_db(move |db| {
@@ -147,9 +147,9 @@ pub(crate) async fn file(
 
 /// 409 for an MS-RequestId sent again with another body (or for another request): the rule
 /// of every write, create and update alike.
-fn reused(request_id: &str) -> Failure {
+fn reused(request_id: &str) -> ErrorReply {
     let id: String = request_id.chars().filter(|c| !c.is_control()).take(64).collect();
-    Failure::conflict(format!(
+    ErrorReply::conflict(format!(
         "MS-RequestId {id} was already used for a different call (another body or another service request); \
          a resend must repeat the call exactly, and a new call needs a new MS-RequestId"
     ))
@@ -158,7 +158,7 @@ fn reused(request_id: &str) -> Failure {
 async fn list_partner(
     State(state): State<SandboxState>,
     RawQuery(query): RawQuery,
-) -> Result<Response, Failure> {
+) -> Result<Response, ErrorReply> {
     list(state, None, query).await
 }
 
@@ -166,7 +166,7 @@ async fn list_customer(
     State(state): State<SandboxState>,
     Path(tenant): Path<String>,
     RawQuery(query): RawQuery,
-) -> Result<Response, Failure> {
+) -> Result<Response, ErrorReply> {
     validate::tenant(&tenant)?;
     list(state, Some(tenant), query).await
 }
@@ -175,7 +175,7 @@ async fn list(
     state: SandboxState,
     tenant: Option<String>,
     query: Option<String>,
-) -> Result<Response, Failure> {
+) -> Result<Response, ErrorReply> {
     let params = validate::list_query(query.as_deref())?;
     let (scope, (status, offset, size)) = (tenant.clone(), (params.status, params.offset, params.size));
     let page = state
@@ -210,19 +210,22 @@ async fn list(
     Ok(reply::json(StatusCode::OK, &collection))
 }
 
-async fn get_partner(State(state): State<SandboxState>, Path(id): Path<String>) -> Result<Response, Failure> {
+async fn get_partner(
+    State(state): State<SandboxState>,
+    Path(id): Path<String>,
+) -> Result<Response, ErrorReply> {
     get_one(state, None, id).await
 }
 
 async fn get_customer(
     State(state): State<SandboxState>,
     Path((tenant, id)): Path<(String, String)>,
-) -> Result<Response, Failure> {
+) -> Result<Response, ErrorReply> {
     validate::tenant(&tenant)?;
     get_one(state, Some(tenant), id).await
 }
 
-async fn get_one(state: SandboxState, tenant: Option<String>, id: String) -> Result<Response, Failure> {
+async fn get_one(state: SandboxState, tenant: Option<String>, id: String) -> Result<Response, ErrorReply> {
     let (scope, key) = (tenant.clone(), id.clone());
     match state.with_db(move |db| db.get(scope.as_deref(), &key)).await? {
         Some(sr) => Ok(reply::json(StatusCode::OK, &sr)),
@@ -236,7 +239,7 @@ async fn update_partner(
     Extension(ids): Extension<CallIds>,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Response, Failure> {
+) -> Result<Response, ErrorReply> {
     update(state, identity, ids, None, id, body).await
 }
 
@@ -246,7 +249,7 @@ async fn update_customer(
     Extension(ids): Extension<CallIds>,
     Path((tenant, id)): Path<(String, String)>,
     body: Bytes,
-) -> Result<Response, Failure> {
+) -> Result<Response, ErrorReply> {
     validate::tenant(&tenant)?;
     update(state, identity, ids, Some(tenant), id, body).await
 }
@@ -260,10 +263,10 @@ async fn update(
     tenant: Option<String>,
     id: String,
     body: Bytes,
-) -> Result<Response, Failure> {
+) -> Result<Response, ErrorReply> {
     let patch = validate::patch_body(&body)?;
     let fingerprint = serde_json::to_string(&patch)
-        .map_err(|e| Failure::internal(format!("could not encode the update: {e}")))?;
+        .map_err(|e| ErrorReply::internal(format!("could not encode the update: {e}")))?;
     let (scope, key) = (tenant.clone(), id.clone());
     let request_id = ids.request_id.clone();
     let outcome = state
@@ -280,19 +283,19 @@ async fn update(
     }
 }
 
-fn missing(tenant: Option<&str>, id: &str) -> Failure {
+fn missing(tenant: Option<&str>, id: &str) -> ErrorReply {
     let id: String = id.chars().filter(|c| !c.is_control()).take(64).collect();
     match tenant {
-        None => Failure::not_found(format!("service request {id} was not found")),
+        None => ErrorReply::not_found(format!("service request {id} was not found")),
         Some(t) => {
             let t: String = t.chars().filter(|c| !c.is_control()).take(64).collect();
-            Failure::not_found(format!("service request {id} was not found for customer {t}"))
+            ErrorReply::not_found(format!("service request {id} was not found for customer {t}"))
         }
     }
 }
 
 /// `POST /_sandbox/faults`: queues a fault for a sandbox running in another process.
-async fn queue_fault(State(state): State<SandboxState>, body: Bytes) -> Result<Response, Failure> {
+async fn queue_fault(State(state): State<SandboxState>, body: Bytes) -> Result<Response, ErrorReply> {
     state.faults().push(faults::parse_control(&body)?);
     Ok(reply::json(
         StatusCode::ACCEPTED,
@@ -307,7 +310,7 @@ async fn add_customer_request(
     Extension(ids): Extension<CallIds>,
     Path(tenant): Path<String>,
     body: Bytes,
-) -> Result<Response, Failure> {
+) -> Result<Response, ErrorReply> {
     validate::tenant(&tenant)?;
     let filing = validate::create_body(&body, state.topics())?;
     let identity = state.identity().clone();

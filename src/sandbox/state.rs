@@ -9,7 +9,7 @@ use super::assets::{Identity, Product};
 use super::db::{Db, DbError};
 use super::faults::FaultQueue;
 use super::records::TopicFacts;
-use super::reply::Failure;
+use super::reply::ErrorReply;
 use crate::api::SupportTopic;
 
 /// Shared sandbox state; cheap to clone. Other route sets (sign-in) take it too.
@@ -160,11 +160,11 @@ impl SandboxState {
     pub async fn with_db<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Db) -> Result<T, DbError> + Send + 'static,
-    ) -> Result<T, Failure> {
+    ) -> Result<T, ErrorReply> {
         let state = self.clone();
         tokio::task::spawn_blocking(move || work(&state.inner.db))
             .await
-            .map_err(|e| Failure::internal(format!("the sandbox database task failed: {e}")))?
-            .map_err(|e| Failure::internal(format!("the sandbox database failed: {e}")))
+            .map_err(|e| ErrorReply::internal(format!("the sandbox database task failed: {e}")))?
+            .map_err(|e| ErrorReply::internal(format!("the sandbox database failed: {e}")))
     }
 }

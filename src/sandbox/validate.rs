@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::reply::Failure;
+use super::reply::ErrorReply;
 use crate::api::{NewServiceRequest, NotePatch, ServiceRequestPatch, Severity, Status, SupportTopic, wire};
 
 /// Largest page a list call may ask for.
@@ -12,11 +12,11 @@ pub const MAX_PAGE_SIZE: u32 = 1000;
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
 
 /// Checks an agent locale: `ll-CC` (`en-US`, `es-419`) or `ll-Script-CC` (`sr-Latn-RS`), any case.
-pub fn locale(raw: &str) -> Result<(), Failure> {
+pub fn locale(raw: &str) -> Result<(), ErrorReply> {
     if crate::api::model::is_agent_locale(raw) {
         Ok(())
     } else {
-        Err(Failure::invalid_property(format!(
+        Err(ErrorReply::invalid_property(format!(
             "agent-locale '{}' is not a locale; use a language-country pair such as en-US",
             shorten(raw)
         )))
@@ -34,11 +34,11 @@ pub struct Filing {
 }
 
 /// Checks a customer tenant id: the service addresses customers by their GUID.
-pub fn tenant(raw: &str) -> Result<(), Failure> {
+pub fn tenant(raw: &str) -> Result<(), ErrorReply> {
     if uuid::Uuid::try_parse(raw.trim()).is_ok() {
         Ok(())
     } else {
-        Err(Failure::invalid_input(format!(
+        Err(ErrorReply::invalid_input(format!(
             "customer tenant id '{}' is not a GUID; use the customer's tenant id, e.g. \
              0b8a7d1e-1111-2222-3333-444455556666",
             shorten(raw)
@@ -48,7 +48,7 @@ pub fn tenant(raw: &str) -> Result<(), Failure> {
 
 /// Reads a create body (any key case, BOM tolerated) into the four required fields and its
 /// notes, refusing what the service refuses. `topics` are the ids a request may be filed under.
-pub fn create_body(bytes: &[u8], topics: &[SupportTopic]) -> Result<Filing, Failure> {
+pub fn create_body(bytes: &[u8], topics: &[SupportTopic]) -> Result<Filing, ErrorReply> {
     let value = object(bytes, "a ServiceRequest")?;
     let mut errors: Vec<(&'static str, String)> = Vec::new();
     let mut text = |key: &str, field: &'static str| match value.get(key) {
@@ -109,7 +109,7 @@ pub fn create_body(bytes: &[u8], topics: &[SupportTopic]) -> Result<Filing, Fail
             .iter()
             .map(|(field, msg)| format!("{field}: {msg}"))
             .collect();
-        Err(Failure::invalid_property(described.join("; ")))
+        Err(ErrorReply::invalid_property(described.join("; ")))
     }
 }
 
@@ -141,7 +141,7 @@ fn create_notes(raw: Option<&Value>, errors: &mut Vec<(&'static str, String)>) -
 
 /// Reads an update body: `NewNote.Text` and/or `Status`; anything else is ignored. Status
 /// `none` (0) means "not set": the SDK sends it beside every note.
-pub fn patch_body(bytes: &[u8]) -> Result<ServiceRequestPatch, Failure> {
+pub fn patch_body(bytes: &[u8]) -> Result<ServiceRequestPatch, ErrorReply> {
     let value = object(bytes, "a ServiceRequest update")?;
     let new_note = match value.get("new_note") {
         None | Some(Value::Null) => None,
@@ -151,7 +151,7 @@ pub fn patch_body(bytes: &[u8]) -> Result<ServiceRequestPatch, Failure> {
                 _ => String::new(),
             };
             if text.trim().is_empty() {
-                return Err(Failure::invalid_property(
+                return Err(ErrorReply::invalid_property(
                     "NewNote.Text: the note is blank; write the note's text",
                 ));
             }
@@ -161,12 +161,12 @@ pub fn patch_body(bytes: &[u8]) -> Result<ServiceRequestPatch, Failure> {
     let status = match value.get("status") {
         None | Some(Value::Null) => None,
         Some(v) => Some(scalar(v).as_deref().and_then(Status::parse).ok_or_else(|| {
-            Failure::invalid_property(format!("Status: {v} is not a status; use open or closed"))
+            ErrorReply::invalid_property(format!("Status: {v} is not a status; use open or closed"))
         })?),
     }
     .filter(|s| *s != Status::None);
     if new_note.is_none() && status.is_none() {
-        return Err(Failure::invalid_input(
+        return Err(ErrorReply::invalid_input(
             "the update names nothing to change (Status none means unchanged); send NewNote.Text to add a note \
              or Status to change the status",
         ));
@@ -188,7 +188,7 @@ pub struct ListParams {
 }
 
 /// Reads `size`, `offset` and `filter` from a raw query string (parameter names in any case).
-pub fn list_query(raw: Option<&str>) -> Result<ListParams, Failure> {
+pub fn list_query(raw: Option<&str>) -> Result<ListParams, ErrorReply> {
     let mut params = ListParams {
         size: DEFAULT_PAGE_SIZE,
         offset: 0,
@@ -204,7 +204,7 @@ pub fn list_query(raw: Option<&str>) -> Result<ListParams, Failure> {
                     .ok()
                     .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
                     .ok_or_else(|| {
-                        Failure::invalid_input(format!(
+                        ErrorReply::invalid_input(format!(
                             "size '{}' is not a page size; use a number from 1 to {MAX_PAGE_SIZE}",
                             shorten(&value)
                         ))
@@ -212,7 +212,7 @@ pub fn list_query(raw: Option<&str>) -> Result<ListParams, Failure> {
             }
             "offset" => {
                 params.offset = value.trim().parse().map_err(|_| {
-                    Failure::invalid_input(format!(
+                    ErrorReply::invalid_input(format!(
                         "offset '{}' is not a count of items to skip",
                         shorten(&value)
                     ))
@@ -229,9 +229,9 @@ pub fn list_query(raw: Option<&str>) -> Result<ListParams, Failure> {
 }
 
 /// `{"Field":"Status","Value":"open","Operator":"equals"}`: Status is the only searchable field.
-fn status_filter(raw: &str) -> Result<Status, Failure> {
+fn status_filter(raw: &str) -> Result<Status, ErrorReply> {
     let bad = |why: &str| {
-        Failure::invalid_input(format!(
+        ErrorReply::invalid_input(format!(
             "filter '{}' {why}; send {{\"Field\":\"Status\",\"Value\":\"open\",\"Operator\":\"equals\"}}",
             shorten(raw)
         ))
@@ -257,14 +257,14 @@ fn status_filter(raw: &str) -> Result<Status, Failure> {
 }
 
 /// Parses a body that must be a JSON object (keys folded by [`wire::parse_value`]).
-fn object(bytes: &[u8], what: &str) -> Result<Value, Failure> {
+fn object(bytes: &[u8], what: &str) -> Result<Value, ErrorReply> {
     match wire::parse_value(bytes) {
         Ok(value @ Value::Object(_)) => Ok(value),
-        Ok(other) => Err(Failure::invalid_input(format!(
+        Ok(other) => Err(ErrorReply::invalid_input(format!(
             "the body must be {what} (a JSON object), not {}",
             kind(&other)
         ))),
-        Err(e) => Err(Failure::invalid_input(format!(
+        Err(e) => Err(ErrorReply::invalid_input(format!(
             "the body must be {what} in JSON: {e}"
         ))),
     }

@@ -66,7 +66,7 @@ pub struct NewChange<'a> {
 
 /// A change as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
+pub struct RecordedChange {
     /// Local id (shown with the kind's letter).
     pub local_id: i64,
     /// Note or close.
@@ -91,7 +91,7 @@ pub struct Change {
     pub created_at: String,
 }
 
-impl Change {
+impl RecordedChange {
     /// Its id as the outbox commands take it: `n3`, `c4`.
     pub fn label(&self) -> String {
         format!("{}{}", self.kind.letter(), self.local_id)
@@ -101,11 +101,11 @@ impl Change {
 const COLUMNS: &str =
     "local_id, kind, request_id, server_id, customer, body, cloud, base_url, state, last_error, created_at";
 
-fn read(row: &Row<'_>) -> rusqlite::Result<Change> {
+fn read(row: &Row<'_>) -> rusqlite::Result<RecordedChange> {
     let kind: String = row.get(1)?;
     let id: String = row.get(2)?;
     let state: String = row.get(8)?;
-    Ok(Change {
+    Ok(RecordedChange {
         local_id: row.get(0)?,
         kind: ChangeKind::parse(&kind).ok_or_else(|| bad_text(1, "change kind", &kind))?,
         request_id: Uuid::parse_str(&id).map_err(|_| bad_text(2, "request_id", &id))?,
@@ -159,13 +159,13 @@ pub(crate) fn note_error(conn: &Connection, local_id: i64, error: &str) -> Resul
     Ok(())
 }
 
-pub(crate) fn by_local_id(conn: &Connection, local_id: i64) -> Result<Option<Change>> {
+pub(crate) fn by_local_id(conn: &Connection, local_id: i64) -> Result<Option<RecordedChange>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM changes WHERE local_id = ?1"))?;
     Ok(stmt.query_row([local_id], read).optional()?)
 }
 
 /// Changes whose outcome is unknown, oldest first.
-pub(crate) fn unsettled(conn: &Connection) -> Result<Vec<Change>> {
+pub(crate) fn unsettled(conn: &Connection) -> Result<Vec<RecordedChange>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM changes WHERE state = 'sending' ORDER BY created_at, local_id"
     ))?;
@@ -174,7 +174,7 @@ pub(crate) fn unsettled(conn: &Connection) -> Result<Vec<Change>> {
 }
 
 /// The unsettled changes meant for `cloud` at `base_url`, by the rule of `outbox::same_destination`.
-pub(crate) fn outbox_for(conn: &Connection, cloud: &str, base_url: &str) -> Result<Vec<Change>> {
+pub(crate) fn outbox_for(conn: &Connection, cloud: &str, base_url: &str) -> Result<Vec<RecordedChange>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM changes WHERE state = 'sending' AND cloud = ?1 \
          AND (?1 = 'sandbox' OR rtrim(base_url, '/') = rtrim(?2, '/')) ORDER BY created_at, local_id"

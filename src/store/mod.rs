@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use crate::domain::{Ticket, Topic};
 
-pub use changes::{Change, ChangeKind, NewChange};
+pub use changes::{ChangeKind, NewChange, RecordedChange};
 pub use error::{Result, StoreError};
 pub use history::{Anchor, HistoryKey};
 pub use records::{
@@ -256,18 +256,18 @@ impl Store {
     }
 
     /// One note or close by local id.
-    pub fn change(&self, local_id: i64) -> Result<Option<Change>> {
+    pub fn change(&self, local_id: i64) -> Result<Option<RecordedChange>> {
         changes::by_local_id(&self.conn, local_id)
     }
 
     /// Notes and closes whose outcome is unknown, oldest first (the `outbox` command's list).
-    pub fn unsettled_changes(&self) -> Result<Vec<Change>> {
+    pub fn unsettled_changes(&self) -> Result<Vec<RecordedChange>> {
         changes::unsettled(&self.conn)
     }
 
     /// The unsettled notes and closes meant for `cloud` at `base_url` (the rule of
     /// [`Store::outbox_for`]), oldest first.
-    pub fn changes_for(&self, cloud: &str, base_url: &str) -> Result<Vec<Change>> {
+    pub fn changes_for(&self, cloud: &str, base_url: &str) -> Result<Vec<RecordedChange>> {
         changes::outbox_for(&self.conn, cloud, base_url)
     }
 

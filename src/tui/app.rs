@@ -165,7 +165,7 @@ async fn event_loop(
         side: side_tx,
         clip_env: ClipEnv::from_process(),
         open_env: OpenEnv::from_process(),
-        templates_dir: crate::auth::config::default_config_dir().map(|d| templates::dir(&d)),
+        templates_dir: crate::auth::profiles::default_config_dir().map(|d| templates::dir(&d)),
     };
     let mut pacer = Pacer::default();
     loop {

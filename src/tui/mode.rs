@@ -6,7 +6,7 @@
 
 use super::focus::TextTarget;
 use super::picker::TemplatePicker;
-use super::state::{Confirm, DetailsFocus, Field, HistoryFocus, Screen, State};
+use super::state::{Confirm, DetailsFocus, FormField, HistoryFocus, Screen, State};
 
 /// A layer over the screen. Each holds what it needs, so closing it forgets it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub enum Mode {
     /// A yes/no question.
     Question,
     /// A field of the form.
-    Form(Field),
+    Form(FormField),
     /// The history list.
     History,
     /// The history's text filter.
@@ -76,7 +76,7 @@ impl Mode {
     pub fn all() -> Vec<Mode> {
         use Mode::*;
         let mut all = vec![Help, Messages, Templates, Question];
-        all.extend(Field::ORDER.map(Form));
+        all.extend(FormField::ORDER.map(Form));
         all.extend([
             History,
             HistoryFilter,
@@ -94,9 +94,9 @@ impl Mode {
     pub fn text(self) -> Option<TextTarget> {
         match self {
             Mode::Templates => Some(TextTarget::TemplateQuery),
-            Mode::Form(Field::Title) => Some(TextTarget::Title),
-            Mode::Form(Field::Description) => Some(TextTarget::Description),
-            Mode::Form(Field::Topic) => Some(TextTarget::TopicFilter),
+            Mode::Form(FormField::Title) => Some(TextTarget::Title),
+            Mode::Form(FormField::Description) => Some(TextTarget::Description),
+            Mode::Form(FormField::Topic) => Some(TextTarget::TopicFilter),
             Mode::HistoryFilter => Some(TextTarget::HistoryFilter),
             Mode::CustomerPrompt => Some(TextTarget::Customer),
             Mode::NoteBox => Some(TextTarget::Note),
@@ -104,7 +104,7 @@ impl Mode {
             Mode::Help
             | Mode::Messages
             | Mode::Question
-            | Mode::Form(Field::Severity | Field::Submit)
+            | Mode::Form(FormField::Severity | FormField::Submit)
             | Mode::History
             | Mode::Result
             | Mode::Details

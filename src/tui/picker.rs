@@ -2,7 +2,7 @@
 //! the topic filter) and the highlighted one. Plain data; `update` changes it.
 
 use super::fuzzy::FuzzyList;
-use super::state::{Field, Form};
+use super::state::{Form, FormField};
 use super::textbox::LineBox;
 use super::topics::Topics;
 use crate::templates::Template;
@@ -64,13 +64,13 @@ pub fn question(form: &Form, topics: &Topics, template: &Template) -> String {
     )
 }
 
-fn field_name(field: Field) -> &'static str {
+fn field_name(field: FormField) -> &'static str {
     match field {
-        Field::Title => "Title",
-        Field::Description => "Description",
-        Field::Severity => "Severity",
-        Field::Topic => "Topic",
-        Field::Submit => "Submit",
+        FormField::Title => "Title",
+        FormField::Description => "Description",
+        FormField::Severity => "Severity",
+        FormField::Topic => "Topic",
+        FormField::Submit => "Submit",
     }
 }
 
@@ -82,10 +82,10 @@ pub fn fill(
     template: &Template,
     topics: &Topics,
     overwrite: bool,
-) -> (Vec<Field>, Vec<Field>) {
+) -> (Vec<FormField>, Vec<FormField>) {
     let mut filled = Vec::new();
     let mut conflicts = Vec::new();
-    let mut decide = |field: Field, empty: bool, differs: bool| -> bool {
+    let mut decide = |field: FormField, empty: bool, differs: bool| -> bool {
         if empty {
             filled.push(field);
             true
@@ -101,14 +101,14 @@ pub fn fill(
     };
     if let Some(title) = &template.title {
         let current = form.title_text();
-        if decide(Field::Title, current.trim().is_empty(), current != *title) {
+        if decide(FormField::Title, current.trim().is_empty(), current != *title) {
             form.set_title(title);
         }
     }
     if !template.body.is_empty() {
         let current = form.description_text();
         if decide(
-            Field::Description,
+            FormField::Description,
             current.trim().is_empty(),
             current != template.body,
         ) {
@@ -117,7 +117,7 @@ pub fn fill(
     }
     if let Some(severity) = template.severity
         && decide(
-            Field::Severity,
+            FormField::Severity,
             form.severity.is_none(),
             form.severity != Some(severity),
         )
@@ -128,7 +128,7 @@ pub fn fill(
     if let Some(id) = topic {
         let current = form.topic_id.clone();
         if decide(
-            Field::Topic,
+            FormField::Topic,
             current.is_none(),
             current.as_deref() != Some(id.as_str()),
         ) {

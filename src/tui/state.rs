@@ -22,7 +22,7 @@ use super::topics::{Topics, TopicsLoad};
 pub use super::note::NoteBox;
 pub use super::requests::{Paging, ServiceList, Source};
 pub use crate::worker::Target;
-pub use form::{Field, Form, Unsettled};
+pub use form::{Form, FormField, Unsettled};
 pub use screens::{DetailsFocus, DetailsView, History, HistoryFocus, ResultView, Screen};
 
 /// Smallest terminal the app draws in; below it a "too small" message is shown.

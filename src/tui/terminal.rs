@@ -18,7 +18,7 @@ use ratatui::crossterm::{execute, queue};
 use ratatui::layout::{Position, Size};
 
 /// The terminal type the app draws on.
-pub type Tui = Terminal<Screen>;
+pub type Tui = Terminal<QuietBackend>;
 
 static PANICKED: AtomicBool = AtomicBool::new(false);
 static HOOK: Once = Once::new();
@@ -50,7 +50,7 @@ pub fn enter() -> std::io::Result<Tui> {
 /// position and wait for the answer; a fullscreen app does not need it.
 fn fresh() -> std::io::Result<Tui> {
     execute!(stdout(), Clear(ClearType::All))?;
-    Terminal::new(Screen::new()?)
+    Terminal::new(QuietBackend::new()?)
 }
 
 /// Crossterm's backend made quiet for the key path: a frame reaches the terminal in one `write`
@@ -59,17 +59,17 @@ fn fresh() -> std::io::Result<Tui> {
 /// send colour resets and hide the already hidden cursor, so a store reply that changed nothing
 /// on screen would reach the terminal as a late extra frame), and the size comes from the last
 /// resize event instead of opening /dev/tty for an ioctl on every draw.
-pub struct Screen {
+pub struct QuietBackend {
     inner: CrosstermBackend<FrameBuffer>,
     cursor_hidden: Option<bool>,
     size: Size,
 }
 
-impl Screen {
-    fn new() -> io::Result<Screen> {
+impl QuietBackend {
+    fn new() -> io::Result<QuietBackend> {
         let inner = CrosstermBackend::new(FrameBuffer(Vec::with_capacity(64 * 1024)));
         let size = inner.size()?;
-        Ok(Screen {
+        Ok(QuietBackend {
             inner,
             cursor_hidden: None,
             size,
@@ -102,7 +102,7 @@ impl Write for FrameBuffer {
     }
 }
 
-impl Backend for Screen {
+impl Backend for QuietBackend {
     type Error = io::Error;
 
     fn draw<'a, I>(&mut self, content: I) -> io::Result<()>

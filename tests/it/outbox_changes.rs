@@ -14,7 +14,7 @@ use pcsr_tui::store::{ChangeKind, Store};
 use serde_json::Value;
 
 use crate::cli::{pcsr, run};
-use crate::trust::{sandbox, text};
+use crate::outcomes::{sandbox, text};
 
 /// A request as the sandbox files it directly (its own wire terms).
 fn request(title: &str) -> pcsr_tui::api::NewServiceRequest {

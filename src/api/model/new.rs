@@ -31,7 +31,7 @@ pub fn is_agent_locale(raw: &str) -> bool {
 
 /// One problem with a field of a new request, named as the wire names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
+pub struct InvalidField {
     /// The wire name of the field (`Title`, `Description`, `Severity`, `SupportTopicId`).
     pub field: &'static str,
     /// What is wrong, in words a user can act on.
@@ -41,7 +41,7 @@ pub struct FieldError {
 impl NewServiceRequest {
     /// Every problem the service would refuse: the domain's rules for Partner Center, so the
     /// app (which checks the domain ticket) and the sandbox (which checks the wire) agree.
-    pub fn validate(&self) -> Vec<FieldError> {
+    pub fn validate(&self) -> Vec<InvalidField> {
         use crate::domain::{self, Field, Service};
         let ticket = domain::NewTicket {
             title: self.title.clone(),
@@ -53,7 +53,7 @@ impl NewServiceRequest {
         ticket
             .validate(&Service::PartnerCenter.capabilities())
             .into_iter()
-            .map(|e| FieldError {
+            .map(|e| InvalidField {
                 field: match e.field {
                     Field::Title => "Title",
                     Field::Description => "Description",

@@ -5,7 +5,7 @@ use super::*;
 /// The organization a request is filed for.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
-pub struct Organization {
+pub struct ServiceRequestOrganization {
     /// Organization id (a GUID in practice).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -20,10 +20,10 @@ pub struct Organization {
 /// A person attached to a request (primary contact, last updated by).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
-pub struct Contact {
+pub struct ServiceRequestContact {
     /// The contact's organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization: Option<Organization>,
+    pub organization: Option<ServiceRequestOrganization>,
     /// Contact id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<String>,
@@ -41,7 +41,7 @@ pub struct Contact {
     pub phone_number: Option<String>,
 }
 
-impl Contact {
+impl ServiceRequestContact {
     /// First and last name joined, whichever are present.
     pub fn full_name(&self) -> String {
         [self.first_name.as_deref(), self.last_name.as_deref()]
@@ -56,7 +56,7 @@ impl Contact {
 /// A note on a request.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
-pub struct Note {
+pub struct ServiceRequestNote {
     /// Who wrote it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by_name: Option<String>,
@@ -176,13 +176,13 @@ pub struct ServiceRequest {
     pub severity_raw: Option<serde_json::Value>,
     /// Organization the request is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization: Option<Organization>,
+    pub organization: Option<ServiceRequestOrganization>,
     /// Primary contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_contact: Option<Contact>,
+    pub primary_contact: Option<ServiceRequestContact>,
     /// Who changed it last.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_updated_by: Option<Contact>,
+    pub last_updated_by: Option<ServiceRequestContact>,
     /// Product name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
@@ -203,10 +203,10 @@ pub struct ServiceRequest {
     pub file_links: Option<Vec<FileInfo>>,
     /// A note to append (update only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new_note: Option<Note>,
+    pub new_note: Option<ServiceRequestNote>,
     /// All notes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<Vec<Note>>,
+    pub notes: Option<Vec<ServiceRequestNote>>,
     /// ISO alpha-2 country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,

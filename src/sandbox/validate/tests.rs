@@ -10,7 +10,7 @@ fn topics() -> Vec<SupportTopic> {
     }]
 }
 
-fn refused(body: &str) -> Failure {
+fn refused(body: &str) -> ErrorReply {
     create_body(body.as_bytes(), &topics()).unwrap_err()
 }
 

@@ -1,7 +1,7 @@
 //! Where bindings apply, and which of those places are active for a state.
 
 use crate::tui::mode::{Mode, mode};
-use crate::tui::state::{Field, State};
+use crate::tui::state::{FormField, State};
 use crate::tui::topics::TopicsLoad;
 
 /// Where a binding applies.
@@ -103,16 +103,16 @@ pub fn mode_scopes(mode: Mode, state: &State) -> Vec<KeyScope> {
         Mode::Form(field) => {
             let mut scopes = vec![Form];
             match field {
-                Field::Title => scopes.push(Title),
-                Field::Description => scopes.push(Description),
-                Field::Severity => scopes.push(Severity),
-                Field::Topic => {
+                FormField::Title => scopes.push(Title),
+                FormField::Description => scopes.push(Description),
+                FormField::Severity => scopes.push(Severity),
+                FormField::Topic => {
                     scopes.push(Topic);
                     if matches!(state.topics.load, TopicsLoad::Failed(_)) {
                         scopes.push(TopicError);
                     }
                 }
-                Field::Submit => scopes.push(SubmitButton),
+                FormField::Submit => scopes.push(SubmitButton),
             }
             scopes
         }

@@ -11,7 +11,7 @@ use crate::tui::theme::PLACEHOLDER;
 
 /// The form's fields in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
+pub enum FormField {
     /// Title (single line).
     Title,
     /// Description (multi-line).
@@ -24,41 +24,41 @@ pub enum Field {
     Submit,
 }
 
-impl Field {
+impl FormField {
     /// Tab order.
-    pub const ORDER: [Field; 5] = [
-        Field::Title,
-        Field::Description,
-        Field::Severity,
-        Field::Topic,
-        Field::Submit,
+    pub const ORDER: [FormField; 5] = [
+        FormField::Title,
+        FormField::Description,
+        FormField::Severity,
+        FormField::Topic,
+        FormField::Submit,
     ];
 
     /// The next field, wrapping around.
-    pub fn next(self) -> Field {
+    pub fn next(self) -> FormField {
         let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
         Self::ORDER[(i + 1) % Self::ORDER.len()]
     }
 
     /// The previous field, wrapping around.
-    pub fn prev(self) -> Field {
+    pub fn prev(self) -> FormField {
         let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
         Self::ORDER[(i + Self::ORDER.len() - 1) % Self::ORDER.len()]
     }
 
     /// The form field showing a domain field.
-    pub fn of(field: domain::Field) -> Field {
+    pub fn of(field: domain::Field) -> FormField {
         match field {
-            domain::Field::Title => Field::Title,
-            domain::Field::Description => Field::Description,
-            domain::Field::Severity => Field::Severity,
-            domain::Field::Topic => Field::Topic,
+            domain::Field::Title => FormField::Title,
+            domain::Field::Description => FormField::Description,
+            domain::Field::Severity => FormField::Severity,
+            domain::Field::Topic => FormField::Topic,
         }
     }
 
     /// Whether typing goes into this field as text.
     pub fn takes_text(self) -> bool {
-        matches!(self, Field::Title | Field::Description | Field::Topic)
+        matches!(self, FormField::Title | FormField::Description | FormField::Topic)
     }
 }
 
@@ -88,7 +88,7 @@ pub struct Form {
     /// Chosen topic id.
     pub topic_id: Option<String>,
     /// Focused field.
-    pub focus: Field,
+    pub focus: FormField,
     /// Problems found by the last submit attempt.
     pub errors: Vec<FieldError>,
     /// Why the last submit failed on the server side.
@@ -130,7 +130,7 @@ impl Form {
                 .severity
                 .filter(|s| service.capabilities().severities.contains(s)),
             topic_id: draft.topic_id.clone(),
-            focus: Field::Title,
+            focus: FormField::Title,
             errors: Vec::new(),
             submit_error: None,
             unsettled: None,
@@ -222,12 +222,12 @@ impl Form {
     }
 
     /// The first error for `field`.
-    pub fn error_for(&self, field: Field) -> Option<&FieldError> {
-        self.errors.iter().find(|e| Field::of(e.field) == field)
+    pub fn error_for(&self, field: FormField) -> Option<&FieldError> {
+        self.errors.iter().find(|e| FormField::of(e.field) == field)
     }
 
     /// Moves the focus (the terminal cursor follows it when the field takes text).
-    pub fn set_focus(&mut self, field: Field) {
+    pub fn set_focus(&mut self, field: FormField) {
         self.focus = field;
     }
 }

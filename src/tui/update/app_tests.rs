@@ -17,10 +17,10 @@ fn q_and_question_mark_type_in_text_fields_but_act_outside() {
     assert!(fx.is_empty());
     press(&mut s, KeyCode::Char('?'));
     assert_eq!(s.form.title_text(), "q?");
-    assert_eq!(mode(&s), Mode::Form(Field::Title), "no help");
+    assert_eq!(mode(&s), Mode::Form(FormField::Title), "no help");
     press(&mut s, KeyCode::Tab);
     press(&mut s, KeyCode::Tab);
-    assert_eq!(s.form.focus, Field::Severity);
+    assert_eq!(s.form.focus, FormField::Severity);
     press(&mut s, KeyCode::Char('?'));
     assert_eq!(mode(&s), Mode::Help, "? opens help outside text fields");
     press(&mut s, KeyCode::Esc);

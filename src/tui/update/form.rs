@@ -2,7 +2,7 @@
 
 use crate::tui::action::Effect;
 use crate::tui::message::Cause;
-use crate::tui::state::{Busy, DraftSync, Field, NoticeKind, State};
+use crate::tui::state::{Busy, DraftSync, FormField, NoticeKind, State};
 use crate::tui::topics::TopicsLoad;
 use crate::worker::Job;
 
@@ -11,7 +11,7 @@ pub(super) fn submit(state: &mut State, fx: &mut Vec<Effect>) {
     let request = state.form.request();
     let errors = state.form.validate();
     if let Some(first) = errors.first() {
-        let field = Field::of(first.field);
+        let field = FormField::of(first.field);
         state.form.errors = errors;
         state.form.set_focus(field);
         let text = fields_need_attention(state.form.errors.len());
@@ -63,7 +63,7 @@ pub(super) fn step_severity(state: &mut State, delta: isize) {
         None => all[all.len() - 1],
     };
     state.form.severity = Some(next);
-    changed(state, Field::Severity);
+    changed(state, FormField::Severity);
 }
 
 /// Moves the topic highlight, which is then the chosen topic.
@@ -81,7 +81,7 @@ pub(super) fn retry_topics(state: &mut State, fx: &mut Vec<Effect>) {
 /// Enter in the description: a line break where the cursor is.
 pub(super) fn new_line(state: &mut State) {
     state.form.description.insert_newline();
-    changed(state, Field::Description);
+    changed(state, FormField::Description);
 }
 
 /// The highlighted topic is the chosen one once the user has moved or typed in the picker.
@@ -89,12 +89,12 @@ pub(super) fn choose_highlighted(state: &mut State) {
     let id = state.topics.highlighted().map(|t| t.id.to_string());
     if state.form.topic_id != id {
         state.form.topic_id = id;
-        changed(state, Field::Topic);
+        changed(state, FormField::Topic);
     }
 }
 
 /// Marks the form changed: schedules the autosave and clears that field's stale errors.
-pub(super) fn changed(state: &mut State, field: Field) {
+pub(super) fn changed(state: &mut State, field: FormField) {
     // The autosave clock starts at the first unsaved change, not the latest one, so steady
     // typing is still saved every DRAFT_DEBOUNCE and a crash loses at most that much.
     if !state.draft.dirty {
@@ -104,7 +104,7 @@ pub(super) fn changed(state: &mut State, field: Field) {
         };
     }
     let before = state.form.errors.len();
-    state.form.errors.retain(|e| Field::of(e.field) != field);
+    state.form.errors.retain(|e| FormField::of(e.field) != field);
     // The count in the message line follows the fields still in error, and goes with the
     // last of them; another message on screen is left alone.
     let after = state.form.errors.len();

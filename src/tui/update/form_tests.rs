@@ -23,7 +23,7 @@ fn submitted(effects: &[Effect]) -> Option<&NewTicket> {
 fn filling_by_keys_gives_the_request_that_is_sent() {
     let mut s = state();
     fill(&mut s);
-    assert_eq!(s.form.focus, Field::Submit);
+    assert_eq!(s.form.focus, FormField::Submit);
     let fx = press(&mut s, KeyCode::Enter);
     let sent = submitted(&fx).expect("Enter on Submit submits");
     assert_eq!(sent.title, "Cannot open billing");
@@ -43,14 +43,14 @@ fn validation_shows_every_problem_and_focuses_the_first() {
     let fields: Vec<crate::domain::Field> = s.form.errors.iter().map(|e| e.field).collect();
     use crate::domain::Field as F;
     assert_eq!(fields, [F::Title, F::Severity, F::Topic]);
-    assert_eq!(s.form.focus, Field::Title);
+    assert_eq!(s.form.focus, FormField::Title);
     type_text(&mut s, "A title");
     assert!(
-        s.form.error_for(Field::Title).is_none(),
+        s.form.error_for(FormField::Title).is_none(),
         "fixing a field clears its error"
     );
     ctrl(&mut s, 's');
-    assert_eq!(s.form.focus, Field::Severity);
+    assert_eq!(s.form.focus, FormField::Severity);
 }
 
 #[test]
@@ -59,7 +59,7 @@ fn typing_in_the_topic_field_filters_and_chooses_the_best_match() {
     for _ in 0..3 {
         press(&mut s, KeyCode::Tab);
     }
-    assert_eq!(s.form.focus, Field::Topic);
+    assert_eq!(s.form.focus, FormField::Topic);
     assert_eq!(s.form.topic_id, None, "no topic until the user picks");
     type_text(&mut s, "invoice");
     assert_eq!(s.topics.list.matches.len(), 1);
@@ -84,13 +84,13 @@ fn enter_in_an_untouched_topic_list_picks_the_first_topic() {
         Some("32444667"),
         "Enter keeps the highlighted (first) topic"
     );
-    assert_eq!(s.form.focus, Field::Submit);
+    assert_eq!(s.form.focus, FormField::Submit);
     // Tab only passes through: it never picks for the user.
     let mut s = state();
     for _ in 0..4 {
         press(&mut s, KeyCode::Tab);
     }
-    assert_eq!(s.form.focus, Field::Submit);
+    assert_eq!(s.form.focus, FormField::Submit);
     assert_eq!(s.form.topic_id, None);
 }
 
@@ -99,7 +99,7 @@ fn the_title_refuses_new_lines() {
     let mut s = state();
     type_text(&mut s, "one");
     press(&mut s, KeyCode::Enter);
-    assert_eq!(s.form.focus, Field::Description, "Enter leaves the title");
+    assert_eq!(s.form.focus, FormField::Description, "Enter leaves the title");
     press(&mut s, KeyCode::BackTab);
     update(&mut s, Action::Paste("two\nthree\r\nfour".into()));
     assert_eq!(s.form.title_text(), "onetwo three four");

@@ -10,7 +10,7 @@ use super::clipboard::Method;
 use super::keys::{self, KeyCommand};
 use super::message::Cause;
 use super::mode::{self, Mode, Overlay};
-use super::state::{DraftSync, Field, HistoryFocus, Screen, Source, State};
+use super::state::{DraftSync, FormField, HistoryFocus, Screen, Source, State};
 use crate::worker::Job;
 
 mod clock;
@@ -48,7 +48,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state
                 .form
                 .set_description(text.strip_suffix('\n').unwrap_or(&text));
-            form::changed(state, Field::Description);
+            form::changed(state, FormField::Description);
             state.info("Description updated from the editor");
         }
         Action::EditorDone(Err(why)) => state.error(why),
@@ -129,7 +129,7 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::NewRequest => {
             // The form is only ever emptied by a successful submit, so an unsent draft stays.
             show(state, Screen::Form);
-            state.form.set_focus(Field::Title);
+            state.form.set_focus(FormField::Title);
         }
         KeyCommand::Submit => form::submit(state, fx),
         KeyCommand::NextField => {
@@ -143,7 +143,7 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::PickTopic => {
             // Enter means "this one": the best match counts even if the highlight never moved.
             form::choose_highlighted(state);
-            state.form.set_focus(Field::Submit);
+            state.form.set_focus(FormField::Submit);
         }
         KeyCommand::NewLine => form::new_line(state),
         KeyCommand::OpenEditor if mode::mode(state) == Mode::NoteBox => {

@@ -131,7 +131,7 @@ fn help_over_the_template_picker_is_on_top_takes_the_keys_and_closes_first() {
 
     press(&mut s, KeyCode::Esc);
     assert!(s.overlays.is_empty(), "a second Esc closes the picker");
-    assert_eq!(mode(&s), Mode::Form(Field::Title));
+    assert_eq!(mode(&s), Mode::Form(FormField::Title));
     assert_eq!(s.form.title_text(), "", "nothing typed reached the form");
 }
 

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use super::{details, form, history};
 use crate::tui::action::Effect;
 use crate::tui::layout;
-use crate::tui::state::{Field, Screen, State};
+use crate::tui::state::{FormField, Screen, State};
 
 /// A mouse event, hit-tested against the same layout the views draw with.
 pub(super) fn on_mouse(state: &mut State, mouse: MouseEvent, fx: &mut Vec<Effect>) {
@@ -55,11 +55,11 @@ fn on_form(state: &mut State, col: u16, row: u16, wheel: isize, main: Rect) {
         return;
     }
     let targets = [
-        (f.title, Field::Title),
-        (f.description, Field::Description),
-        (f.severity, Field::Severity),
-        (f.topic, Field::Topic),
-        (f.submit, Field::Submit),
+        (f.title, FormField::Title),
+        (f.description, FormField::Description),
+        (f.severity, FormField::Severity),
+        (f.topic, FormField::Topic),
+        (f.submit, FormField::Submit),
     ];
     if let Some((_, field)) = targets.iter().find(|(r, _)| layout::hit(*r, col, row)) {
         state.form.set_focus(*field);

@@ -151,7 +151,7 @@ mod tests {
     use crate::auth::Cloud;
     use crate::tui::action::Action;
     use crate::tui::keys::{KeyScope as Scope, active_scopes};
-    use crate::tui::state::Field;
+    use crate::tui::state::FormField;
     use crate::tui::update::update;
 
     fn reply(s: &mut State, reply: SignInReply) -> Vec<Effect> {
@@ -305,7 +305,7 @@ mod tests {
         assert_eq!(s.header.account, Account::Sandbox, "still the sandbox");
         assert!(matches!(s.screen, Screen::SignIn), "the message stays on screen");
         assert_eq!(s.form.request(), request, "the request form is untouched");
-        assert_eq!(s.form.focus, Field::Submit);
+        assert_eq!(s.form.focus, FormField::Submit);
         assert_eq!(s.draft, draft);
         let fx = press(&mut s, KeyCode::Enter);
         assert_eq!(started(&fx).map(|f| f.0), Some(flow + 1), "Enter tries again");

@@ -8,7 +8,7 @@ use super::{form, history};
 use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::focus::{TextTarget, focused_text, text_area_mut};
-use crate::tui::state::{Field, State};
+use crate::tui::state::{FormField, State};
 use crate::tui::textbox::{self, EditOp};
 
 /// An editing command from the key table, applied to the focused box.
@@ -31,7 +31,7 @@ pub(super) fn type_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         || (ctrl && matches!(key.code, KeyCode::Char('m' | 'j')));
     if newline {
         if target == TextTarget::Title {
-            state.form.set_focus(Field::Description);
+            state.form.set_focus(FormField::Description);
         } else if target.multiline()
             && let Some(area) = text_area_mut(state, target)
         {
@@ -77,8 +77,8 @@ pub(super) fn paste(state: &mut State, normalized: &str, fx: &mut Vec<Effect>) {
 /// What a change to each box means.
 fn changed(state: &mut State, target: TextTarget, fx: &mut Vec<Effect>) {
     match target {
-        TextTarget::Title => form::changed(state, Field::Title),
-        TextTarget::Description => form::changed(state, Field::Description),
+        TextTarget::Title => form::changed(state, FormField::Title),
+        TextTarget::Description => form::changed(state, FormField::Description),
         TextTarget::TopicFilter => {
             state.topics.filter_changed();
             form::choose_highlighted(state);

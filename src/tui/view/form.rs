@@ -10,10 +10,10 @@ use crate::domain::TITLE_MAX_CHARS;
 use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout;
-use crate::tui::state::{Field, State};
+use crate::tui::state::{FormField, State};
 
 /// A field's box: focused, in error, or plain, with the error as its bottom title.
-pub fn field_block(state: &State, field: Field, title: &str) -> Block<'static> {
+pub fn field_block(state: &State, field: FormField, title: &str) -> Block<'static> {
     let t = state.theme;
     let focused = state.form.focus == field;
     let error = state.form.error_for(field);
@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     } else {
         Role::Dim
     };
-    let title_block = field_block(state, Field::Title, "Title").title(
+    let title_block = field_block(state, FormField::Title, "Title").title(
         Line::from(Span::styled(
             format!(" {count}/{TITLE_MAX_CHARS} "),
             style(t, counter_role),
@@ -64,8 +64,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let title_inner = title_block.inner(f.title);
     textbox::draw(frame, title_inner, &form.title, typing == Some(TextTarget::Title));
 
-    let mut desc_block = field_block(state, Field::Description, "Description");
-    if form.focus == Field::Description {
+    let mut desc_block = field_block(state, FormField::Description, "Description");
+    if form.focus == FormField::Description {
         desc_block = desc_block.title(
             Line::from(Span::styled(
                 format!(
@@ -86,7 +86,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         typing == Some(TextTarget::Description),
     );
 
-    let sev_block = field_block(state, Field::Severity, "Severity");
+    let sev_block = field_block(state, FormField::Severity, "Severity");
     let mut spans = Vec::new();
     for &s in form.severities() {
         let chosen = form.severity == Some(s);
@@ -109,7 +109,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
 
     topics::draw(frame, f.topic, state);
 
-    let focused = form.focus == Field::Submit;
+    let focused = form.focus == FormField::Submit;
     let submit = state.keys.label(KeyCommand::Submit, KeyScope::Form);
     let label = if focused {
         format!(

@@ -12,7 +12,7 @@ use crate::text;
 use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout;
-use crate::tui::state::{Field, State};
+use crate::tui::state::{FormField, State};
 use crate::tui::textbox::EditOp;
 use crate::tui::topics::TopicsLoad;
 
@@ -24,8 +24,8 @@ fn retry_key(state: &State) -> String {
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = state.theme;
     let topics = &state.topics;
-    let focused = state.form.focus == Field::Topic;
-    let mut block = field_block(state, Field::Topic, "Topic");
+    let focused = state.form.focus == FormField::Topic;
+    let mut block = field_block(state, FormField::Topic, "Topic");
     let status = match &topics.load {
         TopicsLoad::Loading => Some(Span::styled(
             format!(" {} loading ", spinner(state.frame)),

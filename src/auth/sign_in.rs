@@ -12,11 +12,11 @@ use time::OffsetDateTime;
 
 use super::clock::{Clock, SystemClock};
 use super::cloud::Cloud;
-use super::config::{Config, Profile, default_config_dir};
 use super::device::DeviceCodeFlow;
 use super::endpoint::{AUTHORITY_ENV, OAuthEndpoint, resolve_authority, validate_tenant};
 use super::error::AuthError;
 use super::login_ui::LoginPrinter;
+use super::profiles::{Config, Profile, default_config_dir};
 use super::refresh::{RefreshingTokenProvider, SecretSource, blocking};
 use super::secrets::{KeyringChoice, SecretKey, SecretStore, StoreKind};
 use super::token::TokenSet;

@@ -1,5 +1,5 @@
-//! The sandbox as the docs describe the service, checked from outside over raw HTTP (item 8 of
-//! issue 10), and as a living counterpart whose support agent answers (item 7); plus the
+//! The sandbox as the docs describe the service, checked from outside over raw HTTP, and as a
+//! living counterpart whose support agent answers; plus the
 //! client helpers the follow-up screens use.
 
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! Issue 9 in a real terminal: config.toml's `[keys]` moves submit to Ctrl+G; the help overlay
+//! Remapped keys in a real terminal: config.toml's `[keys]` moves submit to Ctrl+G; the help overlay
 //! and the hint line say so, and Ctrl+G submits the filled form while Ctrl+S no longer does.
 
 use crate::pty::{App, CTRL_S, ENTER, RIGHT, TAB, sandbox};

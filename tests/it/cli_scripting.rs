@@ -1,4 +1,4 @@
-//! Issue 9, command-line side: `--jq`, `doctor`, `--quiet`, `status`, empty ids, severity values,
+//! The command line for scripts and habits: `--jq`, `doctor`, `--quiet`, `status`, empty ids, severity values,
 //! man pages and completions.
 
 use clap::CommandFactory;

@@ -1,4 +1,4 @@
-//! Issue 11 "Trust": what pcsr-tui says happened is what happened, exactly once. Outcome rules
+//! What pcsr-tui says happened is what happened, exactly once. Outcome rules
 //! (sent / created / unknown / failed), unreadable answers, 204 updates, unknown enum values,
 //! the outbox service and its commands, hostile text, the description limit, closed pipes.
 

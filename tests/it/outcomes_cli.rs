@@ -1,4 +1,4 @@
-//! Issue 11 "Trust", the binary as a process: the outbox commands, `topics --json` as sent, a
+//! Outcomes and hostile input, the binary as a process: the outbox commands, `topics --json` as sent, a
 //! read-only data directory, closed pipes, hostile server text, the description limit, logging.
 
 use pcsr_tui::sandbox::{Fault, SANDBOX_TOKEN};
@@ -6,8 +6,8 @@ use pcsr_tui::store::Store;
 use serde_json::Value;
 
 use crate::cli::{pcsr, run};
+use crate::outcomes::{request, sandbox, text};
 use crate::support::{Canned, Scripted, fixture};
-use crate::trust::{request, sandbox, text};
 
 // Item 6: the CLI's outbox commands: list, resend with the same id, discard.
 #[tokio::test(flavor = "multi_thread")]

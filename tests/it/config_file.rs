@@ -1,4 +1,4 @@
-//! Issue 9, config.toml as the binary sees it: a bad file stops the CLI and the TUI with its
+//! config.toml as the binary sees it: a bad file stops the CLI and the TUI with its
 //! line, `[defaults]` fill in for absent flags, `quiet` silences the notice; TERM=dumb refuses
 //! the full-screen UI; the outbox commands take `--jq`.
 
