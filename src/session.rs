@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::api::{ApiError, Client, ClientConfig, StaticToken, TokenProvider};
 use crate::auth::Cloud;
+use crate::domain::Remedy;
 use crate::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxError, SandboxOptions};
 use crate::store::{Store, StoreError};
 
@@ -72,10 +73,7 @@ pub enum SessionError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A base URL was given but nothing to sign in with.
-    #[error(
-        "no credentials for {0}: run `pcsr-tui login`, or set PCSR_TOKEN (a `pcsr-tui sandbox serve` \
-         instance accepts any token, e.g. PCSR_TOKEN=sandbox-token)"
-    )]
+    #[error("no credentials for {0}")]
     NoCredentials(String),
     /// The locale is not of the `ll-CC` shape.
     #[error("'{0}' is not a locale like en-US or sr-Latn-RS (--locale)")]
@@ -84,6 +82,15 @@ pub enum SessionError {
 
 impl SessionError {
     /// Exit code, as README.md documents it.
+    /// The one way forward, as data, where there is one.
+    pub fn remedy(&self) -> Option<Remedy> {
+        match self {
+            SessionError::NoCredentials(_) => Some(Remedy::SignIn),
+            SessionError::Api(e) => Some(e.remedy()),
+            _ => None,
+        }
+    }
+
     pub fn exit_code(&self) -> i32 {
         match self {
             SessionError::NoCredentials(_) => 3,

@@ -21,7 +21,7 @@ use store_thread::StoreThread;
 
 pub use follow::{NoteOutcome, ServicePage, Target, scope_of};
 pub use protocol::{Job, Reply};
-pub use signin::{SignInReply, SignInSetup, message as sign_in_message};
+pub use signin::{SignInReply, SignInSetup};
 
 pub use crate::outbox::Origin;
 

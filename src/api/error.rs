@@ -183,7 +183,7 @@ pub enum ApiError {
     #[error("could not get a token from the sign-in service: {0}")]
     SignInUnavailable(String),
     /// No usable credentials (the token source failed).
-    #[error("sign-in needed: {0}. Run `pcsr-tui login` (or set PCSR_TOKEN)")]
+    #[error("sign-in needed: {0}")]
     SignIn(String),
 }
 

@@ -174,13 +174,13 @@ impl DeviceCodeFlow {
                     "bad_verification_code" => {
                         return Err(refused(
                             &e,
-                            "The sign-in service did not recognise the device code pcsr-tui sent; run `pcsr-tui login` again for a new code",
+                            Some("the sign-in service did not recognise the device code pcsr-tui sent"),
                         ));
                     }
                     "unauthorized_client" | "invalid_client" => {
                         return Err(refused(
                             &e,
-                            "Run `pcsr-tui login` again; with --client-id, check that the app allows public client flows",
+                            Some("the app (its client id) must allow public client flows"),
                         ));
                     }
                     "slow_down" => {
@@ -189,7 +189,7 @@ impl DeviceCodeFlow {
                     }
                     "expired_token" | "code_expired" => return Err(AuthError::CodeExpired),
                     "access_denied" | "authorization_declined" => return Err(AuthError::Declined),
-                    _ => return Err(refused(&e, "Run `pcsr-tui login` again")),
+                    _ => return Err(refused(&e, None)),
                 },
             }
         }

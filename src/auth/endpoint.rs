@@ -140,7 +140,7 @@ impl OAuthEndpoint {
             Ok(answer) => Ok(answer),
             Err(e) => Err(refused(
                 &e,
-                "check --tenant and --client-id (your app must allow public client flows)",
+                Some("the tenant and the client id must name an app that allows public client flows"),
             )),
         }
     }
@@ -205,11 +205,11 @@ impl OAuthEndpoint {
 }
 
 /// An OAuth error we do not handle as a state of the flow.
-pub(crate) fn refused(e: &OAuthErrorAnswer, hint: &str) -> AuthError {
+pub(crate) fn refused(e: &OAuthErrorAnswer, hint: Option<&str>) -> AuthError {
     AuthError::Refused {
         error: crate::text::one_line(&e.error),
         description: e.short_description(),
-        hint: hint.to_string(),
+        hint: hint.map(str::to_string),
     }
 }
 

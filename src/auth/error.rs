@@ -5,14 +5,13 @@
 
 use std::path::PathBuf;
 
+use crate::domain::Remedy;
+
 /// A sign-in, refresh, keyring or config failure, each with what to do next.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     /// The authority URL (a cloud's, or PCSR_AUTHORITY_URL) is not one we send credentials to.
-    #[error(
-        "refusing sign-in authority {url}: {reason}. Use an https:// URL in PCSR_AUTHORITY_URL \
-         (plain http:// only for 127.0.0.1, ::1 or localhost)"
-    )]
+    #[error("refusing sign-in authority {url}: {reason}")]
     Authority {
         /// The URL as given.
         url: String,
@@ -25,9 +24,7 @@ pub enum AuthError {
     )]
     Tenant(String),
     /// The sign-in service could not be reached.
-    #[error(
-        "could not reach the sign-in service at {url}: {message}. Check your network and --cloud / PCSR_AUTHORITY_URL, then try again"
-    )]
+    #[error("could not reach the sign-in service at {url}: {message}")]
     Transport {
         /// The endpoint.
         url: String,
@@ -35,9 +32,7 @@ pub enum AuthError {
         message: String,
     },
     /// The sign-in service answered something that is not an OAuth answer.
-    #[error(
-        "the sign-in service at {url} answered HTTP {status} that could not be read ({excerpt}). Check --cloud / PCSR_AUTHORITY_URL"
-    )]
+    #[error("the sign-in service at {url} answered HTTP {status} that could not be read ({excerpt})")]
     Protocol {
         /// The endpoint.
         url: String,
@@ -47,31 +42,26 @@ pub enum AuthError {
         excerpt: String,
     },
     /// The user declined the sign-in on the verification page.
-    #[error("sign-in was declined on the verification page. Run `pcsr-tui login` again and approve it")]
+    #[error("sign-in was declined on the verification page")]
     Declined,
     /// The device code expired before the sign-in was approved.
-    #[error(
-        "the sign-in code expired before it was used. Run `pcsr-tui login` again and enter the new code in time"
-    )]
+    #[error("the sign-in code expired before it was used")]
     CodeExpired,
     /// The service refused a request with an OAuth error we cannot recover from here.
-    #[error("the sign-in service refused: {error}{}. {hint}", description_suffix(.description))]
+    #[error("the sign-in service refused: {error}{}{}", description_suffix(.description), hint_suffix(.hint))]
     Refused {
         /// The OAuth `error` code, e.g. `invalid_client`.
         error: String,
         /// The service's `error_description`, first line.
         description: Option<String>,
-        /// What to do next.
-        hint: String,
+        /// What the refusal means, when the code says more than the service's text.
+        hint: Option<String>,
     },
     /// No usable saved sign-in: never signed in, signed out, refused or vanished refresh token.
-    #[error("{0}. Run `pcsr-tui login` to sign in again (or set PCSR_TOKEN)")]
+    #[error("{0}")]
     SignInNeeded(String),
     /// A keyring store failed.
-    #[error(
-        "the {store} keyring failed: {message}. Set PCSR_KEYRING=none for a sign-in that lasts only \
-         this session, or set PCSR_TOKEN"
-    )]
+    #[error("the {store} keyring failed: {message}")]
     Keyring {
         /// Which store.
         store: String,
@@ -79,10 +69,7 @@ pub enum AuthError {
         message: String,
     },
     /// No keyring store could be opened.
-    #[error(
-        "no keyring is available ({tried}). pcsr-tui never writes tokens to a plain file: set \
-         PCSR_KEYRING=none for a sign-in that lasts only this session, or set PCSR_TOKEN"
-    )]
+    #[error("no keyring is available ({tried}); pcsr-tui never writes tokens to a plain file")]
     NoKeyring {
         /// What was tried and why each failed.
         tried: String,
@@ -99,7 +86,7 @@ pub enum AuthError {
         message: String,
     },
     /// No profile of that name exists.
-    #[error("there is no profile named '{0}' in config.toml. Run `pcsr-tui login` to create it")]
+    #[error("there is no profile named '{0}' in config.toml")]
     NoProfile(String),
 }
 
@@ -108,6 +95,10 @@ fn description_suffix(description: &Option<String>) -> String {
         .as_deref()
         .map(|d| format!(" ({d})"))
         .unwrap_or_default()
+}
+
+fn hint_suffix(hint: &Option<String>) -> String {
+    hint.as_deref().map(|h| format!(". {h}")).unwrap_or_default()
 }
 
 /// OAuth error codes that say "try again shortly", not "sign in again".
@@ -126,7 +117,22 @@ impl AuthError {
         }
     }
 
-    /// True when only a new `pcsr-tui login` helps (the CLI exits with code 3).
+    /// The one way forward, as data: each UI words it.
+    pub fn remedy(&self) -> Remedy {
+        match self {
+            AuthError::Authority { .. } => Remedy::UseHttps,
+            AuthError::Tenant(_) => Remedy::FixInput,
+            AuthError::Transport { .. } | AuthError::Protocol { .. } => Remedy::CheckAuthority,
+            AuthError::Declined | AuthError::CodeExpired => Remedy::NewSignInCode,
+            AuthError::Refused { .. } | AuthError::SignInNeeded(_) | AuthError::NoProfile(_) => {
+                Remedy::SignIn
+            }
+            AuthError::Keyring { .. } | AuthError::NoKeyring { .. } => Remedy::ChooseKeyring,
+            AuthError::KeyringChoice(_) | AuthError::Config { .. } => Remedy::FixSetting,
+        }
+    }
+
+    /// True when only a new sign-in helps (the CLI exits with code 3).
     pub fn needs_sign_in(&self) -> bool {
         matches!(
             self,

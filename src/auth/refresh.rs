@@ -177,7 +177,7 @@ impl RefreshingTokenProvider {
                 if let Ok(mut w) = self.warnings.lock() {
                     w.push(format!(
                         "the sign-in service issued a new refresh token for {}, but saving it failed ({e}); \
-                         the next command may ask you to sign in again with `pcsr-tui login`",
+                         the next command may ask you to sign in again",
                         self.user
                     ));
                 }

@@ -306,7 +306,7 @@ mod platform {
             StoreKind::Memory => Err(unavailable(
                 kind,
                 "config.toml names the in-memory test store (secret_store = \"memory\"), which keeps nothing \
-                 between calls; run `pcsr-tui login` to save the sign-in in the OS keyring"
+                 between calls; sign in again to save the sign-in in the OS keyring"
                     .into(),
             )),
             #[allow(unreachable_patterns)]
@@ -324,9 +324,10 @@ mod tests {
         let err = SecretStore::open_kind(StoreKind::Memory).unwrap_err();
         let text = err.to_string();
         assert!(
-            text.contains("secret_store") && text.contains("pcsr-tui login"),
+            text.contains("secret_store") && text.contains("sign in again"),
             "{text}"
         );
+        assert_eq!(err.remedy(), crate::domain::Remedy::ChooseKeyring);
     }
 
     fn mock() -> SecretStore {
@@ -359,11 +360,10 @@ mod tests {
         let entry = Entry::new_in_store(&store.store, SERVICE, key.as_str()).unwrap();
         let cred: &keyring_core::mock::Cred = entry.as_any().downcast_ref().unwrap();
         cred.set_error(keyring_core::Error::BadEncoding(b"very-secret".to_vec()));
-        let err = store.get(&key).unwrap_err().to_string();
-        assert!(
-            err.contains("in-memory test store") && err.contains("PCSR_KEYRING=none"),
-            "{err}"
-        );
+        let err = store.get(&key).unwrap_err();
+        assert_eq!(err.remedy(), crate::domain::Remedy::ChooseKeyring);
+        let err = err.to_string();
+        assert!(err.contains("in-memory test store"), "{err}");
         assert!(!err.contains("very-secret"), "{err}");
     }
 

@@ -105,6 +105,12 @@ pub fn remedy_text(remedy: &Remedy) -> String {
         Remedy::SignInServiceDown => "Your sign-in is kept; the sign-in service is unreachable or busy: check the \
              network and try again in a minute."
             .into(),
+        Remedy::NewSignInCode => "Run `pcsr-tui login` again for a new code, and approve it in time.".into(),
+        Remedy::CheckAuthority => {
+            "Check your network and the cloud (--cloud, or PCSR_AUTHORITY_URL), then try again.".into()
+        }
+        Remedy::ChooseKeyring => "Set PCSR_KEYRING=none for a sign-in that lasts only this run, or set PCSR_TOKEN.".into(),
+        Remedy::FixSetting => "Fix the setting named above, then run the command again.".into(),
         Remedy::QuoteIds => "Quote the ids above if you contact support.".into(),
         Remedy::CheckDataDir => {
             "Check that the data directory (PCSR_DATA_DIR / --data-dir) is writable, then try again.".into()
@@ -121,11 +127,7 @@ pub fn print_error(err: &anyhow::Error) -> i32 {
     } else if let Some(e) = err.downcast_ref::<ApiError>() {
         (e.exit_code(), Some(remedy_text(&e.remedy())))
     } else if let Some(e) = err.downcast_ref::<SessionError>() {
-        let hint = match e {
-            SessionError::Api(api) => Some(remedy_text(&api.remedy())),
-            _ => None,
-        };
-        (e.exit_code(), hint)
+        (e.exit_code(), e.remedy().as_ref().map(remedy_text))
     } else if let Some(e) = err.downcast_ref::<crate::auth::AuthError>() {
         let code = if e.needs_sign_in() {
             3
@@ -137,7 +139,7 @@ pub fn print_error(err: &anyhow::Error) -> i32 {
         } else {
             1
         };
-        (code, None)
+        (code, Some(remedy_text(&e.remedy())))
     } else {
         // Local failures (store, files, usage) are exit 1.
         (1, None)

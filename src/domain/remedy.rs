@@ -37,6 +37,17 @@ pub enum Remedy {
     Reread,
     /// The sign-in service is unreachable; the saved sign-in is kept.
     SignInServiceDown,
+    /// The sign-in was declined or its code expired: start it again for a new code.
+    NewSignInCode,
+    /// The sign-in service could not be reached or did not answer as one: check the network
+    /// and the cloud (or the authority override).
+    CheckAuthority,
+    /// The keyring cannot keep the sign-in: choose a sign-in that lasts only this session
+    /// (PCSR_KEYRING=none) or a token from the environment (PCSR_TOKEN).
+    ChooseKeyring,
+    /// A setting (environment or config.toml) is wrong: fix what the message names, then start
+    /// again.
+    FixSetting,
     /// Nothing specific; quote the ids to support.
     QuoteIds,
     /// The local database could not be written: make the data directory writable, then try

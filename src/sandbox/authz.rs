@@ -23,7 +23,7 @@ pub fn authorize(headers: &HeaderMap, state: &SandboxState) -> Result<Identity, 
         .unwrap_or("");
     if token.is_empty() {
         return Err(ErrorReply::token_missing(
-            "partner token missing: send Authorization: Bearer <token> (sign in with `pcsr-tui login`)",
+            "partner token missing: send Authorization: Bearer <token> (sign in first)",
         ));
     }
     if let Some(oauth) = state.strict_tokens()

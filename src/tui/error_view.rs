@@ -44,11 +44,36 @@ pub fn remedy_text(remedy: &Remedy, keys: &Keymap) -> String {
         Remedy::SignInServiceDown => {
             "Your sign-in is kept; the sign-in service is unreachable or busy: try again in a minute.".into()
         }
+        Remedy::NewSignInCode => format!(
+            "Press {} to get a new code, and approve it in time.",
+            keys.label(KeyCommand::StartSignIn, KeyScope::SignInForm)
+        ),
+        Remedy::CheckAuthority => format!(
+            "Check your network and the cloud chosen here, then press {} to try again.",
+            keys.label(KeyCommand::StartSignIn, KeyScope::SignInForm)
+        ),
+        Remedy::ChooseKeyring => "Start pcsr-tui with PCSR_KEYRING=none for a sign-in that lasts until you quit, \
+             or with PCSR_TOKEN set."
+            .into(),
+        Remedy::FixSetting => "Fix the setting named above, then restart pcsr-tui.".into(),
         Remedy::QuoteIds => "Quote the ids above if you contact support.".into(),
         Remedy::CheckDataDir => {
             "Check that the data directory (PCSR_DATA_DIR / --data-dir) is writable, then try again.".into()
         }
     }
+}
+
+/// A failure as one or two sentences, for a line of text: what happened, then what to do.
+pub fn sentence(failure: &Failure, keys: &Keymap) -> String {
+    let mut summary = failure.summary.clone();
+    if let Some(first) = summary.chars().next() {
+        summary.replace_range(..first.len_utf8(), &first.to_uppercase().to_string());
+    }
+    format!(
+        "{}. {}",
+        summary.trim_end_matches('.'),
+        remedy_text(&failure.remedy, keys)
+    )
 }
 
 /// The rows of an error panel: the failure's facts, then what to do.

@@ -9,6 +9,7 @@ use tokio::task::AbortHandle;
 
 use crate::api::{Client, ClientConfig};
 use crate::auth::{AuthEnv, AuthError, Cloud, LoginOptions, PollStatus, begin_login};
+use crate::domain::{Failure, Remedy};
 
 /// What the worker needs to sign in from the TUI.
 #[derive(Debug, Clone)]
@@ -73,8 +74,8 @@ pub enum SignInReply {
     Failed {
         /// The flow.
         flow: u64,
-        /// What happened and what to do.
-        message: String,
+        /// What happened, and the way forward as data (the UI words it).
+        failure: Failure,
     },
 }
 
@@ -143,10 +144,11 @@ pub(super) async fn run(
     locale: &str,
     report: impl Fn(SignInReply),
 ) -> Result<Option<Switch>, SignInReply> {
-    let failed = |message: String| SignInReply::Failed { flow, message };
+    let failed = |failure: Failure| SignInReply::Failed { flow, failure };
     let env = setup.env.as_ref().map_err(|e| {
-        failed(format!(
-            "Sign-in is not available: {e}. Fix the setting and restart pcsr-tui"
+        failed(Failure::local(
+            format!("sign-in is not available: {e}"),
+            Remedy::FixSetting,
         ))
     })?;
     let opts = LoginOptions {
@@ -155,17 +157,17 @@ pub(super) async fn run(
         tenant: Some(tenant),
         client_id: None,
     };
-    let pending = begin_login(env, &opts).await.map_err(|e| failed(message(&e)))?;
+    let pending = begin_login(env, &opts).await.map_err(|e| failed(failure(&e)))?;
     // A bad base URL is reported before the user is sent to the browser.
     let base_url = setup
         .base_url_override
         .clone()
         .or_else(|| pending.profile.base_url.clone())
         .unwrap_or_else(|| cloud.api_base_url().to_string());
-    let mut config = ClientConfig::new(&base_url).map_err(|e| failed(e.to_string()))?;
+    let mut config = ClientConfig::new(&base_url).map_err(|e| failed(e.failure()))?;
     config.locale = locale.to_string();
 
-    let prompt = pending.flow.start().await.map_err(|e| failed(message(&e)))?;
+    let prompt = pending.flow.start().await.map_err(|e| failed(failure(&e)))?;
     let now = env.clock.now();
     report(SignInReply::Prompt {
         flow,
@@ -187,15 +189,15 @@ pub(super) async fn run(
             PollStatus::Waiting { .. } => {}
         })
         .await
-        .map_err(|e| failed(message(&e)))?;
+        .map_err(|e| failed(failure(&e)))?;
     if !running.claim(flow) {
         return Ok(None);
     }
     let outcome = pending
         .finish(env, tokens)
         .await
-        .map_err(|e| failed(message(&e)))?;
-    let client = Client::new(config, outcome.token_provider()).map_err(|e| failed(e.to_string()))?;
+        .map_err(|e| failed(failure(&e)))?;
+    let client = Client::new(config, outcome.token_provider()).map_err(|e| failed(e.failure()))?;
     let kept = match (outcome.stored_in, &outcome.not_stored_reason) {
         (Some(kind), _) => format!("the refresh token is kept in the {kind} keyring"),
         (None, Some(why)) => format!("nothing was saved ({why}): this sign-in lasts until you quit"),
@@ -214,25 +216,9 @@ pub(super) async fn run(
     }))
 }
 
-/// An auth failure in the TUI's words: the next step is a key here, not a command to run.
-pub fn message(e: &AuthError) -> String {
-    match e {
-        AuthError::Declined => {
-            "Sign-in was declined on the verification page. Press Enter to get a new code and approve it"
-                .into()
-        }
-        AuthError::CodeExpired => {
-            "The code expired before the sign-in was approved. Press Enter to get a new code".into()
-        }
-        AuthError::Keyring { .. } | AuthError::NoKeyring { .. } | AuthError::KeyringChoice(_) => {
-            format!("{e}; then restart pcsr-tui")
-        }
-        other => {
-            let text = other.to_string();
-            let text = text.replace("Run `pcsr-tui login` again", "Press Enter to try again");
-            text.replace("run `pcsr-tui login` again", "press Enter to try again")
-        }
-    }
+/// An auth failure as the UIs take it: what happened, and the way forward as data.
+pub fn failure(e: &AuthError) -> Failure {
+    Failure::local(e.to_string(), e.remedy())
 }
 
 #[cfg(test)]

@@ -126,7 +126,11 @@ async fn expired_code_ends_the_flow_with_a_retry_hint() {
     let prompt = flow.start().await.unwrap();
     let err = flow.poll_until_done(&prompt, |_| {}).await.unwrap_err();
     assert!(matches!(err, AuthError::CodeExpired), "{err:?}");
-    assert!(err.to_string().contains("pcsr-tui login"), "{err}");
+    assert_eq!(err.remedy(), pcsr_tui::domain::Remedy::NewSignInCode);
+    assert!(
+        !err.to_string().contains("pcsr-tui"),
+        "the UI words the remedy: {err}"
+    );
 }
 
 #[tokio::test]
@@ -266,12 +270,12 @@ async fn a_refused_refresh_asks_to_sign_in_again_with_exit_code_3() {
     assert_eq!(err.exit_code(), 3);
     let shown = err.to_string();
     assert!(
-        shown.contains("pcsr-tui login") && shown.contains("invalid_grant"),
+        err.remedy() == pcsr_tui::domain::Remedy::SignIn && shown.contains("invalid_grant"),
         "{shown}"
     );
     let direct = outcome.provider.access_token(true).await.unwrap_err();
     assert!(
-        direct.needs_sign_in() && direct.to_string().contains("pcsr-tui login"),
+        direct.needs_sign_in() && direct.remedy() == pcsr_tui::domain::Remedy::SignIn,
         "{direct}"
     );
 }
@@ -333,7 +337,7 @@ async fn a_provider_rebuilt_from_the_saved_state_refreshes_and_the_first_session
         .unwrap();
     let err = again.provider.access_token(false).await.unwrap_err();
     assert!(
-        err.to_string().contains("no longer in the") && err.to_string().contains("pcsr-tui login"),
+        err.to_string().contains("no longer in the") && err.remedy() == pcsr_tui::domain::Remedy::SignIn,
         "{err}"
     );
 }

@@ -620,7 +620,7 @@ async fn device_code_polling_survives_a_failing_poll_and_explains_a_bad_code() {
     assert!(matches!(err, AuthError::Refused { .. }), "{err:?}");
     let text = err.to_string();
     assert!(!text.contains("public client"), "{text}");
-    assert!(text.contains("pcsr-tui login"), "{text}");
+    assert_eq!(err.remedy(), pcsr_tui::domain::Remedy::SignIn);
 }
 
 // A rotated refresh token is saved (and read back) before the new access token is handed out;
@@ -690,5 +690,5 @@ async fn a_rotated_refresh_token_is_saved_before_use_and_a_failed_save_is_report
     assert_eq!(provider.token(false).await.unwrap(), "at-3");
     let warnings = provider.take_warnings();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].contains("pcsr-tui login"), "{}", warnings[0]);
+    assert!(warnings[0].contains("sign in again"), "{}", warnings[0]);
 }

@@ -143,10 +143,10 @@ impl fmt::Display for StatusReport {
             }
             (Some(kind), Some(true), _) => format!("the {kind} keyring holds the refresh token"),
             (Some(kind), Some(false), _) => {
-                format!("the {kind} keyring no longer holds the refresh token: run `pcsr-tui login`")
+                format!("the {kind} keyring no longer holds the refresh token: sign in again")
             }
             (Some(kind), None, Some(err)) => format!("the {kind} keyring could not be checked: {err}"),
-            _ => "no refresh token saved: run `pcsr-tui login`".to_string(),
+            _ => "no refresh token saved: sign in again".to_string(),
         };
         write!(f, "Keyring:  {keyring}")
     }

@@ -76,7 +76,10 @@ fn failed(s: &mut crate::tui::state::State) {
         s,
         Action::from(Reply::SignIn(SignInReply::Failed {
             flow,
-            message: "The code expired. Press Enter to get a new code".into(),
+            failure: crate::domain::Failure::local(
+                "the sign-in code expired before it was used",
+                crate::domain::Remedy::NewSignInCode,
+            ),
         })),
     );
 }

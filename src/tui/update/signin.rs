@@ -38,7 +38,12 @@ pub(super) fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) 
         KeyCommand::CancelSignIn if s.in_flight() => {
             fx.push(Effect::Worker(Job::CancelSignIn(s.flow)));
             s.phase = Phase::Form;
-            state.info("Sign-in cancelled; Enter starts a new one, Esc goes back to the request form");
+            let text = format!(
+                "Sign-in cancelled; {} starts a new one, {} goes back to the request form",
+                state.keys.label(KeyCommand::StartSignIn, KeyScope::SignInForm),
+                state.keys.label(KeyCommand::Back, KeyScope::Anywhere)
+            );
+            state.info(text);
         }
         _ => {}
     }
@@ -124,9 +129,9 @@ pub(super) fn on_reply(state: &mut State, reply: SignInReply, fx: &mut Vec<Effec
             state.topics.load = TopicsLoad::Refreshing;
             fx.push(Effect::Worker(Job::LoadTopics));
         }
-        SignInReply::Failed { flow, message } if flow == s.flow && s.in_flight() => {
+        SignInReply::Failed { flow, failure } if flow == s.flow && s.in_flight() => {
             s.phase = Phase::Form;
-            s.error = Some(message);
+            s.error = Some(crate::tui::error_view::sentence(&failure, &state.keys));
             // On the sign-in screen the reason is in full view; elsewhere point to it.
             if !matches!(state.screen, Screen::SignIn) {
                 let text = format!(
@@ -294,12 +299,18 @@ mod tests {
             &mut s,
             SignInReply::Failed {
                 flow,
-                message: "Sign-in was declined on the verification page. Press Enter to get a new code"
-                    .into(),
+                failure: crate::domain::Failure::local(
+                    "sign-in was declined on the verification page",
+                    crate::domain::Remedy::NewSignInCode,
+                ),
             },
         );
         assert_eq!(s.signin.phase, Phase::Form);
-        assert!(s.signin.error.as_deref().unwrap().contains("Press Enter"));
+        let error = s.signin.error.as_deref().unwrap();
+        assert!(
+            error.starts_with("Sign-in was declined") && error.contains("Press Enter to get a new code"),
+            "{error}"
+        );
         assert_eq!(s.signin.tenant, "contoso.com");
         assert_eq!(s.signin.cloud, Cloud::Germany);
         assert_eq!(s.header.account, Account::Sandbox, "still the sandbox");
@@ -325,7 +336,10 @@ mod tests {
             &mut s,
             SignInReply::Failed {
                 flow,
-                message: "cancelled".into(),
+                failure: crate::domain::Failure::local(
+                    "the sign-in code expired before it was used",
+                    crate::domain::Remedy::NewSignInCode,
+                ),
             },
         );
         assert_eq!(s.signin.phase, Phase::Form);

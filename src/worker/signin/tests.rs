@@ -159,13 +159,11 @@ async fn a_declined_sign_in_says_so_and_saves_nothing() {
     let mut rig = rig(script, None, false).await;
     rig.start(1);
     assert!(matches!(rig.next_sign_in().await, SignInReply::Prompt { .. }));
-    let SignInReply::Failed { flow: 1, message } = rig.next_sign_in().await else {
+    let SignInReply::Failed { flow: 1, failure } = rig.next_sign_in().await else {
         panic!("declined")
     };
-    assert!(
-        message.contains("declined") && message.contains("Press Enter"),
-        "{message}"
-    );
+    assert!(failure.summary.contains("declined"), "{failure:?}");
+    assert_eq!(failure.remedy, Remedy::NewSignInCode);
     assert!(
         !rig.config_dir.path().join("config.toml").exists(),
         "nothing was saved"
@@ -181,24 +179,33 @@ async fn a_bad_tenant_is_reported_before_any_code_is_asked_for() {
         cloud: Cloud::Global,
         tenant: "not a tenant".into(),
     });
-    let SignInReply::Failed { flow: 2, message } = rig.next_sign_in().await else {
+    let SignInReply::Failed { flow: 2, failure } = rig.next_sign_in().await else {
         panic!("the tenant is refused")
     };
-    assert!(message.contains("is not a tenant"), "{message}");
+    assert!(failure.summary.contains("is not a tenant"), "{failure:?}");
+    assert_eq!(failure.remedy, Remedy::FixInput);
     assert_eq!(rig.sandbox.oauth().poll_count(), 0);
     rig.sandbox.shutdown().await;
 }
 
 #[test]
-fn failures_name_the_next_step_in_the_tui() {
-    assert!(message(&AuthError::Declined).contains("Press Enter"));
-    assert!(message(&AuthError::CodeExpired).contains("new code"));
-    let keyring = message(&AuthError::NoKeyring {
+fn failures_carry_the_next_step_as_data_and_no_command() {
+    assert_eq!(failure(&AuthError::Declined).remedy, Remedy::NewSignInCode);
+    assert_eq!(failure(&AuthError::CodeExpired).remedy, Remedy::NewSignInCode);
+    let keyring = failure(&AuthError::NoKeyring {
         tried: "kernel keyutils: denied".into(),
     });
-    assert!(keyring.contains("PCSR_KEYRING=none") && keyring.ends_with("restart pcsr-tui"));
-    let tenant = message(&AuthError::Tenant("x y".into()));
-    assert!(tenant.contains("organizations"), "{tenant}");
+    assert_eq!(keyring.remedy, Remedy::ChooseKeyring);
+    assert!(keyring.summary.contains("kernel keyutils: denied"), "{keyring:?}");
+    let tenant = failure(&AuthError::Tenant("x y".into()));
+    assert!(tenant.summary.contains("organizations"), "{tenant:?}");
+    for f in [
+        keyring,
+        tenant,
+        failure(&AuthError::SignInNeeded("signed out".into())),
+    ] {
+        assert!(!f.summary.contains("pcsr-tui login"), "{f:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -225,8 +232,12 @@ async fn without_a_usable_environment_sign_in_explains_itself() {
         })
         .unwrap();
     let reply = tokio::time::timeout(Duration::from_secs(5), worker.replies.recv()).await;
-    let Ok(Some(Reply::SignIn(SignInReply::Failed { message, .. }))) = reply else {
+    let Ok(Some(Reply::SignIn(SignInReply::Failed { failure, .. }))) = reply else {
         panic!("a failure is reported: {reply:?}")
     };
-    assert!(message.contains("restart pcsr-tui"), "{message}");
+    assert!(
+        failure.summary.starts_with("sign-in is not available"),
+        "{failure:?}"
+    );
+    assert_eq!(failure.remedy, Remedy::FixSetting);
 }
