@@ -18,15 +18,15 @@
 //! The store is SQLite, so every store call runs on the blocking pool, never on an async
 //! worker thread.
 
-use std::sync::{Arc, Mutex};
-
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::api::error::RequestIds;
 use crate::api::{Answer, ApiError, Client, Scope};
 use crate::domain::{NewTicket, Stamp, Status, Ticket};
-use crate::store::{ChangeKind, NewChange, NewSubmission, RecordedChange, Store, StoreError, Submission};
+use crate::store::{
+    ChangeKind, NewChange, NewSubmission, RecordedChange, Store, StoreError, StoreExecutor, Submission,
+};
 
 /// Where submissions (and notes and closes) are recorded as going.
 #[derive(Debug, Clone)]
@@ -38,9 +38,6 @@ pub struct Origin {
     /// API base URL.
     pub base_url: String,
 }
-
-/// The local database, shared between the tasks that use it.
-pub type SharedStore = Arc<Mutex<Store>>;
 
 /// Why a send did not end `created`.
 #[derive(Debug, thiserror::Error)]
@@ -132,33 +129,22 @@ pub struct Resent {
 /// The outbox service over one store.
 #[derive(Clone)]
 pub struct Outbox {
-    store: SharedStore,
+    store: StoreExecutor,
 }
 
 impl Outbox {
-    /// An outbox over `store`.
-    pub fn new(store: SharedStore) -> Self {
+    /// An outbox whose store calls run on `store` (the one executor its caller uses too).
+    pub fn new(store: StoreExecutor) -> Self {
         Outbox { store }
     }
 
-    /// The store it uses.
-    pub fn store(&self) -> &SharedStore {
-        &self.store
-    }
-
-    /// Runs a store call on the blocking pool.
+    /// Runs a store call on the store's executor.
     pub async fn db<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
     {
-        let store = Arc::clone(&self.store);
-        tokio::task::spawn_blocking(move || {
-            let store = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&store)
-        })
-        .await
-        .unwrap_or_else(|e| Err(StoreError::Stopped(e.to_string())))
+        self.store.call_db(f).await
     }
 
     /// Records `request` for `origin` (state `sending`), before anything is sent.

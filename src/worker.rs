@@ -6,18 +6,16 @@ mod follow;
 mod outbox_retry;
 mod protocol;
 mod signin;
-mod store_thread;
 mod submit;
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::api::{Client, ClientEvent};
 use crate::auth::Cloud;
 use crate::outbox::Outbox;
-use crate::store::Store;
-use store_thread::StoreThread;
+use crate::store::{Store, StoreExecutor};
 
 pub use follow::{NoteOutcome, ServicePage, Target, scope_of};
 pub use protocol::{Job, Reply};
@@ -40,15 +38,15 @@ pub fn spawn(client: Client, store: Store, origin: Origin, sign_in: SignInSetup)
     let (cmd_tx, cmd_rx) = unbounded_channel();
     let (reply_tx, reply_rx) = unbounded_channel();
     let (event_tx, mut event_rx) = unbounded_channel();
-    let shared = Arc::new(Mutex::new(store));
+    let store = StoreExecutor::spawn(store);
     let worker = Worker {
         conn: Arc::new(RwLock::new(Conn {
             client: client.with_events(event_tx.clone()),
             origin: Arc::new(origin),
         })),
-        outbox: Outbox::new(Arc::clone(&shared)),
+        outbox: Outbox::new(store.clone()),
         retry: Arc::default(),
-        store: StoreThread::spawn(shared),
+        store,
         replies: reply_tx.clone(),
         events: event_tx,
         sign_in: Arc::new(sign_in),
@@ -82,7 +80,7 @@ struct Worker {
     outbox: Outbox,
     retry: Arc<outbox_retry::Retry>,
     /// The same connection as the outbox's, on its own thread for the UI's store work.
-    store: StoreThread,
+    store: StoreExecutor,
     replies: UnboundedSender<Reply>,
     events: UnboundedSender<ClientEvent>,
     sign_in: Arc<SignInSetup>,

@@ -4,7 +4,6 @@
 
 use std::fmt::Write as _;
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
-use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -311,7 +310,7 @@ async fn resend_in(session: &crate::session::Session, only: &[OutboxRef], json: 
             Some(_) => {}
         }
     }
-    let outbox = Outbox::new(Arc::new(Mutex::new(store)));
+    let outbox = Outbox::new(crate::store::StoreExecutor::spawn(store));
     let (client, _progress) = super::progress::attach(&session.client);
     // Named entries of one kind only: the other kind is left alone (an empty list means all).
     let resent = if only.is_empty() || !submits.is_empty() {

@@ -3,7 +3,6 @@
 
 use std::io::Read as _;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
 use serde::Serialize;
@@ -271,7 +270,7 @@ async fn change_in(
 ) -> anyhow::Result<()> {
     // Opened (and found writable) before anything is recorded or sent.
     let store = session.open_store()?;
-    let outbox = Outbox::new(Arc::new(Mutex::new(store)));
+    let outbox = Outbox::new(crate::store::StoreExecutor::spawn(store));
     let (client, _progress) = super::progress::attach(&session.client);
     let here = super::submit::origin(session);
     match outbox.change(&client, &here, kind, id, customer, text).await {

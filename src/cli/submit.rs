@@ -3,7 +3,6 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use crate::domain::{DESCRIPTION_MAX_BYTES, Field, NewTicket, human_bytes};
 use crate::outbox::Origin;
@@ -110,7 +109,7 @@ pub async fn submit(settings: &Settings, args: SubmitArgs) -> anyhow::Result<()>
 async fn submit_in(session: &Session, request: &NewTicket, json: bool) -> anyhow::Result<()> {
     // Opened (and found writable) before anything is recorded or sent.
     let store = session.open_store()?;
-    let outbox = Outbox::new(Arc::new(Mutex::new(store)));
+    let outbox = Outbox::new(crate::store::StoreExecutor::spawn(store));
     let (client, _progress) = super::progress::attach(&session.client);
     match outbox.submit(&client, &origin(session), request).await {
         Ok(sent) => {

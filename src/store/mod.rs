@@ -8,6 +8,7 @@ mod changes;
 mod clock;
 mod drafts;
 mod error;
+mod executor;
 mod follow;
 mod history;
 mod notes;
@@ -24,6 +25,7 @@ use crate::domain::{Ticket, Topic};
 
 pub use changes::{ChangeKind, NewChange, RecordedChange};
 pub use error::{Result, StoreError};
+pub use executor::StoreExecutor;
 pub use history::{Anchor, HistoryKey};
 pub use records::{
     Draft, DueRefresh, HistoryRow, NewSubmission, NoteDraft, Refreshed, Submission, SubmissionState,

@@ -3,14 +3,14 @@
 //! back, then resent with the same id). A note is never added twice, a close never lost, and
 //! every message names the one way forward.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use pcsr_tui::api::{Client, ClientConfig, Scope, StaticToken};
 use pcsr_tui::domain::{Status, Ticket};
 use pcsr_tui::outbox::{ChangeError, Origin, Outbox};
 use pcsr_tui::sandbox::{Fault, SANDBOX_TOKEN, Sandbox};
-use pcsr_tui::store::{ChangeKind, Store};
+use pcsr_tui::store::{ChangeKind, Store, StoreExecutor};
 use serde_json::Value;
 
 use crate::cli::{pcsr, run};
@@ -236,7 +236,7 @@ async fn a_hundred_notes_and_fifty_closes_under_faults_settle_exactly_once() {
     const CLOSES: usize = 50;
     const NOTED_REQUESTS: usize = 10;
     let sb = sandbox().await;
-    let outbox = Outbox::new(Arc::new(Mutex::new(Store::open_in_memory().unwrap())));
+    let outbox = Outbox::new(StoreExecutor::spawn(Store::open_in_memory().unwrap()));
     let client = fast_client(&sb.base_url());
     let origin = here(&sb);
     let mut noted = Vec::new();

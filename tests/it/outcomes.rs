@@ -2,14 +2,14 @@
 //! (sent / created / unknown / failed), unreadable answers, 204 updates, unknown enum values,
 //! the outbox service and its commands, hostile text, the description limit, closed pipes.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pcsr_tui::api::error::RequestIds;
 use pcsr_tui::api::{ApiError, Client, ClientConfig, ListQuery, Scope, ServiceRequestPatch, StaticToken};
 use pcsr_tui::outbox::Outbox;
 use pcsr_tui::sandbox::{Fault, SANDBOX_TOKEN, Sandbox, SandboxOptions};
-use pcsr_tui::store::{Store, SubmissionState};
+use pcsr_tui::store::{Store, StoreExecutor, SubmissionState};
 use pcsr_tui::worker::Origin;
 
 use crate::support::{Canned, Scripted, fixture};
@@ -40,7 +40,7 @@ fn origin(base_url: &str) -> Origin {
 }
 
 fn memory_outbox() -> Outbox {
-    Outbox::new(Arc::new(Mutex::new(Store::open_in_memory().unwrap())))
+    Outbox::new(StoreExecutor::spawn(Store::open_in_memory().unwrap()))
 }
 
 pub async fn sandbox() -> Sandbox {
@@ -441,7 +441,7 @@ async fn the_worker_resends_an_outbox_entry_with_its_stored_request_id() {
     let client = fast_client(&sb.base_url(), SANDBOX_TOKEN);
     let here = origin(&sb.base_url());
     // A submit whose answer was lost after the sandbox committed it: it stays unknown.
-    let outbox = Outbox::new(Arc::new(Mutex::new(Store::open(&store_path).unwrap())));
+    let outbox = Outbox::new(StoreExecutor::spawn(Store::open(&store_path).unwrap()));
     let mut no_retry = ClientConfig::new(&sb.base_url()).unwrap();
     no_retry.max_attempts = 1;
     let once = Client::new(no_retry, Arc::new(StaticToken(SANDBOX_TOKEN.into()))).unwrap();
