@@ -24,9 +24,10 @@ pub struct NewTicket {
     /// model call it `support_topic_id`.)
     #[serde(alias = "support_topic_id")]
     pub topic_id: String,
-    /// The filer's contact profile, for services whose capabilities ask for one.
+    /// The filer's contact profile, for services whose capabilities ask for one. (Boxed: it
+    /// is large, and a new ticket rides in every submit job and effect.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact: Option<Contact>,
+    pub contact: Option<Box<Contact>>,
     /// Whether support may collect diagnostics from the resources concerned (Azure's
     /// advancedDiagnosticConsent); `None` where the service does not ask.
     #[serde(default, skip_serializing_if = "Option::is_none")]
