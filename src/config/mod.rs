@@ -3,6 +3,7 @@
 //! than a setting silently ignored.
 
 mod parse;
+mod time_zone;
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,7 @@ use crate::auth::config::{CONFIG_FILE, default_config_dir};
 use crate::domain::Severity;
 
 pub use parse::parse;
+pub use time_zone::{default_time_zone, time_zone_from};
 
 /// How often the TUI re-reads open requests when config.toml does not say.
 pub const DEFAULT_REFRESH_MINUTES: u32 = 5;

@@ -161,3 +161,45 @@ fn the_readme_example_is_valid() {
     assert_eq!(c.theme, Palette::HighContrast);
     assert!(c.keys.iter().any(|k| k.command == "submit"));
 }
+
+#[test]
+fn the_local_time_zone_becomes_a_windows_name() {
+    let none = Path::new("/nonexistent/pcsr-tui");
+    let from_tz = |tz: &str| time_zone_from(Some(tz), none, none);
+    assert_eq!(
+        from_tz("America/Los_Angeles").as_deref(),
+        Some("Pacific Standard Time")
+    );
+    assert_eq!(
+        from_tz(":Europe/Berlin").as_deref(),
+        Some("W. Europe Standard Time")
+    );
+    assert_eq!(from_tz("UTC").as_deref(), Some("UTC"));
+    assert_eq!(from_tz("Etc/UTC").as_deref(), Some("UTC"));
+    assert_eq!(from_tz("").as_deref(), Some("UTC"), "POSIX: empty TZ is UTC");
+    assert_eq!(
+        from_tz("/usr/share/zoneinfo/posix/Asia/Tokyo").as_deref(),
+        Some("Tokyo Standard Time")
+    );
+    assert_eq!(time_zone_from(None, none, none), None);
+
+    // No usable TZ: /etc/localtime's link, then /etc/timezone.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let link = dir.path().join("localtime");
+    let file = dir.path().join("timezone");
+    std::fs::write(&file, "Europe/Berlin\n").expect("write");
+    assert_eq!(
+        time_zone_from(Some("EST5EDT,M3.2.0,M11.1.0"), &link, &file).as_deref(),
+        Some("W. Europe Standard Time"),
+        "a POSIX rule in TZ falls through to /etc/timezone"
+    );
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/usr/share/zoneinfo/America/Los_Angeles", &link).expect("link");
+        assert_eq!(
+            time_zone_from(None, &link, &file).as_deref(),
+            Some("Pacific Standard Time"),
+            "the link wins over /etc/timezone"
+        );
+    }
+}
