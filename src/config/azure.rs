@@ -8,20 +8,28 @@ use std::path::Path;
 use super::{ConfigError, UserConfig};
 use crate::domain::{Contact, ContactField, Severity, canonical_country, canonical_time_zone};
 
-/// An example line for `field`, for "add this" messages.
+/// An example line for `field`, for "add this" messages, laid out as design.md's block.
 fn example_line(field: ContactField, time_zone: &str) -> String {
-    let value = match field {
-        ContactField::FirstName => "\"Avery\"".to_string(),
-        ContactField::LastName => "\"Sandbox\"".to_string(),
-        ContactField::Email => "\"avery@contoso.example\"".to_string(),
-        ContactField::AdditionalEmails => "[]".to_string(),
-        ContactField::Phone => "\"+1 425 555 0100\"".to_string(),
-        ContactField::Method => "\"email\"                     # email | phone".to_string(),
-        ContactField::TimeZone => format!("\"{time_zone}\"  # a Windows time-zone name"),
-        ContactField::Country => "\"USA\"                      # ISO 3166-1 alpha-3".to_string(),
-        ContactField::Language => "\"en-us\"".to_string(),
+    let (value, comment) = match field {
+        ContactField::FirstName => ("\"Avery\"".to_string(), ""),
+        ContactField::LastName => ("\"Sandbox\"".to_string(), ""),
+        ContactField::Email => ("\"avery@contoso.example\"".to_string(), ""),
+        ContactField::AdditionalEmails => ("[]".to_string(), ""),
+        ContactField::Phone => (
+            "\"+1 425 555 0100\"".to_string(),
+            "needed for phone contact and critical tickets",
+        ),
+        ContactField::Method => ("\"email\"".to_string(), "email | phone"),
+        ContactField::TimeZone => (format!("\"{time_zone}\""), "a Windows time-zone name"),
+        ContactField::Country => ("\"USA\"".to_string(), "ISO 3166-1 alpha-3"),
+        ContactField::Language => ("\"en-us\"".to_string(), ""),
     };
-    format!("{} = {value}", field.name())
+    let line = format!("{} = {value}", field.name());
+    if comment.is_empty() {
+        line
+    } else {
+        format!("{line:<36} # {comment}")
+    }
 }
 
 fn example_time_zone() -> String {
