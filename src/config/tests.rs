@@ -302,6 +302,27 @@ fn a_malformed_contact_is_refused_at_start_with_its_line() {
             "unknown key `locale` in [azure.contact]",
         ),
         (
+            AZURE.replace(
+                "language = ",
+                "additional_emails = \"a@contoso.example\"\nlanguage = ",
+            ),
+            17,
+            "must be a list of addresses",
+        ),
+        (
+            AZURE.replace(
+                "language = ",
+                "additional_emails = [\"ops@contoso\"]\nlanguage = ",
+            ),
+            17,
+            "`ops@contoso` has no domain",
+        ),
+        (
+            "[azure]\ncontact = 3\n".to_string(),
+            2,
+            "must be a section ([azure.contact])",
+        ),
+        (
             AZURE.replace("consent = \"yes\"", "consent = \"maybe\""),
             6,
             "\"yes\" or \"no\"",
