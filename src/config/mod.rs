@@ -1,16 +1,21 @@
-//! The user's settings in config.toml, beside the sign-in profiles: `[defaults]`, `[ui]` and
-//! `[keys]`. Checked whole at start, so a typo is an error naming the file and the line rather
+//! The user's settings in config.toml, beside the sign-in profiles: `[defaults]`, `[ui]`,
+//! `[keys]` and `[azure]` (with its `[azure.contact]` profile). Checked whole at start, so a typo is an error naming the file and the line rather
 //! than a setting silently ignored.
 
+mod azure;
 mod parse;
+mod time_zone;
 
 use std::path::{Path, PathBuf};
 
 use crate::auth::Cloud;
 use crate::auth::profiles::{CONFIG_FILE, default_config_dir};
-use crate::domain::Severity;
+use crate::domain::{Contact, ContactField, Service, Severity};
+
+pub use azure::{azure_contact, write_contact};
 
 pub use parse::parse;
+pub use time_zone::{default_time_zone, time_zone_from};
 
 /// How often the TUI re-reads open requests when config.toml does not say.
 pub const DEFAULT_REFRESH_MINUTES: u32 = 5;
@@ -30,6 +35,8 @@ pub struct Defaults {
     pub refresh_minutes: u32,
     /// `quiet`: no sandbox notice on stderr, like `--quiet`.
     pub quiet: bool,
+    /// `backend`: the service spoken when neither `--backend` nor PCSR_BACKEND says.
+    pub backend: Option<Service>,
 }
 
 impl Default for Defaults {
@@ -41,6 +48,7 @@ impl Default for Defaults {
             customer: None,
             refresh_minutes: DEFAULT_REFRESH_MINUTES,
             quiet: false,
+            backend: None,
         }
     }
 }
@@ -99,9 +107,59 @@ pub struct UserConfig {
     pub theme: Palette,
     /// `[keys]`, in the file's order.
     pub keys: Vec<KeyEntry>,
+    /// `[azure]`.
+    pub azure: AzureSettings,
+}
+
+/// `[azure]`: what Azure support tickets use when no flag says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AzureSettings {
+    /// `subscription`: the subscription id (GUID, lower case) tickets are filed under; `None` =
+    /// tenant-level tickets.
+    pub subscription: Option<String>,
+    /// `consent`: advancedDiagnosticConsent when `--consent` is not given (`"yes"` = true).
+    pub consent: Option<bool>,
+    /// `[azure.contact]` as written, `None` when the file has none.
+    pub contact: Option<ContactSection>,
+}
+
+/// `[azure.contact]` as written: the fields it has (the others left empty) and their lines.
+/// Checked field by field at start; whether it is complete is asked only when filing on Azure
+/// ([`azure_contact`]), since Partner Center users never need it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContactSection {
+    /// The line of the section's header (1-based).
+    pub line: usize,
+    /// The profile; fields not written are empty (method: email).
+    pub contact: Contact,
+    /// The line of each key written, in the file's order.
+    pub lines: Vec<(ContactField, usize)>,
+}
+
+impl ContactSection {
+    /// The line where `field` is written.
+    pub fn line_of(&self, field: ContactField) -> Option<usize> {
+        self.lines.iter().find(|(f, _)| *f == field).map(|(_, l)| *l)
+    }
+
+    /// The fields every ticket needs that the section does not have.
+    pub fn missing(&self) -> Vec<ContactField> {
+        ContactField::REQUIRED
+            .into_iter()
+            .filter(|f| self.line_of(*f).is_none())
+            .collect()
+    }
 }
 
 impl UserConfig {
+    /// The file this came from, else where it would be (for "add this to ..." messages).
+    pub fn file(&self) -> PathBuf {
+        self.path
+            .clone()
+            .or_else(|| default_config_dir().map(|d| d.join(CONFIG_FILE)))
+            .unwrap_or_else(|| PathBuf::from(CONFIG_FILE))
+    }
+
     /// A problem at `line` of this file (a `[keys]` entry the TUI's key table refuses).
     pub fn error_at(&self, line: usize, message: String) -> ConfigError {
         ConfigError {

@@ -6,8 +6,9 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::{ConfigError, Defaults, KeyEntry, Palette, UserConfig};
+use super::{AzureSettings, ConfigError, ContactSection, Defaults, KeyEntry, Palette, UserConfig};
 use crate::auth::Cloud;
+use crate::domain::{ContactField, ContactMethod, Service};
 
 /// The keys a sign-in profile may have (written by `pcsr-tui login`).
 const PROFILE_KEYS: &[&str] = &[
@@ -26,7 +27,9 @@ const DEFAULTS_KEYS: &[&str] = &[
     "customer",
     "refresh_minutes",
     "quiet",
+    "backend",
 ];
+const AZURE_KEYS: &[&str] = &["subscription", "consent", "contact"];
 
 type Key<'i> = Spanned<Cow<'i, str>>;
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -60,9 +63,10 @@ pub fn parse(text: &str, path: &Path) -> Result<UserConfig, ConfigError> {
             "defaults" => config.defaults = defaults(value).map_err(|(span, m)| at(span, m))?,
             "ui" => config.theme = ui(value).map_err(|(span, m)| at(span, m))?,
             "keys" => config.keys = keys(value, text).map_err(|(span, m)| at(span, m))?,
+            "azure" => config.azure = azure(value, text).map_err(|(span, m)| at(span, m))?,
             other => {
                 return Err(fail(format!(
-                    "unknown setting `{other}`; config.toml has [defaults], [ui], [keys], [profiles.NAME] \
+                    "unknown setting `{other}`; config.toml has [defaults], [ui], [keys], [azure], [profiles.NAME] \
                      and `active` (see README, \"Config file\"): fix the name or remove it"
                 )));
             }
@@ -83,7 +87,7 @@ fn ordered<'a, 'i>(table: &'a DeTable<'i>) -> Vec<(&'a Key<'i>, &'a Value<'i>)> 
 type Fail = (std::ops::Range<usize>, String);
 
 /// The 1-based line holding byte `offset`.
-fn line_of(text: &str, offset: usize) -> usize {
+pub(super) fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset).unwrap_or(text).matches('\n').count() + 1
 }
 
@@ -207,6 +211,13 @@ fn defaults(value: &Value<'_>) -> Result<Defaults, Fail> {
                     other => return Err(bad(format!("`quiet` must be true or false, not {}", kind(other)))),
                 };
             }
+            "backend" => {
+                let name = text()?.trim();
+                out.backend =
+                    Some(Service::parse(name).ok_or_else(|| {
+                        bad(format!("`{name}` is not a backend: use partner-center or azure"))
+                    })?);
+            }
             _ => return Err(unknown(key, "defaults", DEFAULTS_KEYS)),
         }
     }
@@ -260,6 +271,133 @@ fn keys(value: &Value<'_>, text: &str) -> Result<Vec<KeyEntry>, Fail> {
             keys: names,
             line: line_of(text, key.span().start),
         });
+    }
+    Ok(out)
+}
+
+fn azure(value: &Value<'_>, text: &str) -> Result<AzureSettings, Fail> {
+    let mut out = AzureSettings::default();
+    for (key, v) in ordered(section(value, "azure")?) {
+        let bad = |what: String| (v.span(), what);
+        match key.get_ref().as_ref() {
+            "subscription" => {
+                let id = string(v)
+                    .map_err(|k| bad(format!("`subscription` must be a string, not {k}")))?
+                    .trim();
+                out.subscription = if id.is_empty() {
+                    None
+                } else {
+                    let id = uuid::Uuid::parse_str(id).map_err(|_| {
+                        bad(format!(
+                            "`{id}` is not a subscription id: write the subscription's GUID \
+                             (e.g. 0b5c2e8d-1f3a-4c6e-9a7b-2d4f6e8a0c1e), or \"\" for tenant-level tickets"
+                        ))
+                    })?;
+                    Some(id.hyphenated().to_string())
+                };
+            }
+            "consent" => {
+                let yes_no = "`consent` must be \"yes\" or \"no\" (may support collect diagnostic \
+                              information from your Azure resources?)";
+                out.consent = Some(match v.get_ref() {
+                    DeValue::String(s) if s.trim().eq_ignore_ascii_case("yes") => true,
+                    DeValue::String(s) if s.trim().eq_ignore_ascii_case("no") => false,
+                    DeValue::Boolean(b) => *b,
+                    _ => return Err(bad(yes_no.to_string())),
+                });
+            }
+            "contact" => {
+                let mut contact = contact(v, text)?;
+                contact.line = line_of(text, key.span().start);
+                out.contact = Some(contact);
+            }
+            _ => return Err(unknown(key, "azure", AZURE_KEYS)),
+        }
+    }
+    Ok(out)
+}
+
+/// `[azure.contact]`: each key's type and value; a field not written is not an error here.
+fn contact(value: &Value<'_>, text: &str) -> Result<ContactSection, Fail> {
+    let names: Vec<&str> = ContactField::ALL.iter().map(|f| f.name()).collect();
+    let mut out = ContactSection::default();
+    let mut spans = Vec::new();
+    for (key, v) in ordered(section(value, "azure.contact")?) {
+        let Some(field) = ContactField::from_name(key.get_ref()) else {
+            return Err(unknown(key, "azure.contact", &names));
+        };
+        let name = field.name();
+        let text_value = || {
+            string(v)
+                .map(|s| s.trim().to_string())
+                .map_err(|k| (v.span(), format!("`{name}` must be a string, not {k}")))
+        };
+        let c = &mut out.contact;
+        match field {
+            ContactField::FirstName => c.first_name = text_value()?,
+            ContactField::LastName => c.last_name = text_value()?,
+            ContactField::Email => c.email = text_value()?,
+            ContactField::Phone => c.phone = text_value()?,
+            ContactField::TimeZone => c.time_zone = text_value()?,
+            ContactField::Country => c.country = text_value()?,
+            ContactField::Language => c.language = text_value()?,
+            ContactField::Method => {
+                let word = text_value()?;
+                c.method = ContactMethod::parse(&word).ok_or_else(|| {
+                    (
+                        v.span(),
+                        format!("`{word}` is not a contact method: use email or phone"),
+                    )
+                })?;
+            }
+            ContactField::AdditionalEmails => {
+                let not_a_list = |span, k: &str| {
+                    (
+                        span,
+                        format!(
+                            "`additional_emails` must be a list of addresses \
+                             ([\"a@contoso.example\"]), not {k}"
+                        ),
+                    )
+                };
+                c.additional_emails = match v.get_ref() {
+                    DeValue::Array(items) => items
+                        .iter()
+                        .map(|item| {
+                            string(item)
+                                .map(|s| s.trim().to_string())
+                                .map_err(|k| not_a_list(item.span(), k))
+                        })
+                        .collect::<Result<_, _>>()?,
+                    other => return Err(not_a_list(v.span(), kind(other))),
+                };
+            }
+        }
+        out.lines.push((field, line_of(text, key.span().start)));
+        spans.push((field, v.span()));
+    }
+    // What is written must be right now; what is missing waits until an Azure ticket needs it.
+    let missing = out.missing();
+    if let Some(problem) = out
+        .contact
+        .validate(None)
+        .into_iter()
+        .find(|p| !missing.contains(&p.field))
+    {
+        let span = spans
+            .iter()
+            .find(|(f, _)| *f == problem.field)
+            .or_else(|| spans.iter().find(|(f, _)| *f == ContactField::Method))
+            .map(|(_, s)| s.clone())
+            .unwrap_or_else(|| value.span());
+        return Err((
+            span,
+            format!(
+                "`{}` in [azure.contact]: {}",
+                problem.field.name(),
+                problem.message
+            ),
+        ));
     }
     Ok(out)
 }

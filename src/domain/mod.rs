@@ -24,7 +24,10 @@ pub struct Page {
     pub next: Option<String>,
 }
 
-pub use contact::{Contact, ContactMethod};
+pub use contact::{
+    Contact, ContactError, ContactField, ContactMethod, SUPPORT_LANGUAGES, canonical_country,
+    canonical_language, canonical_time_zone, windows_time_zones, windows_zone_for_iana,
+};
 pub use failure::Failure;
 pub use new_ticket::{DESCRIPTION_MAX_BYTES, Field, FieldError, NewTicket, TITLE_MAX_CHARS, human_bytes};
 pub use remedy::Remedy;
