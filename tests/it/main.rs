@@ -10,6 +10,7 @@ mod login_e2e;
 mod outbox_changes;
 mod pty;
 mod sandbox;
+mod sandbox_azure;
 mod sandbox_follow;
 mod store;
 mod store_follow;
