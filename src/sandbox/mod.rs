@@ -17,8 +17,8 @@
 
 pub mod agent;
 pub mod assets;
-pub mod azure;
 pub mod authz;
+pub mod azure;
 pub mod bulk;
 pub mod clock;
 pub mod db;
@@ -164,7 +164,8 @@ impl Sandbox {
                 .map_or("memory".into(), |p| p.display().to_string());
             SandboxError::Db(format!("cannot open the sandbox database ({place}): {e}"))
         })?;
-        azure::store::migrate(&db).map_err(|e| SandboxError::Db(format!("cannot prepare the Azure tables: {e}")))?;
+        azure::store::migrate(&db)
+            .map_err(|e| SandboxError::Db(format!("cannot prepare the Azure tables: {e}")))?;
         let identity = assets::identity().map_err(|e| SandboxError::Assets(e.to_string()))?;
         let topics = assets::topics().map_err(|e| SandboxError::Assets(e.to_string()))?;
         let products = assets::products().map_err(|e| SandboxError::Assets(e.to_string()))?;

@@ -79,7 +79,9 @@ async fn unknown_route(method: Method, uri: Uri) -> Response {
         return axum::response::IntoResponse::into_response(super::azure::arm::ArmError::new(
             StatusCode::NOT_FOUND,
             "NotFound",
-            format!("No route for {method} {path}; the sandbox serves Microsoft.Support api-version 2024-04-01."),
+            format!(
+                "No route for {method} {path}; the sandbox serves Microsoft.Support api-version 2024-04-01."
+            ),
         ));
     }
     axum::response::IntoResponse::into_response(Failure::not_found(format!(

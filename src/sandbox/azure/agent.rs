@@ -20,7 +20,7 @@ pub async fn catch_up(state: &SandboxState) -> Result<(), ArmError> {
         if !store::any_due(db, now)? {
             return Ok(0);
         }
-        store::answer_due(db, now, |key, at, ticket| answer(key, at, ticket))
+        store::answer_due(db, now, answer)
     })
     .await?;
     Ok(())

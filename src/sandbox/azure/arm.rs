@@ -75,7 +75,8 @@ impl ArmError {
 
     /// With one detail `{code, message}`.
     pub fn with_detail(mut self, code: &str, message: impl Into<String>) -> Self {
-        self.details.push(json!({ "code": code, "message": message.into() }));
+        self.details
+            .push(json!({ "code": code, "message": message.into() }));
         self
     }
 
@@ -103,10 +104,16 @@ impl ArmError {
                 "The client does not have authorization to perform this action.",
             ),
             404 => ("ResourceNotFound", "The resource was not found."),
-            409 => ("Conflict", "The request conflicts with the current state of the resource."),
+            409 => (
+                "Conflict",
+                "The request conflicts with the current state of the resource.",
+            ),
             502 => ("BadGateway", "The gateway did not receive a response in time."),
             503 => ("ServiceUnavailable", "The service is temporarily unavailable."),
-            504 => ("GatewayTimeout", "The gateway did not receive a response within the specified time period."),
+            504 => (
+                "GatewayTimeout",
+                "The gateway did not receive a response within the specified time period.",
+            ),
             _ => ("InternalServerError", "Encountered internal server error."),
         };
         ArmError::new(status, code, format!("{message} (injected sandbox fault)"))
@@ -117,7 +124,8 @@ impl IntoResponse for ArmError {
     fn into_response(self) -> Response {
         let mut resp = json_response(self.status, &json!({ "error": self.body() }));
         if let Some(secs) = self.retry_after {
-            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         if self.status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(
@@ -136,8 +144,10 @@ pub fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(bytes) => {
             let mut resp = (status, bytes).into_response();
-            resp.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+            resp.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            );
             resp
         }
         Err(e) => ArmError::internal(format!("the sandbox could not encode its answer: {e}")).into_response(),
@@ -160,14 +170,21 @@ fn base_of(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
-        .filter(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
         .unwrap_or("127.0.0.1");
     format!("http://{host}")
 }
 
 fn query_param(query: Option<&str>, name: &str) -> Option<String> {
     let query = query?;
-    url_pairs(query).into_iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v)
+    url_pairs(query)
+        .into_iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v)
 }
 
 /// The query's `key=value` pairs, percent-decoded.
@@ -289,19 +306,21 @@ async fn guarded(state: SandboxState, req: Request, next: Next) -> Response {
 }
 
 fn authorize(headers: &HeaderMap, state: &SandboxState) -> Result<(), ArmError> {
-    crate::sandbox::authz::authorize(headers, state).map(|_| ()).map_err(|f| {
-        let code = if headers.contains_key(header::AUTHORIZATION) {
-            "InvalidAuthenticationToken"
-        } else {
-            "AuthenticationFailed"
-        };
-        let message = if code == "AuthenticationFailed" {
-            "Authentication failed. The 'Authorization' header is missing.".to_string()
-        } else {
-            format!("The access token is invalid: {}", f.description)
-        };
-        ArmError::new(StatusCode::UNAUTHORIZED, code, message)
-    })
+    crate::sandbox::authz::authorize(headers, state)
+        .map(|_| ())
+        .map_err(|f| {
+            let code = if headers.contains_key(header::AUTHORIZATION) {
+                "InvalidAuthenticationToken"
+            } else {
+                "AuthenticationFailed"
+            };
+            let message = if code == "AuthenticationFailed" {
+                "Authentication failed. The 'Authorization' header is missing.".to_string()
+            } else {
+                format!("The access token is invalid: {}", f.description)
+            };
+            ArmError::new(StatusCode::UNAUTHORIZED, code, message)
+        })
 }
 
 fn with_ids(mut resp: Response, request_id: &str, correlation: &str) -> Response {
@@ -319,10 +338,20 @@ mod tests {
 
     #[test]
     fn api_version_is_checked_per_route() {
-        assert!(check_api_version("/providers/Microsoft.Support/services", Some("api-version=2024-04-01")).is_ok());
+        assert!(
+            check_api_version(
+                "/providers/Microsoft.Support/services",
+                Some("api-version=2024-04-01")
+            )
+            .is_ok()
+        );
         let missing = check_api_version("/providers/Microsoft.Support/services", Some("x=1")).unwrap_err();
         assert_eq!(missing.code, "MissingApiVersionParameter");
-        let old = check_api_version("/providers/Microsoft.Support/services", Some("api-version=2020-04-01")).unwrap_err();
+        let old = check_api_version(
+            "/providers/Microsoft.Support/services",
+            Some("api-version=2020-04-01"),
+        )
+        .unwrap_err();
         assert_eq!(old.code, "InvalidApiVersionParameter");
         assert!(check_api_version("/subscriptions", Some("api-version=2022-12-01")).is_ok());
         assert!(check_api_version("/subscriptions", Some("api-version=2024-04-01")).is_err());

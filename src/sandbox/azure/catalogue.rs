@@ -122,7 +122,10 @@ pub struct Catalogue {
 
 /// Namespace of the derived GUIDs.
 fn namespace() -> Uuid {
-    Uuid::new_v5(&Uuid::NAMESPACE_URL, b"https://pcsr-tui.invalid/sandbox/Microsoft.Support")
+    Uuid::new_v5(
+        &Uuid::NAMESPACE_URL,
+        b"https://pcsr-tui.invalid/sandbox/Microsoft.Support",
+    )
 }
 
 /// A stable GUID for `what`.
@@ -133,7 +136,10 @@ pub fn derived_guid(what: &str) -> String {
 /// Placeholder service names the Swagger examples use, and the service each stands for.
 const PLACEHOLDERS: &[(&str, &str)] = &[
     ("billing_service_guid", BILLING_SERVICE),
-    ("subscription_management_service_guid", SUBSCRIPTION_MANAGEMENT_SERVICE),
+    (
+        "subscription_management_service_guid",
+        SUBSCRIPTION_MANAGEMENT_SERVICE,
+    ),
     ("quota_service_guid", QUOTA_SERVICE),
     ("virtual_machine_running_linux_service_guid", VM_LINUX_SERVICE),
     ("virtual_machine_service_guid", VM_LINUX_SERVICE),
@@ -242,7 +248,10 @@ const SPECS: &[Spec] = &[
         display: "Virtual Machine running Windows",
         guid: Some(VM_WINDOWS_SERVICE),
         kind: Kind::Technical,
-        resource_types: &["MICROSOFT.CLASSICCOMPUTE/VIRTUALMACHINES", "MICROSOFT.COMPUTE/VIRTUALMACHINES"],
+        resource_types: &[
+            "MICROSOFT.CLASSICCOMPUTE/VIRTUALMACHINES",
+            "MICROSOFT.COMPUTE/VIRTUALMACHINES",
+        ],
         consent: Some("VirtualMachine"),
         issues: &[
             "Connectivity / Cannot connect to virtual machine by using RDP or SSH",
@@ -261,7 +270,10 @@ const SPECS: &[Spec] = &[
         display: "Virtual Machine running Linux",
         guid: Some(VM_LINUX_SERVICE),
         kind: Kind::Technical,
-        resource_types: &["MICROSOFT.CLASSICCOMPUTE/VIRTUALMACHINES", "MICROSOFT.COMPUTE/VIRTUALMACHINES"],
+        resource_types: &[
+            "MICROSOFT.CLASSICCOMPUTE/VIRTUALMACHINES",
+            "MICROSOFT.COMPUTE/VIRTUALMACHINES",
+        ],
         consent: Some("VirtualMachine"),
         issues: &[
             "Connectivity / Cannot connect to virtual machine by using RDP or SSH",
@@ -291,7 +303,10 @@ const SPECS: &[Spec] = &[
     },
     tech(
         "Storage Account Management",
-        &["MICROSOFT.STORAGE/STORAGEACCOUNTS", "MICROSOFT.CLASSICSTORAGE/STORAGEACCOUNTS"],
+        &[
+            "MICROSOFT.STORAGE/STORAGEACCOUNTS",
+            "MICROSOFT.CLASSICSTORAGE/STORAGEACCOUNTS",
+        ],
         &[
             "Create, update or delete a storage account / Cannot create a storage account",
             "Create, update or delete a storage account / Cannot delete a storage account",
@@ -453,7 +468,10 @@ const SPECS: &[Spec] = &[
     ),
     tech(
         "Virtual Network",
-        &["MICROSOFT.NETWORK/VIRTUALNETWORKS", "MICROSOFT.CLASSICNETWORK/VIRTUALNETWORKS"],
+        &[
+            "MICROSOFT.NETWORK/VIRTUALNETWORKS",
+            "MICROSOFT.CLASSICNETWORK/VIRTUALNETWORKS",
+        ],
         &[
             "Connectivity / Cannot connect between virtual networks (peering)",
             "Connectivity / Network security group blocks traffic",
@@ -536,7 +554,10 @@ const SPECS: &[Spec] = &[
     ),
     tech(
         "Azure Monitor",
-        &["MICROSOFT.INSIGHTS/COMPONENTS", "MICROSOFT.OPERATIONALINSIGHTS/WORKSPACES"],
+        &[
+            "MICROSOFT.INSIGHTS/COMPONENTS",
+            "MICROSOFT.OPERATIONALINSIGHTS/WORKSPACES",
+        ],
         &[
             "Log Analytics / Data not arriving in the workspace",
             "Alerts / Alert rule does not fire",
@@ -572,10 +593,7 @@ const SPECS: &[Spec] = &[
     tech(
         "Data Explorer",
         &["MICROSOFT.KUSTO/CLUSTERS", "MICROSOFT.KUSTO/DATABASES"],
-        &[
-            "Ingestion / Data not ingested",
-            "Query / Queries slow or failing",
-        ],
+        &["Ingestion / Data not ingested", "Query / Queries slow or failing"],
     ),
     tech(
         "Azure Synapse Analytics",
@@ -588,10 +606,7 @@ const SPECS: &[Spec] = &[
     tech(
         "Azure Databricks",
         &["MICROSOFT.DATABRICKS/WORKSPACES"],
-        &[
-            "Clusters / Cluster fails to start",
-            "Jobs / Job run fails",
-        ],
+        &["Clusters / Cluster fails to start", "Jobs / Job run fails"],
     ),
     tech(
         "Event Hubs",
@@ -682,12 +697,22 @@ impl Catalogue {
 
     /// The classification `pc` of `service`; under an example placeholder service, an unknown
     /// `..._guid` placeholder stands for the service's first classification (cores for quotas).
-    pub fn classification<'a>(&'a self, service: &str, pc: &str) -> Option<(&'a Service, &'a Classification)> {
+    pub fn classification<'a>(
+        &'a self,
+        service: &str,
+        pc: &str,
+    ) -> Option<(&'a Service, &'a Classification)> {
         let s = self.service(service)?;
-        if let Some(c) = s.classifications.iter().find(|c| c.name.eq_ignore_ascii_case(pc.trim())) {
+        if let Some(c) = s
+            .classifications
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(pc.trim()))
+        {
             return Some((s, c));
         }
-        let placeholder = PLACEHOLDERS.iter().any(|(p, _)| p.eq_ignore_ascii_case(service.trim()))
+        let placeholder = PLACEHOLDERS
+            .iter()
+            .any(|(p, _)| p.eq_ignore_ascii_case(service.trim()))
             && pc.to_ascii_lowercase().ends_with("_guid");
         if !placeholder {
             return None;
@@ -736,9 +761,10 @@ impl Catalogue {
 }
 
 fn build(spec: &Spec) -> Service {
-    let name = spec
-        .guid
-        .map_or_else(|| derived_guid(&format!("service:{}", spec.display)), str::to_string);
+    let name = spec.guid.map_or_else(
+        || derived_guid(&format!("service:{}", spec.display)),
+        str::to_string,
+    );
     let mut issues: Vec<&str> = spec.issues.to_vec();
     if spec.kind == Kind::Technical {
         issues.extend_from_slice(TECHNICAL_COMMON);
@@ -752,7 +778,9 @@ fn build(spec: &Spec) -> Service {
                 derived_guid(&format!("pc:{}:{display}", spec.display))
             };
             // Crash and performance issues are where engineers ask for memory dumps.
-            let dumps = display.contains("performance") || display.contains("Blue screen") || display.contains("panic");
+            let dumps = display.contains("performance")
+                || display.contains("Blue screen")
+                || display.contains("panic");
             let secondary_consent = match spec.consent {
                 Some(t) if dumps => vec![t.to_string()],
                 _ => Vec::new(),
@@ -788,22 +816,36 @@ mod tests {
         let mut all: Vec<&str> = c
             .services()
             .iter()
-            .flat_map(|s| std::iter::once(s.name.as_str()).chain(s.classifications.iter().map(|p| p.name.as_str())))
+            .flat_map(|s| {
+                std::iter::once(s.name.as_str()).chain(s.classifications.iter().map(|p| p.name.as_str()))
+            })
             .collect();
         let n = all.len();
         all.sort_unstable();
         all.dedup();
         assert_eq!(all.len(), n, "duplicate GUIDs");
-        assert!(c.services().iter().any(|s| s.classifications.iter().any(|p| !p.secondary_consent.is_empty())));
+        assert!(
+            c.services()
+                .iter()
+                .any(|s| s.classifications.iter().any(|p| !p.secondary_consent.is_empty()))
+        );
     }
 
     #[test]
     fn placeholders_resolve() {
         let c = Catalogue::builtin();
         assert_eq!(c.service("billing_service_guid").unwrap().name, BILLING_SERVICE);
-        let (s, pc) = c.classification("quota_service_guid", "cores_problemClassification_guid").unwrap();
-        assert_eq!((s.name.as_str(), pc.name.as_str()), (QUOTA_SERVICE, QUOTA_CORES_CLASSIFICATION));
-        assert!(c.classification(BILLING_SERVICE, "problemClassification_guid").is_none());
+        let (s, pc) = c
+            .classification("quota_service_guid", "cores_problemClassification_guid")
+            .unwrap();
+        assert_eq!(
+            (s.name.as_str(), pc.name.as_str()),
+            (QUOTA_SERVICE, QUOTA_CORES_CLASSIFICATION)
+        );
+        assert!(
+            c.classification(BILLING_SERVICE, "problemClassification_guid")
+                .is_none()
+        );
         assert!(c.service(&VM_LINUX_SERVICE.to_uppercase()).is_some());
     }
 }

@@ -132,7 +132,10 @@ pub async fn list(
     let mut items = super::routes::db(state, move |db| store::list(db, "communication", &parent)).await?;
     items.retain(|c| validate::matches(c, &clauses, &[("communicationtype", "communicationType")]));
     let path = format!("{}/communications", found["id"].as_str().unwrap_or(""));
-    Ok(json_response(StatusCode::OK, &tickets::page(items, &query, top, base, &path)))
+    Ok(json_response(
+        StatusCode::OK,
+        &tickets::page(items, &query, top, base, &path),
+    ))
 }
 
 fn query_top(raw: Option<&str>) -> Option<String> {

@@ -41,11 +41,14 @@ pub async fn grow_catalogue(State(state): State<SandboxState>, body: Bytes) -> R
         let body = validate::object(&body)?;
         let services = count(&body, "services", MAX_SERVICES)?;
         let per = count(&body, "classificationsPerService", MAX_PER_SERVICE)?;
-        let (s, c) = state
-            .azure()
-            .catalogue_mut()
-            .add_synthetic(usize::try_from(services).unwrap_or(0), usize::try_from(per).unwrap_or(0));
-        Ok(json_response(StatusCode::OK, &json!({ "services": s, "problemClassifications": c })))
+        let (s, c) = state.azure().catalogue_mut().add_synthetic(
+            usize::try_from(services).unwrap_or(0),
+            usize::try_from(per).unwrap_or(0),
+        );
+        Ok(json_response(
+            StatusCode::OK,
+            &json!({ "services": s, "problemClassifications": c }),
+        ))
     };
     run().unwrap_or_else(IntoResponse::into_response)
 }

@@ -20,7 +20,8 @@ pub const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 /// Longest file name.
 pub const MAX_NAME_CHARS: usize = 110;
 const BLOCKED: &[&str] = &[
-    "bat", "cmd", "com", "cpl", "dll", "exe", "js", "jse", "msi", "msp", "ps1", "psm1", "scr", "vb", "vbe", "vbs", "wsf",
+    "bat", "cmd", "com", "cpl", "dll", "exe", "js", "jse", "msi", "msp", "ps1", "psm1", "scr", "vb", "vbe",
+    "vbs", "wsf",
 ];
 
 fn workspace_id(scope: &Scope, ws: &str) -> String {
@@ -78,7 +79,10 @@ async fn workspace(state: &SandboxState, scope: &Scope, ws: &str) -> Result<Valu
 
 /// `GET .../fileWorkspaces/{ws}`.
 pub async fn get_workspace(state: &SandboxState, scope: Scope, ws: String) -> Result<Response, ArmError> {
-    Ok(json_response(StatusCode::OK, &workspace(state, &scope, &ws).await?))
+    Ok(json_response(
+        StatusCode::OK,
+        &workspace(state, &scope, &ws).await?,
+    ))
 }
 
 fn whole(props: &serde_json::Map<String, Value>, key: &str) -> Result<u64, ArmError> {
@@ -86,7 +90,12 @@ fn whole(props: &serde_json::Map<String, Value>, key: &str) -> Result<u64, ArmEr
         .get(key)
         .and_then(Value::as_u64)
         .filter(|n| *n > 0)
-        .ok_or_else(|| ArmError::invalid(&format!("properties.{key}"), format!("'{key}' must be a whole number above 0.")))
+        .ok_or_else(|| {
+            ArmError::invalid(
+                &format!("properties.{key}"),
+                format!("'{key}' must be a whole number above 0."),
+            )
+        })
 }
 
 /// `PUT .../fileWorkspaces/{ws}/files/{file}`.
@@ -103,7 +112,10 @@ pub async fn put_file(
             format!("The file name must have 1 to {MAX_NAME_CHARS} characters."),
         ));
     }
-    let ext = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = file
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     if BLOCKED.contains(&ext.as_str()) {
         return Err(ArmError::invalid(
             "fileName",
@@ -112,7 +124,11 @@ pub async fn put_file(
     }
     let body = validate::object(body)?;
     let props = validate::properties(&body)?;
-    let (size, chunk, chunks) = (whole(&props, "fileSize")?, whole(&props, "chunkSize")?, whole(&props, "numberOfChunks")?);
+    let (size, chunk, chunks) = (
+        whole(&props, "fileSize")?,
+        whole(&props, "chunkSize")?,
+        whole(&props, "numberOfChunks")?,
+    );
     if size > MAX_FILE_SIZE {
         return Err(ArmError::invalid(
             "properties.fileSize",
@@ -122,7 +138,10 @@ pub async fn put_file(
     if chunk > size || chunks != size.div_ceil(chunk) {
         return Err(ArmError::invalid(
             "properties.numberOfChunks",
-            format!("A file of {size} bytes in chunks of {chunk} bytes has {} chunks, not {chunks}.", size.div_ceil(chunk.min(size))),
+            format!(
+                "A file of {size} bytes in chunks of {chunk} bytes has {} chunks, not {chunks}.",
+                size.div_ceil(chunk.min(size))
+            ),
         ));
     }
     let found = workspace(state, &scope, &ws).await?;
@@ -159,7 +178,10 @@ pub async fn put_file(
         Put::Other(_) => Err(ArmError::new(
             StatusCode::CONFLICT,
             "Conflict",
-            format!("The file '{}' already exists in this workspace with other sizes.", printable(&file)),
+            format!(
+                "The file '{}' already exists in this workspace with other sizes.",
+                printable(&file)
+            ),
         )),
     }
 }
@@ -173,8 +195,16 @@ async fn file(state: &SandboxState, scope: &Scope, ws: &str, name: &str) -> Resu
 }
 
 /// `GET .../files/{file}`.
-pub async fn get_file(state: &SandboxState, scope: Scope, ws: String, name: String) -> Result<Response, ArmError> {
-    Ok(json_response(StatusCode::OK, &file(state, &scope, &ws, &name).await?))
+pub async fn get_file(
+    state: &SandboxState,
+    scope: Scope,
+    ws: String,
+    name: String,
+) -> Result<Response, ArmError> {
+    Ok(json_response(
+        StatusCode::OK,
+        &file(state, &scope, &ws, &name).await?,
+    ))
 }
 
 /// `GET .../fileWorkspaces/{ws}/files`.
@@ -206,7 +236,13 @@ pub async fn upload(
         .and_then(Value::as_u64)
         .filter(|i| *i < chunks)
         .ok_or_else(|| {
-            ArmError::invalid("chunkIndex", format!("The chunk index must be a whole number from 0 to {}.", chunks.saturating_sub(1)))
+            ArmError::invalid(
+                "chunkIndex",
+                format!(
+                    "The chunk index must be a whole number from 0 to {}.",
+                    chunks.saturating_sub(1)
+                ),
+            )
         })?;
     let content = body.get("content").and_then(Value::as_str).unwrap_or("");
     let engine = base64::engine::GeneralPurpose::new(
@@ -218,11 +254,18 @@ pub async fn upload(
     let bytes = engine
         .decode(content.trim())
         .map_err(|e| ArmError::invalid("content", format!("The content is not base64: {e}.")))?;
-    let expected = if index + 1 < chunks { chunk } else { size - chunk * (chunks - 1) };
+    let expected = if index + 1 < chunks {
+        chunk
+    } else {
+        size - chunk * (chunks - 1)
+    };
     if bytes.len() as u64 != expected {
         return Err(ArmError::invalid(
             "content",
-            format!("Chunk {index} must hold {expected} bytes; it holds {}.", bytes.len()),
+            format!(
+                "Chunk {index} must hold {expected} bytes; it holds {}.",
+                bytes.len()
+            ),
         ));
     }
     let k = file_key(&scope, &ws, &name);

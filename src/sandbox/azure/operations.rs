@@ -64,7 +64,8 @@ pub async fn status(state: &SandboxState, id: String) -> Result<Response, ArmErr
     if op.polls > 0 {
         doc["status"] = json!("InProgress");
         let mut resp = json_response(StatusCode::OK, &doc);
-        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(1u64));
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(1u64));
         return Ok(resp);
     }
     match &op.error {
@@ -85,7 +86,8 @@ pub async fn result(state: &SandboxState, base: &str, path: &str, id: String) ->
         if let Ok(v) = HeaderValue::from_str(&format!("{base}{path}?api-version={API_VERSION}")) {
             resp.headers_mut().insert(header::LOCATION, v);
         }
-        resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(1u64));
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(1u64));
         return Ok(resp);
     }
     if let Some(failure) = op.error {

@@ -25,7 +25,10 @@ pub async fn db<T: Send + 'static>(
     state: &SandboxState,
     work: impl FnOnce(&Db) -> Result<T, DbError> + Send + 'static,
 ) -> Result<T, ArmError> {
-    state.with_db(work).await.map_err(|f| ArmError::internal(f.description))
+    state
+        .with_db(work)
+        .await
+        .map_err(|f| ArmError::internal(f.description))
 }
 
 /// The ARM routes over the sandbox state (state attached by the caller).
@@ -33,7 +36,10 @@ pub fn router(state: SandboxState) -> Router<SandboxState> {
     let mut api = Router::new()
         .route("/subscriptions", get(list_subscriptions))
         .route("/providers/Microsoft.Support/services", get(list_services))
-        .route("/providers/Microsoft.Support/services/{service}", get(get_service))
+        .route(
+            "/providers/Microsoft.Support/services/{service}",
+            get(get_service),
+        )
         .route(
             "/providers/Microsoft.Support/services/{service}/problemClassifications",
             get(list_classifications),
@@ -55,7 +61,10 @@ pub fn router(state: SandboxState) -> Router<SandboxState> {
                 &format!("{p}/supportTickets/{{ticket}}/checkNameAvailability"),
                 post(check_communication_name),
             )
-            .route(&format!("{p}/supportTickets/{{ticket}}/communications"), get(list_communications))
+            .route(
+                &format!("{p}/supportTickets/{{ticket}}/communications"),
+                get(list_communications),
+            )
             .route(
                 &format!("{p}/supportTickets/{{ticket}}/communications/{{comm}}"),
                 get(get_communication).put(put_communication),
@@ -69,7 +78,10 @@ pub fn router(state: SandboxState) -> Router<SandboxState> {
                 &format!("{p}/fileWorkspaces/{{ws}}/files/{{file}}"),
                 get(get_file).put(put_file),
             )
-            .route(&format!("{p}/fileWorkspaces/{{ws}}/files/{{file}}/upload"), post(upload))
+            .route(
+                &format!("{p}/fileWorkspaces/{{ws}}/files/{{file}}/upload"),
+                post(upload),
+            )
             .route(&format!("{p}/operationsStatus/{{op}}"), get(operation_status))
             .route(&format!("{p}/operationResults/{{op}}"), get(operation_result));
     }
@@ -93,7 +105,13 @@ async fn list_subscriptions() -> Response {
 }
 
 async fn list_services(State(state): State<SandboxState>) -> Response {
-    let value: Vec<_> = state.azure().catalogue().services().iter().map(|s| s.resource()).collect();
+    let value: Vec<_> = state
+        .azure()
+        .catalogue()
+        .services()
+        .iter()
+        .map(|s| s.resource())
+        .collect();
     json_response(StatusCode::OK, &json!({ "value": value }))
 }
 
@@ -119,7 +137,11 @@ async fn list_classifications(State(state): State<SandboxState>, Path(params): P
         catalogue
             .service(&name)
             .map(|s| {
-                let value: Vec<_> = s.classifications.iter().map(|pc| s.classification_resource(pc)).collect();
+                let value: Vec<_> = s
+                    .classifications
+                    .iter()
+                    .map(|pc| s.classification_resource(pc))
+                    .collect();
                 json_response(StatusCode::OK, &json!({ "value": value }))
             })
             .ok_or_else(|| no_service(&name)),
@@ -141,9 +163,15 @@ async fn check_ticket_name(State(state): State<SandboxState>, Path(params): Para
     answer(async { tickets::check_name(&state, Scope::from_params(&params)?, None, &body).await }.await)
 }
 
-async fn check_communication_name(State(state): State<SandboxState>, Path(params): Params, body: Bytes) -> Response {
+async fn check_communication_name(
+    State(state): State<SandboxState>,
+    Path(params): Params,
+    body: Bytes,
+) -> Response {
     let ticket = param(&params, "ticket");
-    answer(async { tickets::check_name(&state, Scope::from_params(&params)?, Some(ticket), &body).await }.await)
+    answer(
+        async { tickets::check_name(&state, Scope::from_params(&params)?, Some(ticket), &body).await }.await,
+    )
 }
 
 async fn list_tickets(
@@ -152,7 +180,10 @@ async fn list_tickets(
     Path(params): Params,
     RawQuery(query): RawQuery,
 ) -> Response {
-    answer(async { tickets::list(&state, &call.base, Scope::from_params(&params)?, query.as_deref()).await }.await)
+    answer(
+        async { tickets::list(&state, &call.base, Scope::from_params(&params)?, query.as_deref()).await }
+            .await,
+    )
 }
 
 async fn get_ticket(State(state): State<SandboxState>, Path(params): Params) -> Response {
@@ -167,7 +198,9 @@ async fn put_ticket(
     body: Bytes,
 ) -> Response {
     let name = param(&params, "ticket");
-    answer(async { tickets::create(&state, &call.base, Scope::from_params(&params)?, name, &body).await }.await)
+    answer(
+        async { tickets::create(&state, &call.base, Scope::from_params(&params)?, name, &body).await }.await,
+    )
 }
 
 async fn patch_ticket(State(state): State<SandboxState>, Path(params): Params, body: Bytes) -> Response {
@@ -183,8 +216,17 @@ async fn list_communications(
 ) -> Response {
     let ticket = param(&params, "ticket");
     answer(
-        async { communications::list(&state, &call.base, Scope::from_params(&params)?, ticket, query.as_deref()).await }
-            .await,
+        async {
+            communications::list(
+                &state,
+                &call.base,
+                Scope::from_params(&params)?,
+                ticket,
+                query.as_deref(),
+            )
+            .await
+        }
+        .await,
     )
 }
 
@@ -201,8 +243,18 @@ async fn put_communication(
 ) -> Response {
     let (ticket, comm) = (param(&params, "ticket"), param(&params, "comm"));
     answer(
-        async { communications::create(&state, &call.base, Scope::from_params(&params)?, ticket, comm, &body).await }
-            .await,
+        async {
+            communications::create(
+                &state,
+                &call.base,
+                Scope::from_params(&params)?,
+                ticket,
+                comm,
+                &body,
+            )
+            .await
+        }
+        .await,
     )
 }
 
@@ -238,11 +290,13 @@ async fn upload(State(state): State<SandboxState>, Path(params): Params, body: B
 
 async fn operation_status(State(state): State<SandboxState>, Path(params): Params) -> Response {
     let op = param(&params, "op");
-    answer(async {
-        Scope::from_params(&params)?;
-        operations::status(&state, op).await
-    }
-    .await)
+    answer(
+        async {
+            Scope::from_params(&params)?;
+            operations::status(&state, op).await
+        }
+        .await,
+    )
 }
 
 async fn operation_result(
@@ -252,9 +306,11 @@ async fn operation_result(
     Path(params): Params,
 ) -> Response {
     let op = param(&params, "op");
-    answer(async {
-        Scope::from_params(&params)?;
-        operations::result(&state, &call.base, uri.path(), op).await
-    }
-    .await)
+    answer(
+        async {
+            Scope::from_params(&params)?;
+            operations::result(&state, &call.base, uri.path(), op).await
+        }
+        .await,
+    )
 }

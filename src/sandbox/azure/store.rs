@@ -119,7 +119,9 @@ pub fn put_once(db: &Db, row: &Row<'_>, make: impl FnOnce() -> Value) -> Result<
 pub fn get(db: &Db, key: &str) -> Result<Option<Value>, DbError> {
     let body: Option<String> = db
         .conn()?
-        .query_row("SELECT body FROM arm_resources WHERE key = ?1", [key], |r| r.get(0))
+        .query_row("SELECT body FROM arm_resources WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
         .optional()?;
     body.as_deref().map(parse).transpose()
 }
@@ -143,7 +145,9 @@ pub fn update<T, E>(
     let mut conn = db.conn()?;
     let tx = conn.transaction()?;
     let body: Option<String> = tx
-        .query_row("SELECT body FROM arm_resources WHERE key = ?1", [key], |r| r.get(0))
+        .query_row("SELECT body FROM arm_resources WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
         .optional()?;
     let Some(body) = body else { return Ok(None) };
     let mut value = parse(&body)?;
@@ -161,7 +165,8 @@ pub fn update<T, E>(
 /// Every `kind` resource under `parent`, oldest first.
 pub fn list(db: &Db, kind: &str, parent: &str) -> Result<Vec<Value>, DbError> {
     let conn = db.conn()?;
-    let mut stmt = conn.prepare("SELECT body FROM arm_resources WHERE kind = ?1 AND parent = ?2 ORDER BY seq")?;
+    let mut stmt =
+        conn.prepare("SELECT body FROM arm_resources WHERE kind = ?1 AND parent = ?2 ORDER BY seq")?;
     let rows = stmt
         .query_map([kind, parent], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -170,9 +175,11 @@ pub fn list(db: &Db, kind: &str, parent: &str) -> Result<Vec<Value>, DbError> {
 
 /// How many resources of `kind` exist in all scopes.
 pub fn count(db: &Db, kind: &str) -> Result<usize, DbError> {
-    let n: i64 = db
-        .conn()?
-        .query_row("SELECT COUNT(*) FROM arm_resources WHERE kind = ?1", [kind], |r| r.get(0))?;
+    let n: i64 = db.conn()?.query_row(
+        "SELECT COUNT(*) FROM arm_resources WHERE kind = ?1",
+        [kind],
+        |r| r.get(0),
+    )?;
     Ok(usize::try_from(n).unwrap_or(0))
 }
 
@@ -198,7 +205,9 @@ pub fn poll_operation(db: &Db, id: &str) -> Result<Option<Operation>, DbError> {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    let Some((resource, polls, error)) = row else { return Ok(None) };
+    let Some((resource, polls, error)) = row else {
+        return Ok(None);
+    };
     if polls > 0 {
         tx.execute("UPDATE arm_operations SET polls = polls - 1 WHERE id = ?1", [id])?;
         tx.commit()?;
@@ -214,7 +223,11 @@ pub fn poll_operation(db: &Db, id: &str) -> Result<Option<Operation>, DbError> {
 pub fn put_chunk(db: &Db, file: &str, idx: u64, size: usize) -> Result<(), DbError> {
     db.conn()?.execute(
         "INSERT OR REPLACE INTO arm_chunks (file, idx, size) VALUES (?1, ?2, ?3)",
-        params![file, i64::try_from(idx).unwrap_or(i64::MAX), i64::try_from(size).unwrap_or(i64::MAX)],
+        params![
+            file,
+            i64::try_from(idx).unwrap_or(i64::MAX),
+            i64::try_from(size).unwrap_or(i64::MAX)
+        ],
     )?;
     Ok(())
 }
@@ -223,7 +236,9 @@ pub fn put_chunk(db: &Db, file: &str, idx: u64, size: usize) -> Result<(), DbErr
 pub fn chunk_count(db: &Db, file: &str) -> Result<usize, DbError> {
     let n: i64 = db
         .conn()?
-        .query_row("SELECT COUNT(*) FROM arm_chunks WHERE file = ?1", [file], |r| r.get(0))?;
+        .query_row("SELECT COUNT(*) FROM arm_chunks WHERE file = ?1", [file], |r| {
+            r.get(0)
+        })?;
     Ok(usize::try_from(n).unwrap_or(0))
 }
 

@@ -74,7 +74,11 @@ fn plan_refusal(scope: &Scope, kind: Kind) -> Option<ArmError> {
 /// The service and classification GUID names a ticket's ids point at.
 fn split_ids(props: &Map<String, Value>) -> Result<(String, String, String), ArmError> {
     let service_id = validate::text(props, "serviceId", "properties.serviceId")?;
-    let pc_id = validate::text(props, "problemClassificationId", "properties.problemClassificationId")?;
+    let pc_id = validate::text(
+        props,
+        "problemClassificationId",
+        "properties.problemClassificationId",
+    )?;
     let bad_service = || {
         ArmError::invalid(
             "properties.serviceId",
@@ -99,8 +103,10 @@ fn split_ids(props: &Map<String, Value>) -> Result<(String, String, String), Arm
 }
 
 fn strip_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    (s.len() >= prefix.len() && s.is_char_boundary(prefix.len()) && s[..prefix.len()].eq_ignore_ascii_case(prefix))
-        .then(|| &s[prefix.len()..])
+    (s.len() >= prefix.len()
+        && s.is_char_boundary(prefix.len())
+        && s[..prefix.len()].eq_ignore_ascii_case(prefix))
+    .then(|| &s[prefix.len()..])
 }
 
 fn sla_minutes(severity: &str) -> i64 {
@@ -135,7 +141,10 @@ pub async fn create(
         let service = catalogue.service(&service_name).ok_or_else(|| {
             ArmError::invalid(
                 "properties.serviceId",
-                format!("The service '{}' does not exist; list /providers/Microsoft.Support/services.", printable(&service_name)),
+                format!(
+                    "The service '{}' does not exist; list /providers/Microsoft.Support/services.",
+                    printable(&service_name)
+                ),
             )
         })?;
         let (pc_owner, pc) = catalogue.classification(&pc_service, &pc_name).ok_or_else(|| {
@@ -157,7 +166,10 @@ pub async fn create(
         (service.kind, service.display.clone(), pc.display.clone())
     };
     let severity = validate::severity(props.get("severity"), "properties.severity")?;
-    let consent = validate::consent(props.get("advancedDiagnosticConsent"), "properties.advancedDiagnosticConsent")?;
+    let consent = validate::consent(
+        props.get("advancedDiagnosticConsent"),
+        "properties.advancedDiagnosticConsent",
+    )?;
     let contact = validate::contact(props.get("contactDetails"), &severity)?;
     let key = key(&scope, &name);
     if let Some(refusal) = plan_refusal(&scope, kind) {
@@ -265,11 +277,19 @@ impl ListQuery {
     /// Reads the raw query.
     pub fn read(raw: Option<&str>) -> Result<ListQuery, ArmError> {
         let pairs = raw.map(super::arm::url_pairs).unwrap_or_default();
-        let find = |k: &str| pairs.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v.clone());
+        let find = |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(k))
+                .map(|(_, v)| v.clone())
+        };
         let skip = match find("$skipToken") {
             None => 0,
             Some(t) => t.trim().parse().map_err(|_| {
-                ArmError::bad_request("InvalidQueryParameterValue", "The continuation token ($skipToken) is invalid.")
+                ArmError::bad_request(
+                    "InvalidQueryParameterValue",
+                    "The continuation token ($skipToken) is invalid.",
+                )
             })?,
         };
         Ok(ListQuery {
@@ -299,10 +319,18 @@ pub fn page(items: Vec<Value>, query: &ListQuery, top: usize, base: &str, path: 
 }
 
 /// `GET .../supportTickets`.
-pub async fn list(state: &SandboxState, base: &str, scope: Scope, raw: Option<&str>) -> Result<Response, ArmError> {
+pub async fn list(
+    state: &SandboxState,
+    base: &str,
+    scope: Scope,
+    raw: Option<&str>,
+) -> Result<Response, ArmError> {
     let query = ListQuery::read(raw)?;
     let top = validate::top(query.top.as_deref(), TOP_DEFAULT, TOP_MAX)?;
-    let clauses = validate::filter(query.filter.as_deref(), &["status", "serviceid", "problemclassificationid"])?;
+    let clauses = validate::filter(
+        query.filter.as_deref(),
+        &["status", "serviceid", "problemclassificationid"],
+    )?;
     let parent = scope.prefix().to_ascii_lowercase();
     let mut items = super::routes::db(state, move |db| store::list(db, "ticket", &parent)).await?;
     items.reverse();
@@ -313,7 +341,10 @@ pub async fn list(state: &SandboxState, base: &str, scope: Scope, raw: Option<&s
     ];
     items.retain(|t| validate::matches(t, &clauses, &fields));
     let path = format!("{}/supportTickets", scope.provider());
-    Ok(json_response(StatusCode::OK, &page(items, &query, top, base, &path)))
+    Ok(json_response(
+        StatusCode::OK,
+        &page(items, &query, top, base, &path),
+    ))
 }
 
 const PATCHABLE: &[&str] = &[
@@ -325,7 +356,12 @@ const PATCHABLE: &[&str] = &[
 ];
 
 /// `PATCH .../supportTickets/{name}` with the flat UpdateSupportTicket body.
-pub async fn update(state: &SandboxState, scope: Scope, name: String, body: &[u8]) -> Result<Response, ArmError> {
+pub async fn update(
+    state: &SandboxState,
+    scope: Scope,
+    name: String,
+    body: &[u8],
+) -> Result<Response, ArmError> {
     let patch = validate::object(body)?;
     if patch.contains_key("properties") {
         return Err(ArmError::invalid(
@@ -335,13 +371,22 @@ pub async fn update(state: &SandboxState, scope: Scope, name: String, body: &[u8
         ));
     }
     if let Some(k) = patch.keys().find(|k| !PATCHABLE.contains(&k.as_str())) {
-        return Err(ArmError::invalid(k, format!("The property '{}' cannot be updated.", printable(k))));
+        return Err(ArmError::invalid(
+            k,
+            format!("The property '{}' cannot be updated.", printable(k)),
+        ));
     }
     if patch.is_empty() {
-        return Err(ArmError::bad_request("InvalidRequestContent", "The update names nothing to change."));
+        return Err(ArmError::bad_request(
+            "InvalidRequestContent",
+            "The update names nothing to change.",
+        ));
     }
     let k = key(&scope, &name);
-    let outcome = super::routes::db(state, move |db| store::update(db, &k, |ticket| apply(ticket, &patch))).await?;
+    let outcome = super::routes::db(state, move |db| {
+        store::update(db, &k, |ticket| apply(ticket, &patch))
+    })
+    .await?;
     match outcome {
         None => Err(ArmError::not_found("Microsoft.Support/supportTickets", &name)),
         Some(Err(e)) => Err(e),
@@ -367,7 +412,10 @@ fn apply(ticket: &mut Value, patch: &Map<String, Value>) -> Result<Value, ArmErr
     let mut contact = props["contactDetails"].as_object().cloned().unwrap_or_default();
     if let Some(c) = patch.get("contactDetails") {
         let Value::Object(c) = c else {
-            return Err(ArmError::invalid("contactDetails", "The 'contactDetails' must be an object."));
+            return Err(ArmError::invalid(
+                "contactDetails",
+                "The 'contactDetails' must be an object.",
+            ));
         };
         for (k, v) in c {
             contact.insert(k.clone(), v.clone());
@@ -378,7 +426,12 @@ fn apply(ticket: &mut Value, patch: &Map<String, Value>) -> Result<Value, ArmErr
         let status = match s.as_str().map(str::to_ascii_lowercase).as_deref() {
             Some("open") => "Open",
             Some("closed") => "Closed",
-            _ => return Err(ArmError::invalid("status", "The status must be 'open' or 'closed'.")),
+            _ => {
+                return Err(ArmError::invalid(
+                    "status",
+                    "The status must be 'open' or 'closed'.",
+                ));
+            }
         };
         props["status"] = json!(status);
     }
@@ -423,7 +476,9 @@ pub async fn check_name(
             return Err(ArmError::invalid("type", format!("The type must be '{wanted}'.")));
         }
     };
-    let taken = super::routes::db(state, move |db| store::get(db, &key)).await?.is_some();
+    let taken = super::routes::db(state, move |db| store::get(db, &key))
+        .await?
+        .is_some();
     let answer = if taken {
         json!({ "nameAvailable": false, "reason": "Name is already in use", "message": "Name not available" })
     } else {

@@ -25,7 +25,10 @@ const CONTACT_REQUIRED: &[&str] = &[
 pub fn object(bytes: &[u8]) -> Result<Map<String, Value>, ArmError> {
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(ArmError::bad_request("InvalidRequestContent", "The request content must be a JSON object.")),
+        Ok(_) => Err(ArmError::bad_request(
+            "InvalidRequestContent",
+            "The request content must be a JSON object.",
+        )),
         Err(e) => Err(ArmError::bad_request(
             "InvalidRequestContent",
             format!("The request content was invalid and could not be deserialized: {e}"),
@@ -37,7 +40,10 @@ pub fn object(bytes: &[u8]) -> Result<Map<String, Value>, ArmError> {
 pub fn properties(body: &Map<String, Value>) -> Result<Map<String, Value>, ArmError> {
     match body.get("properties") {
         Some(Value::Object(p)) => Ok(p.clone()),
-        _ => Err(ArmError::invalid("properties", "The 'properties' object is required.")),
+        _ => Err(ArmError::invalid(
+            "properties",
+            "The 'properties' object is required.",
+        )),
     }
 }
 
@@ -45,7 +51,10 @@ pub fn properties(body: &Map<String, Value>) -> Result<Map<String, Value>, ArmEr
 pub fn text<'a>(props: &'a Map<String, Value>, key: &str, target: &str) -> Result<&'a str, ArmError> {
     match props.get(key).and_then(Value::as_str).map(str::trim) {
         Some(s) if !s.is_empty() => Ok(s),
-        _ => Err(ArmError::invalid(target, format!("The '{key}' property is required."))),
+        _ => Err(ArmError::invalid(
+            target,
+            format!("The '{key}' property is required."),
+        )),
     }
 }
 
@@ -54,7 +63,10 @@ pub fn name(value: &str, what: &str) -> Result<(), ArmError> {
     if value.is_empty() || value.chars().count() > 128 || value.chars().any(char::is_control) {
         return Err(ArmError::invalid(
             what,
-            format!("The {what} '{}' is invalid: use 1 to 128 characters.", super::arm::printable(value)),
+            format!(
+                "The {what} '{}' is invalid: use 1 to 128 characters.",
+                super::arm::printable(value)
+            ),
         ));
     }
     Ok(())
@@ -62,20 +74,32 @@ pub fn name(value: &str, what: &str) -> Result<(), ArmError> {
 
 /// Checks a severity value.
 pub fn severity(value: Option<&Value>, target: &str) -> Result<String, ArmError> {
-    let s = value.and_then(Value::as_str).unwrap_or("").trim().to_ascii_lowercase();
+    let s = value
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if SEVERITIES.contains(&s.as_str()) {
         Ok(s)
     } else {
         Err(ArmError::invalid(
             target,
-            format!("The severity '{}' is invalid. Use one of: {}.", super::arm::printable(&s), SEVERITIES.join(", ")),
+            format!(
+                "The severity '{}' is invalid. Use one of: {}.",
+                super::arm::printable(&s),
+                SEVERITIES.join(", ")
+            ),
         ))
     }
 }
 
 /// Checks `Yes`/`No` (advancedDiagnosticConsent, userConsent), answering it in the service's case.
 pub fn consent(value: Option<&Value>, target: &str) -> Result<String, ArmError> {
-    match value.and_then(Value::as_str).map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+    match value
+        .and_then(Value::as_str)
+        .map(|s| s.trim().to_ascii_lowercase())
+        .as_deref()
+    {
         Some("yes") => Ok("Yes".into()),
         Some("no") => Ok("No".into()),
         _ => Err(ArmError::invalid(target, "The value must be 'Yes' or 'No'.")),
@@ -85,7 +109,10 @@ pub fn consent(value: Option<&Value>, target: &str) -> Result<String, ArmError> 
 /// Checks a whole contact-details object for a ticket of `severity`.
 pub fn contact(value: Option<&Value>, severity: &str) -> Result<Map<String, Value>, ArmError> {
     let Some(Value::Object(c)) = value else {
-        return Err(ArmError::invalid("properties.contactDetails", "The 'contactDetails' object is required."));
+        return Err(ArmError::invalid(
+            "properties.contactDetails",
+            "The 'contactDetails' object is required.",
+        ));
     };
     for key in CONTACT_REQUIRED {
         text(c, key, &format!("properties.contactDetails.{key}"))?;
@@ -114,7 +141,11 @@ pub fn check_contact(c: &Map<String, Value>, severity: &str) -> Result<(), ArmEr
             "The primary email address is not a valid email address.",
         ));
     }
-    let phone = c.get("phoneNumber").and_then(Value::as_str).map(str::trim).unwrap_or("");
+    let phone = c
+        .get("phoneNumber")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .unwrap_or("");
     let needs_phone = method == "phone" || severity == "critical" || severity == "highestcriticalimpact";
     if needs_phone && phone.is_empty() {
         return Err(ArmError::invalid(
@@ -151,7 +182,9 @@ pub enum Clause {
 
 /// Parses `$filter` over the `eq` fields allowed here (lower-cased).
 pub fn filter(raw: Option<&str>, eq_fields: &[&str]) -> Result<Vec<Clause>, ArmError> {
-    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(Vec::new()) };
+    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(Vec::new());
+    };
     let bad = |why: String| {
         ArmError::bad_request(
             "InvalidFilter",
@@ -175,7 +208,8 @@ pub fn filter(raw: Option<&str>, eq_fields: &[&str]) -> Result<Vec<Clause>, ArmE
                 "gt" => false,
                 _ => return Err(bad("createdDate supports only the operators 'gt' and 'ge'".into())),
             };
-            let at = parse_date(unquoted).ok_or_else(|| bad(format!("'{value}' is not a date such as 2024-01-01T00:00:00Z")))?;
+            let at = parse_date(unquoted)
+                .ok_or_else(|| bad(format!("'{value}' is not a date such as 2024-01-01T00:00:00Z")))?;
             clauses.push(Clause::Created { at, inclusive });
         } else if eq_fields.contains(&field.as_str()) {
             if op != "eq" {
@@ -200,7 +234,7 @@ fn split_and(raw: &str) -> Vec<&str> {
     while let Some(i) = lower[from..].find(" and ") {
         let at = from + i;
         // An " and " inside quotes is part of a value.
-        if raw[..at].matches('\'').count() % 2 == 0 {
+        if raw[..at].matches('\'').count().is_multiple_of(2) {
             parts.push(&raw[start..at]);
             start = at + 5;
         }
@@ -241,10 +275,19 @@ mod tests {
 
     #[test]
     fn filters_parse_and_refuse() {
-        let ok = filter(Some("createdDate ge 2024-01-01T00:00:00Z and status eq 'Open'"), FIELDS).unwrap();
+        let ok = filter(
+            Some("createdDate ge 2024-01-01T00:00:00Z and status eq 'Open'"),
+            FIELDS,
+        )
+        .unwrap();
         assert_eq!(ok.len(), 2);
         assert_eq!(ok[1], Clause::Eq("status".into(), "Open".into()));
-        assert!(filter(Some("status eq 'Open' AND serviceId eq 'a and b'"), FIELDS).unwrap().len() == 2);
+        assert!(
+            filter(Some("status eq 'Open' AND serviceId eq 'a and b'"), FIELDS)
+                .unwrap()
+                .len()
+                == 2
+        );
         for bad in [
             "status ne 'Open'",
             "title eq 'x'",
