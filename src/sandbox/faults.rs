@@ -76,7 +76,7 @@ pub async fn apply(State(state): State<SandboxState>, req: Request, next: Next) 
 
 /// The handler has already done (and committed) its work; the client gets the status line and
 /// half the body, then the connection breaks, as when a proxy or the network fails mid-answer.
-async fn cut_short(resp: Response) -> Response {
+pub(crate) async fn cut_short(resp: Response) -> Response {
     let (mut parts, body) = resp.into_parts();
     let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let half = bytes.slice(..bytes.len() / 2);

@@ -18,6 +18,7 @@
 pub mod agent;
 pub mod assets;
 pub mod authz;
+pub mod azure;
 pub mod bulk;
 pub mod clock;
 pub mod db;
@@ -163,6 +164,8 @@ impl Sandbox {
                 .map_or("memory".into(), |p| p.display().to_string());
             SandboxError::Db(format!("cannot open the sandbox database ({place}): {e}"))
         })?;
+        azure::store::migrate(&db)
+            .map_err(|e| SandboxError::Db(format!("cannot prepare the Azure tables: {e}")))?;
         let identity = assets::identity().map_err(|e| SandboxError::Assets(e.to_string()))?;
         let topics = assets::topics().map_err(|e| SandboxError::Assets(e.to_string()))?;
         let products = assets::products().map_err(|e| SandboxError::Assets(e.to_string()))?;
@@ -247,7 +250,29 @@ impl Sandbox {
         if moved > 0 {
             self.state.schedule_due(now);
         }
-        Ok(moved)
+        let azure = azure::store::bring_answers_forward(self.state.db(), now)
+            .map_err(|e| SandboxError::Db(e.to_string()))?;
+        Ok(moved + azure)
+    }
+
+    /// Azure: how many polls each long-running operation started from now on answers
+    /// `InProgress` before it ends (0: it has ended by the first poll).
+    pub fn set_azure_operation_polls(&self, polls: u32) {
+        self.state.azure().set_polls(polls);
+    }
+
+    /// [`Sandbox::set_azure_operation_polls`], builder style.
+    pub fn with_azure_operation_polls(self, polls: u32) -> Self {
+        self.set_azure_operation_polls(polls);
+        self
+    }
+
+    /// Azure: how many support tickets exist in all scopes (tests of exactly-once creates).
+    pub fn azure_ticket_count(&self) -> usize {
+        match azure::store::count(self.state.db(), "ticket") {
+            Ok(n) => n,
+            Err(e) => panic!("{e}"),
+        }
     }
 
     /// How many queued faults no request has met yet.

@@ -48,7 +48,8 @@ pub fn router(state: SandboxState) -> Router {
             post(add_customer_request),
         )
         .route_layer(from_fn_with_state(state.clone(), control_gate));
-    api.merge(control).with_state(state)
+    let azure = super::azure::routes::router(state.clone());
+    api.merge(control).merge(azure).with_state(state)
 }
 
 /// Completes an app: a JSON 404 for unknown paths, and the MS-RequestId / MS-CorrelationId echo
@@ -67,15 +68,26 @@ async fn control_gate(
         next.run(req).await
     } else {
         let (method, uri) = (req.method().clone(), req.uri().clone());
-        axum::response::IntoResponse::into_response(unknown_route(method, uri).await)
+        unknown_route(method, uri).await
     }
 }
 
-async fn unknown_route(method: Method, uri: Uri) -> ErrorReply {
-    ErrorReply::not_found(format!(
+async fn unknown_route(method: Method, uri: Uri) -> Response {
+    let path = uri.path();
+    if path.starts_with("/providers/") || path.starts_with("/subscriptions/") {
+        // ARM clients read ARM error bodies.
+        return axum::response::IntoResponse::into_response(super::azure::arm::ArmError::new(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            format!(
+                "No route for {method} {path}; the sandbox serves Microsoft.Support api-version 2024-04-01."
+            ),
+        ));
+    }
+    axum::response::IntoResponse::into_response(ErrorReply::not_found(format!(
         "no such resource: {method} {}; the sandbox serves the /v1/servicerequests routes",
         uri.path()
-    ))
+    )))
 }
 
 async fn topics(State(state): State<SandboxState>) -> Response {

@@ -29,6 +29,8 @@ struct Inner {
     strict: OnceLock<super::oauth::OAuthState>,
     /// Whether the `/_sandbox/*` control routes answer (off: they are 404).
     control: AtomicBool,
+    /// The Azure side's catalogue and operation settings.
+    azure: super::azure::AzureState,
 }
 
 /// The support agent: how long it takes to answer, and when the next answer is due.
@@ -52,6 +54,7 @@ impl SandboxState {
                 agent: Mutex::new(Agent::default()),
                 strict: OnceLock::new(),
                 control: AtomicBool::new(false),
+                azure: super::azure::AzureState::default(),
             }),
         }
     }
@@ -74,6 +77,11 @@ impl SandboxState {
     /// The sign-in emulator whose tokens alone are accepted, in strict mode.
     pub fn strict_tokens(&self) -> Option<&super::oauth::OAuthState> {
         self.inner.strict.get()
+    }
+
+    /// The Azure side's catalogue and settings.
+    pub fn azure(&self) -> &super::azure::AzureState {
+        &self.inner.azure
     }
 
     /// The partner the sandbox acts for.

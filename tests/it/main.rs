@@ -12,6 +12,7 @@ mod outcomes;
 mod outcomes_cli;
 mod pty;
 mod sandbox;
+mod sandbox_azure;
 mod sandbox_contract;
 mod store;
 mod store_follow;
