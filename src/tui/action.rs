@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
-use super::clipboard::Method;
+use super::runtime::clipboard::Method;
 use super::state::Viewport;
 use crate::worker::{Job, Reply};
 

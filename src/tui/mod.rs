@@ -5,25 +5,19 @@
 //! The worker ([`crate::worker`]) does everything slow and answers with actions.
 
 pub mod action;
-mod app;
-pub mod clipboard;
-mod editor;
 pub mod error_view;
-mod external;
 pub mod focus;
 pub mod fuzzy;
-mod input;
 pub mod keys;
 pub mod layout;
 pub mod message;
 pub mod mode;
 pub mod note;
-pub mod opener;
 pub mod picker;
 pub mod requests;
+pub mod runtime;
 pub mod signin;
 pub mod state;
-mod terminal;
 pub mod textbox;
 pub mod theme;
 pub mod topics;
@@ -71,5 +65,5 @@ pub struct Context {
 
 /// Runs the TUI until the user quits. Restores the terminal on every exit path.
 pub async fn run(ctx: Context) -> anyhow::Result<()> {
-    app::run(ctx).await
+    runtime::app::run(ctx).await
 }

@@ -1,38 +1,532 @@
-//! The key table itself: every binding, in dispatch order, joined from its parts.
+//! The key table itself: every binding, in dispatch order (the first whose scope applies wins).
+//! One table in one file, read top to bottom the way dispatch reads it: confirm and app-wide
+//! keys, then the screens that take text, the shared text-box editing keys, and the screens that
+//! are read.
 
-mod browsing;
-mod editing;
-mod fields;
-mod global;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
-use super::Binding;
+use super::{Binding, Key, KeyCommand, KeyScope, alt, ctrl, key, with};
+use crate::tui::textbox::EditOp;
 
-/// The parts of the table; their order is the dispatch order.
-const PARTS: [&[Binding]; 4] = [global::KEYS, fields::KEYS, editing::KEYS, browsing::KEYS];
-
-/// How many bindings the parts hold together.
-const LEN: usize = global::KEYS.len() + fields::KEYS.len() + editing::KEYS.len() + browsing::KEYS.len();
-
-/// The parts one after another; a const slice cannot be concatenated any other way.
-const JOINED: [Binding; LEN] = join(PARTS);
+/// A text-box editing key: works in every text field.
+const fn edit(keys: &'static [Key], op: EditOp, help: &'static str) -> Binding {
+    Binding {
+        keys,
+        scope: KeyScope::TextBox,
+        command: KeyCommand::Edit(op),
+        help,
+        hint: None,
+    }
+}
 
 /// Every binding, in dispatch order: the first one whose scope applies wins.
-pub const BINDINGS: &[Binding] = &JOINED;
-
-/// Copies `parts` into one array, in order, at compile time.
-const fn join<const N: usize>(parts: [&[Binding]; 4]) -> [Binding; N] {
-    let mut out = [parts[0][0]; N];
-    let mut n = 0;
-    let mut p = 0;
-    while p < parts.len() {
-        let mut i = 0;
-        while i < parts[p].len() {
-            out[n] = parts[p][i];
-            n += 1;
-            i += 1;
-        }
-        p += 1;
-    }
-    assert!(n == N, "LEN counts every part");
-    out
-}
+pub const BINDINGS: &[Binding] = &[
+    // Confirm and app-wide keys: a yes/no question's answers first, then the keys that work on every screen.
+    Binding {
+        keys: &[key(KeyCode::Char('y'))],
+        scope: KeyScope::Confirm,
+        command: KeyCommand::ConfirmYes,
+        help: "yes: go ahead",
+        hint: Some("yes"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('n')), key(KeyCode::Esc)],
+        scope: KeyScope::Confirm,
+        command: KeyCommand::ConfirmNo,
+        help: "no: leave it as it is",
+        hint: Some("no"),
+    },
+    Binding {
+        keys: &[ctrl('c')],
+        scope: KeyScope::Anywhere,
+        command: KeyCommand::Quit,
+        help: "quit (the draft is kept)",
+        hint: Some("quit"),
+    },
+    Binding {
+        keys: &[key(KeyCode::F(1))],
+        scope: KeyScope::Anywhere,
+        command: KeyCommand::Help,
+        help: "help: this list of keys",
+        hint: Some("help"),
+    },
+    Binding {
+        keys: &[key(KeyCode::F(2))],
+        scope: KeyScope::Anywhere,
+        command: KeyCommand::SignIn,
+        help: "sign in to Partner Center (device code), leaving the sandbox",
+        // Shown only in the sandbox and when signed out, see `hints`.
+        hint: Some("sign in"),
+    },
+    Binding {
+        keys: &[key(KeyCode::F(3))],
+        scope: KeyScope::Anywhere,
+        command: KeyCommand::Messages,
+        help: "messages: the recent messages in full, newest first",
+        hint: None,
+    },
+    Binding {
+        keys: &[ctrl('r')],
+        scope: KeyScope::Anywhere,
+        command: KeyCommand::History,
+        help: "history of submitted requests",
+        hint: Some("history"),
+    },
+    Binding {
+        keys: &[ctrl('n')],
+        scope: KeyScope::Anywhere,
+        command: KeyCommand::NewRequest,
+        help: "new request form (keeps the current draft if unsent)",
+        hint: None,
+    },
+    // Here, before Back: Esc on a running sign-in cancels it rather than leaving the screen.
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        scope: KeyScope::SignInPrompt,
+        command: KeyCommand::CancelSignIn,
+        help: "cancel the sign-in, back to the sign-in form",
+        hint: Some("cancel"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Esc)],
+        scope: KeyScope::Anywhere,
+        command: KeyCommand::Back,
+        help: "close overlay / go back",
+        hint: None,
+    },
+    // The screens that take text: the form, the note box, sign-in, pickers, prompts, filter.
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::Title,
+        command: KeyCommand::NextField,
+        help: "go to Description (a title is one line)",
+        hint: Some("to Description"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::Description,
+        command: KeyCommand::NewLine,
+        help: "new line (Tab leaves the field)",
+        hint: Some("new line"),
+    },
+    Binding {
+        keys: &[ctrl('s')],
+        scope: KeyScope::NoteBox,
+        command: KeyCommand::SendNote,
+        help: "send the note (a note that fails to send is kept)",
+        hint: Some("send"),
+    },
+    Binding {
+        keys: &[ctrl('e')],
+        scope: KeyScope::NoteBox,
+        command: KeyCommand::OpenEditor,
+        help: "write the note in $VISUAL / $EDITOR",
+        hint: Some("editor"),
+    },
+    Binding {
+        keys: &[ctrl('s')],
+        scope: KeyScope::Form,
+        command: KeyCommand::Submit,
+        help: "validate and submit (the form shows what is missing)",
+        hint: Some("submit"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Tab)],
+        scope: KeyScope::Form,
+        command: KeyCommand::NextField,
+        help: "next field: Title, Description, Severity, Topic, Submit",
+        hint: Some("next field"),
+    },
+    Binding {
+        keys: &[key(KeyCode::BackTab)],
+        scope: KeyScope::Form,
+        command: KeyCommand::PrevField,
+        help: "previous field",
+        hint: None,
+    },
+    Binding {
+        keys: &[ctrl('e')],
+        scope: KeyScope::Description,
+        command: KeyCommand::OpenEditor,
+        help: "edit the description in $VISUAL / $EDITOR (Enter = new line)",
+        hint: Some("editor"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Left), key(KeyCode::Up)],
+        scope: KeyScope::Severity,
+        command: KeyCommand::Left,
+        help: "previous severity (critical, moderate, minimal)",
+        hint: Some("change"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Right), key(KeyCode::Down)],
+        scope: KeyScope::Severity,
+        command: KeyCommand::Right,
+        help: "next severity",
+        hint: None,
+    },
+    Binding {
+        keys: &[ctrl('t')],
+        scope: KeyScope::TopicError,
+        command: KeyCommand::RetryTopics,
+        help: "retry loading the topics",
+        hint: Some("retry"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Up)],
+        scope: KeyScope::Topic,
+        command: KeyCommand::Up,
+        help: "previous topic (type to fuzzy-filter)",
+        hint: Some("move"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Down)],
+        scope: KeyScope::Topic,
+        command: KeyCommand::Down,
+        help: "next topic",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::Topic,
+        command: KeyCommand::PickTopic,
+        help: "keep the highlighted topic, go to Submit",
+        hint: Some("pick"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::SubmitButton,
+        command: KeyCommand::Submit,
+        help: "submit",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::SignInForm,
+        command: KeyCommand::StartSignIn,
+        help: "start the sign-in: shows a code to enter in a browser",
+        hint: Some("sign in"),
+    },
+    // Up/Down, not Left/Right: those move the cursor in the tenant box like in every box.
+    Binding {
+        keys: &[key(KeyCode::Up)],
+        scope: KeyScope::SignInForm,
+        command: KeyCommand::PrevCloud,
+        help: "previous cloud (global, germany, usgov)",
+        hint: Some("cloud"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Down)],
+        scope: KeyScope::SignInForm,
+        command: KeyCommand::NextCloud,
+        help: "next cloud",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('y'))],
+        scope: KeyScope::SignInPrompt,
+        command: KeyCommand::CopyCode,
+        help: "copy the sign-in code (system clipboard, else OSC 52)",
+        hint: Some("copy code"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('o'))],
+        scope: KeyScope::SignInPrompt,
+        command: KeyCommand::OpenBrowser,
+        help: "open the sign-in page in the system's browser",
+        hint: Some("open browser"),
+    },
+    Binding {
+        keys: &[ctrl('p')],
+        scope: KeyScope::Form,
+        command: KeyCommand::PickTemplate,
+        help: "fill the form from a template (templates/*.md beside config.toml)",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Up)],
+        scope: KeyScope::TemplatePicker,
+        command: KeyCommand::Up,
+        help: "previous template (type to filter)",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Down)],
+        scope: KeyScope::TemplatePicker,
+        command: KeyCommand::Down,
+        help: "next template",
+        hint: Some("move"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::TemplatePicker,
+        command: KeyCommand::ChooseTemplate,
+        help: "fill the empty fields from this template (asks before replacing typed ones)",
+        hint: Some("use template"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::CustomerPrompt,
+        command: KeyCommand::ApplyCustomer,
+        help: "list the requests of this customer tenant (empty: your own)",
+        hint: Some("list"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::HistoryFilter,
+        command: KeyCommand::KeepFilter,
+        help: "keep the filter, back to the list",
+        hint: Some("keep filter"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Up)],
+        scope: KeyScope::Description,
+        command: KeyCommand::Edit(EditOp::LineUp),
+        help: "line up",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Down)],
+        scope: KeyScope::Description,
+        command: KeyCommand::Edit(EditOp::LineDown),
+        help: "line down",
+        hint: None,
+    },
+    // The text-box editing keys every text field shares (cursor moves, deletes, undo).
+    edit(
+        &[key(KeyCode::Left)],
+        EditOp::CharLeft,
+        "cursor one character left",
+    ),
+    edit(
+        &[key(KeyCode::Right)],
+        EditOp::CharRight,
+        "cursor one character right",
+    ),
+    edit(
+        &[alt('b'), with(KeyCode::Left, KeyModifiers::CONTROL)],
+        EditOp::WordLeft,
+        "cursor one word left",
+    ),
+    edit(
+        &[alt('f'), with(KeyCode::Right, KeyModifiers::CONTROL)],
+        EditOp::WordRight,
+        "cursor to the next word",
+    ),
+    edit(
+        &[key(KeyCode::Home), ctrl('a')],
+        EditOp::LineStart,
+        "cursor to the start of the line",
+    ),
+    // Not Ctrl+E: that is the external editor in the Description, and a key should mean one
+    // thing in every box.
+    edit(
+        &[key(KeyCode::End), alt('e')],
+        EditOp::LineEnd,
+        "cursor to the end of the line",
+    ),
+    edit(
+        &[key(KeyCode::Backspace)],
+        EditOp::DeleteBack,
+        "delete the character before the cursor",
+    ),
+    edit(
+        &[key(KeyCode::Delete)],
+        EditOp::DeleteForward,
+        "delete the character at the cursor",
+    ),
+    edit(
+        &[ctrl('w'), with(KeyCode::Backspace, KeyModifiers::ALT)],
+        EditOp::DeleteWordBack,
+        "delete the word before the cursor",
+    ),
+    edit(
+        &[alt('d')],
+        EditOp::DeleteWordForward,
+        "delete to the end of the word",
+    ),
+    edit(
+        &[ctrl('u')],
+        EditOp::DeleteToStart,
+        "delete to the start of the line",
+    ),
+    edit(&[ctrl('k')], EditOp::DeleteToEnd, "delete to the end of the line"),
+    edit(&[ctrl('z')], EditOp::Undo, "undo the last edit"),
+    edit(&[ctrl('y')], EditOp::Redo, "redo"),
+    // The screens that are read: the history list, details, help, scrolling.
+    Binding {
+        keys: &[key(KeyCode::Up), key(KeyCode::Char('k'))],
+        scope: KeyScope::History,
+        command: KeyCommand::Up,
+        help: "previous request",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Down), key(KeyCode::Char('j'))],
+        scope: KeyScope::History,
+        command: KeyCommand::Down,
+        help: "next request",
+        hint: Some("move"),
+    },
+    Binding {
+        keys: &[key(KeyCode::PageUp)],
+        scope: KeyScope::History,
+        command: KeyCommand::PageUp,
+        help: "one page up",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::PageDown)],
+        scope: KeyScope::History,
+        command: KeyCommand::PageDown,
+        help: "one page down",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Home), key(KeyCode::Char('g'))],
+        scope: KeyScope::History,
+        command: KeyCommand::First,
+        help: "first (newest) request",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::End), key(KeyCode::Char('G'))],
+        scope: KeyScope::History,
+        command: KeyCommand::Last,
+        help: "last (oldest) request",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::History,
+        command: KeyCommand::Open,
+        help: "open the request's details",
+        hint: Some("details"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Tab)],
+        scope: KeyScope::History,
+        command: KeyCommand::SwitchSource,
+        help: "switch between Local (sent from here) and Partner Center (every request on the service)",
+        hint: Some("switch list"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('r'))],
+        scope: KeyScope::History,
+        command: KeyCommand::Refresh,
+        help: "re-read: the selected request (Local), the whole list (Partner Center)",
+        hint: Some("refresh"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('c'))],
+        scope: KeyScope::History,
+        command: KeyCommand::CustomerScope,
+        help: "Partner Center list: a customer's requests (tenant id; empty = your own)",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('r'))],
+        scope: KeyScope::Details,
+        command: KeyCommand::Refresh,
+        help: "refresh this request from the server",
+        hint: Some("refresh"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('n'))],
+        scope: KeyScope::Details,
+        command: KeyCommand::AddNote,
+        help: "add a note to this request, in a text box",
+        hint: Some("note"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('x'))],
+        scope: KeyScope::Details,
+        command: KeyCommand::CloseRequest,
+        help: "close this request on the server (asks first)",
+        hint: Some("close"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('/'))],
+        scope: KeyScope::History,
+        command: KeyCommand::Filter,
+        help: "filter by text",
+        hint: Some("filter"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Up), key(KeyCode::Char('k'))],
+        scope: KeyScope::Details,
+        command: KeyCommand::Up,
+        help: "scroll up",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Down), key(KeyCode::Char('j'))],
+        scope: KeyScope::Details,
+        command: KeyCommand::Down,
+        help: "scroll down",
+        hint: Some("scroll"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Up), key(KeyCode::Char('k'))],
+        scope: KeyScope::Help,
+        command: KeyCommand::Up,
+        help: "scroll this help up",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Down), key(KeyCode::Char('j'))],
+        scope: KeyScope::Help,
+        command: KeyCommand::Down,
+        help: "scroll this help down",
+        hint: Some("scroll"),
+    },
+    Binding {
+        keys: &[key(KeyCode::PageUp)],
+        scope: KeyScope::Scrollable,
+        command: KeyCommand::PageUp,
+        help: "scroll up a page",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::PageDown)],
+        scope: KeyScope::Scrollable,
+        command: KeyCommand::PageDown,
+        help: "scroll down a page",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Home)],
+        scope: KeyScope::Scrollable,
+        command: KeyCommand::First,
+        help: "scroll to the top",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::End)],
+        scope: KeyScope::Scrollable,
+        command: KeyCommand::Last,
+        help: "scroll to the bottom",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('y'))],
+        scope: KeyScope::ResultOrDetails,
+        command: KeyCommand::CopyId,
+        help: "copy the request id (system clipboard, else OSC 52)",
+        hint: Some("copy id"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('?'))],
+        scope: KeyScope::OutsideText,
+        command: KeyCommand::Help,
+        help: "help",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Char('q'))],
+        scope: KeyScope::OutsideText,
+        command: KeyCommand::Quit,
+        help: "quit (the draft is kept)",
+        hint: None,
+    },
+];

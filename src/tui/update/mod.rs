@@ -6,7 +6,7 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::action::{Action, Effect};
-use super::clipboard::Method;
+use super::runtime::clipboard::Method;
 use super::keys::{self, KeyCommand};
 use super::message::Cause;
 use super::mode::{self, Mode, Overlay};

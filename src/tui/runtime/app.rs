@@ -10,13 +10,14 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use tokio::sync::mpsc;
 
-use super::action::{Action, Effect};
 use super::clipboard::ClipEnv;
 use super::input::Input;
 use super::opener::{self, OpenEnv};
-use super::state::{Form, Header, State};
 use super::terminal::{self, Tui};
-use super::{Account, Context, clipboard, editor, update, view};
+use super::{clipboard, editor};
+use crate::tui::action::{Action, Effect};
+use crate::tui::state::{Form, Header, State};
+use crate::tui::{Account, Context, update, view};
 use crate::session::Session;
 use crate::store::Store;
 use crate::templates;

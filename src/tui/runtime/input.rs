@@ -5,7 +5,7 @@
 use futures_util::StreamExt;
 use ratatui::crossterm::event::{Event, EventStream, KeyEventKind};
 
-use super::action::Action;
+use crate::tui::action::Action;
 
 /// The terminal's events, or nothing while paused.
 pub struct Input {
