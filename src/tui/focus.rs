@@ -4,7 +4,7 @@
 use tui_textarea::TextArea;
 
 use super::mode::mode;
-use super::note::NoteBox;
+use super::state::note::NoteBox;
 use super::state::{HistoryFocus, Screen, State};
 
 /// A text box that can have the focus.

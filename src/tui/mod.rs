@@ -10,17 +10,11 @@ pub mod focus;
 pub mod fuzzy;
 pub mod keys;
 pub mod layout;
-pub mod message;
 pub mod mode;
-pub mod note;
-pub mod picker;
-pub mod requests;
 pub mod runtime;
-pub mod signin;
 pub mod state;
 pub mod textbox;
 pub mod theme;
-pub mod topics;
 pub mod update;
 pub mod view;
 

@@ -5,7 +5,7 @@
 //! stack, television's `Mode`).
 
 use super::focus::TextTarget;
-use super::picker::TemplatePicker;
+use super::state::template_picker::TemplatePicker;
 use super::state::{Confirm, DetailsFocus, FormField, HistoryFocus, Screen, State};
 
 /// A layer over the screen. Each holds what it needs, so closing it forgets it.

@@ -1,29 +1,35 @@
 //! The app's state: plain data that `update` changes and the views read.
 
 mod form;
+pub mod message;
+pub mod note;
 mod screens;
+pub mod service_list;
+pub mod signin;
+pub mod template_picker;
+pub mod topics;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::message::{self, Cause, Logged};
 use super::mode::Overlay;
-use super::picker::TemplatePicker;
 use crate::auth::Cloud;
 use crate::domain::Topic;
 use crate::templates::Template;
+use message::{Cause, Logged};
+use template_picker::TemplatePicker;
 
 use super::Account;
 use super::keys::Keymap;
-use super::signin::{Phase, SignIn};
-use super::topics::{Topics, TopicsLoad};
+use signin::{Phase, SignIn};
+use topics::{Topics, TopicsLoad};
 
-pub use super::note::NoteBox;
-pub use super::requests::{Paging, ServiceList, Source};
 pub use crate::worker::Target;
 pub use form::{Form, FormField, Unsettled};
+pub use note::NoteBox;
 pub use screens::{DetailsFocus, DetailsView, History, HistoryFocus, ResultView, Screen};
+pub use service_list::{Paging, ServiceList, Source};
 
 /// Smallest terminal the app draws in; below it a "too small" message is shown.
 pub const MIN_SIZE: (u16, u16) = (60, 20);

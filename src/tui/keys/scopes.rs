@@ -1,8 +1,8 @@
 //! Where bindings apply, and which of those places are active for a state.
 
 use crate::tui::mode::{Mode, mode};
+use crate::tui::state::topics::TopicsLoad;
 use crate::tui::state::{FormField, State};
-use crate::tui::topics::TopicsLoad;
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

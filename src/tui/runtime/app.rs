@@ -15,12 +15,12 @@ use super::input::Input;
 use super::opener::{self, OpenEnv};
 use super::terminal::{self, Tui};
 use super::{clipboard, editor};
-use crate::tui::action::{Action, Effect};
-use crate::tui::state::{Form, Header, State};
-use crate::tui::{Account, Context, update, view};
 use crate::session::Session;
 use crate::store::Store;
 use crate::templates;
+use crate::tui::action::{Action, Effect};
+use crate::tui::state::{Form, Header, State};
+use crate::tui::{Account, Context, update, view};
 use crate::worker::{self, Job, Origin, Reply, WorkerHandle};
 
 /// How long a frame that would show history rows still being read is held back for them. The

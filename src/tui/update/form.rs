@@ -1,9 +1,9 @@
 //! The request form's part of `update`: typing, severity, topic picking and submitting.
 
 use crate::tui::action::Effect;
-use crate::tui::message::Cause;
+use crate::tui::state::message::Cause;
+use crate::tui::state::topics::TopicsLoad;
 use crate::tui::state::{Busy, DraftSync, FormField, NoticeKind, State};
-use crate::tui::topics::TopicsLoad;
 use crate::worker::Job;
 
 /// Validates the form and hands it to the worker, or shows what is missing.

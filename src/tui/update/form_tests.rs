@@ -169,7 +169,10 @@ fn success_shows_the_result_and_empties_the_form() {
     assert!(fx.is_empty(), "a tool copied it: nothing more to send");
     let notice = s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
     assert!(notice.contains("to the tmux buffer"), "{notice}");
-    let fx = update(&mut s, copied(crate::tui::runtime::clipboard::Method::Osc52, false));
+    let fx = update(
+        &mut s,
+        copied(crate::tui::runtime::clipboard::Method::Osc52, false),
+    );
     assert_eq!(
         fx,
         vec![Effect::Osc52 {

@@ -24,7 +24,7 @@ const AHEAD_SCREENS: usize = 2;
 /// The history's visible rows, from the shared layout.
 pub fn history_height(state: &State) -> usize {
     let area = Rect::new(0, 0, state.size.0, state.size.1);
-    let message = crate::tui::message::height(state, area.width);
+    let message = crate::tui::state::message::height(state, area.width);
     layout::history(layout::root(area, message).main)
         .list
         .height

@@ -6,10 +6,10 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::action::{Action, Effect};
-use super::runtime::clipboard::Method;
 use super::keys::{self, KeyCommand};
-use super::message::Cause;
 use super::mode::{self, Mode, Overlay};
+use super::runtime::clipboard::Method;
+use super::state::message::Cause;
 use super::state::{DraftSync, FormField, HistoryFocus, Screen, Source, State};
 use crate::worker::Job;
 

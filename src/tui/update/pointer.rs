@@ -15,7 +15,7 @@ pub(super) fn on_mouse(state: &mut State, mouse: MouseEvent, fx: &mut Vec<Effect
         return;
     }
     let area = Rect::new(0, 0, state.size.0, state.size.1);
-    let main = layout::root(area, crate::tui::message::height(state, area.width)).main;
+    let main = layout::root(area, crate::tui::state::message::height(state, area.width)).main;
     let (col, row) = (mouse.column, mouse.row);
     let wheel = match mouse.kind {
         MouseEventKind::ScrollUp => -1,

@@ -6,8 +6,8 @@ use crate::domain::{Ticket, TicketRow};
 use crate::store::Draft;
 use crate::text;
 use crate::tui::action::Effect;
+use crate::tui::state::topics::TopicsLoad;
 use crate::tui::state::{BusyNote, DraftSync, Form, ResultView, Screen, Source, State, Target, Unsettled};
-use crate::tui::topics::TopicsLoad;
 use crate::worker::Reply;
 
 use super::{history, note, requests, signin};

@@ -4,10 +4,10 @@ use crate::text;
 use crate::tui::Account;
 use crate::tui::action::Effect;
 use crate::tui::keys::{KeyCommand, KeyScope};
-use crate::tui::message::Cause;
-use crate::tui::signin::{Phase, PollState, Prompt};
+use crate::tui::state::message::Cause;
+use crate::tui::state::signin::{Phase, PollState, Prompt};
+use crate::tui::state::topics::TopicsLoad;
 use crate::tui::state::{NoticeKind, Screen, State};
-use crate::tui::topics::TopicsLoad;
 use crate::worker::{Job, SignInReply};
 
 /// Runs a sign-in command from the key table.

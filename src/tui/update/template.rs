@@ -6,7 +6,7 @@ use crate::templates::{Template, TemplateError};
 use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::mode::Overlay;
-use crate::tui::picker::{TemplatePicker, fill};
+use crate::tui::state::template_picker::{TemplatePicker, fill};
 use crate::tui::state::{Confirm, State};
 
 use super::form;
@@ -133,7 +133,7 @@ mod tests {
             "empty: filled"
         );
         assert!(matches!(s.question(), Some(Confirm::Template(_))));
-        let asked = crate::tui::message::current(&s, " ")
+        let asked = crate::tui::state::message::current(&s, " ")
             .map(|m| m.0)
             .unwrap_or_default();
         assert!(

@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{Role, style};
 use crate::tui::keys::{KeyCommand, KeyScope};
-use crate::tui::message::wrap;
+use crate::tui::state::message::wrap;
 use crate::tui::state::{State, Viewport};
 
 /// The "where" column's width.

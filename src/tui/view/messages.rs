@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use super::help::{popup, popup_width};
 use super::{Role, style};
 use crate::text;
-use crate::tui::message::wrap;
+use crate::tui::state::message::wrap;
 use crate::tui::state::{NoticeKind, State, Viewport};
 
 /// How long ago, in words.

@@ -22,8 +22,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::keys::{KeyCommand, KeyScope};
 use super::layout;
-use super::message;
 use super::mode::Overlay;
+use super::state::message;
 use super::state::{MIN_SIZE, Screen, State, Theme, Viewport};
 use crate::domain::Stamp;
 use crate::text;

@@ -9,7 +9,7 @@ use super::{Role, style, textbox};
 use crate::text;
 use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
-use crate::tui::signin::{Phase, PollState, Prompt, mm_ss, seconds_left};
+use crate::tui::state::signin::{Phase, PollState, Prompt, mm_ss, seconds_left};
 use crate::tui::state::{State, Theme};
 
 /// Draws the sign-in screen.

@@ -10,7 +10,7 @@ use super::{Role, style};
 use crate::text;
 use crate::tui::Account;
 use crate::tui::keys;
-use crate::tui::message::{self, Tone};
+use crate::tui::state::message::{self, Tone};
 use crate::tui::state::{Screen, State};
 
 /// Braille spinner frames.

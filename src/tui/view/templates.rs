@@ -10,8 +10,8 @@ use super::{Role, style, textbox};
 use crate::text;
 use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
-use crate::tui::picker::TemplatePicker;
 use crate::tui::state::State;
+use crate::tui::state::template_picker::TemplatePicker;
 
 /// Draws the picker centred over `area`.
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, picker: &TemplatePicker) {

@@ -12,9 +12,9 @@ use crate::text;
 use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout;
+use crate::tui::state::topics::TopicsLoad;
 use crate::tui::state::{FormField, State};
 use crate::tui::textbox::EditOp;
-use crate::tui::topics::TopicsLoad;
 
 fn retry_key(state: &State) -> String {
     state.keys.label(KeyCommand::RetryTopics, KeyScope::TopicError)

@@ -1,12 +1,12 @@
 //! The template picker: the templates read from disk, a fuzzy filter box (the same matcher as
 //! the topic filter) and the highlighted one. Plain data; `update` changes it.
 
-use super::fuzzy::FuzzyList;
-use super::state::{Form, FormField};
-use super::textbox::LineBox;
-use super::topics::Topics;
 use crate::templates::Template;
 use crate::text;
+use crate::tui::fuzzy::FuzzyList;
+use crate::tui::state::topics::Topics;
+use crate::tui::state::{Form, FormField};
+use crate::tui::textbox::LineBox;
 
 /// The picker over the form.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -7,10 +7,10 @@
 use tui_textarea::{TextArea, WrapMode};
 use uuid::Uuid;
 
-use super::state::Target;
-use super::textbox::plain_cursor;
 use crate::domain::Failure;
 use crate::store::NoteDraft;
+use crate::tui::state::Target;
+use crate::tui::textbox::plain_cursor;
 
 /// One note in the making.
 #[derive(Debug, Clone)]

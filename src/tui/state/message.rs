@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::keys::{KeyCommand, KeyScope};
-use super::state::{Confirm, NoticeKind, State};
 use crate::text;
+use crate::tui::keys::{KeyCommand, KeyScope};
+use crate::tui::state::{Confirm, NoticeKind, State};
 
 /// Lines the message line may take.
 pub const MAX_LINES: usize = 2;
@@ -75,7 +75,9 @@ pub fn current(state: &State, spinner: &str) -> Option<(String, Tone)> {
                 "The last try may have added this note to {} already. Send it again?",
                 text::one_line(&target.server_id)
             ),
-            Confirm::Template(template) => super::picker::question(&state.form, &state.topics, template),
+            Confirm::Template(template) => {
+                crate::tui::state::template_picker::question(&state.form, &state.topics, template)
+            }
         };
         let question = format!(
             "{question} {}/{}",
