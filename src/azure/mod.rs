@@ -2,4 +2,5 @@
 //! tickets. `wire` is the service's JSON as the Swagger (api-version 2024-04-01) spells it;
 //! `mapping` turns it into the one domain model and back.
 
+pub mod mapping;
 pub mod wire;
