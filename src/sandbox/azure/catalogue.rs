@@ -57,7 +57,7 @@ pub struct Classification {
 
 /// One service.
 #[derive(Debug, Clone)]
-pub struct Service {
+pub struct CatalogueService {
     /// GUID name.
     pub name: String,
     /// Display name.
@@ -70,7 +70,7 @@ pub struct Service {
     pub classifications: Vec<Classification>,
 }
 
-impl Service {
+impl CatalogueService {
     /// `/providers/Microsoft.Support/services/{name}`.
     pub fn id(&self) -> String {
         format!("/providers/Microsoft.Support/services/{}", self.name)
@@ -116,7 +116,7 @@ impl Service {
 /// The whole catalogue, with look-up by GUID (any case) and the Swagger examples' placeholders.
 #[derive(Debug, Clone)]
 pub struct Catalogue {
-    services: Vec<Service>,
+    services: Vec<CatalogueService>,
     by_name: HashMap<String, usize>,
 }
 
@@ -149,7 +149,7 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
 const TECHNICAL_COMMON: &[&str] = &[
     "Configuration and setup / Configuring the service",
     "Performance / Slow response or high latency",
-    "Availability / Service unavailable or intermittent errors",
+    "Availability / CatalogueService unavailable or intermittent errors",
     "Security and access / Cannot grant or remove access (RBAC)",
     "Monitoring and alerts / Metrics, logs or alerts are missing",
     "Portal / Cannot see or manage the resource in the Azure portal",
@@ -222,7 +222,7 @@ const SPECS: &[Spec] = &[
         ],
     },
     Spec {
-        display: "Service and subscription limits (quotas)",
+        display: "CatalogueService and subscription limits (quotas)",
         guid: Some(QUOTA_SERVICE),
         kind: Kind::Quota,
         resource_types: &[],
@@ -237,8 +237,8 @@ const SPECS: &[Spec] = &[
             "Storage: Azure Storage accounts",
             "Networking: Public IP addresses",
             "Networking: ExpressRoute",
-            "App Service",
-            "Azure Kubernetes Service",
+            "App CatalogueService",
+            "Azure Kubernetes CatalogueService",
             "Cosmos DB",
             "Azure Cognitive Search",
             "Other quota request",
@@ -404,7 +404,7 @@ const SPECS: &[Spec] = &[
             "Availability, Performance, and Application Issues / Web app slow",
             "Deployment / Deployment from source control fails",
             "Configuration and Management / Custom domain or certificate binding",
-            "Configuration and Management / Scaling the App Service plan",
+            "Configuration and Management / Scaling the App CatalogueService plan",
         ],
     ),
     tech(
@@ -418,12 +418,12 @@ const SPECS: &[Spec] = &[
         ],
     ),
     tech(
-        "App Service",
+        "App CatalogueService",
         &["MICROSOFT.WEB/SERVERFARMS", "MICROSOFT.WEB/SITES"],
         &[
-            "App Service plan / Cannot scale up or out",
+            "App CatalogueService plan / Cannot scale up or out",
             "Networking / Virtual network integration fails",
-            "Certificates / App Service certificate does not renew",
+            "Certificates / App CatalogueService certificate does not renew",
         ],
     ),
     tech(
@@ -437,7 +437,7 @@ const SPECS: &[Spec] = &[
         ],
     ),
     tech(
-        "Azure Kubernetes Service (AKS)",
+        "Azure Kubernetes CatalogueService (AKS)",
         &["MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS"],
         &[
             "Create, Upgrade, Scale and Delete operations / Cluster creation fails",
@@ -617,7 +617,7 @@ const SPECS: &[Spec] = &[
         ],
     ),
     tech(
-        "Service Bus",
+        "CatalogueService Bus",
         &["MICROSOFT.SERVICEBUS/NAMESPACES"],
         &[
             "Messaging / Messages not delivered or moved to dead letter",
@@ -649,7 +649,7 @@ const SPECS: &[Spec] = &[
         ],
     ),
     tech(
-        "Azure OpenAI Service",
+        "Azure OpenAI CatalogueService",
         &["MICROSOFT.COGNITIVESERVICES/ACCOUNTS"],
         &[
             "Access / Request access or quota for a model",
@@ -666,7 +666,7 @@ impl Catalogue {
         Catalogue::of(services)
     }
 
-    fn of(services: Vec<Service>) -> Catalogue {
+    fn of(services: Vec<CatalogueService>) -> Catalogue {
         let by_name = services
             .iter()
             .enumerate()
@@ -676,7 +676,7 @@ impl Catalogue {
     }
 
     /// Every service, in catalogue order.
-    pub fn services(&self) -> &[Service] {
+    pub fn services(&self) -> &[CatalogueService] {
         &self.services
     }
 
@@ -686,7 +686,7 @@ impl Catalogue {
     }
 
     /// The service named `name` (a GUID in any case, or an example placeholder).
-    pub fn service(&self, name: &str) -> Option<&Service> {
+    pub fn service(&self, name: &str) -> Option<&CatalogueService> {
         let name = name.trim().to_ascii_lowercase();
         let real = PLACEHOLDERS
             .iter()
@@ -701,7 +701,7 @@ impl Catalogue {
         &'a self,
         service: &str,
         pc: &str,
-    ) -> Option<(&'a Service, &'a Classification)> {
+    ) -> Option<(&'a CatalogueService, &'a Classification)> {
         let s = self.service(service)?;
         if let Some(c) = s
             .classifications
@@ -746,7 +746,7 @@ impl Catalogue {
                     }
                 })
                 .collect();
-            self.services.push(Service {
+            self.services.push(CatalogueService {
                 name: derived_guid(&format!("service:bench:{n}")),
                 display,
                 resource_types: Vec::new(),
@@ -760,7 +760,7 @@ impl Catalogue {
     }
 }
 
-fn build(spec: &Spec) -> Service {
+fn build(spec: &Spec) -> CatalogueService {
     let name = spec.guid.map_or_else(
         || derived_guid(&format!("service:{}", spec.display)),
         str::to_string,
@@ -792,7 +792,7 @@ fn build(spec: &Spec) -> Service {
             }
         })
         .collect();
-    Service {
+    CatalogueService {
         name,
         display: spec.display.to_string(),
         resource_types: spec.resource_types.iter().map(|s| s.to_string()).collect(),
@@ -811,8 +811,15 @@ mod tests {
         assert!(c.services().len() >= 30, "{}", c.services().len());
         assert!(c.classification_count() >= 300, "{}", c.classification_count());
         let again = Catalogue::builtin();
-        let ids: Vec<_> = c.services().iter().map(Service::id).collect();
-        assert_eq!(ids, again.services().iter().map(Service::id).collect::<Vec<_>>());
+        let ids: Vec<_> = c.services().iter().map(CatalogueService::id).collect();
+        assert_eq!(
+            ids,
+            again
+                .services()
+                .iter()
+                .map(CatalogueService::id)
+                .collect::<Vec<_>>()
+        );
         let mut all: Vec<&str> = c
             .services()
             .iter()

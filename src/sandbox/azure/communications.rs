@@ -7,15 +7,15 @@ use serde_json::{Value, json};
 
 use super::arm::{ArmError, json_response, printable};
 use super::store::{self, Put, Row};
-use super::subscriptions::Scope;
-use super::tickets::{self, ListQuery};
+use super::subscriptions::TicketScope;
+use super::tickets::{self, TicketListQuery};
 use super::{operations, validate};
 use crate::sandbox::clock;
 
 const TOP_DEFAULT: usize = 10;
 const TOP_MAX: usize = 10;
 
-fn key(scope: &Scope, ticket: &str, name: &str) -> String {
+fn key(scope: &TicketScope, ticket: &str, name: &str) -> String {
     format!("{}/communications/{name}", tickets::key(scope, ticket)).to_ascii_lowercase()
 }
 
@@ -33,7 +33,7 @@ pub fn resource(ticket_id: &str, name: &str, properties: Value) -> Value {
 pub async fn create(
     state: &crate::sandbox::state::SandboxState,
     base: &str,
-    scope: Scope,
+    scope: TicketScope,
     ticket: String,
     name: String,
     body: &[u8],
@@ -104,7 +104,7 @@ pub async fn create(
 /// `GET .../communications/{name}`.
 pub async fn get(
     state: &crate::sandbox::state::SandboxState,
-    scope: Scope,
+    scope: TicketScope,
     ticket: String,
     name: String,
 ) -> Result<Response, ArmError> {
@@ -120,11 +120,11 @@ pub async fn get(
 pub async fn list(
     state: &crate::sandbox::state::SandboxState,
     base: &str,
-    scope: Scope,
+    scope: TicketScope,
     ticket: String,
     raw: Option<&str>,
 ) -> Result<Response, ArmError> {
-    let query = ListQuery::read(raw)?;
+    let query = TicketListQuery::read(raw)?;
     let top = validate::top(query_top(raw).as_deref(), TOP_DEFAULT, TOP_MAX)?;
     let clauses = validate::filter(query_filter(raw).as_deref(), &["communicationtype"])?;
     let found = tickets::fetch(state, &scope, &ticket).await?;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::arm::{ArmError, json_response, printable};
 use super::store::{self, Put, Row};
-use super::subscriptions::Scope;
+use super::subscriptions::TicketScope;
 use super::validate;
 use crate::sandbox::clock;
 use crate::sandbox::state::SandboxState;
@@ -24,20 +24,24 @@ const BLOCKED: &[&str] = &[
     "vbs", "wsf",
 ];
 
-fn workspace_id(scope: &Scope, ws: &str) -> String {
+fn workspace_id(scope: &TicketScope, ws: &str) -> String {
     format!("{}/fileWorkspaces/{ws}", scope.provider())
 }
 
-fn workspace_key(scope: &Scope, ws: &str) -> String {
+fn workspace_key(scope: &TicketScope, ws: &str) -> String {
     workspace_id(scope, ws).to_ascii_lowercase()
 }
 
-fn file_key(scope: &Scope, ws: &str, file: &str) -> String {
+fn file_key(scope: &TicketScope, ws: &str, file: &str) -> String {
     format!("{}/files/{file}", workspace_key(scope, ws)).to_ascii_lowercase()
 }
 
 /// `PUT .../fileWorkspaces/{ws}`: 201 when new, 200 with the same workspace after.
-pub async fn put_workspace(state: &SandboxState, scope: Scope, ws: String) -> Result<Response, ArmError> {
+pub async fn put_workspace(
+    state: &SandboxState,
+    scope: TicketScope,
+    ws: String,
+) -> Result<Response, ArmError> {
     validate::name(&ws, "fileWorkspaceName")?;
     let now = time::OffsetDateTime::now_utc();
     let resource = json!({
@@ -70,7 +74,7 @@ pub async fn put_workspace(state: &SandboxState, scope: Scope, ws: String) -> Re
     })
 }
 
-async fn workspace(state: &SandboxState, scope: &Scope, ws: &str) -> Result<Value, ArmError> {
+async fn workspace(state: &SandboxState, scope: &TicketScope, ws: &str) -> Result<Value, ArmError> {
     let k = workspace_key(scope, ws);
     super::routes::db(state, move |db| store::get(db, &k))
         .await?
@@ -78,7 +82,11 @@ async fn workspace(state: &SandboxState, scope: &Scope, ws: &str) -> Result<Valu
 }
 
 /// `GET .../fileWorkspaces/{ws}`.
-pub async fn get_workspace(state: &SandboxState, scope: Scope, ws: String) -> Result<Response, ArmError> {
+pub async fn get_workspace(
+    state: &SandboxState,
+    scope: TicketScope,
+    ws: String,
+) -> Result<Response, ArmError> {
     Ok(json_response(
         StatusCode::OK,
         &workspace(state, &scope, &ws).await?,
@@ -101,7 +109,7 @@ fn whole(props: &serde_json::Map<String, Value>, key: &str) -> Result<u64, ArmEr
 /// `PUT .../fileWorkspaces/{ws}/files/{file}`.
 pub async fn put_file(
     state: &SandboxState,
-    scope: Scope,
+    scope: TicketScope,
     ws: String,
     file: String,
     body: &[u8],
@@ -186,7 +194,7 @@ pub async fn put_file(
     }
 }
 
-async fn file(state: &SandboxState, scope: &Scope, ws: &str, name: &str) -> Result<Value, ArmError> {
+async fn file(state: &SandboxState, scope: &TicketScope, ws: &str, name: &str) -> Result<Value, ArmError> {
     workspace(state, scope, ws).await?;
     let k = file_key(scope, ws, name);
     super::routes::db(state, move |db| store::get(db, &k))
@@ -197,7 +205,7 @@ async fn file(state: &SandboxState, scope: &Scope, ws: &str, name: &str) -> Resu
 /// `GET .../files/{file}`.
 pub async fn get_file(
     state: &SandboxState,
-    scope: Scope,
+    scope: TicketScope,
     ws: String,
     name: String,
 ) -> Result<Response, ArmError> {
@@ -208,7 +216,7 @@ pub async fn get_file(
 }
 
 /// `GET .../fileWorkspaces/{ws}/files`.
-pub async fn list_files(state: &SandboxState, scope: Scope, ws: String) -> Result<Response, ArmError> {
+pub async fn list_files(state: &SandboxState, scope: TicketScope, ws: String) -> Result<Response, ArmError> {
     workspace(state, &scope, &ws).await?;
     let parent = workspace_key(&scope, &ws);
     let items = super::routes::db(state, move |db| store::list(db, "file", &parent)).await?;
@@ -218,7 +226,7 @@ pub async fn list_files(state: &SandboxState, scope: Scope, ws: String) -> Resul
 /// `POST .../files/{file}/upload` with `{chunkIndex, content}`: 204.
 pub async fn upload(
     state: &SandboxState,
-    scope: Scope,
+    scope: TicketScope,
     ws: String,
     name: String,
     body: &[u8],

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use serde_json::json;
 
 use super::arm::{self, ArmError, Call, json_response};
-use super::subscriptions::{self, Scope};
+use super::subscriptions::{self, TicketScope};
 use super::{communications, control, files, operations, tickets};
 use crate::sandbox::db::{Db, DbError};
 use crate::sandbox::state::SandboxState;
@@ -160,7 +160,7 @@ async fn get_classification(State(state): State<SandboxState>, Path(params): Par
 }
 
 async fn check_ticket_name(State(state): State<SandboxState>, Path(params): Params, body: Bytes) -> Response {
-    answer(async { tickets::check_name(&state, Scope::from_params(&params)?, None, &body).await }.await)
+    answer(async { tickets::check_name(&state, TicketScope::from_params(&params)?, None, &body).await }.await)
 }
 
 async fn check_communication_name(
@@ -170,7 +170,8 @@ async fn check_communication_name(
 ) -> Response {
     let ticket = param(&params, "ticket");
     answer(
-        async { tickets::check_name(&state, Scope::from_params(&params)?, Some(ticket), &body).await }.await,
+        async { tickets::check_name(&state, TicketScope::from_params(&params)?, Some(ticket), &body).await }
+            .await,
     )
 }
 
@@ -181,14 +182,22 @@ async fn list_tickets(
     RawQuery(query): RawQuery,
 ) -> Response {
     answer(
-        async { tickets::list(&state, &call.base, Scope::from_params(&params)?, query.as_deref()).await }
-            .await,
+        async {
+            tickets::list(
+                &state,
+                &call.base,
+                TicketScope::from_params(&params)?,
+                query.as_deref(),
+            )
+            .await
+        }
+        .await,
     )
 }
 
 async fn get_ticket(State(state): State<SandboxState>, Path(params): Params) -> Response {
     let name = param(&params, "ticket");
-    answer(async { tickets::get(&state, Scope::from_params(&params)?, name).await }.await)
+    answer(async { tickets::get(&state, TicketScope::from_params(&params)?, name).await }.await)
 }
 
 async fn put_ticket(
@@ -199,13 +208,23 @@ async fn put_ticket(
 ) -> Response {
     let name = param(&params, "ticket");
     answer(
-        async { tickets::create(&state, &call.base, Scope::from_params(&params)?, name, &body).await }.await,
+        async {
+            tickets::create(
+                &state,
+                &call.base,
+                TicketScope::from_params(&params)?,
+                name,
+                &body,
+            )
+            .await
+        }
+        .await,
     )
 }
 
 async fn patch_ticket(State(state): State<SandboxState>, Path(params): Params, body: Bytes) -> Response {
     let name = param(&params, "ticket");
-    answer(async { tickets::update(&state, Scope::from_params(&params)?, name, &body).await }.await)
+    answer(async { tickets::update(&state, TicketScope::from_params(&params)?, name, &body).await }.await)
 }
 
 async fn list_communications(
@@ -220,7 +239,7 @@ async fn list_communications(
             communications::list(
                 &state,
                 &call.base,
-                Scope::from_params(&params)?,
+                TicketScope::from_params(&params)?,
                 ticket,
                 query.as_deref(),
             )
@@ -232,7 +251,9 @@ async fn list_communications(
 
 async fn get_communication(State(state): State<SandboxState>, Path(params): Params) -> Response {
     let (ticket, comm) = (param(&params, "ticket"), param(&params, "comm"));
-    answer(async { communications::get(&state, Scope::from_params(&params)?, ticket, comm).await }.await)
+    answer(
+        async { communications::get(&state, TicketScope::from_params(&params)?, ticket, comm).await }.await,
+    )
 }
 
 async fn put_communication(
@@ -247,7 +268,7 @@ async fn put_communication(
             communications::create(
                 &state,
                 &call.base,
-                Scope::from_params(&params)?,
+                TicketScope::from_params(&params)?,
                 ticket,
                 comm,
                 &body,
@@ -260,39 +281,39 @@ async fn put_communication(
 
 async fn put_workspace(State(state): State<SandboxState>, Path(params): Params) -> Response {
     let ws = param(&params, "ws");
-    answer(async { files::put_workspace(&state, Scope::from_params(&params)?, ws).await }.await)
+    answer(async { files::put_workspace(&state, TicketScope::from_params(&params)?, ws).await }.await)
 }
 
 async fn get_workspace(State(state): State<SandboxState>, Path(params): Params) -> Response {
     let ws = param(&params, "ws");
-    answer(async { files::get_workspace(&state, Scope::from_params(&params)?, ws).await }.await)
+    answer(async { files::get_workspace(&state, TicketScope::from_params(&params)?, ws).await }.await)
 }
 
 async fn list_files(State(state): State<SandboxState>, Path(params): Params) -> Response {
     let ws = param(&params, "ws");
-    answer(async { files::list_files(&state, Scope::from_params(&params)?, ws).await }.await)
+    answer(async { files::list_files(&state, TicketScope::from_params(&params)?, ws).await }.await)
 }
 
 async fn put_file(State(state): State<SandboxState>, Path(params): Params, body: Bytes) -> Response {
     let (ws, file) = (param(&params, "ws"), param(&params, "file"));
-    answer(async { files::put_file(&state, Scope::from_params(&params)?, ws, file, &body).await }.await)
+    answer(async { files::put_file(&state, TicketScope::from_params(&params)?, ws, file, &body).await }.await)
 }
 
 async fn get_file(State(state): State<SandboxState>, Path(params): Params) -> Response {
     let (ws, file) = (param(&params, "ws"), param(&params, "file"));
-    answer(async { files::get_file(&state, Scope::from_params(&params)?, ws, file).await }.await)
+    answer(async { files::get_file(&state, TicketScope::from_params(&params)?, ws, file).await }.await)
 }
 
 async fn upload(State(state): State<SandboxState>, Path(params): Params, body: Bytes) -> Response {
     let (ws, file) = (param(&params, "ws"), param(&params, "file"));
-    answer(async { files::upload(&state, Scope::from_params(&params)?, ws, file, &body).await }.await)
+    answer(async { files::upload(&state, TicketScope::from_params(&params)?, ws, file, &body).await }.await)
 }
 
 async fn operation_status(State(state): State<SandboxState>, Path(params): Params) -> Response {
     let op = param(&params, "op");
     answer(
         async {
-            Scope::from_params(&params)?;
+            TicketScope::from_params(&params)?;
             operations::status(&state, op).await
         }
         .await,
@@ -308,7 +329,7 @@ async fn operation_result(
     let op = param(&params, "op");
     answer(
         async {
-            Scope::from_params(&params)?;
+            TicketScope::from_params(&params)?;
             operations::result(&state, &call.base, uri.path(), op).await
         }
         .await,

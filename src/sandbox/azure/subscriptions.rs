@@ -17,7 +17,7 @@ pub const FREE_SUBSCRIPTION: &str = "5a0c3b6e-2f1d-4a8e-9c47-1d2b3c4d5e6f";
 pub const TENANT: &str = "7f3d2c1b-0a9e-4d8c-b7a6-5e4f3d2c1b0a";
 
 /// A paid plan: (id, type, display name) as tickets carry them.
-pub struct Plan {
+pub struct SupportPlan {
     /// `supportPlanId`.
     pub id: &'static str,
     /// `supportPlanType`.
@@ -28,14 +28,14 @@ pub struct Plan {
     pub technical: bool,
 }
 
-const PROFESSIONAL_DIRECT: Plan = Plan {
+const PROFESSIONAL_DIRECT: SupportPlan = SupportPlan {
     id: "U291cmNlOlNhbmRib3gsUGxhbjpQcm9mZXNzaW9uYWxEaXJlY3Q=",
     kind: "Professional Direct",
     display: "Professional Direct",
     technical: true,
 };
 
-const BASIC: Plan = Plan {
+const BASIC: SupportPlan = SupportPlan {
     id: "U291cmNlOlNhbmRib3gsUGxhbjpCYXNpYw==",
     kind: "Basic",
     display: "Basic",
@@ -44,12 +44,12 @@ const BASIC: Plan = Plan {
 
 /// Where a route's tickets live.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scope {
+pub struct TicketScope {
     /// The subscription, or `None` at tenant level.
     pub subscription: Option<String>,
 }
 
-impl Scope {
+impl TicketScope {
     /// The path prefix before `/providers/Microsoft.Support`.
     pub fn prefix(&self) -> String {
         self.subscription
@@ -63,7 +63,7 @@ impl Scope {
     }
 
     /// The support plan that covers this scope (tenant level: none beyond Basic).
-    pub fn plan(&self) -> &'static Plan {
+    pub fn plan(&self) -> &'static SupportPlan {
         match self.subscription.as_deref() {
             Some(s) if s.eq_ignore_ascii_case(PAID_SUBSCRIPTION) => &PROFESSIONAL_DIRECT,
             _ => &BASIC,
@@ -71,15 +71,15 @@ impl Scope {
     }
 
     /// The route's scope from its path captures; 404 for a subscription the sandbox lacks.
-    pub fn from_params(params: &HashMap<String, String>) -> Result<Scope, ArmError> {
+    pub fn from_params(params: &HashMap<String, String>) -> Result<TicketScope, ArmError> {
         let Some(sub) = params.get("sub") else {
-            return Ok(Scope { subscription: None });
+            return Ok(TicketScope { subscription: None });
         };
         let known = [PAID_SUBSCRIPTION, FREE_SUBSCRIPTION]
             .into_iter()
             .find(|k| k.eq_ignore_ascii_case(sub));
         match known {
-            Some(k) => Ok(Scope {
+            Some(k) => Ok(TicketScope {
                 subscription: Some(k.to_string()),
             }),
             None => Err(ArmError::new(

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use super::arm::{ArmError, json_response, printable};
 use super::catalogue::Kind;
 use super::store::{self, Put, Row};
-use super::subscriptions::Scope;
+use super::subscriptions::TicketScope;
 use super::validate;
 use super::{API_VERSION, operations};
 use crate::api::client::encode;
@@ -34,17 +34,17 @@ const ECHOED: &[&str] = &[
 ];
 
 /// The store key of ticket `name` in `scope` (ARM ids are case-insensitive).
-pub fn key(scope: &Scope, name: &str) -> String {
+pub fn key(scope: &TicketScope, name: &str) -> String {
     format!("{}/supportTickets/{name}", scope.provider()).to_ascii_lowercase()
 }
 
 /// The ticket's resource id as the service spells it.
-fn id(scope: &Scope, name: &str) -> String {
+fn id(scope: &TicketScope, name: &str) -> String {
     format!("{}/supportTickets/{name}", scope.provider())
 }
 
 /// What the support plan rule says about a ticket of `kind` in `scope`.
-fn plan_refusal(scope: &Scope, kind: Kind) -> Option<ArmError> {
+fn plan_refusal(scope: &TicketScope, kind: Kind) -> Option<ArmError> {
     if !kind.needs_plan() {
         return None;
     }
@@ -126,7 +126,7 @@ fn support_ticket_id() -> String {
 pub async fn create(
     state: &SandboxState,
     base: &str,
-    scope: Scope,
+    scope: TicketScope,
     name: String,
     body: &[u8],
 ) -> Result<Response, ArmError> {
@@ -254,7 +254,7 @@ pub async fn create(
 }
 
 /// The ticket `name` in `scope`, or 404.
-pub async fn fetch(state: &SandboxState, scope: &Scope, name: &str) -> Result<Value, ArmError> {
+pub async fn fetch(state: &SandboxState, scope: &TicketScope, name: &str) -> Result<Value, ArmError> {
     let k = key(scope, name);
     super::routes::db(state, move |db| store::get(db, &k))
         .await?
@@ -262,20 +262,20 @@ pub async fn fetch(state: &SandboxState, scope: &Scope, name: &str) -> Result<Va
 }
 
 /// `GET .../supportTickets/{name}`.
-pub async fn get(state: &SandboxState, scope: Scope, name: String) -> Result<Response, ArmError> {
+pub async fn get(state: &SandboxState, scope: TicketScope, name: String) -> Result<Response, ArmError> {
     Ok(json_response(StatusCode::OK, &fetch(state, &scope, &name).await?))
 }
 
 /// Query of a list route: `$top`, `$filter`, `$skipToken`.
-pub struct ListQuery {
+pub struct TicketListQuery {
     top: Option<String>,
     filter: Option<String>,
     skip: usize,
 }
 
-impl ListQuery {
+impl TicketListQuery {
     /// Reads the raw query.
-    pub fn read(raw: Option<&str>) -> Result<ListQuery, ArmError> {
+    pub fn read(raw: Option<&str>) -> Result<TicketListQuery, ArmError> {
         let pairs = raw.map(super::arm::url_pairs).unwrap_or_default();
         let find = |k: &str| {
             pairs
@@ -292,7 +292,7 @@ impl ListQuery {
                 )
             })?,
         };
-        Ok(ListQuery {
+        Ok(TicketListQuery {
             top: find("$top"),
             filter: find("$filter"),
             skip,
@@ -302,7 +302,7 @@ impl ListQuery {
 
 /// One page of `items` with `nextLink` when more follow: absolute, same host, carrying the
 /// api-version, `$top`, `$filter` and the continuation token.
-pub fn page(items: Vec<Value>, query: &ListQuery, top: usize, base: &str, path: &str) -> Value {
+pub fn page(items: Vec<Value>, query: &TicketListQuery, top: usize, base: &str, path: &str) -> Value {
     let total = items.len();
     let value: Vec<Value> = items.into_iter().skip(query.skip).take(top).collect();
     let mut out = json!({ "value": value });
@@ -322,10 +322,10 @@ pub fn page(items: Vec<Value>, query: &ListQuery, top: usize, base: &str, path: 
 pub async fn list(
     state: &SandboxState,
     base: &str,
-    scope: Scope,
+    scope: TicketScope,
     raw: Option<&str>,
 ) -> Result<Response, ArmError> {
-    let query = ListQuery::read(raw)?;
+    let query = TicketListQuery::read(raw)?;
     let top = validate::top(query.top.as_deref(), TOP_DEFAULT, TOP_MAX)?;
     let clauses = validate::filter(
         query.filter.as_deref(),
@@ -358,7 +358,7 @@ const PATCHABLE: &[&str] = &[
 /// `PATCH .../supportTickets/{name}` with the flat UpdateSupportTicket body.
 pub async fn update(
     state: &SandboxState,
-    scope: Scope,
+    scope: TicketScope,
     name: String,
     body: &[u8],
 ) -> Result<Response, ArmError> {
@@ -454,7 +454,7 @@ fn apply(ticket: &mut Value, patch: &Map<String, Value>) -> Result<Value, ArmErr
 /// under a ticket, communications.
 pub async fn check_name(
     state: &SandboxState,
-    scope: Scope,
+    scope: TicketScope,
     ticket: Option<String>,
     body: &[u8],
 ) -> Result<Response, ArmError> {
