@@ -194,10 +194,7 @@ mod tests {
     use crate::domain::ContactMethod;
     use serde_json::Value;
 
-    fn example(name: &str) -> Value {
-        let path = format!("{}/tests/fixtures/azure/{name}", env!("CARGO_MANIFEST_DIR"));
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-    }
+    use crate::azure::example;
 
     #[test]
     fn the_created_ticket_reads_as_the_domain_ticket() {

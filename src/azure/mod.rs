@@ -5,3 +5,10 @@
 pub mod error;
 pub mod mapping;
 pub mod wire;
+
+/// A Swagger example from tests/fixtures/azure (exact copies; see the README there).
+#[cfg(test)]
+pub(crate) fn example(name: &str) -> serde_json::Value {
+    let path = format!("{}/tests/fixtures/azure/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}

@@ -517,12 +517,9 @@ pub struct Subscription {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{Value, json};
+    use serde_json::json;
 
-    fn example(name: &str) -> Value {
-        let path = format!("{}/tests/fixtures/azure/{name}", env!("CARGO_MANIFEST_DIR"));
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-    }
+    use crate::azure::example;
 
     #[test]
     fn the_create_example_reads_and_its_request_round_trips_exactly() {
