@@ -8,7 +8,7 @@ use std::path::Path;
 use super::{ConfigError, UserConfig};
 use crate::domain::{Contact, ContactField, Severity, canonical_country, canonical_time_zone};
 
-/// An example line for `field`, for "add this" messages, laid out as design.md's block.
+/// An example line for `field`, for "add this" messages, laid out as README.md's `[azure.contact]` block.
 fn example_line(field: ContactField, time_zone: &str) -> String {
     let (value, comment) = match field {
         ContactField::FirstName => ("\"Avery\"".to_string(), ""),

@@ -1,6 +1,6 @@
 use super::*;
 
-/// The profile design.md shows, which the service takes.
+/// The profile README.md shows, which the service takes.
 fn avery() -> Contact {
     Contact {
         first_name: "Avery".into(),
