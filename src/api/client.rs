@@ -59,28 +59,8 @@ impl std::fmt::Debug for StaticToken {
     }
 }
 
-/// What the client is doing while a call is slow; a UI shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClientEvent {
-    /// A failed attempt will be retried after `wait`.
-    Retrying {
-        /// The attempt that is next (2 = first retry).
-        attempt: u32,
-        /// How many attempts there are at most.
-        max_attempts: u32,
-        /// Pause before it.
-        wait: Duration,
-        /// What failed, e.g. "HTTP 503" or "connection reset".
-        reason: String,
-    },
-    /// The service throttled us; the call resumes after `wait`.
-    RateLimited {
-        /// Pause before the retry.
-        wait: Duration,
-    },
-    /// The token was refused and is being refreshed.
-    RefreshingToken,
-}
+/// What a client is doing while a call is slow (one type for every service's client).
+pub use crate::domain::ClientEvent;
 
 /// Tunables; the defaults suit real use, tests shrink the delays.
 #[derive(Debug, Clone)]

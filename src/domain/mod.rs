@@ -6,6 +6,7 @@
 //! attachments, long-running creates, which severities exist), [`Capabilities`] says so as
 //! data, so callers ask the service instead of testing which one it is.
 
+mod client_event;
 mod contact;
 mod failure;
 mod new_ticket;
@@ -24,6 +25,7 @@ pub struct Page {
     pub next: Option<String>,
 }
 
+pub use client_event::ClientEvent;
 pub use contact::{
     Contact, ContactError, ContactField, ContactMethod, SUPPORT_LANGUAGES, canonical_country,
     canonical_language, canonical_time_zone, windows_time_zones, windows_zone_for_iana,

@@ -3,8 +3,8 @@
 use uuid::Uuid;
 
 use super::{NoteOutcome, ServicePage, SignInReply, Target};
-use crate::api::ClientEvent;
 use crate::auth::Cloud;
+use crate::domain::ClientEvent;
 use crate::domain::Failure;
 use crate::domain::{NewTicket, Ticket, Topic};
 use crate::store::{Anchor, Draft, HistoryRow, Submission};

@@ -85,7 +85,7 @@ fn client_events_show_what_the_client_is_doing() {
     ctrl(&mut s, 's');
     update(
         &mut s,
-        Action::from(Reply::Client(crate::api::ClientEvent::Retrying {
+        Action::from(Reply::Client(crate::domain::ClientEvent::Retrying {
             attempt: 2,
             max_attempts: 4,
             wait: Duration::from_secs(3),
@@ -96,7 +96,7 @@ fn client_events_show_what_the_client_is_doing() {
     assert_eq!(note.text(t0), "retrying in 3 s after HTTP 503");
     update(
         &mut s,
-        Action::from(Reply::Client(crate::api::ClientEvent::RateLimited {
+        Action::from(Reply::Client(crate::domain::ClientEvent::RateLimited {
             wait: Duration::from_secs(57),
         })),
     );

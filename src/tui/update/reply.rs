@@ -1,6 +1,6 @@
 //! The worker's answers, applied to the state.
 
-use crate::api::ClientEvent;
+use crate::domain::ClientEvent;
 use crate::domain::Failure;
 use crate::domain::{Ticket, TicketRow};
 use crate::store::Draft;
