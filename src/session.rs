@@ -101,6 +101,15 @@ impl SessionError {
     }
 }
 
+/// Refuses a locale that is not of the `ll-CC` shape the service takes, before anything starts.
+pub fn check_locale(locale: &str) -> Result<(), SessionError> {
+    if crate::api::model::is_agent_locale(locale) {
+        Ok(())
+    } else {
+        Err(SessionError::BadLocale(locale.to_string()))
+    }
+}
+
 /// A ready-to-use client plus everything the commands and the TUI show about it.
 pub struct Session {
     /// The API client.
@@ -267,9 +276,7 @@ pub fn plan(settings: &Settings, signed_in: Option<SavedSignIn>) -> Result<Plan,
         (None, Some(profile)) => profile,
         _ => settings.locale_or_default(),
     };
-    if !crate::api::model::is_agent_locale(&locale) {
-        return Err(SessionError::BadLocale(locale));
-    }
+    check_locale(&locale)?;
     let token = settings.token.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let use_sandbox =
         settings.sandbox || (settings.base_url.is_none() && token.is_none() && signed_in.is_none());

@@ -74,6 +74,18 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
     }
 }
 
+/// The OSC 52 sequence that asks the terminal to set the clipboard to `text`; inside tmux it is
+/// wrapped for passthrough (tmux drops it unless `allow-passthrough` is on).
+pub fn osc52(text: &str, tmux: bool) -> String {
+    let encoded = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, text);
+    let seq = format!("\u{1b}]52;c;{encoded}\u{7}");
+    if tmux {
+        format!("\u{1b}Ptmux;{}\u{1b}\\", seq.replace('\u{1b}', "\u{1b}\u{1b}"))
+    } else {
+        seq
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,18 +3,9 @@
 use std::io::Write;
 use std::time::Duration;
 
-use base64::Engine;
 use time::OffsetDateTime;
 
 use super::device::{DeviceCodePrompt, PollStatus};
-
-/// The OSC 52 sequence that asks the terminal to put `text` on the clipboard.
-pub fn osc52(text: &str) -> String {
-    format!(
-        "\x1b]52;c;{}\x07",
-        base64::engine::general_purpose::STANDARD.encode(text)
-    )
-}
 
 /// `14:05` for a countdown.
 pub fn mm_ss(d: Duration) -> String {
@@ -59,7 +50,7 @@ impl<'a> LoginPrinter<'a> {
             prompt.user_code
         );
         if self.tty {
-            let _ = write!(self.out, "{}", osc52(&prompt.user_code));
+            let _ = write!(self.out, "{}", crate::text::osc52(&prompt.user_code, false));
         }
         let _ = self.out.flush();
     }
@@ -114,7 +105,10 @@ mod tests {
 
     #[test]
     fn osc52_carries_the_code_in_base64() {
-        assert_eq!(osc52("ABCD-EFGH"), "\x1b]52;c;QUJDRC1FRkdI\x07");
+        assert_eq!(
+            crate::text::osc52("ABCD-EFGH", false),
+            "\x1b]52;c;QUJDRC1FRkdI\x07"
+        );
         assert_eq!(mm_ss(Duration::from_secs(899)), "14:59");
     }
 

@@ -119,10 +119,8 @@ pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
 async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup) -> anyhow::Result<()> {
     let data_dir = session::resolve_data_dir(settings.data_dir.as_deref())?;
     let locale = settings.locale_or_default();
-    // The same check `session::open` makes, so a signed-out start refuses what a signed-in one does.
-    if !crate::api::model::is_agent_locale(&locale) {
-        return Err(session::SessionError::BadLocale(locale).into());
-    }
+    // The same check a signed-in start makes, so a signed-out start refuses the same locales.
+    session::check_locale(&locale)?;
     let base_url = settings.base_url.clone().unwrap_or_default();
     let mut config = crate::api::ClientConfig::new(&base_url)?;
     config.locale = locale.clone();

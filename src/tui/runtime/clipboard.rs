@@ -5,8 +5,6 @@
 use std::io::Write;
 use std::time::Duration;
 
-use base64::Engine;
-
 use super::external::{self, Ran};
 
 /// How long a clipboard tool may take (they answer in milliseconds; a stuck one is not waited for).
@@ -118,17 +116,7 @@ pub fn copy_with_tools(text: &str, env: ClipEnv) -> Method {
     Method::Osc52
 }
 
-/// The OSC 52 sequence that asks the terminal to set the clipboard to `text`; inside tmux it is
-/// wrapped for passthrough (tmux drops it unless `allow-passthrough` is on).
-pub fn osc52(text: &str, tmux: bool) -> String {
-    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
-    let seq = format!("\u{1b}]52;c;{encoded}\u{7}");
-    if tmux {
-        format!("\u{1b}Ptmux;{}\u{1b}\\", seq.replace('\u{1b}', "\u{1b}\u{1b}"))
-    } else {
-        seq
-    }
-}
+pub use crate::text::osc52;
 
 /// Writes the OSC 52 request to the terminal (from the thread that draws, so it never lands in
 /// the middle of a frame).
