@@ -25,6 +25,42 @@ pub enum AzureError {
         /// `Retry-After` seconds, on 429.
         retry_after: Option<u64>,
     },
+    /// The base URL (or a link the service sent) is not one we send a token to.
+    #[error("refusing URL {url}: {reason}")]
+    Url {
+        /// The URL.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The service could not be reached, or its answer was lost, on every attempt.
+    #[error("could not reach {url}: {message}")]
+    Transport {
+        /// The URL.
+        url: String,
+        /// What the transport said.
+        message: String,
+    },
+    /// No usable sign-in.
+    #[error("sign-in needed: {0}")]
+    SignIn(String),
+    /// The sign-in service did not answer usefully; the saved sign-in is fine.
+    #[error("could not get a token from the sign-in service: {0}")]
+    SignInUnavailable(String),
+    /// A 2xx answer that is not what the Swagger describes.
+    #[error("the {what} answer could not be read ({message})")]
+    Unreadable {
+        /// Which answer.
+        what: String,
+        /// The parser's words.
+        message: String,
+    },
+    /// A long-running operation was still running after every poll.
+    #[error("the operation was still running after {polls} polls")]
+    Unfinished {
+        /// How many polls.
+        polls: u32,
+    },
     /// A long-running operation ended Failed or Canceled.
     #[error("the operation ended {state}")]
     Operation {
@@ -90,6 +126,14 @@ impl AzureError {
                 _ => Remedy::QuoteIds,
             },
             AzureError::Operation { .. } => Remedy::QuoteIds,
+            AzureError::Url { url, .. } if url.starts_with("http://") => Remedy::UseHttps,
+            AzureError::Url { .. } => Remedy::CheckBaseUrl,
+            AzureError::Transport { .. } => Remedy::CheckNetwork,
+            AzureError::SignIn(_) => Remedy::SignIn,
+            AzureError::SignInUnavailable(_) => Remedy::SignInServiceDown,
+            AzureError::Unreadable { .. } => Remedy::CheckBaseUrl,
+            // Still running: reading the ticket by its name later tells how it ended.
+            AzureError::Unfinished { .. } => Remedy::ResendOutbox,
         }
     }
 
@@ -106,6 +150,7 @@ impl AzureError {
             AzureError::Operation {
                 code, description, ..
             } => (code.clone(), description.clone(), None, None),
+            _ => (None, None, None, None),
         };
         Failure {
             summary: self.to_string(),
