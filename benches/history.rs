@@ -30,6 +30,7 @@ fn filled_store(dir: &std::path::Path) -> Store {
         .iter()
         .map(|request| NewSubmission {
             request_id: Uuid::new_v4(),
+            service: pcsr_tui::domain::Service::PartnerCenter,
             cloud: "sandbox",
             locale: "en-US",
             base_url: "http://127.0.0.1:1/v1",

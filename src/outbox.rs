@@ -21,9 +21,9 @@
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::api::error::RequestIds;
-use crate::api::{Answer, ApiError, Client, Scope};
-use crate::domain::{NewTicket, Stamp, Status, Ticket};
+use crate::api::{Answer, Scope};
+use crate::backend::{Backend, BackendError};
+use crate::domain::{NewTicket, Service, Stamp, Status, Ticket};
 use crate::store::{
     ChangeKind, NewChange, NewSubmission, RecordedChange, Store, StoreError, StoreExecutor, Submission,
 };
@@ -31,6 +31,8 @@ use crate::store::{
 /// Where submissions (and notes and closes) are recorded as going.
 #[derive(Debug, Clone)]
 pub struct Origin {
+    /// The service.
+    pub service: Service,
     /// Cloud name (`sandbox` for the emulator).
     pub cloud: String,
     /// Agent locale.
@@ -44,7 +46,7 @@ pub struct Origin {
 #[error("{error}")]
 pub struct SendFailure {
     /// What the service (or the network) said.
-    pub error: ApiError,
+    pub error: BackendError,
     /// True when the row stays in the outbox (outcome unknown) and will be resent.
     pub in_outbox: bool,
 }
@@ -150,11 +152,16 @@ impl Outbox {
     /// Records `request` for `origin` (state `sending`), before anything is sent.
     pub async fn record(&self, origin: &Origin, request: &NewTicket) -> Result<(i64, Uuid), StoreError> {
         let request_id = Uuid::new_v4();
-        let (origin, request) = (origin.clone(), request.clone());
+        let (origin, mut request) = (origin.clone(), request.clone());
+        if origin.service.capabilities().client_named && request.name.is_none() {
+            // The name every PUT of it carries, recorded before the first.
+            request.name = Some(crate::backend::azure_name(request_id));
+        }
         let local_id = self
             .db(move |s| {
                 s.record_submission(&NewSubmission {
                     request_id,
+                    service: origin.service,
                     cloud: &origin.cloud,
                     locale: &origin.locale,
                     base_url: &origin.base_url,
@@ -168,7 +175,7 @@ impl Outbox {
     /// Records, then sends, a new request.
     pub async fn submit(
         &self,
-        client: &Client,
+        client: &Backend,
         origin: &Origin,
         request: &NewTicket,
     ) -> Result<Sent, SubmitError> {
@@ -188,7 +195,7 @@ impl Outbox {
     /// Sends a recorded request with its MS-RequestId and settles its row by the outcome rules.
     pub async fn send(
         &self,
-        client: &Client,
+        client: &Backend,
         local_id: i64,
         request_id: Uuid,
         request: &NewTicket,
@@ -201,49 +208,44 @@ impl Outbox {
     /// been filed, so it must never turn "failed" (and be submitted again) for that.
     async fn send_once(
         &self,
-        client: &Client,
+        client: &Backend,
         local_id: i64,
         request_id: Uuid,
         request: &NewTicket,
         resending: bool,
     ) -> Result<Sent, SendFailure> {
-        let mut outcome = client
-            .create(request, RequestIds::with_request_id(request_id))
-            .await;
+        if resending && client.service().capabilities().client_named {
+            // An unknown outcome is settled by reading the name before any new PUT.
+            if let Some(answer) = self.read_back(client, request, request_id).await? {
+                return Ok(self.created(local_id, answer).await);
+            }
+        }
+        let mut outcome = client.create(request, request_id).await;
         if let Err(e) = &outcome
-            && e.accepted_unread()
+            && (e.accepted_unread() || (client.service().capabilities().client_named && e.outcome_unknown()))
         {
-            // Filed, answer unreadable: the same MS-RequestId fetches the service's copy.
-            tracing::info!(
-                local_id,
-                "create accepted but unreadable ({e}); asking again with the same id"
-            );
-            if let Ok(answer) = client
-                .create(request, RequestIds::with_request_id(request_id))
-                .await
-            {
+            // Filed, or maybe filed, with no readable answer: the same key fetches the
+            // service's copy (Partner Center: the same MS-RequestId; Azure: a GET of the name).
+            tracing::info!(local_id, "create outcome unknown ({e}); asking with the same key");
+            let again = if client.service().capabilities().client_named {
+                self.read_back(client, request, request_id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(Ok)
+            } else {
+                Some(client.create(request, request_id).await)
+            };
+            if let Some(Ok(answer)) = again {
                 outcome = Ok(answer);
             }
         }
         match outcome {
-            Ok(answer) => {
-                let sr = answer.value.clone();
-                let unrecorded = self
-                    .db(move |s| s.mark_created(local_id, &sr))
-                    .await
-                    .err()
-                    .map(|e| e.to_string());
-                Ok(Sent {
-                    local_id,
-                    answer,
-                    unrecorded,
-                })
-            }
+            Ok(answer) => Ok(self.created(local_id, answer).await),
             Err(error) => {
                 let text = error.to_string();
                 let unknown = error.outcome_unknown()
-                    || (resending
-                        && (error.needs_sign_in() || matches!(error, ApiError::SignInUnavailable(_))));
+                    || (resending && (error.needs_sign_in() || error.sign_in_unavailable()));
                 let settled = self
                     .db(move |s| s.record_send_outcome(local_id, unknown, &text))
                     .await;
@@ -258,22 +260,64 @@ impl Outbox {
         }
     }
 
+    /// Settles a row as created with the service's answer.
+    async fn created(&self, local_id: i64, answer: Answer<Ticket>) -> Sent {
+        let sr = answer.value.clone();
+        let unrecorded = self
+            .db(move |s| s.mark_created(local_id, &sr))
+            .await
+            .err()
+            .map(|e| e.to_string());
+        Sent {
+            local_id,
+            answer,
+            unrecorded,
+        }
+    }
+
+    /// A client-named ticket read by its name: `Some` when the service holds it, `None` when
+    /// it does not (404), an error when the read itself failed (the outcome stays unknown).
+    async fn read_back(
+        &self,
+        client: &Backend,
+        request: &NewTicket,
+        request_id: Uuid,
+    ) -> Result<Option<Answer<Ticket>>, SendFailure> {
+        let Some(name) = client.ticket_name(request, request_id) else {
+            return Ok(None);
+        };
+        match client.get(&Scope::Partner, &name).await {
+            Ok(ticket) => Ok(Some(Answer {
+                value: ticket,
+                status: 200,
+                ids: crate::api::RequestIds::with_request_id(request_id),
+            })),
+            Err(error) if error.status() == Some(404) => Ok(None),
+            Err(error) => Err(SendFailure {
+                error,
+                in_outbox: true,
+            }),
+        }
+    }
+
     /// Records a note (`text`) or a close of `server_id`, then sends it.
     pub async fn change(
         &self,
-        client: &Client,
+        client: &Backend,
         origin: &Origin,
         kind: ChangeKind,
         server_id: &str,
         customer: Option<&str>,
         text: Option<&str>,
+        subject: Option<&str>,
     ) -> Result<Applied, ChangeError> {
         let request_id = Uuid::new_v4();
-        let (origin, server_id, customer, text) = (
+        let (origin, server_id, customer, text, subject) = (
             origin.clone(),
             server_id.to_string(),
             customer.map(str::to_string),
             text.map(str::to_string),
+            subject.map(str::to_string),
         );
         let change = self
             .db(move |s| {
@@ -283,6 +327,8 @@ impl Outbox {
                     server_id: &server_id,
                     customer: customer.as_deref(),
                     text: text.as_deref(),
+                    subject: subject.as_deref(),
+                    service: origin.service,
                     cloud: &origin.cloud,
                     base_url: &origin.base_url,
                 })?;
@@ -301,14 +347,18 @@ impl Outbox {
     }
 
     /// Sends a recorded change with its MS-RequestId and settles its row.
-    async fn apply(&self, client: &Client, change: &RecordedChange) -> Result<Applied, SendFailure> {
+    async fn apply(&self, client: &Backend, change: &RecordedChange) -> Result<Applied, SendFailure> {
         let scope = scope_of(change.customer.as_deref());
         let edit = match change.kind {
-            ChangeKind::Note => crate::domain::Change::Note(change.text.clone().unwrap_or_default()),
+            ChangeKind::Note => crate::domain::Change::Note {
+                text: change.text.clone().unwrap_or_default(),
+                subject: change.subject.clone(),
+            },
             ChangeKind::Close => crate::domain::Change::Close,
         };
-        let ids = RequestIds::with_request_id(change.request_id);
-        let outcome = client.apply(&scope, &change.server_id, &edit, ids).await;
+        let outcome = client
+            .apply(&scope, &change.server_id, &edit, change.request_id)
+            .await;
         match outcome {
             Ok(sr) => Ok(self.applied(change.local_id, sr, false).await),
             Err(error) => {
@@ -346,7 +396,7 @@ impl Outbox {
     }
 
     /// Settles a change that did not apply: kept when it may have (unknown), dropped when not.
-    async fn unapplied(&self, local_id: i64, error: ApiError) -> SendFailure {
+    async fn unapplied(&self, local_id: i64, error: BackendError) -> SendFailure {
         let unknown = error.outcome_unknown();
         let text = error.to_string();
         let settled = self
@@ -369,8 +419,8 @@ impl Outbox {
 
     /// Notes and closes waiting for a resend to `origin`, oldest first.
     pub async fn pending_changes(&self, origin: &Origin) -> Result<Vec<RecordedChange>, StoreError> {
-        let (cloud, base_url) = (origin.cloud.clone(), origin.base_url.clone());
-        self.db(move |s| s.changes_for(&cloud, &base_url)).await
+        let (service, cloud, base_url) = (origin.service, origin.cloud.clone(), origin.base_url.clone());
+        self.db(move |s| s.changes_for(service, &cloud, &base_url)).await
     }
 
     /// Settles the pending notes and closes for `origin` (only those in `only` when it is not
@@ -378,7 +428,7 @@ impl Outbox {
     /// MS-RequestId only when the request does not show it.
     pub async fn resend_changes(
         &self,
-        client: &Client,
+        client: &Backend,
         origin: &Origin,
         only: &[i64],
     ) -> Result<Vec<ResentChange>, StoreError> {
@@ -394,10 +444,14 @@ impl Outbox {
         Ok(done)
     }
 
-    async fn settle_change(&self, client: &Client, change: &RecordedChange) -> Result<Applied, SendFailure> {
+    async fn settle_change(&self, client: &Backend, change: &RecordedChange) -> Result<Applied, SendFailure> {
         let scope = scope_of(change.customer.as_deref());
-        match client.get(&scope, &change.server_id).await {
-            Ok(sr) if shows(&sr, change) => Ok(self.applied(change.local_id, sr, true).await),
+        let read = match change.kind {
+            ChangeKind::Note => client.conversation(&scope, &change.server_id).await,
+            ChangeKind::Close => client.get(&scope, &change.server_id).await,
+        };
+        match read {
+            Ok(sr) if already_there(client, &sr, change) => Ok(self.applied(change.local_id, sr, true).await),
             Ok(_) => self.apply(client, change).await,
             // The request is gone (or not in this scope): there is nothing to apply it to.
             Err(error) if error.status() == Some(404) => Err(self.unapplied(change.local_id, error).await),
@@ -418,15 +472,15 @@ impl Outbox {
 
     /// Entries waiting for a resend to `origin` (state `sending`), oldest first.
     pub async fn pending(&self, origin: &Origin) -> Result<Vec<Submission>, StoreError> {
-        let (cloud, base_url) = (origin.cloud.clone(), origin.base_url.clone());
-        self.db(move |s| s.outbox_for(&cloud, &base_url)).await
+        let (service, cloud, base_url) = (origin.service, origin.cloud.clone(), origin.base_url.clone());
+        self.db(move |s| s.outbox_for(service, &cloud, &base_url)).await
     }
 
     /// Resends the pending entries for `origin` (only those in `only` when it is not empty), one
     /// after the other, each with its stored MS-RequestId.
     pub async fn resend(
         &self,
-        client: &Client,
+        client: &Backend,
         origin: &Origin,
         only: &[i64],
     ) -> Result<Vec<Resent>, StoreError> {
@@ -452,7 +506,10 @@ impl Outbox {
 /// The in-process sandbox gets a new port every run, so sandbox entries match by cloud alone.
 /// `Store::outbox_for` applies this rule in SQL; this is its statement, kept for the tests that
 /// hold the two together.
-pub fn same_destination(cloud: &str, base_url: &str, here: &Origin) -> bool {
+pub fn same_destination(service: Service, cloud: &str, base_url: &str, here: &Origin) -> bool {
+    if service != here.service {
+        return false;
+    }
     if cloud == "sandbox" || here.cloud == "sandbox" {
         return cloud == here.cloud;
     }
@@ -494,6 +551,17 @@ pub fn shows(sr: &Ticket, change: &RecordedChange) -> bool {
     }
 }
 
+/// Whether `sr` shows `change`: by the note's name where the service names notes, else by
+/// [`shows`].
+fn already_there(client: &Backend, sr: &Ticket, change: &RecordedChange) -> bool {
+    match change.kind {
+        ChangeKind::Note => client
+            .holds_note(sr, change.request_id)
+            .unwrap_or_else(|| shows(sr, change)),
+        ChangeKind::Close => shows(sr, change),
+    }
+}
+
 /// RFC 3339, or the API's offset-less form, which is UTC.
 fn parse_time(raw: &str) -> Option<OffsetDateTime> {
     use time::format_description::well_known::Rfc3339;
@@ -510,9 +578,11 @@ fn parse_time(raw: &str) -> Option<OffsetDateTime> {
 #[cfg(test)]
 mod destination_tests {
     use super::{Origin, same_destination};
+    use crate::domain::Service;
 
     fn origin(cloud: &str, base_url: &str) -> Origin {
         Origin {
+            service: Service::PartnerCenter,
             cloud: cloud.into(),
             locale: "en-US".into(),
             base_url: base_url.into(),
@@ -524,26 +594,51 @@ mod destination_tests {
         let sandbox = origin("sandbox", "http://127.0.0.1:40001/");
         let real = origin("global", "https://api.partnercenter.microsoft.com/");
         // A sandbox entry from an earlier run (another port) is resent to today's sandbox.
-        assert!(same_destination("sandbox", "http://127.0.0.1:39999", &sandbox));
+        assert!(same_destination(
+            Service::PartnerCenter,
+            "sandbox",
+            "http://127.0.0.1:39999",
+            &sandbox
+        ));
         // Never across the sandbox boundary, either way.
         assert!(!same_destination(
+            Service::PartnerCenter,
             "global",
             "https://api.partnercenter.microsoft.com",
             &sandbox
         ));
-        assert!(!same_destination("sandbox", "http://127.0.0.1:39999", &real));
+        assert!(!same_destination(
+            Service::PartnerCenter,
+            "sandbox",
+            "http://127.0.0.1:39999",
+            &real
+        ));
         // Real clouds: same cloud and same endpoint (trailing slash aside).
         assert!(same_destination(
+            Service::PartnerCenter,
             "global",
             "https://api.partnercenter.microsoft.com",
             &real
         ));
         assert!(!same_destination(
+            Service::PartnerCenter,
             "usgov",
             "https://api.partnercenter.microsoft.com",
             &real
         ));
-        assert!(!same_destination("global", "https://pc.example.com", &real));
+        assert!(!same_destination(
+            Service::PartnerCenter,
+            "global",
+            "https://pc.example.com",
+            &real
+        ));
+        // Never from one service to the other, even on the same sandbox.
+        assert!(!same_destination(
+            Service::Azure,
+            "sandbox",
+            "http://127.0.0.1:39999",
+            &sandbox
+        ));
     }
 }
 
@@ -560,6 +655,8 @@ mod read_back_tests {
             server_id: "616000000000001".into(),
             customer: None,
             text: text.map(str::to_string),
+            subject: None,
+            service: Service::PartnerCenter,
             cloud: "sandbox".into(),
             base_url: "http://127.0.0.1:1".into(),
             applied: false,

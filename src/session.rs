@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use crate::api::{ApiError, Client, ClientConfig, StaticToken, TokenProvider};
 use crate::auth::Cloud;
-use crate::domain::Remedy;
+use crate::azure::{AzureClient, AzureConfig, AzureError};
+use crate::backend::Backend;
+use crate::domain::{Remedy, Service};
 use crate::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxError, SandboxOptions};
 use crate::store::{Store, StoreError};
 
@@ -37,11 +39,32 @@ pub struct Settings {
     pub data_dir: Option<PathBuf>,
     /// `--sandbox`.
     pub sandbox: bool,
+    /// `--backend` / `PCSR_BACKEND`.
+    pub backend: Option<Service>,
+    /// `--subscription` / `PCSR_SUBSCRIPTION` (Azure).
+    pub subscription: Option<String>,
+    /// `--customer` (Azure: act for this customer tenant, CSP).
+    pub customer: Option<String>,
     /// config.toml's `[defaults]`, `[ui]` and `[keys]`, used where flags and environment are silent.
     pub config: crate::config::UserConfig,
 }
 
 impl Settings {
+    /// The service: `--backend` / PCSR_BACKEND, else config.toml's `[defaults] backend`, else
+    /// Partner Center.
+    pub fn service_or_default(&self) -> Service {
+        self.backend.or(self.config.defaults.backend).unwrap_or_default()
+    }
+
+    /// The Azure subscription: `--subscription` / PCSR_SUBSCRIPTION, else `[azure] subscription`.
+    pub fn subscription_or_default(&self) -> Option<String> {
+        self.subscription
+            .clone()
+            .map(|s| s.trim().to_ascii_lowercase())
+            .filter(|s| !s.is_empty())
+            .or_else(|| self.config.azure.subscription.clone())
+    }
+
     /// The cloud: `--cloud`, else config.toml's `[defaults] cloud`, else global. (A signed-in
     /// profile's own cloud comes before the config default; see [`plan`].)
     pub fn cloud_or_default(&self) -> Cloud {
@@ -78,6 +101,22 @@ pub enum SessionError {
     /// The locale is not of the `ll-CC` shape.
     #[error("'{0}' is not a locale like en-US or sr-Latn-RS (--locale)")]
     BadLocale(String),
+    /// The Azure client could not be set up.
+    #[error(transparent)]
+    Azure(#[from] AzureError),
+    /// The cloud has no such service.
+    #[error("{service} does not run in the {cloud} cloud: use --cloud {choices}")]
+    NoSuchCloud {
+        /// The service.
+        service: Service,
+        /// The cloud asked for.
+        cloud: Cloud,
+        /// The clouds it runs in.
+        choices: &'static str,
+    },
+    /// A subscription id that is not a GUID.
+    #[error("'{0}' is not a subscription id: give the subscription's GUID (see `subscriptions`)")]
+    BadSubscription(String),
 }
 
 impl SessionError {
@@ -87,6 +126,7 @@ impl SessionError {
         match self {
             SessionError::NoCredentials(_) => Some(Remedy::SignIn),
             SessionError::Api(e) => Some(e.remedy()),
+            SessionError::Azure(e) => Some(e.remedy()),
             _ => None,
         }
     }
@@ -95,6 +135,12 @@ impl SessionError {
         match self {
             SessionError::NoCredentials(_) => 3,
             SessionError::Api(e) => e.exit_code(),
+            // Setting up a client sends nothing: a refusal here is the URL's.
+            SessionError::Azure(e) => crate::backend::BackendError::Azure(AzureError::Url {
+                url: String::new(),
+                reason: e.to_string(),
+            })
+            .exit_code(),
             SessionError::BadLocale(_) => 1,
             _ => 1,
         }
@@ -112,8 +158,10 @@ pub fn check_locale(locale: &str) -> Result<(), SessionError> {
 
 /// A ready-to-use client plus everything the commands and the TUI show about it.
 pub struct Session {
-    /// The API client.
-    pub client: Client,
+    /// The service's client.
+    pub client: Backend,
+    /// The Azure subscription tickets go under (`None`: tenant level, or Partner Center).
+    pub subscription: Option<String>,
     /// Who we act as.
     pub account: Account,
     /// The cloud in use.
@@ -129,6 +177,21 @@ pub struct Session {
 }
 
 impl Session {
+    /// The service in use.
+    pub fn service(&self) -> Service {
+        self.client.service()
+    }
+
+    /// Where this session's writes are recorded as going, for the outbox.
+    pub fn origin(&self) -> crate::outbox::Origin {
+        crate::outbox::Origin {
+            service: self.service(),
+            cloud: self.cloud_label().to_string(),
+            locale: self.locale.clone(),
+            base_url: self.base_url.clone(),
+        }
+    }
+
     /// Cloud name recorded with submissions: `sandbox` for the emulator.
     pub fn cloud_label(&self) -> &'static str {
         if self.account == Account::Sandbox {
@@ -228,6 +291,12 @@ pub fn signed_in_from_env(settings: &Settings) -> Result<Option<SavedSignIn>, cr
 pub struct Plan {
     /// How it was chosen.
     pub choice: Choice,
+    /// The service.
+    pub service: Service,
+    /// The Azure subscription, where one is set.
+    pub subscription: Option<String>,
+    /// The customer tenant to act for (Azure, CSP).
+    pub customer: Option<String>,
     /// The cloud.
     pub cloud: Cloud,
     /// Agent locale (validated).
@@ -277,15 +346,28 @@ pub fn plan(settings: &Settings, signed_in: Option<SavedSignIn>) -> Result<Plan,
         _ => settings.locale_or_default(),
     };
     check_locale(&locale)?;
+    let service = settings.service_or_default();
+    let subscription = settings.subscription_or_default();
+    if let Some(sub) = &subscription
+        && uuid::Uuid::parse_str(sub).is_err()
+    {
+        return Err(SessionError::BadSubscription(sub.clone()));
+    }
     let token = settings.token.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let use_sandbox =
         settings.sandbox || (settings.base_url.is_none() && token.is_none() && signed_in.is_none());
-    let plan = |choice, cloud, target| Plan {
-        choice,
-        cloud,
-        locale: locale.clone(),
-        data_dir: data_dir.clone(),
-        target,
+    let plan = |choice, cloud: Cloud, target| {
+        check_cloud(service, cloud)?;
+        Ok(Plan {
+            choice,
+            service,
+            subscription: subscription.clone(),
+            customer: settings.customer.clone(),
+            cloud,
+            locale: locale.clone(),
+            data_dir: data_dir.clone(),
+            target,
+        })
     };
     if use_sandbox {
         let choice = if settings.sandbox {
@@ -293,19 +375,19 @@ pub fn plan(settings: &Settings, signed_in: Option<SavedSignIn>) -> Result<Plan,
         } else {
             Choice::SandboxDefault
         };
-        return Ok(plan(choice, settings.cloud_or_default(), Target::Sandbox));
+        return plan(choice, settings.cloud_or_default(), Target::Sandbox);
     }
     if let Some(token) = token {
         let cloud = settings.cloud_or_default();
         let base_url = settings
             .base_url
             .clone()
-            .unwrap_or_else(|| cloud.api_base_url().to_string());
+            .unwrap_or_else(|| default_base_url(service, cloud).to_string());
         let target = Target::Token {
             base_url,
             token: token.to_string(),
         };
-        return Ok(plan(Choice::Token, cloud, target));
+        return plan(Choice::Token, cloud, target);
     }
     match signed_in {
         Some(profile) => {
@@ -314,13 +396,13 @@ pub fn plan(settings: &Settings, signed_in: Option<SavedSignIn>) -> Result<Plan,
                 .base_url
                 .clone()
                 .or(profile.base_url)
-                .unwrap_or_else(|| cloud.api_base_url().to_string());
+                .unwrap_or_else(|| default_base_url(service, cloud).to_string());
             let target = Target::Profile {
                 base_url,
                 user: profile.user,
                 provider: profile.provider,
             };
-            Ok(plan(Choice::Profile, cloud, target))
+            plan(Choice::Profile, cloud, target)
         }
         None => Err(SessionError::NoCredentials(
             settings.base_url.clone().unwrap_or_default(),
@@ -328,16 +410,51 @@ pub fn plan(settings: &Settings, signed_in: Option<SavedSignIn>) -> Result<Plan,
     }
 }
 
+/// Where a service's API is in `cloud` when nothing overrides it.
+pub fn default_base_url(service: Service, cloud: Cloud) -> &'static str {
+    match service {
+        Service::PartnerCenter => cloud.api_base_url(),
+        Service::Azure => match cloud {
+            Cloud::Usgov => crate::azure::client::USGOV_BASE_URL,
+            Cloud::China => crate::azure::client::CHINA_BASE_URL,
+            Cloud::Global | Cloud::Germany => crate::azure::client::GLOBAL_BASE_URL,
+        },
+    }
+}
+
+/// Refuses a cloud the service does not run in, before anything starts.
+fn check_cloud(service: Service, cloud: Cloud) -> Result<(), SessionError> {
+    let (runs, choices) = match service {
+        Service::PartnerCenter => (cloud != Cloud::China, "global, germany or usgov"),
+        Service::Azure => (cloud != Cloud::Germany, "global, usgov or china"),
+    };
+    if runs {
+        Ok(())
+    } else {
+        Err(SessionError::NoSuchCloud {
+            service,
+            cloud,
+            choices,
+        })
+    }
+}
+
 /// Carries out a plan: starts the sandbox if it is one, builds the client.
 pub async fn start(plan: Plan) -> Result<Session, SessionError> {
     let account = plan.account();
     let Plan {
+        service,
+        mut subscription,
         cloud,
         locale,
         data_dir,
         target,
         ..
     } = plan;
+    if subscription.is_none() && matches!(target, Target::Sandbox) && service == Service::Azure {
+        // A first run files technical tickets too: the sandbox's subscription with a plan.
+        subscription = Some(crate::sandbox::azure::PAID_SUBSCRIPTION.to_string());
+    }
     let (base_url, token, sandbox): (String, Arc<dyn TokenProvider>, Option<Sandbox>) = match target {
         Target::Sandbox => {
             std::fs::create_dir_all(&data_dir).map_err(|source| {
@@ -364,9 +481,17 @@ pub async fn start(plan: Plan) -> Result<Session, SessionError> {
             base_url, provider, ..
         } => (base_url, provider, None),
     };
-    let client = build_client(&base_url, &locale, token)?;
+    let client = match service {
+        Service::PartnerCenter => Backend::PartnerCenter(build_client(&base_url, &locale, token)?),
+        Service::Azure => {
+            let mut config = AzureConfig::new(&base_url)?;
+            config.subscription = subscription.clone();
+            Backend::Azure(AzureClient::new(config, token)?)
+        }
+    };
     Ok(Session {
         client,
+        subscription,
         account,
         cloud,
         locale,

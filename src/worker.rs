@@ -12,8 +12,9 @@ use std::sync::{Arc, RwLock};
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use crate::api::{Client, ClientEvent};
+use crate::api::ClientEvent;
 use crate::auth::Cloud;
+use crate::backend::Backend;
 use crate::outbox::Outbox;
 use crate::store::{Store, StoreExecutor};
 
@@ -34,7 +35,7 @@ pub struct WorkerHandle {
 }
 
 /// Starts the worker on the current tokio runtime; `sign_in` is how it signs in on request.
-pub fn spawn(client: Client, store: Store, origin: Origin, sign_in: SignInSetup) -> WorkerHandle {
+pub fn spawn(client: Backend, store: Store, origin: Origin, sign_in: SignInSetup) -> WorkerHandle {
     let (cmd_tx, cmd_rx) = unbounded_channel();
     let (reply_tx, reply_rx) = unbounded_channel();
     let (event_tx, mut event_rx) = unbounded_channel();
@@ -70,7 +71,7 @@ pub fn spawn(client: Client, store: Store, origin: Origin, sign_in: SignInSetup)
 
 /// The account in use; replaced as a whole when the user signs in from the TUI.
 struct Conn {
-    client: Client,
+    client: Backend,
     origin: Arc<Origin>,
 }
 
@@ -195,7 +196,7 @@ impl Worker {
     }
 
     /// The client of the account in use (calls already running keep the one they started with).
-    fn client(&self) -> Client {
+    fn client(&self) -> Backend {
         self.conn.read().unwrap_or_else(|p| p.into_inner()).client.clone()
     }
 
@@ -211,12 +212,13 @@ impl Worker {
         match outcome {
             Ok(Some(switch)) => {
                 let origin = Origin {
+                    service: crate::domain::Service::PartnerCenter,
                     cloud: switch.cloud.as_str().to_string(),
                     locale,
                     base_url: switch.base_url,
                 };
                 *self.conn.write().unwrap_or_else(|p| p.into_inner()) = Conn {
-                    client: switch.client.with_events(self.events.clone()),
+                    client: Backend::PartnerCenter(switch.client).with_events(self.events.clone()),
                     origin: Arc::new(origin),
                 };
                 self.reply(Reply::SignIn(switch.reply));

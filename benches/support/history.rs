@@ -25,6 +25,7 @@ pub fn record(store: &Store, rows: usize, cloud: &str) -> Result<(), StoreError>
         .iter()
         .map(|request| NewSubmission {
             request_id: uuid::Uuid::new_v4(),
+            service: pcsr_tui::domain::Service::PartnerCenter,
             cloud,
             locale: "en-US",
             base_url: "http://127.0.0.1:1",

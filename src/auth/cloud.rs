@@ -14,6 +14,8 @@ pub enum Cloud {
     Germany,
     /// Partner Center for Microsoft Cloud for US Government.
     Usgov,
+    /// Azure operated by 21Vianet (Azure only).
+    China,
 }
 
 /// The API resource (v1) every cloud's tokens are issued for.
@@ -21,7 +23,7 @@ pub const RESOURCE: &str = "https://api.partnercenter.microsoft.com";
 
 impl Cloud {
     /// Every cloud, for help texts and table tests.
-    pub const ALL: [Cloud; 3] = [Cloud::Global, Cloud::Germany, Cloud::Usgov];
+    pub const ALL: [Cloud; 4] = [Cloud::Global, Cloud::Germany, Cloud::Usgov, Cloud::China];
 
     /// The name used on the command line and in config.toml.
     pub fn as_str(self) -> &'static str {
@@ -29,6 +31,7 @@ impl Cloud {
             Cloud::Global => "global",
             Cloud::Germany => "germany",
             Cloud::Usgov => "usgov",
+            Cloud::China => "china",
         }
     }
 
@@ -38,6 +41,7 @@ impl Cloud {
             Cloud::Global => "Partner Center (global)",
             Cloud::Germany => "Microsoft Cloud Germany",
             Cloud::Usgov => "US Government",
+            Cloud::China => "Azure China (21Vianet)",
         }
     }
 
@@ -48,7 +52,7 @@ impl Cloud {
                 "Microsoft Cloud Germany closed on 2021-10-29; its sign-in endpoints may no longer answer. \
                  Partner Center for Germany now runs in the global cloud (--cloud global).",
             ),
-            Cloud::Global | Cloud::Usgov => None,
+            Cloud::Global | Cloud::Usgov | Cloud::China => None,
         }
     }
 
@@ -63,6 +67,7 @@ impl Cloud {
             Cloud::Global => "https://login.microsoftonline.com",
             Cloud::Germany => "https://login.microsoftonline.de",
             Cloud::Usgov => "https://login.microsoftonline.us",
+            Cloud::China => "https://login.chinacloudapi.cn",
         }
     }
 }
@@ -80,7 +85,10 @@ impl FromStr for Cloud {
             "global" | "public" | "worldwide" => Ok(Cloud::Global),
             "germany" | "de" => Ok(Cloud::Germany),
             "usgov" | "us-gov" | "usgovernment" => Ok(Cloud::Usgov),
-            other => Err(format!("unknown cloud '{other}': use global, germany or usgov")),
+            "china" | "azurechina" => Ok(Cloud::China),
+            other => Err(format!(
+                "unknown cloud '{other}': use global, germany, usgov or china"
+            )),
         }
     }
 }

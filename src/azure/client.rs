@@ -147,6 +147,7 @@ pub struct AzureClient {
 impl AzureClient {
     /// A client for `config`, with bearer tokens from `token`.
     pub fn new(config: AzureConfig, token: Arc<dyn TokenProvider>) -> Result<Self, AzureError> {
+        crate::tls::install_provider();
         let http = reqwest::Client::builder()
             .user_agent(concat!("pcsr-tui/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
@@ -170,6 +171,15 @@ impl AzureClient {
     pub fn with_auxiliary(mut self, partner: Arc<dyn TokenProvider>) -> Self {
         self.auxiliary = Some(partner);
         self
+    }
+
+    /// Warnings from the token provider (see [`TokenProvider::take_warnings`]).
+    pub fn take_token_warnings(&self) -> Vec<String> {
+        let mut warnings = self.token.take_warnings();
+        if let Some(partner) = &self.auxiliary {
+            warnings.extend(partner.take_warnings());
+        }
+        warnings
     }
 
     /// The configuration in use.
@@ -363,23 +373,37 @@ impl AzureClient {
 
     /// Every Azure service: the first level of the topic tree.
     pub async fn services(&self) -> Result<Vec<Topic>, AzureError> {
+        Ok(self.services_as_sent().await?.0)
+    }
+
+    /// [`AzureClient::services`], and the list as the service sent it (`--json`).
+    pub async fn services_as_sent(&self) -> Result<(Vec<Topic>, serde_json::Value), AzureError> {
         let url = self.url("/providers/Microsoft.Support/services", API_VERSION, &[])?;
-        let (list, _): (List<ServiceResource>, _) = self.get(url, "services").await?;
-        Ok(list.value.iter().map(mapping::service_topic).collect())
+        let (list, sent): (List<ServiceResource>, _) = self.get(url, "services").await?;
+        Ok((list.value.iter().map(mapping::service_topic).collect(), sent))
     }
 
     /// One service's problem classifications: the second level, under `service`.
     pub async fn classifications(&self, service: &Topic) -> Result<Vec<Topic>, AzureError> {
+        Ok(self.classifications_as_sent(service).await?.0)
+    }
+
+    /// [`AzureClient::classifications`], and the list as the service sent it (`--json`).
+    pub async fn classifications_as_sent(
+        &self,
+        service: &Topic,
+    ) -> Result<(Vec<Topic>, serde_json::Value), AzureError> {
         let name = service.id.rsplit('/').next().unwrap_or(&service.id);
         let path = format!("/providers/Microsoft.Support/services/{name}/problemClassifications");
         let url = self.url(&path, API_VERSION, &[])?;
-        let (list, _): (List<ProblemClassificationResource>, _) =
+        let (list, sent): (List<ProblemClassificationResource>, _) =
             self.get(url, "problem classifications").await?;
-        Ok(list
+        let topics = list
             .value
             .iter()
             .map(|pc| mapping::classification_topic(pc, service))
-            .collect())
+            .collect();
+        Ok((topics, sent))
     }
 
     fn ticket_url(&self, name: &str) -> Result<Url, AzureError> {
@@ -453,6 +477,22 @@ impl AzureClient {
         Self::ticket_of(&answer)
     }
 
+    /// Changes the ticket's severity (`PATCH {"severity": ...}`); the answer is the whole ticket.
+    pub async fn set_severity(
+        &self,
+        name: &str,
+        severity: crate::domain::Severity,
+    ) -> Result<Ticket, AzureError> {
+        let answer = self
+            .send(
+                Method::PATCH,
+                self.ticket_url(name)?,
+                Some(&mapping::severity_body(severity)),
+            )
+            .await?;
+        Self::ticket_of(&answer)
+    }
+
     fn communications_path(&self, ticket: &str) -> String {
         format!(
             "{}/providers/Microsoft.Support/supportTickets/{ticket}/communications",
@@ -504,9 +544,14 @@ impl AzureClient {
 
     /// The subscriptions the sign-in can see.
     pub async fn subscriptions(&self) -> Result<Vec<Subscription>, AzureError> {
+        Ok(self.subscriptions_as_sent().await?.0)
+    }
+
+    /// [`AzureClient::subscriptions`], and the list as the service sent it (`--json`).
+    pub async fn subscriptions_as_sent(&self) -> Result<(Vec<Subscription>, serde_json::Value), AzureError> {
         let url = self.url("/subscriptions", SUBSCRIPTIONS_API_VERSION, &[])?;
-        let (list, _): (List<Subscription>, _) = self.get(url, "subscriptions").await?;
-        Ok(list.value)
+        let (list, sent): (List<Subscription>, _) = self.get(url, "subscriptions").await?;
+        Ok((list.value, sent))
     }
 }
 

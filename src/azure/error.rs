@@ -10,7 +10,7 @@ use super::wire::{ErrorDetail, ErrorResponse};
 #[derive(Debug, thiserror::Error)]
 pub enum AzureError {
     /// The service answered with an error status.
-    #[error("HTTP {status}{}", code.as_deref().map(|c| format!(": {c}")).unwrap_or_default())]
+    #[error("{}", full(self))]
     Status {
         /// The HTTP status.
         status: u16,
@@ -62,7 +62,7 @@ pub enum AzureError {
         polls: u32,
     },
     /// A long-running operation ended Failed or Canceled.
-    #[error("the operation ended {state}")]
+    #[error("{}", full(self))]
     Operation {
         /// `Failed` or `Canceled`.
         state: String,
@@ -84,6 +84,56 @@ pub fn describe(e: &ErrorDetail) -> Option<String> {
         }
     }
     (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// The one-line summary: the status or the operation's end, and the service's code.
+fn summary(e: &AzureError) -> String {
+    match e {
+        AzureError::Status { status, code, .. } => {
+            let reason = reqwest::StatusCode::from_u16(*status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("");
+            let mut out = format!("HTTP {status} {reason}").trim_end().to_string();
+            if let Some(code) = code {
+                out.push_str(&format!(", code {code}"));
+            }
+            out
+        }
+        AzureError::Operation { state, code, .. } => match code {
+            Some(code) => format!("the operation ended {state}, code {code}"),
+            None => format!("the operation ended {state}"),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// Everything a person needs in one message: the summary, the service's words and details,
+/// and the ids support asks for.
+fn full(e: &AzureError) -> String {
+    let mut out = summary(e);
+    let (description, ids) = match e {
+        AzureError::Status {
+            description,
+            request_id,
+            correlation_id,
+            ..
+        } => (description.as_deref(), Some((request_id, correlation_id))),
+        AzureError::Operation { description, .. } => (description.as_deref(), None),
+        _ => (None, None),
+    };
+    if let Some(d) = description {
+        out.push_str(&format!(": {d}"));
+    }
+    if let Some((request, correlation)) = ids {
+        let shown = |id: &Option<Uuid>| id.map_or_else(|| "-".to_string(), |u| u.to_string());
+        out.push_str(&format!(
+            " (x-ms-request-id {}, x-ms-correlation-request-id {})",
+            shown(request),
+            shown(correlation)
+        ));
+    }
+    out
 }
 
 impl AzureError {
@@ -153,7 +203,7 @@ impl AzureError {
             _ => (None, None, None, None),
         };
         Failure {
-            summary: self.to_string(),
+            summary: summary(self),
             code,
             description,
             request_id,

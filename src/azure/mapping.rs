@@ -172,6 +172,17 @@ pub fn communication_body(subject: &str, text: &str) -> Body<CommunicationProper
     }
 }
 
+/// The word a `$filter` on status uses (`Open`, `Closed`, `Updating`); `None` for a status
+/// Azure's list cannot filter on.
+pub fn status_word(status: Status) -> Option<&'static str> {
+    match status {
+        Status::Open => Some("Open"),
+        Status::Closed => Some("Closed"),
+        Status::Updating => Some("Updating"),
+        _ => None,
+    }
+}
+
 /// The PATCH body that closes a ticket (status is lowercase on write).
 pub fn close_body() -> UpdateTicket {
     UpdateTicket {
@@ -262,6 +273,7 @@ mod tests {
             })),
             diagnostic_consent: Some(true),
             resource_id: None,
+            name: None,
         };
         let built = serde_json::to_value(create_body(&new)).unwrap();
         let p = &built["properties"];

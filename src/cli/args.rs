@@ -67,7 +67,7 @@ pub struct GlobalArgs {
     /// API base URL (default per cloud).
     #[arg(long, global = true, env = "PCSR_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
-    /// Partner Center cloud (default global).
+    /// The service's cloud (default global; germany is Partner Center only, china Azure only).
     #[arg(long, global = true, value_name = "CLOUD", ignore_case = true, value_parser = cloud_parser())]
     pub cloud: Option<Cloud>,
     /// Agent locale for creating requests and X-Locale, e.g. en-US.
@@ -82,32 +82,57 @@ pub struct GlobalArgs {
     /// Do not print the notice that the built-in sandbox is in use.
     #[arg(long, global = true)]
     pub quiet: bool,
+    /// The service: partner-center or azure (default from config.toml, else partner-center).
+    #[arg(long, global = true, env = "PCSR_BACKEND", value_name = "SERVICE", value_parser = backend_parser())]
+    pub backend: Option<Service>,
+    /// Azure: file and list tickets under this subscription (default [azure] subscription, else
+    /// tenant level).
+    #[arg(long, global = true, env = "PCSR_SUBSCRIPTION", value_name = "SUB")]
+    pub subscription: Option<String>,
 }
 
-/// Only the severities a user may choose, so help, completions and the "possible values" of an
-/// error never offer `unknown` (which submit refuses).
+/// Service names as values, so shells complete them.
+fn backend_parser() -> impl TypedValueParser<Value = Service> {
+    PossibleValuesParser::new(["partner-center", "azure"])
+        .try_map(|s| Service::parse(&s).ok_or_else(|| format!("unknown service '{s}'")))
+}
+
+/// Only the severities a user may choose with some service, so help, completions and the
+/// "possible values" of an error never offer `unknown`; which of them the chosen service takes
+/// is checked with the rest of the form.
 fn severity_parser() -> impl TypedValueParser<Value = Severity> {
-    let names: Vec<&'static str> = Service::PartnerCenter
-        .capabilities()
-        .severities
+    let names: Vec<&'static str> = Severity::ALL
         .iter()
+        .filter(|s| {
+            Service::ALL
+                .iter()
+                .any(|svc| svc.capabilities().severities.contains(s))
+        })
         .map(|s| s.as_str())
         .collect();
     PossibleValuesParser::new(names).try_map(|s| s.parse::<Severity>())
 }
 
+/// The statuses some service's list can filter on (Partner Center's, and Azure's `updating`).
 fn status_parser() -> impl TypedValueParser<Value = Status> {
     let names: Vec<&'static str> = Status::ALL
         .iter()
-        .filter(|s| crate::api::mapping::status(**s).is_some())
+        .filter(|s| {
+            crate::api::mapping::status(**s).is_some() || crate::azure::mapping::status_word(**s).is_some()
+        })
         .map(|s| s.as_str())
         .collect();
     PossibleValuesParser::new(names).try_map(|s| s.parse::<Status>())
 }
 
+/// `yes` or `no`.
+fn yes_no_parser() -> impl TypedValueParser<Value = bool> {
+    PossibleValuesParser::new(["yes", "no"]).map(|s| s == "yes")
+}
+
 /// Cloud names as values, so shells complete them instead of file names.
 fn cloud_parser() -> impl TypedValueParser<Value = Cloud> {
-    PossibleValuesParser::new(["global", "germany", "usgov"]).try_map(|s| s.parse::<Cloud>())
+    PossibleValuesParser::new(["global", "germany", "usgov", "china"]).try_map(|s| s.parse::<Cloud>())
 }
 
 /// The subcommands, as README.md lists them.
@@ -126,17 +151,26 @@ pub enum CliCommand {
     Logout,
     /// Show who is signed in, on which cloud, and where the secret is kept.
     Status,
-    /// List the support topics.
+    /// List the support topics (Azure: the services; one service's problem classifications with
+    /// --service; every classification with --all).
     Topics {
+        /// Azure: this service's problem classifications (its name, id or display name).
+        #[arg(long, value_name = "SERVICE", conflicts_with = "all")]
+        service: Option<String>,
+        /// Azure: every problem classification of every service, as "Service / Classification".
+        #[arg(long)]
+        all: bool,
         /// --json / --jq.
         #[command(flatten)]
         out: JsonArgs,
     },
     /// File a new service request.
     Submit(SubmitArgs),
-    /// Show one service request from the server.
+    /// Show one service request from the server (Azure: the ticket and its communications as
+    /// one conversation).
     Show {
-        /// Service request id.
+        /// Service request id (Azure: the ticket's name, or the supportTicketId of one in the
+        /// local history).
         id: String,
         /// A customer's request (tenant id) instead of the partner's own.
         #[arg(long, value_name = "TENANT")]
@@ -153,6 +187,9 @@ pub enum CliCommand {
         /// A customer's requests (tenant id) instead of the partner's own.
         #[arg(long, value_name = "TENANT")]
         customer: Option<String>,
+        /// Azure: only tickets created on or after this date (YYYY-MM-DD, or RFC 3339).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
         /// At most this many.
         #[arg(long, default_value_t = 500, conflicts_with = "all")]
         limit: usize,
@@ -174,6 +211,9 @@ pub enum CliCommand {
         /// Read the note from a file, or `-` for standard input.
         #[arg(long, value_name = "FILE")]
         text_file: Option<PathBuf>,
+        /// Azure: the message's subject (default "Re: " and the ticket's title).
+        #[arg(long)]
+        subject: Option<String>,
         /// A customer's request (tenant id).
         #[arg(long, value_name = "TENANT")]
         customer: Option<String>,
@@ -191,6 +231,37 @@ pub enum CliCommand {
         /// Close without asking (needed when standard input is not a terminal).
         #[arg(long, short = 'y')]
         yes: bool,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
+    },
+    /// Azure: change a ticket's severity.
+    Update {
+        /// The ticket's name.
+        id: String,
+        /// The new severity.
+        #[arg(long, ignore_case = true, value_parser = severity_parser())]
+        severity: Severity,
+        /// A customer's ticket (tenant id).
+        #[arg(long, value_name = "TENANT")]
+        customer: Option<String>,
+        /// --json / --jq.
+        #[command(flatten)]
+        out: JsonArgs,
+    },
+    /// Azure: upload files to a ticket (1 byte to 5 MiB each).
+    Attach {
+        /// The ticket's name.
+        id: String,
+        /// The files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// A customer's ticket (tenant id).
+        #[arg(long, value_name = "TENANT")]
+        customer: Option<String>,
+    },
+    /// Azure: the subscriptions the sign-in can see.
+    Subscriptions {
         /// --json / --jq.
         #[command(flatten)]
         out: JsonArgs,
@@ -337,9 +408,21 @@ pub struct SubmitArgs {
     /// How urgent the request is.
     #[arg(long, ignore_case = true, value_parser = severity_parser())]
     pub severity: Option<Severity>,
-    /// Support topic id (see `pcsr-tui topics`).
+    /// Support topic id (see `pcsr-tui topics`; Azure: the full problemClassificationId).
     #[arg(long, value_name = "ID")]
     pub topic: Option<String>,
+    /// Azure: the ticket's resource name (default: one chosen and recorded before the first send).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Azure: may support collect advanced diagnostic information (default [azure] consent).
+    #[arg(long, value_name = "yes|no", value_parser = yes_no_parser())]
+    pub consent: Option<bool>,
+    /// Azure: the ARM id of the resource the ticket is about.
+    #[arg(long, value_name = "ID")]
+    pub resource_id: Option<String>,
+    /// Azure: a file to upload to the ticket once it is filed (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
     /// Print the server's JSON.
     #[arg(long)]
     pub json: bool,
@@ -376,6 +459,9 @@ impl GlobalArgs {
             locale: self.locale.clone(),
             data_dir: self.data_dir.clone(),
             sandbox: self.sandbox,
+            backend: self.backend,
+            subscription: self.subscription.clone().filter(|s| !s.trim().is_empty()),
+            customer: None,
             config: crate::config::UserConfig::default(),
         }
     }
@@ -391,11 +477,13 @@ impl CliCommand {
     /// The `--jq` expression this command was given, if any.
     pub(super) fn jq(&self) -> Option<&str> {
         match self {
-            CliCommand::Topics { out }
+            CliCommand::Topics { out, .. }
             | CliCommand::Show { out, .. }
             | CliCommand::List { out, .. }
             | CliCommand::Note { out, .. }
             | CliCommand::Close { out, .. }
+            | CliCommand::Update { out, .. }
+            | CliCommand::Subscriptions { out }
             | CliCommand::History { out }
             | CliCommand::Doctor { out } => out.jq.as_deref(),
             CliCommand::Submit(args) => args.jq.as_deref(),

@@ -2,6 +2,7 @@
 
 mod account;
 mod args;
+mod azure;
 mod dates;
 mod doctor;
 pub mod jq;
@@ -28,6 +29,22 @@ static QUIET: AtomicBool = AtomicBool::new(false);
 /// Whether `--quiet` was given.
 pub(crate) fn quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
+}
+
+/// The service this run speaks, for wording remedies as commands (set once at start).
+static SERVICE: std::sync::OnceLock<crate::domain::Service> = std::sync::OnceLock::new();
+
+/// The service this run speaks.
+pub(crate) fn service() -> crate::domain::Service {
+    SERVICE.get().copied().unwrap_or_default()
+}
+
+/// The sign-in command for `service`.
+pub(crate) fn login_command(service: crate::domain::Service) -> &'static str {
+    match service {
+        crate::domain::Service::PartnerCenter => "pcsr-tui login",
+        crate::domain::Service::Azure => "pcsr-tui login --backend azure",
+    }
 }
 
 /// A failure with the exit code README.md gives it.
@@ -62,7 +79,7 @@ pub struct Kept {
     pub next: String,
     /// What the service (or the network) said.
     #[source]
-    pub error: crate::api::ApiError,
+    pub error: crate::backend::BackendError,
 }
 
 /// Refuses an empty service request id before any call is made.
@@ -91,6 +108,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         cli.global.quiet || settings.config.defaults.quiet,
         Ordering::Relaxed,
     );
+    let _ = SERVICE.set(settings.service_or_default());
     if let Some(code) = cli.command.as_ref().and_then(CliCommand::jq) {
         // A syntax error is a usage error found before any network call.
         jq::check(code)?;
@@ -98,28 +116,50 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     match cli.command {
         None => requests::tui(&settings).await,
-        Some(CliCommand::Topics { out }) => requests::topics(&settings, out.enabled()).await,
+        Some(CliCommand::Topics { service, all, out }) => {
+            if settings.service_or_default() == crate::domain::Service::Azure {
+                azure::topics_command(&settings, service, all, out.enabled()).await
+            } else if service.is_some() || all {
+                Err(Exit::usage(
+                    "topics: --service and --all are for Azure's two-level catalogue (--backend azure); Partner \
+                     Center's topics are one list",
+                )
+                .into())
+            } else {
+                requests::topics(&settings, out.enabled()).await
+            }
+        }
         Some(CliCommand::Submit(mut args)) => {
             args.json |= args.jq.is_some();
             submit::submit(&settings, args).await
         }
         Some(CliCommand::Show { id, customer, out }) => {
+            let (settings, customer) = azure::customer(&settings, customer);
             requests::show(&settings, request_id(&id)?, customer, out.enabled()).await
         }
         Some(CliCommand::List {
             status,
+            since,
             customer,
             limit,
             all,
             out,
         }) => {
             let limit = if all { usize::MAX } else { limit };
-            requests::list(&settings, status, customer, limit, out.enabled()).await
+            if since.is_some() && settings.service_or_default() == crate::domain::Service::PartnerCenter {
+                return Err(Exit::usage(
+                    "list: --since filters Azure's tickets (--backend azure); Partner Center's list has no date filter",
+                )
+                .into());
+            }
+            let (settings, customer) = azure::customer(&settings, customer);
+            requests::list(&settings, status, since, customer, limit, out.enabled()).await
         }
         Some(CliCommand::Note {
             id,
             text,
             text_file,
+            subject,
             customer,
             out,
         }) => {
@@ -130,14 +170,40 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     return Err(Exit::usage("note: give the text with --text or --text-file").into());
                 }
             };
-            requests::note(&settings, request_id(&id)?, &text, customer, out.enabled()).await
+            let (settings, customer) = azure::customer(&settings, customer);
+            requests::note(
+                &settings,
+                request_id(&id)?,
+                &text,
+                subject,
+                customer,
+                out.enabled(),
+            )
+            .await
         }
         Some(CliCommand::Close {
             id,
             customer,
             yes,
             out,
-        }) => requests::close(&settings, request_id(&id)?, customer, yes, out.enabled()).await,
+        }) => {
+            let (settings, customer) = azure::customer(&settings, customer);
+            requests::close(&settings, request_id(&id)?, customer, yes, out.enabled()).await
+        }
+        Some(CliCommand::Update {
+            id,
+            severity,
+            customer,
+            out,
+        }) => {
+            let (settings, _) = azure::customer(&settings, customer);
+            azure::update(&settings, request_id(&id)?, severity, out.enabled()).await
+        }
+        Some(CliCommand::Attach { id, files, customer }) => {
+            let (settings, _) = azure::customer(&settings, customer);
+            azure::attach_command(&settings, request_id(&id)?, &files).await
+        }
+        Some(CliCommand::Subscriptions { out }) => azure::subscriptions(&settings, out.enabled()).await,
         Some(CliCommand::History { out }) => requests::history(&settings, out.enabled()),
         Some(CliCommand::Outbox { action, out }) => match action {
             None => outbox::list(&settings, out.enabled()),

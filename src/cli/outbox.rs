@@ -13,7 +13,6 @@ use crate::store::{ChangeKind, RecordedChange, Store, Submission, SubmissionStat
 use crate::text::one_line;
 
 use super::requests::{open_read_only, open_session, print_json};
-use super::submit::origin;
 use super::{Exit, OutboxRef, output};
 
 /// What the user sees as the state of an outbox entry (README "Outcome rules").
@@ -265,7 +264,7 @@ pub async fn resend(settings: &Settings, only: &[OutboxRef], json: bool) -> anyh
 async fn resend_in(session: &crate::session::Session, only: &[OutboxRef], json: bool) -> anyhow::Result<()> {
     // Writable, checked before anything is sent.
     let store = session.open_store()?;
-    let here = origin(session);
+    let here = session.origin();
     let mut submits = Vec::new();
     let mut changes = Vec::new();
     // A named entry that cannot be resent here is a usage error, said before anything is sent.
@@ -299,7 +298,7 @@ async fn resend_in(session: &crate::session::Session, only: &[OutboxRef], json: 
                 ))
                 .into());
             }
-            Some(s) if !same_destination(&s.cloud, &s.base_url, &here) => {
+            Some(s) if !same_destination(s.service, &s.cloud, &s.base_url, &here) => {
                 return Err(Exit::usage(format!(
                     "local #{local_id} was recorded for {} at {}; resend it with that account or base URL",
                     one_line(&s.cloud),
@@ -408,7 +407,7 @@ fn check_change(
             one_line(&c.server_id)
         ))
         .into()),
-        Some(c) if !same_destination(&c.cloud, &c.base_url, here) => Err(Exit::usage(format!(
+        Some(c) if !same_destination(c.service, &c.cloud, &c.base_url, here) => Err(Exit::usage(format!(
             "{named} was recorded for {} at {}; resend it with that account or base URL",
             one_line(&c.cloud),
             one_line(&c.base_url)

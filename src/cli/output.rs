@@ -70,26 +70,33 @@ fn needs_json_escape(c: char) -> bool {
 
 /// What to do next, in the CLI's words: the commands to run.
 pub fn remedy_text(remedy: &Remedy) -> String {
+    let login = super::login_command(super::service());
+    let same_key = match super::service() {
+        crate::domain::Service::PartnerCenter => "same MS-RequestId",
+        crate::domain::Service::Azure => "by the ticket's recorded name",
+    };
     match remedy {
-        Remedy::SignIn => "Run `pcsr-tui login`, or set PCSR_TOKEN.".into(),
+        Remedy::SignIn => format!("Run `{login}`, or set PCSR_TOKEN."),
         Remedy::SignInThenResend => {
-            "Run `pcsr-tui login`, then `pcsr-tui outbox resend` (same MS-RequestId, never filed twice).".into()
+            format!("Run `{login}`, then `pcsr-tui outbox resend` ({same_key}, never filed twice).")
         }
-        Remedy::ResendOutbox => "It may have been filed: `pcsr-tui outbox resend` settles it with the same \
-             MS-RequestId (never filed twice); do not file it again."
-            .into(),
+        Remedy::ResendOutbox => format!(
+            "It may have been filed: `pcsr-tui outbox resend` settles it {same_key} (never filed twice); do not \
+             file it again."
+        ),
         Remedy::FixInput => "Correct the field named above and submit again.".into(),
-        Remedy::AcceptedUnread => "The service accepted the call but its answer could not be read; a submit stays \
-             in the outbox (`pcsr-tui outbox resend` fetches its details with the same MS-RequestId), anything \
-             else: check it with `pcsr-tui show ID`."
-            .into(),
+        Remedy::AcceptedUnread => format!(
+            "The service accepted the call but its answer could not be read; a submit stays in the outbox \
+             (`pcsr-tui outbox resend` fetches its details {same_key}), anything else: check it with `pcsr-tui \
+             show ID`."
+        ),
         Remedy::Retry {
             after_seconds: Some(s),
         } => format!("Rate limited: try again in {s} s."),
-        Remedy::Retry { after_seconds: None } => {
-            "The service did not answer in time; try again.".into()
+        Remedy::Retry { after_seconds: None } => "The service did not answer in time; try again.".into(),
+        Remedy::RetryLater => {
+            "The service failed; try again later and quote the ids above to support.".into()
         }
-        Remedy::RetryLater => "The service failed; try again later and quote the ids above to support.".into(),
         Remedy::CheckNetwork => {
             "Check your network and the base URL (--base-url / PCSR_BASE_URL), then try again.".into()
         }
@@ -97,19 +104,25 @@ pub fn remedy_text(remedy: &Remedy) -> String {
         Remedy::UseHttps => {
             "Use an https:// URL (plain http:// is allowed only for 127.0.0.1, ::1 or localhost).".into()
         }
-        Remedy::NeedsPermission => "This account may not do that; service requests need App+User (delegated) \
+        Remedy::NeedsPermission => {
+            "This account may not do that; service requests need App+User (delegated) \
              credentials of a partner admin or helpdesk agent."
-            .into(),
+                .into()
+        }
         Remedy::CheckId => "Check the id; `pcsr-tui list` shows the requests you can see.".into(),
         Remedy::Reread => "The request changed on the server; refresh it and try again.".into(),
-        Remedy::SignInServiceDown => "Your sign-in is kept; the sign-in service is unreachable or busy: check the \
+        Remedy::SignInServiceDown => {
+            "Your sign-in is kept; the sign-in service is unreachable or busy: check the \
              network and try again in a minute."
-            .into(),
-        Remedy::NewSignInCode => "Run `pcsr-tui login` again for a new code, and approve it in time.".into(),
+                .into()
+        }
+        Remedy::NewSignInCode => format!("Run `{login}` again for a new code, and approve it in time."),
         Remedy::CheckAuthority => {
             "Check your network and the cloud (--cloud, or PCSR_AUTHORITY_URL), then try again.".into()
         }
-        Remedy::ChooseKeyring => "Set PCSR_KEYRING=none for a sign-in that lasts only this run, or set PCSR_TOKEN.".into(),
+        Remedy::ChooseKeyring => {
+            "Set PCSR_KEYRING=none for a sign-in that lasts only this run, or set PCSR_TOKEN.".into()
+        }
         Remedy::FixSetting => "Fix the setting named above, then run the command again.".into(),
         Remedy::QuoteIds => "Quote the ids above if you contact support.".into(),
         Remedy::CheckDataDir => {
@@ -125,6 +138,8 @@ pub fn print_error(err: &anyhow::Error) -> i32 {
     } else if let Some(e) = err.downcast_ref::<Exit>() {
         (e.code, None)
     } else if let Some(e) = err.downcast_ref::<ApiError>() {
+        (e.exit_code(), Some(remedy_text(&e.remedy())))
+    } else if let Some(e) = err.downcast_ref::<crate::backend::BackendError>() {
         (e.exit_code(), Some(remedy_text(&e.remedy())))
     } else if let Some(e) = err.downcast_ref::<SessionError>() {
         (e.exit_code(), e.remedy().as_ref().map(remedy_text))
@@ -170,6 +185,9 @@ pub fn service_request(sr: &Ticket, request_id: Option<&str>) -> String {
         let _ = writeln!(out, "{label:<16}{value}");
     };
     line(&mut out, "Id", or_dash(sr.id.as_deref()));
+    if let Some(number) = sr.number.as_deref() {
+        line(&mut out, "Ticket number", one_line(number));
+    }
     line(&mut out, "Status", sr.status_text().unwrap_or_else(|| "-".into()));
     line(&mut out, "Title", or_dash(sr.title.as_deref()));
     line(
@@ -183,6 +201,9 @@ pub fn service_request(sr: &Ticket, request_id: Option<&str>) -> String {
         (Some(name), None) => one_line(name),
         (None, None) => "-".into(),
     };
+    if let Some(service) = sr.topic.parent_name.as_deref() {
+        line(&mut out, "Service", one_line(service));
+    }
     line(&mut out, "Topic", topic);
     line(&mut out, "Created", stamp(sr.created.as_ref()));
     if let Some(modified) = sr.modified.as_ref() {
@@ -219,11 +240,23 @@ pub fn service_request(sr: &Ticket, request_id: Option<&str>) -> String {
     if !sr.notes.is_empty() {
         let _ = writeln!(out, "\nNotes:");
         for note in &sr.notes {
+            let from = match note.direction {
+                crate::domain::Direction::Inbound => " (support)",
+                crate::domain::Direction::Outbound => " (you)",
+                crate::domain::Direction::Unknown => "",
+            };
             let _ = writeln!(
                 out,
-                "  {} {}:\n{}",
+                "  {} {}{from}:",
                 stamp(note.created.as_ref()),
                 or_dash(note.author.as_deref()),
+            );
+            if let Some(subject) = note.subject.as_deref().filter(|s| !s.trim().is_empty()) {
+                let _ = writeln!(out, "    Subject: {}", one_line(subject));
+            }
+            let _ = writeln!(
+                out,
+                "{}",
                 indent(&indent(&sanitize(note.text.as_deref().unwrap_or(""), true)))
             );
         }

@@ -7,7 +7,8 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::Serialize;
 
-use crate::api::{ListQuery, Scope};
+use crate::api::Scope;
+use crate::backend::{Backend, ListFilter};
 use crate::domain::{Severity, Status, Ticket};
 use crate::outbox::{ChangeError, Outbox, SendFailure};
 use crate::session::{self, Choice, Session, Settings};
@@ -26,9 +27,12 @@ async fn open(settings: &Settings) -> anyhow::Result<Session> {
     let signed_in = session::signed_in_from_env(settings)?;
     let (session, choice) = session::open(settings, signed_in).await?;
     if choice == Choice::SandboxDefault && !super::quiet() {
+        let login = match session.service() {
+            crate::domain::Service::PartnerCenter => "`pcsr-tui login` to use Partner Center",
+            crate::domain::Service::Azure => "`pcsr-tui login --backend azure` to use Azure",
+        };
         eprintln!(
-            "pcsr-tui: no account configured: using the built-in sandbox (nothing leaves this machine; \
-             `pcsr-tui login` to use Partner Center)"
+            "pcsr-tui: no account configured: using the built-in sandbox (nothing leaves this machine; {login})"
         );
     }
     Ok(session)
@@ -38,6 +42,8 @@ pub(super) fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     super::jq::print_json(value)
 }
 
+/// The Partner Center scope of a command's `--customer`. (Azure acts for a customer through
+/// the sign-in, see `Settings::customer`, so its calls take no scope.)
 fn scope(customer: Option<String>) -> Scope {
     customer.map(Scope::Customer).unwrap_or_default()
 }
@@ -129,7 +135,8 @@ async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
     let cloud = settings.cloud_or_default();
     let session = Session {
-        client,
+        client: Backend::PartnerCenter(client),
+        subscription: None,
         account: crate::tui::Account::SignedOut,
         cloud,
         locale: locale.clone(),
@@ -172,7 +179,12 @@ impl crate::api::TokenProvider for NotSignedIn {
 /// `pcsr-tui topics`.
 pub async fn topics(settings: &Settings, json: bool) -> anyhow::Result<()> {
     let session = open(settings).await?;
-    let fetched = session.client.topics_as_sent().await;
+    let Some(client) = session.client.partner_center() else {
+        let result = super::azure::topics(&session, None, false, json).await;
+        session.close().await;
+        return result;
+    };
+    let fetched = client.topics_as_sent().await;
     let (topics, sent) = match fetched {
         Ok(both) => both,
         Err(e) => {
@@ -197,32 +209,48 @@ pub async fn topics(settings: &Settings, json: bool) -> anyhow::Result<()> {
     printed
 }
 
-/// `pcsr-tui show ID`.
+/// `pcsr-tui show ID`: Azure's ticket comes with its communications (one conversation), and
+/// takes the supportTicketId of a ticket in the local history too.
 pub async fn show(settings: &Settings, id: &str, customer: Option<String>, json: bool) -> anyhow::Result<()> {
     let session = open(settings).await?;
-    let sr = session.client.get(&scope(customer), id.trim()).await?;
-    show_and_remember(&session, &sr, json)?;
+    let name = super::azure::ticket_name(&session, id.trim());
+    let result = session.client.conversation(&scope(customer), &name).await;
+    let shown = result
+        .map_err(anyhow::Error::from)
+        .and_then(|sr| show_and_remember(&session, &sr, json));
     session.close().await;
-    Ok(())
+    shown
 }
 
 /// `pcsr-tui list`.
 pub async fn list(
     settings: &Settings,
     status: Option<Status>,
+    since: Option<String>,
     customer: Option<String>,
     limit: usize,
     json: bool,
 ) -> anyhow::Result<()> {
+    let created_since = since.as_deref().map(super::dates::since_argument).transpose()?;
     let session = open(settings).await?;
-    let query = ListQuery {
-        size: Some(100),
-        offset: None,
+    let query = ListFilter {
         status,
+        created_since,
+        page_size: Some(100),
     };
-    let items = session.client.list_all(&scope(customer), &query, limit).await?;
+    let items = match session.client.list_all(&scope(customer), &query, limit).await {
+        Ok(items) => items,
+        Err(e) => {
+            session.close().await;
+            return Err(e.into());
+        }
+    };
     remember_listed(&session, &items);
-    let printed = if json {
+    let printed = if json && session.service() == crate::domain::Service::Azure {
+        // ARM's list form, every page joined.
+        let sent: Vec<&serde_json::Value> = items.iter().map(|t| &t.as_sent).collect();
+        print_json(&serde_json::json!({ "value": sent }))
+    } else if json {
         // The service's collection form, every page joined.
         let sent: Vec<&serde_json::Value> = items.iter().map(|t| &t.as_sent).collect();
         print_json(&serde_json::json!({
@@ -250,10 +278,20 @@ async fn change(
     customer: Option<String>,
     kind: ChangeKind,
     text: Option<&str>,
+    subject: Option<String>,
     json: bool,
 ) -> anyhow::Result<()> {
     let session = open(settings).await?;
-    let result = change_in(&session, id.trim(), customer.as_deref(), kind, text, json).await;
+    let result = change_in(
+        &session,
+        id.trim(),
+        customer.as_deref(),
+        kind,
+        text,
+        subject,
+        json,
+    )
+    .await;
     session.close().await;
     result
 }
@@ -264,14 +302,23 @@ async fn change_in(
     customer: Option<&str>,
     kind: ChangeKind,
     text: Option<&str>,
+    subject: Option<String>,
     json: bool,
 ) -> anyhow::Result<()> {
     // Opened (and found writable) before anything is recorded or sent.
     let store = session.open_store()?;
+    let id = &super::azure::ticket_name(session, id);
+    let subject = match (kind, session.service().capabilities().note_subject, subject) {
+        (ChangeKind::Note, true, None) => Some(super::azure::default_subject(session, id).await?),
+        (_, _, subject) => subject,
+    };
     let outbox = Outbox::new(crate::store::StoreExecutor::spawn(store));
     let (client, _progress) = super::progress::attach(&session.client);
-    let here = super::submit::origin(session);
-    match outbox.change(&client, &here, kind, id, customer, text).await {
+    let here = session.origin();
+    match outbox
+        .change(&client, &here, kind, id, customer, text, subject.as_deref())
+        .await
+    {
         Ok(applied) => {
             if let Some(e) = &applied.unrecorded {
                 eprintln!(
@@ -287,14 +334,31 @@ async fn change_in(
         Err(ChangeError::NotRecorded(e)) => {
             Err(anyhow::Error::new(e).context(format!("{} refused; nothing was sent", kind.as_str())))
         }
-        Err(ChangeError::Send { label, failure }) => Err(explain_change_failure(kind, id, &label, failure)),
+        Err(ChangeError::Send { label, failure }) => Err(explain_change_failure(
+            session.service(),
+            kind,
+            id,
+            &label,
+            failure,
+        )),
     }
 }
 
 /// Says what became of a note or close that did not end applied: kept (outcome unknown) with
 /// the one way forward, or not applied.
-fn explain_change_failure(kind: ChangeKind, id: &str, label: &str, failure: SendFailure) -> anyhow::Error {
+fn explain_change_failure(
+    service: crate::domain::Service,
+    kind: ChangeKind,
+    id: &str,
+    label: &str,
+    failure: SendFailure,
+) -> anyhow::Error {
     let id = one_line(id);
+    let same_key = match (service, kind) {
+        (crate::domain::Service::PartnerCenter, _) => "the same MS-RequestId",
+        (crate::domain::Service::Azure, ChangeKind::Note) => "the same communication name",
+        (crate::domain::Service::Azure, ChangeKind::Close) => "the same PATCH (closing twice is harmless)",
+    };
     if !failure.in_outbox {
         let what = match kind {
             ChangeKind::Note => format!("note failed: it was not added to {id}"),
@@ -310,7 +374,7 @@ fn explain_change_failure(kind: ChangeKind, id: &str, label: &str, failure: Send
             ),
             format!(
                 "`pcsr-tui outbox resend {label}` reads the request back and sends the note only if it is not there, \
-                 with the same MS-RequestId, so it is added once. Do not add it again."
+                 with {same_key}, so it is added once. Do not add it again."
             ),
         ),
         ChangeKind::Close => (
@@ -320,12 +384,12 @@ fn explain_change_failure(kind: ChangeKind, id: &str, label: &str, failure: Send
             ),
             format!(
                 "`pcsr-tui outbox resend {label}` reads the request back and closes it only if it is still open, with \
-                 the same MS-RequestId."
+                 {same_key}."
             ),
         ),
     };
     let next = if failure.error.needs_sign_in() {
-        format!("Run `pcsr-tui login`, then {settle}")
+        format!("Run `{}`, then {settle}", super::login_command(service))
     } else {
         settle
     };
@@ -342,6 +406,7 @@ pub async fn note(
     settings: &Settings,
     id: &str,
     text: &str,
+    subject: Option<String>,
     customer: Option<String>,
     json: bool,
 ) -> anyhow::Result<()> {
@@ -350,7 +415,16 @@ pub async fn note(
     if text.trim().is_empty() {
         return Err(Exit::usage("note: the text is empty; write the note with --text or --text-file").into());
     }
-    change(settings, id, customer, ChangeKind::Note, Some(text), json).await
+    change(
+        settings,
+        id,
+        customer,
+        ChangeKind::Note,
+        Some(text),
+        subject,
+        json,
+    )
+    .await
 }
 
 /// `pcsr-tui close ID [--yes]`: asks first on a terminal; elsewhere `--yes` is required.
@@ -366,7 +440,7 @@ pub async fn close(
         eprintln!("Request {id} was not closed.");
         return Ok(());
     }
-    change(settings, id, customer, ChangeKind::Close, None, json).await
+    change(settings, id, customer, ChangeKind::Close, None, None, json).await
 }
 
 /// Asks "Close request ID? [y/N]" on the terminal; refuses (exit 1) when nobody can answer.

@@ -4,8 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::domain::{DESCRIPTION_MAX_BYTES, Field, NewTicket, human_bytes};
-use crate::outbox::Origin;
+use crate::domain::{DESCRIPTION_MAX_BYTES, Field, NewTicket, Service, human_bytes};
 use crate::outbox::{Outbox, SendFailure, SubmitError};
 use crate::session::{Session, Settings};
 use crate::text::one_line;
@@ -78,14 +77,15 @@ pub async fn submit(settings: &Settings, args: SubmitArgs) -> anyhow::Result<()>
         (None, Some(path)) => read_description(path)?,
         (None, None) => String::new(),
     };
-    let request = NewTicket {
+    let service = settings.service_or_default();
+    let mut request = NewTicket {
         title: args.title.clone().unwrap_or_default(),
         description,
         severity: args.severity,
         topic_id: args.topic.clone().unwrap_or_default().trim().to_string(),
         ..Default::default()
     };
-    let errors = request.validate(&crate::domain::Service::PartnerCenter.capabilities());
+    let errors = request.validate(&service.capabilities());
     if !errors.is_empty() {
         let lines: Vec<String> = errors
             .iter()
@@ -99,19 +99,37 @@ pub async fn submit(settings: &Settings, args: SubmitArgs) -> anyhow::Result<()>
             .collect();
         return Err(Exit::usage(format!("cannot submit:\n{}", lines.join("\n"))).into());
     }
+    let attachments = match service {
+        Service::Azure => super::azure::complete_ticket(settings, &args, &mut request)?,
+        Service::PartnerCenter => {
+            super::azure::refuse_azure_only(&args)?;
+            Vec::new()
+        }
+    };
     let session = open_session(settings).await?;
     let result = submit_in(&session, &request, args.json).await;
+    let result = match result {
+        Ok(ticket) if !attachments.is_empty() => {
+            super::azure::upload_all(&session, &ticket, &attachments).await
+        }
+        Ok(_) => Ok(()),
+        Err(e) => Err(e),
+    };
     session.close().await;
     result
 }
 
-/// The submit itself, through the one outbox service the TUI uses too.
-async fn submit_in(session: &Session, request: &NewTicket, json: bool) -> anyhow::Result<()> {
+/// The submit itself, through the one outbox service the TUI uses too; the ticket as filed.
+async fn submit_in(
+    session: &Session,
+    request: &NewTicket,
+    json: bool,
+) -> anyhow::Result<crate::domain::Ticket> {
     // Opened (and found writable) before anything is recorded or sent.
     let store = session.open_store()?;
     let outbox = Outbox::new(crate::store::StoreExecutor::spawn(store));
     let (client, _progress) = super::progress::attach(&session.client);
-    match outbox.submit(&client, &origin(session), request).await {
+    match outbox.submit(&client, &session.origin(), request).await {
         Ok(sent) => {
             if let Some(e) = &sent.unrecorded {
                 eprintln!(
@@ -120,45 +138,47 @@ async fn submit_in(session: &Session, request: &NewTicket, json: bool) -> anyhow
                     one_line(sent.answer.value.id.as_deref().unwrap_or("ID"))
                 );
             }
+            // Azure's key is the ticket's name, shown as its id already.
+            let request_id =
+                (session.service() == Service::PartnerCenter).then(|| sent.answer.ids.request_id.to_string());
             if json {
-                print_json(&sent.answer.value.as_sent)
+                print_json(&sent.answer.value.as_sent)?;
             } else {
                 output::emit(&output::service_request(
                     &sent.answer.value,
-                    Some(&sent.answer.ids.request_id.to_string()),
-                ))
+                    request_id.as_deref(),
+                ))?;
             }
+            Ok(sent.answer.value)
         }
         Err(SubmitError::NotRecorded(e)) => {
             Err(anyhow::Error::new(e).context("submit refused; nothing was sent"))
         }
         Err(SubmitError::Send {
             local_id, failure, ..
-        }) => Err(explain_send_failure(local_id, failure)),
-    }
-}
-
-/// Where this session's submissions are recorded as going.
-pub(super) fn origin(session: &Session) -> Origin {
-    Origin {
-        cloud: session.cloud_label().to_string(),
-        locale: session.locale.clone(),
-        base_url: session.base_url.clone(),
+        }) => Err(explain_send_failure(session.service(), local_id, failure)),
     }
 }
 
 /// Says what became of a request whose send did not end `created` (see the outcome rules).
-pub(super) fn explain_send_failure(local_id: i64, failure: SendFailure) -> anyhow::Error {
+pub(super) fn explain_send_failure(service: Service, local_id: i64, failure: SendFailure) -> anyhow::Error {
     if failure.in_outbox {
         let resend = format!("`pcsr-tui outbox resend {local_id}`");
+        let how = match service {
+            Service::PartnerCenter => "resends it with the same MS-RequestId",
+            Service::Azure => {
+                "reads the ticket by its recorded name and sends it again under that name only if it is not there"
+            }
+        };
         let next = if failure.error.needs_sign_in() {
             format!(
-                "Run `pcsr-tui login`, then {resend}: it resends the request with the same MS-RequestId, so it is never filed twice. Do not submit it again."
+                "Run `{}`, then {resend}: it {how}, so it is never filed twice. Do not submit it again.",
+                super::login_command(service)
             )
         } else {
             format!(
-                "Do not submit it again: {resend} (or the next start of pcsr-tui on this account) resends it with \
-                 the same MS-RequestId, so it is never filed twice, and shows its id."
+                "Do not submit it again: {resend} (or the next start of pcsr-tui on this account) {how}, so it is \
+                 never filed twice, and shows its id."
             )
         };
         return super::Kept {

@@ -41,8 +41,13 @@ pub use topic::Topic;
 /// A change to a ticket that exists: what `note`, `close` and the TUI's keys ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    /// Add a note to the conversation.
-    Note(String),
+    /// Add a note to the conversation (with a subject, for services that keep one).
+    Note {
+        /// The note's text.
+        text: String,
+        /// Its subject.
+        subject: Option<String>,
+    },
     /// Close it.
     Close,
 }

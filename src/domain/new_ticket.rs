@@ -35,6 +35,10 @@ pub struct NewTicket {
     /// The resource the ticket is about (an ARM resource id), where the service takes one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
+    /// The ticket's name, for services whose client names it (`--name`); `None` lets the
+    /// outbox derive one from the key it records before the first send.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// A field of the form, for pointing at what is wrong.

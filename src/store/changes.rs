@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::submissions::bad_text;
 use super::{Result, clock};
+use crate::domain::Service;
 
 /// What a change does to a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -58,6 +59,10 @@ pub struct NewChange<'a> {
     pub customer: Option<&'a str>,
     /// The note's text (`None` for a close).
     pub text: Option<&'a str>,
+    /// The note's subject, for services that keep one.
+    pub subject: Option<&'a str>,
+    /// The service holding the request.
+    pub service: Service,
     /// Cloud name (`sandbox` for the emulator).
     pub cloud: &'a str,
     /// API base URL.
@@ -79,6 +84,10 @@ pub struct RecordedChange {
     pub customer: Option<String>,
     /// The note's text.
     pub text: Option<String>,
+    /// The note's subject.
+    pub subject: Option<String>,
+    /// The service holding the request.
+    pub service: Service,
     /// Cloud name.
     pub cloud: String,
     /// API base URL.
@@ -98,8 +107,8 @@ impl RecordedChange {
     }
 }
 
-const COLUMNS: &str =
-    "local_id, kind, request_id, server_id, customer, body, cloud, base_url, state, last_error, created_at";
+const COLUMNS: &str = "local_id, kind, request_id, server_id, customer, body, cloud, base_url, state, last_error, \
+                       created_at, subject, service";
 
 fn read(row: &Row<'_>) -> rusqlite::Result<RecordedChange> {
     let kind: String = row.get(1)?;
@@ -121,6 +130,11 @@ fn read(row: &Row<'_>) -> rusqlite::Result<RecordedChange> {
         },
         last_error: row.get(9)?,
         created_at: row.get(10)?,
+        subject: row.get(11)?,
+        service: {
+            let word: String = row.get(12)?;
+            Service::parse(&word).ok_or_else(|| bad_text(12, "service", &word))?
+        },
     })
 }
 
@@ -128,7 +142,7 @@ pub(crate) fn record(conn: &Connection, new: &NewChange<'_>) -> Result<i64> {
     let now = clock::now();
     conn.prepare_cached(
         "INSERT INTO changes (kind, request_id, server_id, customer, body, cloud, base_url, state, created_at, \
-         updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', ?8, ?8)",
+         updated_at, subject, service) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', ?8, ?8, ?9, ?10)",
     )?
     .execute(params![
         new.kind.as_str(),
@@ -138,7 +152,9 @@ pub(crate) fn record(conn: &Connection, new: &NewChange<'_>) -> Result<i64> {
         new.text,
         new.cloud,
         new.base_url,
-        now
+        now,
+        new.subject,
+        new.service.as_str()
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -174,13 +190,18 @@ pub(crate) fn unsettled(conn: &Connection) -> Result<Vec<RecordedChange>> {
 }
 
 /// The unsettled changes meant for `cloud` at `base_url`, by the rule of `outbox::same_destination`.
-pub(crate) fn outbox_for(conn: &Connection, cloud: &str, base_url: &str) -> Result<Vec<RecordedChange>> {
+pub(crate) fn outbox_for(
+    conn: &Connection,
+    service: Service,
+    cloud: &str,
+    base_url: &str,
+) -> Result<Vec<RecordedChange>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM changes WHERE state = 'sending' AND cloud = ?1 \
+        "SELECT {COLUMNS} FROM changes WHERE state = 'sending' AND cloud = ?1 AND service = ?3 \
          AND (?1 = 'sandbox' OR rtrim(base_url, '/') = rtrim(?2, '/')) ORDER BY created_at, local_id"
     ))?;
     let rows = stmt
-        .query_map(params![cloud, base_url], read)?
+        .query_map(params![cloud, base_url, service.as_str()], read)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

@@ -21,7 +21,7 @@ mod topics;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::domain::{Ticket, Topic};
+use crate::domain::{Service, Ticket, Topic};
 
 pub use changes::{ChangeKind, NewChange, RecordedChange};
 pub use error::{Result, StoreError};
@@ -129,8 +129,8 @@ impl Store {
 
     /// The outbox entries meant for `cloud` at `base_url` (see `outbox::same_destination`),
     /// oldest first; the other destinations' rows are never read.
-    pub fn outbox_for(&self, cloud: &str, base_url: &str) -> Result<Vec<Submission>> {
-        submissions::outbox_for(&self.conn, cloud, base_url)
+    pub fn outbox_for(&self, service: Service, cloud: &str, base_url: &str) -> Result<Vec<Submission>> {
+        submissions::outbox_for(&self.conn, service, cloud, base_url)
     }
 
     /// One submission by local id.
@@ -141,6 +141,12 @@ impl Store {
     /// One submission by the service's id.
     pub fn submission_by_server_id(&self, server_id: &str) -> Result<Option<Submission>> {
         submissions::by_server_id(&self.conn, server_id)
+    }
+
+    /// The service id of a ticket in the history by the number people quote (Azure's
+    /// supportTicketId), newest first.
+    pub fn server_id_by_number(&self, service: Service, number: &str) -> Result<Option<String>> {
+        submissions::server_id_by_number(&self.conn, service, number)
     }
 
     /// Stores a fresh server copy (a refresh, or a request seen via `list`/`show`): updates the
@@ -269,8 +275,8 @@ impl Store {
 
     /// The unsettled notes and closes meant for `cloud` at `base_url` (the rule of
     /// [`Store::outbox_for`]), oldest first.
-    pub fn changes_for(&self, cloud: &str, base_url: &str) -> Result<Vec<RecordedChange>> {
-        changes::outbox_for(&self.conn, cloud, base_url)
+    pub fn changes_for(&self, service: Service, cloud: &str, base_url: &str) -> Result<Vec<RecordedChange>> {
+        changes::outbox_for(&self.conn, service, cloud, base_url)
     }
 
     /// Drops a note or close from the outbox (refused for good, or `outbox discard`); an

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::domain::{NewTicket, Severity, Status, Ticket};
+use crate::domain::{NewTicket, Service, Severity, Status, Ticket};
 
 /// Where a submission stands locally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,9 +49,11 @@ impl std::fmt::Display for SubmissionState {
 pub struct Submission {
     /// Local row id.
     pub local_id: i64,
-    /// The MS-RequestId it is (re)sent with.
+    /// The key it is (re)sent with: Partner Center's MS-RequestId, the name of Azure's ticket.
     pub request_id: Uuid,
-    /// Cloud name (`global`, `germany`, `usgov`, or `sandbox`).
+    /// The service it was filed with.
+    pub service: Service,
+    /// Cloud name (`global`, `germany`, `usgov`, `china`, or `sandbox`).
     pub cloud: String,
     /// Agent locale.
     pub locale: String,
@@ -78,6 +80,8 @@ pub struct Submission {
 pub struct NewSubmission<'a> {
     /// The MS-RequestId it will carry.
     pub request_id: Uuid,
+    /// The service it goes to.
+    pub service: Service,
     /// Cloud name.
     pub cloud: &'a str,
     /// Agent locale.

@@ -170,6 +170,12 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX changes_outbox ON changes (state, created_at);
     "#,
+    // 6: both services' notes and closes in one outbox: which service holds the request, and
+    // the note's subject (Azure keeps one with every communication).
+    r#"
+    ALTER TABLE changes ADD COLUMN service TEXT NOT NULL DEFAULT 'partner-center';
+    ALTER TABLE changes ADD COLUMN subject TEXT;
+    "#,
 ];
 
 /// The newest schema version this build knows.

@@ -4,10 +4,10 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use uuid::Uuid;
 
 use super::{NewSubmission, Refreshed, Result, StoreError, Submission, SubmissionState, clock, follow};
-use crate::domain::{NewTicket, Ticket};
+use crate::domain::{NewTicket, Service, Ticket};
 
 const COLUMNS: &str = "local_id, request_id, cloud, locale, base_url, request_json, state, server_json, \
-                       server_id, last_error, created_at, updated_at";
+                       server_id, last_error, created_at, updated_at, service";
 
 /// A row as stored, before its JSON columns are decoded (that can fail with a different error).
 struct RawRow {
@@ -23,6 +23,7 @@ struct RawRow {
     last_error: Option<String>,
     created_at: String,
     updated_at: String,
+    service: String,
 }
 
 impl RawRow {
@@ -40,6 +41,7 @@ impl RawRow {
             last_error: row.get(9)?,
             created_at: row.get(10)?,
             updated_at: row.get(11)?,
+            service: row.get(12)?,
         })
     }
 
@@ -48,9 +50,17 @@ impl RawRow {
             rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
         })?;
         let server = self.server_json.as_deref().map(decode_server).transpose()?;
+        let service = Service::parse(&self.service).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                12,
+                rusqlite::types::Type::Text,
+                format!("unknown service '{}'", self.service).into(),
+            )
+        })?;
         Ok(Submission {
             local_id: self.local_id,
             request_id,
+            service,
             cloud: self.cloud,
             locale: self.locale,
             base_url: self.base_url,
@@ -104,7 +114,8 @@ pub(crate) fn record(conn: &Connection, new: &NewSubmission<'_>) -> Result<i64> 
     let now = clock::now();
     let mut stmt = conn.prepare_cached(
         "INSERT INTO submissions (request_id, cloud, locale, base_url, request_json, state, created_at, \
-         updated_at, title, severity, topic_id, search) VALUES (?1, ?2, ?3, ?4, ?5, 'sending', ?6, ?6, ?7, ?8, ?9, ?10)",
+         updated_at, title, severity, topic_id, search, service) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 'sending', ?6, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     stmt.execute(params![
         new.request_id.hyphenated().to_string(),
@@ -124,6 +135,7 @@ pub(crate) fn record(conn: &Connection, new: &NewSubmission<'_>) -> Result<i64> 
             Some(SubmissionState::Sending.as_str()),
             None
         ]),
+        new.service.as_str(),
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -178,15 +190,35 @@ pub(crate) fn outbox(conn: &Connection) -> Result<Vec<Submission>> {
 /// `outbox` narrowed in SQL to the rows meant for `cloud` at `base_url`: the rule of
 /// `outbox::same_destination`. Sandbox rows match by cloud alone (the in-process sandbox gets a
 /// new port every run); other rows by cloud and endpoint, trailing slashes aside.
-pub(crate) fn outbox_for(conn: &Connection, cloud: &str, base_url: &str) -> Result<Vec<Submission>> {
+pub(crate) fn outbox_for(
+    conn: &Connection,
+    service: Service,
+    cloud: &str,
+    base_url: &str,
+) -> Result<Vec<Submission>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM submissions WHERE state = 'sending' AND cloud = ?1 \
+        "SELECT {COLUMNS} FROM submissions WHERE state = 'sending' AND cloud = ?1 AND service = ?3 \
          AND (?1 = 'sandbox' OR rtrim(base_url, '/') = rtrim(?2, '/')) ORDER BY created_at, local_id"
     ))?;
     let raws = stmt
-        .query_map(params![cloud, base_url], RawRow::read)?
+        .query_map(params![cloud, base_url, service.as_str()], RawRow::read)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raws.into_iter().map(RawRow::decode).collect()
+}
+
+pub(crate) fn server_id_by_number(
+    conn: &Connection,
+    service: Service,
+    number: &str,
+) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT server_id FROM submissions WHERE service = ?1 AND server_id IS NOT NULL \
+             AND json_valid(server_json) AND json_extract(server_json, '$.number') = ?2 \
+             ORDER BY local_id DESC LIMIT 1",
+        )?
+        .query_row(params![service.as_str(), number], |row| row.get(0))
+        .optional()?)
 }
 
 pub(crate) fn unsettled(conn: &Connection) -> Result<Vec<Submission>> {
@@ -272,8 +304,8 @@ fn write_copy(conn: &Connection, sr: &Ticket, foreign: Option<Foreign<'_>>) -> R
     let tx = conn.unchecked_transaction()?;
     let existing: Option<i64> = tx
         .query_row(
-            "SELECT local_id FROM submissions WHERE server_id = ?1 ORDER BY local_id DESC LIMIT 1",
-            [server_id],
+            "SELECT local_id FROM submissions WHERE server_id = ?1 AND service = ?2 ORDER BY local_id DESC LIMIT 1",
+            params![server_id, sr.service.as_str()],
             |row| row.get(0),
         )
         .optional()?;
@@ -337,8 +369,8 @@ fn insert_foreign(
     let now = clock::now();
     conn.execute(
         "INSERT INTO submissions (request_id, cloud, locale, base_url, request_json, state, server_json, \
-         server_id, created_at, updated_at, title, severity, topic_id, topic_name, status, search) \
-         VALUES (?1, ?2, ?3, ?4, ?5, 'created', ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13, '')",
+         server_id, created_at, updated_at, title, severity, topic_id, topic_name, status, search, service) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 'created', ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13, '', ?14)",
         params![
             Uuid::new_v4().hyphenated().to_string(),
             cloud,
@@ -353,6 +385,7 @@ fn insert_foreign(
             request.topic_id,
             sr.topic.name,
             sr.status.map(|s| s.as_str()),
+            sr.service.as_str(),
         ],
     )?;
     Ok(conn.last_insert_rowid())

@@ -7,7 +7,7 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use super::{Reply, Worker};
-use crate::api::{ListQuery, RequestIds, Scope};
+use crate::api::Scope;
 use crate::domain::{Failure, Remedy};
 use crate::domain::{Ticket, TicketRow};
 use crate::outbox::ChangeError;
@@ -60,9 +60,9 @@ impl Worker {
         let page = match uri {
             Some(uri) => client.list_page(&uri).await,
             None => {
-                let query = ListQuery {
-                    size: Some(PAGE_SIZE),
-                    ..ListQuery::default()
+                let query = crate::backend::ListFilter {
+                    page_size: Some(PAGE_SIZE),
+                    ..Default::default()
                 };
                 client.list(&scope_of(customer.as_deref()), &query).await
             }
@@ -112,7 +112,11 @@ impl Worker {
     /// Closes through the outbox, as the CLI does: recorded with its MS-RequestId before the
     /// first send, so a lost answer stays in the outbox and is resent (read back first) with the
     /// same id by the retry loop, never closed twice; closing a closed request is no error.
-    async fn close(&self, client: &crate::api::Client, target: &super::Target) -> Result<Ticket, Failure> {
+    async fn close(
+        &self,
+        client: &crate::backend::Backend,
+        target: &super::Target,
+    ) -> Result<Ticket, Failure> {
         let origin = self.origin();
         let closed = self
             .outbox
@@ -122,6 +126,7 @@ impl Worker {
                 ChangeKind::Close,
                 &target.server_id,
                 target.customer.as_deref(),
+                None,
                 None,
             )
             .await;
@@ -144,10 +149,10 @@ impl Worker {
     /// Adds a note with the caller's MS-RequestId: sending the same note again with it after a
     /// lost answer cannot add it twice.
     pub(super) async fn add_note(self, target: Target, text: String, request_id: Uuid) {
-        let ids = RequestIds::with_request_id(request_id);
+        let note = crate::domain::Change::Note { text, subject: None };
         let answer = self
             .client()
-            .add_note(&target.scope(), &target.server_id, &text, ids)
+            .apply(&target.scope(), &target.server_id, &note, request_id)
             .await;
         let outcome = match answer {
             Ok(sr) => {

@@ -1,7 +1,9 @@
 //! The one integration-test binary (one link instead of one per file).
 
 mod auth;
+mod azure_cli;
 mod azure_client;
+mod azure_outcomes;
 mod cli;
 mod cli_follow;
 mod cli_sandbox;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pcsr_tui::api::{Client, ClientConfig, Scope, StaticToken};
+use pcsr_tui::backend::Backend;
 use pcsr_tui::domain::{Status, Ticket};
 use pcsr_tui::outbox::{ChangeError, Origin, Outbox};
 use pcsr_tui::sandbox::{Fault, SANDBOX_TOKEN, Sandbox};
@@ -29,15 +30,16 @@ fn request(title: &str) -> pcsr_tui::api::NewServiceRequest {
 /// Per-attempt timeout of the fault run's client; a late commit answers after longer.
 const TIMEOUT: Duration = Duration::from_millis(250);
 
-fn fast_client(base_url: &str) -> Client {
+fn fast_client(base_url: &str) -> Backend {
     let mut config = ClientConfig::new(base_url).unwrap();
     config.backoff = Duration::from_millis(5);
     config.timeout = TIMEOUT;
-    Client::new(config, Arc::new(StaticToken(SANDBOX_TOKEN.into()))).unwrap()
+    Backend::PartnerCenter(Client::new(config, Arc::new(StaticToken(SANDBOX_TOKEN.into()))).unwrap())
 }
 
 fn here(sb: &Sandbox) -> Origin {
     Origin {
+        service: pcsr_tui::domain::Service::PartnerCenter,
         cloud: "sandbox".into(),
         locale: "en-US".into(),
         base_url: sb.base_url(),
@@ -275,7 +277,7 @@ async fn a_hundred_notes_and_fifty_closes_under_faults_settle_exactly_once() {
             sb.inject(fault);
         }
         match outbox
-            .change(&client, &origin, kind, &id, None, note.as_deref())
+            .change(&client, &origin, kind, &id, None, note.as_deref(), None)
             .await
         {
             Ok(_) => done += 1,

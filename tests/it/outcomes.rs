@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use pcsr_tui::api::error::RequestIds;
 use pcsr_tui::api::{ApiError, Client, ClientConfig, ListQuery, Scope, ServiceRequestPatch, StaticToken};
+use pcsr_tui::backend::Backend;
 use pcsr_tui::outbox::Outbox;
 use pcsr_tui::sandbox::{Fault, SANDBOX_TOKEN, Sandbox, SandboxOptions};
 use pcsr_tui::store::{Store, StoreExecutor, SubmissionState};
@@ -14,11 +15,15 @@ use pcsr_tui::worker::Origin;
 
 use crate::support::{Canned, Scripted, fixture};
 
-fn fast_client(base_url: &str, token: &str) -> Client {
+fn pc_client(base_url: &str, token: &str) -> Client {
     let mut config = ClientConfig::new(base_url).unwrap();
     config.backoff = Duration::from_millis(5);
     config.timeout = Duration::from_millis(300);
     Client::new(config, Arc::new(StaticToken(token.into()))).unwrap()
+}
+
+fn fast_client(base_url: &str, token: &str) -> Backend {
+    Backend::PartnerCenter(pc_client(base_url, token))
 }
 
 pub fn request(title: &str) -> pcsr_tui::domain::NewTicket {
@@ -33,6 +38,7 @@ pub fn request(title: &str) -> pcsr_tui::domain::NewTicket {
 
 fn origin(base_url: &str) -> Origin {
     Origin {
+        service: pcsr_tui::domain::Service::PartnerCenter,
         cloud: "sandbox".into(),
         locale: "en-US".into(),
         base_url: base_url.into(),
@@ -110,7 +116,7 @@ async fn a_maybe_committed_attempt_makes_the_outcome_unknown_whatever_comes_afte
         r#"{"code": 3000, "description": "Title"}"#,
     )])
     .await;
-    let err = fast_client(&refused.base_url, "t")
+    let err = pc_client(&refused.base_url, "t")
         .create(&request("refused"), RequestIds::new())
         .await
         .unwrap_err();
@@ -179,7 +185,7 @@ async fn a_submit_committed_after_the_client_gave_up_is_unknown_then_resent_once
     let row = outbox.db(move |s| s.submission(local_id)).await.unwrap().unwrap();
     assert_eq!(row.state, SubmissionState::Created);
     let on_server = client
-        .list_all(&Scope::Partner, &ListQuery::default(), 100)
+        .list_all(&Scope::Partner, &pcsr_tui::backend::ListFilter::default(), 100)
         .await
         .unwrap();
     assert_eq!(on_server.len(), 1, "filed exactly once");
@@ -236,7 +242,7 @@ async fn a_success_with_an_unreadable_body_is_created_but_unread_then_filled_in(
         Canned::raw(201, "text/html", b"<html>accepted</html>"),
     ] {
         let server = Scripted::start(vec![broken.clone()]).await;
-        let err = fast_client(&server.base_url, "t")
+        let err = pc_client(&server.base_url, "t")
             .create(&request("x"), RequestIds::new())
             .await
             .unwrap_err();
@@ -277,7 +283,7 @@ async fn update_answered_204_reads_the_request_back_and_a_note_is_not_retried() 
         Canned::json(200, &fixture("create-response.json")),
     ])
     .await;
-    let c = fast_client(&server.base_url, "t");
+    let c = pc_client(&server.base_url, "t");
     let sr = c
         .update(
             &Scope::Partner,
@@ -298,7 +304,7 @@ async fn update_answered_204_reads_the_request_back_and_a_note_is_not_retried() 
         Canned::json(200, &fixture("create-response.json")),
     ])
     .await;
-    let err = fast_client(&server.base_url, "t")
+    let err = pc_client(&server.base_url, "t")
         .update(&Scope::Partner, "1", &ServiceRequestPatch::note("once"))
         .await
         .unwrap_err();
@@ -319,7 +325,7 @@ async fn unknown_enum_values_never_fail_a_list() {
         {"id": "3", "title": "c", "status": "Closed", "severity": "minimal"}
     ], "attributes": {"objectType": "Collection"}}"#;
     let server = Scripted::start(vec![Canned::json(200, page)]).await;
-    let items = fast_client(&server.base_url, "t")
+    let items = pc_client(&server.base_url, "t")
         .list_all(&Scope::Partner, &ListQuery::default(), 100)
         .await
         .unwrap();
@@ -387,7 +393,7 @@ async fn fault_injection_run_files_every_submit_exactly_once_and_fails_none_it_h
     let resent = outbox.resend(&client, &here, &[]).await.unwrap();
     let rows = outbox.db(|s| s.history("", 0, 10_000)).await.unwrap();
     let on_server = client
-        .list_all(&Scope::Partner, &ListQuery::default(), 10_000)
+        .list_all(&Scope::Partner, &pcsr_tui::backend::ListFilter::default(), 10_000)
         .await
         .unwrap();
     let mut duplicates = 0;
@@ -444,7 +450,8 @@ async fn the_worker_resends_an_outbox_entry_with_its_stored_request_id() {
     let outbox = Outbox::new(StoreExecutor::spawn(Store::open(&store_path).unwrap()));
     let mut no_retry = ClientConfig::new(&sb.base_url()).unwrap();
     no_retry.max_attempts = 1;
-    let once = Client::new(no_retry, Arc::new(StaticToken(SANDBOX_TOKEN.into()))).unwrap();
+    let once =
+        Backend::PartnerCenter(Client::new(no_retry, Arc::new(StaticToken(SANDBOX_TOKEN.into()))).unwrap());
     sb.inject(Fault::DropAfterCommit);
     let err = outbox
         .submit(&once, &here, &request("lost answer"))

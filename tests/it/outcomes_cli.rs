@@ -134,6 +134,7 @@ async fn read_only_commands_write_nothing_to_the_data_directory() {
         store
             .record_submission(&pcsr_tui::store::NewSubmission {
                 request_id: uuid::Uuid::new_v4(),
+                service: pcsr_tui::domain::Service::PartnerCenter,
                 cloud: "sandbox",
                 locale: "en-US",
                 base_url: "http://127.0.0.1:1",

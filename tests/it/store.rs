@@ -20,6 +20,7 @@ fn record(store: &Store, req: &NewTicket) -> i64 {
     store
         .record_submission(&NewSubmission {
             request_id: Uuid::new_v4(),
+            service: pcsr_tui::domain::Service::PartnerCenter,
             cloud: "sandbox",
             locale: "en-US",
             base_url: "http://127.0.0.1:9/v1",
@@ -56,6 +57,7 @@ fn recorded_submission_is_in_the_outbox_with_everything_it_was_given() {
     let id = store
         .record_submission(&NewSubmission {
             request_id,
+            service: pcsr_tui::domain::Service::PartnerCenter,
             cloud: "global",
             locale: "de-DE",
             base_url: "https://api.partnercenter.microsoft.com/v1",
@@ -587,6 +589,7 @@ fn outbox_for_a_destination_reads_what_same_destination_accepts() {
         store
             .record_submission(&NewSubmission {
                 request_id: Uuid::new_v4(),
+                service: pcsr_tui::domain::Service::PartnerCenter,
                 cloud,
                 locale: "en-US",
                 base_url,
@@ -596,6 +599,7 @@ fn outbox_for_a_destination_reads_what_same_destination_accepts() {
     }
     for (cloud, base_url) in places.iter().chain(&[("china", "https://x.example")]) {
         let here = Origin {
+            service: pcsr_tui::domain::Service::PartnerCenter,
             cloud: cloud.to_string(),
             locale: "en-US".into(),
             base_url: base_url.to_string(),
@@ -604,11 +608,11 @@ fn outbox_for_a_destination_reads_what_same_destination_accepts() {
             .outbox()
             .unwrap()
             .into_iter()
-            .filter(|s| same_destination(&s.cloud, &s.base_url, &here))
+            .filter(|s| same_destination(s.service, &s.cloud, &s.base_url, &here))
             .map(|s| s.local_id)
             .collect();
         let in_sql: Vec<i64> = store
-            .outbox_for(cloud, base_url)
+            .outbox_for(here.service, cloud, base_url)
             .unwrap()
             .iter()
             .map(|s| s.local_id)

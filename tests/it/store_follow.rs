@@ -20,6 +20,7 @@ fn filed(store: &Store, title: &str, server_id: &str, base_url: &str) -> (i64, T
     let local_id = store
         .record_submission(&NewSubmission {
             request_id: Uuid::new_v4(),
+            service: pcsr_tui::domain::Service::PartnerCenter,
             cloud: "sandbox",
             locale: "en-US",
             base_url,

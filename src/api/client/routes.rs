@@ -178,7 +178,7 @@ impl Client {
         ids: RequestIds,
     ) -> Result<Ticket, ApiError> {
         let patch = match change {
-            Change::Note(text) => ServiceRequestPatch::note(text.clone()),
+            Change::Note { text, .. } => ServiceRequestPatch::note(text.clone()),
             Change::Close => ServiceRequestPatch::status(Status::Closed),
         };
         Ok(mapping::ticket(
@@ -204,7 +204,16 @@ impl Client {
         text: &str,
         ids: RequestIds,
     ) -> Result<Ticket, ApiError> {
-        self.apply(scope, id, &Change::Note(text.to_string()), ids).await
+        self.apply(
+            scope,
+            id,
+            &Change::Note {
+                text: text.to_string(),
+                subject: None,
+            },
+            ids,
+        )
+        .await
     }
 
     /// Closes a request (PATCH `Status: closed`); see [`Client::update_with_ids`] for `ids`.

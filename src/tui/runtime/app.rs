@@ -20,8 +20,8 @@ use crate::store::Store;
 use crate::templates;
 use crate::tui::action::{Action, Effect};
 use crate::tui::state::{Form, Header, State};
-use crate::tui::{Account, Context, update, view};
-use crate::worker::{self, Job, Origin, Reply, WorkerHandle};
+use crate::tui::{Context, update, view};
+use crate::worker::{self, Job, Reply, WorkerHandle};
 
 /// How long a frame that would show history rows still being read is held back for them. The
 /// store's indexed seek answers in about a millisecond, so End/Home draw one frame, the final
@@ -107,14 +107,7 @@ async fn run_session(
                 ctx.store_path.display()
             )
         })?;
-    let origin = Origin {
-        cloud: match ctx.account {
-            Account::Sandbox => "sandbox".to_string(),
-            _ => ctx.cloud.as_str().to_string(),
-        },
-        locale: ctx.locale.clone(),
-        base_url: client.config().base_url.as_str().to_string(),
-    };
+    let origin = session.origin();
     let worker = worker_slot.insert(worker::spawn(client, store, origin, ctx.sign_in));
     event_loop(tui, worker, state, every, signals).await
 }

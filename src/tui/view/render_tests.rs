@@ -236,6 +236,7 @@ pub(super) fn submission(server: Ticket) -> Submission {
     Submission {
         local_id: 3,
         request_id: REQUEST_ID,
+        service: server.service,
         cloud: "sandbox".into(),
         locale: "en-US".into(),
         base_url: "http://127.0.0.1:1".into(),

@@ -45,11 +45,17 @@ async fn rig(script: OAuthScript, start_url: Option<&str>, use_sandbox_api: bool
     let token = Arc::new(StaticToken("before-sign-in".into()));
     let client = Client::new(ClientConfig::new(start_url).unwrap(), token).unwrap();
     let origin = Origin {
+        service: crate::domain::Service::PartnerCenter,
         cloud: "sandbox".into(),
         locale: "en-US".into(),
         base_url: start_url.to_string(),
     };
-    let worker = spawn(client, Store::open_in_memory().unwrap(), origin, setup);
+    let worker = spawn(
+        crate::backend::Backend::PartnerCenter(client),
+        Store::open_in_memory().unwrap(),
+        origin,
+        setup,
+    );
     Rig {
         sandbox,
         worker,
@@ -213,12 +219,13 @@ async fn without_a_usable_environment_sign_in_explains_itself() {
     let token = Arc::new(StaticToken("t".into()));
     let client = Client::new(ClientConfig::new(NOWHERE).unwrap(), token).unwrap();
     let origin = Origin {
+        service: crate::domain::Service::PartnerCenter,
         cloud: "sandbox".into(),
         locale: "en-US".into(),
         base_url: NOWHERE.into(),
     };
     let mut worker = spawn(
-        client,
+        crate::backend::Backend::PartnerCenter(client),
         Store::open_in_memory().unwrap(),
         origin,
         SignInSetup::unavailable(),

@@ -1,0 +1,368 @@
+//! One interface to every service's client, in domain terms: the outbox, the CLI and the
+//! worker hold a [`Backend`] and never ask which wire client is behind it.
+//!
+//! Each service keeps its own way of making a write safe to repeat, behind the same key: the
+//! outbox records a [`Uuid`] before the first send. Partner Center carries it as the
+//! MS-RequestId; Azure names the resource after it (the ticket's or the communication's name),
+//! so a repeated PUT addresses the same resource.
+
+use uuid::Uuid;
+
+use crate::api::error::RequestIds;
+use crate::api::{Answer, ApiError, Client, ListQuery, Scope};
+use crate::azure::{AzureClient, AzureError, TicketFilter};
+use crate::domain::{Change, ClientEvent, Failure, NewTicket, Page, Remedy, Service, Status, Ticket, Topic};
+
+/// A service's client.
+#[derive(Clone)]
+pub enum Backend {
+    /// Partner Center.
+    PartnerCenter(Client),
+    /// Azure `Microsoft.Support`.
+    Azure(AzureClient),
+}
+
+/// A failed call to either service.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    /// Partner Center's.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// Azure's.
+    #[error(transparent)]
+    Azure(#[from] AzureError),
+    /// The service has no such operation.
+    #[error("{service} has no way to {what}")]
+    Unsupported {
+        /// The service.
+        service: Service,
+        /// What was asked.
+        what: &'static str,
+    },
+}
+
+impl BackendError {
+    /// The HTTP status, if the service answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            BackendError::Api(e) => e.status(),
+            BackendError::Azure(AzureError::Status { status, .. }) => Some(*status),
+            BackendError::Azure(_) | BackendError::Unsupported { .. } => None,
+        }
+    }
+
+    /// True when the user has to sign in (again) first.
+    pub fn needs_sign_in(&self) -> bool {
+        match self {
+            BackendError::Api(e) => e.needs_sign_in(),
+            BackendError::Azure(e) => matches!(e, AzureError::SignIn(_)) || self.status() == Some(401),
+            BackendError::Unsupported { .. } => false,
+        }
+    }
+
+    /// True when the sign-in service, not the saved sign-in, failed.
+    pub fn sign_in_unavailable(&self) -> bool {
+        matches!(
+            self,
+            BackendError::Api(ApiError::SignInUnavailable(_))
+                | BackendError::Azure(AzureError::SignInUnavailable(_))
+        )
+    }
+
+    /// True when the write may have reached the service (README.md's outcome rules). For Azure
+    /// that is a lost answer, a 5xx or 429 after every retry, an answer that could not be read,
+    /// or an operation still running: the ticket's name tells later how it ended.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            BackendError::Api(e) => e.outcome_unknown(),
+            BackendError::Azure(e) => match e {
+                AzureError::Transport { .. }
+                | AzureError::Unreadable { .. }
+                | AzureError::Unfinished { .. } => true,
+                AzureError::Status { status, .. } => *status >= 500 || *status == 429,
+                AzureError::Url { .. }
+                | AzureError::SignIn(_)
+                | AzureError::SignInUnavailable(_)
+                | AzureError::Operation { .. } => false,
+            },
+            BackendError::Unsupported { .. } => false,
+        }
+    }
+
+    /// True for a success whose answer could not be read: the service did the work.
+    pub fn accepted_unread(&self) -> bool {
+        match self {
+            BackendError::Api(e) => e.accepted_unread(),
+            BackendError::Azure(e) => matches!(e, AzureError::Unreadable { .. }),
+            BackendError::Unsupported { .. } => false,
+        }
+    }
+
+    /// The exit code README.md documents: 3 sign-in needed, 1 local refusal, 2 service error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            BackendError::Api(e) => e.exit_code(),
+            e if e.needs_sign_in() => 3,
+            BackendError::Azure(AzureError::Url { .. }) | BackendError::Unsupported { .. } => 1,
+            BackendError::Azure(_) => 2,
+        }
+    }
+
+    /// The one way forward, as data.
+    pub fn remedy(&self) -> Remedy {
+        match self {
+            BackendError::Api(e) => e.remedy(),
+            BackendError::Azure(e) => e.remedy(),
+            BackendError::Unsupported { .. } => Remedy::FixInput,
+        }
+    }
+
+    /// The failure as every UI shows it.
+    pub fn failure(&self) -> Failure {
+        match self {
+            BackendError::Api(e) => e.failure(),
+            BackendError::Azure(e) => e.failure(),
+            BackendError::Unsupported { .. } => Failure {
+                summary: self.to_string(),
+                code: None,
+                description: None,
+                request_id: None,
+                correlation_id: None,
+                remedy: self.remedy(),
+            },
+        }
+    }
+}
+
+/// The resource name Azure gets for the write recorded under `key`: the same for every retry
+/// and resend, since the key is recorded before the first send.
+pub fn azure_name(key: Uuid) -> String {
+    key.hyphenated().to_string()
+}
+
+/// What a list asks for, in every service's terms.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// Only tickets in this status.
+    pub status: Option<Status>,
+    /// Only tickets created at or after this moment (RFC 3339); Azure only.
+    pub created_since: Option<String>,
+    /// Page size asked of the service.
+    pub page_size: Option<u32>,
+}
+
+impl Backend {
+    /// Which service this is.
+    pub fn service(&self) -> Service {
+        match self {
+            Backend::PartnerCenter(_) => Service::PartnerCenter,
+            Backend::Azure(_) => Service::Azure,
+        }
+    }
+
+    /// The Partner Center client, for the parts only it has.
+    pub fn partner_center(&self) -> Option<&Client> {
+        match self {
+            Backend::PartnerCenter(c) => Some(c),
+            Backend::Azure(_) => None,
+        }
+    }
+
+    /// The same client, reporting retries and throttling to `events` (Partner Center's; Azure
+    /// retries quietly).
+    pub fn with_events(self, events: tokio::sync::mpsc::UnboundedSender<ClientEvent>) -> Self {
+        match self {
+            Backend::PartnerCenter(c) => Backend::PartnerCenter(c.with_events(events)),
+            azure @ Backend::Azure(_) => azure,
+        }
+    }
+
+    /// Warnings from the token provider (a rotated refresh token that could not be saved).
+    pub fn take_token_warnings(&self) -> Vec<String> {
+        match self {
+            Backend::PartnerCenter(c) => c.take_token_warnings(),
+            Backend::Azure(c) => c.take_token_warnings(),
+        }
+    }
+
+    /// The first level of the topic tree: Partner Center's topics, Azure's services.
+    pub async fn topics(&self) -> Result<Vec<Topic>, BackendError> {
+        Ok(match self {
+            Backend::PartnerCenter(c) => c.topics().await?,
+            Backend::Azure(c) => c.services().await?,
+        })
+    }
+
+    /// The topics under `parent` (Azure's problem classifications of a service; Partner
+    /// Center's tree has one level).
+    pub async fn sub_topics(&self, parent: &Topic) -> Result<Vec<Topic>, BackendError> {
+        Ok(match self {
+            Backend::PartnerCenter(_) => Vec::new(),
+            Backend::Azure(c) => c.classifications(parent).await?,
+        })
+    }
+
+    /// Files `ticket` under the outbox's `key`.
+    pub async fn create(&self, ticket: &NewTicket, key: Uuid) -> Result<Answer<Ticket>, BackendError> {
+        match self {
+            Backend::PartnerCenter(c) => Ok(c.create(ticket, RequestIds::with_request_id(key)).await?),
+            Backend::Azure(c) => {
+                let name = ticket.name.clone().unwrap_or_else(|| azure_name(key));
+                let value = c.create(&name, ticket).await?;
+                Ok(Answer {
+                    value,
+                    status: 200,
+                    ids: RequestIds::with_request_id(key),
+                })
+            }
+        }
+    }
+
+    /// The name a create under `key` gives the ticket, where the client chooses it.
+    pub fn ticket_name(&self, ticket: &NewTicket, key: Uuid) -> Option<String> {
+        match self {
+            Backend::PartnerCenter(_) => None,
+            Backend::Azure(_) => Some(ticket.name.clone().unwrap_or_else(|| azure_name(key))),
+        }
+    }
+
+    /// One ticket by its id (Azure: its resource name).
+    pub async fn get(&self, scope: &Scope, id: &str) -> Result<Ticket, BackendError> {
+        Ok(match self {
+            Backend::PartnerCenter(c) => c.get(scope, id).await?,
+            Backend::Azure(c) => c.get_ticket(id).await?,
+        })
+    }
+
+    /// One ticket with its whole conversation (Azure keeps communications apart from the
+    /// ticket; Partner Center's notes come with it).
+    pub async fn conversation(&self, scope: &Scope, id: &str) -> Result<Ticket, BackendError> {
+        match self {
+            Backend::PartnerCenter(c) => Ok(c.get(scope, id).await?),
+            Backend::Azure(c) => {
+                let (ticket, notes) = tokio::join!(c.get_ticket(id), c.notes(id));
+                let mut ticket = ticket?;
+                ticket.notes = notes?;
+                Ok(ticket)
+            }
+        }
+    }
+
+    /// One page of tickets.
+    pub async fn list(&self, scope: &Scope, filter: &ListFilter) -> Result<Page, BackendError> {
+        Ok(match self {
+            Backend::PartnerCenter(c) => c.list(scope, &pc_query(filter)).await?,
+            Backend::Azure(c) => c.list(&azure_filter(filter)).await?,
+        })
+    }
+
+    /// The page at a service's own next-page link.
+    pub async fn list_page(&self, next: &str) -> Result<Page, BackendError> {
+        Ok(match self {
+            Backend::PartnerCenter(c) => c.list_page(next).await?,
+            Backend::Azure(c) => c.list_page(next).await?,
+        })
+    }
+
+    /// Every page up to `limit` tickets.
+    pub async fn list_all(
+        &self,
+        scope: &Scope,
+        filter: &ListFilter,
+        limit: usize,
+    ) -> Result<Vec<Ticket>, BackendError> {
+        if let Backend::PartnerCenter(c) = self {
+            return Ok(c.list_all(scope, &pc_query(filter), limit).await?);
+        }
+        let mut page = self.list(scope, filter).await?;
+        let mut tickets = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        loop {
+            tickets.append(&mut page.tickets);
+            if tickets.len() >= limit {
+                break;
+            }
+            match page.next.take() {
+                // A service linking a page to itself must not loop us forever.
+                Some(next) if seen.insert(next.clone()) => page = self.list_page(&next).await?,
+                _ => break,
+            }
+        }
+        tickets.truncate(limit);
+        Ok(tickets)
+    }
+
+    /// Applies `change` to ticket `id` under the outbox's `key`; the ticket as it stands after.
+    pub async fn apply(
+        &self,
+        scope: &Scope,
+        id: &str,
+        change: &Change,
+        key: Uuid,
+    ) -> Result<Ticket, BackendError> {
+        match self {
+            Backend::PartnerCenter(c) => Ok(c
+                .apply(scope, id, change, RequestIds::with_request_id(key))
+                .await?),
+            Backend::Azure(c) => match change {
+                Change::Close => Ok(c.close(id).await?),
+                Change::Note { text, subject } => {
+                    let subject = subject.clone().unwrap_or_default();
+                    c.add_note(id, &azure_name(key), &subject, text).await?;
+                    self.conversation(scope, id).await
+                }
+            },
+        }
+    }
+
+    /// Changes a ticket's severity (Azure; Partner Center's update takes none).
+    pub async fn set_severity(
+        &self,
+        id: &str,
+        severity: crate::domain::Severity,
+    ) -> Result<Ticket, BackendError> {
+        match self {
+            Backend::PartnerCenter(_) => Err(BackendError::Unsupported {
+                service: Service::PartnerCenter,
+                what: "change a request's severity",
+            }),
+            Backend::Azure(c) => Ok(c.set_severity(id, severity).await?),
+        }
+    }
+
+    /// Whether the ticket as read back already holds the note recorded under `key`, where the
+    /// service can tell (Azure: a communication of that name). `None`: ask by text and date.
+    pub fn holds_note(&self, ticket: &Ticket, key: Uuid) -> Option<bool> {
+        match self {
+            Backend::PartnerCenter(_) => None,
+            Backend::Azure(_) => {
+                let name = azure_name(key);
+                Some(
+                    ticket
+                        .notes
+                        .iter()
+                        .any(|n| n.id.as_deref() == Some(name.as_str())),
+                )
+            }
+        }
+    }
+}
+
+fn pc_query(filter: &ListFilter) -> ListQuery {
+    ListQuery {
+        size: filter.page_size,
+        offset: None,
+        status: filter.status,
+    }
+}
+
+fn azure_filter(filter: &ListFilter) -> TicketFilter {
+    TicketFilter {
+        status: filter
+            .status
+            .and_then(crate::azure::mapping::status_word)
+            .map(str::to_string),
+        created_since: filter.created_since.clone(),
+        top: filter.page_size,
+    }
+}
