@@ -2,6 +2,7 @@
 
 mod auth;
 mod azure_client;
+mod azure_examples;
 mod cli;
 mod cli_follow;
 mod cli_sandbox;
