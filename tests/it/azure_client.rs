@@ -488,3 +488,36 @@ async fn an_empty_a_too_large_and_an_executable_file_are_refused_before_any_requ
     );
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_whose_answers_fail_or_are_lost_is_retried_and_kept_once() {
+    let (sandbox, dir) = sandbox(0).await;
+    let azure = client(&sandbox, Some(PAID_SUBSCRIPTION));
+    let bytes = pattern(CHUNK_SIZE as usize + 1000);
+    azure.create_workspace("pcsr-retry-ws").await.unwrap();
+    // A 503 on the file's PUT, then the first chunk stored but its answer lost: both are sent
+    // again under the same names, as the client's other PUTs are.
+    sandbox.inject(Fault::Status(503));
+    let file = azure
+        .create_file("pcsr-retry-ws", "trace.txt", bytes.len() as u64, CHUNK_SIZE, 2)
+        .await
+        .unwrap();
+    assert_eq!(file.chunks, 2);
+    sandbox.inject(Fault::DropAfterCommit);
+    azure
+        .upload_chunk("pcsr-retry-ws", "trace.txt", 0, &bytes[..CHUNK_SIZE as usize])
+        .await
+        .unwrap();
+    azure
+        .upload_chunk("pcsr-retry-ws", "trace.txt", 1, &bytes[CHUNK_SIZE as usize..])
+        .await
+        .unwrap();
+    assert_eq!(sandbox.pending_faults(), 0, "both faults were met");
+    assert_eq!(
+        sandbox_chunks(&dir, "trace.txt"),
+        [(0, CHUNK_SIZE as i64), (1, 1000)],
+        "each chunk kept once"
+    );
+    assert_eq!(azure.files("pcsr-retry-ws").await.unwrap().len(), 1);
+    sandbox.shutdown().await;
+}

@@ -12,6 +12,12 @@
 //! - links: `https://management.azure.com` in the examples is rewritten to this server (the
 //!   client follows links only to its own host); `GET /subscriptions`'s placeholder
 //!   `"nextLink": "..."` is left out.
+//!
+//! Routes are served under `/subscriptions/{sub}` with the `*ForSubscription` examples, and at
+//! tenant level where an example exists there (create, close, the conversation). Where a
+//! request body cannot equal the example's, the test says why: the upload example's base64 is
+//! cut short (see `lenient_base64`), and the technical create example carries fields a
+//! `NewTicket` does not and a `serviceId` of another service than its classification's.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -266,6 +272,23 @@ impl Served {
             }
             "POST" if is(&format!("{sub}/fileWorkspaces/{{ws}}/files/{{f}}/upload")) => {
                 self.example("UploadFileForSubscription.json", 204)
+            }
+            // Tenant level (no subscription): the routes the examples cover there.
+            "PUT" if is("/providers/Microsoft.Support/supportTickets/{t}") => {
+                let file = "CreateTechnicalSupportTicket.json";
+                self.example(file, if self.long_running { 202 } else { 200 })
+            }
+            "GET" if self.long_running && is("/providers/Microsoft.Support/supportTickets/{t}") => {
+                self.example("CreateTechnicalSupportTicket.json", 200)
+            }
+            "PATCH" if is("/providers/Microsoft.Support/supportTickets/{t}") => {
+                self.example("UpdateStatusOfSupportTicket.json", 200)
+            }
+            "GET" if is("/providers/Microsoft.Support/supportTickets/{t}/communications") => {
+                self.example("ListCommunicationsForSupportTicket.json", 200)
+            }
+            "GET" if is("/providers/Microsoft.Support/operationsStatus/{op}") => {
+                Self::json(200, &json!({ "status": "Succeeded" }))
             }
             _ => Self::json(
                 404,
@@ -803,6 +826,70 @@ async fn creates_answered_202_are_followed_to_the_examples_resources() {
             ("GET", op.as_str()),
             ("GET", comm.as_str())
         ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_subscription_tickets_go_to_the_tenant_routes_of_the_examples() {
+    let server = ExampleServer::start(true).await;
+    let azure = server.client(None);
+    let ex = example("CreateTechnicalSupportTicket.json");
+    let sent = &ex["parameters"]["createSupportTicketParameters"]["properties"];
+    let s = |v: &Value| v.as_str().unwrap().to_string();
+    let mut new = billing_ticket();
+    new.title = s(&sent["title"]);
+    new.description = s(&sent["description"]);
+    new.topic_id = s(&sent["problemClassificationId"]);
+    new.diagnostic_consent = Some(true);
+    let filed = azure.create("testticket", &new).await.unwrap();
+    assert_eq!(filed.number.as_deref(), Some("119120321001170"));
+    assert_eq!(
+        filed.topic.parent_name.as_deref(),
+        Some("Virtual Machine running Linux")
+    );
+    let closed = azure.close("testticket").await.unwrap();
+    assert_eq!(closed.status, Some(Status::Closed));
+    let notes = azure.notes("testticket").await.unwrap();
+    assert_eq!(notes.len(), 2);
+    assert_eq!(notes[1].text.as_deref(), Some("test"));
+
+    let seen = server.take();
+    let order: Vec<(&str, &str)> = seen
+        .iter()
+        .map(|s| (s.method.as_str(), s.path.as_str()))
+        .collect();
+    let t = "/providers/Microsoft.Support/supportTickets/testticket";
+    let comms = format!("{t}/communications");
+    assert_eq!(
+        order,
+        [
+            ("PUT", t),
+            ("GET", "/providers/Microsoft.Support/operationsStatus/operationid"),
+            ("GET", t),
+            ("PATCH", t),
+            ("GET", comms.as_str()),
+        ]
+    );
+    // The example's create body carries what a NewTicket does not (supportPlanId,
+    // problemScopingQuestions, secondaryConsent, fileWorkspaceName) and a serviceId that is not
+    // its classification's service; every field the client builds is the example's.
+    let built = seen[0].body.as_ref().unwrap()["properties"]
+        .as_object()
+        .unwrap()
+        .clone();
+    for (key, value) in &built {
+        if key == "serviceId" {
+            assert_eq!(
+                value,
+                "/providers/Microsoft.Support/services/virtual_machine_running_linux_service_guid"
+            );
+        } else {
+            assert_eq!(value, &sent[key], "{key}");
+        }
+    }
+    assert_eq!(
+        seen[3].body.as_ref(),
+        Some(&example("UpdateStatusOfSupportTicket.json")["parameters"]["updateSupportTicket"])
     );
 }
 
