@@ -81,6 +81,8 @@ impl BackendError {
                 | AzureError::Unfinished { .. } => true,
                 AzureError::Status { status, .. } => *status >= 500 || *status == 429,
                 AzureError::Url { .. }
+                | AzureError::Attachment(_)
+                | AzureError::WorkspaceName { .. }
                 | AzureError::SignIn(_)
                 | AzureError::SignInUnavailable(_)
                 | AzureError::Operation { .. } => false,
@@ -326,7 +328,7 @@ impl Backend {
                 service: Service::PartnerCenter,
                 what: "change a request's severity",
             }),
-            Backend::Azure(c) => Ok(c.set_severity(id, severity).await?),
+            Backend::Azure(c) => Ok(c.update_severity(id, severity).await?),
         }
     }
 

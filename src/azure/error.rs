@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use crate::domain::{Failure, Remedy};
+use crate::domain::{AttachmentError, Failure, Remedy};
 
 use super::wire::{ErrorDetail, ErrorResponse};
 
@@ -60,6 +60,15 @@ pub enum AzureError {
     Unfinished {
         /// How many polls.
         polls: u32,
+    },
+    /// A file refused before anything was sent (size, name or type).
+    #[error(transparent)]
+    Attachment(#[from] AttachmentError),
+    /// A file workspace name outside the Swagger's pattern (`^[0-9a-zA-Z_\-. ]+$`).
+    #[error("{name:?} is not a file workspace name (letters, digits, '_', '-', '.' and spaces)")]
+    WorkspaceName {
+        /// The name.
+        name: String,
     },
     /// A long-running operation ended Failed or Canceled.
     #[error("{}", full(self))]
@@ -176,6 +185,7 @@ impl AzureError {
                 _ => Remedy::QuoteIds,
             },
             AzureError::Operation { .. } => Remedy::QuoteIds,
+            AzureError::Attachment(_) | AzureError::WorkspaceName { .. } => Remedy::FixInput,
             AzureError::Url { url, .. } if url.starts_with("http://") => Remedy::UseHttps,
             AzureError::Url { .. } => Remedy::CheckBaseUrl,
             AzureError::Transport { .. } => Remedy::CheckNetwork,

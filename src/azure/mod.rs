@@ -14,5 +14,5 @@ pub(crate) fn example(name: &str) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-pub use client::{AzureClient, AzureConfig, TicketFilter};
+pub use client::{AzureClient, AzureConfig, CHUNK_SIZE, CreateExtras, NameCheck, TicketFilter};
 pub use error::AzureError;

@@ -120,12 +120,12 @@ impl Attachment {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let bytes =
-            std::fs::read(path).map_err(|e| Exit::usage(format!("cannot attach {}: {e}", path.display())))?;
-        // MERGE: the domain's attachment check replaces this.
-        if bytes.is_empty() {
-            return Err(Exit::usage(format!("cannot attach {}: empty", path.display())).into());
-        }
+        let cannot = |e: &dyn std::fmt::Display| Exit::usage(format!("cannot attach {}: {e}", path.display()));
+        // The size first, so a 2 GB file is refused without being read.
+        let size = std::fs::metadata(path).map_err(|e| cannot(&e))?.len();
+        crate::domain::check_attachment(&name, size).map_err(|e| cannot(&e))?;
+        let bytes = std::fs::read(path).map_err(|e| cannot(&e))?;
+        crate::domain::check_attachment(&name, bytes.len() as u64).map_err(|e| cannot(&e))?;
         Ok(Attachment { name, bytes })
     }
 }
@@ -321,9 +321,12 @@ pub(super) async fn upload_all(
 async fn upload(session: &Session, ticket: &str, files: &[Attachment]) -> anyhow::Result<()> {
     let client = azure(session)?;
     for file in files {
-        // MERGE: the upload client replaces this.
-        let _ = (client, ticket);
-        anyhow::bail!("not yet");
+        let mut bar = super::progress::Bar::new(&file.name);
+        let sent = client
+            .attach(ticket, &file.name, &file.bytes, |sent, total| bar.show(sent, total))
+            .await;
+        bar.done();
+        sent?;
         if !super::quiet() {
             eprintln!(
                 "Attached {} ({}) to {}.",

@@ -6,6 +6,7 @@
 //! attachments, long-running creates, which severities exist), [`Capabilities`] says so as
 //! data, so callers ask the service instead of testing which one it is.
 
+mod attachment;
 mod client_event;
 mod contact;
 mod failure;
@@ -25,6 +26,10 @@ pub struct Page {
     pub next: Option<String>,
 }
 
+pub use attachment::{
+    ATTACHMENT_MAX_BYTES, ATTACHMENT_MIN_BYTES, ATTACHMENT_NAME_MAX_CHARS, AttachedFile, AttachmentError,
+    BLOCKED_EXTENSIONS, FileWorkspace, check_attachment,
+};
 pub use client_event::ClientEvent;
 pub use contact::{
     Contact, ContactError, ContactField, ContactMethod, SUPPORT_LANGUAGES, canonical_country,

@@ -3,6 +3,7 @@
 mod auth;
 mod azure_cli;
 mod azure_client;
+mod azure_examples;
 mod azure_outcomes;
 mod cli;
 mod cli_follow;

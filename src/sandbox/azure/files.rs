@@ -1,7 +1,7 @@
 //! Attachments: a file workspace, files declared in it (`fileSize`, `chunkSize`,
 //! `numberOfChunks`), and their chunks uploaded as base64 (`POST .../upload`). The limits are
 //! those `az support` enforces: 1 byte to 5 MiB, a name of at most 110 characters, no
-//! executable types.
+//! executable types; and the Swagger's: chunks of at most 2.5 MiB, at most 2 of them.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -19,6 +19,13 @@ use crate::sandbox::state::SandboxState;
 pub const MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
 /// Longest file name.
 pub const MAX_NAME_CHARS: usize = 110;
+/// Largest chunk: the Swagger's `chunkSize` "must not exceed 2.5 megabytes (MB)".
+pub const MAX_CHUNK_SIZE: u64 = 2_621_440;
+/// Most chunks: the Swagger's "The maximum number of allowed chunks is 2".
+pub const MAX_CHUNKS: u64 = 2;
+/// Largest upload body taken: a chunk of [`MAX_CHUNK_SIZE`] is 3.5 MB as base64, over axum's
+/// default limit of 2 MB for a body.
+pub const MAX_UPLOAD_BODY: usize = 4 * 1024 * 1024;
 const BLOCKED: &[&str] = &[
     "bat", "cmd", "com", "cpl", "dll", "exe", "js", "jse", "msi", "msp", "ps1", "psm1", "scr", "vb", "vbe",
     "vbs", "wsf",
@@ -141,6 +148,18 @@ pub async fn put_file(
         return Err(ArmError::invalid(
             "properties.fileSize",
             format!("The file is {size} bytes; the largest allowed is {MAX_FILE_SIZE} bytes."),
+        ));
+    }
+    if chunk > MAX_CHUNK_SIZE {
+        return Err(ArmError::invalid(
+            "properties.chunkSize",
+            format!("A chunk is {chunk} bytes; the largest allowed is {MAX_CHUNK_SIZE} bytes."),
+        ));
+    }
+    if chunks > MAX_CHUNKS {
+        return Err(ArmError::invalid(
+            "properties.numberOfChunks",
+            format!("A file has {chunks} chunks; the most allowed is {MAX_CHUNKS}."),
         ));
     }
     if chunk > size || chunks != size.div_ceil(chunk) {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Extension, OriginalUri, Path, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, Extension, OriginalUri, Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
@@ -80,7 +80,7 @@ pub fn router(state: SandboxState) -> Router<SandboxState> {
             )
             .route(
                 &format!("{p}/fileWorkspaces/{{ws}}/files/{{file}}/upload"),
-                post(upload),
+                post(upload).layer(DefaultBodyLimit::max(files::MAX_UPLOAD_BODY)),
             )
             .route(&format!("{p}/operationsStatus/{{op}}"), get(operation_status))
             .route(&format!("{p}/operationResults/{{op}}"), get(operation_result));
