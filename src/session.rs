@@ -37,6 +37,8 @@ pub struct Settings {
     pub data_dir: Option<PathBuf>,
     /// `--sandbox`.
     pub sandbox: bool,
+    /// `--backend` / `PCSR_BACKEND`.
+    pub backend: Option<crate::domain::Service>,
     /// config.toml's `[defaults]`, `[ui]` and `[keys]`, used where flags and environment are silent.
     pub config: crate::config::UserConfig,
 }
@@ -46,6 +48,12 @@ impl Settings {
     /// profile's own cloud comes before the config default; see [`plan`].)
     pub fn cloud_or_default(&self) -> Cloud {
         self.cloud.or(self.config.defaults.cloud).unwrap_or_default()
+    }
+
+    /// The service: `--backend` / `PCSR_BACKEND`, else config.toml's `[defaults] backend`, else
+    /// Partner Center.
+    pub fn service_or_default(&self) -> crate::domain::Service {
+        self.backend.or(self.config.defaults.backend).unwrap_or_default()
     }
 
     /// The agent locale: `--locale`, else `[defaults] locale`, else en-US.
@@ -207,20 +215,28 @@ pub struct SavedSignIn {
     pub provider: Arc<dyn TokenProvider>,
 }
 
-/// The signed-in profile from config.toml and the keyring, unless `--sandbox` or PCSR_TOKEN
-/// make it irrelevant (so a broken config never blocks those).
+/// The signed-in profile of the service in use (see [`Settings::service_or_default`]) from
+/// config.toml and the keyring, unless `--sandbox` or PCSR_TOKEN make it irrelevant (so a
+/// broken config never blocks those). Azure's sign-in is the one for `--cloud`, else for
+/// `[defaults] cloud` when Azure runs there; a `--cloud` the service does not run in is an error.
 pub fn signed_in_from_env(settings: &Settings) -> Result<Option<SavedSignIn>, crate::auth::AuthError> {
     if settings.sandbox || settings.token.as_deref().is_some_and(|t| !t.trim().is_empty()) {
         return Ok(None);
     }
+    let service = settings.service_or_default();
+    let cloud = settings
+        .cloud
+        .or(settings.config.defaults.cloud.filter(|c| c.supports(service)));
     let env = crate::auth::AuthEnv::from_env()?;
-    Ok(crate::auth::signed_in_provider(&env, None)?.map(|s| SavedSignIn {
-        user: s.profile.user.clone().unwrap_or_else(|| "signed in".to_string()),
-        cloud: s.profile.cloud,
-        base_url: s.profile.base_url.clone(),
-        locale: s.profile.locale.clone(),
-        provider: s.token_provider(),
-    }))
+    Ok(
+        crate::auth::signed_in_provider(&env, service, cloud, None)?.map(|s| SavedSignIn {
+            user: s.profile.user.clone().unwrap_or_else(|| "signed in".to_string()),
+            cloud: s.profile.cloud,
+            base_url: s.profile.base_url.clone(),
+            locale: s.profile.locale.clone(),
+            provider: s.token_provider(),
+        }),
+    )
 }
 
 /// Where a session will go, decided from the settings alone: nothing is started, read from

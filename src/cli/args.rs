@@ -82,6 +82,15 @@ pub struct GlobalArgs {
     /// Do not print the notice that the built-in sandbox is in use.
     #[arg(long, global = true)]
     pub quiet: bool,
+    /// The service: partner-center or azure (default partner-center, or `[defaults] backend`).
+    #[arg(long, global = true, env = "PCSR_BACKEND", value_name = "SERVICE", value_parser = backend_parser())]
+    pub backend: Option<Service>,
+}
+
+/// Service names as values, so shells complete them.
+fn backend_parser() -> impl TypedValueParser<Value = Service> {
+    let names: Vec<&'static str> = Service::ALL.iter().map(|s| s.as_str()).collect();
+    PossibleValuesParser::new(names).try_map(|s| Service::parse(&s).ok_or("use partner-center or azure"))
 }
 
 /// Only the severities a user may choose, so help, completions and the "possible values" of an
@@ -107,7 +116,7 @@ fn status_parser() -> impl TypedValueParser<Value = Status> {
 
 /// Cloud names as values, so shells complete them instead of file names.
 fn cloud_parser() -> impl TypedValueParser<Value = Cloud> {
-    PossibleValuesParser::new(["global", "germany", "usgov"]).try_map(|s| s.parse::<Cloud>())
+    PossibleValuesParser::new(["global", "germany", "usgov", "china"]).try_map(|s| s.parse::<Cloud>())
 }
 
 /// The subcommands, as README.md lists them.
@@ -376,6 +385,7 @@ impl GlobalArgs {
             locale: self.locale.clone(),
             data_dir: self.data_dir.clone(),
             sandbox: self.sandbox,
+            backend: self.backend,
             config: crate::config::UserConfig::default(),
         }
     }

@@ -1,6 +1,7 @@
 //! The one integration-test binary (one link instead of one per file).
 
 mod auth;
+mod auth_azure;
 mod azure_client;
 mod cli;
 mod cli_follow;
