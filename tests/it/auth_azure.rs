@@ -426,3 +426,56 @@ async fn the_sandbox_issues_arm_tokens_and_refuses_resources_it_does_not_know() 
         "https://management.core.chinacloudapi.cn/user_impersonation"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_shows_the_chosen_services_sign_in_and_lists_the_others() {
+    let home = tempfile::tempdir().unwrap();
+    let config_dir = home.path().join("pcsr-config");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::write(
+        config_dir.join("config.toml"),
+        "active = \"default\"\n\n[profiles.default]\nuser = \"pc@contoso.example\"\nsecret_store = \"keyutils\"\n\n\
+         [profiles.azure-china]\nservice = \"azure\"\ncloud = \"china\"\nuser = \"az@contoso.example\"\nsecret_store = \"keyutils\"\n",
+    )
+    .unwrap();
+    let status = |args: &[&str], backend: Option<&str>| {
+        let mut cmd = crate::cli::pcsr(home.path());
+        cmd.args(args);
+        if let Some(backend) = backend {
+            cmd.env("PCSR_BACKEND", backend);
+        }
+        crate::cli::run(cmd)
+    };
+    let out = status(&["status"], None).await;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains("Service:  Partner Center") && stdout.contains("User:     pc@contoso.example"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Other sign-ins:\n  Azure in china: az@contoso.example (profile azure-china)"),
+        "{stdout}"
+    );
+    for (args, backend) in [
+        (&["--backend", "azure", "status"][..], None),
+        (&["status"][..], Some("azure")),
+    ] {
+        let out = status(args, backend).await;
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            stdout.contains("Profile:  azure-china")
+                && stdout.contains("Cloud:    china (Azure operated by 21Vianet (China))")
+                && stdout.contains(
+                    "Other sign-ins:\n  Partner Center in global: pc@contoso.example (profile default)"
+                ),
+            "{stdout}"
+        );
+        // PCSR_KEYRING=none here: nothing is read, so commands would run on the sandbox.
+        assert!(
+            stdout.contains("`pcsr-tui login --backend azure` to use Azure"),
+            "{stdout}"
+        );
+    }
+}
