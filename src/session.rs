@@ -68,7 +68,11 @@ impl Settings {
     /// The cloud: `--cloud`, else config.toml's `[defaults] cloud`, else global. (A signed-in
     /// profile's own cloud comes before the config default; see [`plan`].)
     pub fn cloud_or_default(&self) -> Cloud {
-        self.cloud.or(self.config.defaults.cloud).unwrap_or_default()
+        // `[defaults] cloud = "germany"` is a Partner Center user's; Azure falls back to global.
+        let service = self.service_or_default();
+        self.cloud
+            .or(self.config.defaults.cloud.filter(|c| c.supports(service)))
+            .unwrap_or_default()
     }
 
     /// The agent locale: `--locale`, else `[defaults] locale`, else en-US.
@@ -104,16 +108,9 @@ pub enum SessionError {
     /// The Azure client could not be set up.
     #[error(transparent)]
     Azure(#[from] AzureError),
-    /// The cloud has no such service.
-    #[error("{service} does not run in the {cloud} cloud: use --cloud {choices}")]
-    NoSuchCloud {
-        /// The service.
-        service: Service,
-        /// The cloud asked for.
-        cloud: Cloud,
-        /// The clouds it runs in.
-        choices: &'static str,
-    },
+    /// The service does not run in the cloud asked for.
+    #[error(transparent)]
+    Cloud(crate::auth::AuthError),
     /// A subscription id that is not a GUID.
     #[error("'{0}' is not a subscription id: give the subscription's GUID (see `subscriptions`)")]
     BadSubscription(String),
@@ -127,6 +124,7 @@ impl SessionError {
             SessionError::NoCredentials(_) => Some(Remedy::SignIn),
             SessionError::Api(e) => Some(e.remedy()),
             SessionError::Azure(e) => Some(e.remedy()),
+            SessionError::Cloud(e) => Some(e.remedy()),
             _ => None,
         }
     }
@@ -268,21 +266,38 @@ pub struct SavedSignIn {
     pub locale: Option<String>,
     /// Token source.
     pub provider: Arc<dyn TokenProvider>,
+    /// Acting for a customer (Azure, CSP): the partner's own token, sent beside the customer's.
+    pub auxiliary: Option<Arc<dyn TokenProvider>>,
 }
 
-/// The signed-in profile from config.toml and the keyring, unless `--sandbox` or PCSR_TOKEN
-/// make it irrelevant (so a broken config never blocks those).
+/// The signed-in profile of the service in use (see [`Settings::service_or_default`]) from
+/// config.toml and the keyring, unless `--sandbox` or PCSR_TOKEN make it irrelevant (so a
+/// broken config never blocks those). Azure's sign-in is the one for `--cloud`, else for
+/// `[defaults] cloud` when Azure runs there; a `--cloud` the service does not run in is an error.
 pub fn signed_in_from_env(settings: &Settings) -> Result<Option<SavedSignIn>, crate::auth::AuthError> {
     if settings.sandbox || settings.token.as_deref().is_some_and(|t| !t.trim().is_empty()) {
         return Ok(None);
     }
+    let service = settings.service_or_default();
+    let cloud = settings
+        .cloud
+        .or(settings.config.defaults.cloud.filter(|c| c.supports(service)));
     let env = crate::auth::AuthEnv::from_env()?;
-    Ok(crate::auth::signed_in_provider(&env, None)?.map(|s| SavedSignIn {
+    let Some(s) = crate::auth::signed_in_provider(&env, service, cloud, None)? else {
+        return Ok(None);
+    };
+    // CSP: the bearer is the customer tenant's token, the partner's own goes beside it.
+    let (provider, auxiliary): (Arc<dyn TokenProvider>, _) = match (service, &settings.customer) {
+        (Service::Azure, Some(tenant)) => (s.customer_provider(tenant)?, Some(s.token_provider())),
+        _ => (s.token_provider(), None),
+    };
+    Ok(Some(SavedSignIn {
         user: s.profile.user.clone().unwrap_or_else(|| "signed in".to_string()),
         cloud: s.profile.cloud,
         base_url: s.profile.base_url.clone(),
         locale: s.profile.locale.clone(),
-        provider: s.token_provider(),
+        provider,
+        auxiliary,
     }))
 }
 
@@ -316,6 +331,7 @@ enum Target {
         base_url: String,
         user: String,
         provider: Arc<dyn TokenProvider>,
+        auxiliary: Option<Arc<dyn TokenProvider>>,
     },
 }
 
@@ -401,6 +417,7 @@ pub fn plan(settings: &Settings, signed_in: Option<SavedSignIn>) -> Result<Plan,
                 base_url,
                 user: profile.user,
                 provider: profile.provider,
+                auxiliary: profile.auxiliary,
             };
             plan(Choice::Profile, cloud, target)
         }
@@ -424,19 +441,7 @@ pub fn default_base_url(service: Service, cloud: Cloud) -> &'static str {
 
 /// Refuses a cloud the service does not run in, before anything starts.
 fn check_cloud(service: Service, cloud: Cloud) -> Result<(), SessionError> {
-    let (runs, choices) = match service {
-        Service::PartnerCenter => (cloud != Cloud::China, "global, germany or usgov"),
-        Service::Azure => (cloud != Cloud::Germany, "global, usgov or china"),
-    };
-    if runs {
-        Ok(())
-    } else {
-        Err(SessionError::NoSuchCloud {
-            service,
-            cloud,
-            choices,
-        })
-    }
+    cloud.check(service).map(|_| ()).map_err(SessionError::Cloud)
 }
 
 /// Carries out a plan: starts the sandbox if it is one, builds the client.
@@ -455,6 +460,7 @@ pub async fn start(plan: Plan) -> Result<Session, SessionError> {
         // A first run files technical tickets too: the sandbox's subscription with a plan.
         subscription = Some(crate::sandbox::azure::PAID_SUBSCRIPTION.to_string());
     }
+    let mut auxiliary = None;
     let (base_url, token, sandbox): (String, Arc<dyn TokenProvider>, Option<Sandbox>) = match target {
         Target::Sandbox => {
             std::fs::create_dir_all(&data_dir).map_err(|source| {
@@ -478,15 +484,25 @@ pub async fn start(plan: Plan) -> Result<Session, SessionError> {
         }
         Target::Token { base_url, token } => (base_url, Arc::new(StaticToken(token)), None),
         Target::Profile {
-            base_url, provider, ..
-        } => (base_url, provider, None),
+            base_url,
+            provider,
+            auxiliary: partner,
+            ..
+        } => {
+            auxiliary = partner;
+            (base_url, provider, None)
+        }
     };
     let client = match service {
         Service::PartnerCenter => Backend::PartnerCenter(build_client(&base_url, &locale, token)?),
         Service::Azure => {
             let mut config = AzureConfig::new(&base_url)?;
             config.subscription = subscription.clone();
-            Backend::Azure(AzureClient::new(config, token)?)
+            let client = AzureClient::new(config, token)?;
+            Backend::Azure(match auxiliary {
+                Some(partner) => client.with_auxiliary(partner),
+                None => client,
+            })
         }
     };
     Ok(Session {

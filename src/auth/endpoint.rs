@@ -16,9 +16,9 @@ use crate::api::wire::trim_body;
 pub const DEFAULT_CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 /// The tenant used when none is named: any work or school account.
 pub const DEFAULT_TENANT: &str = "organizations";
-/// Partner Center delegated access, a refresh token, and an id token naming the user.
-pub const SCOPE: &str =
-    "https://api.partnercenter.microsoft.com/user_impersonation offline_access openid profile";
+/// Partner Center delegated access, a refresh token, and an id token naming the user (the
+/// scope an endpoint asks for unless told otherwise; see [`Cloud::scope`] for each service's).
+pub const SCOPE: &str = super::cloud::PARTNER_CENTER_SCOPE;
 /// The environment variable that overrides every cloud's authority (tests, the sandbox).
 pub const AUTHORITY_ENV: &str = "PCSR_AUTHORITY_URL";
 
@@ -64,6 +64,7 @@ pub struct OAuthEndpoint {
     authority: Url,
     tenant: String,
     client_id: String,
+    scope: &'static str,
 }
 
 impl std::fmt::Debug for OAuthEndpoint {
@@ -72,6 +73,7 @@ impl std::fmt::Debug for OAuthEndpoint {
             .field("authority", &self.authority.as_str())
             .field("tenant", &self.tenant)
             .field("client_id", &self.client_id)
+            .field("scope", &self.scope)
             .finish()
     }
 }
@@ -80,7 +82,8 @@ impl std::fmt::Debug for OAuthEndpoint {
 pub type TokenReply = Result<TokenAnswer, OAuthErrorAnswer>;
 
 impl OAuthEndpoint {
-    /// An endpoint at `authority` (already validated) for `tenant` and `client_id`.
+    /// An endpoint at `authority` (already validated) for `tenant` and `client_id`, asking for
+    /// Partner Center's scope ([`OAuthEndpoint::with_scope`] for another).
     pub fn new(authority: Url, tenant: &str, client_id: &str) -> Result<Self, AuthError> {
         let tenant = validate_tenant(tenant)?;
         crate::tls::install_provider();
@@ -106,7 +109,28 @@ impl OAuthEndpoint {
             authority,
             tenant,
             client_id: client_id.to_string(),
+            scope: SCOPE,
         })
+    }
+
+    /// The same endpoint asking for `scope` (a service's, from [`Cloud::scope`]) in the
+    /// device-code request and every refresh.
+    pub fn with_scope(mut self, scope: &'static str) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    /// The same authority, client and scope at another tenant's token endpoint (CSP: a
+    /// customer's tenant redeems the partner's refresh token).
+    pub fn with_tenant(&self, tenant: &str) -> Result<Self, AuthError> {
+        let mut other = self.clone();
+        other.tenant = validate_tenant(tenant)?;
+        Ok(other)
+    }
+
+    /// The scope asked for.
+    pub fn scope(&self) -> &'static str {
+        self.scope
     }
 
     /// The authority URL.
@@ -135,7 +159,7 @@ impl OAuthEndpoint {
 
     /// Starts a device-code sign-in.
     pub async fn request_device_code(&self) -> Result<DeviceCodeAnswer, AuthError> {
-        let form = [("client_id", self.client_id.as_str()), ("scope", SCOPE)];
+        let form = [("client_id", self.client_id.as_str()), ("scope", self.scope)];
         match self.post("devicecode", &form).await? {
             Ok(answer) => Ok(answer),
             Err(e) => Err(refused(
@@ -161,7 +185,7 @@ impl OAuthEndpoint {
             ("grant_type", "refresh_token"),
             ("client_id", self.client_id.as_str()),
             ("refresh_token", refresh_token),
-            ("scope", SCOPE),
+            ("scope", self.scope),
         ];
         self.post("token", &form).await
     }
@@ -223,6 +247,7 @@ mod tests {
             (Cloud::Global, "https://login.microsoftonline.com/"),
             (Cloud::Germany, "https://login.microsoftonline.de/"),
             (Cloud::Usgov, "https://login.microsoftonline.us/"),
+            (Cloud::China, "https://login.chinacloudapi.cn/"),
         ];
         for (cloud, want) in table {
             assert_eq!(resolve_authority(cloud, None).unwrap().as_str(), want, "{cloud}");
@@ -231,6 +256,25 @@ mod tests {
             assert_eq!(ep.url("token"), format!("{want}organizations/oauth2/v2.0/token"));
             assert_eq!(ep.client_id(), DEFAULT_CLIENT_ID);
         }
+    }
+
+    #[test]
+    fn another_tenant_keeps_authority_client_and_scope() {
+        let ep = OAuthEndpoint::new(
+            resolve_authority(Cloud::China, None).unwrap(),
+            "organizations",
+            "",
+        )
+        .unwrap()
+        .with_scope(super::super::cloud::ARM_SCOPE_CHINA);
+        let customer = ep.with_tenant("Fabrikam.onmicrosoft.com").unwrap();
+        assert_eq!(
+            customer.url("token"),
+            "https://login.chinacloudapi.cn/fabrikam.onmicrosoft.com/oauth2/v2.0/token"
+        );
+        assert_eq!(customer.scope(), super::super::cloud::ARM_SCOPE_CHINA);
+        assert_eq!(customer.client_id(), ep.client_id());
+        assert!(matches!(ep.with_tenant("../x"), Err(AuthError::Tenant(_))));
     }
 
     #[test]

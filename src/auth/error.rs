@@ -5,7 +5,8 @@
 
 use std::path::PathBuf;
 
-use crate::domain::Remedy;
+use super::cloud::Cloud;
+use crate::domain::{Remedy, Service};
 
 /// A sign-in, refresh, keyring or config failure, each with what to do next.
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +86,18 @@ pub enum AuthError {
         /// What went wrong and what to do.
         message: String,
     },
+    /// The service does not run in that cloud (Azure has no Germany cloud, Partner Center no
+    /// China cloud).
+    #[error("{} ({})", unsupported_fact(.service, .cloud), runs_in(.service))]
+    UnsupportedCloud {
+        /// The service asked for.
+        service: Service,
+        /// The cloud it does not run in.
+        cloud: Cloud,
+    },
+    /// A customer tenant for CSP work must name one tenant, not a well-known alias.
+    #[error("'{0}' is not a customer tenant: it must be the customer's tenant id (GUID) or domain")]
+    CustomerTenant(String),
     /// No profile of that name exists.
     #[error("there is no profile named '{0}' in config.toml")]
     NoProfile(String),
@@ -95,6 +108,23 @@ fn description_suffix(description: &Option<String>) -> String {
         .as_deref()
         .map(|d| format!(" ({d})"))
         .unwrap_or_default()
+}
+
+fn unsupported_fact(service: &Service, cloud: &Cloud) -> String {
+    match service {
+        Service::PartnerCenter => format!("{} has no {cloud} cloud", service.label()),
+        Service::Azure => format!("{} does not run in the {cloud} cloud", service.label()),
+    }
+}
+
+/// "it runs in global, usgov and china".
+fn runs_in(service: &Service) -> String {
+    let names = Cloud::names_for(*service);
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("it runs in {} and {last}", rest.join(", ")),
+        Some((last, _)) => format!("it runs in {last}"),
+        None => "it runs in no cloud".to_string(),
+    }
 }
 
 fn hint_suffix(hint: &Option<String>) -> String {
@@ -121,7 +151,10 @@ impl AuthError {
     pub fn remedy(&self) -> Remedy {
         match self {
             AuthError::Authority { .. } => Remedy::UseHttps,
-            AuthError::Tenant(_) => Remedy::FixInput,
+            AuthError::Tenant(_) | AuthError::CustomerTenant(_) => Remedy::FixInput,
+            AuthError::UnsupportedCloud { service, .. } => Remedy::ChooseCloud {
+                clouds: Cloud::names_for(*service),
+            },
             AuthError::Transport { .. } | AuthError::Protocol { .. } => Remedy::CheckAuthority,
             AuthError::Declined | AuthError::CodeExpired => Remedy::NewSignInCode,
             AuthError::Refused { .. } | AuthError::SignInNeeded(_) | AuthError::NoProfile(_) => {

@@ -5,7 +5,12 @@
 //!   A TUI drives the same steps itself: [`begin_login`], `pending.flow.start()`,
 //!   `pending.flow.poll_until_done(..)`, `pending.finish(..)`.
 //! - [`logout`], [`status`]: reports with `Display` (humans) and `Serialize` (`--json`).
-//! - [`signed_in_provider`]: the active profile's token provider, or `None` when signed out.
+//! - [`signed_in_provider`]: a service's signed-in profile's token provider, or `None` when
+//!   signed out; [`SignedIn::customer_provider`] for a CSP customer's tenant.
+//!
+//! Services and clouds: Partner Center signs in for its API in global, germany and usgov;
+//! Azure for ARM in global, usgov and china ([`Cloud::supports`], [`Cloud::scope`]). Each
+//! service keeps its own saved sign-in (Azure one per cloud), side by side.
 //!
 //! Environment: `PCSR_CONFIG_DIR` (where config.toml lives), `PCSR_AUTHORITY_URL` (sign-in
 //! authority override; http:// only on loopback), `PCSR_KEYRING=auto|secret-service|keyutils|none`
@@ -13,7 +18,8 @@
 //! the process, which suits the TUI; scripts use `PCSR_TOKEN`).
 //!
 //! Only the refresh token is ever stored, and only in an OS keyring (service `pcsr-tui`, user
-//! `cloud/tenant/upn`); access tokens stay in memory. There is no plain-file fallback.
+//! `cloud/tenant/upn` for Partner Center, `azure/cloud/tenant/upn` for Azure); access tokens stay in
+//! memory. There is no plain-file fallback.
 
 pub mod clock;
 pub mod cloud;
@@ -38,6 +44,6 @@ pub use refresh::RefreshingTokenProvider;
 pub use secrets::{KeyringChoice, SecretKey, SecretStore, StoreKind};
 pub use sign_in::{
     AuthEnv, LoginOptions, LoginOutcome, LogoutReport, PendingLogin, SignedIn, StatusReport, begin_login,
-    login, logout, signed_in_provider, status,
+    begin_login_for, login, logout, signed_in_provider, status, status_all,
 };
 pub use token::TokenSet;

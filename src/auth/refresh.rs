@@ -104,6 +104,31 @@ impl RefreshingTokenProvider {
         self
     }
 
+    /// A provider for the same sign-in at another tenant (CSP: a customer's): the same refresh
+    /// token, client and scope, redeemed at `{authority}/{tenant}/oauth2/v2.0/token`. It holds
+    /// no access token yet; it shares this one's keyring entry, and each reads the entry before
+    /// refreshing, so a token rotated by one is what the other uses next.
+    pub fn for_tenant(&self, tenant: &str) -> Result<Self, AuthError> {
+        let endpoint = self.endpoint.with_tenant(tenant)?;
+        // A session-only sign-in has no entry to share: the customer's provider starts from
+        // the refresh token held here (if the state is busy right now, from nothing, and asks
+        // for a sign-in when used, as a vanished entry does).
+        let held = match &self.source {
+            Some(_) => None,
+            None => self.state.try_lock().ok().and_then(|s| s.refresh_token.clone()),
+        };
+        let state = State {
+            tokens: None,
+            refresh_token: held,
+        };
+        Ok(Self::build(endpoint, &self.user, self.source.clone(), state).with_clock(self.clock.clone()))
+    }
+
+    /// The endpoint tokens come from (its tenant and scope).
+    pub fn endpoint(&self) -> &OAuthEndpoint {
+        &self.endpoint
+    }
+
     /// The signed-in user.
     pub fn user(&self) -> &str {
         &self.user

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cloud::Cloud;
 use super::error::AuthError;
+use crate::domain::Service;
 
 /// The keyring service name every entry is filed under.
 pub const SERVICE: &str = "pcsr-tui";
@@ -88,14 +89,28 @@ impl KeyringChoice {
     }
 }
 
-/// Which entry holds a profile's refresh token: cloud + tenant + user.
+/// Which entry holds a profile's refresh token: service + cloud + tenant + user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SecretKey(String);
 
 impl SecretKey {
-    /// `global/organizations/alice@contoso.com` (lowercase; the keyring user field).
+    /// A Partner Center sign-in's entry: `global/organizations/alice@contoso.com` (lowercase;
+    /// the keyring user field).
     pub fn new(cloud: Cloud, tenant: &str, user: &str) -> Self {
         SecretKey(format!("{}/{}/{}", cloud.as_str(), tenant.trim(), user.trim()).to_lowercase())
+    }
+
+    /// A service's sign-in entry. Partner Center keeps the unprefixed key of [`SecretKey::new`]
+    /// (so sign-ins saved before Azure existed are still found); every other service's key
+    /// starts with its name: `azure/global/organizations/alice@contoso.com`.
+    pub fn for_service(service: Service, cloud: Cloud, tenant: &str, user: &str) -> Self {
+        match service {
+            Service::PartnerCenter => SecretKey::new(cloud, tenant, user),
+            other => {
+                let SecretKey(rest) = SecretKey::new(cloud, tenant, user);
+                SecretKey(format!("{}/{rest}", other.as_str()))
+            }
+        }
     }
 
     /// The keyring user field.
@@ -338,6 +353,25 @@ mod tests {
     fn keys_name_cloud_tenant_and_user() {
         let k = SecretKey::new(Cloud::Usgov, "Contoso.com", "Alice@Contoso.com");
         assert_eq!(k.as_str(), "usgov/contoso.com/alice@contoso.com");
+    }
+
+    #[test]
+    fn azure_keys_never_meet_partner_center_keys() {
+        let pc = SecretKey::for_service(
+            Service::PartnerCenter,
+            Cloud::Usgov,
+            "contoso.com",
+            "a@contoso.com",
+        );
+        assert_eq!(pc, SecretKey::new(Cloud::Usgov, "contoso.com", "a@contoso.com"));
+        let azure = SecretKey::for_service(Service::Azure, Cloud::Usgov, "Contoso.com", "A@contoso.com");
+        assert_eq!(azure.as_str(), "azure/usgov/contoso.com/a@contoso.com");
+        // One store, both sign-ins of the same user: neither overwrites the other.
+        let store = mock();
+        store.set(&pc, "rt-partner-center").unwrap();
+        store.set(&azure, "rt-azure").unwrap();
+        assert_eq!(store.get(&pc).unwrap().as_deref(), Some("rt-partner-center"));
+        assert_eq!(store.get(&azure).unwrap().as_deref(), Some("rt-azure"));
     }
 
     #[test]

@@ -21,6 +21,7 @@ use super::refresh::{RefreshingTokenProvider, SecretSource, blocking};
 use super::secrets::{KeyringChoice, SecretKey, SecretStore, StoreKind};
 use super::token::TokenSet;
 use crate::api::TokenProvider;
+use crate::domain::Service;
 
 // Split by what the caller wants: signing in (`login`), and what is there to see or remove
 // (`report`: status and logout). This file keeps the environment and the signed-in provider.
@@ -101,14 +102,17 @@ impl AuthEnv {
         self
     }
 
-    /// The OAuth endpoint for a profile (validates authority and tenant).
+    /// The OAuth endpoint for a profile (validates service and cloud, authority and tenant),
+    /// asking for the profile's service's scope in its cloud.
     pub fn endpoint(&self, profile: &Profile) -> Result<OAuthEndpoint, AuthError> {
+        let scope = profile.cloud.scope(profile.service)?;
         let authority = resolve_authority(profile.cloud, self.authority_override.as_deref())?;
-        OAuthEndpoint::new(
+        Ok(OAuthEndpoint::new(
             authority,
             &profile.tenant,
             profile.client_id.as_deref().unwrap_or(""),
-        )
+        )?
+        .with_scope(scope))
     }
 
     /// The store new secrets go to; `None` with PCSR_KEYRING=none.
@@ -153,34 +157,71 @@ impl SignedIn {
     pub fn token_provider(&self) -> Arc<dyn TokenProvider> {
         self.provider.clone()
     }
+
+    /// CSP, acting for a customer: tokens for `customer_tenant` (its tenant id or domain), got
+    /// by redeeming this sign-in's refresh token at that tenant's token endpoint
+    /// (`{authority}/{tenant}/oauth2/v2.0/token`) with the same client and scope. Use it as the
+    /// bearer and [`SignedIn::token_provider`] (the partner's own) as the auxiliary token.
+    /// A rotated refresh token goes back to this sign-in's keyring entry, which both
+    /// providers read before each refresh.
+    pub fn customer_provider(
+        &self,
+        customer_tenant: &str,
+    ) -> Result<Arc<RefreshingTokenProvider>, AuthError> {
+        let tenant = validate_tenant(customer_tenant)?;
+        if matches!(tenant.as_str(), "organizations" | "common" | "consumers") {
+            return Err(AuthError::CustomerTenant(crate::text::one_line(customer_tenant)));
+        }
+        Ok(Arc::new(self.provider.for_tenant(&tenant)?))
+    }
 }
 
-/// The signed-in profile (named, else active), if any; `None` = not signed in (or
-/// PCSR_KEYRING=none). Touches no keyring: the refresh token is read on the first API call, so
-/// a vanished one surfaces there as "sign in again". main uses: PCSR_TOKEN > this > sandbox.
-pub fn signed_in_provider(env: &AuthEnv, profile: Option<&str>) -> Result<Option<SignedIn>, AuthError> {
+/// `service`'s signed-in profile, if any; `None` = not signed in (or PCSR_KEYRING=none).
+/// `profile` names one; else Partner Center's is the active profile, and Azure's the one for
+/// `cloud` (without a cloud: see [`Config::profile_for`]). A cloud the service does not run in
+/// is an error. Touches no keyring: the refresh token is read on the first API call, so a
+/// vanished one surfaces there as "sign in again". main uses: PCSR_TOKEN > this > sandbox.
+pub fn signed_in_provider(
+    env: &AuthEnv,
+    service: Service,
+    cloud: Option<Cloud>,
+    profile: Option<&str>,
+) -> Result<Option<SignedIn>, AuthError> {
+    if let Some(cloud) = cloud {
+        cloud.check(service)?;
+    }
     if env.keyring == KeyringChoice::None {
         return Ok(None);
     }
     let config = Config::load(&env.config_dir)?;
-    let name = profile
-        .map(str::to_string)
-        .unwrap_or_else(|| config.active_name().to_string());
-    let Some(p) = config.profile(&name) else {
-        return match profile {
-            Some(_) => Err(AuthError::NoProfile(name)),
-            None => Ok(None),
-        };
-    };
-    let (Some(user), Some(kind)) = (p.user.clone(), p.secret_store) else {
+    let Some(p) = pick_profile(&config, service, cloud, profile)? else {
         return Ok(None);
     };
+    let Some((kind, key)) = p.saved_secret() else {
+        return Ok(None);
+    };
+    let user = p.user.clone().unwrap_or_default();
     let endpoint = env.endpoint(&p)?;
-    let key = SecretKey::new(p.cloud, &p.tenant, &user);
     let provider = RefreshingTokenProvider::from_saved(endpoint, &user, env.source_for(kind, key))
         .with_clock(env.clock.clone());
     Ok(Some(SignedIn {
         profile: p,
         provider: Arc::new(provider),
     }))
+}
+
+/// The named profile (an error if it does not exist), else `service`'s for `cloud`.
+fn pick_profile(
+    config: &Config,
+    service: Service,
+    cloud: Option<Cloud>,
+    profile: Option<&str>,
+) -> Result<Option<Profile>, AuthError> {
+    match profile {
+        Some(name) => config
+            .profile(name)
+            .map(Some)
+            .ok_or_else(|| AuthError::NoProfile(name.to_string())),
+        None => Ok(config.profile_for(service, cloud)),
+    }
 }

@@ -120,7 +120,8 @@ impl Attachment {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let cannot = |e: &dyn std::fmt::Display| Exit::usage(format!("cannot attach {}: {e}", path.display()));
+        let cannot =
+            |e: &dyn std::fmt::Display| Exit::usage(format!("cannot attach {}: {e}", path.display()));
         // The size first, so a 2 GB file is refused without being read.
         let size = std::fs::metadata(path).map_err(|e| cannot(&e))?.len();
         crate::domain::check_attachment(&name, size).map_err(|e| cannot(&e))?;
@@ -323,7 +324,9 @@ async fn upload(session: &Session, ticket: &str, files: &[Attachment]) -> anyhow
     for file in files {
         let mut bar = super::progress::Bar::new(&file.name);
         let sent = client
-            .attach(ticket, &file.name, &file.bytes, |sent, total| bar.show(sent, total))
+            .attach(ticket, &file.name, &file.bytes, |sent, total| {
+                bar.show(sent, total)
+            })
             .await;
         bar.done();
         sent?;

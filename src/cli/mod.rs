@@ -220,9 +220,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     control,
                 },
         }) => serve::serve(&settings, port, agent_replies, control).await,
-        Some(CliCommand::Login { tenant, client_id }) => account::login(&settings, tenant, client_id).await,
-        Some(CliCommand::Logout) => account::logout().await,
-        Some(CliCommand::Status) => account::status(&settings).await,
+        Some(CliCommand::Login { tenant, client_id }) => {
+            account::login(&settings, settings.service_or_default(), tenant, client_id).await
+        }
+        Some(CliCommand::Logout) => account::logout(&settings, settings.service_or_default()).await,
+        Some(CliCommand::Status) => account::status(&settings, settings.service_or_default()).await,
         Some(CliCommand::Doctor { out }) => doctor::doctor(&settings, out.enabled()).await,
         Some(CliCommand::Completions { shell }) => {
             let mut script = Vec::new();

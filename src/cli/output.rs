@@ -124,6 +124,7 @@ pub fn remedy_text(remedy: &Remedy) -> String {
             "Set PCSR_KEYRING=none for a sign-in that lasts only this run, or set PCSR_TOKEN.".into()
         }
         Remedy::FixSetting => "Fix the setting named above, then run the command again.".into(),
+        Remedy::ChooseCloud { clouds } => format!("Use --cloud {}.", clouds.join("|")),
         Remedy::QuoteIds => "Quote the ids above if you contact support.".into(),
         Remedy::CheckDataDir => {
             "Check that the data directory (PCSR_DATA_DIR / --data-dir) is writable, then try again.".into()

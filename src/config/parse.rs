@@ -12,6 +12,7 @@ use crate::domain::{ContactField, ContactMethod, Service};
 
 /// The keys a sign-in profile may have (written by `pcsr-tui login`).
 const PROFILE_KEYS: &[&str] = &[
+    "service",
     "cloud",
     "tenant",
     "user",

@@ -79,6 +79,26 @@ fn a_good_file_sets_everything_and_keeps_its_profiles() {
 }
 
 #[test]
+fn an_azure_sign_in_beside_partner_center_passes_the_start_check() {
+    let text = format!(
+        "{GOOD}\n[profiles.azure-china]\nservice = \"azure\"\ncloud = \"china\"\nuser = \"a@contoso.example\"\nsecret_store = \"keyutils\"\n"
+    );
+    read(&text).expect("`service` and the china cloud are profile settings pcsr-tui writes");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("config.toml"), &text).expect("write");
+    let auth = crate::auth::profiles::Config::load(dir.path()).expect("profiles load");
+    let azure = auth
+        .profile_for(crate::domain::Service::Azure, None)
+        .expect("azure sign-in");
+    assert_eq!((azure.name.as_str(), azure.cloud), ("azure-china", Cloud::China));
+    assert_eq!(
+        auth.profile_for(crate::domain::Service::PartnerCenter, None)
+            .map(|p| p.name),
+        Some("work".to_string())
+    );
+}
+
+#[test]
 fn nothing_at_all_is_the_defaults() {
     let c = read("").expect("valid");
     let file = UserConfig {
@@ -127,7 +147,10 @@ fn an_unknown_key_names_the_file_the_line_and_the_known_keys() {
 #[test]
 fn bad_values_say_what_is_allowed() {
     let cases = [
-        ("[defaults]\ncloud = \"mars\"\n", "global, germany or usgov"),
+        (
+            "[defaults]\ncloud = \"mars\"\n",
+            "global, germany, usgov or china",
+        ),
         ("[defaults]\nlocale = \"english\"\n", "not a locale"),
         (
             "[defaults]\nseverity = \"urgent\"\n",

@@ -48,6 +48,11 @@ pub enum Remedy {
     /// A setting (environment or config.toml) is wrong: fix what the message names, then start
     /// again.
     FixSetting,
+    /// The service does not run in the cloud chosen: choose one of these (`--cloud` names).
+    ChooseCloud {
+        /// The clouds the service runs in.
+        clouds: &'static [&'static str],
+    },
     /// Nothing specific; quote the ids to support.
     QuoteIds,
     /// The local database could not be written: make the data directory writable, then try

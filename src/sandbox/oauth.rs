@@ -20,8 +20,10 @@ use uuid::Uuid;
 
 mod state;
 
-use state::DeviceSession;
-pub use state::{OAuthScript, OAuthState, Outcome, SANDBOX_USER, SANDBOX_USER_NAME};
+use state::{DeviceSession, scope_is_known};
+pub use state::{
+    Grant, KNOWN_RESOURCES, OAuthScript, OAuthState, Outcome, SANDBOX_USER, SANDBOX_USER_NAME, TokenRequest,
+};
 
 /// The sign-in routes: `POST /{tenant}/oauth2/v2.0/devicecode`, `POST /{tenant}/oauth2/v2.0/token`
 /// and a `GET /devicelogin` page.
@@ -41,6 +43,34 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
         "timestamp": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
     });
     (status, Json(body)).into_response()
+}
+
+fn bad_scope(scope: &str) -> Response {
+    oauth_error(
+        StatusCode::BAD_REQUEST,
+        "invalid_scope",
+        &format!(
+            "AADSTS70011: The provided value for the input parameter 'scope' is not valid. The scope {} is not valid.",
+            crate::text::one_line(scope)
+        ),
+    )
+}
+
+/// How many requests the sandbox remembers (a long `sandbox serve` must not grow forever).
+const REQUESTS_KEPT: usize = 1000;
+
+/// Remembers what a request asked for (never the codes or tokens it carried).
+fn record(state: &OAuthState, endpoint: &'static str, tenant: &str, form: &HashMap<String, String>) {
+    let mut inner = state.lock();
+    if inner.requests.len() >= REQUESTS_KEPT {
+        inner.requests.remove(0);
+    }
+    inner.requests.push(TokenRequest {
+        endpoint,
+        tenant: tenant.to_string(),
+        grant_type: form.get("grant_type").cloned(),
+        scope: form.get("scope").cloned(),
+    });
 }
 
 fn tenant_ok(tenant: &str) -> bool {
@@ -64,6 +94,7 @@ async fn devicecode(
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
+    record(&state, "devicecode", &tenant, &form);
     if !tenant_ok(&tenant) {
         return bad_tenant(&tenant);
     }
@@ -80,6 +111,10 @@ async fn devicecode(
             "invalid_request",
             "AADSTS900144: The request body must contain the following parameter: 'scope'.",
         );
+    }
+    let scope = form.get("scope").cloned().unwrap_or_default();
+    if !scope_is_known(&scope) {
+        return bad_scope(&scope);
     }
     let mut inner = state.lock();
     let script = inner.script.clone();
@@ -101,6 +136,7 @@ async fn devicecode(
             issued: Instant::now(),
             script: script.clone(),
             done: false,
+            scope,
         },
     );
     let host = headers
@@ -128,12 +164,15 @@ async fn token(
     Path(tenant): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
+    record(&state, "token", &tenant, &form);
     if !tenant_ok(&tenant) {
         return bad_tenant(&tenant);
     }
     match form.get("grant_type").map(String::as_str) {
-        Some("urn:ietf:params:oauth:grant-type:device_code") => device_grant(&state, &form),
-        Some("refresh_token") => refresh_grant(&state, &form),
+        Some("urn:ietf:params:oauth:grant-type:device_code") => device_grant(&state, &tenant, &form),
+        // A refresh token is redeemed at any tenant's endpoint (CSP: a customer's), as AAD
+        // does for a user with access there.
+        Some("refresh_token") => refresh_grant(&state, &tenant, &form),
         _ => oauth_error(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
@@ -142,7 +181,7 @@ async fn token(
     }
 }
 
-fn device_grant(state: &OAuthState, form: &HashMap<String, String>) -> Response {
+fn device_grant(state: &OAuthState, tenant: &str, form: &HashMap<String, String>) -> Response {
     let mut inner = state.lock();
     inner.token_polls += 1;
     let code = form.get("device_code").cloned().unwrap_or_default();
@@ -185,6 +224,7 @@ fn device_grant(state: &OAuthState, form: &HashMap<String, String>) -> Response 
     }
     session.done = true;
     let script = session.script.clone();
+    let scope = session.scope.clone();
     match script.outcome {
         Outcome::Deny => oauth_error(
             StatusCode::BAD_REQUEST,
@@ -197,25 +237,34 @@ fn device_grant(state: &OAuthState, form: &HashMap<String, String>) -> Response 
             "AADSTS70020: The provided value for the input parameter 'device_code' is expired.",
         ),
         Outcome::Approve => {
-            let body = state.issue(&mut inner, &script);
+            let body = state.issue(&mut inner, &script, tenant, &scope);
             Json(body).into_response()
         }
     }
 }
 
-fn refresh_grant(state: &OAuthState, form: &HashMap<String, String>) -> Response {
+fn refresh_grant(state: &OAuthState, tenant: &str, form: &HashMap<String, String>) -> Response {
     let mut inner = state.lock();
     let presented = form.get("refresh_token").cloned().unwrap_or_default();
-    if !inner.refresh_tokens.contains_key(&presented) {
+    let Some(first_scope) = inner.refresh_tokens.get(&presented).cloned() else {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_grant",
             "AADSTS700082: The refresh token has expired or was revoked. Sign in again.",
         );
+    };
+    // Without a scope the grant's own is renewed, as AAD does.
+    let scope = form
+        .get("scope")
+        .filter(|s| !s.trim().is_empty())
+        .cloned()
+        .unwrap_or(first_scope);
+    if !scope_is_known(&scope) {
+        return bad_scope(&scope);
     }
     let script = inner.script.clone();
     inner.refreshes += 1;
-    let mut body = state.issue(&mut inner, &script);
+    let mut body = state.issue(&mut inner, &script, tenant, &scope);
     if script.rotate_refresh_tokens {
         inner.refresh_tokens.remove(&presented);
     } else if let Some(obj) = body.as_object_mut() {

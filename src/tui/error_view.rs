@@ -56,6 +56,7 @@ pub fn remedy_text(remedy: &Remedy, keys: &Keymap) -> String {
              or with PCSR_TOKEN set."
             .into(),
         Remedy::FixSetting => "Fix the setting named above, then restart pcsr-tui.".into(),
+        Remedy::ChooseCloud { clouds } => format!("Choose one of its clouds: {}.", clouds.join(", ")),
         Remedy::QuoteIds => "Quote the ids above if you contact support.".into(),
         Remedy::CheckDataDir => {
             "Check that the data directory (PCSR_DATA_DIR / --data-dir) is writable, then try again.".into()

@@ -10,26 +10,29 @@ use pcsr_tui::auth::{
     AuthEnv, AuthError, Clock, Config, DeviceCodeFlow, KeyringChoice, LoginOptions, OAuthEndpoint,
     PollStatus, SecretKey, SecretStore, StoreKind, VirtualClock,
 };
+use pcsr_tui::domain::Service;
 use pcsr_tui::sandbox::oauth::{self, OAuthScript, OAuthState, Outcome, SANDBOX_USER};
 
 /// Serves `router` on 127.0.0.1:0 for the rest of the test; returns its base URL.
-async fn serve(router: axum::Router) -> String {
+pub(crate) async fn serve(router: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await });
     format!("http://{addr}")
 }
 
-struct Rig {
-    state: OAuthState,
-    url: String,
-    clock: Arc<VirtualClock>,
-    store: SecretStore,
-    dir: tempfile::TempDir,
+/// The sandbox's sign-in routes on a port of their own, a virtual clock, an in-memory keyring
+/// and a private config directory.
+pub(crate) struct Rig {
+    pub(crate) state: OAuthState,
+    pub(crate) url: String,
+    pub(crate) clock: Arc<VirtualClock>,
+    pub(crate) store: SecretStore,
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Rig {
-    async fn new(script: OAuthScript) -> Rig {
+    pub(crate) async fn new(script: OAuthScript) -> Rig {
         let state = OAuthState::new(script);
         let url = serve(oauth::router(state.clone())).await;
         Rig {
@@ -41,7 +44,7 @@ impl Rig {
         }
     }
 
-    fn env(&self) -> AuthEnv {
+    pub(crate) fn env(&self) -> AuthEnv {
         AuthEnv::new(self.dir.path())
             .with_authority(self.url.clone())
             .with_clock(self.clock.clone())
@@ -55,15 +58,21 @@ impl Rig {
             .with_clock(self.clock.clone())
     }
 
-    fn key(&self) -> SecretKey {
+    pub(crate) fn key(&self) -> SecretKey {
         SecretKey::new(Default::default(), "organizations", SANDBOX_USER)
     }
 
-    async fn login(&self) -> pcsr_tui::auth::LoginOutcome {
+    pub(crate) async fn login(&self) -> pcsr_tui::auth::LoginOutcome {
         let mut out = Vec::new();
-        pcsr_tui::auth::login(&self.env(), &LoginOptions::default(), &mut out, false)
-            .await
-            .unwrap()
+        pcsr_tui::auth::login(
+            &self.env(),
+            Service::PartnerCenter,
+            &LoginOptions::default(),
+            &mut out,
+            false,
+        )
+        .await
+        .unwrap()
     }
 }
 
@@ -178,9 +187,15 @@ async fn login_saves_only_the_refresh_token_and_the_profile() {
     let profile = config.active_profile().unwrap();
     assert_eq!(profile.user.as_deref(), Some(SANDBOX_USER));
     assert_eq!(profile.secret_store, Some(StoreKind::Memory));
-    let status = pcsr_tui::auth::status(&rig.env(), None, Some(&outcome.provider))
-        .await
-        .unwrap();
+    let status = pcsr_tui::auth::status(
+        &rig.env(),
+        Service::PartnerCenter,
+        None,
+        None,
+        Some(&outcome.provider),
+    )
+    .await
+    .unwrap();
     assert_eq!(status.secret_present, Some(true));
     assert!(status.access_token_expires_at.is_some());
     let shown = status.to_string();
@@ -297,7 +312,7 @@ async fn a_provider_rebuilt_from_the_saved_state_refreshes_and_the_first_session
     drop(outcome);
     let refreshes = rig.state.refresh_count();
 
-    let fresh = pcsr_tui::auth::signed_in_provider(&rig.env(), None)
+    let fresh = pcsr_tui::auth::signed_in_provider(&rig.env(), Service::PartnerCenter, None, None)
         .unwrap()
         .expect("signed in");
     assert_eq!(fresh.profile.user.as_deref(), Some(SANDBOX_USER));
@@ -321,7 +336,7 @@ async fn a_provider_rebuilt_from_the_saved_state_refreshes_and_the_first_session
     rig.state.expire_access_tokens();
     assert!(!rig.state.accepts(&first_access));
     rig.store.set(&rig.key(), &first_refresh).unwrap();
-    let stale = pcsr_tui::auth::signed_in_provider(&rig.env(), None)
+    let stale = pcsr_tui::auth::signed_in_provider(&rig.env(), Service::PartnerCenter, None, None)
         .unwrap()
         .unwrap();
     let err = stale.provider.access_token(false).await.unwrap_err();
@@ -332,7 +347,7 @@ async fn a_provider_rebuilt_from_the_saved_state_refreshes_and_the_first_session
 
     // A secret gone from the keyring asks to sign in again.
     rig.store.delete(&rig.key()).unwrap();
-    let again = pcsr_tui::auth::signed_in_provider(&rig.env(), None)
+    let again = pcsr_tui::auth::signed_in_provider(&rig.env(), Service::PartnerCenter, None, None)
         .unwrap()
         .unwrap();
     let err = again.provider.access_token(false).await.unwrap_err();
@@ -346,7 +361,9 @@ async fn a_provider_rebuilt_from_the_saved_state_refreshes_and_the_first_session
 async fn logout_removes_the_secret_and_the_signed_in_user() {
     let rig = Rig::new(OAuthScript::default()).await;
     rig.login().await;
-    let report = pcsr_tui::auth::logout(&rig.env(), None).await.unwrap();
+    let report = pcsr_tui::auth::logout(&rig.env(), Service::PartnerCenter, None, None)
+        .await
+        .unwrap();
     assert_eq!(report.removed_from, Some(StoreKind::Memory));
     assert!(
         report.to_string().contains("removed the refresh token"),
@@ -356,11 +373,13 @@ async fn logout_removes_the_secret_and_the_signed_in_user() {
     let profile = Config::load(rig.dir.path()).unwrap().active_profile().unwrap();
     assert_eq!((profile.user, profile.secret_store), (None, None));
     assert!(
-        pcsr_tui::auth::signed_in_provider(&rig.env(), None)
+        pcsr_tui::auth::signed_in_provider(&rig.env(), Service::PartnerCenter, None, None)
             .unwrap()
             .is_none()
     );
-    let again = pcsr_tui::auth::logout(&rig.env(), None).await.unwrap();
+    let again = pcsr_tui::auth::logout(&rig.env(), Service::PartnerCenter, None, None)
+        .await
+        .unwrap();
     assert!(again.to_string().starts_with("Nothing to remove"), "{again}");
 }
 
@@ -370,14 +389,24 @@ async fn keyring_none_signs_in_for_the_session_only() {
     let mut env = rig.env();
     env.keyring = KeyringChoice::None;
     let mut out = Vec::new();
-    let outcome = pcsr_tui::auth::login(&env, &LoginOptions::default(), &mut out, false)
-        .await
-        .unwrap();
+    let outcome = pcsr_tui::auth::login(
+        &env,
+        Service::PartnerCenter,
+        &LoginOptions::default(),
+        &mut out,
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!(outcome.stored_in, None);
     assert!(outcome.to_string().contains("PCSR_KEYRING=none"), "{outcome}");
     assert!(outcome.token_provider().token(false).await.is_ok());
     assert_eq!(rig.store.get(&rig.key()).unwrap(), None, "nothing in the keyring");
-    assert!(pcsr_tui::auth::signed_in_provider(&env, None).unwrap().is_none());
+    assert!(
+        pcsr_tui::auth::signed_in_provider(&env, Service::PartnerCenter, None, None)
+            .unwrap()
+            .is_none()
+    );
     assert!(
         !Config::path(rig.dir.path()).exists(),
         "a session-only sign-in writes no config"
@@ -445,21 +474,34 @@ async fn no_token_appears_in_config_files_output_or_logs() {
     let rig = Rig::new(script(|s| s.access_lifetime_secs = 10)).await;
     let env = rig.env();
     let mut out = Vec::new();
-    let outcome = pcsr_tui::auth::login(&env, &LoginOptions::default(), &mut out, true)
-        .await
-        .unwrap();
+    let outcome = pcsr_tui::auth::login(
+        &env,
+        Service::PartnerCenter,
+        &LoginOptions::default(),
+        &mut out,
+        true,
+    )
+    .await
+    .unwrap();
     // Short-lived token: this refreshes (and rotates) right away, a second refresh after a 401.
     outcome.provider.access_token(false).await.unwrap();
     outcome.provider.access_token(true).await.unwrap();
     writeln!(out, "{outcome} {outcome:?} {:?}", outcome.provider).unwrap();
-    let status = pcsr_tui::auth::status(&env, None, Some(&outcome.provider))
+    let status = pcsr_tui::auth::status(&env, Service::PartnerCenter, None, None, Some(&outcome.provider))
         .await
         .unwrap();
     writeln!(out, "{status}\n{}", serde_json::to_string(&status).unwrap()).unwrap();
     rig.state.revoke_refresh_tokens();
     let err = outcome.provider.access_token(true).await.unwrap_err();
     writeln!(out, "{err} {err:?}").unwrap();
-    writeln!(out, "{}", pcsr_tui::auth::logout(&env, None).await.unwrap()).unwrap();
+    writeln!(
+        out,
+        "{}",
+        pcsr_tui::auth::logout(&env, Service::PartnerCenter, None, None)
+            .await
+            .unwrap()
+    )
+    .unwrap();
 
     let captured_logs = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
     // The log capture itself must have seen the sign-in traffic, or "no token in the logs"
@@ -513,7 +555,7 @@ async fn a_refresh_token_rotated_by_another_process_is_read_back_before_refreshi
     tui.token(false).await.unwrap();
     let before = rig.store.get(&rig.key()).unwrap().unwrap();
 
-    let cli = pcsr_tui::auth::signed_in_provider(&rig.env(), None)
+    let cli = pcsr_tui::auth::signed_in_provider(&rig.env(), Service::PartnerCenter, None, None)
         .unwrap()
         .expect("signed in");
     cli.token_provider().token(true).await.unwrap();

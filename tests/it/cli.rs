@@ -12,6 +12,7 @@ pub fn pcsr(home: &Path) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pcsr-tui"));
     for var in [
         "PCSR_BASE_URL",
+        "PCSR_BACKEND",
         "PCSR_TOKEN",
         "PCSR_AUTHORITY_URL",
         "PCSR_DATA_DIR",

@@ -1,6 +1,7 @@
 //! The one integration-test binary (one link instead of one per file).
 
 mod auth;
+mod auth_azure;
 mod azure_cli;
 mod azure_client;
 mod azure_examples;

@@ -26,19 +26,42 @@ pub struct PendingLogin {
     previous: Option<(StoreKind, SecretKey)>,
 }
 
-/// Step 1 of a sign-in (CLI and TUI): settles the profile and opens the keyring *before* the
-/// user is sent to the browser, so a missing keyring is reported first.
+/// Step 1 of a Partner Center sign-in (the TUI's sign-in screen): [`begin_login_for`] with
+/// [`Service::PartnerCenter`].
 pub async fn begin_login(env: &AuthEnv, opts: &LoginOptions) -> Result<PendingLogin, AuthError> {
+    begin_login_for(env, Service::PartnerCenter, opts).await
+}
+
+/// Step 1 of a sign-in for `service` (CLI and TUI): settles the profile and opens the keyring
+/// *before* the user is sent to the browser, so a missing keyring (or a cloud the service does
+/// not run in) is reported first.
+///
+/// The profile: the one named; else Partner Center's active profile (which keeps its cloud
+/// unless `opts.cloud` says otherwise), or Azure's profile for `opts.cloud` (a new one named
+/// `azure`, `azure-usgov` or `azure-china`), so one service's sign-in never replaces the
+/// other's.
+pub async fn begin_login_for(
+    env: &AuthEnv,
+    service: Service,
+    opts: &LoginOptions,
+) -> Result<PendingLogin, AuthError> {
+    if let Some(cloud) = opts.cloud {
+        cloud.check(service)?;
+    }
     let config = Config::load(&env.config_dir)?;
-    let name = opts
-        .profile
-        .clone()
-        .unwrap_or_else(|| config.active_name().to_string());
-    let mut profile = config.profile(&name).unwrap_or_else(|| Profile::new(&name));
-    let previous = match (&profile.user, profile.secret_store) {
-        (Some(user), Some(kind)) => Some((kind, SecretKey::new(profile.cloud, &profile.tenant, user))),
-        _ => None,
+    let mut profile = match &opts.profile {
+        Some(name) => config.profile(name).unwrap_or_else(|| Profile::new(name)),
+        None => config.profile_for(service, opts.cloud).unwrap_or_else(|| {
+            let mut fresh = Profile::for_service(service, opts.cloud.unwrap_or_default());
+            if service == Service::PartnerCenter && config.profile(config.active_name()).is_none() {
+                // The active name is free (or unset): Partner Center's sign-in goes there.
+                fresh.name = config.active_name().to_string();
+            }
+            fresh
+        }),
     };
+    let previous = profile.saved_secret();
+    profile.service = service;
     if let Some(cloud) = opts.cloud {
         profile.cloud = cloud;
     }
@@ -100,7 +123,7 @@ impl fmt::Display for LoginOutcome {
         write!(
             f,
             "Signed in as {who} to {}, tenant {}, profile {}.",
-            self.profile.cloud.display_name(),
+            self.profile.cloud.name_for(self.profile.service),
             self.profile.tenant,
             self.profile.name
         )?;
@@ -129,8 +152,9 @@ impl LoginOutcome {
 }
 
 impl PendingLogin {
-    /// Step 3: saves the refresh token and the profile (made active) and returns a provider.
-    /// Without a store (PCSR_KEYRING=none) or a refresh token, nothing is written anywhere.
+    /// Step 3: saves the refresh token and the profile (a Partner Center one is made active;
+    /// Azure's are found by cloud) and returns a provider. Without a store (PCSR_KEYRING=none)
+    /// or a refresh token, nothing is written anywhere.
     pub async fn finish(self, env: &AuthEnv, tokens: TokenSet) -> Result<LoginOutcome, AuthError> {
         let PendingLogin {
             mut profile,
@@ -139,7 +163,7 @@ impl PendingLogin {
             previous,
         } = self;
         let user = tokens.user().unwrap_or_else(|| "(unnamed user)".to_string());
-        let key = SecretKey::new(profile.cloud, &profile.tenant, &user);
+        let key = profile.secret_key(&user);
         let mut not_stored_reason = None;
         let saved_to = match (store, tokens.refresh_token.clone()) {
             (Some(chosen), Some(rt)) => Some(save_with_fallback(env, chosen, key.clone(), rt).await?),
@@ -163,7 +187,9 @@ impl PendingLogin {
             profile.user = Some(user.clone());
             profile.secret_store = stored_in;
             let mut config = Config::load(&env.config_dir)?;
-            config.active = Some(profile.name.clone());
+            if profile.service == Service::PartnerCenter {
+                config.active = Some(profile.name.clone());
+            }
             config.upsert(profile.clone());
             config.save(&env.config_dir)?;
         }
@@ -214,19 +240,20 @@ async fn save_with_fallback(
     }
 }
 
-/// `pcsr-tui login`: runs the whole device-code sign-in, printing the code, the countdown and
-/// the outcome to `out`. `tty` = stdout is a terminal (then the code is also copied with OSC 52
-/// and the countdown redraws in place).
+/// `pcsr-tui login [--backend SERVICE]`: runs the whole device-code sign-in for `service`,
+/// printing the code, the countdown and the outcome to `out`. `tty` = stdout is a terminal
+/// (then the code is also copied with OSC 52 and the countdown redraws in place).
 pub async fn login(
     env: &AuthEnv,
+    service: Service,
     opts: &LoginOptions,
     out: &mut (dyn Write + Send),
     tty: bool,
 ) -> Result<LoginOutcome, AuthError> {
+    let pending = begin_login_for(env, service, opts).await?;
     if let Some(notice) = opts.cloud.and_then(|c| c.notice()) {
         let _ = writeln!(out, "Note: {notice}");
     }
-    let pending = begin_login(env, opts).await?;
     let prompt = pending.flow.start().await?;
     let mut printer = LoginPrinter::new(out, tty);
     printer.prompt(&prompt, env.clock.now());

@@ -36,16 +36,25 @@ impl fmt::Display for LogoutReport {
     }
 }
 
-/// `pcsr-tui logout`: deletes the profile's refresh token and its signed-in user.
-pub async fn logout(env: &AuthEnv, profile: Option<&str>) -> Result<LogoutReport, AuthError> {
+/// `pcsr-tui logout [--backend SERVICE] [--cloud CLOUD]`: deletes the refresh token and the
+/// signed-in user of the profile named, else of `service`'s sign-in (for `cloud`, as
+/// [`signed_in_provider`] picks it). Other services' and clouds' sign-ins stay.
+pub async fn logout(
+    env: &AuthEnv,
+    service: Service,
+    cloud: Option<Cloud>,
+    profile: Option<&str>,
+) -> Result<LogoutReport, AuthError> {
+    if let Some(cloud) = cloud {
+        cloud.check(service)?;
+    }
     let mut config = Config::load(&env.config_dir)?;
-    let name = profile
-        .map(str::to_string)
-        .unwrap_or_else(|| config.active_name().to_string());
-    let Some(mut p) = config.profile(&name) else {
-        if profile.is_some() {
-            return Err(AuthError::NoProfile(name));
-        }
+    let Some(mut p) = pick_profile(&config, service, cloud, profile)? else {
+        let name = crate::auth::profiles::profile_name_for(service, cloud.unwrap_or_default());
+        let name = match service {
+            Service::PartnerCenter => config.active_name().to_string(),
+            _ => name,
+        };
         return Ok(LogoutReport {
             profile: name,
             user: None,
@@ -54,13 +63,12 @@ pub async fn logout(env: &AuthEnv, profile: Option<&str>) -> Result<LogoutReport
         });
     };
     let mut report = LogoutReport {
-        profile: name,
+        profile: p.name.clone(),
         user: p.user.clone(),
         removed_from: None,
         secret_was_missing: false,
     };
-    if let (Some(user), Some(kind)) = (&p.user, p.secret_store) {
-        let key = SecretKey::new(p.cloud, &p.tenant, user);
+    if let Some((kind, key)) = p.saved_secret() {
         let store = env.open_kind(kind).await?;
         let kind = store.kind();
         if blocking(move || store.delete(&key)).await? {
@@ -88,6 +96,8 @@ pub struct StatusReport {
     pub active: bool,
     /// Whether config.toml has it.
     pub exists: bool,
+    /// The service the sign-in is for.
+    pub service: Service,
     /// Signed-in user.
     pub user: Option<String>,
     /// Cloud.
@@ -119,8 +129,14 @@ impl fmt::Display for StatusReport {
             self.profile,
             if self.exists { "" } else { " (not created yet)" }
         )?;
+        writeln!(f, "Service:  {}", self.service.label())?;
         writeln!(f, "User:     {}", self.user.as_deref().unwrap_or("not signed in"))?;
-        writeln!(f, "Cloud:    {} ({})", self.cloud, self.cloud.display_name())?;
+        writeln!(
+            f,
+            "Cloud:    {} ({})",
+            self.cloud,
+            self.cloud.name_for(self.service)
+        )?;
         if let Some(notice) = self.cloud.notice() {
             writeln!(f, "          {notice}")?;
         }
@@ -152,26 +168,71 @@ impl fmt::Display for StatusReport {
     }
 }
 
-/// `pcsr-tui status`: the profile (named or active); `live` = this process's provider, if any.
+impl StatusReport {
+    /// One line for a list of sign-ins: service, cloud, user and profile.
+    pub fn summary_line(&self) -> String {
+        format!(
+            "{} in {}: {} (profile {})",
+            self.service.label(),
+            self.cloud,
+            self.user.as_deref().unwrap_or("not signed in"),
+            self.profile
+        )
+    }
+}
+
+/// `pcsr-tui status`: the profile named, else `service`'s sign-in (for `cloud`, as
+/// [`signed_in_provider`] picks it); `live` = this process's provider, if any.
 pub async fn status(
     env: &AuthEnv,
+    service: Service,
+    cloud: Option<Cloud>,
     profile: Option<&str>,
     live: Option<&RefreshingTokenProvider>,
 ) -> Result<StatusReport, AuthError> {
+    if let Some(cloud) = cloud {
+        cloud.check(service)?;
+    }
     let config = Config::load(&env.config_dir)?;
-    let name = profile
-        .map(str::to_string)
-        .unwrap_or_else(|| config.active_name().to_string());
-    let existing = config.profile(&name);
+    let existing = match profile {
+        Some(name) => config.profile(name),
+        None => config.profile_for(service, cloud),
+    };
     let exists = existing.is_some();
-    let p = existing.unwrap_or_else(|| Profile::new(&name));
+    let p = existing.unwrap_or_else(|| match (profile, service) {
+        (Some(name), _) => Profile::new(name),
+        (None, Service::PartnerCenter) => Profile::new(config.active_name()),
+        (None, other) => Profile::for_service(other, cloud.unwrap_or_default()),
+    });
+    report_for(env, &config, p, exists, live).await
+}
+
+/// Every saved sign-in, of every service and cloud (`pcsr-tui status` lists the others).
+pub async fn status_all(env: &AuthEnv) -> Result<Vec<StatusReport>, AuthError> {
+    let config = Config::load(&env.config_dir)?;
+    let mut all = Vec::new();
+    for p in config.signed_in_profiles() {
+        all.push(report_for(env, &config, p, true, None).await?);
+    }
+    Ok(all)
+}
+
+async fn report_for(
+    env: &AuthEnv,
+    config: &Config,
+    p: Profile,
+    exists: bool,
+    live: Option<&RefreshingTokenProvider>,
+) -> Result<StatusReport, AuthError> {
+    let name = p.name.clone();
     let authority = resolve_authority(p.cloud, env.authority_override.as_deref())
         .map(|u| u.to_string())
         .unwrap_or_else(|e| e.to_string());
     let mut report = StatusReport {
-        active: name == config.active_name(),
+        active: p.service == Service::PartnerCenter && name == config.active_name(),
         profile: name,
         exists,
+        service: p.service,
         user: p.user.clone(),
         cloud: p.cloud,
         tenant: p.tenant.clone(),
@@ -185,8 +246,7 @@ pub async fn status(
             .and_then(|l| l.access_expires_at())
             .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok()),
     };
-    if let (Some(user), Some(kind), false) = (&p.user, p.secret_store, report.keyring_disabled) {
-        let key = SecretKey::new(p.cloud, &p.tenant, user);
+    if let (Some((kind, key)), false) = (p.saved_secret(), report.keyring_disabled) {
         let checked = match env.open_kind(kind).await {
             // Only presence is reported; the value is dropped here.
             Ok(store) => blocking(move || store.get(&key).map(|s| s.is_some())).await,

@@ -74,6 +74,70 @@ pub(super) struct DeviceSession {
     pub(super) script: OAuthScript,
     /// Tokens were issued or it ended; further polls are refused.
     pub(super) done: bool,
+    /// The scope the device-code request asked for; the tokens are issued for it.
+    pub(super) scope: String,
+}
+
+/// One request to the token or device-code endpoint, as a test may check it: which tenant's
+/// path, which grant, which scope. Never the codes or tokens it carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRequest {
+    /// `devicecode` or `token`.
+    pub endpoint: &'static str,
+    /// The `{tenant}` of the path, as sent.
+    pub tenant: String,
+    /// `grant_type` (token requests).
+    pub grant_type: Option<String>,
+    /// `scope`, if the request carried one.
+    pub scope: Option<String>,
+}
+
+/// What an access token was issued for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    /// The tenant whose token endpoint issued it.
+    pub tenant: String,
+    /// The scope asked for (`offline_access` and the OpenID scopes included).
+    pub scope: String,
+}
+
+/// Resources the sandbox issues tokens for: Partner Center, and ARM in the three Azure clouds
+/// (both spellings the clouds use for it).
+pub const KNOWN_RESOURCES: &[&str] = &[
+    "https://api.partnercenter.microsoft.com",
+    "https://management.azure.com",
+    "https://management.core.windows.net",
+    "https://management.core.usgovcloudapi.net",
+    "https://management.usgovcloudapi.net",
+    "https://management.core.chinacloudapi.cn",
+    "https://management.chinacloudapi.cn",
+];
+
+/// Whether a scope names at least one resource, and only known ones (as AAD refuses a scope
+/// for a resource it does not know with `invalid_scope`).
+pub(super) fn scope_is_known(scope: &str) -> bool {
+    let resources: Vec<&str> = scope.split_whitespace().filter(|s| s.contains("://")).collect();
+    !resources.is_empty()
+        && resources.iter().all(|s| {
+            KNOWN_RESOURCES.iter().any(|r| {
+                s.strip_prefix(r)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+        })
+}
+
+/// The `scope` a token answer names: the resource scopes asked for, with `.default` given as
+/// the delegated `user_impersonation` AAD grants for it.
+fn granted_scope(scope: &str) -> String {
+    scope
+        .split_whitespace()
+        .filter(|s| s.contains("://"))
+        .map(|s| match s.strip_suffix("/.default") {
+            Some(resource) => format!("{resource}/user_impersonation"),
+            None => s.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Everything behind the state's lock.
@@ -83,10 +147,14 @@ pub(super) struct Inner {
     pub(super) script: OAuthScript,
     /// Sign-ins by device code.
     pub(super) devices: HashMap<String, DeviceSession>,
-    /// Valid refresh tokens, with the user they sign in.
+    /// Valid refresh tokens, with the scope they were first issued for.
     pub(super) refresh_tokens: HashMap<String, String>,
     /// Valid access tokens, with when they expire.
     pub(super) access_tokens: HashMap<String, Instant>,
+    /// What each access token ever issued was for.
+    pub(super) grants: HashMap<String, Grant>,
+    /// Every device-code and token request, in order.
+    pub(super) requests: Vec<TokenRequest>,
     /// Refresh grants that succeeded.
     pub(super) refreshes: u32,
     /// Device-code polls received.
@@ -154,22 +222,37 @@ impl OAuthState {
         self.lock().issued.clone()
     }
 
+    /// Every device-code and token request so far (tenant path, grant, scope), in order.
+    pub fn requests(&self) -> Vec<TokenRequest> {
+        self.lock().requests.clone()
+    }
+
+    /// The tenant and scope an access token was issued for, if this sandbox issued it.
+    pub fn grant(&self, access_token: &str) -> Option<Grant> {
+        self.lock().grants.get(access_token).cloned()
+    }
+
     /// How many device-code polls arrived.
     pub fn poll_count(&self) -> u32 {
         self.lock().token_polls
     }
 
-    /// A token answer for the sandbox user, remembering what it issued.
-    pub(super) fn issue(&self, inner: &mut Inner, script: &OAuthScript) -> Value {
+    /// A token answer for the sandbox user at `tenant` for `scope`, remembering what it issued.
+    pub(super) fn issue(&self, inner: &mut Inner, script: &OAuthScript, tenant: &str, scope: &str) -> Value {
         let access = format!("sandbox-at-{}", Uuid::new_v4().simple());
         let refresh = format!("sandbox-rt-{}", Uuid::new_v4().simple());
         let lifetime = Duration::from_secs(script.access_lifetime_secs);
         inner
             .access_tokens
             .insert(access.clone(), Instant::now() + lifetime);
-        inner
-            .refresh_tokens
-            .insert(refresh.clone(), SANDBOX_USER.to_string());
+        inner.refresh_tokens.insert(refresh.clone(), scope.to_string());
+        inner.grants.insert(
+            access.clone(),
+            Grant {
+                tenant: tenant.to_string(),
+                scope: scope.to_string(),
+            },
+        );
         inner.issued.extend([access.clone(), refresh.clone()]);
         let expires: Value = if script.numbers_as_strings {
             json!(script.access_lifetime_secs.to_string())
@@ -178,7 +261,7 @@ impl OAuthState {
         };
         json!({
             "token_type": "Bearer",
-            "scope": "https://api.partnercenter.microsoft.com/user_impersonation",
+            "scope": granted_scope(scope),
             "expires_in": expires,
             "ext_expires_in": expires,
             "access_token": access,
@@ -204,4 +287,37 @@ pub(super) fn fake_id_token() -> String {
         URL_SAFE_NO_PAD.encode(header),
         URL_SAFE_NO_PAD.encode(payload)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partner_center_and_arm_scopes_are_known_and_granted_as_aad_names_them() {
+        for scope in [
+            crate::auth::cloud::PARTNER_CENTER_SCOPE,
+            crate::auth::cloud::ARM_SCOPE_GLOBAL,
+            crate::auth::cloud::ARM_SCOPE_USGOV,
+            crate::auth::cloud::ARM_SCOPE_CHINA,
+        ] {
+            assert!(scope_is_known(scope), "{scope}");
+        }
+        for unknown in [
+            "y",
+            "offline_access openid",
+            "https://graph.microsoft.com/.default offline_access",
+            "https://management.azure.com.evil.example/.default",
+        ] {
+            assert!(!scope_is_known(unknown), "{unknown}");
+        }
+        assert_eq!(
+            granted_scope(crate::auth::cloud::ARM_SCOPE_CHINA),
+            "https://management.core.chinacloudapi.cn/user_impersonation"
+        );
+        assert_eq!(
+            granted_scope(crate::auth::cloud::PARTNER_CENTER_SCOPE),
+            "https://api.partnercenter.microsoft.com/user_impersonation"
+        );
+    }
 }

@@ -73,7 +73,8 @@ impl SignIn {
 
     /// The next (`delta` = 1) or previous (-1) cloud, wrapping around.
     pub fn cycle_cloud(&mut self, delta: isize) {
-        let all = Cloud::ALL;
+        // The sign-in screen signs in to Partner Center, which has no China cloud.
+        let all = Cloud::for_service(crate::domain::Service::PartnerCenter);
         let i = all.iter().position(|c| *c == self.cloud).unwrap_or(0) as isize;
         self.cloud = all[(i + delta).rem_euclid(all.len() as isize) as usize];
     }
