@@ -12,6 +12,8 @@ use crate::session::Settings;
 /// The help's closing text (environment, config.toml, exit codes); the man page shows it too.
 pub(super) const AFTER_HELP: &str = "\
 Environment:
+  PCSR_BACKEND        partner-center or azure (same as --backend)
+  PCSR_SUBSCRIPTION   Azure: the subscription tickets go under (same as --subscription)
   PCSR_BASE_URL       API base URL (same as --base-url); http:// only for loopback
   PCSR_TOKEN          bearer token used as-is; skips sign-in and the keyring
   PCSR_AUTHORITY_URL  sign-in authority override (tests, sandbox); http:// only for loopback
@@ -49,7 +51,7 @@ pub const VERSION: &str = concat!(
     ")"
 );
 
-/// pcsr-tui: file and follow Microsoft Partner Center service requests from the keyboard.
+/// pcsr-tui: file and follow Microsoft support tickets (Partner Center service requests, Azure support tickets) from the keyboard.
 #[derive(Debug, Parser)]
 #[command(name = "pcsr-tui", version = VERSION, about, after_help = AFTER_HELP)]
 pub struct Cli {
@@ -151,8 +153,10 @@ pub enum CliCommand {
     Logout,
     /// Show who is signed in, on which cloud, and where the secret is kept.
     Status,
-    /// List the support topics (Azure: the services; one service's problem classifications with
-    /// --service; every classification with --all).
+    /// List the support topics (Azure: services and their problem classifications).
+    ///
+    /// Azure: the services; with --service, one service's problem classifications; with --all,
+    /// every classification of every service as "Service / Classification".
     Topics {
         /// Azure: this service's problem classifications (its name, id or display name).
         #[arg(long, value_name = "SERVICE", conflicts_with = "all")]
@@ -235,7 +239,7 @@ pub enum CliCommand {
         #[command(flatten)]
         out: JsonArgs,
     },
-    /// Azure: change a ticket's severity.
+    /// Azure: change the severity of a ticket.
     Update {
         /// The ticket's name.
         id: String,

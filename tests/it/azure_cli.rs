@@ -164,7 +164,13 @@ async fn the_azure_commands_file_follow_and_close_a_ticket_on_the_built_in_sandb
 
     let updated: Value =
         serde_json::from_str(&ok(h, &["update", &name, "--severity", "minimal", "--json"]).await).unwrap();
-    assert_eq!(updated["properties"]["severity"], "Minimal");
+    assert!(
+        updated["properties"]["severity"]
+            .as_str()
+            .unwrap()
+            .eq_ignore_ascii_case("minimal"),
+        "{updated}"
+    );
 
     let subs = ok(h, &["subscriptions"]).await;
     assert!(
@@ -274,7 +280,7 @@ async fn each_service_refuses_the_others_flags_and_clouds() {
     let out = azure(h, &["--cloud", "germany", "topics"]).await;
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("global, usgov or china"), "{stderr}");
+    assert!(stderr.contains("global|usgov|china"), "{stderr}");
 
     let mut cmd = pcsr(h);
     cmd.args(["subscriptions"]);
