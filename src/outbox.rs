@@ -300,24 +300,26 @@ impl Outbox {
         }
     }
 
-    /// Records a note (`text`) or a close of `server_id`, then sends it.
+    /// Records `edit` (a note or a close) of `server_id`, then sends it.
     pub async fn change(
         &self,
         client: &Backend,
         origin: &Origin,
-        kind: ChangeKind,
         server_id: &str,
         customer: Option<&str>,
-        text: Option<&str>,
-        subject: Option<&str>,
+        edit: &crate::domain::Change,
     ) -> Result<Applied, ChangeError> {
         let request_id = Uuid::new_v4();
-        let (origin, server_id, customer, text, subject) = (
+        let (kind, text, subject) = match edit {
+            crate::domain::Change::Note { text, subject } => {
+                (ChangeKind::Note, Some(text.clone()), subject.clone())
+            }
+            crate::domain::Change::Close => (ChangeKind::Close, None, None),
+        };
+        let (origin, server_id, customer) = (
             origin.clone(),
             server_id.to_string(),
             customer.map(str::to_string),
-            text.map(str::to_string),
-            subject.map(str::to_string),
         );
         let change = self
             .db(move |s| {

@@ -312,13 +312,17 @@ async fn change_in(
         (ChangeKind::Note, true, None) => Some(super::azure::default_subject(session, id).await?),
         (_, _, subject) => subject,
     };
+    let edit = match kind {
+        ChangeKind::Note => crate::domain::Change::Note {
+            text: text.unwrap_or_default().to_string(),
+            subject,
+        },
+        ChangeKind::Close => crate::domain::Change::Close,
+    };
     let outbox = Outbox::new(crate::store::StoreExecutor::spawn(store));
     let (client, _progress) = super::progress::attach(&session.client);
     let here = session.origin();
-    match outbox
-        .change(&client, &here, kind, id, customer, text, subject.as_deref())
-        .await
-    {
+    match outbox.change(&client, &here, id, customer, &edit).await {
         Ok(applied) => {
             if let Some(e) = &applied.unrecorded {
                 eprintln!(

@@ -11,7 +11,6 @@ use crate::api::Scope;
 use crate::domain::{Failure, Remedy};
 use crate::domain::{Ticket, TicketRow};
 use crate::outbox::ChangeError;
-use crate::store::ChangeKind;
 
 /// Rows asked for per page of the service's list: a few screens, so scrolling rarely waits.
 const PAGE_SIZE: u32 = 200;
@@ -123,11 +122,9 @@ impl Worker {
             .change(
                 client,
                 &origin,
-                ChangeKind::Close,
                 &target.server_id,
                 target.customer.as_deref(),
-                None,
-                None,
+                &crate::domain::Change::Close,
             )
             .await;
         match closed {

@@ -9,13 +9,13 @@ use std::time::Duration;
 use pcsr_tui::api::StaticToken;
 use pcsr_tui::azure::{AzureClient, AzureConfig};
 use pcsr_tui::backend::Backend;
-use pcsr_tui::domain::{Contact, ContactMethod, NewTicket, Service, Severity};
+use pcsr_tui::domain::{Change, Contact, ContactMethod, NewTicket, Service, Severity};
 use pcsr_tui::outbox::{ChangeError, Origin, Outbox, SubmitError};
 use pcsr_tui::sandbox::azure::{
     BILLING_CLASSIFICATION_ID, PAID_SUBSCRIPTION, VM_CONNECTIVITY_CLASSIFICATION_ID,
 };
 use pcsr_tui::sandbox::{Fault, SANDBOX_TOKEN, Sandbox, SandboxOptions};
-use pcsr_tui::store::{ChangeKind, Store, StoreExecutor, SubmissionState};
+use pcsr_tui::store::{Store, StoreExecutor, SubmissionState};
 
 /// Each call's own timeout: a late commit (twice this) makes the client give up on an answer
 /// the service sends after it has filed the ticket.
@@ -59,7 +59,7 @@ fn ticket(n: usize) -> NewTicket {
         description: "RDP times out since this morning; the NSG allows 3389.".into(),
         severity: Some(Severity::Moderate),
         // Technical and billing tickets alike: the plan allows both on this subscription.
-        topic_id: if n % 2 == 0 {
+        topic_id: if n.is_multiple_of(2) {
             VM_CONNECTIVITY_CLASSIFICATION_ID
         } else {
             BILLING_CLASSIFICATION_ID
@@ -167,11 +167,12 @@ async fn a_hundred_and_twenty_submits_and_sixty_notes_under_faults_are_filed_exa
             .change(
                 &client,
                 &here,
-                ChangeKind::Note,
                 name,
                 None,
-                Some(&text),
-                Some("Re: RDP"),
+                &Change::Note {
+                    text: text.clone(),
+                    subject: Some("Re: RDP".into()),
+                },
             )
             .await
         {

@@ -218,6 +218,16 @@ async fn a_lost_close_is_kept_then_settled_and_closing_a_closed_request_is_fine(
     sb.shutdown().await;
 }
 
+fn edit(kind: ChangeKind, text: Option<&str>) -> pcsr_tui::domain::Change {
+    match kind {
+        ChangeKind::Note => pcsr_tui::domain::Change::Note {
+            text: text.unwrap_or_default().to_string(),
+            subject: None,
+        },
+        ChangeKind::Close => pcsr_tui::domain::Change::Close,
+    }
+}
+
 /// The faults the run cycles through, one per change (None: a clean answer).
 fn fault_for(n: usize) -> Option<Fault> {
     match n % 5 {
@@ -277,7 +287,7 @@ async fn a_hundred_notes_and_fifty_closes_under_faults_settle_exactly_once() {
             sb.inject(fault);
         }
         match outbox
-            .change(&client, &origin, kind, &id, None, note.as_deref(), None)
+            .change(&client, &origin, &id, None, &edit(kind, note.as_deref()))
             .await
         {
             Ok(_) => done += 1,
