@@ -149,7 +149,7 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
 const TECHNICAL_COMMON: &[&str] = &[
     "Configuration and setup / Configuring the service",
     "Performance / Slow response or high latency",
-    "Availability / CatalogueService unavailable or intermittent errors",
+    "Availability / Service unavailable or intermittent errors",
     "Security and access / Cannot grant or remove access (RBAC)",
     "Monitoring and alerts / Metrics, logs or alerts are missing",
     "Portal / Cannot see or manage the resource in the Azure portal",
@@ -222,7 +222,7 @@ const SPECS: &[Spec] = &[
         ],
     },
     Spec {
-        display: "CatalogueService and subscription limits (quotas)",
+        display: "Service and subscription limits (quotas)",
         guid: Some(QUOTA_SERVICE),
         kind: Kind::Quota,
         resource_types: &[],
@@ -237,8 +237,8 @@ const SPECS: &[Spec] = &[
             "Storage: Azure Storage accounts",
             "Networking: Public IP addresses",
             "Networking: ExpressRoute",
-            "App CatalogueService",
-            "Azure Kubernetes CatalogueService",
+            "App Service",
+            "Azure Kubernetes Service",
             "Cosmos DB",
             "Azure Cognitive Search",
             "Other quota request",
@@ -404,7 +404,7 @@ const SPECS: &[Spec] = &[
             "Availability, Performance, and Application Issues / Web app slow",
             "Deployment / Deployment from source control fails",
             "Configuration and Management / Custom domain or certificate binding",
-            "Configuration and Management / Scaling the App CatalogueService plan",
+            "Configuration and Management / Scaling the App Service plan",
         ],
     ),
     tech(
@@ -418,12 +418,12 @@ const SPECS: &[Spec] = &[
         ],
     ),
     tech(
-        "App CatalogueService",
+        "App Service",
         &["MICROSOFT.WEB/SERVERFARMS", "MICROSOFT.WEB/SITES"],
         &[
-            "App CatalogueService plan / Cannot scale up or out",
+            "App Service plan / Cannot scale up or out",
             "Networking / Virtual network integration fails",
-            "Certificates / App CatalogueService certificate does not renew",
+            "Certificates / App Service certificate does not renew",
         ],
     ),
     tech(
@@ -437,7 +437,7 @@ const SPECS: &[Spec] = &[
         ],
     ),
     tech(
-        "Azure Kubernetes CatalogueService (AKS)",
+        "Azure Kubernetes Service (AKS)",
         &["MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS"],
         &[
             "Create, Upgrade, Scale and Delete operations / Cluster creation fails",
@@ -617,7 +617,7 @@ const SPECS: &[Spec] = &[
         ],
     ),
     tech(
-        "CatalogueService Bus",
+        "Service Bus",
         &["MICROSOFT.SERVICEBUS/NAMESPACES"],
         &[
             "Messaging / Messages not delivered or moved to dead letter",
@@ -649,7 +649,7 @@ const SPECS: &[Spec] = &[
         ],
     ),
     tech(
-        "Azure OpenAI CatalogueService",
+        "Azure OpenAI Service",
         &["MICROSOFT.COGNITIVESERVICES/ACCOUNTS"],
         &[
             "Access / Request access or quota for a model",
@@ -804,6 +804,20 @@ fn build(spec: &Spec) -> CatalogueService {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn services_carry_the_names_people_know_them_by() {
+        let c = Catalogue::builtin();
+        let names: Vec<&str> = c.services().iter().map(|s| s.display.as_str()).collect();
+        for known in [
+            "App Service",
+            "Service Bus",
+            "Azure Kubernetes Service (AKS)",
+            "Virtual Machine running Linux",
+        ] {
+            assert!(names.contains(&known), "{known} missing from {names:?}");
+        }
+    }
 
     #[test]
     fn big_enough_stable_and_unique() {
