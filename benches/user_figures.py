@@ -212,16 +212,20 @@ def keys(argv, env, ready, setup, sequence, count):
         p.close()
 
 
-def submit_vs_curl(app, home, runs):
-    port_env = env_for(home)
-    srv = subprocess.Popen([app, "sandbox", "serve", "--port", "0"], env=port_env,
+def serve_sandbox(app, env):
+    """`sandbox serve` on a free port: the process and its URL (None when it printed none)."""
+    srv = subprocess.Popen([app, "sandbox", "serve", "--port", "0"], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = srv.stdout.readline()
+    url = next((w for w in line.split() if w.startswith("http://")), None)
+    return srv, url.rstrip("/.,") if url else None
+
+
+def submit_vs_curl(app, home, runs):
+    srv, url = serve_sandbox(app, env_for(home))
     try:
-        line = srv.stdout.readline()
-        url = next((w for w in line.split() if w.startswith("http://")), None)
         if not url:
             return None
-        url = url.rstrip("/.,")
         env = env_for(home, PCSR_BASE_URL=url, PCSR_TOKEN="sandbox-token")
         args = [app, "submit", "--title", "Bench", "--description", "Timing a submit",
                 "--severity", "minimal", "--topic", "32444671", "--json"]
@@ -270,15 +274,10 @@ def azure_submit_vs_curl(app, home, runs):
     os.makedirs(os.path.join(home, "cfg"), exist_ok=True)
     with open(os.path.join(home, "cfg", "config.toml"), "w") as f:
         f.write(AZURE_CONFIG)
-    srv = subprocess.Popen([app, "sandbox", "serve", "--port", "0"],
-                           env=env_for(home, PCSR_SANDBOX_AZURE_POLLS="0"),
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    srv, url = serve_sandbox(app, env_for(home, PCSR_SANDBOX_AZURE_POLLS="0"))
     try:
-        line = srv.stdout.readline()
-        url = next((w for w in line.split() if w.startswith("http://")), None)
         if not url:
             return None
-        url = url.rstrip("/.,")
         env = env_for(home, PCSR_BASE_URL=url, PCSR_TOKEN="sandbox-token", PCSR_BACKEND="azure",
                       PCSR_SUBSCRIPTION=AZURE_SUB)
         args = [app, "submit", "--title", "Bench", "--description", "Timing a submit",

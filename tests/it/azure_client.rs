@@ -42,7 +42,8 @@ fn client(sandbox: &Sandbox, subscription: Option<&str>) -> AzureClient {
     AzureClient::new(config, Arc::new(StaticToken(SANDBOX_TOKEN.into()))).unwrap()
 }
 
-fn contact() -> Contact {
+/// The sandbox's filer, as config.toml's `[azure.contact]` would give it.
+pub(crate) fn contact() -> Contact {
     Contact {
         first_name: "Avery".into(),
         last_name: "Sandbox".into(),

@@ -9,7 +9,7 @@ use std::time::Duration;
 use pcsr_tui::api::StaticToken;
 use pcsr_tui::azure::{AzureClient, AzureConfig};
 use pcsr_tui::backend::Backend;
-use pcsr_tui::domain::{Change, Contact, ContactMethod, NewTicket, Service, Severity};
+use pcsr_tui::domain::{Change, NewTicket, Service, Severity};
 use pcsr_tui::outbox::{ChangeError, Origin, Outbox, SubmitError};
 use pcsr_tui::sandbox::azure::{
     BILLING_CLASSIFICATION_ID, PAID_SUBSCRIPTION, VM_CONNECTIVITY_CLASSIFICATION_ID,
@@ -65,16 +65,7 @@ fn ticket(n: usize) -> NewTicket {
             BILLING_CLASSIFICATION_ID
         }
         .into(),
-        contact: Some(Box::new(Contact {
-            first_name: "Avery".into(),
-            last_name: "Sandbox".into(),
-            email: "avery@contoso.example".into(),
-            method: ContactMethod::Email,
-            time_zone: "Pacific Standard Time".into(),
-            country: "USA".into(),
-            language: "en-US".into(),
-            ..Contact::default()
-        })),
+        contact: Some(Box::new(crate::azure_client::contact())),
         diagnostic_consent: Some(true),
         ..NewTicket::default()
     }
