@@ -208,23 +208,24 @@ impl Backend {
     pub async fn create(&self, ticket: &NewTicket, key: Uuid) -> Result<Answer<Ticket>, BackendError> {
         match self {
             Backend::PartnerCenter(c) => Ok(c.create(ticket, RequestIds::with_request_id(key)).await?),
-            Backend::Azure(c) => {
-                let name = ticket.name.clone().unwrap_or_else(|| azure_name(key));
-                let value = c.create(&name, ticket).await?;
-                Ok(Answer {
-                    value,
-                    status: 200,
-                    ids: RequestIds::with_request_id(key),
-                })
-            }
+            Backend::Azure(c) => Ok(keyed(c.create(&ticket_name(ticket, key), ticket).await?, key)),
         }
     }
 
-    /// The name a create under `key` gives the ticket, where the client chooses it.
-    pub fn ticket_name(&self, ticket: &NewTicket, key: Uuid) -> Option<String> {
-        match self {
-            Backend::PartnerCenter(_) => None,
-            Backend::Azure(_) => Some(ticket.name.clone().unwrap_or_else(|| azure_name(key))),
+    /// The ticket a create under `key` made, read by its name, where the client names tickets:
+    /// `None` when the service holds none of that name (or names its tickets itself).
+    pub async fn created_under(
+        &self,
+        ticket: &NewTicket,
+        key: Uuid,
+    ) -> Result<Option<Answer<Ticket>>, BackendError> {
+        let Backend::Azure(c) = self else {
+            return Ok(None);
+        };
+        match c.get_ticket(&ticket_name(ticket, key)).await {
+            Ok(value) => Ok(Some(keyed(value, key))),
+            Err(AzureError::Status { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -347,6 +348,20 @@ impl Backend {
                 )
             }
         }
+    }
+}
+
+/// The name an Azure create under `key` gives the ticket: `--name`, else one from the key.
+fn ticket_name(ticket: &NewTicket, key: Uuid) -> String {
+    ticket.name.clone().unwrap_or_else(|| azure_name(key))
+}
+
+/// An Azure answer in the outbox's terms: the key it was sent under stands for the ids.
+fn keyed(value: Ticket, key: Uuid) -> Answer<Ticket> {
+    Answer {
+        value,
+        status: 200,
+        ids: RequestIds::with_request_id(key),
     }
 }
 

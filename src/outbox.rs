@@ -276,28 +276,20 @@ impl Outbox {
     }
 
     /// A client-named ticket read by its name: `Some` when the service holds it, `None` when
-    /// it does not (404), an error when the read itself failed (the outcome stays unknown).
+    /// it does not, an error when the read itself failed (the outcome stays unknown).
     async fn read_back(
         &self,
         client: &Backend,
         request: &NewTicket,
         request_id: Uuid,
     ) -> Result<Option<Answer<Ticket>>, SendFailure> {
-        let Some(name) = client.ticket_name(request, request_id) else {
-            return Ok(None);
-        };
-        match client.get(&Scope::Partner, &name).await {
-            Ok(ticket) => Ok(Some(Answer {
-                value: ticket,
-                status: 200,
-                ids: crate::api::RequestIds::with_request_id(request_id),
-            })),
-            Err(error) if error.status() == Some(404) => Ok(None),
-            Err(error) => Err(SendFailure {
+        client
+            .created_under(request, request_id)
+            .await
+            .map_err(|error| SendFailure {
                 error,
                 in_outbox: true,
-            }),
-        }
+            })
     }
 
     /// Records `edit` (a note or a close) of `server_id`, then sends it.

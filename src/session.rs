@@ -373,7 +373,8 @@ pub fn plan(settings: &Settings, signed_in: Option<SavedSignIn>) -> Result<Plan,
     let use_sandbox =
         settings.sandbox || (settings.base_url.is_none() && token.is_none() && signed_in.is_none());
     let plan = |choice, cloud: Cloud, target| {
-        check_cloud(service, cloud)?;
+        // A cloud the service does not run in is refused before anything starts.
+        cloud.check(service).map_err(SessionError::Cloud)?;
         Ok(Plan {
             choice,
             service,
@@ -437,11 +438,6 @@ pub fn default_base_url(service: Service, cloud: Cloud) -> &'static str {
             Cloud::Global | Cloud::Germany => crate::azure::client::GLOBAL_BASE_URL,
         },
     }
-}
-
-/// Refuses a cloud the service does not run in, before anything starts.
-fn check_cloud(service: Service, cloud: Cloud) -> Result<(), SessionError> {
-    cloud.check(service).map(|_| ()).map_err(SessionError::Cloud)
 }
 
 /// Carries out a plan: starts the sandbox if it is one, builds the client.

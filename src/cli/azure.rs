@@ -135,20 +135,23 @@ impl Attachment {
 fn azure(session: &Session) -> Result<&crate::azure::AzureClient, Exit> {
     match &session.client {
         Backend::Azure(c) => Ok(c),
-        Backend::PartnerCenter(_) => Err(Exit::usage(
-            "this command is for Azure tickets: add --backend azure (or set [defaults] backend = \"azure\")",
-        )),
+        Backend::PartnerCenter(_) => Err(not_azure("this command")),
     }
 }
 
+/// Refuses an Azure-only command before a session is opened.
 fn azure_only(settings: &Settings, command: &str) -> Result<(), Exit> {
     if settings.service_or_default() == Service::Azure {
         Ok(())
     } else {
-        Err(Exit::usage(format!(
-            "{command} is for Azure tickets: add --backend azure (or set [defaults] backend = \"azure\")"
-        )))
+        Err(not_azure(command))
     }
+}
+
+fn not_azure(command: &str) -> Exit {
+    Exit::usage(format!(
+        "{command} is for Azure tickets: add --backend azure (or set [defaults] backend = \"azure\")"
+    ))
 }
 
 /// NAME as the commands take it: a ticket's name, or the supportTicketId of a ticket in the
