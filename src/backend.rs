@@ -240,13 +240,24 @@ impl Backend {
     /// One ticket with its whole conversation (Azure keeps communications apart from the
     /// ticket; Partner Center's notes come with it).
     pub async fn conversation(&self, scope: &Scope, id: &str) -> Result<Ticket, BackendError> {
+        Ok(self.conversation_as_sent(scope, id).await?.0)
+    }
+
+    /// [`Backend::conversation`], and for a service that keeps the conversation apart from
+    /// the ticket, its messages as the service sent them (Azure: the communications).
+    pub async fn conversation_as_sent(
+        &self,
+        scope: &Scope,
+        id: &str,
+    ) -> Result<(Ticket, Option<Vec<serde_json::Value>>), BackendError> {
         match self {
-            Backend::PartnerCenter(c) => Ok(c.get(scope, id).await?),
+            Backend::PartnerCenter(c) => Ok((c.get(scope, id).await?, None)),
             Backend::Azure(c) => {
-                let (ticket, notes) = tokio::join!(c.get_ticket(id), c.notes(id));
+                let (ticket, notes) = tokio::join!(c.get_ticket(id), c.notes_as_sent(id));
                 let mut ticket = ticket?;
-                ticket.notes = notes?;
-                Ok(ticket)
+                let (notes, sent) = notes?;
+                ticket.notes = notes;
+                Ok((ticket, Some(sent)))
             }
         }
     }

@@ -630,15 +630,29 @@ impl AzureClient {
 
     /// The whole conversation, oldest first (the service pages it 10 at a time).
     pub async fn notes(&self, ticket: &str) -> Result<Vec<Note>, AzureError> {
+        Ok(self.notes_as_sent(ticket).await?.0)
+    }
+
+    /// [`AzureClient::notes`], and the communications as the service sent them, every page
+    /// joined in the service's order (`show --json`).
+    pub async fn notes_as_sent(
+        &self,
+        ticket: &str,
+    ) -> Result<(Vec<Note>, Vec<serde_json::Value>), AzureError> {
         let mut url = self.url(
             &self.communications_path(ticket),
             API_VERSION,
             &[("$top", "10".into())],
         )?;
         let mut notes = Vec::new();
+        let mut sent = Vec::new();
         loop {
-            let (page, _): (List<CommunicationResource>, _) = self.get(url, "communications").await?;
+            let (page, value): (List<CommunicationResource>, serde_json::Value) =
+                self.get(url, "communications").await?;
             notes.extend(page.value.iter().map(mapping::note));
+            if let Some(items) = value.get("value").and_then(serde_json::Value::as_array) {
+                sent.extend(items.iter().cloned());
+            }
             match page.next_link {
                 Some(next) => url = self.own_link(&next)?,
                 None => break,
@@ -649,7 +663,7 @@ impl AzureClient {
             let at = |n: &Note| n.created.as_ref().and_then(|s| s.at().map(str::to_string));
             at(a).cmp(&at(b))
         });
-        Ok(notes)
+        Ok((notes, sent))
     }
 
     /// The subscriptions the sign-in can see.

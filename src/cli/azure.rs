@@ -131,6 +131,30 @@ impl Attachment {
     }
 }
 
+/// `--name N` is asked of the service before anything is recorded: a PUT of a name already
+/// in use would reach that ticket instead of filing a new one.
+pub(super) async fn name_is_free(session: &Session, name: &str) -> anyhow::Result<()> {
+    let check = azure(session)?
+        .check_ticket_name(name)
+        .await
+        .map_err(crate::backend::BackendError::from)?;
+    if check.available {
+        return Ok(());
+    }
+    let why = check
+        .reason
+        .or(check.message)
+        .map(|m| format!(" ({})", one_line(&m)))
+        .unwrap_or_default();
+    Err(Exit::usage(format!(
+        "cannot submit: --name '{}' is not free{why}; nothing was recorded or sent. Choose another name, or leave \
+         --name out and pcsr-tui picks one; `pcsr-tui show {}` shows the ticket that has it",
+        one_line(name),
+        one_line(name)
+    ))
+    .into())
+}
+
 /// The Azure client of a session (the commands here exist only for it).
 fn azure(session: &Session) -> Result<&crate::azure::AzureClient, Exit> {
     match &session.client {

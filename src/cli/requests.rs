@@ -214,10 +214,26 @@ pub async fn topics(settings: &Settings, json: bool) -> anyhow::Result<()> {
 pub async fn show(settings: &Settings, id: &str, customer: Option<String>, json: bool) -> anyhow::Result<()> {
     let session = open(settings).await?;
     let name = super::azure::ticket_name(&session, id.trim());
-    let result = session.client.conversation(&scope(customer), &name).await;
+    let result = session.client.conversation_as_sent(&scope(customer), &name).await;
     let shown = result
         .map_err(anyhow::Error::from)
-        .and_then(|sr| show_and_remember(&session, &sr, json));
+        .and_then(|(sr, sent)| match sent {
+            // The ticket as sent, with its communications beside ARM's own keys, so
+            // `.properties.status` still reads as on the resource and `.communications.value[]`
+            // is the conversation.
+            Some(communications) if json => {
+                remember(&session, &sr)?;
+                let mut shown = sr.as_sent.clone();
+                if let Some(object) = shown.as_object_mut() {
+                    object.insert(
+                        "communications".into(),
+                        serde_json::json!({ "value": communications }),
+                    );
+                }
+                print_json(&shown)
+            }
+            _ => show_and_remember(&session, &sr, json),
+        });
     session.close().await;
     shown
 }

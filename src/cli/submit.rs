@@ -107,6 +107,12 @@ pub async fn submit(settings: &Settings, args: SubmitArgs) -> anyhow::Result<()>
         }
     };
     let session = open_session(settings).await?;
+    if let Some(name) = args.name.as_deref().filter(|_| service == Service::Azure)
+        && let Err(e) = super::azure::name_is_free(&session, name.trim()).await
+    {
+        session.close().await;
+        return Err(e);
+    }
     let result = submit_in(&session, &request, args.json).await;
     let result = match result {
         Ok(ticket) if !attachments.is_empty() => {

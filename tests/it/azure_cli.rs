@@ -149,6 +149,30 @@ async fn the_azure_commands_file_follow_and_close_a_ticket_on_the_built_in_sandb
         "the subject defaults to the title: {conversation}"
     );
 
+    // `show --json`: the resource as sent, its conversation beside ARM's own keys.
+    let shown: Value = serde_json::from_str(&ok(h, &["show", &name, "--json"]).await).unwrap();
+    assert_eq!(shown["properties"]["supportTicketId"], number.as_str());
+    let communications = shown["communications"]["value"].as_array().unwrap();
+    assert!(
+        communications.iter().any(|c| c["properties"]["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("It also fails from the jump host."))
+            && c["properties"]["subject"] == "Re: Cannot RDP to vm-web-01"),
+        "{shown}"
+    );
+
+    // A name already in use is refused before anything is recorded: a PUT would reach that
+    // ticket instead of filing a new one.
+    let mut again = submit_args("Same name", "minimal");
+    again.extend(["--name", name.as_str()]);
+    let out = azure(h, &again).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("is not free") && stderr.contains("nothing was recorded"),
+        "{stderr}"
+    );
+
     let listed: Value = serde_json::from_str(&ok(h, &["list", "--status", "open", "--json"]).await).unwrap();
     assert!(
         listed["value"]
@@ -184,6 +208,12 @@ async fn the_azure_commands_file_follow_and_close_a_ticket_on_the_built_in_sandb
     // The history holds it, marked as Azure's; the outbox is empty.
     let history = ok(h, &["history", "--json"]).await;
     assert!(history.contains(&name), "{history}");
+    let history: Value = serde_json::from_str(&history).unwrap();
+    assert_eq!(
+        history.as_array().map(Vec::len),
+        Some(1),
+        "the refused --name left no row: {history}"
+    );
     let outbox: Value = serde_json::from_str(&ok(h, &["outbox", "--json"]).await).unwrap();
     assert_eq!(outbox, Value::Array(vec![]));
 }
