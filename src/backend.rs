@@ -170,12 +170,11 @@ impl Backend {
         }
     }
 
-    /// The same client, reporting retries and throttling to `events` (Partner Center's; Azure
-    /// retries quietly).
+    /// The same client, reporting retries, throttling and token refreshes to `events`.
     pub fn with_events(self, events: tokio::sync::mpsc::UnboundedSender<ClientEvent>) -> Self {
         match self {
             Backend::PartnerCenter(c) => Backend::PartnerCenter(c.with_events(events)),
-            azure @ Backend::Azure(_) => azure,
+            Backend::Azure(c) => Backend::Azure(c.with_events(events)),
         }
     }
 

@@ -259,7 +259,7 @@ impl Worker {
     fn details(&self, s: &Store, local_id: Option<i64>, server_id: Option<&str>) {
         let found = match (local_id, server_id) {
             (Some(local_id), _) => s.submission(local_id),
-            (None, Some(server_id)) => s.submission_by_server_id(server_id),
+            (None, Some(server_id)) => s.submission_by_server_id(self.origin().service, server_id),
             (None, None) => return,
         };
         match (self.settle(found), local_id) {

@@ -25,7 +25,7 @@ use super::wire::{
 };
 use crate::api::client::validate_base_url;
 use crate::api::{TokenError, TokenProvider};
-use crate::domain::{NewTicket, Note, Page, Severity, Ticket, Topic};
+use crate::domain::{ClientEvent, NewTicket, Note, Page, Severity, Ticket, Topic};
 
 /// ARM's host in the global cloud.
 pub const GLOBAL_BASE_URL: &str = "https://management.azure.com";
@@ -177,6 +177,7 @@ pub struct AzureClient {
     config: AzureConfig,
     token: Arc<dyn TokenProvider>,
     auxiliary: Option<Arc<dyn TokenProvider>>,
+    events: Option<tokio::sync::mpsc::UnboundedSender<ClientEvent>>,
 }
 
 impl AzureClient {
@@ -198,7 +199,31 @@ impl AzureClient {
             config,
             token,
             auxiliary: None,
+            events: None,
         })
+    }
+
+    /// The same client, reporting retries, throttling and token refreshes to `events`, so a
+    /// screen can say why a call waits.
+    pub fn with_events(mut self, events: tokio::sync::mpsc::UnboundedSender<ClientEvent>) -> Self {
+        self.events = Some(events);
+        self
+    }
+
+    fn emit(&self, event: ClientEvent) {
+        if let Some(tx) = &self.events {
+            // Nobody listening any more is fine: the call goes on.
+            let _ = tx.send(event);
+        }
+    }
+
+    fn retrying(&self, attempt: u32, wait: Duration, reason: String) {
+        self.emit(ClientEvent::Retrying {
+            attempt: attempt + 1,
+            max_attempts: self.config.max_attempts,
+            wait,
+            reason,
+        });
     }
 
     /// Acting for a customer (CSP): `token` is then the customer tenant's, and `partner` the
@@ -303,6 +328,7 @@ impl AzureClient {
                         },
                         Err(e) if !last => {
                             tracing::debug!(error = %e, "answer lost; trying again");
+                            self.retrying(attempt, Duration::ZERO, "the answer was cut off".into());
                             continue;
                         }
                         Err(e) => return Err(transport(&url, &e)),
@@ -310,7 +336,14 @@ impl AzureClient {
                 }
                 Err(e) if !last => {
                     tracing::debug!(error = %e, "call failed; trying again");
-                    tokio::time::sleep(self.backoff(attempt)).await;
+                    let wait = self.backoff(attempt);
+                    let reason = if e.is_timeout() {
+                        "no answer in time"
+                    } else {
+                        "connection failed"
+                    };
+                    self.retrying(attempt, wait, reason.into());
+                    tokio::time::sleep(wait).await;
                     continue;
                 }
                 Err(e) => return Err(transport(&url, &e)),
@@ -319,11 +352,20 @@ impl AzureClient {
             if status == StatusCode::UNAUTHORIZED && !refreshed {
                 refreshed = true;
                 attempt -= 1;
+                self.emit(ClientEvent::RefreshingToken);
                 continue;
             }
             if (status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()) && !last {
-                let wait = answer.retry_after().unwrap_or_else(|| self.backoff(attempt));
-                tokio::time::sleep(wait.min(self.config.max_wait)).await;
+                let wait = answer
+                    .retry_after()
+                    .unwrap_or_else(|| self.backoff(attempt))
+                    .min(self.config.max_wait);
+                if status == StatusCode::TOO_MANY_REQUESTS {
+                    self.emit(ClientEvent::RateLimited { wait });
+                } else {
+                    self.retrying(attempt, wait, format!("HTTP {}", status.as_u16()));
+                }
+                tokio::time::sleep(wait).await;
                 continue;
             }
             if status.is_success() {

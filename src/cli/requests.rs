@@ -60,7 +60,7 @@ fn remember(session: &Session, sr: &Ticket) -> anyhow::Result<()> {
         }
         Err(e) => return Err(e.into()),
     };
-    if store.submission_by_server_id(id)?.is_some() {
+    if store.submission_by_server_id(session.service(), id)?.is_some() {
         let local_id =
             store.upsert_server_copy(sr, session.cloud_label(), &session.locale, &session.base_url)?;
         // The user is looking at it now: it is no longer "updated".

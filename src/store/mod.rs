@@ -139,8 +139,8 @@ impl Store {
     }
 
     /// One submission by the service's id.
-    pub fn submission_by_server_id(&self, server_id: &str) -> Result<Option<Submission>> {
-        submissions::by_server_id(&self.conn, server_id)
+    pub fn submission_by_server_id(&self, service: Service, server_id: &str) -> Result<Option<Submission>> {
+        submissions::by_server_id(&self.conn, service, server_id)
     }
 
     /// The service id of a ticket in the history by the number people quote (Azure's

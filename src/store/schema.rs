@@ -322,7 +322,10 @@ mod tests {
             .unwrap();
         }
         let store = crate::store::Store::open(&path).unwrap();
-        let row = store.submission_by_server_id("616122292874576").unwrap().unwrap();
+        let row = store
+            .submission_by_server_id(crate::domain::Service::PartnerCenter, "616122292874576")
+            .unwrap()
+            .unwrap();
         assert_eq!(row.request.topic_id, "32444671");
         let t = row.server.unwrap();
         assert_eq!(t.service, crate::domain::Service::PartnerCenter);

@@ -252,12 +252,17 @@ pub(crate) fn by_local_id(conn: &Connection, local_id: i64) -> Result<Option<Sub
         .transpose()
 }
 
-pub(crate) fn by_server_id(conn: &Connection, server_id: &str) -> Result<Option<Submission>> {
-    // Newest first in case the same request was imported twice by an older build.
+pub(crate) fn by_server_id(
+    conn: &Connection,
+    service: Service,
+    server_id: &str,
+) -> Result<Option<Submission>> {
+    // Newest first in case the same request was imported twice by an older build. Ids are
+    // each service's own, so one service's ticket never stands for another's.
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM submissions WHERE server_id = ?1 ORDER BY local_id DESC LIMIT 1"
+        "SELECT {COLUMNS} FROM submissions WHERE server_id = ?1 AND service = ?2 ORDER BY local_id DESC LIMIT 1"
     ))?;
-    stmt.query_row([server_id], RawRow::read)
+    stmt.query_row(params![server_id, service.as_str()], RawRow::read)
         .optional()?
         .map(RawRow::decode)
         .transpose()

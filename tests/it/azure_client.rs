@@ -10,8 +10,8 @@ use std::time::Duration;
 use pcsr_tui::api::StaticToken;
 use pcsr_tui::azure::{AzureClient, AzureConfig, AzureError, CHUNK_SIZE, TicketFilter};
 use pcsr_tui::domain::{
-    ATTACHMENT_MAX_BYTES, AttachmentError, Contact, ContactMethod, Direction, NewTicket, Remedy, Service,
-    Severity, Status,
+    ATTACHMENT_MAX_BYTES, AttachmentError, ClientEvent, Contact, ContactMethod, Direction, NewTicket, Remedy,
+    Service, Severity, Status,
 };
 use pcsr_tui::sandbox::azure::{
     BILLING_CLASSIFICATION_ID, FREE_SUBSCRIPTION, PAID_SUBSCRIPTION, VM_CONNECTIVITY_CLASSIFICATION_ID,
@@ -156,8 +156,18 @@ async fn a_technical_ticket_without_a_support_plan_says_why_it_failed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn faults_are_retried_under_the_same_name_and_file_one_ticket() {
     let (sandbox, _dir) = sandbox(0).await;
-    let azure = client(&sandbox, Some(PAID_SUBSCRIPTION));
+    let (events, mut seen) = tokio::sync::mpsc::unbounded_channel();
+    let mut config = AzureConfig::new(&sandbox.base_url()).unwrap();
+    config.subscription = Some(PAID_SUBSCRIPTION.into());
+    config.max_wait = Duration::ZERO;
+    config.poll_wait = Duration::ZERO;
+    // One attempt for each fault and one that lands.
+    config.max_attempts = 4;
+    let azure = AzureClient::new(config, Arc::new(StaticToken(SANDBOX_TOKEN.into())))
+        .unwrap()
+        .with_events(events);
     sandbox.inject(Fault::Status(503));
+    sandbox.inject(Fault::Status(429));
     sandbox.inject(Fault::DropAfterCommit);
     let filed = azure
         .create(
@@ -170,7 +180,22 @@ async fn faults_are_retried_under_the_same_name_and_file_one_ticket() {
     assert_eq!(
         sandbox.azure_ticket_count(),
         1,
-        "a 503 and a lost answer file nothing twice"
+        "a 503, a 429 and a lost answer file nothing twice"
+    );
+    // What a screen shows while it waits: each retry, in order, with its reason.
+    drop(azure);
+    let mut events = Vec::new();
+    while let Some(e) = seen.recv().await {
+        events.push(e);
+    }
+    assert!(
+        matches!(&events[..], [
+            ClientEvent::Retrying { attempt: 2, reason: r503, .. },
+            ClientEvent::RateLimited { .. },
+            ClientEvent::Retrying { reason: lost, .. },
+            ..
+        ] if r503 == "HTTP 503" && !lost.is_empty()),
+        "{events:?}"
     );
     sandbox.shutdown().await;
 }

@@ -487,7 +487,10 @@ async fn the_worker_resends_an_outbox_entry_with_its_stored_request_id() {
     );
     let stored = Store::open(&store_path).unwrap();
     let row = stored
-        .submission_by_server_id(sr.id.as_deref().unwrap())
+        .submission_by_server_id(
+            pcsr_tui::domain::Service::PartnerCenter,
+            sr.id.as_deref().unwrap(),
+        )
         .unwrap()
         .unwrap();
     assert_eq!(row.request_id, request_id);

@@ -1,7 +1,7 @@
 //! The local store through its public API: submissions, history, drafts, topic cache, migrations.
 
 use pcsr_tui::api;
-use pcsr_tui::domain::{NewTicket, Severity, Status, Ticket, Topic, TopicRef};
+use pcsr_tui::domain::{NewTicket, Service, Severity, Status, Ticket, Topic, TopicRef};
 use pcsr_tui::store::{Draft, NewSubmission, SCHEMA_VERSION, Store, StoreError, SubmissionState};
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -121,8 +121,17 @@ fn created_keeps_the_server_answer_and_clears_the_last_error() {
     assert_eq!(done.last_error, None);
     assert_eq!(done.request, request("TrialSR"));
     assert_eq!(
-        store.submission_by_server_id("616122292874576").unwrap(),
+        store
+            .submission_by_server_id(Service::PartnerCenter, "616122292874576")
+            .unwrap(),
         Some(done)
+    );
+    // Another service's ticket of the same id is not this one.
+    assert_eq!(
+        store
+            .submission_by_server_id(Service::Azure, "616122292874576")
+            .unwrap(),
+        None
     );
 
     let row = &store.history("", 0, 10).unwrap()[0];
@@ -159,7 +168,12 @@ fn settling_an_unknown_submission_says_not_found() {
         Err(StoreError::NotFound(42))
     ));
     assert_eq!(store.submission(42).unwrap(), None);
-    assert_eq!(store.submission_by_server_id("nope").unwrap(), None);
+    assert_eq!(
+        store
+            .submission_by_server_id(Service::PartnerCenter, "nope")
+            .unwrap(),
+        None
+    );
 }
 
 #[test]
@@ -213,7 +227,10 @@ fn server_copy_of_a_request_filed_elsewhere_becomes_a_created_row() {
     let id = store
         .upsert_server_copy(&sr, "global", "fr-FR", "https://api/v1")
         .unwrap();
-    let sub = store.submission_by_server_id("999").unwrap().unwrap();
+    let sub = store
+        .submission_by_server_id(Service::PartnerCenter, "999")
+        .unwrap()
+        .unwrap();
     assert_eq!(sub.local_id, id);
     assert_eq!(sub.state, SubmissionState::Created);
     assert_eq!(
