@@ -37,6 +37,9 @@ fn main() {
         cloud: Cloud::Global,
         account: Account::Sandbox,
         locale: "en-US".into(),
+        service: pcsr_tui::domain::Service::PartnerCenter,
+        subscription: None,
+        customer: None,
     };
     let mut state = State::new(
         header,

@@ -363,7 +363,7 @@ pub fn plan(settings: &Settings, signed_in: Option<SavedSignIn>) -> Result<Plan,
     };
     check_locale(&locale)?;
     let service = settings.service_or_default();
-    let subscription = settings.subscription_or_default();
+    let mut subscription = settings.subscription_or_default();
     if let Some(sub) = &subscription
         && uuid::Uuid::parse_str(sub).is_err()
     {
@@ -372,6 +372,10 @@ pub fn plan(settings: &Settings, signed_in: Option<SavedSignIn>) -> Result<Plan,
     let token = settings.token.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let use_sandbox =
         settings.sandbox || (settings.base_url.is_none() && token.is_none() && signed_in.is_none());
+    if subscription.is_none() && use_sandbox && service == Service::Azure {
+        // A first run files technical tickets too: the sandbox's subscription with a plan.
+        subscription = Some(crate::sandbox::azure::PAID_SUBSCRIPTION.to_string());
+    }
     let plan = |choice, cloud: Cloud, target| {
         // A cloud the service does not run in is refused before anything starts.
         cloud.check(service).map_err(SessionError::Cloud)?;
@@ -445,17 +449,13 @@ pub async fn start(plan: Plan) -> Result<Session, SessionError> {
     let account = plan.account();
     let Plan {
         service,
-        mut subscription,
+        subscription,
         cloud,
         locale,
         data_dir,
         target,
         ..
     } = plan;
-    if subscription.is_none() && matches!(target, Target::Sandbox) && service == Service::Azure {
-        // A first run files technical tickets too: the sandbox's subscription with a plan.
-        subscription = Some(crate::sandbox::azure::PAID_SUBSCRIPTION.to_string());
-    }
     let mut auxiliary = None;
     let (base_url, token, sandbox): (String, Arc<dyn TokenProvider>, Option<Sandbox>) = match target {
         Target::Sandbox => {

@@ -103,8 +103,15 @@ pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
         Err(session::SessionError::NoCredentials(_)) => return tui_signed_out(settings, sign_in).await,
         other => other?,
     };
+    // Azure's comes with the plan (CSP); Partner Center's list opens on `[defaults] customer`.
+    let customer = plan
+        .customer
+        .clone()
+        .or_else(|| settings.config.defaults.customer.clone());
     let ctx = crate::tui::Context {
         store_path: plan.store_path(),
+        service: plan.service,
+        subscription: plan.subscription.clone(),
         account: plan.account(),
         cloud: plan.cloud,
         locale: plan.locale.clone(),
@@ -115,7 +122,7 @@ pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
         theme: crate::tui::theme::Theme::from_env(settings.config.theme),
         severity: settings.config.defaults.severity,
         refresh_minutes: settings.config.defaults.refresh_minutes,
-        customer: settings.config.defaults.customer.clone(),
+        customer,
     };
     crate::tui::run(ctx).await
 }
@@ -146,6 +153,8 @@ async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup
     };
     let ctx = crate::tui::Context {
         store_path: session::store_path(&data_dir),
+        service: crate::domain::Service::PartnerCenter,
+        subscription: None,
         account: crate::tui::Account::SignedOut,
         cloud,
         locale,

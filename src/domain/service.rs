@@ -27,6 +27,8 @@ pub struct Capabilities {
     pub contact_profile: bool,
     /// Files can be attached to a ticket.
     pub attachments: bool,
+    /// Tickets are filed under a subscription, or at tenant level without one.
+    pub subscriptions: bool,
     /// A create may answer "accepted" and finish later (polled to the end).
     pub long_running_create: bool,
     /// The client chooses the ticket's name (its resource id) before the first send.
@@ -73,6 +75,7 @@ impl Service {
                 severities: &[Severity::Critical, Severity::Moderate, Severity::Minimal],
                 topic_levels: 1,
                 contact_profile: false,
+                subscriptions: false,
                 attachments: false,
                 long_running_create: false,
                 client_named: false,
@@ -90,6 +93,7 @@ impl Service {
                 ],
                 topic_levels: 2,
                 contact_profile: true,
+                subscriptions: true,
                 attachments: true,
                 long_running_create: true,
                 client_named: true,

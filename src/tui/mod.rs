@@ -37,6 +37,10 @@ pub struct Context {
     pub connect: Connect,
     /// The SQLite file (history, drafts, outbox, topic cache).
     pub store_path: PathBuf,
+    /// The service tickets go to.
+    pub service: crate::domain::Service,
+    /// The Azure subscription (`None`: tenant level, or a service without subscriptions).
+    pub subscription: Option<String>,
     /// Who we act as.
     pub account: Account,
     /// The cloud in use.

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use super::mode::Overlay;
 use crate::auth::Cloud;
-use crate::domain::Topic;
+use crate::domain::{Service, Topic};
 use crate::templates::Template;
 use message::{Cause, Logged};
 use template_picker::TemplatePicker;
@@ -132,12 +132,18 @@ pub struct DraftSync {
 /// What the status bar says about where we are connected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
+    /// The service tickets go to.
+    pub service: Service,
     /// Cloud.
     pub cloud: Cloud,
     /// Who we act as.
     pub account: Account,
     /// Agent locale.
     pub locale: String,
+    /// The Azure subscription tickets are filed under; `None` = tenant level.
+    pub subscription: Option<String>,
+    /// The customer tenant acted for, if any.
+    pub customer: Option<String>,
 }
 
 pub use super::theme::Theme;
@@ -206,6 +212,7 @@ impl State {
     /// A fresh state for a terminal of `size`.
     pub fn new(header: Header, theme: Theme, size: (u16, u16), now: Instant) -> State {
         let signin = SignIn::new(header.cloud);
+        let header_service = header.service;
         // Without credentials nothing works until a sign-in, so that is where the app opens.
         let screen = if header.account == Account::SignedOut {
             Screen::SignIn
@@ -224,7 +231,7 @@ impl State {
             frame: 0,
             viewport: Viewport::default(),
             overlays: Vec::new(),
-            form: Form::default(),
+            form: Form::new(header_service, None),
             topics: Topics::default(),
             history: History::default(),
             busy: None,

@@ -28,6 +28,8 @@ fn starting_app() {
         // The session never comes up: start-up lasts until a signal ends it.
         connect: Box::pin(std::future::pending()),
         store_path: std::path::PathBuf::from(dir).join("history.sqlite3"),
+        service: pcsr_tui::domain::Service::PartnerCenter,
+        subscription: None,
         account: Account::Token,
         cloud: pcsr_tui::auth::Cloud::Global,
         locale: "en-US".into(),

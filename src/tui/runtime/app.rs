@@ -73,13 +73,16 @@ async fn run_session(
 ) -> anyhow::Result<()> {
     let size = tui.size()?;
     let header = Header {
+        service: ctx.service,
         cloud: ctx.cloud,
         account: ctx.account.clone(),
         locale: ctx.locale.clone(),
+        subscription: ctx.subscription.clone(),
+        customer: ctx.customer.clone(),
     };
     let mut state = State::new(header, ctx.theme, (size.width, size.height), Instant::now());
     state.keys = std::sync::Arc::new(ctx.keymap.clone());
-    state.form = Form::new(ctx.severity);
+    state.form = Form::new(ctx.service, ctx.severity);
     // `[defaults] customer`: the Partner Center list opens on that customer's requests.
     state.history.service.customer = ctx.customer.clone();
     let every = follow_every(ctx.refresh_minutes);

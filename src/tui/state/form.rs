@@ -101,13 +101,13 @@ pub struct Form {
 
 impl Default for Form {
     fn default() -> Self {
-        Form::from_draft(&Draft::default())
+        Form::from_draft(&Draft::default(), Service::default())
     }
 }
 
 impl Form {
-    /// A form filled from a saved draft.
-    pub fn from_draft(draft: &Draft) -> Form {
+    /// A form for `service` filled from a saved draft.
+    pub fn from_draft(draft: &Draft, service: Service) -> Form {
         let mut title = TextArea::new(vec![draft.title.replace(['\n', '\r'], " ")]);
         title.set_placeholder_text("What is the problem, in one line?");
         title.set_placeholder_style(PLACEHOLDER);
@@ -121,7 +121,6 @@ impl Form {
         description.move_cursor(tui_textarea::CursorMove::End);
         plain_cursor(&mut title);
         plain_cursor(&mut description);
-        let service = Service::default();
         Form {
             service,
             title,
@@ -139,8 +138,8 @@ impl Form {
     }
 
     /// An empty form with `preset` chosen as its severity.
-    pub fn new(preset: Option<Severity>) -> Form {
-        Form::from_draft(&Draft::default()).with_preset(preset)
+    pub fn new(service: Service, preset: Option<Severity>) -> Form {
+        Form::from_draft(&Draft::default(), service).with_preset(preset)
     }
 
     /// Remembers `preset` and chooses it when no severity was picked.

@@ -60,7 +60,7 @@ fn the_hint_line_and_the_help_overlay_name_the_remapped_key() {
 #[test]
 fn the_preset_severity_is_chosen_in_every_new_form() {
     let mut s = state();
-    s.form = Form::new(Some(Severity::Minimal));
+    s.form = Form::new(s.header.service, Some(Severity::Minimal));
     assert_eq!(s.form.severity, Some(Severity::Minimal));
     assert!(s.form.is_empty(), "a preset alone is not a draft to keep");
     type_text(&mut s, "Printer on fire");

@@ -18,7 +18,7 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
         Reply::Draft(Some(draft)) if state.form.is_empty() && draft != Draft::default() => {
             let focus = state.form.focus;
             let preset = state.form.preset;
-            state.form = Form::from_draft(&draft).with_preset(preset);
+            state.form = Form::from_draft(&draft, state.header.service).with_preset(preset);
             state.form.set_focus(focus);
             state.topics.highlight_id(draft.topic_id.as_deref());
             state.info("Restored your unsent draft");
@@ -221,7 +221,7 @@ fn followed(
 /// A submit or resend of exactly what the form holds empties the form.
 fn clear_form_if_sent(state: &mut State, request: &crate::domain::NewTicket) {
     if state.form.request() == *request {
-        state.form = Form::new(state.form.preset);
+        state.form = Form::new(state.header.service, state.form.preset);
         state.draft = DraftSync::default();
     }
 }

@@ -354,6 +354,9 @@ mod tests {
             cloud: Cloud::Usgov,
             account: Account::SignedOut,
             locale: "en-US".into(),
+            service: crate::domain::Service::PartnerCenter,
+            subscription: None,
+            customer: None,
         };
         let theme = crate::tui::state::Theme::MONO;
         let s = State::new(header, theme, (100, 30), std::time::Instant::now());

@@ -62,6 +62,9 @@ pub(crate) fn state_at(now: Instant) -> State {
         cloud: Cloud::Global,
         account: Account::Sandbox,
         locale: "en-US".into(),
+        service: crate::domain::Service::PartnerCenter,
+        subscription: None,
+        customer: None,
     };
     let mut s = State::new(header, Theme::MONO, (100, 30), now);
     update(

@@ -11,6 +11,7 @@ use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout;
 use crate::tui::state::{FormField, State};
+use unicode_width::UnicodeWidthStr;
 
 /// A field's box: focused, in error, or plain, with the error as its bottom title.
 pub fn field_block(state: &State, field: FormField, title: &str) -> Block<'static> {
@@ -87,23 +88,53 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     );
 
     let sev_block = field_block(state, FormField::Severity, "Severity");
+    // Azure's four severities do not fit a narrow form with their marks and whole names: the
+    // marks go first, then the names shrink to their first word ("Highest critical impact"
+    // reads as "Highest"). The chosen one stays marked in every form.
+    let hint = format!(
+        "pick {}/{}",
+        state.keys.first_label(KeyCommand::Left, KeyScope::Severity),
+        state.keys.first_label(KeyCommand::Right, KeyScope::Severity)
+    );
+    let hint_width = if form.severity.is_none() { hint.width() } else { 0 };
+    let inner = usize::from(f.severity.width.saturating_sub(2)).saturating_sub(hint_width);
+    let choices = |marks: bool, short: bool| -> Vec<String> {
+        form.severities()
+            .iter()
+            .map(|&s| {
+                let chosen = form.severity == Some(s);
+                let label = if short {
+                    s.label().split(' ').next().unwrap_or(s.label())
+                } else {
+                    s.label()
+                };
+                match (marks, chosen) {
+                    (true, true) => format!("(•) {label}"),
+                    (true, false) => format!("( ) {label}"),
+                    (false, true) => format!("•{label}"),
+                    (false, false) => format!(" {label}"),
+                }
+            })
+            .collect()
+    };
+    let width = |c: &[String]| c.iter().map(|l| l.width() + 2).sum::<usize>();
+    let labels = [(true, false), (false, false), (false, true)]
+        .into_iter()
+        .map(|(marks, short)| choices(marks, short))
+        .find(|c| width(c) <= inner)
+        .unwrap_or_else(|| choices(false, true));
     let mut spans = Vec::new();
-    for &s in form.severities() {
-        let chosen = form.severity == Some(s);
-        let mark = if chosen { "(•) " } else { "( ) " };
-        let role = if chosen { Role::Focus } else { Role::Plain };
-        spans.push(Span::styled(format!("{mark}{}", s.label()), style(t, role)));
+    for (&s, label) in form.severities().iter().zip(labels) {
+        let role = if form.severity == Some(s) {
+            Role::Focus
+        } else {
+            Role::Plain
+        };
+        spans.push(Span::styled(label, style(t, role)));
         spans.push(Span::raw("  "));
     }
     if form.severity.is_none() {
-        spans.push(Span::styled(
-            format!(
-                "pick {}/{}",
-                state.keys.first_label(KeyCommand::Left, KeyScope::Severity),
-                state.keys.first_label(KeyCommand::Right, KeyScope::Severity)
-            ),
-            style(t, Role::Dim),
-        ));
+        spans.push(Span::styled(hint, style(t, Role::Dim)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).block(sev_block), f.severity);
 

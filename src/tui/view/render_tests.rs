@@ -387,3 +387,75 @@ fn untrusted_text_cannot_reach_the_terminal() {
     assert!(screen.contains("Evil title"), "{screen}");
     assert!(!screen.contains('\u{1b}'));
 }
+
+/// An Azure form: the header names the service, cloud and subscription; the severity field
+/// offers Azure's four, shrinking their names rather than cutting one off.
+fn azure_form(subscription: Option<&str>, customer: Option<&str>) -> State {
+    let header = crate::tui::state::Header {
+        service: crate::domain::Service::Azure,
+        cloud: crate::auth::Cloud::Global,
+        account: crate::tui::Account::Sandbox,
+        locale: "en-US".into(),
+        subscription: subscription.map(str::to_string),
+        customer: customer.map(str::to_string),
+    };
+    let mut s = State::new(header, crate::tui::state::Theme::MONO, (120, 40), Instant::now());
+    s.form = crate::tui::state::Form::new(crate::domain::Service::Azure, None);
+    s
+}
+
+#[test]
+fn the_azure_header_names_service_cloud_and_scope() {
+    let mut s = azure_form(Some("132d901f-189d-4381-9214-fe68e27e05a1"), None);
+    let screen = render(&mut s, 120, 40);
+    let header = screen.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("Azure │ cloud global │ subscription 132d901f │ en-US"),
+        "{header}"
+    );
+    let mut s = azure_form(None, Some("0b6a5c1e-3f7a-4b9e-9d2c-5e8f1a2b3c4d"));
+    let screen = render(&mut s, 120, 40);
+    let header = screen.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("│ tenant level │ customer 0b6a5c1e │"),
+        "{header}"
+    );
+    let mut s = fresh();
+    let header = render(&mut s, 120, 40)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        header.contains("Partner Center │ cloud global │ en-US") && !header.contains("tenant"),
+        "Partner Center has no subscriptions: {header}"
+    );
+}
+
+#[test]
+fn azure_severities_all_show_whole_or_shortened_never_cut() {
+    let severity_line = |screen: &str| {
+        let lines: Vec<&str> = screen.lines().collect();
+        let title = lines
+            .iter()
+            .position(|l| l.contains("Severity"))
+            .expect("a severity field");
+        lines[title + 1].to_string()
+    };
+    let mut s = azure_form(None, None);
+    let wide = severity_line(&render(&mut s, 200, 40));
+    assert!(
+        wide.contains("( ) Highest critical impact  ( ) Critical  ( ) Moderate  ( ) Minimal"),
+        "{wide}"
+    );
+    for (w, h) in [(120, 40), (80, 24), (60, 20)] {
+        let line = severity_line(&render(&mut s, w, h));
+        for word in ["Highest", "Critical", "Moderate", "Minimal"] {
+            assert!(line.contains(word), "{w}x{h}: {word} in {line}");
+        }
+    }
+    update(&mut s, Action::Resize(60, 20));
+    s.form.severity = Some(Severity::HighestCriticalImpact);
+    let narrow = severity_line(&render(&mut s, 60, 20));
+    assert!(narrow.contains("•Highest"), "the choice stays marked: {narrow}");
+}

@@ -21,7 +21,16 @@ pub fn spinner(frame: u64) -> &'static str {
     SPINNER[(frame % SPINNER.len() as u64) as usize]
 }
 
-/// Top line: app, account badge, cloud, locale, and the screen's name.
+/// A GUID's first group, which tells a user's few subscriptions and tenants apart; other ids
+/// whole.
+fn short_id(id: &str) -> &str {
+    match id.split_once('-') {
+        Some((head, _)) if id.len() == 36 && head.len() == 8 => head,
+        _ => id,
+    }
+}
+
+/// Top line: app, account badge, service, cloud, scope, locale, and the screen's name.
 pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
     let t = state.theme;
     let h = &state.header;
@@ -46,10 +55,13 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         Screen::Details(_) => "Details",
         Screen::SignIn => "Sign in",
     };
-    let line = Line::from(vec![
+    let sep = || Span::styled(" │ ", style(t, Role::Dim));
+    let mut line = Line::from(vec![
         Span::styled(" pcsr-tui ", style(t, Role::Focus)),
         account,
-        Span::styled(" │ ", style(t, Role::Dim)),
+        sep(),
+        Span::styled(h.service.label(), style(t, Role::Label)),
+        sep(),
         Span::raw(format!("cloud {}", h.cloud.as_str())),
         // Microsoft Cloud Germany closed; the cloud stays for endpoints that still speak the API.
         if h.cloud == crate::auth::Cloud::Germany {
@@ -57,12 +69,28 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
         } else {
             Span::raw("")
         },
-        Span::styled(" │ ", style(t, Role::Dim)),
+    ]);
+    // Where tickets are filed: Azure's subscription or tenant level; a customer acted for.
+    if h.service.capabilities().subscriptions {
+        line.spans.push(sep());
+        line.spans.push(Span::raw(match &h.subscription {
+            Some(sub) => format!("subscription {}", text::one_line(short_id(sub))),
+            None => "tenant level".to_string(),
+        }));
+    }
+    if let Some(customer) = &h.customer {
+        line.spans.push(sep());
+        line.spans.push(Span::raw(format!(
+            "customer {}",
+            text::one_line(short_id(customer))
+        )));
+    }
+    line.spans.extend([
+        sep(),
         Span::raw(text::one_line(&h.locale)),
-        Span::styled(" │ ", style(t, Role::Dim)),
+        sep(),
         Span::styled(screen, style(t, Role::Label)),
     ]);
-    let mut line = line;
     if state.updated > 0 {
         line.spans.push(Span::styled(" │ ", style(t, Role::Dim)));
         line.spans.push(Span::styled(
