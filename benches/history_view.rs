@@ -45,6 +45,9 @@ fn bench(c: &mut Criterion) {
         cloud: Cloud::Global,
         account: Account::Sandbox,
         locale: "en-US".into(),
+        service: pcsr_tui::domain::Service::PartnerCenter,
+        subscription: None,
+        customer: None,
     };
     let mut state = State::new(header, Theme::default(), (120, 40), Instant::now());
     let fx = update(&mut state, key(KeyCode::Char('r'), KeyModifiers::CONTROL));

@@ -37,6 +37,9 @@ fn form() -> State {
         cloud: Cloud::Global,
         account: Account::Sandbox,
         locale: "en-US".into(),
+        service: pcsr_tui::domain::Service::PartnerCenter,
+        subscription: None,
+        customer: None,
     };
     let theme = Theme::resolve(Palette::Default, None, Some("xterm-256color"));
     let mut s = State::new(header, theme, (COLS, ROWS), Instant::now());
