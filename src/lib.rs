@@ -9,6 +9,7 @@ pub mod azure;
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod dates;
 pub mod domain;
 pub mod outbox;
 pub mod sandbox;

@@ -132,6 +132,9 @@ pub fn ticket(sr: &ServiceRequest) -> Ticket {
         created: stamp(&sr.created_date),
         modified: stamp(&sr.last_modified_date),
         closed: stamp(&sr.last_closed_date),
+        // Partner Center states neither a response deadline nor a plan on a request.
+        response_due: None,
+        support_plan: None,
         notes: sr.notes.iter().flatten().map(note).collect(),
         attachments: sr
             .file_links

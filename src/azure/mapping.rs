@@ -75,6 +75,15 @@ pub fn ticket(resource: &TicketResource, as_sent: serde_json::Value) -> Ticket {
         country: p.contact_details.as_ref().and_then(|c| c.country.clone()),
         created: stamp(&p.created_date),
         modified: stamp(&p.modified_date),
+        response_due: p
+            .service_level_agreement
+            .as_ref()
+            .and_then(|sla| stamp(&sla.expiration_time)),
+        support_plan: p
+            .support_plan_display_name
+            .clone()
+            .or_else(|| p.support_plan_type.clone())
+            .filter(|plan| !plan.trim().is_empty()),
         as_sent,
         ..Ticket::default()
     }

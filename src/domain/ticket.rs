@@ -278,6 +278,12 @@ pub struct Ticket {
     /// Names of the files attached.
     #[serde(default)]
     pub attachments: Vec<String>,
+    /// When support's first answer is due under the support plan (Azure's SLA expiry).
+    #[serde(default)]
+    pub response_due: Option<Stamp>,
+    /// The support plan it is filed under, by the name the service gives it.
+    #[serde(default)]
+    pub support_plan: Option<String>,
     /// The resource exactly as the service sent it (its own field names), for `--json`.
     #[serde(default)]
     pub as_sent: serde_json::Value,

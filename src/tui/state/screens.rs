@@ -32,6 +32,8 @@ pub struct ResultView {
     pub request_id: Uuid,
     /// Topic name, looked up in the topic list (the create answer has only the id).
     pub topic_name: Option<String>,
+    /// When the answer came: a response deadline is worded against it (`None`: shown as sent).
+    pub clock: Option<crate::dates::WallClock>,
 }
 
 /// The details of one request: from the local history, the service's list, or both.

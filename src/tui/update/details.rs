@@ -79,17 +79,24 @@ pub(super) fn declined(state: &mut State, question: Confirm) {
 
 /// Copies the request id shown on the result or details screen.
 pub(super) fn copy_id(state: &mut State, fx: &mut Vec<Effect>) {
+    // The number people quote to support, where the service has one apart from its id.
+    let numbered = |t: &crate::domain::Ticket| t.number.clone().map(|n| ("ticket number", n));
     let id = match &state.screen {
-        Screen::Result(r) => r.request.id.clone(),
-        Screen::Details(d) => d.server_id(),
+        Screen::Result(r) => {
+            numbered(&r.request).or_else(|| r.request.id.clone().map(|id| ("request id", id)))
+        }
+        Screen::Details(d) => d
+            .server()
+            .and_then(numbered)
+            .or_else(|| d.server_id().map(|id| ("request id", id))),
         _ => None,
     };
     match id {
-        Some(id) => {
+        Some((what, id)) => {
             let id = text::one_line(&id);
-            state.info(format!("Copying request id {id}…"));
+            state.info(format!("Copying {what} {id}…"));
             fx.push(Effect::Copy {
-                what: format!("request id {id}"),
+                what: format!("{what} {id}"),
                 text: id,
             });
         }

@@ -54,7 +54,11 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             let topic_name = state
                 .topic_name(&request.topic_id)
                 .or_else(|| response.topic.name.clone());
-            let id = response.id.clone().unwrap_or_default();
+            // The number people quote, where the service has one apart from its id.
+            let (what, id) = match &response.number {
+                Some(number) => ("Ticket", number.clone()),
+                None => ("Request", response.id.clone().unwrap_or_default()),
+            };
             clear_form_if_sent(state, &request);
             state.topics.set_filter(String::new());
             super::show(
@@ -63,9 +67,10 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
                     request: response,
                     request_id,
                     topic_name,
+                    clock: Some(crate::dates::WallClock::now()),
                 })),
             );
-            state.info(format!("Request {} created", text::one_line(&id)));
+            state.info(format!("{what} {} created", text::one_line(&id)));
         }
         Reply::SubmitFailed {
             request,

@@ -128,6 +128,7 @@ fn result_screen() {
         request: created(),
         request_id: REQUEST_ID,
         topic_name: Some("Cannot manage my profile".into()),
+        clock: None,
     }));
     s.info("Request 616122292874576 created");
     insta::assert_snapshot!(render(&mut s, 100, 30));
@@ -382,6 +383,7 @@ fn untrusted_text_cannot_reach_the_terminal() {
         request: sr,
         request_id: REQUEST_ID,
         topic_name: None,
+        clock: None,
     }));
     let screen = render(&mut s, 100, 30);
     assert!(screen.contains("Evil title"), "{screen}");
@@ -458,4 +460,46 @@ fn azure_severities_all_show_whole_or_shortened_never_cut() {
     s.form.severity = Some(Severity::HighestCriticalImpact);
     let narrow = severity_line(&render(&mut s, 60, 20));
     assert!(narrow.contains("•Highest"), "the choice stays marked: {narrow}");
+}
+
+/// The Swagger's billing example as filed, with an attachment and an SLA eight hours out.
+fn azure_created() -> Ticket {
+    let example: serde_json::Value = serde_json::from_slice(include_bytes!(
+        "../../../tests/fixtures/azure/CreateBillingSupportTicketForSubscription.json"
+    ))
+    .expect("fixture parses");
+    let mut body = example["responses"]["200"]["body"].clone();
+    body["properties"]["serviceLevelAgreement"]["expirationTime"] = "2026-12-02T18:00:00Z".into();
+    let resource: crate::azure::wire::TicketResource =
+        serde_json::from_value(body.clone()).expect("a ticket resource");
+    let mut ticket = crate::azure::mapping::ticket(&resource, body);
+    ticket.attachments = vec!["rdp-trace.txt".into()];
+    ticket
+}
+
+#[test]
+fn azure_result_screen() {
+    for (w, h) in [(120, 40), (80, 24)] {
+        let mut s = azure_form(Some("132d901f-189d-4381-9214-fe68e27e05a1"), None);
+        s.screen = Screen::Result(Box::new(ResultView {
+            request: azure_created(),
+            request_id: REQUEST_ID,
+            topic_name: None,
+            clock: Some(crate::dates::WallClock {
+                now: time::macros::datetime!(2026-12-02 10:02 UTC),
+                offset: time::macros::offset!(-8),
+            }),
+        }));
+        let screen = render(&mut s, w, h);
+        for want in [
+            "Support ticket created",
+            "Ticket number",
+            "2026-12-02 10:00 -08:00, in 7 h 58 min",
+            "1 uploaded",
+            "rdp-trace.txt",
+        ] {
+            assert!(screen.contains(want), "{w}x{h}: {want}\n{screen}");
+        }
+        insta::assert_snapshot!(format!("azure_result_{w}x{h}"), screen);
+    }
 }

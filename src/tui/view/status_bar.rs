@@ -85,12 +85,15 @@ pub fn draw_status(frame: &mut Frame, area: Rect, state: &State) {
             text::one_line(short_id(customer))
         )));
     }
-    line.spans.extend([
-        sep(),
-        Span::raw(text::one_line(&h.locale)),
-        sep(),
-        Span::styled(screen, style(t, Role::Label)),
-    ]);
+    // The locale is the first to give way on a narrow terminal: the screen's name and the
+    // counts after it say more.
+    let locale = text::one_line(&h.locale);
+    let tail = 3 + screen.width() + 3 + locale.width() + if state.updated > 0 { 16 } else { 0 };
+    if line.width() + tail <= usize::from(area.width) {
+        line.spans.extend([sep(), Span::raw(locale)]);
+    }
+    line.spans
+        .extend([sep(), Span::styled(screen, style(t, Role::Label))]);
     if state.updated > 0 {
         line.spans.push(Span::styled(" │ ", style(t, Role::Dim)));
         line.spans.push(Span::styled(
