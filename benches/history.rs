@@ -73,6 +73,7 @@ fn follow_up(c: &mut Criterion) {
     group.bench_function("due_for_refresh_5", |b| {
         b.iter(|| {
             store.due_for_refresh(
+                pcsr_tui::domain::Service::PartnerCenter,
                 black_box("sandbox"),
                 black_box("http://127.0.0.1:1/v1"),
                 std::time::Duration::ZERO,

@@ -9,6 +9,9 @@ use crate::text;
 pub struct TicketRow {
     /// The service's id.
     pub id: String,
+    /// The number people quote, where the service has one apart from its id (Azure's
+    /// supportTicketId); empty otherwise.
+    pub number: String,
     /// Status as a lower-case word ("open", "closed", "attention needed", or an unknown word as
     /// sent); empty when not set.
     pub status: String,
@@ -39,9 +42,11 @@ impl TicketRow {
             .and_then(|s| s.at())
             .map(|d| d.get(..10).unwrap_or(d).to_string())
             .unwrap_or_default();
-        let haystack = format!("{id}\u{1f}{title}\u{1f}{status}\u{1f}{topic}").to_lowercase();
+        let number = text::one_line(t.number.as_deref().unwrap_or(""));
+        let haystack = format!("{id}\u{1f}{number}\u{1f}{title}\u{1f}{status}\u{1f}{topic}").to_lowercase();
         TicketRow {
             id,
+            number,
             status,
             title,
             severity: t.severity_text().unwrap_or_default(),

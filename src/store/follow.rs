@@ -7,7 +7,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{DueRefresh, Result, StoreError, clock};
-use crate::domain::{Stamp, Ticket};
+use crate::domain::{Service, Stamp, Ticket};
 
 /// FNV-1a, 64 bits: stable across builds and platforms (std's hasher promises neither), and
 /// plenty to tell two versions of one request apart.
@@ -138,6 +138,7 @@ const FOLLOWED: &str = "state = 'created' AND server_id IS NOT NULL AND coalesce
 /// Open requests sent to `base_url` not re-read for `min_age`, never-read and oldest-read first.
 pub(crate) fn due(
     conn: &Connection,
+    service: Service,
     cloud: &str,
     base_url: &str,
     min_age: Duration,
@@ -151,11 +152,18 @@ pub(crate) fn due(
     let cutoff = clock::format_utc(cutoff);
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT local_id, server_id, checked_at FROM submissions WHERE {FOLLOWED} \
-         AND (base_url = ?1 OR (?4 = 'sandbox' AND cloud = 'sandbox')) AND (checked_at IS NULL OR checked_at <= ?2) ORDER BY checked_at, local_id LIMIT ?3"
+         AND service = ?5 AND (base_url = ?1 OR (?4 = 'sandbox' AND cloud = 'sandbox')) \
+         AND (checked_at IS NULL OR checked_at <= ?2) ORDER BY checked_at, local_id LIMIT ?3"
     ))?;
     let rows = stmt
         .query_map(
-            params![base_url, cutoff, i64::try_from(limit).unwrap_or(i64::MAX), cloud],
+            params![
+                base_url,
+                cutoff,
+                i64::try_from(limit).unwrap_or(i64::MAX),
+                cloud,
+                service.as_str()
+            ],
             |r| {
                 Ok(DueRefresh {
                     local_id: r.get(0)?,

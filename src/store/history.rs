@@ -8,8 +8,8 @@ use super::{HistoryRow, Result};
 use crate::domain::{Severity, Status};
 
 /// What a list row reads, in `read_row`'s order.
-const COLUMNS: &str =
-    "local_id, state, server_id, title, severity, topic_id, topic_name, status, created_at, updated";
+const COLUMNS: &str = "local_id, state, server_id, title, severity, topic_id, topic_name, status, created_at, updated, \
+     CASE WHEN json_valid(server_json) THEN json_extract(server_json, '$.number') END";
 
 const ORDER: &str = "ORDER BY created_at DESC, local_id DESC";
 
@@ -171,6 +171,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<HistoryRow> {
             .transpose()?,
         created_at: row.get(8)?,
         updated: row.get(9)?,
+        number: row.get(10)?,
     })
 }
 

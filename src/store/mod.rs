@@ -178,12 +178,13 @@ impl Store {
     /// never-read and least recently read first, at most `limit` (re-read a few at a time).
     pub fn due_for_refresh(
         &self,
+        service: Service,
         cloud: &str,
         base_url: &str,
         min_age: Duration,
         limit: usize,
     ) -> Result<Vec<DueRefresh>> {
-        follow::due(&self.conn, cloud, base_url, min_age, limit)
+        follow::due(&self.conn, service, cloud, base_url, min_age, limit)
     }
 
     /// The service ids of requests carrying the `updated` mark (to mark them in other lists).

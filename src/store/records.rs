@@ -115,6 +115,9 @@ pub struct HistoryRow {
     pub created_at: String,
     /// Its status or notes changed on the server since the user last opened it.
     pub updated: bool,
+    /// The number people quote, where the service has one apart from its id (Azure's
+    /// supportTicketId).
+    pub number: Option<String>,
 }
 
 /// What [`Store::record_refresh`] found.

@@ -270,6 +270,7 @@ mod tests {
         // Never re-read under the old schema, so it is first in the queue.
         let due = store
             .due_for_refresh(
+                crate::domain::Service::PartnerCenter,
                 "global",
                 "http://127.0.0.1:1",
                 std::time::Duration::from_secs(300),

@@ -89,8 +89,10 @@ impl Worker {
         let answer = if close {
             self.close(&client, &target).await
         } else {
+            // The conversation: where a service keeps notes apart (Azure's communications),
+            // support's replies arrive with the ticket.
             client
-                .get(&target.scope(), &target.server_id)
+                .conversation(&target.scope(), &target.server_id)
                 .await
                 .map_err(|e| e.failure())
         };
@@ -203,14 +205,22 @@ impl Worker {
     async fn follow_pass(&self, every: Duration) {
         let origin = self.origin();
         let Some(due) = self
-            .db(move |s| s.due_for_refresh(&origin.cloud, &origin.base_url, every, FOLLOW_BATCH))
+            .db(move |s| {
+                s.due_for_refresh(
+                    origin.service,
+                    &origin.cloud,
+                    &origin.base_url,
+                    every,
+                    FOLLOW_BATCH,
+                )
+            })
             .await
         else {
             return;
         };
         for item in due {
             // Partner scope: requests in the local history were filed from here, as the partner.
-            match self.client().get(&Scope::Partner, &item.server_id).await {
+            match self.client().conversation(&Scope::Partner, &item.server_id).await {
                 Ok(sr) => {
                     let copy = sr.clone();
                     let found = self.db(move |s| s.record_refresh(&copy)).await.flatten();

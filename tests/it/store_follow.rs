@@ -172,11 +172,25 @@ fn the_re_read_queue_holds_open_requests_of_this_destination_oldest_checked_firs
     // Not due yet: all were checked (filed) moments ago.
     assert!(
         store
-            .due_for_refresh("global", HERE, Duration::from_secs(300), 10)
+            .due_for_refresh(
+                pcsr_tui::domain::Service::PartnerCenter,
+                "global",
+                HERE,
+                Duration::from_secs(300),
+                10
+            )
             .unwrap()
             .is_empty()
     );
-    let due = store.due_for_refresh("global", HERE, Duration::ZERO, 10).unwrap();
+    let due = store
+        .due_for_refresh(
+            pcsr_tui::domain::Service::PartnerCenter,
+            "global",
+            HERE,
+            Duration::ZERO,
+            10,
+        )
+        .unwrap();
     assert_eq!(
         due.iter().map(|d| d.local_id).collect::<Vec<_>>(),
         [a, b],
@@ -185,7 +199,13 @@ fn the_re_read_queue_holds_open_requests_of_this_destination_oldest_checked_firs
     assert_eq!(due[0].server_id, "1");
     assert_eq!(
         store
-            .due_for_refresh("global", HERE, Duration::ZERO, 1)
+            .due_for_refresh(
+                pcsr_tui::domain::Service::PartnerCenter,
+                "global",
+                HERE,
+                Duration::ZERO,
+                1
+            )
             .unwrap()
             .len(),
         1,
@@ -194,11 +214,27 @@ fn the_re_read_queue_holds_open_requests_of_this_destination_oldest_checked_firs
     // A re-read (or a failed one) sends a request to the back of the queue.
     clock_moves_on();
     store.record_refresh(&sr_a).unwrap();
-    let due = store.due_for_refresh("global", HERE, Duration::ZERO, 10).unwrap();
+    let due = store
+        .due_for_refresh(
+            pcsr_tui::domain::Service::PartnerCenter,
+            "global",
+            HERE,
+            Duration::ZERO,
+            10,
+        )
+        .unwrap();
     assert_eq!(due.iter().map(|d| d.local_id).collect::<Vec<_>>(), [b, a]);
     clock_moves_on();
     store.mark_checked(b).unwrap();
-    let due = store.due_for_refresh("global", HERE, Duration::ZERO, 10).unwrap();
+    let due = store
+        .due_for_refresh(
+            pcsr_tui::domain::Service::PartnerCenter,
+            "global",
+            HERE,
+            Duration::ZERO,
+            10,
+        )
+        .unwrap();
     assert_eq!(due.iter().map(|d| d.local_id).collect::<Vec<_>>(), [a, b]);
     assert!(due.iter().all(|d| d.checked_at.is_some()));
 }

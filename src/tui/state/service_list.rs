@@ -155,6 +155,7 @@ mod tests {
     fn row(id: &str, title: &str) -> TicketRow {
         TicketRow {
             id: id.into(),
+            number: String::new(),
             status: "open".into(),
             title: title.into(),
             severity: String::new(),

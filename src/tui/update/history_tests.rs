@@ -21,6 +21,7 @@ fn rows(from: usize, n: usize) -> Vec<HistoryRow> {
             status: None,
             created_at: "2025-01-02T03:04:05Z".into(),
             updated: false,
+            number: None,
         })
         .collect()
 }

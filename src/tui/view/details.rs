@@ -31,9 +31,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) ->
         }
         None => (area, None),
     };
-    let name = view
-        .server_id()
-        .map(|id| format!(" Request {} ", text::one_line(&id)))
+    let number = view.server().and_then(|sr| sr.number.clone());
+    let name = number
+        .map(|n| format!(" Ticket {} ", text::one_line(&n)))
+        .or_else(|| {
+            view.server_id()
+                .map(|id| format!(" Request {} ", text::one_line(&id)))
+        })
         .or_else(|| view.local_id.map(|id| format!(" Request #{id} (not created) ")))
         .unwrap_or_else(|| " Request ".into());
     let block = Block::default()
@@ -120,7 +124,17 @@ fn lines(t: Theme, view: &DetailsView) -> Vec<Line<'static>> {
             Span::raw(text::one_line(e)),
         ]));
     }
-    lines.extend(party_lines(t, &sr));
+    if sr.service.capabilities().contact_profile {
+        // The filer's own profile: no organization on these tickets.
+        let contact = sr.contact.clone().unwrap_or_default();
+        lines.extend([
+            field_line(t, "Contact", &or_dash(Some(&contact.full_name()))),
+            field_line(t, "  email", &or_dash(contact.email.as_deref())),
+            field_line(t, "  phone", &or_dash(contact.phone.as_deref())),
+        ]);
+    } else {
+        lines.extend(party_lines(t, &sr));
+    }
     lines.push(Line::default());
     lines.extend(conversation(t, view, &sr));
     lines
@@ -153,15 +167,32 @@ fn facts(t: Theme, view: &DetailsView, sr: &Ticket) -> Vec<Line<'static>> {
                 .map(|s| s.label().to_string())
         })
         .unwrap_or_else(|| "—".into());
-    let mut lines = vec![
-        field_line(t, "Request id", &or_dash(view.server_id().as_deref())),
+    let caps = sr.service.capabilities();
+    let mut lines = Vec::new();
+    if let Some(number) = &sr.number {
+        lines.push(field_line(t, "Ticket number", number));
+    }
+    let id_label = if caps.client_named { "Name" } else { "Request id" };
+    lines.extend([
+        field_line(t, id_label, &or_dash(view.server_id().as_deref())),
         field_line(t, "Status", &status),
         field_line(t, "Title", &title),
         field_line(t, "Severity", &severity),
+    ]);
+    if let Some(service) = &sr.topic.parent_name {
+        lines.push(field_line(t, "Service", service));
+    }
+    lines.extend([
         field_line(t, "Topic", &topic),
         field_line(t, "Created", &date(sr.created.as_ref())),
         field_line(t, "Last modified", &date(sr.modified.as_ref())),
-    ];
+    ]);
+    if sr.response_due.is_some() {
+        lines.push(field_line(t, "Response due", &date(sr.response_due.as_ref())));
+    }
+    if let Some(plan) = &sr.support_plan {
+        lines.push(field_line(t, "Support plan", plan));
+    }
     if let Some(closed) = sr.closed.as_ref().filter(|_| status == "Closed") {
         lines.push(field_line(t, "Closed", &date(Some(closed))));
     }
@@ -172,7 +203,10 @@ fn facts(t: Theme, view: &DetailsView, sr: &Ticket) -> Vec<Line<'static>> {
         Some(sub) => {
             lines.push(field_line(t, "Sent from here", &at(&sub.created_at)));
             lines.push(field_line(t, "Local state", state_label(sub.state)));
-            lines.push(field_line(t, "MS-RequestId", &sub.request_id.to_string()));
+            // A client-named service's key is the name, shown above.
+            if !caps.client_named {
+                lines.push(field_line(t, "MS-RequestId", &sub.request_id.to_string()));
+            }
         }
         None => lines.push(field_line(t, "Sent from here", "no (filed elsewhere)")),
     }
@@ -203,13 +237,21 @@ fn conversation(t: Theme, view: &DetailsView, sr: &Ticket) -> Vec<Line<'static>>
         .unwrap_or_default();
     message(t, &mut lines, &opener, &date(sr.created.as_ref()), &description);
     for note in notes {
-        message(
-            t,
-            &mut lines,
-            &or_dash(note.author.as_deref()),
-            &date(note.created.as_ref()),
-            note.text.as_deref().unwrap_or(""),
-        );
+        let from = match note.direction {
+            crate::domain::Direction::Inbound => " (support)",
+            crate::domain::Direction::Outbound => " (you)",
+            crate::domain::Direction::Unknown => "",
+        };
+        let who = format!("{}{from}", or_dash(note.author.as_deref()));
+        let body = match note.subject.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(subject) => format!(
+                "{}\n{}",
+                text::one_line(subject),
+                note.text.as_deref().unwrap_or("")
+            ),
+            None => note.text.clone().unwrap_or_default(),
+        };
+        message(t, &mut lines, &who, &date(note.created.as_ref()), &body);
     }
     lines
 }

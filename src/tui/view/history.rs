@@ -57,7 +57,7 @@ fn tabs(state: &State) -> Line<'static> {
         tab(format!("Local {}", h.total), h.source == Source::Local),
         Span::styled("│", style(t, Role::Dim)),
         tab(
-            format!("Partner Center{service_count}"),
+            format!("{}{service_count}", state.header.service.label()),
             h.source == Source::Service,
         ),
         Span::styled(
@@ -138,7 +138,12 @@ fn draw_local(frame: &mut Frame, l: layout::HistoryLayout, state: &State) {
             Role::Plain
         };
         let status = status_cell(row);
-        let id = row.server_id.as_deref().map(text::one_line);
+        // The number people quote, where the service has one apart from its id.
+        let id = row
+            .number
+            .as_deref()
+            .or(row.server_id.as_deref())
+            .map(text::one_line);
         let topic = row.topic_name.as_deref().map(text::one_line);
         let cells = [
             status.as_str(),

@@ -146,6 +146,7 @@ pub(super) fn history_rows() -> Vec<HistoryRow> {
         status: None,
         created_at: format!("2025-03-{day:02}T10:00:00Z"),
         updated: false,
+        number: None,
     };
     let mut rows = vec![
         row(
@@ -501,5 +502,63 @@ fn azure_result_screen() {
             assert!(screen.contains(want), "{w}x{h}: {want}\n{screen}");
         }
         insta::assert_snapshot!(format!("azure_result_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn azure_conversation() {
+    let mut ticket = azure_created();
+    let note = |direction, author: &str, at: &str, subject: &str, text: &str| Note {
+        author: Some(author.into()),
+        created: Some(crate::domain::Stamp::At(at.into())),
+        subject: Some(subject.into()),
+        text: Some(text.into()),
+        direction,
+        ..Note::default()
+    };
+    ticket.notes = vec![
+        note(
+            crate::domain::Direction::Outbound,
+            "abc@contoso.com",
+            "2026-12-02T10:05:00Z",
+            "Re: my title",
+            "It also fails from the jump host.\nTraceroute attached.",
+        ),
+        note(
+            crate::domain::Direction::Inbound,
+            "support@microsoft.com",
+            "2026-12-02T10:40:00Z",
+            "Case 119120321001170",
+            "We are looking into the refund.",
+        ),
+    ];
+    for (w, h) in [(120, 40), (80, 24)] {
+        let mut s = azure_form(Some("132d901f-189d-4381-9214-fe68e27e05a1"), None);
+        s.screen = Screen::Details(Box::new(DetailsView {
+            server_id: ticket.id.clone(),
+            fresh: Some(ticket.clone()),
+            ..DetailsView::default()
+        }));
+        let top = render(&mut s, w, h);
+        assert!(
+            top.contains("Ticket 119120321001170") && top.contains("Support plan"),
+            "{w}x{h}\n{top}"
+        );
+        assert!(
+            !top.contains("MS-RequestId") && !top.contains("Organization"),
+            "{top}"
+        );
+        // The conversation's end, where the newest message is.
+        press(&mut s, KeyCode::End);
+        let end = render(&mut s, w, h);
+        for want in [
+            "abc@contoso.com (you)",
+            "Traceroute attached.",
+            "support@microsoft.com (support)",
+            "Case 119120321001170",
+        ] {
+            assert!(end.contains(want), "{w}x{h}: {want}\n{end}");
+        }
+        insta::assert_snapshot!(format!("azure_conversation_{w}x{h}"), end);
     }
 }

@@ -68,7 +68,11 @@ pub fn draw(frame: &mut Frame, l: HistoryLayout, state: &State) {
         );
         let cells = [
             status.as_str(),
-            &row.id,
+            if row.number.is_empty() {
+                &row.id
+            } else {
+                &row.number
+            },
             table::date_cell(&row.created, widths[2]),
             &row.severity,
             &row.title,
