@@ -103,12 +103,14 @@ impl Worker {
     fn handle(&self, command: Job) {
         match command {
             Job::Start => {
-                let locale = self.origin().locale.clone();
+                let origin = self.origin();
                 self.on_store(move |w, s| {
                     if let Some(draft) = w.settle(s.load_draft()) {
                         w.reply(Reply::Draft(draft));
                     }
-                    if let Some(Some((topics, _))) = w.settle(s.cached_topics(&locale)) {
+                    if let Some(Some((topics, _))) =
+                        w.settle(s.cached_topics(origin.service, &origin.locale, None))
+                    {
                         w.reply(Reply::Topics { topics, cached: true });
                     }
                     if let Some(notes) = w.settle(s.note_drafts())
@@ -309,9 +311,10 @@ impl Worker {
     async fn load_topics(self) {
         match self.client().topics().await {
             Ok(topics) => {
-                let locale = self.origin().locale.clone();
+                let origin = self.origin();
                 let cached = topics.clone();
-                self.db(move |s| s.cache_topics(&locale, &cached)).await;
+                self.db(move |s| s.cache_topics(origin.service, &origin.locale, None, &cached))
+                    .await;
                 self.reply(Reply::Topics {
                     topics,
                     cached: false,

@@ -204,7 +204,7 @@ pub async fn topics(settings: &Settings, json: bool) -> anyhow::Result<()> {
     // The TUI shows cached topics at once on its next start.
     if let Err(e) = session
         .open_store()
-        .and_then(|s| s.cache_topics(&session.locale, &topics))
+        .and_then(|s| s.cache_topics(session.service(), &session.locale, None, &topics))
     {
         tracing::warn!("could not cache topics: {e}");
     }

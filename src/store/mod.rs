@@ -229,9 +229,16 @@ impl Store {
         drafts::clear(&self.conn)
     }
 
-    /// Replaces the cached topic list for `locale`.
-    pub fn cache_topics(&self, locale: &str, topics: &[Topic]) -> Result<()> {
-        topics::replace(&self.conn, locale, topics)
+    /// Replaces `service`'s cached catalogue list for `locale`: its first level (`parent`
+    /// `None`) or one branch (an Azure service's problem classifications, under its id).
+    pub fn cache_topics(
+        &self,
+        service: Service,
+        locale: &str,
+        parent: Option<&str>,
+        topics: &[Topic],
+    ) -> Result<()> {
+        topics::replace(&self.conn, service, locale, parent, topics)
     }
 
     /// Keeps a note being written (replacing the earlier copy for the same request).
@@ -286,8 +293,14 @@ impl Store {
         changes::discard(&self.conn, local_id)
     }
 
-    /// The cached topics for `locale` and when they were fetched (RFC 3339).
-    pub fn cached_topics(&self, locale: &str) -> Result<Option<(Vec<Topic>, String)>> {
-        topics::cached(&self.conn, locale)
+    /// `service`'s cached list for `locale` and `parent` (as [`Store::cache_topics`]) and
+    /// when it was fetched (RFC 3339): its age.
+    pub fn cached_topics(
+        &self,
+        service: Service,
+        locale: &str,
+        parent: Option<&str>,
+    ) -> Result<Option<(Vec<Topic>, String)>> {
+        topics::cached(&self.conn, service, locale, parent)
     }
 }

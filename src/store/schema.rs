@@ -176,6 +176,24 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE changes ADD COLUMN service TEXT NOT NULL DEFAULT 'partner-center';
     ALTER TABLE changes ADD COLUMN subject TEXT;
     "#,
+    // 7: one catalogue cache per service and level: a service's first level under parent '',
+    // each branch (an Azure service's problem classifications) under its parent's id, each
+    // with its age. Partner Center's lists are kept; a list an earlier build cached from Azure
+    // under the locale alone is dropped (it fills again on the next read).
+    r#"
+    CREATE TABLE catalogue_cache (
+        service     TEXT NOT NULL,
+        locale      TEXT NOT NULL,
+        parent      TEXT NOT NULL DEFAULT '',
+        topics_json TEXT NOT NULL,
+        fetched_at  TEXT NOT NULL,
+        PRIMARY KEY (service, locale, parent)
+    );
+    INSERT INTO catalogue_cache (service, locale, parent, topics_json, fetched_at)
+        SELECT 'partner-center', locale, '', topics_json, fetched_at FROM topic_cache
+        WHERE topics_json NOT LIKE '%/providers/Microsoft.Support/%';
+    DROP TABLE topic_cache;
+    "#,
 ];
 
 /// The newest schema version this build knows.
@@ -237,6 +255,36 @@ mod tests {
             .query_row("SELECT count(*) FROM schema_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(rows, 1);
+    }
+
+    #[test]
+    fn version_7_keeps_partner_centers_cached_topics_and_drops_an_azure_list_cached_as_its() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v6.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE schema_version (version INTEGER NOT NULL);")
+                .unwrap();
+            for step in &MIGRATIONS[..6] {
+                conn.execute_batch(step).unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO schema_version (version) VALUES (6);
+                 INSERT INTO topic_cache VALUES ('en-us', '[{\"id\":\"32444671\",\"name\":\"Profile\"}]', '2026-12-01T00:00:00Z');
+                 INSERT INTO topic_cache VALUES ('de-de',
+                     '[{\"id\":\"/providers/Microsoft.Support/services/vm\",\"name\":\"VM\"}]', '2026-12-01T00:00:00Z');",
+            )
+            .unwrap();
+        }
+        let store = crate::store::Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        let pc = crate::domain::Service::PartnerCenter;
+        let (topics, fetched_at) = store.cached_topics(pc, "en-US", None).unwrap().unwrap();
+        assert_eq!(
+            (topics[0].id.as_str(), fetched_at.as_str()),
+            ("32444671", "2026-12-01T00:00:00Z")
+        );
+        assert_eq!(store.cached_topics(pc, "de-DE", None).unwrap(), None);
     }
 
     #[test]

@@ -441,19 +441,74 @@ fn topic_cache_is_per_locale_keeps_order_and_ignores_locale_case() {
         id: "7".into(),
         ..Topic::default()
     }];
-    assert_eq!(store.cached_topics("en-US").unwrap(), None);
+    const PC: Service = Service::PartnerCenter;
+    assert_eq!(store.cached_topics(PC, "en-US", None).unwrap(), None);
 
-    store.cache_topics("en-US", &english).unwrap();
-    store.cache_topics("de-DE", &german).unwrap();
-    let (topics, fetched_at) = store.cached_topics("EN-us").unwrap().unwrap();
+    store.cache_topics(PC, "en-US", None, &english).unwrap();
+    store.cache_topics(PC, "de-DE", None, &german).unwrap();
+    let (topics, fetched_at) = store.cached_topics(PC, "EN-us", None).unwrap().unwrap();
     assert_eq!(topics, english);
     assert!(fetched_at.ends_with('Z'));
-    assert_eq!(store.cached_topics("de-de").unwrap().unwrap().0, german);
+    assert_eq!(store.cached_topics(PC, "de-de", None).unwrap().unwrap().0, german);
 
     let reversed: Vec<Topic> = english.iter().rev().cloned().collect();
-    store.cache_topics("en-us", &reversed).unwrap();
-    assert_eq!(store.cached_topics("en-US").unwrap().unwrap().0, reversed);
-    assert_eq!(store.cached_topics("fr-FR").unwrap(), None);
+    store.cache_topics(PC, "en-us", None, &reversed).unwrap();
+    assert_eq!(
+        store.cached_topics(PC, "en-US", None).unwrap().unwrap().0,
+        reversed
+    );
+    assert_eq!(store.cached_topics(PC, "fr-FR", None).unwrap(), None);
+}
+
+// Each service keeps its own catalogue, and Azure's two levels apart: its services, and each
+// service's problem classifications under that service's id. One never shows as another's.
+#[test]
+fn the_catalogue_cache_keeps_services_and_levels_apart() {
+    let store = Store::open_in_memory().unwrap();
+    let pc = vec![Topic {
+        id: "32444671".into(),
+        name: "Cannot manage my profile".into(),
+        ..Topic::default()
+    }];
+    let vm = "/providers/Microsoft.Support/services/vm";
+    let services = vec![Topic {
+        id: vm.into(),
+        name: "Virtual Machine running Windows".into(),
+        ..Topic::default()
+    }];
+    let rdp = vec![Topic {
+        id: format!("{vm}/problemClassifications/rdp"),
+        name: "Connectivity / Cannot connect by RDP".into(),
+        parent_id: Some(vm.into()),
+        parent_name: Some("Virtual Machine running Windows".into()),
+        ..Topic::default()
+    }];
+    store
+        .cache_topics(Service::PartnerCenter, "en-US", None, &pc)
+        .unwrap();
+    store
+        .cache_topics(Service::Azure, "en-US", None, &services)
+        .unwrap();
+    store
+        .cache_topics(Service::Azure, "en-US", Some(vm), &rdp)
+        .unwrap();
+    let read = |service, parent| {
+        store
+            .cached_topics(service, "en-US", parent)
+            .unwrap()
+            .map(|c| c.0)
+    };
+    assert_eq!(read(Service::PartnerCenter, None), Some(pc));
+    assert_eq!(read(Service::Azure, None), Some(services));
+    assert_eq!(read(Service::Azure, Some(vm)), Some(rdp));
+    assert_eq!(read(Service::PartnerCenter, Some(vm)), None);
+    assert_eq!(
+        read(
+            Service::Azure,
+            Some("/providers/Microsoft.Support/services/other")
+        ),
+        None
+    );
 }
 
 #[test]
