@@ -35,6 +35,15 @@ pub struct WorkerHandle {
 }
 
 /// Starts the worker on the current tokio runtime; `sign_in` is how it signs in on request.
+/// How old a cached branch of the catalogue may be before it is read again: Azure's problem
+/// classifications change a few times a year, and a day keeps a new one from hiding long while
+/// a start reads nothing it already has.
+const BRANCH_MAX_AGE: time::Duration = time::Duration::hours(24);
+
+/// Branches read at once: enough to fill a 300-service catalogue in seconds, few enough not to
+/// be throttled (ARM's read limits are per principal); the CLI's `topics --all` uses the same.
+const BRANCH_CONCURRENCY: usize = 8;
+
 pub fn spawn(client: Backend, store: Store, origin: Origin, sign_in: SignInSetup) -> WorkerHandle {
     let (cmd_tx, cmd_rx) = unbounded_channel();
     let (reply_tx, reply_rx) = unbounded_channel();
@@ -308,17 +317,95 @@ impl Worker {
         }
     }
 
+    /// Every branch of a two-level catalogue: what the cache holds at once, then, from the
+    /// service, the branches missing or older than [`BRANCH_MAX_AGE`], [`BRANCH_CONCURRENCY`]
+    /// at a time, each cached and shown as it arrives.
+    async fn load_branches(&self, parents: Vec<crate::domain::Topic>) {
+        let origin = self.origin();
+        let ids: Vec<String> = parents.iter().map(|p| p.id.clone()).collect();
+        let hits: Vec<Option<(Vec<crate::domain::Topic>, String)>> = self
+            .db(move |s| {
+                ids.iter()
+                    .map(|id| s.cached_topics(origin.service, &origin.locale, Some(id)))
+                    .collect::<crate::store::Result<Vec<_>>>()
+            })
+            .await
+            .unwrap_or_default();
+        let now = time::OffsetDateTime::now_utc();
+        let mut stale = Vec::new();
+        for (parent, hit) in parents
+            .into_iter()
+            .zip(hits.into_iter().chain(std::iter::repeat(None)))
+        {
+            match hit {
+                Some((topics, fetched_at)) => {
+                    let fresh = time::OffsetDateTime::parse(
+                        &fetched_at,
+                        &time::format_description::well_known::Rfc3339,
+                    )
+                    .is_ok_and(|at| now - at < BRANCH_MAX_AGE);
+                    self.reply(Reply::Branch {
+                        parent_id: parent.id.clone(),
+                        topics,
+                        cached: true,
+                    });
+                    if !fresh {
+                        stale.push(parent);
+                    }
+                }
+                None => stale.push(parent),
+            }
+        }
+        let permits = Arc::new(tokio::sync::Semaphore::new(BRANCH_CONCURRENCY));
+        let mut running = tokio::task::JoinSet::new();
+        for parent in stale {
+            let (w, permits) = (self.clone(), permits.clone());
+            running.spawn(async move {
+                let Ok(_permit) = permits.acquire_owned().await else {
+                    return;
+                };
+                w.load_branch(parent).await;
+            });
+        }
+        while running.join_next().await.is_some() {}
+    }
+
+    async fn load_branch(&self, parent: crate::domain::Topic) {
+        match self.client().sub_topics(&parent).await {
+            Ok(topics) => {
+                let origin = self.origin();
+                let (cached, id) = (topics.clone(), parent.id.clone());
+                self.db(move |s| s.cache_topics(origin.service, &origin.locale, Some(&id), &cached))
+                    .await;
+                self.reply(Reply::Branch {
+                    parent_id: parent.id,
+                    topics,
+                    cached: false,
+                });
+            }
+            Err(e) => self.reply(Reply::BranchFailed {
+                parent_id: parent.id,
+                failure: e.failure(),
+            }),
+        }
+    }
+
     async fn load_topics(self) {
         match self.client().topics().await {
             Ok(topics) => {
                 let origin = self.origin();
+                let two_levels = origin.service.capabilities().topic_levels > 1;
                 let cached = topics.clone();
                 self.db(move |s| s.cache_topics(origin.service, &origin.locale, None, &cached))
                     .await;
+                let first_level = two_levels.then(|| topics.clone());
                 self.reply(Reply::Topics {
                     topics,
                     cached: false,
                 });
+                if let Some(parents) = first_level {
+                    self.load_branches(parents).await;
+                }
             }
             Err(e) => self.reply(Reply::TopicsFailed(e.failure())),
         }

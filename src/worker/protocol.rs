@@ -108,6 +108,22 @@ pub enum Reply {
         /// True when read from the local cache.
         cached: bool,
     },
+    /// One branch of a two-level catalogue (an Azure service's problem classifications).
+    Branch {
+        /// The first-level topic it belongs under.
+        parent_id: String,
+        /// Its topics.
+        topics: Vec<Topic>,
+        /// True when read from the local cache.
+        cached: bool,
+    },
+    /// Loading one branch failed; the ones already shown stay.
+    BranchFailed {
+        /// The first-level topic it belongs under.
+        parent_id: String,
+        /// Why.
+        failure: Failure,
+    },
     /// Loading topics failed.
     TopicsFailed(Failure),
     /// A submit was created.

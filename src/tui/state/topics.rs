@@ -29,6 +29,11 @@ pub struct Topics {
     pub filter: LineBox,
     /// The topics (indexes into `all`) that match the filter, and the highlighted one.
     pub list: FuzzyList,
+    /// A two-level catalogue's first level (Azure's services); `all` then holds the branches
+    /// that have arrived (their problem classifications), searched as "Service / Problem".
+    pub parents: Vec<Topic>,
+    /// The first-level ids whose branch has arrived.
+    pub branches: std::collections::HashSet<String>,
 }
 
 impl Topics {
@@ -36,10 +41,38 @@ impl Topics {
     pub fn set_all(&mut self, topics: Vec<Topic>, chosen: Option<&str>) {
         let hay = topics
             .iter()
-            .map(|t| format!("{} {}", t.name, t.description.as_deref().unwrap_or("")));
+            .map(|t| format!("{} {}", t.path(), t.description.as_deref().unwrap_or("")));
         self.list.set_items(hay, self.filter.text());
         self.all = topics;
         self.highlight_id(chosen);
+    }
+
+    /// A two-level catalogue's first level arrived: it is listed until the first branch
+    /// comes, so the field is never empty while the rest loads.
+    pub fn set_parents(&mut self, parents: Vec<Topic>, chosen: Option<&str>) {
+        if self.branches.is_empty() {
+            self.set_all(parents.clone(), chosen);
+        }
+        self.parents = parents;
+    }
+
+    /// One branch arrived (again): its topics replace what it held before.
+    pub fn add_branch(&mut self, parent_id: &str, topics: Vec<Topic>, chosen: Option<&str>) {
+        let mut all = if self.branches.is_empty() {
+            Vec::new()
+        } else {
+            std::mem::take(&mut self.all)
+        };
+        all.retain(|t| t.parent_id.as_deref() != Some(parent_id));
+        all.extend(topics);
+        self.branches.insert(parent_id.to_string());
+        self.set_all(all, chosen);
+    }
+
+    /// "12 of 44 services" while a two-level catalogue's branches are still arriving.
+    pub fn branches_pending(&self) -> Option<(usize, usize)> {
+        let done = self.branches.len();
+        (!self.parents.is_empty() && done < self.parents.len()).then_some((done, self.parents.len()))
     }
 
     /// The topic with this id.
@@ -83,6 +116,68 @@ mod tests {
             description: Some(description.into()),
             ..Topic::default()
         }
+    }
+
+    fn leaf(parent: &str, name: &str) -> Topic {
+        Topic {
+            id: format!("/providers/Microsoft.Support/services/{parent}/problemClassifications/{name}"),
+            name: name.into(),
+            parent_id: Some(format!("/providers/Microsoft.Support/services/{parent}")),
+            parent_name: Some(parent.into()),
+            ..Topic::default()
+        }
+    }
+
+    // Azure's catalogue: the services show until their classifications arrive, then every
+    // classification of every service is searched at once as "Service / Problem".
+    #[test]
+    fn a_two_level_catalogue_is_searched_across_every_branch_as_it_arrives() {
+        let service = |name: &str| Topic {
+            id: format!("/providers/Microsoft.Support/services/{name}"),
+            name: name.into(),
+            ..Topic::default()
+        };
+        let mut t = Topics::default();
+        t.set_parents(
+            vec![service("Virtual Machine running Windows"), service("Azure DNS")],
+            None,
+        );
+        assert_eq!(t.all.len(), 2, "the services, while nothing else has come");
+        assert_eq!(t.branches_pending(), Some((0, 2)));
+        t.add_branch(
+            "/providers/Microsoft.Support/services/Azure DNS",
+            vec![leaf("Azure DNS", "Private DNS / Private zone not linked")],
+            None,
+        );
+        assert_eq!(t.branches_pending(), Some((1, 2)));
+        let vm = "/providers/Microsoft.Support/services/Virtual Machine running Windows";
+        t.add_branch(
+            vm,
+            vec![
+                leaf("Virtual Machine running Windows", "Performance / Slow"),
+                leaf(
+                    "Virtual Machine running Windows",
+                    "Connectivity / Cannot connect to virtual machine by using RDP or SSH",
+                ),
+            ],
+            None,
+        );
+        assert_eq!(t.branches_pending(), None);
+        assert_eq!(t.all.len(), 3, "the classifications only, once they came");
+        t.set_filter("windows rdp".into());
+        assert_eq!(
+            t.highlighted().map(Topic::path).as_deref(),
+            Some(
+                "Virtual Machine running Windows / Connectivity / Cannot connect to virtual machine by using RDP or SSH"
+            )
+        );
+        // A branch read again replaces its old copy.
+        t.add_branch(
+            vm,
+            vec![leaf("Virtual Machine running Windows", "Performance / Slow")],
+            None,
+        );
+        assert_eq!(t.all.len(), 2);
     }
 
     #[test]

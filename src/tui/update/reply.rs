@@ -26,12 +26,28 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
         Reply::Draft(_) => {}
         Reply::Topics { topics, cached } => {
             let chosen = state.form.topic_id.clone();
-            state.topics.set_all(topics, chosen.as_deref());
+            if state.form.service.capabilities().topic_levels > 1 {
+                state.topics.set_parents(topics, chosen.as_deref());
+            } else {
+                state.topics.set_all(topics, chosen.as_deref());
+            }
             state.topics.load = if cached {
                 TopicsLoad::Refreshing
             } else {
                 TopicsLoad::Ready
             };
+        }
+        Reply::Branch {
+            parent_id,
+            topics,
+            cached: _,
+        } => {
+            let chosen = state.form.topic_id.clone();
+            state.topics.add_branch(&parent_id, topics, chosen.as_deref());
+        }
+        Reply::BranchFailed { parent_id, failure } => {
+            // The others still load; the field says how many arrived.
+            tracing::debug!(parent = %parent_id, error = %failure.summary, "a branch of the catalogue did not load");
         }
         Reply::TopicsFailed(e) => {
             let mut why = e.summary.clone();

@@ -40,7 +40,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             style(t, Role::Error),
         )),
         TopicsLoad::Ready => Some(Span::styled(
-            format!(" {} topics ", topics.all.len()),
+            match topics.branches_pending() {
+                Some((done, of)) => format!(" classifications: {done} of {of} services loaded "),
+                None => format!(" {} topics ", topics.all.len()),
+            },
             style(t, Role::Dim),
         )),
     };
@@ -121,7 +124,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             let topic = &topics.all[i];
             let id = topic.id.to_string();
             let mark = if chosen == Some(id.as_str()) { "✓ " } else { "  " };
-            let text = format!("{mark}{}", text::one_line(&topic.name));
+            let text = format!("{mark}{}", text::one_line(&topic.path()));
             if focused && pos == topics.list.highlight {
                 Line::from(Span::styled(
                     format!("{text:<width$}", width = l.list.width as usize),
