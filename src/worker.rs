@@ -317,10 +317,10 @@ impl Worker {
         }
     }
 
-    /// Every branch of a two-level catalogue: what the cache holds at once, then, from the
-    /// service, the branches missing or older than [`BRANCH_MAX_AGE`], [`BRANCH_CONCURRENCY`]
-    /// at a time, each cached and shown as it arrives.
-    async fn load_branches(&self, parents: Vec<crate::domain::Topic>) {
+    /// Every branch of a two-level catalogue: what the cache holds at once, then (with
+    /// `fetch`), from the service, the branches missing or older than [`BRANCH_MAX_AGE`],
+    /// [`BRANCH_CONCURRENCY`] at a time, each cached and shown as it arrives.
+    async fn load_branches(&self, parents: Vec<crate::domain::Topic>, fetch: bool) {
         let origin = self.origin();
         let ids: Vec<String> = parents.iter().map(|p| p.id.clone()).collect();
         let hits: Vec<Option<(Vec<crate::domain::Topic>, String)>> = self
@@ -355,6 +355,9 @@ impl Worker {
                 }
                 None => stale.push(parent),
             }
+        }
+        if !fetch {
+            return;
         }
         let permits = Arc::new(tokio::sync::Semaphore::new(BRANCH_CONCURRENCY));
         let mut running = tokio::task::JoinSet::new();
@@ -391,10 +394,21 @@ impl Worker {
     }
 
     async fn load_topics(self) {
+        let origin = self.origin();
+        let two_levels = origin.service.capabilities().topic_levels > 1;
+        if two_levels {
+            // What the cache holds shows before the network answers, or when it never does.
+            let cached = self
+                .db(move |s| s.cached_topics(origin.service, &origin.locale, None))
+                .await
+                .flatten();
+            if let Some((parents, _)) = cached {
+                self.load_branches(parents, false).await;
+            }
+        }
         match self.client().topics().await {
             Ok(topics) => {
                 let origin = self.origin();
-                let two_levels = origin.service.capabilities().topic_levels > 1;
                 let cached = topics.clone();
                 self.db(move |s| s.cache_topics(origin.service, &origin.locale, None, &cached))
                     .await;
@@ -404,7 +418,7 @@ impl Worker {
                     cached: false,
                 });
                 if let Some(parents) = first_level {
-                    self.load_branches(parents).await;
+                    self.load_branches(parents, true).await;
                 }
             }
             Err(e) => self.reply(Reply::TopicsFailed(e.failure())),

@@ -2,6 +2,7 @@
 
 mod auth;
 mod auth_azure;
+mod azure_catalogue;
 mod azure_cli;
 mod azure_client;
 mod azure_examples;
