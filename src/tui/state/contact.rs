@@ -243,6 +243,9 @@ impl ContactScreen {
 
     /// The time zone chosen: the name as typed when it is one, else the best match.
     pub fn chosen_zone(&self) -> Option<&'static str> {
+        if self.zone_query.text().trim().is_empty() {
+            return None;
+        }
         canonical_time_zone(self.zone_query.text()).or_else(|| {
             self.zones
                 .highlighted()
@@ -252,6 +255,9 @@ impl ContactScreen {
 
     /// The country chosen: the code as typed when it is one, else the best match by name.
     pub fn chosen_country(&self) -> Option<&'static str> {
+        if self.country_query.text().trim().is_empty() {
+            return None;
+        }
         canonical_country(self.country_query.text()).or_else(|| {
             self.countries
                 .highlighted()

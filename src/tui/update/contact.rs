@@ -15,10 +15,12 @@ use crate::tui::state::{NoticeKind, State};
 /// local time zone preselected); `then_submit`: a submit waits for it.
 pub(super) fn open(state: &mut State, then_submit: bool) {
     let local = state.azure.local_zone.clone();
+    // The saved profile, if any, is where editing starts.
+    let saved = state.azure.contact.clone().unwrap_or_default();
     let screen = state
         .azure
         .screen
-        .get_or_insert_with(|| ContactScreen::from_contact(&Default::default(), local.as_deref()));
+        .get_or_insert_with(|| ContactScreen::from_contact(&saved, local.as_deref()));
     screen.then_submit |= then_submit;
     if !matches!(state.overlays.last(), Some(Overlay::Contact)) {
         state.overlays.push(Overlay::Contact);

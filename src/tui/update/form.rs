@@ -23,7 +23,7 @@ pub(super) fn submit(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     }
     // Azure needs a contact profile and a consent answer: asked for here when missing.
-    if state.form.service == crate::domain::Service::Azure && !super::contact::complete(state, &mut request) {
+    if state.form.service.capabilities().contact_profile && !super::contact::complete(state, &mut request) {
         return;
     }
     state.form.errors.clear();

@@ -326,6 +326,8 @@ mod app_tests;
 #[cfg(test)]
 mod config_tests;
 #[cfg(test)]
+mod contact_tests;
+#[cfg(test)]
 mod follow_tests;
 #[cfg(test)]
 mod form_tests;

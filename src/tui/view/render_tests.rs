@@ -387,3 +387,37 @@ fn untrusted_text_cannot_reach_the_terminal() {
     assert!(screen.contains("Evil title"), "{screen}");
     assert!(!screen.contains('\u{1b}'));
 }
+
+/// The contact profile screen over an Azure form, after a save that found problems.
+fn contact_screen() -> State {
+    let mut s = fresh();
+    s.form.service = crate::domain::Service::Azure;
+    s.azure.local_zone = Some("Pacific Standard Time".into());
+    update(
+        &mut s,
+        Action::Key(ratatui::crossterm::event::KeyEvent::from(KeyCode::F(4))),
+    );
+    type_text(&mut s, "Avery");
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "avery@");
+    // Save: the empty last name and the bad address show by their fields.
+    press(&mut s, KeyCode::Enter);
+    for _ in 0..5 {
+        press(&mut s, KeyCode::Tab);
+    }
+    type_text(&mut s, "ger");
+    s
+}
+
+#[test]
+fn contact_screen_wide() {
+    let mut s = contact_screen();
+    insta::assert_snapshot!(render(&mut s, 120, 40));
+}
+
+#[test]
+fn contact_screen_small() {
+    let mut s = contact_screen();
+    insta::assert_snapshot!(render(&mut s, 80, 24));
+}
