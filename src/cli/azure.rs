@@ -68,14 +68,14 @@ pub(super) fn complete_ticket(
     }
     let contact = crate::config::azure_contact(&settings.config, request.severity)
         .map_err(|e| Exit::usage(format!("cannot submit: {e}")))?;
-    request.contact = Some(Box::new(contact));
-    request.diagnostic_consent = Some(args.consent.or(settings.config.azure.consent).ok_or_else(|| {
+    let consent = args.consent.or(settings.config.azure.consent).ok_or_else(|| {
         Exit::usage(
             "cannot submit: say whether support may collect advanced diagnostic information from the resources \
              concerned: --consent yes or --consent no (or set consent = \"yes\" or \"no\" under [azure] in \
              config.toml)",
         )
-    })?);
+    })?;
+    request.complete_for_azure(contact, consent);
     if let Some(name) = &args.name {
         check_name(name)?;
         request.name = Some(name.trim().to_string());

@@ -123,6 +123,7 @@ pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
         severity: settings.config.defaults.severity,
         refresh_minutes: settings.config.defaults.refresh_minutes,
         customer,
+        azure: crate::tui::state::contact::AzureProfile::from_config(&settings.config),
     };
     crate::tui::run(ctx).await
 }
@@ -165,6 +166,7 @@ async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup
         severity: settings.config.defaults.severity,
         refresh_minutes: settings.config.defaults.refresh_minutes,
         customer: settings.config.defaults.customer.clone(),
+        azure: crate::tui::state::contact::AzureProfile::from_config(&settings.config),
     };
     crate::tui::run(ctx).await
 }

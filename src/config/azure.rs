@@ -183,6 +183,71 @@ pub fn write_contact(path: &Path, contact: &Contact) -> Result<(), ConfigError> 
     })
 }
 
+/// Writes `consent = "yes"` or `"no"` under `[azure]` in the config.toml at `path` (created if
+/// missing), keeping every other line and comment; atomically, as [`write_contact`].
+pub fn write_consent(path: &Path, consent: bool) -> Result<(), ConfigError> {
+    edit(path, |doc, not_a_section| {
+        let azure = doc
+            .entry("azure")
+            .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()))
+            .as_table_mut()
+            .ok_or_else(|| not_a_section("azure"))?;
+        // A table written implicitly (only [azure.contact] so far) needs its own header now.
+        azure.set_implicit(false);
+        set(
+            azure,
+            "consent",
+            toml_edit::Value::from(if consent { "yes" } else { "no" }),
+        );
+        Ok(())
+    })
+}
+
+/// Reads the config.toml at `path` (empty if missing), lets `change` edit it, and writes it back
+/// atomically; `change` gets a maker of "must be a section" errors.
+fn edit(
+    path: &Path,
+    change: impl FnOnce(&mut toml_edit::DocumentMut, &dyn Fn(&str) -> ConfigError) -> Result<(), ConfigError>,
+) -> Result<(), ConfigError> {
+    let fail = |line: Option<usize>, message: String| ConfigError {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(fail(
+                None,
+                format!("cannot read it ({e}); check its permissions or set PCSR_CONFIG_DIR"),
+            ));
+        }
+    };
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        fail(
+            e.span().map(|s| super::parse::line_of(&text, s.start)),
+            format!(
+                "it is not valid TOML ({}); fix the line or remove the file",
+                e.message().trim()
+            ),
+        )
+    })?;
+    let not_a_section = |what: &str| {
+        fail(
+            None,
+            format!("`{what}` must be a section ([{what}]); fix it first"),
+        )
+    };
+    change(&mut doc, &not_a_section)?;
+    write_atomically(path, doc.to_string().as_bytes()).map_err(|e| {
+        fail(
+            None,
+            format!("cannot write it ({e}); check the directory's permissions or set PCSR_CONFIG_DIR"),
+        )
+    })
+}
+
 /// Sets `key` to `value`, keeping the comment after an existing value (`phone = "" # why`).
 fn set(table: &mut toml_edit::Table, key: &str, mut value: toml_edit::Value) {
     match table.get_mut(key).and_then(toml_edit::Item::as_value_mut) {

@@ -365,6 +365,12 @@ fn time_zone_problem(name: &str) -> ContactError {
     )
 }
 
+/// Every ISO 3166-1 country as (alpha-3 code, its names in lower case), by code (for a picker
+/// searched by name).
+pub fn countries() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    data::COUNTRIES.iter().map(|(a3, _, names)| (*a3, *names))
+}
+
 /// The ISO 3166-1 alpha-3 code `code` stands for (any case), in capitals.
 pub fn canonical_country(code: &str) -> Option<&'static str> {
     let code = code.trim();

@@ -33,7 +33,7 @@ pub use attachment::{
 pub use client_event::ClientEvent;
 pub use contact::{
     Contact, ContactError, ContactField, ContactMethod, SUPPORT_LANGUAGES, canonical_country,
-    canonical_language, canonical_time_zone, windows_time_zones, windows_zone_for_iana,
+    canonical_language, canonical_time_zone, countries, windows_time_zones, windows_zone_for_iana,
 };
 pub use failure::Failure;
 pub use new_ticket::{DESCRIPTION_MAX_BYTES, Field, FieldError, NewTicket, TITLE_MAX_CHARS, human_bytes};

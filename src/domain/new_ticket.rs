@@ -87,6 +87,14 @@ fn one_of(severities: &[Severity]) -> String {
 }
 
 impl NewTicket {
+    /// What an Azure create needs beyond the form: the filer's contact profile and whether
+    /// support may collect advanced diagnostic information. The CLI and the TUI both complete a
+    /// ticket here, so the two send the same thing.
+    pub fn complete_for_azure(&mut self, contact: Contact, diagnostic_consent: bool) {
+        self.contact = Some(Box::new(contact));
+        self.diagnostic_consent = Some(diagnostic_consent);
+    }
+
     /// Every problem the service would refuse, so a form can show them all at once.
     pub fn validate(&self, caps: &Capabilities) -> Vec<FieldError> {
         let mut errors = Vec::new();

@@ -55,6 +55,13 @@ pub enum Action {
         /// The opener used, or why none worked.
         result: Result<String, String>,
     },
+    /// config.toml was written (the contact profile or the consent answer), or why not.
+    ConfigWritten {
+        /// What was written, in words ("the contact profile").
+        what: String,
+        /// The file, or why it could not be written.
+        result: Result<std::path::PathBuf, String>,
+    },
     /// An answer from the worker (boxed: a created request is large).
     Worker(Box<Reply>),
     /// Leave the app (SIGTERM, SIGHUP).
@@ -86,6 +93,20 @@ pub enum Effect {
     OpenUrl(String),
     /// Read the templates folder, off the UI thread.
     LoadTemplates,
+    /// Write `[azure.contact]` into config.toml, off the UI thread, keeping its comments.
+    WriteContact {
+        /// config.toml.
+        path: std::path::PathBuf,
+        /// The profile, checked.
+        contact: Box<crate::domain::Contact>,
+    },
+    /// Write `[azure] consent` into config.toml, off the UI thread, keeping its comments.
+    WriteConsent {
+        /// config.toml.
+        path: std::path::PathBuf,
+        /// The answer.
+        consent: bool,
+    },
     /// Leave the run loop.
     Quit,
 }

@@ -26,6 +26,8 @@ pub enum TextTarget {
     Note,
     /// The template picker's filter.
     TemplateQuery,
+    /// The focused row of the contact profile screen.
+    Contact,
 }
 
 impl TextTarget {
@@ -54,6 +56,15 @@ pub fn text_area_mut(state: &mut State, target: TextTarget) -> Option<&mut TextA
             _ => None,
         },
         TextTarget::TemplateQuery => state.picker_mut().map(|p| p.query.area_mut()),
+        TextTarget::Contact => state
+            .azure
+            .screen
+            .as_mut()
+            .and_then(|s| {
+                let row = s.focus;
+                s.text_box_mut(row)
+            })
+            .map(|b| b.area_mut()),
         TextTarget::Note => current_note(state).filter(|n| !n.sending).map(|n| &mut n.text),
     }
 }

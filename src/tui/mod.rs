@@ -59,6 +59,8 @@ pub struct Context {
     pub refresh_minutes: u32,
     /// The customer tenant (a GUID) whose requests the list shows; `None` = the partner's own.
     pub customer: Option<String>,
+    /// `[azure]`: the contact profile and the consent answer, and where to write them.
+    pub azure: state::contact::AzureProfile,
 }
 
 /// Runs the TUI until the user quits. Restores the terminal on every exit path.

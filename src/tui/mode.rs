@@ -5,6 +5,7 @@
 //! stack, television's `Mode`).
 
 use super::focus::TextTarget;
+use super::state::contact::ContactRow;
 use super::state::template_picker::TemplatePicker;
 use super::state::{Confirm, DetailsFocus, FormField, HistoryFocus, Screen, State};
 
@@ -25,6 +26,10 @@ pub enum Overlay {
     Templates(Box<TemplatePicker>),
     /// A yes/no question, asked on the message line; it takes every key until answered.
     Question(Confirm),
+    /// The Azure contact profile screen (its typing is kept in `State::azure`).
+    Contact,
+    /// May support collect advanced diagnostic information? Asked once, before an Azure submit.
+    Consent,
 }
 
 impl Overlay {
@@ -35,6 +40,8 @@ impl Overlay {
             Overlay::Messages { .. } => Mode::Messages,
             Overlay::Templates(_) => Mode::Templates,
             Overlay::Question(_) => Mode::Question,
+            Overlay::Contact => Mode::Contact(ContactRow::FirstName),
+            Overlay::Consent => Mode::Consent,
         }
     }
 }
@@ -50,6 +57,10 @@ pub enum Mode {
     Templates,
     /// A yes/no question.
     Question,
+    /// A row of the contact profile screen.
+    Contact(ContactRow),
+    /// The consent question.
+    Consent,
     /// A field of the form.
     Form(FormField),
     /// The history list.
@@ -75,7 +86,8 @@ impl Mode {
     #[cfg(test)]
     pub fn all() -> Vec<Mode> {
         use Mode::*;
-        let mut all = vec![Help, Messages, Templates, Question];
+        let mut all = vec![Help, Messages, Templates, Question, Consent];
+        all.extend(ContactRow::ORDER.map(Contact));
         all.extend(FormField::ORDER.map(Form));
         all.extend([
             History,
@@ -101,9 +113,12 @@ impl Mode {
             Mode::CustomerPrompt => Some(TextTarget::Customer),
             Mode::NoteBox => Some(TextTarget::Note),
             Mode::SignInForm => Some(TextTarget::Tenant),
+            Mode::Contact(row) if row.takes_text() => Some(TextTarget::Contact),
             Mode::Help
             | Mode::Messages
             | Mode::Question
+            | Mode::Contact(_)
+            | Mode::Consent
             | Mode::Form(FormField::Severity | FormField::Submit)
             | Mode::History
             | Mode::Result
@@ -116,6 +131,14 @@ impl Mode {
 /// Who has the keyboard now: the top overlay, else the screen's focus.
 pub fn mode(state: &State) -> Mode {
     match state.overlays.last() {
+        // The row focused is kept with the typing.
+        Some(Overlay::Contact) => Mode::Contact(
+            state
+                .azure
+                .screen
+                .as_ref()
+                .map_or(ContactRow::FirstName, |s| s.focus),
+        ),
         Some(top) => top.mode(),
         None => screen_mode(state),
     }

@@ -1,5 +1,6 @@
 //! The app's state: plain data that `update` changes and the views read.
 
+pub mod contact;
 mod form;
 pub mod message;
 pub mod note;
@@ -206,6 +207,8 @@ pub struct State {
     pub log: VecDeque<Logged>,
     /// Draft autosave.
     pub draft: DraftSync,
+    /// `[azure]` as config.toml has it, and the contact screen's typing.
+    pub azure: contact::AzureProfile,
 }
 
 impl State {
@@ -242,6 +245,7 @@ impl State {
             notice: None,
             log: VecDeque::new(),
             draft: DraftSync::default(),
+            azure: contact::AzureProfile::default(),
         }
     }
 

@@ -42,6 +42,7 @@ fn starting_app() {
         severity: None,
         refresh_minutes: 0,
         customer: None,
+        azure: Default::default(),
     };
     let rt = tokio::runtime::Runtime::new().expect("a runtime");
     rt.block_on(pcsr_tui::tui::run(ctx))

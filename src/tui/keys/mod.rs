@@ -106,6 +106,10 @@ pub enum KeyCommand {
     AddNote,
     /// Send the note in the note box.
     SendNote,
+    /// Open the Azure contact profile screen.
+    ContactProfile,
+    /// Check the contact profile and write it to config.toml.
+    SaveContact,
     /// Close the overlay or go back.
     Back,
     /// Leave the app, keeping the draft.
@@ -290,6 +294,7 @@ mod tests {
             [KeyScope::CustomerPrompt, KeyScope::CustomerPrompt],
             [KeyScope::NoteBox, KeyScope::NoteBox],
             [KeyScope::TemplatePicker, KeyScope::TemplatePicker],
+            [KeyScope::ContactForm, KeyScope::ContactForm],
         ];
         for extra in typing {
             let active = [KeyScope::Anywhere, KeyScope::TextBox, extra[0], extra[1]];

@@ -64,6 +64,8 @@ impl KeyCommand {
             KeyCommand::CustomerScope => "customer_scope",
             KeyCommand::AddNote => "add_note",
             KeyCommand::SendNote => "send_note",
+            KeyCommand::ContactProfile => "contact_profile",
+            KeyCommand::SaveContact => "save_contact",
             KeyCommand::Back => "back",
             KeyCommand::Quit => "quit",
         }

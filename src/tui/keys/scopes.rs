@@ -51,6 +51,10 @@ pub enum KeyScope {
     SignInForm,
     /// The sign-in screen once a code is asked for or shown.
     SignInPrompt,
+    /// The Azure contact profile screen.
+    ContactForm,
+    /// Its "contact by" row (e-mail or phone).
+    ContactMethod,
 }
 
 impl KeyScope {
@@ -78,6 +82,8 @@ impl KeyScope {
             KeyScope::Scrollable => "details, help",
             KeyScope::SignInForm => "sign-in",
             KeyScope::SignInPrompt => "sign-in code",
+            KeyScope::ContactForm => "contact profile",
+            KeyScope::ContactMethod => "contact by",
         }
     }
 }
@@ -97,7 +103,9 @@ pub fn mode_scopes(mode: Mode, state: &State) -> Vec<KeyScope> {
     };
     let mut scopes = match mode {
         // A question takes every key until it is answered.
-        Mode::Question => return vec![Anywhere, Confirm],
+        Mode::Question | Mode::Consent => return vec![Anywhere, Confirm],
+        Mode::Contact(row) if row.takes_text() => vec![ContactForm],
+        Mode::Contact(_) => vec![ContactForm, ContactMethod],
         Mode::Help | Mode::Messages => vec![Help, Scrollable],
         Mode::Templates => vec![TemplatePicker],
         Mode::Form(field) => {
@@ -151,6 +159,8 @@ pub const CONTEXTS: &[&[KeyScope]] = {
         &[Anywhere, TextBox, NoteBox],
         &[Anywhere, TextBox, SignInForm],
         &[Anywhere, OutsideText, SignInPrompt],
+        &[Anywhere, TextBox, ContactForm],
+        &[Anywhere, OutsideText, ContactForm, ContactMethod],
     ]
 };
 
@@ -212,7 +222,7 @@ mod tests {
         for (mode, active) in every_set() {
             let typing = active.contains(&KeyScope::TextBox);
             assert_eq!(typing, mode.text().is_some(), "{mode:?}");
-            if mode != Mode::Question {
+            if mode != Mode::Question && mode != Mode::Consent {
                 assert_ne!(typing, active.contains(&KeyScope::OutsideText), "{mode:?}");
             }
         }

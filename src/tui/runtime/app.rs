@@ -83,6 +83,7 @@ async fn run_session(
     let mut state = State::new(header, ctx.theme, (size.width, size.height), Instant::now());
     state.keys = std::sync::Arc::new(ctx.keymap.clone());
     state.form = Form::new(ctx.service, ctx.severity);
+    state.azure = ctx.azure.clone();
     // `[defaults] customer`: the Partner Center list opens on that customer's requests.
     state.history.service.customer = ctx.customer.clone();
     let every = follow_every(ctx.refresh_minutes);
@@ -307,6 +308,18 @@ impl Effects {
                         Action::Templates { templates, errors }
                     });
                 }
+                Effect::WriteContact { path, contact } => self.off_thread(move || Action::ConfigWritten {
+                    what: "the contact profile".into(),
+                    result: crate::config::write_contact(&path, &contact)
+                        .map(|()| path)
+                        .map_err(|e| e.to_string()),
+                }),
+                Effect::WriteConsent { path, consent } => self.off_thread(move || Action::ConfigWritten {
+                    what: "the diagnostic consent".into(),
+                    result: crate::config::write_consent(&path, consent)
+                        .map(|()| path)
+                        .map_err(|e| e.to_string()),
+                }),
                 Effect::OpenUrl(url) => {
                     let env = self.open_env;
                     self.off_thread(move || {

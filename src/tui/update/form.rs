@@ -8,7 +8,7 @@ use crate::worker::Job;
 
 /// Validates the form and hands it to the worker, or shows what is missing.
 pub(super) fn submit(state: &mut State, fx: &mut Vec<Effect>) {
-    let request = state.form.request();
+    let mut request = state.form.request();
     let errors = state.form.validate();
     if let Some(first) = errors.first() {
         let field = FormField::of(first.field);
@@ -20,6 +20,10 @@ pub(super) fn submit(state: &mut State, fx: &mut Vec<Effect>) {
     }
     if state.busy.is_some() {
         state.info("A submit is already in flight; its answer will show here");
+        return;
+    }
+    // Azure needs a contact profile and a consent answer: asked for here when missing.
+    if state.form.service.capabilities().contact_profile && !super::contact::complete(state, &mut request) {
         return;
     }
     state.form.errors.clear();

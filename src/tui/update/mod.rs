@@ -14,6 +14,7 @@ use super::state::{DraftSync, FormField, HistoryFocus, Screen, Source, State};
 use crate::worker::Job;
 
 mod clock;
+mod contact;
 mod details;
 mod form;
 mod history;
@@ -66,6 +67,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::CopyFailed(why) => state.error(why),
         Action::Templates { templates, errors } => template::loaded(state, templates, errors),
         Action::BrowserOpened { url, result } => signin::browser_opened(state, &url, result),
+        Action::ConfigWritten { what, result } => contact::written(state, &what, result),
         Action::Worker(reply) => reply::on_reply(state, *reply, &mut fx),
         Action::Quit => quit(state, &mut fx),
     }
@@ -117,6 +119,12 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
 }
 
 fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
+    match (mode::mode(state), command) {
+        (Mode::Contact(_), command) if contact::run(state, command, fx) => return,
+        (Mode::Consent, KeyCommand::ConfirmYes) => return contact::answer_consent(state, true, fx),
+        (Mode::Consent, KeyCommand::ConfirmNo) => return contact::answer_consent(state, false, fx),
+        _ => {}
+    }
     match command {
         KeyCommand::Quit => quit(state, fx),
         KeyCommand::Help => toggle_reader(state, Overlay::Help { scroll: 0 }),
@@ -199,6 +207,9 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
             }
         }
         KeyCommand::RetryTopics => form::retry_topics(state, fx),
+        KeyCommand::ContactProfile => contact::open(state, false),
+        // Only the contact screen saves (handled above).
+        KeyCommand::SaveContact => {}
         KeyCommand::SignIn
         | KeyCommand::PrevCloud
         | KeyCommand::NextCloud
@@ -249,6 +260,10 @@ fn toggle_reader(state: &mut State, overlay: Overlay) {
 /// close; a question left open is answered no, and says so.
 pub(super) fn show(state: &mut State, screen: Screen) {
     state.screen = screen;
+    // A submit waiting for the contact screen is given up with it (the typing stays).
+    if let Some(contact) = &mut state.azure.screen {
+        contact.then_submit = false;
+    }
     for overlay in std::mem::take(&mut state.overlays) {
         if let Overlay::Question(question) = overlay {
             details::declined(state, question);
@@ -259,9 +274,10 @@ pub(super) fn show(state: &mut State, screen: Screen) {
 /// Esc: closes whatever has the keyboard, else goes back a screen.
 fn back(state: &mut State, fx: &mut Vec<Effect>) {
     match mode::mode(state) {
-        Mode::Help | Mode::Messages | Mode::Templates => {
+        Mode::Help | Mode::Messages | Mode::Templates | Mode::Consent => {
             state.overlays.pop();
         }
+        Mode::Contact(_) => contact::close(state),
         Mode::Question => {
             if let Some(question) = state.take_question() {
                 details::declined(state, question);
@@ -309,6 +325,8 @@ fn ensure_history(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
 mod app_tests;
 #[cfg(test)]
 mod config_tests;
+#[cfg(test)]
+mod contact_tests;
 #[cfg(test)]
 mod follow_tests;
 #[cfg(test)]

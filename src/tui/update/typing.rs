@@ -98,6 +98,7 @@ fn changed(state: &mut State, target: TextTarget, fx: &mut Vec<Effect>) {
                 picker.refilter();
             }
         }
+        TextTarget::Contact => super::contact::changed(state),
         TextTarget::Tenant | TextTarget::Customer => {}
     }
 }

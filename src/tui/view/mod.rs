@@ -1,5 +1,6 @@
 //! Drawing. Every view takes `&State` and only draws; nothing here changes state.
 
+pub mod contact;
 pub mod details;
 pub mod form;
 pub mod help;
@@ -56,6 +57,8 @@ pub fn draw(frame: &mut Frame, state: &State) -> Viewport {
             Overlay::Templates(picker) => templates::draw(frame, root.main, state, picker),
             // Asked on the message line, drawn above with it (`message::current`).
             Overlay::Question(_) => {}
+            Overlay::Contact => contact::draw(frame, root.main, state),
+            Overlay::Consent => contact::draw_consent(frame, root.main, state),
         }
     }
     viewport

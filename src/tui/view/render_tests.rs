@@ -407,6 +407,27 @@ fn azure_form(subscription: Option<&str>, customer: Option<&str>) -> State {
     s
 }
 
+/// The contact profile screen over an Azure form, after a save that found problems.
+fn contact_screen() -> State {
+    let mut s = azure_form(Some("132d901f-189d-4381-9214-fe68e27e05a1"), None);
+    s.azure.local_zone = Some("Pacific Standard Time".into());
+    update(
+        &mut s,
+        Action::Key(ratatui::crossterm::event::KeyEvent::from(KeyCode::F(4))),
+    );
+    type_text(&mut s, "Avery");
+    press(&mut s, KeyCode::Tab);
+    press(&mut s, KeyCode::Tab);
+    type_text(&mut s, "avery@");
+    // Save: the empty last name and the bad address show by their fields.
+    press(&mut s, KeyCode::Enter);
+    for _ in 0..5 {
+        press(&mut s, KeyCode::Tab);
+    }
+    type_text(&mut s, "ger");
+    s
+}
+
 #[test]
 fn the_azure_header_names_service_cloud_and_scope() {
     let mut s = azure_form(Some("132d901f-189d-4381-9214-fe68e27e05a1"), None);
@@ -561,4 +582,16 @@ fn azure_conversation() {
         }
         insta::assert_snapshot!(format!("azure_conversation_{w}x{h}"), end);
     }
+}
+
+#[test]
+fn contact_screen_wide() {
+    let mut s = contact_screen();
+    insta::assert_snapshot!(render(&mut s, 120, 40));
+}
+
+#[test]
+fn contact_screen_small() {
+    let mut s = contact_screen();
+    insta::assert_snapshot!(render(&mut s, 80, 24));
 }
