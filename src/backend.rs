@@ -261,6 +261,19 @@ impl Backend {
         }
     }
 
+    /// The subject a note gets when none is given, for a service whose notes carry one: "Re: "
+    /// and the ticket's title (`None` for a service without subjects).
+    pub async fn default_subject(&self, scope: &Scope, id: &str) -> Result<Option<String>, BackendError> {
+        if !self.service().capabilities().note_subject {
+            return Ok(None);
+        }
+        let ticket = self.get(scope, id).await?;
+        Ok(Some(match ticket.title.as_deref().map(str::trim) {
+            Some(title) if !title.is_empty() => format!("Re: {title}"),
+            _ => format!("Re: ticket {id}"),
+        }))
+    }
+
     /// One page of tickets.
     pub async fn list(&self, scope: &Scope, filter: &ListFilter) -> Result<Page, BackendError> {
         Ok(match self {

@@ -193,11 +193,8 @@ pub(super) fn ticket_name(session: &Session, id: &str) -> String {
 
 /// A note's subject when none is given: the ticket's title, as a reply.
 pub(super) async fn default_subject(session: &Session, name: &str) -> anyhow::Result<String> {
-    let ticket = session.client.get(&Scope::Partner, name).await?;
-    Ok(match ticket.title.as_deref().map(str::trim) {
-        Some(title) if !title.is_empty() => format!("Re: {title}"),
-        _ => format!("Re: ticket {name}"),
-    })
+    let subject = session.client.default_subject(&Scope::Partner, name).await?;
+    Ok(subject.unwrap_or_else(|| format!("Re: ticket {name}")))
 }
 
 /// `pcsr-tui topics --backend azure [--service S | --all]`.

@@ -148,11 +148,18 @@ impl Worker {
     /// Adds a note with the caller's MS-RequestId: sending the same note again with it after a
     /// lost answer cannot add it twice.
     pub(super) async fn add_note(self, target: Target, text: String, request_id: Uuid) {
-        let note = crate::domain::Change::Note { text, subject: None };
-        let answer = self
-            .client()
-            .apply(&target.scope(), &target.server_id, &note, request_id)
-            .await;
+        let client = self.client();
+        // A service whose notes carry a subject (Azure) gets the CLI's default: "Re: " and
+        // the ticket's title.
+        let answer = match client.default_subject(&target.scope(), &target.server_id).await {
+            Ok(subject) => {
+                let note = crate::domain::Change::Note { text, subject };
+                client
+                    .apply(&target.scope(), &target.server_id, &note, request_id)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
         let outcome = match answer {
             Ok(sr) => {
                 // Written from the details: the user sees the result.

@@ -23,6 +23,7 @@ mod sandbox_contract;
 mod store;
 mod store_follow;
 mod support;
+mod tui_azure;
 mod tui_e2e;
 mod tui_follow;
 mod tui_keys_config;

@@ -51,6 +51,9 @@ pub struct DetailsView {
     pub fresh: Option<Ticket>,
     /// Lines scrolled down.
     pub scroll: u16,
+    /// Scrolled to the end by the user: the view stays at the end as the conversation grows
+    /// (support's answer arriving shows without a key, as in a chat).
+    pub at_end: bool,
     /// What has the keyboard on this screen.
     pub focus: DetailsFocus,
 }

@@ -25,7 +25,14 @@ pub(super) fn scrolled(scroll: u16, command: KeyCommand, viewport: Viewport) -> 
 pub(super) fn scroll(state: &mut State, command: KeyCommand) {
     let viewport = state.viewport;
     if let Screen::Details(d) = &mut state.screen {
-        d.scroll = scrolled(d.scroll, command, viewport);
+        let from = if d.at_end { viewport.max_scroll } else { d.scroll };
+        d.scroll = scrolled(from, command, viewport);
+        d.at_end = match command {
+            KeyCommand::Last => true,
+            KeyCommand::Down | KeyCommand::PageDown => d.scroll == viewport.max_scroll,
+            KeyCommand::Up | KeyCommand::PageUp | KeyCommand::First => false,
+            _ => d.at_end,
+        };
     }
 }
 
@@ -33,8 +40,10 @@ pub(super) fn scroll(state: &mut State, command: KeyCommand) {
 pub(super) fn scroll_by(state: &mut State, delta: isize) {
     let max = state.viewport.max_scroll;
     if let Screen::Details(d) = &mut state.screen {
+        let from = if d.at_end { max } else { d.scroll };
         // Clamped so End and scrolling back up respond at once, however far one went.
-        d.scroll = d.scroll.saturating_add_signed(delta as i16).min(max);
+        d.scroll = from.saturating_add_signed(delta as i16).min(max);
+        d.at_end = delta > 0 && d.scroll == max;
     }
 }
 

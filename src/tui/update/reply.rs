@@ -8,7 +8,7 @@ use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::state::topics::TopicsLoad;
 use crate::tui::state::{BusyNote, DraftSync, Form, ResultView, Screen, Source, State, Target, Unsettled};
-use crate::worker::Reply;
+use crate::worker::{Job, Reply};
 
 use super::{history, note, requests, signin};
 
@@ -236,6 +236,17 @@ fn followed(
     }
     if matches!(state.screen, Screen::History) && state.history.source == Source::Local {
         history::ensure(state, fx, true);
+    }
+    // On screen now: the copy the re-read kept replaces what the screen shows (support's
+    // reply appears without a key), and the user has seen it.
+    if let Screen::Details(d) = &mut state.screen
+        && d.shows(Some(local_id), Some(server_id))
+    {
+        d.fresh = None;
+        fx.push(Effect::Worker(Job::Details {
+            local_id: Some(local_id),
+            server_id: None,
+        }));
     }
 }
 

@@ -68,7 +68,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) ->
     let text = Paragraph::new(lines(t, view)).wrap(Wrap { trim: false });
     let rows = text.line_count(inner.width.max(1));
     let max_scroll = u16::try_from(rows).unwrap_or(u16::MAX).saturating_sub(page);
-    frame.render_widget(text.block(block).scroll((view.scroll.min(max_scroll), 0)), area);
+    let scroll = if view.at_end {
+        max_scroll
+    } else {
+        view.scroll.min(max_scroll)
+    };
+    frame.render_widget(text.block(block).scroll((scroll, 0)), area);
     Viewport { page, max_scroll }
 }
 

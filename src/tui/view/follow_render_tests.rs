@@ -145,6 +145,43 @@ fn details_conversation() {
 }
 
 #[test]
+fn at_the_end_of_the_conversation_an_answer_arriving_shows_without_a_key() {
+    let (w, h) = (80, 24);
+    let mut s = fresh();
+    on_details(&mut s);
+    render(&mut s, w, h);
+    press(&mut s, KeyCode::End);
+    assert!(render(&mut s, w, h).contains("access denied"));
+    let mut sr = conversation();
+    sr.notes.push(Note {
+        author: Some("Microsoft Support".into()),
+        created: Some(crate::domain::Stamp::At("2025-03-04T12:00:00Z".into())),
+        text: Some("Thanks, we are looking into the access denied error.".into()),
+        ..Note::default()
+    });
+    update(&mut s, Action::from(Reply::Details(submission(sr))));
+    let screen = render(&mut s, w, h);
+    assert!(
+        screen.contains("we are looking into"),
+        "the view follows the end: {screen}"
+    );
+
+    // Scrolled back up, the view stays where the user put it.
+    press(&mut s, KeyCode::Home);
+    render(&mut s, w, h);
+    let mut sr = conversation();
+    sr.notes.push(Note {
+        author: Some("Microsoft Support".into()),
+        text: Some("A third answer".into()),
+        ..Note::default()
+    });
+    update(&mut s, Action::from(Reply::Details(submission(sr))));
+    let screen = render(&mut s, w, h);
+    assert!(screen.contains("Title"), "still at the top: {screen}");
+    assert!(!screen.contains("A third answer"), "{screen}");
+}
+
+#[test]
 fn note_box() {
     for (w, h) in SIZES {
         let mut s = fresh();
