@@ -132,6 +132,7 @@ impl Worker {
                 self.kick_outbox(true);
             }
             Job::LoadTopics => self.spawn(|w| async move { w.load_topics().await }),
+            Job::LoadBranch(parent) => self.spawn(|w| async move { w.load_branch(parent).await }),
             Job::SaveDraft(draft) => self.on_store(move |w, s| {
                 w.settle(s.save_draft(&draft));
             }),

@@ -47,6 +47,20 @@ impl FuzzyList {
         self.refilter(query);
     }
 
+    /// More items after the ones there (hay as for [`FuzzyList::set_items`]); only the new
+    /// ones are prepared and, with a query, scored.
+    pub fn push_items(&mut self, hay: impl IntoIterator<Item = String>, query: &str) {
+        let from = self.hay.len();
+        self.hay.extend(hay.into_iter().map(Utf32String::from));
+        if query.trim().is_empty() {
+            self.matches.extend(from..self.hay.len());
+        } else {
+            // Scored among the old matches: a full pass, as the ranks interleave.
+            self.matched_query.clear();
+            self.refilter(query);
+        }
+    }
+
     /// The index of the highlighted item.
     pub fn highlighted(&self) -> Option<usize> {
         self.matches.get(self.highlight).copied()
@@ -111,5 +125,80 @@ impl FuzzyList {
         self.matched_query.clear();
         self.matched_query.push_str(query);
         self.highlight = self.highlight.min(self.matches.len().saturating_sub(1));
+    }
+}
+
+/// Picks out where a query matched, row after row of one frame (one matcher for them all:
+/// its scratch memory is 100 KB).
+pub struct Highlighter {
+    pattern: Option<Pattern>,
+    matcher: Matcher,
+    buf: Vec<char>,
+    at: Vec<u32>,
+}
+
+impl Highlighter {
+    /// For `query` (nothing is picked out when it is empty).
+    pub fn new(query: &str) -> Highlighter {
+        let query = query.trim();
+        Highlighter {
+            pattern: (!query.is_empty())
+                .then(|| Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy)),
+            matcher: Matcher::default(),
+            buf: Vec::new(),
+            at: Vec::new(),
+        }
+    }
+
+    /// Where the query matches in `text` (char positions, ascending); empty when it does not.
+    pub fn positions(&mut self, text: &str) -> Vec<usize> {
+        let Some(pattern) = &self.pattern else {
+            return Vec::new();
+        };
+        self.at.clear();
+        let hay = nucleo_matcher::Utf32Str::new(text, &mut self.buf);
+        if pattern.indices(hay, &mut self.matcher, &mut self.at).is_none() {
+            return Vec::new();
+        }
+        self.at.sort_unstable();
+        self.at.dedup();
+        self.at.iter().map(|&i| i as usize).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_mark_each_query_letter_where_it_matched() {
+        let text = "Virtual Machine running Windows / Connectivity / Cannot connect by using RDP";
+        let at = Highlighter::new("win rdp").positions(text);
+        let marked: String = at.iter().filter_map(|&i| text.chars().nth(i)).collect();
+        assert_eq!(marked.to_lowercase(), "winrdp");
+        assert!(Highlighter::new("zzz").positions(text).is_empty());
+        assert!(Highlighter::new("  ").positions(text).is_empty());
+    }
+
+    #[test]
+    fn items_pushed_later_are_found_as_if_they_were_there_from_the_start() {
+        let mut pushed = FuzzyList::default();
+        pushed.set_items(["alpha one".to_string(), "beta".into()], "a");
+        pushed.push_items(["gamma alpha".to_string(), "delta".into()], "a");
+        let mut whole = FuzzyList::default();
+        whole.set_items(
+            [
+                "alpha one".to_string(),
+                "beta".into(),
+                "gamma alpha".into(),
+                "delta".into(),
+            ],
+            "a",
+        );
+        assert_eq!(pushed.matches, whole.matches);
+        let mut empty = FuzzyList::default();
+        empty.set_items(["x".to_string()], "");
+        empty.push_items(["y".to_string()], "");
+        assert_eq!(empty.matches, vec![0, 1]);
     }
 }

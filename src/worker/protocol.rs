@@ -16,6 +16,8 @@ pub enum Job {
     Start,
     /// Fetch the topic list again.
     LoadTopics,
+    /// Fetch one branch of a two-level catalogue now (the user opened it), ahead of the rest.
+    LoadBranch(Topic),
     /// Save the form draft.
     SaveDraft(Draft),
     /// Record, then send a new request.

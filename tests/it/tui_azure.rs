@@ -44,7 +44,7 @@ fn file_an_azure_ticket_by_keys_then_follow_it_to_supports_answer_and_close_it()
     app.wait_for("Azure");
     // Every service's classifications are in before the search.
     app.wait_until("the catalogue", |s| {
-        s.contains(" topics ") && !s.contains("services loaded")
+        s.contains(" services ") && !s.contains("services loaded")
     });
     app.type_text("Cannot RDP to vm-web-01");
     app.keys(ENTER);
@@ -55,6 +55,10 @@ fn file_an_azure_ticket_by_keys_then_follow_it_to_supports_answer_and_close_it()
     app.keys(RIGHT);
     app.keys(RIGHT);
     app.keys(TAB);
+    // The title's words put the RDP classification first, above the services.
+    app.wait_until("the title's suggestion", |s| {
+        s.contains("★ Virtual Machine running Windows / Connect")
+    });
     app.type_text("windows rdp");
     app.wait_until("the RDP classification first", |s| {
         s.contains("Filter: windows rdp") && s.contains("Virtual Machine running Windows / Connect")

@@ -197,7 +197,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[key(KeyCode::Enter)],
         scope: KeyScope::Topic,
         command: KeyCommand::PickTopic,
-        help: "keep the highlighted topic, go to Submit",
+        help: "keep the highlighted topic, go to Submit (on an Azure service: open it)",
         hint: Some("pick"),
     },
     Binding {
@@ -352,12 +352,12 @@ pub const BINDINGS: &[Binding] = &[
     edit(
         &[key(KeyCode::Left)],
         EditOp::CharLeft,
-        "cursor one character left",
+        "cursor one character left (Topic, nothing typed: back to the services)",
     ),
     edit(
         &[key(KeyCode::Right)],
         EditOp::CharRight,
-        "cursor one character right",
+        "cursor one character right (Topic, nothing typed: open the service)",
     ),
     edit(
         &[alt('b'), with(KeyCode::Left, KeyModifiers::CONTROL)],

@@ -18,10 +18,36 @@ pub enum TopicsLoad {
     Failed(String),
 }
 
+/// How many classifications the title suggests, above the services.
+pub const SUGGESTIONS: usize = 5;
+
+/// What one row of the picker is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    /// A topic that can be chosen (index into `all`).
+    Topic(usize),
+    /// A topic the title's words suggest (index into `all`), listed above the services.
+    Suggested(usize),
+    /// A first-level topic of a two-level catalogue (index into `parents`): opened, not chosen.
+    Parent(usize),
+}
+
+/// What the list shows now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Level {
+    /// Every topic, filtered: a one-level catalogue, or a search across every branch.
+    Flat,
+    /// A two-level catalogue's first level (the title's suggestions first).
+    Parents,
+    /// One branch, opened from the first level.
+    Branch(String),
+}
+
 /// The topic list and its filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Topics {
-    /// Every topic, as the service sent them.
+    /// Every topic that can be chosen, as the service sent them (a two-level catalogue's
+    /// branches, as they arrive).
     pub all: Vec<Topic>,
     /// Loading state.
     pub load: TopicsLoad,
@@ -29,50 +55,198 @@ pub struct Topics {
     pub filter: LineBox,
     /// The topics (indexes into `all`) that match the filter, and the highlighted one.
     pub list: FuzzyList,
-    /// A two-level catalogue's first level (Azure's services); `all` then holds the branches
-    /// that have arrived (their problem classifications), searched as "Service / Problem".
+    /// A two-level catalogue's first level (Azure's services).
     pub parents: Vec<Topic>,
     /// The first-level ids whose branch has arrived.
     pub branches: std::collections::HashSet<String>,
+    /// The first-level ids whose branch failed to load, with why.
+    pub failed: std::collections::HashMap<String, String>,
+    /// The first-level topic opened (Right/Enter on it), if any.
+    pub browse: Option<String>,
+    /// The rows of the first level or of the opened branch, and their filter.
+    pub level: FuzzyList,
+    /// What each row of `level` is.
+    pub entries: Vec<Entry>,
+    /// What `level` was built for.
+    built: Option<Level>,
+    /// The topics the title's words match, best first (indexes into `all`).
+    pub suggested: Vec<usize>,
+    /// The title's words the suggestions were made from.
+    words: Vec<String>,
+    /// Each topic's path in lower case, for the title's words.
+    lower: Vec<String>,
 }
 
 impl Topics {
     /// Replaces the list, keeping `chosen` highlighted if it is still there.
     pub fn set_all(&mut self, topics: Vec<Topic>, chosen: Option<&str>) {
-        let hay = topics
-            .iter()
-            .map(|t| format!("{} {}", t.path(), t.description.as_deref().unwrap_or("")));
-        self.list.set_items(hay, self.filter.text());
+        self.list
+            .set_items(topics.iter().map(haystack), self.filter.text());
+        self.lower = topics.iter().map(|t| t.path().to_lowercase()).collect();
         self.all = topics;
+        self.suggest_again();
+        self.rebuild();
         self.highlight_id(chosen);
     }
 
-    /// A two-level catalogue's first level arrived: it is listed until the first branch
-    /// comes, so the field is never empty while the rest loads.
+    /// A two-level catalogue's first level arrived.
     pub fn set_parents(&mut self, parents: Vec<Topic>, chosen: Option<&str>) {
-        if self.branches.is_empty() {
-            self.set_all(parents.clone(), chosen);
-        }
         self.parents = parents;
+        self.built = None;
+        self.rebuild();
+        self.highlight_id(chosen);
     }
 
     /// One branch arrived (again): its topics replace what it held before.
     pub fn add_branch(&mut self, parent_id: &str, topics: Vec<Topic>, chosen: Option<&str>) {
-        let mut all = if self.branches.is_empty() {
-            Vec::new()
+        self.failed.remove(parent_id);
+        if self.branches.insert(parent_id.to_string()) {
+            // A new branch only adds: the rest is not prepared again (hundreds arrive at start).
+            let query = self.filter.text().to_string();
+            self.list.push_items(topics.iter().map(haystack), &query);
+            self.lower.extend(topics.iter().map(|t| t.path().to_lowercase()));
+            self.all.extend(topics);
+            self.suggest_again();
+            self.built = None;
+            self.rebuild();
+            self.highlight_id(chosen);
         } else {
-            std::mem::take(&mut self.all)
-        };
-        all.retain(|t| t.parent_id.as_deref() != Some(parent_id));
-        all.extend(topics);
-        self.branches.insert(parent_id.to_string());
-        self.set_all(all, chosen);
+            let mut all = std::mem::take(&mut self.all);
+            all.retain(|t| t.parent_id.as_deref() != Some(parent_id));
+            all.extend(topics);
+            self.built = None;
+            self.set_all(all, chosen);
+        }
     }
 
-    /// "12 of 44 services" while a two-level catalogue's branches are still arriving.
-    pub fn branches_pending(&self) -> Option<(usize, usize)> {
-        let done = self.branches.len();
-        (!self.parents.is_empty() && done < self.parents.len()).then_some((done, self.parents.len()))
+    /// One branch failed to load: the field says so, opening it asks again.
+    pub fn branch_failed(&mut self, parent_id: &str, why: String) {
+        if !self.branches.contains(parent_id) {
+            self.failed.insert(parent_id.to_string(), why);
+        }
+    }
+
+    /// (loaded, failed, of) while a two-level catalogue's branches are still arriving.
+    pub fn branches_pending(&self) -> Option<(usize, usize, usize)> {
+        let (done, failed) = (self.branches.len(), self.failed.len());
+        (!self.parents.is_empty() && done < self.parents.len()).then_some((done, failed, self.parents.len()))
+    }
+
+    /// What the list shows now.
+    pub fn level(&self) -> Level {
+        if self.parents.is_empty() {
+            Level::Flat
+        } else if let Some(p) = &self.browse {
+            Level::Branch(p.clone())
+        } else if self.filter.text().trim().is_empty() || self.all.is_empty() {
+            Level::Parents
+        } else {
+            Level::Flat
+        }
+    }
+
+    /// The list's rows and highlight as shown now.
+    pub fn shown(&self) -> &FuzzyList {
+        match self.level() {
+            Level::Flat => &self.list,
+            _ => &self.level,
+        }
+    }
+
+    /// [`Topics::shown`], to move its highlight.
+    pub fn shown_mut(&mut self) -> &mut FuzzyList {
+        match self.level() {
+            Level::Flat => &mut self.list,
+            _ => &mut self.level,
+        }
+    }
+
+    /// What the row at `pos` of the shown list is.
+    pub fn entry(&self, pos: usize) -> Option<Entry> {
+        let i = *self.shown().matches.get(pos)?;
+        match self.level() {
+            Level::Flat => Some(Entry::Topic(i)),
+            _ => self.entries.get(i).copied(),
+        }
+    }
+
+    /// The topic of a row.
+    pub fn topic(&self, entry: Entry) -> Option<&Topic> {
+        match entry {
+            Entry::Topic(i) | Entry::Suggested(i) => self.all.get(i),
+            Entry::Parent(i) => self.parents.get(i),
+        }
+    }
+
+    /// The highlighted row.
+    pub fn highlighted_entry(&self) -> Option<Entry> {
+        self.entry(self.shown().highlight)
+    }
+
+    /// The highlighted topic (a first-level one too).
+    pub fn highlighted(&self) -> Option<&Topic> {
+        self.highlighted_entry().and_then(|e| self.topic(e))
+    }
+
+    /// The highlighted topic when it can be chosen (not a first-level one).
+    pub fn highlighted_choice(&self) -> Option<&Topic> {
+        match self.highlighted_entry()? {
+            Entry::Parent(_) => None,
+            e => self.topic(e),
+        }
+    }
+
+    /// The first-level topic highlighted, to open.
+    pub fn highlighted_parent(&self) -> Option<&Topic> {
+        match self.highlighted_entry()? {
+            Entry::Parent(i) => self.parents.get(i),
+            _ => None,
+        }
+    }
+
+    /// How many topics of a first-level one have arrived (`None`: its branch has not).
+    pub fn branch_size(&self, parent_id: &str) -> Option<usize> {
+        self.branches.contains(parent_id).then(|| {
+            self.all
+                .iter()
+                .filter(|t| t.parent_id.as_deref() == Some(parent_id))
+                .count()
+        })
+    }
+
+    /// Opens a first-level topic: its branch is listed (from what has arrived). Returns
+    /// whether its branch still has to be asked for.
+    pub fn open(&mut self, parent_id: &str, chosen: Option<&str>) -> bool {
+        self.browse = Some(parent_id.to_string());
+        self.filter.set_text("");
+        self.built = None;
+        self.rebuild();
+        self.level.highlight = 0;
+        self.highlight_id(chosen);
+        !self.branches.contains(parent_id)
+    }
+
+    /// Back to the first level, the opened one highlighted.
+    pub fn back(&mut self) {
+        let Some(was) = self.browse.take() else { return };
+        self.filter.set_text("");
+        self.built = None;
+        self.rebuild();
+        let parent = self.parents.iter().position(|p| p.id == was);
+        if let Some(pos) = self
+            .level
+            .matches
+            .iter()
+            .position(|&i| matches!(self.entries.get(i), Some(Entry::Parent(p)) if Some(*p) == parent))
+        {
+            self.level.highlight = pos;
+        }
+    }
+
+    /// The first-level topic opened.
+    pub fn opened(&self) -> Option<&Topic> {
+        let id = self.browse.as_deref()?;
+        self.parents.iter().find(|p| p.id == id)
     }
 
     /// The topic with this id.
@@ -80,16 +254,16 @@ impl Topics {
         self.all.iter().find(|t| t.id == id)
     }
 
-    /// The highlighted topic.
-    pub fn highlighted(&self) -> Option<&Topic> {
-        self.list.highlighted().and_then(|i| self.all.get(i))
-    }
-
-    /// Moves the highlight to the topic with `id`, when it matches the filter.
+    /// Moves the highlight to the topic with `id`, when it is shown.
     pub fn highlight_id(&mut self, id: Option<&str>) {
         let Some(id) = id else { return };
-        if let Some(pos) = self.list.matches.iter().position(|&i| self.all[i].id == id) {
-            self.list.highlight = pos;
+        let pos = (0..self.shown().matches.len()).find(|&pos| {
+            self.entry(pos)
+                .and_then(|e| self.topic(e))
+                .is_some_and(|t| t.id == id)
+        });
+        if let Some(pos) = pos {
+            self.shown_mut().highlight = pos;
         }
     }
 
@@ -101,8 +275,157 @@ impl Topics {
 
     /// The filter box was edited: match again and highlight the best match.
     pub fn filter_changed(&mut self) {
-        self.list.query_changed(self.filter.text());
+        let query = self.filter.text().to_string();
+        if self.level() == Level::Flat {
+            self.list.query_changed(&query);
+        } else if self.built.as_ref() == Some(&self.level()) {
+            self.level.query_changed(&query);
+        } else {
+            self.rebuild();
+            self.level.highlight = 0;
+        }
     }
+
+    /// The title changed: the topics its words name are suggested first (a two-level
+    /// catalogue, where the first level alone says little).
+    pub fn suggest_from(&mut self, title: &str) {
+        let words = title_words(title);
+        if words == self.words {
+            return;
+        }
+        self.words = words;
+        self.suggest_again();
+        self.rebuild();
+    }
+
+    /// Ranks the topics against the title's words again; the first level is built anew when
+    /// they changed.
+    fn suggest_again(&mut self) {
+        let before = std::mem::take(&mut self.suggested);
+        if !self.parents.is_empty() && !self.words.is_empty() {
+            self.rank_suggestions();
+        }
+        if before != self.suggested {
+            self.built = None;
+        }
+    }
+
+    fn rank_suggestions(&mut self) {
+        let mut scored: Vec<(usize, usize, usize)> = self
+            .lower
+            .iter()
+            .enumerate()
+            .filter_map(|(i, path)| {
+                let (count, len) = self
+                    .words
+                    .iter()
+                    .filter(|w| names_word(path, w))
+                    .fold((0, 0), |(c, l), w| (c + 1, l + w.len()));
+                (count > 0).then_some((i, count, len))
+            })
+            .collect();
+        // Ties go by the catalogue's order of services, not by which branch arrived first.
+        let rank: std::collections::HashMap<&str, usize> = self
+            .parents
+            .iter()
+            .enumerate()
+            .map(|(r, p)| (p.id.as_str(), r))
+            .collect();
+        let all = &self.all;
+        let parent_rank = |i: usize| {
+            all.get(i)
+                .and_then(|t| t.parent_id.as_deref())
+                .and_then(|p| rank.get(p).copied())
+                .unwrap_or(usize::MAX)
+        };
+        scored.sort_by_key(|&(i, count, len)| {
+            (
+                std::cmp::Reverse(count),
+                std::cmp::Reverse(len),
+                parent_rank(i),
+                i,
+            )
+        });
+        self.suggested
+            .extend(scored.into_iter().take(SUGGESTIONS).map(|(i, _, _)| i));
+    }
+
+    /// Builds `level` for what is shown now, when it is not built for it.
+    fn rebuild(&mut self) {
+        let level = self.level();
+        if level == Level::Flat || self.built.as_ref() == Some(&level) {
+            return;
+        }
+        self.entries.clear();
+        match &level {
+            Level::Parents => {
+                // Suggestions only above the whole first level, not in a search of it.
+                if self.filter.text().trim().is_empty() {
+                    self.entries
+                        .extend(self.suggested.iter().map(|&i| Entry::Suggested(i)));
+                }
+                self.entries.extend((0..self.parents.len()).map(Entry::Parent));
+            }
+            Level::Branch(p) => self.entries.extend(
+                self.all
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.parent_id.as_deref() == Some(p.as_str()))
+                    .map(|(i, _)| Entry::Topic(i)),
+            ),
+            Level::Flat => {}
+        }
+        let (all, parents) = (&self.all, &self.parents);
+        let hay = self.entries.iter().map(|e| match *e {
+            Entry::Suggested(i) => all.get(i).map(Topic::path).unwrap_or_default(),
+            Entry::Topic(i) => all.get(i).map(leaf_haystack).unwrap_or_default(),
+            Entry::Parent(i) => parents.get(i).map(|t| t.name.clone()).unwrap_or_default(),
+        });
+        self.level.set_items(hay, self.filter.text());
+        self.built = Some(level);
+    }
+}
+
+/// What the search across every topic matches: the path and what the topic covers.
+fn haystack(t: &Topic) -> String {
+    format!("{} {}", t.path(), t.description.as_deref().unwrap_or(""))
+}
+
+/// Within an opened branch the parent is on the title already.
+fn leaf_haystack(t: &Topic) -> String {
+    format!("{} {}", t.name, t.description.as_deref().unwrap_or(""))
+}
+
+/// Words too common in titles to say anything about a topic.
+const STOP_WORDS: &[&str] = &[
+    "the", "and", "for", "with", "not", "from", "after", "when", "our", "my", "to", "on", "in", "of", "is",
+    "it", "a", "an", "at", "we", "i",
+];
+
+/// A title's words that can name a topic, lower case, each once.
+fn title_words(title: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for w in title
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| w.chars().count() >= 2 && !w.chars().all(|c| c.is_ascii_digit()))
+    {
+        if !STOP_WORDS.contains(&w.as_str()) && !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    words
+}
+
+/// Whether `word` starts a word of `path` (both lower case): "rdp" names "by using rdp or
+/// ssh", "vm" does not name "dvm".
+fn names_word(path: &str, word: &str) -> bool {
+    path.match_indices(word).any(|(at, _)| {
+        path[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 #[cfg(test)]
@@ -128,31 +451,30 @@ mod tests {
         }
     }
 
-    // Azure's catalogue: the services show until their classifications arrive, then every
-    // classification of every service is searched at once as "Service / Problem".
-    #[test]
-    fn a_two_level_catalogue_is_searched_across_every_branch_as_it_arrives() {
-        let service = |name: &str| Topic {
+    const VM: &str = "/providers/Microsoft.Support/services/Virtual Machine running Windows";
+    const DNS: &str = "/providers/Microsoft.Support/services/Azure DNS";
+
+    fn service(name: &str) -> Topic {
+        Topic {
             id: format!("/providers/Microsoft.Support/services/{name}"),
             name: name.into(),
             ..Topic::default()
-        };
+        }
+    }
+
+    fn catalogue() -> Topics {
         let mut t = Topics::default();
         t.set_parents(
             vec![service("Virtual Machine running Windows"), service("Azure DNS")],
             None,
         );
-        assert_eq!(t.all.len(), 2, "the services, while nothing else has come");
-        assert_eq!(t.branches_pending(), Some((0, 2)));
         t.add_branch(
-            "/providers/Microsoft.Support/services/Azure DNS",
+            DNS,
             vec![leaf("Azure DNS", "Private DNS / Private zone not linked")],
             None,
         );
-        assert_eq!(t.branches_pending(), Some((1, 2)));
-        let vm = "/providers/Microsoft.Support/services/Virtual Machine running Windows";
         t.add_branch(
-            vm,
+            VM,
             vec![
                 leaf("Virtual Machine running Windows", "Performance / Slow"),
                 leaf(
@@ -162,22 +484,126 @@ mod tests {
             ],
             None,
         );
-        assert_eq!(t.branches_pending(), None);
-        assert_eq!(t.all.len(), 3, "the classifications only, once they came");
-        t.set_filter("windows rdp".into());
-        assert_eq!(
-            t.highlighted().map(Topic::path).as_deref(),
-            Some(
-                "Virtual Machine running Windows / Connectivity / Cannot connect to virtual machine by using RDP or SSH"
-            )
+        t
+    }
+
+    fn shown_names(t: &Topics) -> Vec<String> {
+        (0..t.shown().matches.len())
+            .filter_map(|pos| t.entry(pos).and_then(|e| t.topic(e)).map(|t| t.name.clone()))
+            .collect()
+    }
+
+    // Azure's catalogue: the services are listed; typing searches every classification of
+    // every service at once as "Service / Problem", as the branches arrive.
+    #[test]
+    fn a_two_level_catalogue_is_searched_across_every_branch_as_it_arrives() {
+        let mut t = Topics::default();
+        t.set_parents(
+            vec![service("Virtual Machine running Windows"), service("Azure DNS")],
+            None,
         );
-        // A branch read again replaces its old copy.
+        assert_eq!(t.level(), Level::Parents);
+        assert_eq!(shown_names(&t), ["Virtual Machine running Windows", "Azure DNS"]);
+        assert_eq!(t.branches_pending(), Some((0, 0, 2)));
         t.add_branch(
-            vm,
+            DNS,
+            vec![leaf("Azure DNS", "Private DNS / Private zone not linked")],
+            None,
+        );
+        t.branch_failed(VM, "HTTP 503".into());
+        assert_eq!(t.branches_pending(), Some((1, 1, 2)));
+        let t = {
+            let mut t = catalogue();
+            assert_eq!(t.branches_pending(), None);
+            assert!(
+                t.failed.is_empty(),
+                "a branch that came after all is no longer failed"
+            );
+            t.set_filter("windows rdp".into());
+            assert_eq!(t.level(), Level::Flat);
+            assert_eq!(
+                t.highlighted_choice().map(Topic::path).as_deref(),
+                Some(
+                    "Virtual Machine running Windows / Connectivity / Cannot connect to virtual machine by using RDP or SSH"
+                )
+            );
+            t
+        };
+        // A branch read again replaces its old copy.
+        let mut t = t;
+        t.add_branch(
+            VM,
             vec![leaf("Virtual Machine running Windows", "Performance / Slow")],
             None,
         );
         assert_eq!(t.all.len(), 2);
+    }
+
+    #[test]
+    fn a_service_opens_to_its_classifications_and_back_to_where_it_was() {
+        let mut t = catalogue();
+        assert_eq!(t.highlighted_parent().map(|p| p.id.as_str()), Some(VM));
+        assert!(
+            t.highlighted_choice().is_none(),
+            "a service is not a topic to file under"
+        );
+        assert!(!t.open(VM, None), "its branch is here: nothing to ask for");
+        assert_eq!(t.level(), Level::Branch(VM.into()));
+        assert_eq!(
+            shown_names(&t),
+            [
+                "Performance / Slow",
+                "Connectivity / Cannot connect to virtual machine by using RDP or SSH"
+            ]
+        );
+        t.set_filter("rdp".into());
+        assert_eq!(shown_names(&t).len(), 1, "the filter searches this service only");
+        t.set_filter(String::new());
+        t.back();
+        assert_eq!(t.level(), Level::Parents);
+        assert_eq!(t.highlighted_parent().map(|p| p.id.as_str()), Some(VM));
+        t.shown_mut().step(1);
+        assert_eq!(t.highlighted_parent().map(|p| p.id.as_str()), Some(DNS));
+        let mut fresh = Topics::default();
+        fresh.set_parents(vec![service("Azure DNS")], None);
+        assert!(fresh.open(DNS, None), "a branch not yet arrived is asked for");
+        assert!(fresh.shown().matches.is_empty());
+        fresh.add_branch(
+            DNS,
+            vec![leaf("Azure DNS", "Private DNS / Private zone not linked")],
+            None,
+        );
+        assert_eq!(
+            shown_names(&fresh),
+            ["Private DNS / Private zone not linked"],
+            "it shows once it comes"
+        );
+    }
+
+    #[test]
+    fn the_titles_words_put_their_classifications_above_the_services() {
+        let mut t = catalogue();
+        t.suggest_from("Cannot RDP to vm-web-01");
+        assert_eq!(t.entry(0), Some(Entry::Suggested(2)));
+        assert_eq!(
+            t.highlighted_choice().map(|c| c.name.as_str()),
+            Some("Connectivity / Cannot connect to virtual machine by using RDP or SSH")
+        );
+        assert_eq!(t.entry(1), Some(Entry::Parent(0)), "the services follow");
+        t.suggest_from("Invoice question");
+        assert_eq!(
+            t.entry(0),
+            Some(Entry::Parent(0)),
+            "no word names a classification"
+        );
+        // Words name a topic only where one of its words starts: "dns" is in "Azure DNS",
+        // "zone" in "Private zone", but "ivate" is nowhere.
+        t.suggest_from("ivate zone");
+        assert_eq!(t.suggested.len(), 1);
+        assert_eq!(
+            title_words("The VM is slow after 2 updates"),
+            ["vm", "slow", "updates"]
+        );
     }
 
     #[test]

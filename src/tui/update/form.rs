@@ -72,8 +72,32 @@ pub(super) fn step_severity(state: &mut State, delta: isize) {
 
 /// Moves the topic highlight, which is then the chosen topic.
 pub(super) fn step_topic(state: &mut State, delta: isize) {
-    state.topics.list.step(delta);
+    state.topics.shown_mut().step(delta);
     choose_highlighted(state);
+}
+
+/// Right (or Enter) on a first-level topic: its branch is listed; asked for when it has not
+/// arrived (or failed). Returns whether there was one to open.
+pub(super) fn open_branch(state: &mut State, fx: &mut Vec<Effect>) -> bool {
+    let Some(parent) = state.topics.highlighted_parent().cloned() else {
+        return false;
+    };
+    // Opening is looking: the choice changes when the user moves or picks in it.
+    let missing = state.topics.open(&parent.id, state.form.topic_id.as_deref());
+    if missing {
+        state.topics.failed.remove(&parent.id);
+        fx.push(Effect::Worker(Job::LoadBranch(parent)));
+    }
+    true
+}
+
+/// Left in an opened branch: back to the first level. Returns whether one was open.
+pub(super) fn close_branch(state: &mut State) -> bool {
+    if state.topics.browse.is_none() {
+        return false;
+    }
+    state.topics.back();
+    true
 }
 
 /// Asks the worker for the topic list again.
@@ -90,7 +114,11 @@ pub(super) fn new_line(state: &mut State) {
 
 /// The highlighted topic is the chosen one once the user has moved or typed in the picker.
 pub(super) fn choose_highlighted(state: &mut State) {
-    let id = state.topics.highlighted().map(|t| t.id.to_string());
+    // A first-level topic (an Azure service) is opened, not chosen: the choice stays.
+    if state.topics.highlighted_parent().is_some() {
+        return;
+    }
+    let id = state.topics.highlighted_choice().map(|t| t.id.to_string());
     if state.form.topic_id != id {
         state.form.topic_id = id;
         changed(state, FormField::Topic);
@@ -99,6 +127,9 @@ pub(super) fn choose_highlighted(state: &mut State) {
 
 /// Marks the form changed: schedules the autosave and clears that field's stale errors.
 pub(super) fn changed(state: &mut State, field: FormField) {
+    if field == FormField::Title {
+        state.topics.suggest_from(&state.form.title_text());
+    }
     // The autosave clock starts at the first unsaved change, not the latest one, so steady
     // typing is still saved every DRAFT_DEBOUNCE and a crash loses at most that much.
     if !state.draft.dirty {

@@ -11,6 +11,7 @@ use super::mode::{self, Mode, Overlay};
 use super::runtime::clipboard::Method;
 use super::state::message::Cause;
 use super::state::{DraftSync, FormField, HistoryFocus, Screen, Source, State};
+use crate::tui::textbox::EditOp;
 use crate::worker::Job;
 
 mod clock;
@@ -123,6 +124,17 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         (Mode::Contact(_), command) if contact::run(state, command, fx) => return,
         (Mode::Consent, KeyCommand::ConfirmYes) => return contact::answer_consent(state, true, fx),
         (Mode::Consent, KeyCommand::ConfirmNo) => return contact::answer_consent(state, false, fx),
+        // With nothing typed the cursor has nowhere to go: Right and Left browse the tree.
+        (Mode::Form(FormField::Topic), KeyCommand::Edit(EditOp::CharRight))
+            if state.topics.filter.text().is_empty() && form::open_branch(state, fx) =>
+        {
+            return;
+        }
+        (Mode::Form(FormField::Topic), KeyCommand::Edit(EditOp::CharLeft))
+            if state.topics.filter.text().is_empty() && form::close_branch(state) =>
+        {
+            return;
+        }
         _ => {}
     }
     match command {
@@ -149,6 +161,10 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
             state.form.set_focus(prev);
         }
         KeyCommand::PickTopic => {
+            // Enter on a service opens it: it is not a topic to file under.
+            if form::open_branch(state, fx) {
+                return;
+            }
             // Enter means "this one": the best match counts even if the highlight never moved.
             form::choose_highlighted(state);
             state.form.set_focus(FormField::Submit);

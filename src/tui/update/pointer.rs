@@ -66,10 +66,10 @@ fn on_form(state: &mut State, col: u16, row: u16, wheel: isize, main: Rect) {
     }
     let list = layout::topic(layout::inset(f.topic)).list;
     if layout::hit(list, col, row) {
-        let first = state.topics.list.first_visible(list.height as usize);
+        let first = state.topics.shown().first_visible(list.height as usize);
         let pos = first + (row - list.y) as usize;
-        if pos < state.topics.list.matches.len() {
-            state.topics.list.highlight = pos;
+        if pos < state.topics.shown().matches.len() {
+            state.topics.shown_mut().highlight = pos;
             form::choose_highlighted(state);
         }
     }

@@ -20,6 +20,7 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             let preset = state.form.preset;
             state.form = Form::from_draft(&draft, state.header.service).with_preset(preset);
             state.form.set_focus(focus);
+            state.topics.suggest_from(&state.form.title_text());
             state.topics.highlight_id(draft.topic_id.as_deref());
             state.info("Restored your unsent draft");
         }
@@ -46,8 +47,9 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             state.topics.add_branch(&parent_id, topics, chosen.as_deref());
         }
         Reply::BranchFailed { parent_id, failure } => {
-            // The others still load; the field says how many arrived.
+            // The others still load; the field counts it, opening the service asks again.
             tracing::debug!(parent = %parent_id, error = %failure.summary, "a branch of the catalogue did not load");
+            state.topics.branch_failed(&parent_id, failure.summary);
         }
         Reply::TopicsFailed(e) => {
             let mut why = e.summary.clone();

@@ -595,3 +595,129 @@ fn contact_screen_small() {
     let mut s = contact_screen();
     insta::assert_snapshot!(render(&mut s, 80, 24));
 }
+
+/// A small Azure catalogue as the worker sends it: services, then each one's classifications.
+fn azure_catalogue(s: &mut State) {
+    let service = |id: &str, name: &str| crate::domain::Topic {
+        id: format!("/providers/Microsoft.Support/services/{id}"),
+        name: name.into(),
+        ..crate::domain::Topic::default()
+    };
+    let services = [
+        (
+            "6f16735c-1530-836f-ce5f-89d4f5b7d82d",
+            "Virtual Machine running Windows",
+        ),
+        (
+            "cddd3eb5-1830-b494-44fd-782f691479dc",
+            "Virtual Machine running Linux",
+        ),
+        ("517f2da6-78fd-0498-4e22-ad26996b1dfc", "Billing"),
+        ("b4d0e877-0166-0474-9a76-b5be30ba40e4", "Azure DNS"),
+    ];
+    let problems: [&[&str]; 4] = [
+        &[
+            "Connectivity / Cannot connect to virtual machine by using RDP or SSH",
+            "Performance / Virtual machine is slow",
+            "Extensions / Extension failed to install",
+        ],
+        &[
+            "Connectivity / Cannot SSH to my VM",
+            "Boot / VM does not start after an update",
+        ],
+        &["Invoice / I need a copy of my invoice", "Refund request / Refund"],
+        &["Private DNS / Private zone not linked"],
+    ];
+    update(
+        s,
+        Action::from(Reply::Topics {
+            topics: services.iter().map(|(id, name)| service(id, name)).collect(),
+            cached: false,
+        }),
+    );
+    for ((id, name), problems) in services.iter().zip(problems) {
+        let parent = service(id, name);
+        let topics = problems
+            .iter()
+            .enumerate()
+            .map(|(i, p)| crate::domain::Topic {
+                id: format!(
+                    "{}/problemClassifications/{:08x}-0000-0000-0000-{i:012}",
+                    parent.id,
+                    i + 1
+                ),
+                name: (*p).into(),
+                parent_id: Some(parent.id.clone()),
+                parent_name: Some(parent.name.clone()),
+                ..crate::domain::Topic::default()
+            })
+            .collect();
+        update(
+            s,
+            Action::from(Reply::Branch {
+                parent_id: parent.id.clone(),
+                topics,
+                cached: false,
+            }),
+        );
+    }
+}
+
+// The Azure topic picker: the title's words suggest classifications above the services; Right
+// opens a service; typing searches every classification of every service.
+#[test]
+fn azure_topic_tree() {
+    for (w, h) in [(120, 40), (80, 24)] {
+        let mut s = azure_form(Some("132d901f-189d-4381-9214-fe68e27e05a1"), None);
+        azure_catalogue(&mut s);
+        type_text(&mut s, "Cannot RDP to vm-web-01");
+        for _ in 0..3 {
+            press(&mut s, KeyCode::Tab);
+        }
+        let screen = render(&mut s, w, h);
+        assert!(
+            screen.contains("★ Virtual Machine running Windows / Connectivity"),
+            "{screen}"
+        );
+        if h >= 40 {
+            assert!(screen.contains("Billing  › 2"), "the services below: {screen}");
+        }
+        insta::assert_snapshot!(format!("azure_topic_suggestions_{w}x{h}"), screen);
+
+        // Past the suggestions to the first service, and into it.
+        let suggested = s.topics.suggested.len();
+        for _ in 0..suggested {
+            press(&mut s, KeyCode::Down);
+        }
+        press(&mut s, KeyCode::Right);
+        let screen = render(&mut s, w, h);
+        assert!(
+            screen.contains("Topic › Virtual Machine running Windows"),
+            "{screen}"
+        );
+        assert!(
+            screen.contains("Extensions / Extension failed to install"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(format!("azure_topic_branch_{w}x{h}"), screen);
+
+        press(&mut s, KeyCode::Left);
+        type_text(&mut s, "linux ssh");
+        let screen = render(&mut s, w, h);
+        assert!(
+            screen.contains("✓ Virtual Machine running Linux / Connectivity"),
+            "{screen}"
+        );
+        assert!(
+            screen.contains("Cannot SSH to my VM"),
+            "the whole path below: {screen}"
+        );
+        assert!(!screen.contains("Billing"), "{screen}");
+        insta::assert_snapshot!(format!("azure_topic_search_{w}x{h}"), screen);
+        assert_eq!(
+            s.form.topic_id.as_deref().map(|id| id.contains("cddd3eb5")),
+            Some(true),
+            "the best match is the chosen one"
+        );
+    }
+}
