@@ -113,3 +113,121 @@ fn file_an_azure_ticket_by_keys_then_follow_it_to_supports_answer_and_close_it()
     app.keys("\x03");
     app.wait_exit();
 }
+
+/// What a first Azure user has: a comment, a default, no `[azure.contact]`, no consent.
+const FIRST_USE_CONFIG: &str = "# kept by hand: the team's defaults\n[defaults]\nseverity = \"moderate\"\n";
+
+/// Fills the form for a Windows RDP ticket and submits it with Ctrl+S.
+fn fill_and_submit(app: &mut App, title: &str) {
+    app.wait_until("the catalogue", |s| {
+        s.contains(" topics ") && !s.contains("services loaded")
+    });
+    app.type_text(title);
+    app.keys(ENTER);
+    app.type_text("Times out since 09:00.");
+    app.keys(TAB);
+    app.keys(TAB);
+    app.type_text("windows rdp");
+    app.wait_until("the RDP classification first", |s| {
+        s.contains("Filter: windows rdp") && s.contains("Virtual Machine running Windows / Connect")
+    });
+    app.keys(CTRL_S);
+}
+
+#[test]
+fn first_azure_ticket_asks_for_the_contact_and_consent_once_and_keeps_the_config_comments() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = sandbox(&rt).with_azure_operation_polls(0);
+    let data = tempfile::tempdir().unwrap();
+    let config_dir = data.path().join("pcsr-config");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    let config_file = config_dir.join("config.toml");
+    std::fs::write(&config_file, FIRST_USE_CONFIG).unwrap();
+    // A machine in Berlin: its zone is preselected, and a search must replace it.
+    let env = [
+        ("PCSR_BACKEND", "azure"),
+        ("PCSR_SUBSCRIPTION", PAID_SUBSCRIPTION),
+        ("TZ", "Europe/Berlin"),
+    ];
+    let mut app = App::launch_with(&sandbox.base_url(), data.path(), &env);
+    app.wait_for("Azure");
+    fill_and_submit(&mut app, "Cannot RDP to vm-web-01");
+
+    let screen = app.wait_for("Azure contact profile");
+    assert!(screen.contains("W. Europe Standard Time"), "{screen}");
+    app.type_text("Avery");
+    app.keys(TAB);
+    app.type_text("Sandbox");
+    app.keys(TAB);
+    app.type_text("avery@contoso.example");
+    // More e-mails, contact by (kept on e-mail), phone, then the time zone.
+    for _ in 0..4 {
+        app.keys(TAB);
+    }
+    // The whole name: shorter searches rank "Central Pacific Standard Time" first.
+    app.type_text("pacific standard time");
+    app.wait_until("the Pacific zone chosen", |s| {
+        s.contains("pacific standard time")
+            && !s.contains("W. Europe")
+            && s.contains("→ Pacific Standard Time")
+    });
+    app.keys(TAB);
+    app.type_text("new zealand");
+    app.wait_for("NZL");
+    app.keys(ENTER);
+
+    app.wait_for("Advanced diagnostic information");
+    app.keys("y");
+    let result = app.wait_for("Support ticket created");
+    let number = result
+        .lines()
+        .find_map(|l| l.trim_start_matches('│').strip_prefix("Ticket number"))
+        .map(|rest| rest.trim().trim_end_matches('│').trim().to_string())
+        .expect("the ticket number is on the result screen");
+    assert!(
+        !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
+        "{result}"
+    );
+
+    // Both answers are on disk, under the user's own lines.
+    let saved = super::pty::eventually("config.toml with the consent", || {
+        let text = std::fs::read_to_string(&config_file).ok()?;
+        (text.contains("consent") && text.contains("[azure.contact]")).then_some(text)
+    });
+    assert!(saved.contains("# kept by hand: the team's defaults"), "{saved}");
+    assert!(saved.contains("severity = \"moderate\""), "{saved}");
+    let parsed: toml::Table = toml::from_str(&saved).expect("config.toml still parses");
+    let azure = &parsed["azure"];
+    assert_eq!(azure["consent"].as_str(), Some("yes"), "{saved}");
+    let contact = &azure["contact"];
+    assert_eq!(contact["first_name"].as_str(), Some("Avery"), "{saved}");
+    assert_eq!(contact["last_name"].as_str(), Some("Sandbox"), "{saved}");
+    assert_eq!(
+        contact["email"].as_str(),
+        Some("avery@contoso.example"),
+        "{saved}"
+    );
+    assert_eq!(contact["method"].as_str(), Some("email"), "{saved}");
+    assert_eq!(
+        contact["time_zone"].as_str(),
+        Some("Pacific Standard Time"),
+        "{saved}"
+    );
+    assert_eq!(contact["country"].as_str(), Some("NZL"), "{saved}");
+    app.keys("\x03");
+    app.wait_exit();
+
+    // A second start files at once: nothing is asked again.
+    let mut app = App::launch_with(&sandbox.base_url(), data.path(), &env);
+    app.wait_for("Azure");
+    fill_and_submit(&mut app, "Second ticket, no questions");
+    let screen = app.wait_until("the second ticket filed", |s| {
+        s.contains("Support ticket created")
+            || s.contains("Azure contact profile")
+            || s.contains("Advanced diagnostic information")
+    });
+    assert!(screen.contains("Support ticket created"), "{screen}");
+    assert!(screen.contains("Second ticket"), "{screen}");
+    app.keys("\x03");
+    app.wait_exit();
+}

@@ -155,6 +155,9 @@ pub struct ContactScreen {
     pub errors: Vec<ContactError>,
     /// A submit waits for this profile (it goes on once saved).
     pub then_submit: bool,
+    /// The time-zone box holds the machine's zone, not something typed: the first character
+    /// typed there starts a new search instead of being appended to that name.
+    pub zone_preselected: bool,
 }
 
 impl Default for ContactScreen {
@@ -167,6 +170,7 @@ impl ContactScreen {
     /// A screen filled from `contact` (what config.toml has, maybe partial); an empty time zone
     /// starts on `local_zone`, the machine's own.
     pub fn from_contact(contact: &Contact, local_zone: Option<&str>) -> ContactScreen {
+        let zone_preselected = contact.time_zone.trim().is_empty() && local_zone.is_some();
         let zone = if contact.time_zone.trim().is_empty() {
             local_zone.unwrap_or("")
         } else {
@@ -194,6 +198,7 @@ impl ContactScreen {
             focus: ContactRow::FirstName,
             errors: Vec::new(),
             then_submit: false,
+            zone_preselected,
         };
         screen.zones.set_items(
             windows_time_zones().iter().map(|z| z.to_string()),

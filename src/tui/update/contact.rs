@@ -69,6 +69,26 @@ pub(super) fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) 
     true
 }
 
+/// A character or a paste is about to go into the focused box: a preselected time zone gives
+/// way to the search being typed (appending to "W. Europe Standard Time" would match nothing).
+pub(super) fn before_typing(state: &mut State) {
+    let Some(screen) = state.azure.screen.as_mut() else {
+        return;
+    };
+    if screen.focus == ContactRow::TimeZone && std::mem::take(&mut screen.zone_preselected) {
+        screen.zone_query.set_text("");
+    }
+}
+
+/// An editing key in the focused box: from then on a preselected zone is the user's to edit.
+pub(super) fn edited(state: &mut State) {
+    if let Some(screen) = state.azure.screen.as_mut()
+        && screen.focus == ContactRow::TimeZone
+    {
+        screen.zone_preselected = false;
+    }
+}
+
 /// The focused box changed: its list matches again and its stale error goes.
 pub(super) fn changed(state: &mut State) {
     let Some(screen) = state.azure.screen.as_mut() else {

@@ -248,3 +248,28 @@ fn partner_center_submits_ask_for_neither() {
     assert_eq!(sent.contact, None);
     assert!(s.overlays.is_empty());
 }
+
+#[test]
+fn typing_into_the_preselected_zone_starts_a_new_search_but_an_edited_one_is_kept() {
+    let mut s = azure_state(None);
+    press(&mut s, KeyCode::Enter);
+    for _ in 0..6 {
+        press(&mut s, KeyCode::Tab);
+    }
+    assert_eq!(focus(&s), ContactRow::TimeZone);
+    type_text(&mut s, "tokyo");
+    let screen = s.azure.screen.as_ref().expect("open");
+    assert_eq!(screen.zone_query.text(), "tokyo");
+    assert_eq!(screen.chosen_zone(), Some("Tokyo Standard Time"));
+
+    // A zone the user moved into is theirs: typing goes where the cursor is.
+    let mut s = azure_state(None);
+    press(&mut s, KeyCode::Enter);
+    for _ in 0..6 {
+        press(&mut s, KeyCode::Tab);
+    }
+    press(&mut s, KeyCode::Home);
+    type_text(&mut s, "x");
+    let screen = s.azure.screen.as_ref().expect("open");
+    assert_eq!(screen.zone_query.text(), "xW. Europe Standard Time");
+}

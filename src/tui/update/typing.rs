@@ -17,6 +17,9 @@ pub(super) fn edit(state: &mut State, op: EditOp, fx: &mut Vec<Effect>) {
     if matches!(op, EditOp::LineUp | EditOp::LineDown) && !target.multiline() {
         return;
     }
+    if target == TextTarget::Contact {
+        super::contact::edited(state);
+    }
     if text_area_mut(state, target).is_some_and(|area| textbox::apply(area, op)) {
         changed(state, target, fx);
     }
@@ -47,6 +50,9 @@ pub(super) fn type_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                 .modifiers
                 .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
         {
+            if target == TextTarget::Contact {
+                super::contact::before_typing(state);
+            }
             if let Some(area) = text_area_mut(state, target) {
                 textbox::insert(area, c);
                 changed(state, target, fx);
@@ -68,6 +74,9 @@ pub(super) fn paste(state: &mut State, normalized: &str, fx: &mut Vec<Effect>) {
     } else {
         text::one_line(normalized)
     };
+    if target == TextTarget::Contact {
+        super::contact::before_typing(state);
+    }
     if let Some(area) = text_area_mut(state, target) {
         area.insert_str(text);
         changed(state, target, fx);

@@ -48,8 +48,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(block, popup);
     let bottom = inner.y + inner.height;
     let mut y = inner.y;
-    // The rows and errors take a line each; the open list gets what is left.
-    let errors = screen.errors.len() as u16;
+    // The rows take a line each, the errors what they wrap to; the open list gets what is left.
+    let error_width = inner.width.saturating_sub(LABEL) as usize;
+    let errors = ContactRow::ORDER
+        .into_iter()
+        .filter_map(|r| screen.error_for(r))
+        .map(|e| wrap(&text::one_line(&e.message), error_width).len() as u16)
+        .sum::<u16>();
     let spare = inner
         .height
         .saturating_sub(ContactRow::ORDER.len() as u16 + errors);
@@ -61,15 +66,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         let line = Rect::new(inner.x, y, inner.width, 1);
         draw_row(frame, line, state, screen, row, focused);
         y += 1;
-        if let Some(error) = screen.error_for(row)
-            && y < bottom
-        {
-            let text = format!("{:w$}{}", "", text::one_line(&error.message), w = LABEL as usize);
-            frame.render_widget(
-                Paragraph::new(Span::styled(text, style(t, Role::Error))),
-                Rect::new(inner.x, y, inner.width, 1),
-            );
-            y += 1;
+        if let Some(error) = screen.error_for(row) {
+            // Wrapped under the value, never cut at the popup's edge: the end of a message
+            // often says what to type.
+            for part in wrap(&text::one_line(&error.message), error_width) {
+                if y >= bottom {
+                    break;
+                }
+                frame.render_widget(
+                    Paragraph::new(Span::styled(part, style(t, Role::Error))),
+                    Rect::new(inner.x + LABEL, y, inner.width.saturating_sub(LABEL), 1),
+                );
+                y += 1;
+            }
         }
         if focused && matches!(row, ContactRow::TimeZone | ContactRow::Country) {
             let height = spare.min(8).min(bottom.saturating_sub(y));
@@ -83,6 +92,35 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             y += height;
         }
     }
+}
+
+/// `text` in lines of at most `width` columns, broken between words (a word longer than a line
+/// is broken inside).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let sep = usize::from(!line.is_empty());
+        if !line.is_empty() && line.width() + sep + word.width() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        for c in word.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if !line.is_empty() && line.width() + w > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 fn draw_row(
@@ -287,4 +325,20 @@ pub fn draw_consent(frame: &mut Frame, area: Rect, state: &State) {
         ]),
     ];
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn a_long_error_wraps_between_words_and_loses_nothing() {
+        let text = "phone: required when the contact method is phone; type it with the country code";
+        let lines = wrap(text, 30);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert!(lines.iter().all(|l| l.chars().count() <= 30), "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert_eq!(wrap("", 10), [""]);
+    }
 }
