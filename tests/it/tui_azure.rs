@@ -120,7 +120,7 @@ const FIRST_USE_CONFIG: &str = "# kept by hand: the team's defaults\n[defaults]\
 /// Fills the form for a Windows RDP ticket and submits it with Ctrl+S.
 fn fill_and_submit(app: &mut App, title: &str) {
     app.wait_until("the catalogue", |s| {
-        s.contains(" topics ") && !s.contains("services loaded")
+        s.contains(" services ") && !s.contains("services loaded")
     });
     app.type_text(title);
     app.keys(ENTER);
