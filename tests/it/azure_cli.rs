@@ -9,7 +9,8 @@ use pcsr_tui::sandbox::azure::{FREE_SUBSCRIPTION, PAID_SUBSCRIPTION, VM_CONNECTI
 
 use crate::cli::{pcsr, run};
 
-const CONTACT: &str = r#"
+/// A complete contact profile with consent given: what a set-up Azure user has.
+pub(crate) const CONTACT: &str = r#"
 [azure]
 consent = "yes"
 

@@ -6,21 +6,8 @@ use std::time::Duration;
 
 use pcsr_tui::sandbox::azure::{PAID_SUBSCRIPTION, agent::ENGINEER_EMAIL};
 
+use super::azure_cli::CONTACT;
 use super::pty::{App, CTRL_R, CTRL_S, ENTER, RIGHT, TAB, history_row, sandbox};
-
-const CONFIG: &str = r#"
-[azure]
-consent = "yes"
-
-[azure.contact]
-first_name = "Avery"
-last_name = "Sandbox"
-email = "avery@contoso.example"
-method = "email"
-time_zone = "Pacific Standard Time"
-country = "USA"
-language = "en-US"
-"#;
 
 #[test]
 fn file_an_azure_ticket_by_keys_then_follow_it_to_supports_answer_and_close_it() {
@@ -31,7 +18,7 @@ fn file_an_azure_ticket_by_keys_then_follow_it_to_supports_answer_and_close_it()
     let data = tempfile::tempdir().unwrap();
     let config_dir = data.path().join("pcsr-config");
     std::fs::create_dir_all(&config_dir).unwrap();
-    std::fs::write(config_dir.join("config.toml"), CONFIG).unwrap();
+    std::fs::write(config_dir.join("config.toml"), CONTACT).unwrap();
     let mut app = App::launch_with(
         &sandbox.base_url(),
         data.path(),
@@ -66,15 +53,7 @@ fn file_an_azure_ticket_by_keys_then_follow_it_to_supports_answer_and_close_it()
     app.keys(CTRL_S);
 
     let result = app.wait_for("Support ticket created");
-    let number = result
-        .lines()
-        .find_map(|l| l.trim_start_matches('│').strip_prefix("Ticket number"))
-        .map(|rest| rest.trim().trim_end_matches('│').trim().to_string())
-        .expect("the ticket number is on the result screen");
-    assert!(
-        !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
-        "{result}"
-    );
+    let number = ticket_number(&result);
     assert!(result.contains("Moderate"), "{result}");
     assert!(result.contains("Virtual Machine running Windows"), "{result}");
     assert!(result.contains("Response due"), "{result}");
@@ -179,15 +158,7 @@ fn first_azure_ticket_asks_for_the_contact_and_consent_once_and_keeps_the_config
     app.wait_for("Advanced diagnostic information");
     app.keys("y");
     let result = app.wait_for("Support ticket created");
-    let number = result
-        .lines()
-        .find_map(|l| l.trim_start_matches('│').strip_prefix("Ticket number"))
-        .map(|rest| rest.trim().trim_end_matches('│').trim().to_string())
-        .expect("the ticket number is on the result screen");
-    assert!(
-        !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
-        "{result}"
-    );
+    ticket_number(&result);
 
     // Both answers are on disk, under the user's own lines.
     let saved = super::pty::eventually("config.toml with the consent", || {
@@ -230,4 +201,18 @@ fn first_azure_ticket_asks_for_the_contact_and_consent_once_and_keeps_the_config
     assert!(screen.contains("Second ticket"), "{screen}");
     app.keys("\x03");
     app.wait_exit();
+}
+
+/// The ticket number the result screen shows: all digits, or the test fails with the screen.
+fn ticket_number(result: &str) -> String {
+    let number = result
+        .lines()
+        .find_map(|l| l.trim_start_matches('│').strip_prefix("Ticket number"))
+        .map(|rest| rest.trim().trim_end_matches('│').trim().to_string())
+        .expect("the ticket number is on the result screen");
+    assert!(
+        !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
+        "{result}"
+    );
+    number
 }

@@ -57,8 +57,9 @@ pub struct Topics {
     pub list: FuzzyList,
     /// A two-level catalogue's first level (Azure's services).
     pub parents: Vec<Topic>,
-    /// The first-level ids whose branch has arrived.
-    pub branches: std::collections::HashSet<String>,
+    /// The first-level ids whose branch has arrived, with how many topics it holds (counted
+    /// once here, not per row and frame over every topic).
+    pub branches: std::collections::HashMap<String, usize>,
     /// The first-level ids whose branch failed to load, with why.
     pub failed: std::collections::HashMap<String, String>,
     /// The first-level topic opened (Right/Enter on it), if any.
@@ -100,7 +101,11 @@ impl Topics {
     /// One branch arrived (again): its topics replace what it held before.
     pub fn add_branch(&mut self, parent_id: &str, topics: Vec<Topic>, chosen: Option<&str>) {
         self.failed.remove(parent_id);
-        if self.branches.insert(parent_id.to_string()) {
+        if self
+            .branches
+            .insert(parent_id.to_string(), topics.len())
+            .is_none()
+        {
             // A new branch only adds: the rest is not prepared again (hundreds arrive at start).
             let query = self.filter.text().to_string();
             self.list.push_items(topics.iter().map(haystack), &query);
@@ -121,7 +126,7 @@ impl Topics {
 
     /// One branch failed to load: the field says so, opening it asks again.
     pub fn branch_failed(&mut self, parent_id: &str, why: String) {
-        if !self.branches.contains(parent_id) {
+        if !self.branches.contains_key(parent_id) {
             self.failed.insert(parent_id.to_string(), why);
         }
     }
@@ -206,12 +211,7 @@ impl Topics {
 
     /// How many topics of a first-level one have arrived (`None`: its branch has not).
     pub fn branch_size(&self, parent_id: &str) -> Option<usize> {
-        self.branches.contains(parent_id).then(|| {
-            self.all
-                .iter()
-                .filter(|t| t.parent_id.as_deref() == Some(parent_id))
-                .count()
-        })
+        self.branches.get(parent_id).copied()
     }
 
     /// Opens a first-level topic: its branch is listed (from what has arrived). Returns
@@ -223,7 +223,7 @@ impl Topics {
         self.rebuild();
         self.level.highlight = 0;
         self.highlight_id(chosen);
-        !self.branches.contains(parent_id)
+        !self.branches.contains_key(parent_id)
     }
 
     /// Back to the first level, the opened one highlighted.

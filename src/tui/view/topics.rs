@@ -131,7 +131,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                     text::one_line(why),
                     browse(KeyCommand::Edit(EditOp::CharRight))
                 ),
-                None if !topics.branches.contains(id) => {
+                None if !topics.branches.contains_key(id) => {
                     format!("{} Loading its classifications…", spinner(state.frame))
                 }
                 None => "This service has no classifications.".to_string(),
