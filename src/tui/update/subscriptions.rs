@@ -69,12 +69,12 @@ pub(super) fn choose(state: &mut State, fx: &mut Vec<Effect>) {
     } else {
         ""
     };
-    match &state.azure.config_path {
-        Some(path) => fx.push(Effect::WriteSubscription {
+    // Without a config.toml the choice lasts for this session only.
+    if let Some(path) = &state.azure.config_path {
+        fx.push(Effect::WriteSubscription {
             path: path.clone(),
             subscription: chosen,
-        }),
-        None => {}
+        });
     }
     state.info(format!("New tickets and the service's list: {words}{pinned}"));
 }
