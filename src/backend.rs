@@ -11,7 +11,9 @@ use uuid::Uuid;
 use crate::api::error::RequestIds;
 use crate::api::{Answer, ApiError, Client, ListQuery, Scope};
 use crate::azure::{AzureClient, AzureError, TicketFilter};
-use crate::domain::{Change, ClientEvent, Failure, NewTicket, Page, Remedy, Service, Status, Ticket, Topic};
+use crate::domain::{
+    Change, ClientEvent, Failure, NewTicket, Page, Remedy, Service, Status, Subscription, Ticket, Topic,
+};
 
 /// A service's client.
 #[derive(Clone)]
@@ -175,6 +177,52 @@ impl Backend {
         match self {
             Backend::PartnerCenter(c) => Backend::PartnerCenter(c.with_events(events)),
             Backend::Azure(c) => Backend::Azure(c.with_events(events)),
+        }
+    }
+
+    /// The same client, filing and listing tickets under `subscription` (`None`: tenant level);
+    /// Partner Center has no subscriptions and stays as it is.
+    pub fn with_subscription(self, subscription: Option<String>) -> Self {
+        match self {
+            Backend::PartnerCenter(c) => Backend::PartnerCenter(c),
+            Backend::Azure(c) => Backend::Azure(c.with_subscription(subscription)),
+        }
+    }
+
+    /// The subscriptions the sign-in can see (Azure's `GET /subscriptions`).
+    pub async fn subscriptions(&self) -> Result<Vec<Subscription>, BackendError> {
+        match self {
+            Backend::PartnerCenter(_) => Err(BackendError::Unsupported {
+                service: Service::PartnerCenter,
+                what: "list subscriptions",
+            }),
+            Backend::Azure(c) => Ok(c
+                .subscriptions()
+                .await?
+                .into_iter()
+                .filter_map(|s| {
+                    // The GUID, else the last segment of `/subscriptions/{id}`.
+                    let id = s
+                        .subscription_id
+                        .or_else(|| {
+                            s.id.as_deref()
+                                .and_then(|i| i.rsplit('/').next())
+                                .map(str::to_string)
+                        })
+                        .map(|i| i.trim().to_ascii_lowercase())
+                        .filter(|i| !i.is_empty())?;
+                    let name = s
+                        .display_name
+                        .map(|n| n.trim().to_string())
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| id.clone());
+                    Some(Subscription {
+                        id,
+                        name,
+                        state: s.state,
+                    })
+                })
+                .collect()),
         }
     }
 

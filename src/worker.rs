@@ -204,6 +204,16 @@ impl Worker {
                 });
             }
             Job::CancelSignIn(flow) => self.running.cancel(flow),
+            Job::Subscriptions => self.spawn(|w| async move {
+                let outcome = w.client().subscriptions().await.map_err(|e| e.failure());
+                w.reply(Reply::Subscriptions(outcome));
+            }),
+            Job::UseSubscription(subscription) => {
+                // Here, not in a task: the jobs queued after this one (a list, a submit) must
+                // already see the new scope.
+                let mut conn = self.conn.write().unwrap_or_else(|p| p.into_inner());
+                conn.client = conn.client.clone().with_subscription(subscription);
+            }
         }
     }
 

@@ -242,6 +242,12 @@ impl AzureClient {
         warnings
     }
 
+    /// The same client filing and listing tickets under `subscription` (`None`: tenant level).
+    pub fn with_subscription(mut self, subscription: Option<String>) -> Self {
+        self.config.subscription = subscription;
+        self
+    }
+
     /// The configuration in use.
     pub fn config(&self) -> &AzureConfig {
         &self.config

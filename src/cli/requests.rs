@@ -123,7 +123,10 @@ pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
         severity: settings.config.defaults.severity,
         refresh_minutes: settings.config.defaults.refresh_minutes,
         customer,
-        azure: crate::tui::state::contact::AzureProfile::from_config(&settings.config),
+        azure: crate::tui::state::contact::AzureProfile {
+            subscription_pinned: settings.subscription.is_some(),
+            ..crate::tui::state::contact::AzureProfile::from_config(&settings.config)
+        },
     };
     crate::tui::run(ctx).await
 }

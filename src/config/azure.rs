@@ -203,6 +203,27 @@ pub fn write_consent(path: &Path, consent: bool) -> Result<(), ConfigError> {
     })
 }
 
+/// Writes `subscription = "ID"` under `[azure]` in the config.toml at `path` (created if
+/// missing), `""` for tenant level (a start then files at tenant level unless
+/// `--subscription` / PCSR_SUBSCRIPTION says otherwise); keeps every other line and comment,
+/// atomically, as [`write_contact`].
+pub fn write_subscription(path: &Path, subscription: Option<&str>) -> Result<(), ConfigError> {
+    edit(path, |doc, not_a_section| {
+        let azure = doc
+            .entry("azure")
+            .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()))
+            .as_table_mut()
+            .ok_or_else(|| not_a_section("azure"))?;
+        azure.set_implicit(false);
+        set(
+            azure,
+            "subscription",
+            toml_edit::Value::from(subscription.unwrap_or("")),
+        );
+        Ok(())
+    })
+}
+
 /// Reads the config.toml at `path` (empty if missing), lets `change` edit it, and writes it back
 /// atomically; `change` gets a maker of "must be a section" errors.
 fn edit(

@@ -12,7 +12,7 @@ use crate::auth::Cloud;
 use crate::auth::profiles::{CONFIG_FILE, default_config_dir};
 use crate::domain::{Contact, ContactField, Service, Severity};
 
-pub use azure::{azure_contact, write_consent, write_contact};
+pub use azure::{azure_contact, write_consent, write_contact, write_subscription};
 
 pub use parse::parse;
 pub use time_zone::{default_time_zone, time_zone_from};

@@ -431,3 +431,35 @@ fn writing_the_contact_keeps_the_users_comments_and_other_settings() {
     let back = parse(&text, &fresh).expect("valid");
     assert_eq!(azure_contact(&back, None).expect("complete"), contact);
 }
+
+#[test]
+fn writing_the_subscription_keeps_comments_and_tenant_level_reads_back_as_none() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("config.toml");
+    let before =
+        "# mine\n[azure]\nsubscription = \"5a0c3b6e-2f1d-4a8e-9c47-1d2b3c4d5e6f\" # dev\nconsent = \"yes\"\n";
+    std::fs::write(&path, before).expect("write");
+    write_subscription(&path, Some("132d901f-189d-4381-9214-fe68e27e05a1")).expect("written");
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.starts_with("# mine\n[azure]\n"), "{text}");
+    assert!(text.contains("consent = \"yes\""), "{text}");
+    let back = load(Some(dir.path())).expect("still valid");
+    assert_eq!(
+        back.azure.subscription.as_deref(),
+        Some("132d901f-189d-4381-9214-fe68e27e05a1")
+    );
+    write_subscription(&path, None).expect("written");
+    let back = load(Some(dir.path())).expect("still valid");
+    assert_eq!(back.azure.subscription, None, "tenant level");
+    assert!(
+        std::fs::read_to_string(&path)
+            .expect("read")
+            .contains("subscription = \"\"")
+    );
+
+    // Beside a contact only, [azure] gets its own header.
+    let fresh = dir.path().join("fresh").join("config.toml");
+    write_subscription(&fresh, Some("132d901f-189d-4381-9214-fe68e27e05a1")).expect("written");
+    let text = std::fs::read_to_string(&fresh).expect("read");
+    assert!(text.starts_with("[azure]\n"), "{text}");
+}

@@ -14,6 +14,7 @@ mod new_ticket;
 mod remedy;
 mod row;
 mod service;
+mod subscription;
 mod ticket;
 mod topic;
 
@@ -40,6 +41,7 @@ pub use new_ticket::{DESCRIPTION_MAX_BYTES, Field, FieldError, NewTicket, TITLE_
 pub use remedy::Remedy;
 pub use row::TicketRow;
 pub use service::{Capabilities, Service};
+pub use subscription::Subscription;
 pub use ticket::{Direction, Note, Organization, Person, Severity, Stamp, Status, Ticket, TopicRef};
 pub use topic::Topic;
 

@@ -107,6 +107,14 @@ pub enum Effect {
         /// The answer.
         consent: bool,
     },
+    /// Write `[azure] subscription` into config.toml (`""` for tenant level), off the UI
+    /// thread, keeping its comments.
+    WriteSubscription {
+        /// config.toml.
+        path: std::path::PathBuf,
+        /// The subscription id, or `None` for tenant level.
+        subscription: Option<String>,
+    },
     /// Leave the run loop.
     Quit,
 }

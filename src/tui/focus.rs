@@ -28,6 +28,8 @@ pub enum TextTarget {
     TemplateQuery,
     /// The focused row of the contact profile screen.
     Contact,
+    /// The subscription picker's filter.
+    SubscriptionQuery,
 }
 
 impl TextTarget {
@@ -56,6 +58,7 @@ pub fn text_area_mut(state: &mut State, target: TextTarget) -> Option<&mut TextA
             _ => None,
         },
         TextTarget::TemplateQuery => state.picker_mut().map(|p| p.query.area_mut()),
+        TextTarget::SubscriptionQuery => state.subscription_picker_mut().map(|p| p.query.area_mut()),
         TextTarget::Contact => state
             .azure
             .screen

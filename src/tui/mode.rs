@@ -6,6 +6,7 @@
 
 use super::focus::TextTarget;
 use super::state::contact::ContactRow;
+use super::state::subscription_picker::SubscriptionPicker;
 use super::state::template_picker::TemplatePicker;
 use super::state::{Confirm, DetailsFocus, FormField, HistoryFocus, Screen, State};
 
@@ -30,6 +31,8 @@ pub enum Overlay {
     Contact,
     /// May support collect advanced diagnostic information? Asked once, before an Azure submit.
     Consent,
+    /// The Azure subscription picker.
+    Subscriptions(Box<SubscriptionPicker>),
 }
 
 impl Overlay {
@@ -42,6 +45,7 @@ impl Overlay {
             Overlay::Question(_) => Mode::Question,
             Overlay::Contact => Mode::Contact(ContactRow::FirstName),
             Overlay::Consent => Mode::Consent,
+            Overlay::Subscriptions(_) => Mode::Subscriptions,
         }
     }
 }
@@ -61,6 +65,8 @@ pub enum Mode {
     Contact(ContactRow),
     /// The consent question.
     Consent,
+    /// The subscription picker (its filter takes the typing).
+    Subscriptions,
     /// A field of the form.
     Form(FormField),
     /// The history list.
@@ -86,7 +92,7 @@ impl Mode {
     #[cfg(test)]
     pub fn all() -> Vec<Mode> {
         use Mode::*;
-        let mut all = vec![Help, Messages, Templates, Question, Consent];
+        let mut all = vec![Help, Messages, Templates, Question, Consent, Subscriptions];
         all.extend(ContactRow::ORDER.map(Contact));
         all.extend(FormField::ORDER.map(Form));
         all.extend([
@@ -106,6 +112,7 @@ impl Mode {
     pub fn text(self) -> Option<TextTarget> {
         match self {
             Mode::Templates => Some(TextTarget::TemplateQuery),
+            Mode::Subscriptions => Some(TextTarget::SubscriptionQuery),
             Mode::Form(FormField::Title) => Some(TextTarget::Title),
             Mode::Form(FormField::Description) => Some(TextTarget::Description),
             Mode::Form(FormField::Topic) => Some(TextTarget::TopicFilter),

@@ -7,6 +7,7 @@ pub mod note;
 mod screens;
 pub mod service_list;
 pub mod signin;
+pub mod subscription_picker;
 pub mod template_picker;
 pub mod topics;
 
@@ -297,6 +298,15 @@ impl State {
     pub fn picker_mut(&mut self) -> Option<&mut TemplatePicker> {
         self.overlays.iter_mut().rev().find_map(|o| match o {
             Overlay::Templates(picker) => Some(picker.as_mut()),
+            _ => None,
+        })
+    }
+
+    /// The subscription picker, wherever it is on the stack (the worker's answer may come while
+    /// the help lies over it).
+    pub fn subscription_picker_mut(&mut self) -> Option<&mut subscription_picker::SubscriptionPicker> {
+        self.overlays.iter_mut().rev().find_map(|o| match o {
+            Overlay::Subscriptions(picker) => Some(picker.as_mut()),
             _ => None,
         })
     }

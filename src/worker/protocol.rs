@@ -6,7 +6,7 @@ use super::{NoteOutcome, ServicePage, SignInReply, Target};
 use crate::auth::Cloud;
 use crate::domain::ClientEvent;
 use crate::domain::Failure;
-use crate::domain::{NewTicket, Ticket, Topic};
+use crate::domain::{NewTicket, Subscription, Ticket, Topic};
 use crate::store::{Anchor, Draft, HistoryRow, Submission};
 
 /// What the UI asks the worker to do.
@@ -96,6 +96,11 @@ pub enum Job {
     },
     /// Stop sign-in `flow` unless it is already finishing.
     CancelSignIn(u64),
+    /// The subscriptions the sign-in can see; answered with [`Reply::Subscriptions`].
+    Subscriptions,
+    /// File and list tickets under this subscription from now on (`None`: tenant level); calls
+    /// already running finish under the one they started with.
+    UseSubscription(Option<String>),
 }
 
 /// The worker's answers; the UI turns each into an action.
@@ -221,6 +226,8 @@ pub enum Reply {
     StoreFailed(String),
     /// A sign-in's progress or outcome.
     SignIn(SignInReply),
+    /// The subscriptions the sign-in sees, or why they could not be read.
+    Subscriptions(Result<Vec<Subscription>, Failure>),
     /// Submits for this account whose outcome is still unknown (the outbox), after a resend
     /// pass; they are retried with backoff while the app runs.
     Outbox(usize),

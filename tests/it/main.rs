@@ -7,6 +7,7 @@ mod azure_cli;
 mod azure_client;
 mod azure_examples;
 mod azure_outcomes;
+mod azure_subscriptions;
 mod cli;
 mod cli_follow;
 mod cli_sandbox;

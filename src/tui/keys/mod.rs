@@ -110,6 +110,10 @@ pub enum KeyCommand {
     ContactProfile,
     /// Check the contact profile and write it to config.toml.
     SaveContact,
+    /// Open the Azure subscription picker.
+    PickSubscription,
+    /// File and list under the highlighted subscription.
+    ChooseSubscription,
     /// Close the overlay or go back.
     Back,
     /// Leave the app, keeping the draft.
@@ -295,6 +299,7 @@ mod tests {
             [KeyScope::NoteBox, KeyScope::NoteBox],
             [KeyScope::TemplatePicker, KeyScope::TemplatePicker],
             [KeyScope::ContactForm, KeyScope::ContactForm],
+            [KeyScope::SubscriptionPicker, KeyScope::SubscriptionPicker],
         ];
         for extra in typing {
             let active = [KeyScope::Anywhere, KeyScope::TextBox, extra[0], extra[1]];

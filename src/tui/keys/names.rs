@@ -66,6 +66,8 @@ impl KeyCommand {
             KeyCommand::SendNote => "send_note",
             KeyCommand::ContactProfile => "contact_profile",
             KeyCommand::SaveContact => "save_contact",
+            KeyCommand::PickSubscription => "pick_subscription",
+            KeyCommand::ChooseSubscription => "choose_subscription",
             KeyCommand::Back => "back",
             KeyCommand::Quit => "quit",
         }

@@ -55,6 +55,8 @@ pub enum KeyScope {
     ContactForm,
     /// Its "contact by" row (e-mail or phone).
     ContactMethod,
+    /// The Azure subscription picker.
+    SubscriptionPicker,
 }
 
 impl KeyScope {
@@ -84,6 +86,7 @@ impl KeyScope {
             KeyScope::SignInPrompt => "sign-in code",
             KeyScope::ContactForm => "contact profile",
             KeyScope::ContactMethod => "contact by",
+            KeyScope::SubscriptionPicker => "subscriptions",
         }
     }
 }
@@ -108,6 +111,7 @@ pub fn mode_scopes(mode: Mode, state: &State) -> Vec<KeyScope> {
         Mode::Contact(_) => vec![ContactForm, ContactMethod],
         Mode::Help | Mode::Messages => vec![Help, Scrollable],
         Mode::Templates => vec![TemplatePicker],
+        Mode::Subscriptions => vec![SubscriptionPicker],
         Mode::Form(field) => {
             let mut scopes = vec![Form];
             match field {
@@ -145,6 +149,7 @@ pub const CONTEXTS: &[&[KeyScope]] = {
         &[Anywhere, Confirm],
         &[Anywhere, OutsideText, Help, Scrollable],
         &[Anywhere, TextBox, TemplatePicker],
+        &[Anywhere, TextBox, SubscriptionPicker],
         &[Anywhere, TextBox, Form, Title],
         &[Anywhere, TextBox, Form, Description],
         &[Anywhere, OutsideText, Form, Severity],

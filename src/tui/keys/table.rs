@@ -73,6 +73,15 @@ pub const BINDINGS: &[Binding] = &[
         hint: None,
     },
     Binding {
+        // Not F5: README's `[keys]` example gives it to `history`, and configs copied from there
+        // must keep working.
+        keys: &[key(KeyCode::F(6))],
+        scope: KeyScope::Anywhere,
+        command: KeyCommand::PickSubscription,
+        help: "Azure subscription for new tickets and lists, or tenant level ([azure] subscription)",
+        hint: None,
+    },
+    Binding {
         keys: &[ctrl('r')],
         scope: KeyScope::Anywhere,
         command: KeyCommand::History,
@@ -270,6 +279,27 @@ pub const BINDINGS: &[Binding] = &[
         command: KeyCommand::ChooseTemplate,
         help: "fill the empty fields from this template (asks before replacing typed ones)",
         hint: Some("use template"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Up)],
+        scope: KeyScope::SubscriptionPicker,
+        command: KeyCommand::Up,
+        help: "previous subscription (type to filter)",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Down)],
+        scope: KeyScope::SubscriptionPicker,
+        command: KeyCommand::Down,
+        help: "next subscription",
+        hint: Some("move"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::SubscriptionPicker,
+        command: KeyCommand::ChooseSubscription,
+        help: "file new tickets and list under this one; remembered in config.toml",
+        hint: Some("use"),
     },
     Binding {
         keys: &[key(KeyCode::Enter)],

@@ -320,6 +320,14 @@ impl Effects {
                         .map(|()| path)
                         .map_err(|e| e.to_string()),
                 }),
+                Effect::WriteSubscription { path, subscription } => {
+                    self.off_thread(move || Action::ConfigWritten {
+                        what: "the subscription".into(),
+                        result: crate::config::write_subscription(&path, subscription.as_deref())
+                            .map(|()| path)
+                            .map_err(|e| e.to_string()),
+                    })
+                }
                 Effect::OpenUrl(url) => {
                     let env = self.open_env;
                     self.off_thread(move || {

@@ -24,6 +24,9 @@ pub struct AzureProfile {
     pub screen: Option<ContactScreen>,
     /// This machine's time zone as a Windows name, preselected on the screen.
     pub local_zone: Option<String>,
+    /// `--subscription` / PCSR_SUBSCRIPTION was given: it outranks `[azure] subscription` at
+    /// the next start, whatever the picker writes there.
+    pub subscription_pinned: bool,
 }
 
 impl AzureProfile {
@@ -38,6 +41,7 @@ impl AzureProfile {
             local_zone,
             contact,
             consent: config.azure.consent,
+            subscription_pinned: false,
         }
     }
 }

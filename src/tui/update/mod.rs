@@ -24,6 +24,7 @@ mod pointer;
 mod reply;
 mod requests;
 mod signin;
+mod subscriptions;
 mod template;
 mod typing;
 
@@ -224,6 +225,8 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         }
         KeyCommand::RetryTopics => form::retry_topics(state, fx),
         KeyCommand::ContactProfile => contact::open(state, false),
+        KeyCommand::PickSubscription => subscriptions::open(state, fx),
+        KeyCommand::ChooseSubscription => subscriptions::choose(state, fx),
         // Only the contact screen saves (handled above).
         KeyCommand::SaveContact => {}
         KeyCommand::SignIn
@@ -238,9 +241,10 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
 
 /// Up/Down: the topic highlight, the history selection or the details' scroll.
 fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
-    if let Some(Overlay::Templates(picker)) = state.overlays.last_mut() {
-        picker.list.step(delta);
-        return;
+    match state.overlays.last_mut() {
+        Some(Overlay::Templates(picker)) => return picker.list.step(delta),
+        Some(Overlay::Subscriptions(picker)) => return picker.list.step(delta),
+        _ => {}
     }
     match &state.screen {
         Screen::Form => form::step_topic(state, delta),
@@ -290,7 +294,7 @@ pub(super) fn show(state: &mut State, screen: Screen) {
 /// Esc: closes whatever has the keyboard, else goes back a screen.
 fn back(state: &mut State, fx: &mut Vec<Effect>) {
     match mode::mode(state) {
-        Mode::Help | Mode::Messages | Mode::Templates | Mode::Consent => {
+        Mode::Help | Mode::Messages | Mode::Templates | Mode::Consent | Mode::Subscriptions => {
             state.overlays.pop();
         }
         Mode::Contact(_) => contact::close(state),
@@ -355,5 +359,7 @@ mod notice_tests;
 mod overlay_tests;
 #[cfg(test)]
 mod service_list_tests;
+#[cfg(test)]
+mod subscription_tests;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -10,7 +10,7 @@ use crate::tui::state::topics::TopicsLoad;
 use crate::tui::state::{BusyNote, DraftSync, Form, ResultView, Screen, Source, State, Target, Unsettled};
 use crate::worker::{Job, Reply};
 
-use super::{history, note, requests, signin};
+use super::{history, note, requests, signin, subscriptions};
 
 /// Applies one worker answer.
 pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
@@ -25,6 +25,7 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             state.info("Restored your unsent draft");
         }
         Reply::Draft(_) => {}
+        Reply::Subscriptions(outcome) => subscriptions::loaded(state, outcome),
         Reply::Topics { topics, cached } => {
             let chosen = state.form.topic_id.clone();
             if state.form.service.capabilities().topic_levels > 1 {

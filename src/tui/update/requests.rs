@@ -205,6 +205,17 @@ pub(super) fn apply_customer(state: &mut State, fx: &mut Vec<Effect>) {
     set_customer(state, typed, fx);
 }
 
+/// The session's scope changed (another Azure subscription): what was read of the service's
+/// list belongs to the old one, so it goes and is read again if on screen.
+pub(super) fn rescoped(state: &mut State, fx: &mut Vec<Effect>) {
+    state.history.service.reset();
+    let filter = state.history.filter.text().to_string();
+    state.history.service.set_filter(&filter);
+    if matches!(state.screen, Screen::History) && state.history.source == Source::Service {
+        ensure(state, fx);
+    }
+}
+
 /// Applies a customer scope typed in the prompt: a GUID, or empty for the partner.
 fn set_customer(state: &mut State, typed: String, fx: &mut Vec<Effect>) {
     if !typed.is_empty() && uuid::Uuid::parse_str(&typed).is_err() {

@@ -108,6 +108,11 @@ fn changed(state: &mut State, target: TextTarget, fx: &mut Vec<Effect>) {
             }
         }
         TextTarget::Contact => super::contact::changed(state),
+        TextTarget::SubscriptionQuery => {
+            if let Some(picker) = state.subscription_picker_mut() {
+                picker.refilter();
+            }
+        }
         TextTarget::Tenant | TextTarget::Customer => {}
     }
 }

@@ -11,6 +11,7 @@ pub mod requests;
 pub mod result;
 pub mod signin;
 pub mod status_bar;
+pub mod subscriptions;
 mod table;
 pub mod templates;
 pub mod textbox;
@@ -59,6 +60,7 @@ pub fn draw(frame: &mut Frame, state: &State) -> Viewport {
             Overlay::Question(_) => {}
             Overlay::Contact => contact::draw(frame, root.main, state),
             Overlay::Consent => contact::draw_consent(frame, root.main, state),
+            Overlay::Subscriptions(picker) => subscriptions::draw(frame, root.main, state, picker),
         }
     }
     viewport

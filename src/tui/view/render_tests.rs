@@ -721,3 +721,61 @@ fn azure_topic_tree() {
         );
     }
 }
+
+/// The subscription picker over an Azure form, both of the sandbox's subscriptions listed.
+fn subscription_picker() -> State {
+    let mut s = azure_form(Some("132d901f-189d-4381-9214-fe68e27e05a1"), None);
+    update(
+        &mut s,
+        Action::Key(ratatui::crossterm::event::KeyEvent::from(KeyCode::F(6))),
+    );
+    let subs = vec![
+        crate::domain::Subscription {
+            id: "132d901f-189d-4381-9214-fe68e27e05a1".into(),
+            name: "Sandbox Production (Professional Direct support)".into(),
+            state: Some("Enabled".into()),
+        },
+        crate::domain::Subscription {
+            id: "5a0c3b6e-2f1d-4a8e-9c47-1d2b3c4d5e6f".into(),
+            name: "Sandbox Dev/Test (Basic support)".into(),
+            state: Some("Enabled".into()),
+        },
+    ];
+    update(
+        &mut s,
+        Action::from(crate::worker::Reply::Subscriptions(Ok(subs))),
+    );
+    s
+}
+
+#[test]
+fn subscription_picker_120x40() {
+    let mut s = subscription_picker();
+    insta::assert_snapshot!(render(&mut s, 120, 40));
+}
+
+#[test]
+fn subscription_picker_80x24() {
+    let mut s = subscription_picker();
+    insta::assert_snapshot!(render(&mut s, 80, 24));
+}
+
+#[test]
+fn subscription_picker_failure_says_what_to_do_next() {
+    let mut s = azure_form(None, None);
+    update(
+        &mut s,
+        Action::Key(ratatui::crossterm::event::KeyEvent::from(KeyCode::F(6))),
+    );
+    let failure =
+        crate::domain::Failure::local("the sign-in is missing or expired", crate::domain::Remedy::SignIn);
+    update(
+        &mut s,
+        Action::from(crate::worker::Reply::Subscriptions(Err(failure))),
+    );
+    let screen = render(&mut s, 80, 24);
+    let flat: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("No subscription (tenant level)"), "{screen}");
+    assert!(flat.contains("login --backend azure"), "{screen}");
+    assert!(flat.contains("F6 tries again"), "{screen}");
+}
