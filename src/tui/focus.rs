@@ -28,6 +28,8 @@ pub enum TextTarget {
     TemplateQuery,
     /// The focused row of the contact profile screen.
     Contact,
+    /// The path being typed in the form's Attachments field.
+    AttachmentPath,
 }
 
 impl TextTarget {
@@ -49,6 +51,7 @@ pub fn text_area_mut(state: &mut State, target: TextTarget) -> Option<&mut TextA
         TextTarget::Title => Some(&mut state.form.title),
         TextTarget::Description => Some(&mut state.form.description),
         TextTarget::TopicFilter => Some(state.topics.filter.area_mut()),
+        TextTarget::AttachmentPath => Some(state.form.attachments.path.area_mut()),
         TextTarget::HistoryFilter => Some(state.history.filter.area_mut()),
         TextTarget::Tenant => Some(state.signin.tenant.area_mut()),
         TextTarget::Customer => match &mut state.history.focus {

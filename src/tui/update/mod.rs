@@ -13,6 +13,7 @@ use super::state::message::Cause;
 use super::state::{DraftSync, FormField, HistoryFocus, Screen, Source, State};
 use crate::worker::Job;
 
+mod attachments;
 mod clock;
 mod contact;
 mod details;
@@ -68,6 +69,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Templates { templates, errors } => template::loaded(state, templates, errors),
         Action::BrowserOpened { url, result } => signin::browser_opened(state, &url, result),
         Action::ConfigWritten { what, result } => contact::written(state, &what, result),
+        Action::AttachmentChecked { typed, result } => attachments::checked(state, &typed, result),
+        Action::PathCompleted { typed, completion } => attachments::completed(state, &typed, completion),
         Action::Worker(reply) => reply::on_reply(state, *reply, &mut fx),
         Action::Quit => quit(state, &mut fx),
     }
@@ -141,13 +144,16 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         }
         KeyCommand::Submit => form::submit(state, fx),
         KeyCommand::NextField => {
-            let next = state.form.focus.next();
+            let next = state.form.next_field();
             state.form.set_focus(next);
         }
         KeyCommand::PrevField => {
-            let prev = state.form.focus.prev();
+            let prev = state.form.prev_field();
             state.form.set_focus(prev);
         }
+        KeyCommand::CompletePath => attachments::complete(state, fx),
+        KeyCommand::AddAttachment => attachments::add(state, fx),
+        KeyCommand::RemoveAttachment => attachments::remove(state),
         KeyCommand::PickTopic => {
             // Enter means "this one": the best match counts even if the highlight never moved.
             form::choose_highlighted(state);
@@ -227,6 +233,7 @@ fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
         return;
     }
     match &state.screen {
+        Screen::Form if state.form.focus == FormField::Attachments => attachments::step(state, delta),
         Screen::Form => form::step_topic(state, delta),
         Screen::History if state.history.source == Source::Service => requests::step(state, delta, fx),
         Screen::History => history::step(state, delta, fx),

@@ -99,6 +99,7 @@ fn changed(state: &mut State, target: TextTarget, fx: &mut Vec<Effect>) {
             }
         }
         TextTarget::Contact => super::contact::changed(state),
+        TextTarget::AttachmentPath => super::attachments::typed(state),
         TextTarget::Tenant | TextTarget::Customer => {}
     }
 }
