@@ -331,6 +331,8 @@ fn ensure_history(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
 #[cfg(test)]
 mod app_tests;
 #[cfg(test)]
+mod attachments_tests;
+#[cfg(test)]
 mod config_tests;
 #[cfg(test)]
 mod contact_tests;

@@ -98,7 +98,7 @@ fn form_submit_failed_keeps_input() {
     let request = fx
         .iter()
         .find_map(|e| match e {
-            crate::tui::action::Effect::Worker(crate::worker::Job::Submit(r)) => Some(r.clone()),
+            crate::tui::action::Effect::Worker(crate::worker::Job::Submit { request: r, .. }) => Some(r.clone()),
             _ => None,
         })
         .expect("sent");
@@ -129,6 +129,7 @@ fn result_screen() {
         request_id: REQUEST_ID,
         topic_name: Some("Cannot manage my profile".into()),
         clock: None,
+        upload_failed: None,
     }));
     s.info("Request 616122292874576 created");
     insta::assert_snapshot!(render(&mut s, 100, 30));
@@ -385,6 +386,7 @@ fn untrusted_text_cannot_reach_the_terminal() {
         request_id: REQUEST_ID,
         topic_name: None,
         clock: None,
+        upload_failed: None,
     }));
     let screen = render(&mut s, 100, 30);
     assert!(screen.contains("Evil title"), "{screen}");
@@ -511,6 +513,7 @@ fn azure_result_screen() {
                 now: time::macros::datetime!(2026-12-02 10:02 UTC),
                 offset: time::macros::offset!(-8),
             }),
+            upload_failed: None,
         }));
         let screen = render(&mut s, w, h);
         for want in [
