@@ -598,3 +598,52 @@ fn contact_screen_small() {
     let mut s = contact_screen();
     insta::assert_snapshot!(render(&mut s, 80, 24));
 }
+
+/// An Azure form with two files attached, the focus in the Attachments field: each file's
+/// name and size, the second one half uploaded.
+fn form_with_attachments() -> State {
+    use crate::tui::state::{AttachedPath, FormField};
+    let mut s = azure_form(Some("132d901f-189d-4381-9214-fe68e27e05a1"), None);
+    s.form.set_title("Cannot RDP to vm-web-01");
+    s.form.set_description("Times out since 09:00; the NSG allows 3389.");
+    s.form.severity = Some(crate::domain::Severity::Moderate);
+    s.form.attachments.files = vec![
+        AttachedPath {
+            path: "/var/log/rdp-trace.txt".into(),
+            name: "rdp-trace.txt".into(),
+            size: 18_432,
+            sent: None,
+        },
+        AttachedPath {
+            path: "/home/avery/nsg-rules.json".into(),
+            name: "nsg-rules.json".into(),
+            size: 3 * 1024 * 1024,
+            sent: Some(1024 * 1024),
+        },
+    ];
+    s.form.attachments.selected = 1;
+    s.form.set_focus(FormField::Attachments);
+    s.form.attachments.path.set_text("/home/avery/no");
+    s.form.attachments.hint = Some("notes-01.md  notes-02.md".into());
+    s
+}
+
+#[test]
+fn form_with_two_attachments_wide() {
+    let mut s = form_with_attachments();
+    let screen = render(&mut s, 120, 40);
+    for want in ["Attachments", "rdp-trace.txt", "18.0 KiB", "nsg-rules.json", "33%", "notes-01.md"] {
+        assert!(screen.contains(want), "{want}:\n{screen}");
+    }
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn form_with_two_attachments_small() {
+    let mut s = form_with_attachments();
+    let screen = render(&mut s, 80, 24);
+    for want in ["Attachments", "rdp-trace.txt", "nsg-rules.json"] {
+        assert!(screen.contains(want), "{want}:\n{screen}");
+    }
+    insta::assert_snapshot!(screen);
+}
