@@ -29,3 +29,4 @@ mod tui_follow;
 mod tui_keys_config;
 mod tui_startup;
 mod wire;
+mod worker_attachments;
