@@ -118,9 +118,9 @@ pub fn retry_command(ticket: &str, file: Option<&Path>) -> String {
 /// single quotes (so a path with spaces can be pasted as it is).
 fn shell_word(word: &str) -> String {
     let safe = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '~' | '+' | ':' | '@' | ','));
+        && word.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '~' | '+' | ':' | '@' | ',')
+        });
     if safe && !word.starts_with('~') {
         word.to_string()
     } else {
@@ -164,12 +164,18 @@ mod tests {
         std::fs::write(&file, b"hello").unwrap();
         assert_eq!(inspect(&file).unwrap(), 5);
         let read = Attachment::read(&file).unwrap();
-        assert_eq!((read.name.as_str(), read.bytes.as_slice()), ("trace.txt", &b"hello"[..]));
+        assert_eq!(
+            (read.name.as_str(), read.bytes.as_slice()),
+            ("trace.txt", &b"hello"[..])
+        );
 
         let empty = dir.path().join("empty.log");
         std::fs::write(&empty, b"").unwrap();
         let e = inspect(&empty).unwrap_err();
-        assert_eq!(e.reason(), "empty.log is empty; an attachment holds at least 1 byte");
+        assert_eq!(
+            e.reason(),
+            "empty.log is empty; an attachment holds at least 1 byte"
+        );
         assert!(e.to_string().starts_with("cannot attach "), "{e}");
 
         assert_eq!(inspect(dir.path()).unwrap_err().reason(), "it is not a file");
@@ -189,6 +195,9 @@ mod tests {
             retry_command("abc-1", Some(Path::new("/tmp/my trace's.txt"))),
             r"pcsr-tui attach --backend azure abc-1 '/tmp/my trace'\''s.txt'"
         );
-        assert_eq!(retry_command("abc-1", None), "pcsr-tui attach --backend azure abc-1 FILE");
+        assert_eq!(
+            retry_command("abc-1", None),
+            "pcsr-tui attach --backend azure abc-1 FILE"
+        );
     }
 }

@@ -143,7 +143,9 @@ impl Worker {
                 request_id,
                 request,
                 attachments,
-            } => self.spawn(move |w| async move { w.resend(local_id, request_id, request, attachments).await }),
+            } => {
+                self.spawn(move |w| async move { w.resend(local_id, request_id, request, attachments).await })
+            }
             Job::History {
                 seq,
                 filter,

@@ -26,8 +26,9 @@ pub(crate) fn save(conn: &Connection, draft: &Draft) -> Result<()> {
 }
 
 pub(crate) fn load(conn: &Connection) -> Result<Option<Draft>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT title, description, severity, topic_id, attachments FROM draft WHERE id = 1")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT title, description, severity, topic_id, attachments FROM draft WHERE id = 1",
+    )?;
     let draft = stmt
         .query_row([], |row| {
             let severity: Option<String> = row.get(2)?;

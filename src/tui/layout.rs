@@ -74,7 +74,9 @@ pub fn attachments_height(form: &Form) -> u16 {
         return 0;
     }
     let field = &form.attachments;
-    let files = u16::try_from(field.files.len()).unwrap_or(u16::MAX).min(ATTACHMENT_ROWS);
+    let files = u16::try_from(field.files.len())
+        .unwrap_or(u16::MAX)
+        .min(ATTACHMENT_ROWS);
     2 + 1 + u16::from(field.hint.is_some()) + files
 }
 

@@ -89,8 +89,10 @@ fn file_an_azure_ticket_by_keys_then_follow_it_to_supports_answer_and_close_it()
     assert!(result.contains("rdp-trace.txt"), "{result}");
     let uploads = sandbox.azure_uploads();
     assert!(
-        uploads.iter().any(|(key, bytes)| key.ends_with("/files/rdp-trace.txt")
-            && bytes.as_slice() == b"09:00:03 TCP 3389 SYN sent, no answer\n"),
+        uploads
+            .iter()
+            .any(|(key, bytes)| key.ends_with("/files/rdp-trace.txt")
+                && bytes.as_slice() == b"09:00:03 TCP 3389 SYN sent, no answer\n"),
         "the service holds the file: {:?}",
         uploads.iter().map(|u| &u.0).collect::<Vec<_>>()
     );

@@ -27,7 +27,8 @@ async fn start() -> (Sandbox, tempfile::TempDir, WorkerHandle) {
     .with_azure_operation_polls(0);
     let mut config = AzureConfig::new(&sandbox.base_url()).unwrap();
     config.subscription = Some(PAID_SUBSCRIPTION.to_string());
-    let client = Backend::Azure(AzureClient::new(config, Arc::new(StaticToken(SANDBOX_TOKEN.into()))).unwrap());
+    let client =
+        Backend::Azure(AzureClient::new(config, Arc::new(StaticToken(SANDBOX_TOKEN.into()))).unwrap());
     let origin = Origin {
         service: Service::Azure,
         cloud: "sandbox".into(),
@@ -115,10 +116,21 @@ async fn a_submitted_ticket_gets_its_files_uploaded_byte_for_byte_with_progress(
             .iter()
             .find(|(key, _)| key.ends_with(&format!("/files/{name}")))
             .map(|(_, bytes)| bytes.clone())
-            .unwrap_or_else(|| panic!("{name} not on the service: {:?}", uploads.iter().map(|u| &u.0).collect::<Vec<_>>()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{name} not on the service: {:?}",
+                    uploads.iter().map(|u| &u.0).collect::<Vec<_>>()
+                )
+            })
     };
-    assert!(bytes_of("rdp-trace.bin.log") == big, "the service holds the file's bytes");
-    assert_eq!(bytes_of("notes.txt"), b"NSG rule 100 allows 3389 from the jump host");
+    assert!(
+        bytes_of("rdp-trace.bin.log") == big,
+        "the service holds the file's bytes"
+    );
+    assert_eq!(
+        bytes_of("notes.txt"),
+        b"NSG rule 100 allows 3389 from the jump host"
+    );
     assert_eq!(sandbox.azure_ticket_count(), 1);
     drop(worker);
     sandbox.shutdown().await;
@@ -139,7 +151,11 @@ async fn a_file_gone_before_the_submit_stops_it_before_anything_is_sent() {
         panic!("{:?}", seen.last());
     };
     assert!(error.summary.starts_with("cannot attach "), "{}", error.summary);
-    assert!(error.summary.ends_with("nothing was recorded or sent"), "{}", error.summary);
+    assert!(
+        error.summary.ends_with("nothing was recorded or sent"),
+        "{}",
+        error.summary
+    );
     assert_eq!(*unsettled, None);
     assert_eq!(sandbox.azure_ticket_count(), 0);
     drop(worker);

@@ -122,8 +122,14 @@ mod tests {
         assert_eq!(got.text, format!("{root}/trace-0"));
         assert_eq!(got.matches, ["trace-01.txt", "trace-02.txt"]);
         assert_eq!(complete(&format!("{root}/l"), None).text, format!("{root}/logs/"));
-        assert_eq!(complete(&format!("{root}/"), None).matches, ["logs/", "trace-01.txt", "trace-02.txt"]);
-        assert_eq!(complete(&format!("{root}/.h"), None).text, format!("{root}/.hidden"));
+        assert_eq!(
+            complete(&format!("{root}/"), None).matches,
+            ["logs/", "trace-01.txt", "trace-02.txt"]
+        );
+        assert_eq!(
+            complete(&format!("{root}/.h"), None).text,
+            format!("{root}/.hidden")
+        );
         let none = complete(&format!("{root}/zz"), None);
         assert_eq!((none.text, none.matches.len()), (format!("{root}/zz"), 0));
         assert_eq!(common_prefix("éa", "éb"), "é");

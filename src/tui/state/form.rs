@@ -1,7 +1,7 @@
 //! The request form's state: its fields, their text, and a submit with an unknown outcome.
 
-use tui_textarea::{TextArea, WrapMode};
 use std::path::PathBuf;
+use tui_textarea::{TextArea, WrapMode};
 
 use uuid::Uuid;
 

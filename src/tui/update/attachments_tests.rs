@@ -112,7 +112,11 @@ fn a_file_is_added_with_its_size_and_the_box_empties() {
         Effect::Worker(Job::Submit { attachments, .. }) => Some(attachments.clone()),
         _ => None,
     });
-    assert_eq!(sent, Some(vec![dir.path().join("trace.txt")]), "the submit carries it");
+    assert_eq!(
+        sent,
+        Some(vec![dir.path().join("trace.txt")]),
+        "the submit carries it"
+    );
 }
 
 #[test]
@@ -120,7 +124,10 @@ fn refused_files_say_why_in_the_field_and_keep_the_path_typed() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = azure_state();
     let cases = [
-        (write(dir.path(), "empty.log", 0), "empty.log is empty; an attachment holds at least 1 byte"),
+        (
+            write(dir.path(), "empty.log", 0),
+            "empty.log is empty; an attachment holds at least 1 byte",
+        ),
         (
             write(dir.path(), "setup.exe", 10),
             "setup.exe is a .exe file, a type that cannot be attached",
@@ -144,7 +151,11 @@ fn refused_files_say_why_in_the_field_and_keep_the_path_typed() {
     }
     add(&mut s, &dir.path().join("missing.txt"));
     assert!(
-        s.form.attachments.error.as_deref().is_some_and(|e| e.contains("No such file")),
+        s.form
+            .attachments
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("No such file")),
         "{:?}",
         s.form.attachments.error
     );
@@ -154,12 +165,19 @@ fn refused_files_say_why_in_the_field_and_keep_the_path_typed() {
     let first = write(dir.path(), "a.txt", 3);
     add(&mut s, &first);
     add(&mut s, &first);
-    assert_eq!(s.form.attachments.error.as_deref(), Some("a.txt is attached already"));
+    assert_eq!(
+        s.form.attachments.error.as_deref(),
+        Some("a.txt is attached already")
+    );
     ctrl(&mut s, 'u');
     std::fs::create_dir(dir.path().join("other")).unwrap();
     add(&mut s, &write(&dir.path().join("other"), "a.txt", 4));
     assert!(
-        s.form.attachments.error.as_deref().is_some_and(|e| e.starts_with("a file named a.txt")),
+        s.form
+            .attachments
+            .error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("a file named a.txt")),
         "{:?}",
         s.form.attachments.error
     );
@@ -178,12 +196,18 @@ fn the_remove_key_drops_the_selected_file() {
     ctrl(&mut s, 'd');
     let left: Vec<String> = names(&s).into_iter().map(|(n, _)| n).collect();
     assert_eq!(left, ["one.txt", "three.txt"]);
-    assert_eq!(s.notice.as_ref().map(|n| n.text.as_str()), Some("two.txt will not be attached"));
+    assert_eq!(
+        s.notice.as_ref().map(|n| n.text.as_str()),
+        Some("two.txt will not be attached")
+    );
     ctrl(&mut s, 'd');
     ctrl(&mut s, 'd');
     assert!(s.form.attachments.files.is_empty());
     ctrl(&mut s, 'd');
-    assert_eq!(s.notice.as_ref().map(|n| n.text.as_str()), Some("No file is attached"));
+    assert_eq!(
+        s.notice.as_ref().map(|n| n.text.as_str()),
+        Some("No file is attached")
+    );
 }
 
 #[test]
@@ -199,12 +223,26 @@ fn tab_completes_the_shared_prefix_then_lists_the_matches() {
     typed(&mut s, &format!("{root}/tr"));
     key(&mut s, KeyCode::Tab);
     assert_eq!(s.form.attachments.path.text(), format!("{root}/trace-0"));
-    assert_eq!(s.form.focus, FormField::Attachments, "Tab with a path typed stays");
+    assert_eq!(
+        s.form.focus,
+        FormField::Attachments,
+        "Tab with a path typed stays"
+    );
     key(&mut s, KeyCode::Tab);
-    assert_eq!(s.form.attachments.hint.as_deref(), Some("2 matches: Tab again lists them"));
+    assert_eq!(
+        s.form.attachments.hint.as_deref(),
+        Some("2 matches: Tab again lists them")
+    );
     key(&mut s, KeyCode::Tab);
-    assert_eq!(s.form.attachments.hint.as_deref(), Some("trace-01.txt  trace-02.txt"));
-    assert_eq!(s.form.attachments.path.text(), format!("{root}/trace-0"), "unchanged");
+    assert_eq!(
+        s.form.attachments.hint.as_deref(),
+        Some("trace-01.txt  trace-02.txt")
+    );
+    assert_eq!(
+        s.form.attachments.path.text(),
+        format!("{root}/trace-0"),
+        "unchanged"
+    );
 
     // A directory gets its slash; its only file completes whole and can be added.
     ctrl(&mut s, 'u');
@@ -220,7 +258,10 @@ fn tab_completes_the_shared_prefix_then_lists_the_matches() {
     // Nothing matches: said in the hint; an empty box lets Tab leave the field.
     typed(&mut s, &format!("{root}/zz"));
     key(&mut s, KeyCode::Tab);
-    assert_eq!(s.form.attachments.hint.as_deref(), Some("nothing here starts with that"));
+    assert_eq!(
+        s.form.attachments.hint.as_deref(),
+        Some("nothing here starts with that")
+    );
     ctrl(&mut s, 'u');
     key(&mut s, KeyCode::Tab);
     assert_eq!(s.form.focus, FormField::Submit);

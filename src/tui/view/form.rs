@@ -7,10 +7,10 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Role, style, textbox, topics};
 use crate::domain::TITLE_MAX_CHARS;
+use crate::text;
 use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
 use crate::tui::layout;
-use crate::text;
 use crate::tui::state::{FormField, State};
 use unicode_width::UnicodeWidthStr;
 
@@ -55,17 +55,23 @@ fn draw_attachments(frame: &mut Frame, area: Rect, state: &State) {
         1 => format!("1 file, {}", size(total)),
         n => format!("{n} files, {}", size(total)),
     };
-    block = block.title(Line::from(Span::styled(format!(" {summary} "), style(t, Role::Dim))).right_aligned());
+    block =
+        block.title(Line::from(Span::styled(format!(" {summary} "), style(t, Role::Dim))).right_aligned());
     if let Some(why) = &field.error {
         block = block
             .border_style(style(t, Role::Error))
-            .title_bottom(Span::styled(format!(" ✗ {} ", text::one_line(why)), style(t, Role::Error)));
+            .title_bottom(Span::styled(
+                format!(" ✗ {} ", text::one_line(why)),
+                style(t, Role::Error),
+            ));
     } else if focused {
         let keys = format!(
             " {} add · {} complete · {} remove ",
             state.keys.label(KeyCommand::AddAttachment, KeyScope::Attachments),
             state.keys.label(KeyCommand::CompletePath, KeyScope::Attachments),
-            state.keys.label(KeyCommand::RemoveAttachment, KeyScope::Attachments),
+            state
+                .keys
+                .label(KeyCommand::RemoveAttachment, KeyScope::Attachments),
         );
         block = block.title_bottom(Line::from(Span::styled(keys, style(t, Role::Dim))).right_aligned());
     }
@@ -89,8 +95,15 @@ fn draw_attachments(frame: &mut Frame, area: Rect, state: &State) {
     if let Some(hint) = &field.hint
         && y < bottom
     {
-        let row = Rect { y, height: 1, ..inner };
-        frame.render_widget(Paragraph::new(Span::styled(text::one_line(hint), style(t, Role::Dim))), row);
+        let row = Rect {
+            y,
+            height: 1,
+            ..inner
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(text::one_line(hint), style(t, Role::Dim))),
+            row,
+        );
         y += 1;
     }
     let rows = usize::from(bottom.saturating_sub(y));
@@ -98,7 +111,10 @@ fn draw_attachments(frame: &mut Frame, area: Rect, state: &State) {
         return;
     }
     // The selected file stays in view.
-    let first = field.selected.saturating_sub(rows - 1).min(field.files.len().saturating_sub(rows));
+    let first = field
+        .selected
+        .saturating_sub(rows - 1)
+        .min(field.files.len().saturating_sub(rows));
     let width = usize::from(inner.width);
     for (i, file) in field.files.iter().enumerate().skip(first).take(rows) {
         let selected = focused && i == field.selected;
@@ -114,9 +130,26 @@ fn draw_attachments(frame: &mut Frame, area: Rect, state: &State) {
         let line = Line::from(vec![
             Span::styled(format!("{marker}{name}"), style(t, role)),
             Span::raw(" ".repeat(gap)),
-            Span::styled(right, style(t, if file.sent.is_some() { Role::Focus } else { Role::Dim })),
+            Span::styled(
+                right,
+                style(
+                    t,
+                    if file.sent.is_some() {
+                        Role::Focus
+                    } else {
+                        Role::Dim
+                    },
+                ),
+            ),
         ]);
-        frame.render_widget(Paragraph::new(line), Rect { y, height: 1, ..inner });
+        frame.render_widget(
+            Paragraph::new(line),
+            Rect {
+                y,
+                height: 1,
+                ..inner
+            },
+        );
         y += 1;
     }
 }
@@ -128,8 +161,16 @@ fn size(bytes: u64) -> String {
 /// An upload's gauge: `[######----] 60%`.
 fn gauge(sent: u64, total: u64) -> String {
     const WIDTH: u64 = 10;
-    let filled = sent.saturating_mul(WIDTH).checked_div(total).unwrap_or(WIDTH).min(WIDTH);
-    let percent = sent.saturating_mul(100).checked_div(total).unwrap_or(100).min(100);
+    let filled = sent
+        .saturating_mul(WIDTH)
+        .checked_div(total)
+        .unwrap_or(WIDTH)
+        .min(WIDTH);
+    let percent = sent
+        .saturating_mul(100)
+        .checked_div(total)
+        .unwrap_or(100)
+        .min(100);
     format!(
         "[{}{}] {percent:>3}%",
         "#".repeat(filled as usize),

@@ -98,7 +98,9 @@ fn form_submit_failed_keeps_input() {
     let request = fx
         .iter()
         .find_map(|e| match e {
-            crate::tui::action::Effect::Worker(crate::worker::Job::Submit { request: r, .. }) => Some(r.clone()),
+            crate::tui::action::Effect::Worker(crate::worker::Job::Submit { request: r, .. }) => {
+                Some(r.clone())
+            }
             _ => None,
         })
         .expect("sent");
@@ -605,7 +607,8 @@ fn form_with_attachments() -> State {
     use crate::tui::state::{AttachedPath, FormField};
     let mut s = azure_form(Some("132d901f-189d-4381-9214-fe68e27e05a1"), None);
     s.form.set_title("Cannot RDP to vm-web-01");
-    s.form.set_description("Times out since 09:00; the NSG allows 3389.");
+    s.form
+        .set_description("Times out since 09:00; the NSG allows 3389.");
     s.form.severity = Some(crate::domain::Severity::Moderate);
     s.form.attachments.files = vec![
         AttachedPath {
@@ -632,7 +635,14 @@ fn form_with_attachments() -> State {
 fn form_with_two_attachments_wide() {
     let mut s = form_with_attachments();
     let screen = render(&mut s, 120, 40);
-    for want in ["Attachments", "rdp-trace.txt", "18.0 KiB", "nsg-rules.json", "33%", "notes-01.md"] {
+    for want in [
+        "Attachments",
+        "rdp-trace.txt",
+        "18.0 KiB",
+        "nsg-rules.json",
+        "33%",
+        "notes-01.md",
+    ] {
         assert!(screen.contains(want), "{want}:\n{screen}");
     }
     insta::assert_snapshot!(screen);
@@ -646,4 +656,33 @@ fn form_with_two_attachments_small() {
         assert!(screen.contains(want), "{want}:\n{screen}");
     }
     insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn a_failed_upload_names_the_file_and_the_command_that_uploads_it() {
+    let mut s = azure_form(Some("132d901f-189d-4381-9214-fe68e27e05a1"), None);
+    let mut ticket = azure_created();
+    ticket.attachments = vec!["rdp-trace.txt".into()];
+    let name = ticket.id.clone().unwrap_or_default();
+    s.screen = Screen::Result(Box::new(ResultView {
+        request: ticket,
+        request_id: REQUEST_ID,
+        topic_name: None,
+        clock: None,
+        upload_failed: Some(crate::attachments::UploadFailure::new(
+            &name,
+            std::path::Path::new("/var/log/nsg-rules.json"),
+            "HTTP 503 Service Unavailable".into(),
+        )),
+    }));
+    let screen = render(&mut s, 120, 40);
+    for want in [
+        "1 uploaded",
+        "rdp-trace.txt",
+        "✗ nsg-rules.json was not uploaded: HTTP 503 Service Unavailable",
+        "The ticket is filed",
+        &format!("pcsr-tui attach --backend azure {name} /var/log/nsg-rules.json"),
+    ] {
+        assert!(screen.contains(want), "{want}:\n{screen}");
+    }
 }
