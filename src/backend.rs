@@ -404,6 +404,24 @@ impl Backend {
         }
     }
 
+    /// Uploads a file to ticket `ticket` (Azure: to the ticket's file workspace, in chunks);
+    /// `progress` hears `(bytes sent, total bytes)` as the chunks go.
+    pub async fn attach(
+        &self,
+        ticket: &str,
+        name: &str,
+        bytes: &[u8],
+        progress: impl FnMut(u64, u64) + Send,
+    ) -> Result<crate::domain::AttachedFile, BackendError> {
+        match self {
+            Backend::PartnerCenter(_) => Err(BackendError::Unsupported {
+                service: Service::PartnerCenter,
+                what: "attach files to a request",
+            }),
+            Backend::Azure(c) => Ok(c.attach(ticket, name, bytes, progress).await?),
+        }
+    }
+
     /// Whether the ticket as read back already holds the note recorded under `key`, where the
     /// service can tell (Azure: a communication of that name). `None`: ask by text and date.
     pub fn holds_note(&self, ticket: &Ticket, key: Uuid) -> Option<bool> {

@@ -4,6 +4,7 @@
 //! the local store, sign-in, the worker and the TUI. `main.rs` only wires them together.
 
 pub mod api;
+pub mod attachments;
 pub mod auth;
 pub mod azure;
 pub mod backend;

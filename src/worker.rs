@@ -136,12 +136,17 @@ impl Worker {
             Job::SaveDraft(draft) => self.on_store(move |w, s| {
                 w.settle(s.save_draft(&draft));
             }),
-            Job::Submit(request) => self.spawn(|w| async move { w.submit(request).await }),
+            Job::Submit { request, attachments } => {
+                self.spawn(|w| async move { w.submit(request, attachments).await })
+            }
             Job::Resend {
                 local_id,
                 request_id,
                 request,
-            } => self.spawn(move |w| async move { w.send(local_id, request_id, request).await }),
+                attachments,
+            } => {
+                self.spawn(move |w| async move { w.resend(local_id, request_id, request, attachments).await })
+            }
             Job::History {
                 seq,
                 filter,

@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::attachments::Attachment;
+
 use crate::api::Scope;
 use crate::backend::Backend;
 use crate::domain::{NewTicket, Service, Severity, Ticket, Topic};
@@ -86,7 +88,7 @@ pub(super) fn complete_ticket(
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .map(str::to_string);
-    args.attach.iter().map(|p| Attachment::read(p)).collect()
+    args.attach.iter().map(|p| read_attachment(p)).collect()
 }
 
 /// A ticket name as ARM takes it in a path.
@@ -106,29 +108,9 @@ fn check_name(name: &str) -> Result<(), Exit> {
     }
 }
 
-/// A file to upload, read and checked whole before anything is sent.
-pub(super) struct Attachment {
-    /// The name it gets on the ticket.
-    pub name: String,
-    /// Its bytes.
-    pub bytes: Vec<u8>,
-}
-
-impl Attachment {
-    fn read(path: &Path) -> anyhow::Result<Attachment> {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let cannot =
-            |e: &dyn std::fmt::Display| Exit::usage(format!("cannot attach {}: {e}", path.display()));
-        // The size first, so a 2 GB file is refused without being read.
-        let size = std::fs::metadata(path).map_err(|e| cannot(&e))?.len();
-        crate::domain::check_attachment(&name, size).map_err(|e| cannot(&e))?;
-        let bytes = std::fs::read(path).map_err(|e| cannot(&e))?;
-        crate::domain::check_attachment(&name, bytes.len() as u64).map_err(|e| cannot(&e))?;
-        Ok(Attachment { name, bytes })
-    }
+/// Reads `path` for an upload; a refusal is a usage error (exit 1) naming the path.
+fn read_attachment(path: &Path) -> anyhow::Result<Attachment> {
+    Attachment::read(path).map_err(|e| Exit::usage(e.to_string()).into())
 }
 
 /// `--name N` is asked of the service before anything is recorded: a PUT of a name already
@@ -317,7 +299,7 @@ pub(super) async fn attach_command(settings: &Settings, id: &str, files: &[PathB
     azure_only(settings, "attach")?;
     let attachments = files
         .iter()
-        .map(|p| Attachment::read(p))
+        .map(|p| read_attachment(p))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let session = open_session(settings).await?;
     let name = ticket_name(&session, id);
@@ -335,19 +317,18 @@ pub(super) async fn upload_all(
     let name = ticket.id.clone().unwrap_or_default();
     upload(session, &name, files).await.map_err(|e| {
         e.context(format!(
-            "the ticket {} is filed; an attachment was not uploaded: `pcsr-tui attach --backend azure {} FILE` \
-             uploads it",
+            "the ticket {} is filed; an attachment was not uploaded: `{}` uploads it",
             one_line(&name),
-            one_line(&name)
+            crate::attachments::retry_command(&name, None)
         ))
     })
 }
 
 async fn upload(session: &Session, ticket: &str, files: &[Attachment]) -> anyhow::Result<()> {
-    let client = azure(session)?;
     for file in files {
         let mut bar = super::progress::Bar::new(&file.name);
-        let sent = client
+        let sent = session
+            .client
             .attach(ticket, &file.name, &file.bytes, |sent, total| {
                 bar.show(sent, total)
             })

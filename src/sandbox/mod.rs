@@ -275,6 +275,15 @@ impl Sandbox {
         }
     }
 
+    /// Azure: every uploaded file as `(resource key, bytes)`, the key ending in
+    /// `/files/{name}` (tests check what reached the service, byte for byte).
+    pub fn azure_uploads(&self) -> Vec<(String, Vec<u8>)> {
+        match azure::store::uploads(self.state.db()) {
+            Ok(files) => files,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
     /// How many queued faults no request has met yet.
     pub fn pending_faults(&self) -> usize {
         self.state.faults().len()

@@ -8,23 +8,27 @@ use crate::domain::Severity;
 
 pub(crate) fn save(conn: &Connection, draft: &Draft) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO draft (id, title, description, severity, topic_id, saved_at) VALUES (1, ?1, ?2, ?3, ?4, ?5) \
+        "INSERT INTO draft (id, title, description, severity, topic_id, saved_at, attachments) \
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6) \
          ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, \
-         severity = excluded.severity, topic_id = excluded.topic_id, saved_at = excluded.saved_at",
+         severity = excluded.severity, topic_id = excluded.topic_id, saved_at = excluded.saved_at, \
+         attachments = excluded.attachments",
     )?
     .execute(params![
         draft.title,
         draft.description,
         draft.severity.map(|s| s.as_str()),
         draft.topic_id,
-        clock::now()
+        clock::now(),
+        serde_json::to_string(&draft.attachments)?
     ])?;
     Ok(())
 }
 
 pub(crate) fn load(conn: &Connection) -> Result<Option<Draft>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT title, description, severity, topic_id FROM draft WHERE id = 1")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT title, description, severity, topic_id, attachments FROM draft WHERE id = 1",
+    )?;
     let draft = stmt
         .query_row([], |row| {
             let severity: Option<String> = row.get(2)?;
@@ -35,6 +39,10 @@ pub(crate) fn load(conn: &Connection) -> Result<Option<Draft>> {
                     .map(|s| Severity::parse(&s).ok_or_else(|| bad_text(2, "severity", &s)))
                     .transpose()?,
                 topic_id: row.get(3)?,
+                attachments: {
+                    let raw: String = row.get(4)?;
+                    serde_json::from_str(&raw).map_err(|_| bad_text(4, "attachments", &raw))?
+                },
             })
         })
         .optional()?;

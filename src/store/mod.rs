@@ -28,7 +28,8 @@ pub use error::{Result, StoreError};
 pub use executor::StoreExecutor;
 pub use history::{Anchor, HistoryKey};
 pub use records::{
-    Draft, DueRefresh, HistoryRow, NewSubmission, NoteDraft, Refreshed, Submission, SubmissionState,
+    Draft, DraftFile, DueRefresh, HistoryRow, NewSubmission, NoteDraft, Refreshed, Submission,
+    SubmissionState,
 };
 pub use schema::SCHEMA_VERSION;
 

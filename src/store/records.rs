@@ -153,6 +153,18 @@ pub struct Draft {
     pub severity: Option<Severity>,
     /// Topic id, once picked.
     pub topic_id: Option<String>,
+    /// Files added to attach, as checked when added.
+    #[serde(default)]
+    pub attachments: Vec<DraftFile>,
+}
+
+/// A file added to the form to attach once the ticket is filed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DraftFile {
+    /// Where it is (absolute: the app may be started from another directory next time).
+    pub path: std::path::PathBuf,
+    /// Its size in bytes when it was added.
+    pub size: u64,
 }
 
 /// A note being written for a request, kept until it is sent (one per request).

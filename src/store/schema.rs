@@ -194,6 +194,11 @@ const MIGRATIONS: &[&str] = &[
         WHERE topics_json NOT LIKE '%/providers/Microsoft.Support/%';
     DROP TABLE topic_cache;
     "#,
+    // 8: the files added to the form's Attachments field, kept with the draft (JSON array of
+    // `{path, size}`).
+    r#"
+    ALTER TABLE draft ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
+    "#,
 ];
 
 /// The newest schema version this build knows.

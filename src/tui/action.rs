@@ -62,6 +62,21 @@ pub enum Action {
         /// The file, or why it could not be written.
         result: Result<std::path::PathBuf, String>,
     },
+    /// The file at a path typed in the Attachments field was looked at: where it is and its
+    /// size, or why it cannot be attached.
+    AttachmentChecked {
+        /// The path as typed.
+        typed: String,
+        /// The file, or the reason it is refused.
+        result: Result<(std::path::PathBuf, u64), String>,
+    },
+    /// The directory of a path typed in the Attachments field was read for a completion.
+    PathCompleted {
+        /// The path as typed.
+        typed: String,
+        /// What it completes to.
+        completion: crate::tui::runtime::paths::Completion,
+    },
     /// An answer from the worker (boxed: a created request is large).
     Worker(Box<Reply>),
     /// Leave the app (SIGTERM, SIGHUP).
@@ -115,6 +130,10 @@ pub enum Effect {
         /// The subscription id, or `None` for tenant level.
         subscription: Option<String>,
     },
+    /// Look at the file at this path (typed in the Attachments field), off the UI thread.
+    CheckAttachment(String),
+    /// Complete this path (typed in the Attachments field) from its directory, off the UI thread.
+    CompletePath(String),
     /// Leave the run loop.
     Quit,
 }

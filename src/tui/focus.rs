@@ -30,6 +30,8 @@ pub enum TextTarget {
     Contact,
     /// The subscription picker's filter.
     SubscriptionQuery,
+    /// The path being typed in the form's Attachments field.
+    AttachmentPath,
 }
 
 impl TextTarget {
@@ -51,6 +53,7 @@ pub fn text_area_mut(state: &mut State, target: TextTarget) -> Option<&mut TextA
         TextTarget::Title => Some(&mut state.form.title),
         TextTarget::Description => Some(&mut state.form.description),
         TextTarget::TopicFilter => Some(state.topics.filter.area_mut()),
+        TextTarget::AttachmentPath => Some(state.form.attachments.path.area_mut()),
         TextTarget::HistoryFilter => Some(state.history.filter.area_mut()),
         TextTarget::Tenant => Some(state.signin.tenant.area_mut()),
         TextTarget::Customer => match &mut state.history.focus {

@@ -48,6 +48,8 @@ pub struct FormLayout {
     pub severity: Rect,
     /// Topic box.
     pub topic: Rect,
+    /// Attachments box, for services that take files.
+    pub attachments: Option<Rect>,
     /// Submit button line.
     pub submit: Rect,
     /// Server error panel, when there is one.
@@ -62,8 +64,38 @@ pub fn form_error_lines(form: &Form) -> u16 {
         .map_or(0, |e| u16::try_from(e.rows().len() + 1).unwrap_or(u16::MAX))
 }
 
-/// Lays out the form in `main`; `error_lines` is the height the error panel wants (0 = none).
-pub fn form(main: Rect, error_lines: u16) -> FormLayout {
+/// Most attached files the Attachments box shows at once (the selected one is kept in view).
+pub const ATTACHMENT_ROWS: u16 = 3;
+
+/// The height the Attachments box wants: the path line, a hint line when there is one, and a
+/// row per file up to [`ATTACHMENT_ROWS`]; 0 where the form has no such field.
+pub fn attachments_height(form: &Form) -> u16 {
+    if !form.shows(super::state::FormField::Attachments) {
+        return 0;
+    }
+    let field = &form.attachments;
+    let files = u16::try_from(field.files.len())
+        .unwrap_or(u16::MAX)
+        .min(ATTACHMENT_ROWS);
+    2 + 1 + u16::from(field.hint.is_some()) + files
+}
+
+/// Lays out `form` in `main`: the one call the view and the mouse both make.
+pub fn form_for(main: Rect, form: &Form) -> FormLayout {
+    self::form(
+        main,
+        form_error_lines(form),
+        attachments_height(form),
+        form.focus == super::state::FormField::Topic,
+    )
+}
+
+/// Lays out the form in `main`; `error_lines` is the height the error panel wants (0 = none),
+/// `attachments` the Attachments box's (0 = no box). On a narrow terminal the Description and
+/// Topic boxes share one column; `topic_focused` gives the Topic box two thirds of it while it
+/// is being picked from, so an 80x24 terminal still lists several topics beside an Azure
+/// form's Attachments box.
+pub fn form(main: Rect, error_lines: u16, attachments: u16, topic_focused: bool) -> FormLayout {
     let error_h = if error_lines == 0 {
         0
     } else {
@@ -71,33 +103,37 @@ pub fn form(main: Rect, error_lines: u16) -> FormLayout {
     };
     let [body, error] = Layout::vertical([Constraint::Fill(1), Constraint::Length(error_h)]).areas(main);
     let wide = main.width >= 100;
-    let (title, description, severity, topic, submit) = if wide {
+    let (title, description, severity, topic, files, submit) = if wide {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
-        let [title, description, severity, submit] = Layout::vertical([
+        let [title, description, severity, files, submit] = Layout::vertical([
             Constraint::Length(3),
             Constraint::Fill(1),
             Constraint::Length(3),
+            Constraint::Length(attachments),
             Constraint::Length(1),
         ])
         .areas(left);
-        (title, description, severity, right, submit)
+        (title, description, severity, right, files, submit)
     } else {
-        let [title, description, severity, topic, submit] = Layout::vertical([
+        let topic_share = if topic_focused { 2 } else { 1 };
+        let [title, description, severity, topic, files, submit] = Layout::vertical([
             Constraint::Length(3),
             Constraint::Fill(1),
             Constraint::Length(3),
-            Constraint::Fill(1),
+            Constraint::Fill(topic_share),
+            Constraint::Length(attachments),
             Constraint::Length(1),
         ])
         .areas(body);
-        (title, description, severity, topic, submit)
+        (title, description, severity, topic, files, submit)
     };
     FormLayout {
         title,
         description,
         severity,
         topic,
+        attachments: (attachments > 0).then_some(files),
         submit,
         error: (error_h > 0).then_some(error),
     }

@@ -116,6 +116,7 @@ impl Mode {
             Mode::Form(FormField::Title) => Some(TextTarget::Title),
             Mode::Form(FormField::Description) => Some(TextTarget::Description),
             Mode::Form(FormField::Topic) => Some(TextTarget::TopicFilter),
+            Mode::Form(FormField::Attachments) => Some(TextTarget::AttachmentPath),
             Mode::HistoryFilter => Some(TextTarget::HistoryFilter),
             Mode::CustomerPrompt => Some(TextTarget::Customer),
             Mode::NoteBox => Some(TextTarget::Note),

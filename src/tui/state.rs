@@ -28,7 +28,7 @@ use signin::{Phase, SignIn};
 use topics::{Topics, TopicsLoad};
 
 pub use crate::worker::Target;
-pub use form::{Form, FormField, Unsettled};
+pub use form::{AttachedPath, Attachments, Form, FormField, Unsettled};
 pub use note::NoteBox;
 pub use screens::{DetailsFocus, DetailsView, History, HistoryFocus, ResultView, Screen};
 pub use service_list::{Paging, ServiceList, Source};
@@ -87,6 +87,9 @@ pub struct Busy {
     pub since: Instant,
     /// The client's latest report.
     pub note: Option<BusyNote>,
+    /// The ticket is filed and its files are being uploaded (quitting leaves them unsent,
+    /// not the ticket in the outbox).
+    pub filed: bool,
 }
 
 /// A question that needs a yes or no before anything happens.

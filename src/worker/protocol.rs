@@ -1,8 +1,11 @@
 //! What the UI and the worker say to each other: [`Job`]s in, [`Reply`]s out.
 
+use std::path::PathBuf;
+
 use uuid::Uuid;
 
 use super::{NoteOutcome, ServicePage, SignInReply, Target};
+use crate::attachments::UploadFailure;
 use crate::auth::Cloud;
 use crate::domain::ClientEvent;
 use crate::domain::Failure;
@@ -20,8 +23,13 @@ pub enum Job {
     LoadBranch(Topic),
     /// Save the form draft.
     SaveDraft(Draft),
-    /// Record, then send a new request.
-    Submit(NewTicket),
+    /// Read the files to attach, record, send a new request, then upload the files to it.
+    Submit {
+        /// The request.
+        request: NewTicket,
+        /// Files to upload once it is filed (read and checked before anything is recorded).
+        attachments: Vec<PathBuf>,
+    },
     /// Send an already recorded request again with its MS-RequestId (outcome was unknown).
     Resend {
         /// Local row.
@@ -30,6 +38,8 @@ pub enum Job {
         request_id: Uuid,
         /// What was recorded.
         request: NewTicket,
+        /// Files to upload once it is filed.
+        attachments: Vec<PathBuf>,
     },
     /// A window of history rows next to `anchor` (one indexed seek, never an OFFSET scan).
     History {
@@ -141,8 +151,19 @@ pub enum Reply {
         request_id: Uuid,
         /// What was sent.
         request: NewTicket,
-        /// The service's answer.
+        /// The service's answer; its attachments are the files uploaded after the create.
         response: Ticket,
+        /// A file that was not uploaded (the ones after it were not tried); the ticket is filed.
+        upload_failed: Option<UploadFailure>,
+    },
+    /// A file is being uploaded to the ticket just filed.
+    Uploading {
+        /// The file, as the submit named it.
+        path: PathBuf,
+        /// Bytes sent so far.
+        sent: u64,
+        /// Its size.
+        total: u64,
     },
     /// A submit failed.
     SubmitFailed {

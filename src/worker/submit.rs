@@ -1,15 +1,22 @@
 //! Submitting from the TUI: record in the outbox, send, settle the row, clear the sent draft.
 
+use std::path::PathBuf;
+
 use uuid::Uuid;
 
 use super::{Reply, Worker};
+use crate::attachments::{Attachment, UploadFailure};
 use crate::domain::Failure;
 use crate::domain::{NewTicket, Ticket};
 use crate::store::Draft;
 
 impl Worker {
-    /// Records a new request in the outbox, then sends it.
-    pub(super) async fn submit(self, request: NewTicket) {
+    /// Reads the files to attach, records a new request in the outbox, sends it, then uploads
+    /// the files.
+    pub(super) async fn submit(self, request: NewTicket, attachments: Vec<PathBuf>) {
+        let Some(files) = self.read_attachments(&request, attachments).await else {
+            return;
+        };
         let origin = self.origin();
         let recorded = self.outbox.record(&origin, &request).await;
         let (local_id, request_id) = match recorded {
@@ -29,18 +36,66 @@ impl Worker {
                 return;
             }
         };
-        self.send(local_id, request_id, request).await;
+        self.send(local_id, request_id, request, files).await;
     }
 
-    /// Sends a recorded request and settles its row.
-    pub(super) async fn send(self, local_id: i64, request_id: Uuid, request: NewTicket) {
+    /// Sends a recorded request again (same key), then uploads the files.
+    pub(super) async fn resend(
+        self,
+        local_id: i64,
+        request_id: Uuid,
+        request: NewTicket,
+        attachments: Vec<PathBuf>,
+    ) {
+        if let Some(files) = self.read_attachments(&request, attachments).await {
+            self.send(local_id, request_id, request, files).await;
+        }
+    }
+
+    /// Every file read and checked whole, on a blocking thread, before anything is recorded or
+    /// sent (the CLI's order too); `None` after telling the UI which file could not be.
+    async fn read_attachments(&self, request: &NewTicket, paths: Vec<PathBuf>) -> Option<Vec<Attachment>> {
+        if paths.is_empty() {
+            return Some(Vec::new());
+        }
+        let read = tokio::task::spawn_blocking(move || {
+            paths
+                .iter()
+                .map(|p| Attachment::read(p))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .unwrap_or_else(|e| Err(format!("reading the attachments failed: {e}")));
+        match read {
+            Ok(files) => Some(files),
+            Err(why) => {
+                self.reply(Reply::SubmitFailed {
+                    request: request.clone(),
+                    error: Failure::local(
+                        format!("{why}; nothing was recorded or sent"),
+                        crate::domain::Remedy::FixInput,
+                    ),
+                    unsettled: None,
+                });
+                None
+            }
+        }
+    }
+
+    /// Sends a recorded request and settles its row; once it is filed, uploads `files`.
+    async fn send(self, local_id: i64, request_id: Uuid, request: NewTicket, files: Vec<Attachment>) {
         match self.create(local_id, request_id, &request).await {
-            Ok(response) => self.reply(Reply::Submitted {
-                local_id,
-                request_id,
-                request,
-                response,
-            }),
+            Ok(mut response) => {
+                let upload_failed = self.upload(&mut response, &files).await;
+                self.reply(Reply::Submitted {
+                    local_id,
+                    request_id,
+                    request,
+                    response,
+                    upload_failed,
+                })
+            }
             Err((error, unknown)) => {
                 let unsettled = unknown.then_some((local_id, request_id));
                 self.reply(Reply::SubmitFailed {
@@ -55,6 +110,32 @@ impl Worker {
                 }
             }
         }
+    }
+
+    /// Uploads `files` to the ticket just filed, in order, reporting each one's progress; each
+    /// one uploaded is added to the ticket's attachments. Stops at the first failure, which
+    /// leaves the ticket filed and is returned with the command that uploads the file later.
+    async fn upload(&self, ticket: &mut Ticket, files: &[Attachment]) -> Option<UploadFailure> {
+        let name = ticket.id.clone().unwrap_or_default();
+        let client = self.client();
+        for file in files {
+            let replies = self.replies.clone();
+            let path = file.path.clone();
+            let sent = client
+                .attach(&name, &file.name, &file.bytes, move |sent, total| {
+                    let _ = replies.send(Reply::Uploading {
+                        path: path.clone(),
+                        sent,
+                        total,
+                    });
+                })
+                .await;
+            match sent {
+                Ok(_) => ticket.attachments.push(file.name.clone()),
+                Err(e) => return Some(UploadFailure::new(&name, &file.path, e.failure().summary)),
+            }
+        }
+        None
     }
 
     /// One create through the outbox with the stored id. Err carries "outcome unknown".
@@ -125,6 +206,7 @@ mod tests {
             description: "d".into(),
             severity: Some(Severity::Minimal),
             topic_id: Some("1".into()),
+            ..Draft::default()
         };
         assert!(draft_is(&draft, &request));
         draft.description.push('!');

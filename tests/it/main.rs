@@ -30,3 +30,4 @@ mod tui_follow;
 mod tui_keys_config;
 mod tui_startup;
 mod wire;
+mod worker_attachments;

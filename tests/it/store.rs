@@ -423,6 +423,10 @@ fn draft_saves_overwrites_loads_and_clears() {
         description: "line 1\nline 2".into(),
         severity: Some(Severity::Minimal),
         topic_id: Some("32444671".into()),
+        attachments: vec![pcsr_tui::store::DraftFile {
+            path: "/var/log/rdp trace.txt".into(),
+            size: 18_432,
+        }],
     };
     store.save_draft(&second).unwrap();
     assert_eq!(store.load_draft().unwrap(), Some(second));

@@ -1,6 +1,7 @@
 //! An Azure ticket filed and followed by keys only, in the real binary in a PTY against the
-//! in-process sandbox: search the catalogue, file, see the ticket number, open it from the
-//! history, add a two-line note, see support's answer arrive without a key, close it.
+//! in-process sandbox: search the catalogue, attach a file, file, see the ticket number and the
+//! file uploaded, open it from the history, add a two-line note, see support's answer arrive
+//! without a key, close it.
 
 use std::time::Duration;
 
@@ -50,6 +51,16 @@ fn file_an_azure_ticket_by_keys_then_follow_it_to_supports_answer_and_close_it()
     app.wait_until("the RDP classification first", |s| {
         s.contains("Filter: windows rdp") && s.contains("Virtual Machine running Windows / Connect")
     });
+    // A file to attach: Tab to the Attachments field, its path, Enter.
+    let trace = data.path().join("rdp-trace.txt");
+    std::fs::write(&trace, b"09:00:03 TCP 3389 SYN sent, no answer\n").unwrap();
+    app.keys(TAB);
+    app.wait_until("the Attachments field focused", |s| s.contains("▶ Attachments"));
+    app.type_text(&trace.display().to_string());
+    app.keys(ENTER);
+    app.wait_until("the file in the list", |s| {
+        s.contains("1 file, 38 bytes") && s.contains("rdp-trace.txt")
+    });
     app.keys(CTRL_S);
 
     let result = app.wait_for("Support ticket created");
@@ -57,6 +68,17 @@ fn file_an_azure_ticket_by_keys_then_follow_it_to_supports_answer_and_close_it()
     assert!(result.contains("Moderate"), "{result}");
     assert!(result.contains("Virtual Machine running Windows"), "{result}");
     assert!(result.contains("Response due"), "{result}");
+    assert!(result.contains("1 uploaded"), "{result}");
+    assert!(result.contains("rdp-trace.txt"), "{result}");
+    let uploads = sandbox.azure_uploads();
+    assert!(
+        uploads
+            .iter()
+            .any(|(key, bytes)| key.ends_with("/files/rdp-trace.txt")
+                && bytes.as_slice() == b"09:00:03 TCP 3389 SYN sent, no answer\n"),
+        "the service holds the file: {:?}",
+        uploads.iter().map(|u| &u.0).collect::<Vec<_>>()
+    );
 
     // History: the number in its row; open it.
     app.keys(CTRL_R);

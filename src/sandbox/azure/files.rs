@@ -296,7 +296,6 @@ pub async fn upload(
         ));
     }
     let k = file_key(&scope, &ws, &name);
-    let len = bytes.len();
-    super::routes::db(state, move |db| store::put_chunk(db, &k, index, len)).await?;
+    super::routes::db(state, move |db| store::put_chunk(db, &k, index, &bytes)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

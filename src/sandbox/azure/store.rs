@@ -31,6 +31,13 @@ CREATE TABLE IF NOT EXISTS arm_chunks (
     size  INTEGER NOT NULL,
     PRIMARY KEY (file, idx)
 );
+-- The chunks' bytes, apart from their sizes so a sandbox file of an older build still opens.
+CREATE TABLE IF NOT EXISTS arm_chunk_bytes (
+    file     TEXT NOT NULL,
+    idx      INTEGER NOT NULL,
+    content  BLOB NOT NULL,
+    PRIMARY KEY (file, idx)
+);
 ";
 
 /// What a create-by-name did.
@@ -220,16 +227,37 @@ pub fn poll_operation(db: &Db, id: &str) -> Result<Option<Operation>, DbError> {
 }
 
 /// Notes that chunk `idx` of file `file` arrived with `size` bytes (again: replaced).
-pub fn put_chunk(db: &Db, file: &str, idx: u64, size: usize) -> Result<(), DbError> {
-    db.conn()?.execute(
+pub fn put_chunk(db: &Db, file: &str, idx: u64, content: &[u8]) -> Result<(), DbError> {
+    let conn = db.conn()?;
+    let idx = i64::try_from(idx).unwrap_or(i64::MAX);
+    conn.execute(
         "INSERT OR REPLACE INTO arm_chunks (file, idx, size) VALUES (?1, ?2, ?3)",
-        params![
-            file,
-            i64::try_from(idx).unwrap_or(i64::MAX),
-            i64::try_from(size).unwrap_or(i64::MAX)
-        ],
+        params![file, idx, i64::try_from(content.len()).unwrap_or(i64::MAX)],
+    )?;
+    conn.execute(
+        "INSERT OR REPLACE INTO arm_chunk_bytes (file, idx, content) VALUES (?1, ?2, ?3)",
+        params![file, idx, content],
     )?;
     Ok(())
+}
+
+/// Every uploaded file's key and its bytes so far (its chunks in order), oldest file first.
+pub fn uploads(db: &Db) -> Result<Vec<(String, Vec<u8>)>, DbError> {
+    let conn = db.conn()?;
+    let mut stmt = conn.prepare(
+        "SELECT c.file, c.content FROM arm_chunk_bytes c \
+         LEFT JOIN arm_resources r ON r.key = c.file ORDER BY r.seq, c.file, c.idx",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for row in rows {
+        let (file, content) = row?;
+        match files.last_mut() {
+            Some((last, bytes)) if *last == file => bytes.extend(content),
+            _ => files.push((file, content)),
+        }
+    }
+    Ok(files)
 }
 
 /// How many chunks of `file` arrived.

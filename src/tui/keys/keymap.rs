@@ -254,11 +254,21 @@ impl Keymap {
     /// out it is the way to real data, once signed in it would only take room.
     pub fn hints(&self, active: &[KeyScope], offer_sign_in: bool) -> Vec<(String, &'static str)> {
         let global = |b: &&Bound| matches!(b.scope, KeyScope::Anywhere | KeyScope::OutsideText);
+        // A binding whose every key an earlier active one takes never runs here (the
+        // Attachments field's Tab completes, so the form's "next field" is not offered).
+        let shadowed = |b: &Bound| {
+            let earlier = self
+                .bindings
+                .iter()
+                .take_while(|e| !std::ptr::eq(*e, b))
+                .filter(|e| active.contains(&e.scope));
+            b.keys.iter().all(|k| earlier.clone().any(|e| e.keys.contains(k)))
+        };
         let local = self.bindings.iter().filter(|b| !global(b));
         let everywhere = self.bindings.iter().filter(global);
         local
             .chain(everywhere)
-            .filter(|b| active.contains(&b.scope) && !b.keys.is_empty())
+            .filter(|b| active.contains(&b.scope) && !b.keys.is_empty() && !shadowed(b))
             .filter(|b| offer_sign_in || b.command != KeyCommand::SignIn)
             .filter_map(|b| b.hint.map(|h| (b.keys_label(), h)))
             .collect()

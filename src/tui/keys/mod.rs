@@ -30,6 +30,12 @@ pub enum KeyCommand {
     Submit,
     /// Keep the highlighted topic (the best match when none was moved to) and go on.
     PickTopic,
+    /// Complete the path typed in the Attachments field (an empty box: the next field).
+    CompletePath,
+    /// Check the file at the path typed and add it to the attachments.
+    AddAttachment,
+    /// Remove the selected file from the attachments.
+    RemoveAttachment,
     /// Close the request on the server (asks first).
     CloseRequest,
     /// Answer yes to the question on screen.

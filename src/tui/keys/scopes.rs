@@ -23,6 +23,8 @@ pub enum KeyScope {
     Topic,
     /// The Topic picker after loading failed.
     TopicError,
+    /// The Attachments field.
+    Attachments,
     /// The Submit button.
     SubmitButton,
     /// The history list.
@@ -70,6 +72,7 @@ impl KeyScope {
             KeyScope::Severity => "Severity",
             KeyScope::Topic => "Topic",
             KeyScope::TopicError => "Topic (error)",
+            KeyScope::Attachments => "Attachments",
             KeyScope::SubmitButton => "Submit",
             KeyScope::History => "history",
             KeyScope::HistoryFilter => "history filter",
@@ -124,6 +127,7 @@ pub fn mode_scopes(mode: Mode, state: &State) -> Vec<KeyScope> {
                         scopes.push(TopicError);
                     }
                 }
+                FormField::Attachments => scopes.push(Attachments),
                 FormField::Submit => scopes.push(SubmitButton),
             }
             scopes
@@ -155,6 +159,7 @@ pub const CONTEXTS: &[&[KeyScope]] = {
         &[Anywhere, OutsideText, Form, Severity],
         &[Anywhere, TextBox, Form, Topic],
         &[Anywhere, TextBox, Form, Topic, TopicError],
+        &[Anywhere, TextBox, Form, Attachments],
         &[Anywhere, OutsideText, Form, SubmitButton],
         &[Anywhere, OutsideText, History],
         &[Anywhere, TextBox, HistoryFilter],

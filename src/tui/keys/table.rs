@@ -146,11 +146,19 @@ pub const BINDINGS: &[Binding] = &[
         help: "validate and submit (the form shows what is missing)",
         hint: Some("submit"),
     },
+    // Before the form's Tab: in the Attachments field Tab completes the path, as a shell does.
+    Binding {
+        keys: &[key(KeyCode::Tab)],
+        scope: KeyScope::Attachments,
+        command: KeyCommand::CompletePath,
+        help: "complete the path (twice: list the matches); empty box: next field",
+        hint: Some("complete"),
+    },
     Binding {
         keys: &[key(KeyCode::Tab)],
         scope: KeyScope::Form,
         command: KeyCommand::NextField,
-        help: "next field: Title, Description, Severity, Topic, Submit",
+        help: "next field: Title, Description, Severity, Topic, Attachments (Azure), Submit",
         hint: Some("next field"),
     },
     Binding {
@@ -214,6 +222,34 @@ pub const BINDINGS: &[Binding] = &[
         scope: KeyScope::SubmitButton,
         command: KeyCommand::Submit,
         help: "submit",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::Attachments,
+        command: KeyCommand::AddAttachment,
+        help: "attach the file at this path (checked at once: 1 byte to 5 MiB, name, type)",
+        hint: Some("add file"),
+    },
+    Binding {
+        keys: &[ctrl('d')],
+        scope: KeyScope::Attachments,
+        command: KeyCommand::RemoveAttachment,
+        help: "remove the selected file from the attachments",
+        hint: Some("remove file"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Up)],
+        scope: KeyScope::Attachments,
+        command: KeyCommand::Up,
+        help: "select the previous attached file",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Down)],
+        scope: KeyScope::Attachments,
+        command: KeyCommand::Down,
+        help: "select the next attached file",
         hint: None,
     },
     Binding {

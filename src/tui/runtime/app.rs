@@ -14,7 +14,7 @@ use super::clipboard::ClipEnv;
 use super::input::Input;
 use super::opener::{self, OpenEnv};
 use super::terminal::{self, Tui};
-use super::{clipboard, editor};
+use super::{clipboard, editor, paths};
 use crate::session::Session;
 use crate::store::Store;
 use crate::templates;
@@ -328,6 +328,14 @@ impl Effects {
                             .map_err(|e| e.to_string()),
                     })
                 }
+                Effect::CheckAttachment(typed) => self.off_thread(move || Action::AttachmentChecked {
+                    result: paths::check(&typed, paths::home().as_deref()),
+                    typed,
+                }),
+                Effect::CompletePath(typed) => self.off_thread(move || Action::PathCompleted {
+                    completion: paths::complete(&typed, paths::home().as_deref()),
+                    typed,
+                }),
                 Effect::OpenUrl(url) => {
                     let env = self.open_env;
                     self.off_thread(move || {

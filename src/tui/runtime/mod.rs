@@ -8,4 +8,5 @@ pub(crate) mod editor;
 pub(crate) mod external;
 pub(crate) mod input;
 pub mod opener;
+pub mod paths;
 pub(crate) mod terminal;

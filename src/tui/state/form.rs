@@ -1,12 +1,14 @@
 //! The request form's state: its fields, their text, and a submit with an unknown outcome.
 
+use std::path::PathBuf;
 use tui_textarea::{TextArea, WrapMode};
+
 use uuid::Uuid;
 
 use crate::domain::Failure;
 use crate::domain::{self, FieldError, NewTicket, Service, Severity};
-use crate::store::Draft;
-use crate::tui::textbox::plain_cursor;
+use crate::store::{Draft, DraftFile};
+use crate::tui::textbox::{LineBox, plain_cursor};
 use crate::tui::theme::PLACEHOLDER;
 
 /// The form's fields in Tab order.
@@ -20,30 +22,29 @@ pub enum FormField {
     Severity,
     /// Topic picker.
     Topic,
+    /// Files to attach (for services that take attachments).
+    Attachments,
     /// The Submit button.
     Submit,
 }
 
 impl FormField {
-    /// Tab order.
-    pub const ORDER: [FormField; 5] = [
+    /// Tab order (a form skips the fields its service does not have).
+    pub const ORDER: [FormField; 6] = [
         FormField::Title,
         FormField::Description,
         FormField::Severity,
         FormField::Topic,
+        FormField::Attachments,
         FormField::Submit,
     ];
 
-    /// The next field, wrapping around.
-    pub fn next(self) -> FormField {
-        let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
-        Self::ORDER[(i + 1) % Self::ORDER.len()]
-    }
-
-    /// The previous field, wrapping around.
-    pub fn prev(self) -> FormField {
-        let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
-        Self::ORDER[(i + Self::ORDER.len() - 1) % Self::ORDER.len()]
+    /// The field `steps` places on in Tab order among `shown`, wrapping around.
+    fn step(self, steps: isize, shown: impl Fn(FormField) -> bool) -> FormField {
+        let order: Vec<FormField> = Self::ORDER.into_iter().filter(|f| shown(*f)).collect();
+        let len = order.len() as isize;
+        let i = order.iter().position(|f| *f == self).unwrap_or(0) as isize;
+        order[(i + steps).rem_euclid(len) as usize]
     }
 
     /// The form field showing a domain field.
@@ -58,7 +59,10 @@ impl FormField {
 
     /// Whether typing goes into this field as text.
     pub fn takes_text(self) -> bool {
-        matches!(self, FormField::Title | FormField::Description | FormField::Topic)
+        matches!(
+            self,
+            FormField::Title | FormField::Description | FormField::Topic | FormField::Attachments
+        )
     }
 }
 
@@ -72,6 +76,55 @@ pub struct Unsettled {
     pub request_id: Uuid,
     /// What was sent.
     pub request: NewTicket,
+}
+
+/// A file added to the Attachments field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachedPath {
+    /// Where it is (absolute).
+    pub path: PathBuf,
+    /// The name it gets on the ticket.
+    pub name: String,
+    /// Its size in bytes when it was added.
+    pub size: u64,
+    /// Bytes uploaded so far while a submit uploads it.
+    pub sent: Option<u64>,
+}
+
+/// The Attachments field: the path being typed, the files added, and what the field says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attachments {
+    /// The path being typed.
+    pub path: LineBox,
+    /// The files added, in the order they were.
+    pub files: Vec<AttachedPath>,
+    /// The file the remove key acts on.
+    pub selected: usize,
+    /// Why the path typed was refused (the path stays in the box).
+    pub error: Option<String>,
+    /// What a completion found (the matches, or that there are none).
+    pub hint: Option<String>,
+    /// The text a completion could not extend while several entries matched: a completion of
+    /// the same text again lists them.
+    pub stuck: Option<String>,
+}
+
+impl Attachments {
+    /// The files as a draft keeps them.
+    pub fn draft(&self) -> Vec<DraftFile> {
+        self.files
+            .iter()
+            .map(|f| DraftFile {
+                path: f.path.clone(),
+                size: f.size,
+            })
+            .collect()
+    }
+
+    /// The paths to upload.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.files.iter().map(|f| f.path.clone()).collect()
+    }
 }
 
 /// The request form.
@@ -97,6 +150,8 @@ pub struct Form {
     pub unsettled: Option<Unsettled>,
     /// The severity a new form starts with (`[defaults] severity`).
     pub preset: Option<Severity>,
+    /// Files to attach once the ticket is filed.
+    pub attachments: Attachments,
 }
 
 impl Default for Form {
@@ -134,6 +189,24 @@ impl Form {
             submit_error: None,
             unsettled: None,
             preset: None,
+            attachments: Attachments {
+                // A draft from another service's form keeps no files this one cannot send.
+                files: if service.capabilities().attachments {
+                    draft
+                        .attachments
+                        .iter()
+                        .map(|f| AttachedPath {
+                            name: crate::attachments::file_name(&f.path),
+                            path: f.path.clone(),
+                            size: f.size,
+                            sent: None,
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                ..Attachments::default()
+            },
         }
     }
 
@@ -189,6 +262,7 @@ impl Form {
             description: self.description_text(),
             severity: self.severity,
             topic_id: self.topic_id.clone(),
+            attachments: self.attachments.draft(),
         }
     }
 
@@ -218,6 +292,21 @@ impl Form {
         description.move_cursor(tui_textarea::CursorMove::End);
         plain_cursor(&mut description);
         self.description = description;
+    }
+
+    /// Whether the form has `field` (Attachments only where the service takes files).
+    pub fn shows(&self, field: FormField) -> bool {
+        field != FormField::Attachments || self.service.capabilities().attachments
+    }
+
+    /// The field after the focused one in Tab order, wrapping around.
+    pub fn next_field(&self) -> FormField {
+        self.focus.step(1, |f| self.shows(f))
+    }
+
+    /// The field before the focused one in Tab order, wrapping around.
+    pub fn prev_field(&self) -> FormField {
+        self.focus.step(-1, |f| self.shows(f))
     }
 
     /// The first error for `field`.

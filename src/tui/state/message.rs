@@ -89,11 +89,15 @@ pub fn current(state: &State, spinner: &str) -> Option<(String, Tone)> {
     if let Some(busy) = &state.busy {
         let secs = state.now.saturating_duration_since(busy.since).as_secs();
         // The reassurance before the detail: it is what must survive a narrow window.
-        let mut text = format!(
-            "{spinner} {}… {secs} s: you can keep working; {} keeps it in the outbox",
-            busy.what,
-            state.keys.label(KeyCommand::Quit, KeyScope::OutsideText)
-        );
+        let mut text = if busy.filed {
+            format!("{spinner} {}… {secs} s: the ticket is filed", busy.what)
+        } else {
+            format!(
+                "{spinner} {}… {secs} s: you can keep working; {} keeps it in the outbox",
+                busy.what,
+                state.keys.label(KeyCommand::Quit, KeyScope::OutsideText)
+            )
+        };
         if let Some(note) = &busy.note {
             text.push_str(" — ");
             text.push_str(&note.text(state.now));

@@ -34,6 +34,8 @@ pub struct ResultView {
     pub topic_name: Option<String>,
     /// When the answer came: a response deadline is worded against it (`None`: shown as sent).
     pub clock: Option<crate::dates::WallClock>,
+    /// A file that was not uploaded after the ticket was filed.
+    pub upload_failed: Option<crate::attachments::UploadFailure>,
 }
 
 /// The details of one request: from the local history, the service's list, or both.

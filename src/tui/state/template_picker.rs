@@ -70,6 +70,7 @@ fn field_name(field: FormField) -> &'static str {
         FormField::Description => "Description",
         FormField::Severity => "Severity",
         FormField::Topic => "Topic",
+        FormField::Attachments => "Attachments",
         FormField::Submit => "Submit",
     }
 }

@@ -26,7 +26,7 @@ fn remapped(command: &str, key: &str) -> State {
 }
 
 fn submits(fx: &[Effect]) -> bool {
-    fx.iter().any(|e| matches!(e, Effect::Worker(Job::Submit(_))))
+    fx.iter().any(|e| matches!(e, Effect::Worker(Job::Submit { .. })))
 }
 
 #[test]
@@ -74,7 +74,7 @@ fn the_preset_severity_is_chosen_in_every_new_form() {
     let request = fx
         .iter()
         .find_map(|e| match e {
-            Effect::Worker(Job::Submit(r)) => Some(r.clone()),
+            Effect::Worker(Job::Submit { request: r, .. }) => Some(r.clone()),
             _ => None,
         })
         .expect("submitted");
@@ -89,6 +89,7 @@ fn the_preset_severity_is_chosen_in_every_new_form() {
                 id: Some("1".into()),
                 ..Ticket::default()
             },
+            upload_failed: None,
         }),
     );
     assert!(matches!(s.screen, Screen::Result(_)));

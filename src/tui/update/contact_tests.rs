@@ -22,7 +22,7 @@ fn azure_state(config: Option<std::path::PathBuf>) -> State {
 
 fn submitted(effects: &[Effect]) -> Option<&NewTicket> {
     effects.iter().find_map(|e| match e {
-        Effect::Worker(Job::Submit(r)) => Some(r),
+        Effect::Worker(Job::Submit { request: r, .. }) => Some(r),
         _ => None,
     })
 }

@@ -33,10 +33,15 @@ pub(super) fn submit(state: &mut State, fx: &mut Vec<Effect>) {
         what: "Submitting".into(),
         since: state.now,
         note: None,
+        filed: false,
     });
     if state.draft.dirty {
         fx.push(Effect::Worker(Job::SaveDraft(state.form.draft())));
         state.draft = DraftSync::default();
+    }
+    let attachments = state.form.attachments.paths();
+    for file in &mut state.form.attachments.files {
+        file.sent = None;
     }
     let command = match &state.form.unsettled {
         // Same form after an unknown outcome: reuse the MS-RequestId so it cannot be filed twice.
@@ -44,8 +49,9 @@ pub(super) fn submit(state: &mut State, fx: &mut Vec<Effect>) {
             local_id: u.local_id,
             request_id: u.request_id,
             request,
+            attachments,
         },
-        _ => Job::Submit(request),
+        _ => Job::Submit { request, attachments },
     };
     fx.push(Effect::Worker(command));
 }

@@ -14,7 +14,7 @@ use crate::worker::Reply;
 
 fn submitted(effects: &[Effect]) -> Option<&NewTicket> {
     effects.iter().find_map(|e| match e {
-        Effect::Worker(Job::Submit(r)) => Some(r),
+        Effect::Worker(Job::Submit { request: r, .. }) => Some(r),
         _ => None,
     })
 }
@@ -137,6 +137,7 @@ fn success_shows_the_result_and_empties_the_form() {
             request_id,
             request,
             response,
+            upload_failed: None,
         }),
     );
     let Screen::Result(r) = &s.screen else {
@@ -298,6 +299,7 @@ fn a_restored_draft_fills_an_untouched_form() {
         description: "body".into(),
         severity: Some(Severity::Critical),
         topic_id: Some("32444673".into()),
+        ..Draft::default()
     };
     update(&mut s, Action::from(Reply::Draft(Some(draft.clone()))));
     assert_eq!(s.form.draft(), draft);

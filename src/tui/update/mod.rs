@@ -14,6 +14,7 @@ use super::state::{DraftSync, FormField, HistoryFocus, Screen, Source, State};
 use crate::tui::textbox::EditOp;
 use crate::worker::Job;
 
+mod attachments;
 mod clock;
 mod contact;
 mod details;
@@ -70,6 +71,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Templates { templates, errors } => template::loaded(state, templates, errors),
         Action::BrowserOpened { url, result } => signin::browser_opened(state, &url, result),
         Action::ConfigWritten { what, result } => contact::written(state, &what, result),
+        Action::AttachmentChecked { typed, result } => attachments::checked(state, &typed, result),
+        Action::PathCompleted { typed, completion } => attachments::completed(state, &typed, completion),
         Action::Worker(reply) => reply::on_reply(state, *reply, &mut fx),
         Action::Quit => quit(state, &mut fx),
     }
@@ -154,13 +157,16 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         }
         KeyCommand::Submit => form::submit(state, fx),
         KeyCommand::NextField => {
-            let next = state.form.focus.next();
+            let next = state.form.next_field();
             state.form.set_focus(next);
         }
         KeyCommand::PrevField => {
-            let prev = state.form.focus.prev();
+            let prev = state.form.prev_field();
             state.form.set_focus(prev);
         }
+        KeyCommand::CompletePath => attachments::complete(state, fx),
+        KeyCommand::AddAttachment => attachments::add(state, fx),
+        KeyCommand::RemoveAttachment => attachments::remove(state),
         KeyCommand::PickTopic => {
             // Enter on a service opens it: it is not a topic to file under.
             if form::open_branch(state, fx) {
@@ -247,6 +253,7 @@ fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
         _ => {}
     }
     match &state.screen {
+        Screen::Form if state.form.focus == FormField::Attachments => attachments::step(state, delta),
         Screen::Form => form::step_topic(state, delta),
         Screen::History if state.history.source == Source::Service => requests::step(state, delta, fx),
         Screen::History => history::step(state, delta, fx),
@@ -343,6 +350,8 @@ fn ensure_history(state: &mut State, fx: &mut Vec<Effect>, force: bool) {
 
 #[cfg(test)]
 mod app_tests;
+#[cfg(test)]
+mod attachments_tests;
 #[cfg(test)]
 mod config_tests;
 #[cfg(test)]

@@ -45,7 +45,7 @@ pub(super) fn on_mouse(state: &mut State, mouse: MouseEvent, fx: &mut Vec<Effect
 }
 
 fn on_form(state: &mut State, col: u16, row: u16, wheel: isize, main: Rect) {
-    let f = layout::form(main, layout::form_error_lines(&state.form));
+    let f = layout::form_for(main, &state.form);
     if wheel != 0 {
         if layout::hit(f.topic, col, row) {
             form::step_topic(state, wheel);
@@ -59,6 +59,7 @@ fn on_form(state: &mut State, col: u16, row: u16, wheel: isize, main: Rect) {
         (f.description, FormField::Description),
         (f.severity, FormField::Severity),
         (f.topic, FormField::Topic),
+        (f.attachments.unwrap_or_default(), FormField::Attachments),
         (f.submit, FormField::Submit),
     ];
     if let Some((_, field)) = targets.iter().find(|(r, _)| layout::hit(*r, col, row)) {

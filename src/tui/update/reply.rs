@@ -68,6 +68,7 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             request_id,
             request,
             response,
+            upload_failed,
         } => {
             state.busy = None;
             let topic_name = state
@@ -87,10 +88,20 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
                     request_id,
                     topic_name,
                     clock: Some(crate::dates::WallClock::now()),
+                    upload_failed: upload_failed.clone(),
                 })),
             );
-            state.info(format!("{what} {} created", text::one_line(&id)));
+            match upload_failed {
+                Some(failed) => state.error(format!(
+                    "{what} {} created, but {} was not uploaded: `{}` uploads it",
+                    text::one_line(&id),
+                    text::one_line(&failed.name),
+                    failed.command
+                )),
+                None => state.info(format!("{what} {} created", text::one_line(&id))),
+            }
         }
+        Reply::Uploading { path, sent, total } => super::attachments::uploading(state, &path, sent, total),
         Reply::SubmitFailed {
             request,
             error,

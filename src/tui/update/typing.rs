@@ -113,6 +113,7 @@ fn changed(state: &mut State, target: TextTarget, fx: &mut Vec<Effect>) {
                 picker.refilter();
             }
         }
+        TextTarget::AttachmentPath => super::attachments::typed(state),
         TextTarget::Tenant | TextTarget::Customer => {}
     }
 }

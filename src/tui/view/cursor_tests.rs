@@ -29,7 +29,7 @@ fn main_area(s: &State) -> Rect {
 #[test]
 fn the_cursor_follows_the_title_and_the_description() {
     let mut s = state();
-    let f = layout::form(main_area(&s), 0);
+    let f = layout::form(main_area(&s), 0, 0, false);
     let title = layout::inset(f.title);
     assert_eq!(cursor(&s), Some(Position::new(title.x, title.y)), "empty title");
     type_text(&mut s, "abcd");
@@ -52,7 +52,7 @@ fn the_cursor_sits_in_the_topic_filter() {
     for _ in 0..3 {
         press(&mut s, KeyCode::Tab);
     }
-    let f = layout::form(main_area(&s), 0);
+    let f = layout::form(main_area(&s), 0, 0, false);
     let filter = layout::topic(layout::inset(f.topic)).filter;
     assert_eq!(
         cursor(&s),

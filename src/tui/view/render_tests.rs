@@ -98,7 +98,9 @@ fn form_submit_failed_keeps_input() {
     let request = fx
         .iter()
         .find_map(|e| match e {
-            crate::tui::action::Effect::Worker(crate::worker::Job::Submit(r)) => Some(r.clone()),
+            crate::tui::action::Effect::Worker(crate::worker::Job::Submit { request: r, .. }) => {
+                Some(r.clone())
+            }
             _ => None,
         })
         .expect("sent");
@@ -129,6 +131,7 @@ fn result_screen() {
         request_id: REQUEST_ID,
         topic_name: Some("Cannot manage my profile".into()),
         clock: None,
+        upload_failed: None,
     }));
     s.info("Request 616122292874576 created");
     insta::assert_snapshot!(render(&mut s, 100, 30));
@@ -385,6 +388,7 @@ fn untrusted_text_cannot_reach_the_terminal() {
         request_id: REQUEST_ID,
         topic_name: None,
         clock: None,
+        upload_failed: None,
     }));
     let screen = render(&mut s, 100, 30);
     assert!(screen.contains("Evil title"), "{screen}");
@@ -511,6 +515,7 @@ fn azure_result_screen() {
                 now: time::macros::datetime!(2026-12-02 10:02 UTC),
                 offset: time::macros::offset!(-8),
             }),
+            upload_failed: None,
         }));
         let screen = render(&mut s, w, h);
         for want in [
@@ -778,4 +783,90 @@ fn subscription_picker_failure_says_what_to_do_next() {
     assert!(flat.contains("No subscription (tenant level)"), "{screen}");
     assert!(flat.contains("login --backend azure"), "{screen}");
     assert!(flat.contains("F6 tries again"), "{screen}");
+}
+
+/// An Azure form with two files attached, the focus in the Attachments field: each file's
+/// name and size, the second one half uploaded.
+fn form_with_attachments() -> State {
+    use crate::tui::state::{AttachedPath, FormField};
+    let mut s = azure_form(Some("132d901f-189d-4381-9214-fe68e27e05a1"), None);
+    s.form.set_title("Cannot RDP to vm-web-01");
+    s.form
+        .set_description("Times out since 09:00; the NSG allows 3389.");
+    s.form.severity = Some(crate::domain::Severity::Moderate);
+    s.form.attachments.files = vec![
+        AttachedPath {
+            path: "/var/log/rdp-trace.txt".into(),
+            name: "rdp-trace.txt".into(),
+            size: 18_432,
+            sent: None,
+        },
+        AttachedPath {
+            path: "/home/avery/nsg-rules.json".into(),
+            name: "nsg-rules.json".into(),
+            size: 3 * 1024 * 1024,
+            sent: Some(1024 * 1024),
+        },
+    ];
+    s.form.attachments.selected = 1;
+    s.form.set_focus(FormField::Attachments);
+    s.form.attachments.path.set_text("/home/avery/no");
+    s.form.attachments.hint = Some("notes-01.md  notes-02.md".into());
+    s
+}
+
+#[test]
+fn form_with_two_attachments_wide() {
+    let mut s = form_with_attachments();
+    let screen = render(&mut s, 120, 40);
+    for want in [
+        "Attachments",
+        "rdp-trace.txt",
+        "18.0 KiB",
+        "nsg-rules.json",
+        "33%",
+        "notes-01.md",
+    ] {
+        assert!(screen.contains(want), "{want}:\n{screen}");
+    }
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn form_with_two_attachments_small() {
+    let mut s = form_with_attachments();
+    let screen = render(&mut s, 80, 24);
+    for want in ["Attachments", "rdp-trace.txt", "nsg-rules.json"] {
+        assert!(screen.contains(want), "{want}:\n{screen}");
+    }
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn a_failed_upload_names_the_file_and_the_command_that_uploads_it() {
+    let mut s = azure_form(Some("132d901f-189d-4381-9214-fe68e27e05a1"), None);
+    let mut ticket = azure_created();
+    ticket.attachments = vec!["rdp-trace.txt".into()];
+    let name = ticket.id.clone().unwrap_or_default();
+    s.screen = Screen::Result(Box::new(ResultView {
+        request: ticket,
+        request_id: REQUEST_ID,
+        topic_name: None,
+        clock: None,
+        upload_failed: Some(crate::attachments::UploadFailure::new(
+            &name,
+            std::path::Path::new("/var/log/nsg-rules.json"),
+            "HTTP 503 Service Unavailable".into(),
+        )),
+    }));
+    let screen = render(&mut s, 120, 40);
+    for want in [
+        "1 uploaded",
+        "rdp-trace.txt",
+        "✗ nsg-rules.json was not uploaded: HTTP 503 Service Unavailable",
+        "The ticket is filed",
+        &format!("pcsr-tui attach --backend azure {name} /var/log/nsg-rules.json"),
+    ] {
+        assert!(screen.contains(want), "{want}:\n{screen}");
+    }
 }

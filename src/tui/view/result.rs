@@ -78,6 +78,25 @@ fn profile_lines(t: Theme, view: &ResultView) -> Vec<Line<'static>> {
                 .map(|name| field_line(t, "", &or_dash(Some(name)))),
         );
     }
+    if let Some(failed) = &view.upload_failed {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            format!(
+                "✗ {} was not uploaded: {}",
+                crate::text::one_line(&failed.name),
+                crate::text::one_line(&failed.reason)
+            ),
+            style(t, Role::Error),
+        )));
+        lines.push(Line::from(Span::styled(
+            "  The ticket is filed. To upload the file, run:",
+            style(t, Role::Plain),
+        )));
+        lines.push(Line::from(Span::styled(
+            format!("  {}", failed.command),
+            style(t, Role::Focus),
+        )));
+    }
     lines
 }
 

@@ -53,6 +53,7 @@ fn a_long_message_at_60x20_wraps_to_two_lines_between_words() {
     let mut s = state();
     fill(&mut s);
     s.busy = Some(Busy {
+        filed: false,
         what: "Submitting".into(),
         since: s.now,
         note: Some(crate::tui::state::BusyNote::Retrying {

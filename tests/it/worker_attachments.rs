@@ -1,0 +1,163 @@
+//! A TUI submit with attachments, through the worker against the in-process sandbox: the
+//! ticket is filed, then each file is uploaded in chunks with progress, and the service holds
+//! exactly the bytes of the file; a file gone before the submit stops it before anything is
+//! recorded or sent.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use pcsr_tui::api::StaticToken;
+use pcsr_tui::azure::{AzureClient, AzureConfig};
+use pcsr_tui::backend::Backend;
+use pcsr_tui::domain::{NewTicket, Service, Severity};
+use pcsr_tui::sandbox::azure::{PAID_SUBSCRIPTION, VM_CONNECTIVITY_CLASSIFICATION_ID};
+use pcsr_tui::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxOptions};
+use pcsr_tui::store::Store;
+use pcsr_tui::worker::{Job, Origin, Reply, SignInSetup, WorkerHandle, spawn};
+
+async fn start() -> (Sandbox, tempfile::TempDir, WorkerHandle) {
+    pcsr_tui::tls::install_provider();
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::start(SandboxOptions {
+        db_path: Some(dir.path().join("sandbox.db")),
+        bind: "127.0.0.1:0".parse().unwrap(),
+    })
+    .await
+    .unwrap()
+    .with_azure_operation_polls(0);
+    let mut config = AzureConfig::new(&sandbox.base_url()).unwrap();
+    config.subscription = Some(PAID_SUBSCRIPTION.to_string());
+    let client =
+        Backend::Azure(AzureClient::new(config, Arc::new(StaticToken(SANDBOX_TOKEN.into()))).unwrap());
+    let origin = Origin {
+        service: Service::Azure,
+        cloud: "sandbox".into(),
+        locale: "en-US".into(),
+        base_url: sandbox.base_url(),
+    };
+    let store = Store::open(&dir.path().join("pcsr.sqlite")).unwrap();
+    let worker = spawn(client, store, origin, SignInSetup::unavailable());
+    (sandbox, dir, worker)
+}
+
+fn ticket() -> NewTicket {
+    NewTicket {
+        title: "Cannot RDP to vm-web-01".into(),
+        description: "Times out since 09:00; the NSG allows 3389.".into(),
+        severity: Some(Severity::Moderate),
+        topic_id: VM_CONNECTIVITY_CLASSIFICATION_ID.into(),
+        contact: Some(Box::new(crate::azure_client::contact())),
+        diagnostic_consent: Some(true),
+        ..NewTicket::default()
+    }
+}
+
+/// The replies until a submit's outcome, within twenty seconds.
+async fn until_submitted(worker: &mut WorkerHandle) -> Vec<Reply> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    loop {
+        let reply = tokio::time::timeout_at(deadline.into(), worker.replies.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no outcome after {} replies", seen.len()))
+            .expect("worker alive");
+        let done = matches!(reply, Reply::Submitted { .. } | Reply::SubmitFailed { .. });
+        seen.push(reply);
+        if done {
+            return seen;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_submitted_ticket_gets_its_files_uploaded_byte_for_byte_with_progress() {
+    let (sandbox, dir, mut worker) = start().await;
+    // Over one chunk (2.5 MiB), so the upload takes two and progress moves in between.
+    let big: Vec<u8> = (0..3 * 1024 * 1024 + 17).map(|i| (i % 251) as u8).collect();
+    let trace = dir.path().join("rdp-trace.bin.log");
+    std::fs::write(&trace, &big).unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, b"NSG rule 100 allows 3389 from the jump host").unwrap();
+
+    worker
+        .commands
+        .send(Job::Submit {
+            request: ticket(),
+            attachments: vec![trace.clone(), notes.clone()],
+        })
+        .unwrap();
+    let seen = until_submitted(&mut worker).await;
+
+    let progress: Vec<(u64, u64)> = seen
+        .iter()
+        .filter_map(|r| match r {
+            Reply::Uploading { path, sent, total } if *path == trace => Some((*sent, *total)),
+            _ => None,
+        })
+        .collect();
+    let total = big.len() as u64;
+    assert_eq!(progress.first(), Some(&(0, total)), "{progress:?}");
+    assert_eq!(progress.last(), Some(&(total, total)), "{progress:?}");
+    assert!(progress.len() >= 3, "a step per chunk: {progress:?}");
+    let Some(Reply::Submitted {
+        response,
+        upload_failed,
+        ..
+    }) = seen.last()
+    else {
+        panic!("{:?}", seen.last());
+    };
+    assert_eq!(upload_failed, &None);
+    assert_eq!(response.attachments, ["rdp-trace.bin.log", "notes.txt"]);
+
+    let uploads = sandbox.azure_uploads();
+    let bytes_of = |name: &str| {
+        uploads
+            .iter()
+            .find(|(key, _)| key.ends_with(&format!("/files/{name}")))
+            .map(|(_, bytes)| bytes.clone())
+            .unwrap_or_else(|| {
+                panic!(
+                    "{name} not on the service: {:?}",
+                    uploads.iter().map(|u| &u.0).collect::<Vec<_>>()
+                )
+            })
+    };
+    assert!(
+        bytes_of("rdp-trace.bin.log") == big,
+        "the service holds the file's bytes"
+    );
+    assert_eq!(
+        bytes_of("notes.txt"),
+        b"NSG rule 100 allows 3389 from the jump host"
+    );
+    assert_eq!(sandbox.azure_ticket_count(), 1);
+    drop(worker);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_gone_before_the_submit_stops_it_before_anything_is_sent() {
+    let (sandbox, dir, mut worker) = start().await;
+    worker
+        .commands
+        .send(Job::Submit {
+            request: ticket(),
+            attachments: vec![dir.path().join("deleted.txt")],
+        })
+        .unwrap();
+    let seen = until_submitted(&mut worker).await;
+    let Some(Reply::SubmitFailed { error, unsettled, .. }) = seen.last() else {
+        panic!("{:?}", seen.last());
+    };
+    assert!(error.summary.starts_with("cannot attach "), "{}", error.summary);
+    assert!(
+        error.summary.ends_with("nothing was recorded or sent"),
+        "{}",
+        error.summary
+    );
+    assert_eq!(*unsettled, None);
+    assert_eq!(sandbox.azure_ticket_count(), 0);
+    drop(worker);
+    sandbox.shutdown().await;
+}
