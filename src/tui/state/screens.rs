@@ -58,6 +58,9 @@ pub struct DetailsView {
     pub at_end: bool,
     /// What has the keyboard on this screen.
     pub focus: DetailsFocus,
+    /// The wall clock when the screen opened: its dates show in local time against it (`None`:
+    /// as the service sent them).
+    pub clock: Option<crate::dates::WallClock>,
 }
 
 /// What has the keyboard on the details screen.

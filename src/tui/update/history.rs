@@ -84,7 +84,13 @@ pub(super) fn jump(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>)
 pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     if let Some(row) = state.history.row(state.history.selected) {
         let local_id = row.local_id;
-        super::show(state, Screen::Details(Box::new(DetailsView::local(local_id))));
+        super::show(
+            state,
+            Screen::Details(Box::new(DetailsView {
+                clock: Some(crate::dates::WallClock::now()),
+                ..DetailsView::local(local_id)
+            })),
+        );
         fx.push(Effect::Worker(Job::Details {
             local_id: Some(local_id),
             server_id: None,

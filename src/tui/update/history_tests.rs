@@ -108,6 +108,10 @@ fn history_reads_only_a_window_around_the_visible_rows() {
             server_id: None
         })]
     );
+    let Screen::Details(d) = &s.screen else {
+        panic!("details open")
+    };
+    assert!(d.clock.is_some(), "its dates show in local time");
 }
 
 fn history_request(fx: &[Effect]) -> Option<(Anchor, usize)> {

@@ -175,6 +175,7 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
         Screen::Details(Box::new(DetailsView {
             server_id: Some(target.server_id.clone()),
             customer: target.customer.clone(),
+            clock: Some(crate::dates::WallClock::now()),
             ..DetailsView::default()
         })),
     );

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::history::state_label;
 use super::result::party_lines;
 use super::{Role, at, date, field_line, or_dash, style};
-use crate::domain::Ticket;
+use crate::domain::{Stamp, Ticket};
 use crate::text;
 use crate::tui::focus::{TextTarget, focused_text};
 use crate::tui::keys::{KeyCommand, KeyScope};
@@ -189,24 +189,34 @@ fn facts(t: Theme, view: &DetailsView, sr: &Ticket) -> Vec<Line<'static>> {
     }
     lines.extend([
         field_line(t, "Topic", &topic),
-        field_line(t, "Created", &date(sr.created.as_ref())),
-        field_line(t, "Last modified", &date(sr.modified.as_ref())),
+        field_line(t, "Created", &when(view, sr.created.as_ref())),
+        field_line(t, "Last modified", &when(view, sr.modified.as_ref())),
     ]);
     if sr.response_due.is_some() {
-        lines.push(field_line(t, "Response due", &date(sr.response_due.as_ref())));
+        lines.push(field_line(
+            t,
+            "Response due",
+            &due(view, sr.response_due.as_ref()),
+        ));
     }
     if let Some(plan) = &sr.support_plan {
         lines.push(field_line(t, "Support plan", plan));
     }
     if let Some(closed) = sr.closed.as_ref().filter(|_| status == "Closed") {
-        lines.push(field_line(t, "Closed", &date(Some(closed))));
+        lines.push(field_line(t, "Closed", &when(view, Some(closed))));
     }
     if let Some(customer) = &view.customer {
         lines.push(field_line(t, "Customer", customer));
     }
     match sub {
         Some(sub) => {
-            lines.push(field_line(t, "Sent from here", &at(&sub.created_at)));
+            lines.push(field_line(
+                t,
+                "Sent from here",
+                &view
+                    .clock
+                    .map_or_else(|| at(&sub.created_at), |c| c.local(&sub.created_at)),
+            ));
             lines.push(field_line(t, "Local state", state_label(sub.state)));
             // A client-named service's key is the name, shown above.
             if !caps.client_named {
@@ -240,7 +250,13 @@ fn conversation(t: Theme, view: &DetailsView, sr: &Ticket) -> Vec<Line<'static>>
         .clone()
         .or_else(|| view.submission.as_ref().map(|s| s.request.description.clone()))
         .unwrap_or_default();
-    message(t, &mut lines, &opener, &date(sr.created.as_ref()), &description);
+    message(
+        t,
+        &mut lines,
+        &opener,
+        &when(view, sr.created.as_ref()),
+        &description,
+    );
     for note in notes {
         let from = match note.direction {
             crate::domain::Direction::Inbound => " (support)",
@@ -256,9 +272,25 @@ fn conversation(t: Theme, view: &DetailsView, sr: &Ticket) -> Vec<Line<'static>>
             ),
             None => note.text.clone().unwrap_or_default(),
         };
-        message(t, &mut lines, &who, &date(note.created.as_ref()), &body);
+        message(t, &mut lines, &who, &when(view, note.created.as_ref()), &body);
     }
     lines
+}
+
+/// A date the service reported, in local time when the screen has a clock.
+fn when(view: &DetailsView, value: Option<&Stamp>) -> String {
+    match (value, view.clock) {
+        (Some(Stamp::At(raw)), Some(clock)) => clock.local(raw),
+        _ => date(value),
+    }
+}
+
+/// A deadline: local time and how long until it, when the screen has a clock.
+fn due(view: &DetailsView, value: Option<&Stamp>) -> String {
+    match (value, view.clock) {
+        (Some(Stamp::At(raw)), Some(clock)) => clock.deadline(raw),
+        _ => date(value),
+    }
 }
 
 /// One message of the conversation: who and when, then the text indented (wrapped by the view).

@@ -563,6 +563,11 @@ fn azure_conversation() {
         s.screen = Screen::Details(Box::new(DetailsView {
             server_id: ticket.id.clone(),
             fresh: Some(ticket.clone()),
+            // Seattle in winter: every date shows in local time with its offset.
+            clock: Some(crate::dates::WallClock {
+                now: time::macros::datetime!(2026-12-02 10:45 UTC),
+                offset: time::macros::offset!(-8),
+            }),
             ..DetailsView::default()
         }));
         let top = render(&mut s, w, h);
@@ -581,6 +586,7 @@ fn azure_conversation() {
             "abc@contoso.com (you)",
             "Traceroute attached.",
             "support@microsoft.com (support)",
+            "2026-12-02 02:40 -08:00",
             "Case 119120321001170",
         ] {
             assert!(end.contains(want), "{w}x{h}: {want}\n{end}");
