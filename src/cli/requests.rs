@@ -97,10 +97,28 @@ fn show_and_remember(session: &Session, sr: &Ticket, json: bool) -> anyhow::Resu
 pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
     // Before anything touches the terminal: a dumb one gets a message and the commands instead.
     crate::tui::theme::check_term(std::env::var("TERM").ok().as_deref())?;
+    crate::tui::run(tui_context(settings)?).await
+}
+
+/// How the switch key starts the other service: the same flags and environment, and
+/// config.toml read again, so what this run wrote there (the contact, the subscription, the
+/// consent) is in force.
+fn switcher(settings: &Settings) -> crate::tui::SwitchTo {
+    let settings = settings.clone();
+    Box::new(move |service| {
+        let mut next = settings.clone();
+        next.backend = Some(service);
+        next.config = crate::config::load_default()?;
+        tui_context(&next)
+    })
+}
+
+/// The TUI's context for `settings`' service: signed in, by token, the sandbox, or signed out.
+fn tui_context(settings: &Settings) -> anyhow::Result<crate::tui::Context> {
     let signed_in = session::signed_in_from_env(settings)?;
     let sign_in = crate::worker::SignInSetup::from_env(settings.base_url.clone());
     let plan = match session::plan(settings, signed_in) {
-        Err(session::SessionError::NoCredentials(_)) => return tui_signed_out(settings, sign_in).await,
+        Err(session::SessionError::NoCredentials(_)) => return signed_out_context(settings, sign_in),
         other => other?,
     };
     // Azure's comes with the plan (CSP); Partner Center's list opens on `[defaults] customer`.
@@ -127,13 +145,19 @@ pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
             subscription_pinned: settings.subscription.is_some(),
             ..crate::tui::state::contact::AzureProfile::from_config(&settings.config)
         },
+        switch: Some(switcher(settings)),
+        carry: None,
+        notice: None,
     };
-    crate::tui::run(ctx).await
+    Ok(ctx)
 }
 
 /// The TUI for a base URL without credentials: it opens on the sign-in screen, and until the
 /// user signs in every call answers "sign in first".
-async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup) -> anyhow::Result<()> {
+fn signed_out_context(
+    settings: &Settings,
+    sign_in: crate::worker::SignInSetup,
+) -> anyhow::Result<crate::tui::Context> {
     let data_dir = session::resolve_data_dir(settings.data_dir.as_deref())?;
     let locale = settings.locale_or_default();
     // The same check a signed-in start makes, so a signed-out start refuses the same locales.
@@ -170,8 +194,11 @@ async fn tui_signed_out(settings: &Settings, sign_in: crate::worker::SignInSetup
         refresh_minutes: settings.config.defaults.refresh_minutes,
         customer: settings.config.defaults.customer.clone(),
         azure: crate::tui::state::contact::AzureProfile::from_config(&settings.config),
+        switch: Some(switcher(settings)),
+        carry: None,
+        notice: None,
     };
-    crate::tui::run(ctx).await
+    Ok(ctx)
 }
 
 /// The token source before a TUI sign-in: always "sign in first".

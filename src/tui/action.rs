@@ -134,6 +134,13 @@ pub enum Effect {
     CheckAttachment(String),
     /// Complete this path (typed in the Attachments field) from its directory, off the UI thread.
     CompletePath(String),
+    /// End this session and start one with service `to`, its form filled from `carry`.
+    SwitchService {
+        /// The service to switch to.
+        to: crate::domain::Service,
+        /// The form as it was, without its topic.
+        carry: crate::store::Draft,
+    },
     /// Leave the run loop.
     Quit,
 }

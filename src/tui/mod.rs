@@ -31,6 +31,10 @@ pub use crate::session::Account;
 /// Starts the session (the sandbox, the API client); awaited after the first frame is drawn.
 pub type Connect = Pin<Box<dyn Future<Output = anyhow::Result<Session>> + Send>>;
 
+/// Builds the context of a session with another service (from the same command line and
+/// configuration), for the switch key.
+pub type SwitchTo = Box<dyn Fn(crate::domain::Service) -> anyhow::Result<Context> + Send + Sync>;
+
 /// Everything the TUI needs from the command line and configuration.
 pub struct Context {
     /// Starts the sandbox or points a client at the real endpoint.
@@ -61,6 +65,12 @@ pub struct Context {
     pub customer: Option<String>,
     /// `[azure]`: the contact profile and the consent answer, and where to write them.
     pub azure: state::contact::AzureProfile,
+    /// How to start a session with the other service (`None`: the switch key says it cannot).
+    pub switch: Option<SwitchTo>,
+    /// The form to start with: what the last session's form held when the user switched.
+    pub carry: Option<crate::store::Draft>,
+    /// A notice for the first frame (why a switch did not happen).
+    pub notice: Option<String>,
 }
 
 /// Runs the TUI until the user quits. Restores the terminal on every exit path.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use pcsr_tui::sandbox::azure::{PAID_SUBSCRIPTION, agent::ENGINEER_EMAIL};
 
 use super::azure_cli::CONTACT;
-use super::pty::{App, CTRL_R, CTRL_S, ENTER, RIGHT, TAB, history_row, sandbox};
+use super::pty::{App, CTRL_R, CTRL_S, ENTER, F7, RIGHT, TAB, history_row, sandbox};
 
 #[test]
 fn file_an_azure_ticket_by_keys_then_follow_it_to_supports_answer_and_close_it() {
@@ -237,4 +237,25 @@ fn ticket_number(result: &str) -> String {
         "{result}"
     );
     number
+}
+
+#[test]
+fn the_switch_key_takes_the_forms_text_from_partner_center_to_azure_and_back() {
+    let home = tempfile::tempdir().unwrap();
+    // A first run: the built-in sandbox answers for both services.
+    let mut app = App::first_run(home.path());
+    app.wait_for("Partner Center");
+    app.type_text("Cannot RDP to vm-web-01");
+    app.keys(F7);
+    let screen = app.wait_until("the Azure form with the title typed before", |s| {
+        s.contains("│ Azure │") && s.contains("Cannot RDP to vm-web-01")
+    });
+    assert!(screen.contains("came along"), "{screen}");
+    // Azure's own catalogue, not Partner Center's topics.
+    app.wait_until("Azure's services", |s| s.contains(" services "));
+    app.type_text(" again");
+    app.keys(F7);
+    app.wait_until("back on Partner Center with both edits", |s| {
+        s.contains("│ Partner Center │") && s.contains("Cannot RDP to vm-web-01 again")
+    });
 }

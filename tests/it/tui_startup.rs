@@ -43,6 +43,9 @@ fn starting_app() {
         refresh_minutes: 0,
         customer: None,
         azure: Default::default(),
+        switch: None,
+        carry: None,
+        notice: None,
     };
     let rt = tokio::runtime::Runtime::new().expect("a runtime");
     rt.block_on(pcsr_tui::tui::run(ctx))

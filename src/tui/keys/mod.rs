@@ -120,6 +120,8 @@ pub enum KeyCommand {
     PickSubscription,
     /// File and list under the highlighted subscription.
     ChooseSubscription,
+    /// Switch the app to the other service, the form's text coming along.
+    SwitchService,
     /// Close the overlay or go back.
     Back,
     /// Leave the app, keeping the draft.

@@ -71,6 +71,7 @@ impl KeyCommand {
             KeyCommand::SaveContact => "save_contact",
             KeyCommand::PickSubscription => "pick_subscription",
             KeyCommand::ChooseSubscription => "choose_subscription",
+            KeyCommand::SwitchService => "switch_service",
             KeyCommand::Back => "back",
             KeyCommand::Quit => "quit",
         }

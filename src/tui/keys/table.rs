@@ -82,6 +82,14 @@ pub const BINDINGS: &[Binding] = &[
         hint: None,
     },
     Binding {
+        keys: &[key(KeyCode::F(7))],
+        scope: KeyScope::Anywhere,
+        command: KeyCommand::SwitchService,
+        help: "switch between Partner Center and Azure; the form's title, description and \
+               severity come along",
+        hint: None,
+    },
+    Binding {
         keys: &[ctrl('r')],
         scope: KeyScope::Anywhere,
         command: KeyCommand::History,

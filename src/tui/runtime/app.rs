@@ -32,8 +32,18 @@ const ROWS_WAIT: Duration = Duration::from_millis(16);
 /// How long quitting waits for queued store writes (the draft) to finish.
 const DRAIN: Duration = Duration::from_secs(2);
 
-/// Runs the app until the user quits.
-pub async fn run(ctx: Context) -> anyhow::Result<()> {
+/// How a session ended.
+#[derive(Debug, Clone, PartialEq)]
+enum Ending {
+    /// The user quit (or a signal came).
+    Quit,
+    /// The user asked for the other service; the form as it was.
+    Switch(crate::domain::Service, crate::store::Draft),
+}
+
+/// Runs the app until the user quits; the switch key ends one service's session and starts the
+/// other's in the same full-screen terminal.
+pub async fn run(mut ctx: Context) -> anyhow::Result<()> {
     // Watched before raw mode: a signal at any moment after it (a slow start, say) ends the
     // app through the restore below instead of leaving the terminal raw.
     let mut signals = Signals::new()?;
@@ -45,13 +55,47 @@ pub async fn run(ctx: Context) -> anyhow::Result<()> {
             return Err(e).context("cannot switch the terminal to full-screen mode");
         }
     };
-    let mut worker = None;
-    let mut session = None;
-    let result = run_session(&mut tui, ctx, &mut signals, &mut worker, &mut session).await;
-    terminal::restore();
+    loop {
+        let mut worker = None;
+        let mut session = None;
+        let switch = ctx.switch.take();
+        let from = ctx.service;
+        let ended = run_session(&mut tui, ctx, &mut signals, &mut worker, &mut session).await;
+        let (to, carry, switch) = match (ended, switch) {
+            (Ok(Ending::Switch(to, carry)), Some(switch)) => (to, carry, switch),
+            (ended, _) => {
+                terminal::restore();
+                shut_down(worker, session).await;
+                return ended.map(|_| ());
+            }
+        };
+        // The old session's writes land before the new one opens the same store.
+        shut_down(worker, session).await;
+        ctx = match switch(to) {
+            Ok(next) => next,
+            Err(e) => {
+                // Back to the service the user was on, saying why.
+                let notice = format!("Could not switch to {}: {e:#}", to.label());
+                match switch(from) {
+                    Ok(back) => Context {
+                        notice: Some(notice),
+                        ..back
+                    },
+                    Err(e) => {
+                        terminal::restore();
+                        return Err(e.context(notice));
+                    }
+                }
+            }
+        };
+        ctx.carry = Some(carry);
+        ctx.switch = Some(switch);
+    }
+}
 
-    // Let queued store writes (the last draft save) finish; network calls in flight are left
-    // behind on purpose: their rows stay in the outbox and are resent on the next start.
+/// Lets queued store writes (the last draft save) finish; network calls in flight are left
+/// behind on purpose: their rows stay in the outbox and are resent on the next start.
+async fn shut_down(worker: Option<WorkerHandle>, session: Option<Session>) {
     if let Some(WorkerHandle { commands, task, .. }) = worker {
         drop(commands);
         let _ = tokio::time::timeout(DRAIN, task).await;
@@ -59,7 +103,6 @@ pub async fn run(ctx: Context) -> anyhow::Result<()> {
     if let Some(session) = session {
         session.close().await;
     }
-    result
 }
 
 /// Draws the first frame, then connects, starts the store and the worker, and runs the loop.
@@ -70,7 +113,7 @@ async fn run_session(
     signals: &mut Signals,
     worker_slot: &mut Option<WorkerHandle>,
     session_slot: &mut Option<Session>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Ending> {
     let size = tui.size()?;
     let header = Header {
         service: ctx.service,
@@ -82,7 +125,19 @@ async fn run_session(
     };
     let mut state = State::new(header, ctx.theme, (size.width, size.height), Instant::now());
     state.keys = std::sync::Arc::new(ctx.keymap.clone());
-    state.form = Form::new(ctx.service, ctx.severity);
+    state.form = match &ctx.carry {
+        // The last service's form: nothing typed is lost by switching.
+        Some(carry) => Form::from_draft(carry, ctx.service).with_preset(ctx.severity),
+        None => Form::new(ctx.service, ctx.severity),
+    };
+    if let Some(notice) = &ctx.notice {
+        state.error(notice.clone());
+    } else if ctx.carry.is_some() {
+        state.info(format!(
+            "Switched to {}: the form's text came along; pick a topic from its catalogue",
+            ctx.service.label()
+        ));
+    }
     state.azure = ctx.azure.clone();
     // `[defaults] customer`: the Partner Center list opens on that customer's requests.
     state.history.service.customer = ctx.customer.clone();
@@ -91,7 +146,7 @@ async fn run_session(
     // or anything is read; keys typed meanwhile wait in the terminal and are not lost.
     draw(tui, &mut state)?;
     let Some(session) = signals.unless(ctx.connect).await else {
-        return Ok(());
+        return Ok(Ending::Quit);
     };
     let session = session_slot.insert(session?);
     let client = session.client.clone();
@@ -101,7 +156,7 @@ async fn run_session(
         .unless(tokio::task::spawn_blocking(move || Store::open(&path)))
         .await
     else {
-        return Ok(());
+        return Ok(Ending::Quit);
     };
     let store = opened
         .context("the task opening the local database failed")?
@@ -147,7 +202,7 @@ async fn event_loop(
     mut state: State,
     follow: std::time::Duration,
     signals: &mut Signals,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Ending> {
     let _ = worker.commands.send(Job::Start);
     let _ = worker.commands.send(Job::Follow(follow));
     let (side_tx, side_rx) = mpsc::unbounded_channel::<Action>();
@@ -183,8 +238,8 @@ async fn event_loop(
             todo.extend(update::update(&mut state, Action::Tick(Instant::now())));
         }
         todo.extend(update::update(&mut state, action));
-        if effects.run(todo, tui, &mut inputs).await? == Flow::Quit {
-            return Ok(());
+        if let Flow::End(ending) = effects.run(todo, tui, &mut inputs).await? {
+            return Ok(ending);
         }
         if pacer.ready(update::awaiting_rows(&state), Instant::now()) {
             draw(tui, &mut state)?;
@@ -237,10 +292,10 @@ async fn sleep_until(wake: Option<Instant>) {
 }
 
 /// Whether the loop goes on after a batch of effects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 enum Flow {
     Continue,
-    Quit,
+    End(Ending),
 }
 
 /// Carries out the effects `update` returns: the only place they are run.
@@ -254,8 +309,8 @@ struct Effects {
 }
 
 impl Effects {
-    /// Runs `effects` in order. `Quit` is the one way out: it comes after the effects that
-    /// save (the draft, the notes), and what follows it is not run.
+    /// Runs `effects` in order. `Quit` and `SwitchService` are the ways out: they come after
+    /// the effects that save (the draft, the notes), and what follows them is not run.
     async fn run(
         &self,
         effects: Vec<Effect>,
@@ -264,7 +319,8 @@ impl Effects {
     ) -> anyhow::Result<Flow> {
         for effect in effects {
             match effect {
-                Effect::Quit => return Ok(Flow::Quit),
+                Effect::Quit => return Ok(Flow::End(Ending::Quit)),
+                Effect::SwitchService { to, carry } => return Ok(Flow::End(Ending::Switch(to, carry))),
                 Effect::Worker(job) => {
                     if self.worker.send(job).is_err() {
                         anyhow::bail!("the background worker stopped unexpectedly; restart pcsr-tui");

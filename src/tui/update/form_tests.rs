@@ -317,3 +317,52 @@ fn severity_starts_unset_and_cycles() {
     press(&mut s, KeyCode::Right);
     assert_eq!(s.form.severity, Some(Severity::Critical));
 }
+
+#[test]
+fn the_switch_key_carries_the_form_without_its_topic_to_the_other_service_and_saves_the_draft() {
+    let mut s = state();
+    fill(&mut s);
+    assert!(s.form.topic_id.is_some(), "the filled form has a topic");
+    let fx = press(&mut s, KeyCode::F(7));
+    let carry = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::SwitchService { to, carry } => Some((*to, carry.clone())),
+            _ => None,
+        })
+        .expect("a switch");
+    assert_eq!(carry.0, crate::domain::Service::Azure);
+    assert_eq!(carry.1.title, s.form.title_text());
+    assert_eq!(carry.1.description, s.form.description_text());
+    assert_eq!(
+        carry.1.topic_id, None,
+        "Partner Center's topic means nothing to Azure"
+    );
+    let saved = fx
+        .iter()
+        .position(|e| matches!(e, Effect::Worker(Job::SaveDraft(_))));
+    let switched = fx.iter().position(|e| matches!(e, Effect::SwitchService { .. }));
+    assert!(
+        saved < switched && saved.is_some(),
+        "the draft is saved first: {fx:?}"
+    );
+}
+
+#[test]
+fn the_switch_key_waits_for_a_submit_s_answer() {
+    let mut s = state();
+    fill(&mut s);
+    s.busy = Some(crate::tui::state::Busy {
+        what: "Submitting".into(),
+        since: s.now,
+        note: None,
+        filed: false,
+    });
+    let fx = press(&mut s, KeyCode::F(7));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::SwitchService { .. })),
+        "{fx:?}"
+    );
+    let notice = s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(notice.contains("F7") && notice.contains("Azure"), "{notice}");
+}

@@ -6,11 +6,13 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::action::{Action, Effect};
-use super::keys::{self, KeyCommand};
+use super::keys::{self, KeyCommand, KeyScope};
 use super::mode::{self, Mode, Overlay};
 use super::runtime::clipboard::Method;
 use super::state::message::Cause;
 use super::state::{DraftSync, FormField, HistoryFocus, Screen, Source, State};
+use crate::domain::Service;
+use crate::store::Draft;
 use crate::tui::textbox::EditOp;
 use crate::worker::Job;
 
@@ -233,6 +235,7 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::ContactProfile => contact::open(state, false),
         KeyCommand::PickSubscription => subscriptions::open(state, fx),
         KeyCommand::ChooseSubscription => subscriptions::choose(state, fx),
+        KeyCommand::SwitchService => switch_service(state, fx),
         // Only the contact screen saves (handled above).
         KeyCommand::SaveContact => {}
         KeyCommand::SignIn
@@ -260,6 +263,35 @@ fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
         Screen::Details(_) => details::scroll_by(state, delta),
         Screen::Result(_) | Screen::SignIn => {}
     }
+}
+
+/// Ends this service's session for the other one's. The form comes along without its topic
+/// (the catalogues differ); the draft and the notes are saved first, as on quit, so nothing
+/// typed is lost if the other service cannot start. Not while a submit waits for its answer:
+/// the answer would arrive at a worker that is gone.
+fn switch_service(state: &mut State, fx: &mut Vec<Effect>) {
+    let to = match state.header.service {
+        Service::PartnerCenter => Service::Azure,
+        Service::Azure => Service::PartnerCenter,
+    };
+    if state.busy.is_some() {
+        state.error(format!(
+            "{} waits for the answer on screen: switch to {} once it has come",
+            state.keys.label(KeyCommand::SwitchService, KeyScope::Anywhere),
+            to.label()
+        ));
+        return;
+    }
+    let carry = Draft {
+        topic_id: None,
+        ..state.form.draft()
+    };
+    if state.draft.dirty {
+        fx.push(Effect::Worker(Job::SaveDraft(state.form.draft())));
+        state.draft = DraftSync::default();
+    }
+    note::keep_all(state, fx);
+    fx.push(Effect::SwitchService { to, carry });
 }
 
 fn quit(state: &mut State, fx: &mut Vec<Effect>) {
