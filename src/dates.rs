@@ -77,6 +77,9 @@ pub struct WallClock {
     pub now: OffsetDateTime,
     /// The local offset from UTC at that moment.
     pub offset: UtcOffset,
+    /// Each date gets the machine zone's offset at its own instant (a summer date its summer
+    /// offset) rather than `offset`; off where a screen must draw the same anywhere (tests).
+    pub zoned: bool,
 }
 
 impl WallClock {
@@ -86,14 +89,20 @@ impl WallClock {
         WallClock {
             now,
             offset: local_offset(now),
+            zoned: true,
         }
+    }
+
+    /// The offset `at` shows with.
+    fn offset_at(&self, at: OffsetDateTime) -> UtcOffset {
+        if self.zoned { local_offset(at) } else { self.offset }
     }
 
     /// A moment as sent by a service, in local time with its offset; the text as sent when it
     /// is not a date.
     pub fn local(&self, raw: &str) -> String {
         match parse(raw.trim()) {
-            Some(at) => format(at.to_offset(self.offset)),
+            Some(at) => format(at.to_offset(self.offset_at(at))),
             None => one_line(raw),
         }
     }
@@ -105,7 +114,7 @@ impl WallClock {
         match parse(raw.trim()) {
             Some(due) => format!(
                 "{}, {}",
-                format(due.to_offset(self.offset)),
+                format(due.to_offset(self.offset_at(due))),
                 countdown(due, self.now)
             ),
             None => one_line(raw),
@@ -162,6 +171,7 @@ mod tests {
         let clock = WallClock {
             now: time::macros::datetime!(2026-12-02 10:02 UTC),
             offset: time::macros::offset!(+1),
+            zoned: false,
         };
         assert_eq!(
             clock.deadline("2026-12-02T18:00:00Z"),

@@ -514,6 +514,7 @@ fn azure_result_screen() {
             clock: Some(crate::dates::WallClock {
                 now: time::macros::datetime!(2026-12-02 10:02 UTC),
                 offset: time::macros::offset!(-8),
+                zoned: false,
             }),
             upload_failed: None,
         }));
@@ -567,6 +568,7 @@ fn azure_conversation() {
             clock: Some(crate::dates::WallClock {
                 now: time::macros::datetime!(2026-12-02 10:45 UTC),
                 offset: time::macros::offset!(-8),
+                zoned: false,
             }),
             ..DetailsView::default()
         }));
