@@ -189,6 +189,27 @@ impl Backend {
         }
     }
 
+    /// The client that reaches `ticket` where it was filed: an Azure ticket lives under the
+    /// subscription (or tenant) of its resource id, whatever the client was switched to since;
+    /// this client as it is when the ticket does not say (or for Partner Center).
+    pub fn for_ticket(&self, ticket: &Ticket) -> Backend {
+        let Backend::Azure(c) = self else {
+            return self.clone();
+        };
+        let Some(id) = ticket.as_sent.get("id").and_then(|v| v.as_str()) else {
+            return self.clone();
+        };
+        let filed_under = match crate::azure::mapping::subscription_of(id) {
+            Some(scope) => scope,
+            None => return self.clone(),
+        };
+        if filed_under.as_deref() == c.subscription() {
+            self.clone()
+        } else {
+            Backend::Azure(c.clone().with_subscription(filed_under))
+        }
+    }
+
     /// The subscriptions the sign-in can see (Azure's `GET /subscriptions`).
     pub async fn subscriptions(&self) -> Result<Vec<Subscription>, BackendError> {
         match self {

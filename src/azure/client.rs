@@ -242,6 +242,11 @@ impl AzureClient {
         warnings
     }
 
+    /// The subscription tickets are filed and read under (`None`: tenant level).
+    pub fn subscription(&self) -> Option<&str> {
+        self.config.subscription.as_deref()
+    }
+
     /// The same client filing and listing tickets under `subscription` (`None`: tenant level).
     pub fn with_subscription(mut self, subscription: Option<String>) -> Self {
         self.config.subscription = subscription;

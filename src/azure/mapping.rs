@@ -9,6 +9,19 @@ use super::wire::{
     ServiceResource, TechnicalTicketDetails, TicketProperties, TicketResource, UpdateTicket,
 };
 
+/// Where a ticket's ARM resource id puts it: `Some(Some(sub))` under a subscription,
+/// `Some(None)` at tenant level, `None` when the id is not a support ticket's.
+pub fn subscription_of(resource_id: &str) -> Option<Option<String>> {
+    let lower = resource_id.trim().to_ascii_lowercase();
+    if lower.starts_with("/providers/microsoft.support/supporttickets/") {
+        return Some(None);
+    }
+    let rest = lower.strip_prefix("/subscriptions/")?;
+    let (sub, tail) = rest.split_once('/')?;
+    tail.starts_with("providers/microsoft.support/supporttickets/")
+        .then(|| Some(sub.to_string()))
+}
+
 /// The service id a problem classification belongs to:
 /// `/providers/Microsoft.Support/services/{svc}/problemClassifications/{pc}` →
 /// `/providers/Microsoft.Support/services/{svc}`. `None` when the id has no such shape.
@@ -215,6 +228,26 @@ mod tests {
     use serde_json::Value;
 
     use crate::azure::example;
+
+    #[test]
+    fn a_ticket_s_resource_id_says_where_it_was_filed() {
+        let sub = "132d901f-189d-4381-9214-fe68e27e05a1";
+        assert_eq!(
+            subscription_of(&format!(
+                "/subscriptions/{sub}/providers/Microsoft.Support/supportTickets/testticket"
+            )),
+            Some(Some(sub.to_string()))
+        );
+        assert_eq!(
+            subscription_of("/providers/Microsoft.Support/supportTickets/testticket"),
+            Some(None)
+        );
+        assert_eq!(
+            subscription_of(&format!("/subscriptions/{sub}/resourceGroups/rg/providers/x/y")),
+            None
+        );
+        assert_eq!(subscription_of("testticket"), None);
+    }
 
     #[test]
     fn the_created_ticket_reads_as_the_domain_ticket() {

@@ -85,7 +85,7 @@ impl Worker {
     /// Reads a request again (or closes it, `close`); a copy of one in the local history is
     /// kept there, with its follow-up marks (none when the user is `looking` at it).
     pub(super) async fn refresh(self, target: Target, close: bool, looking: bool) {
-        let client = self.client();
+        let client = self.client_for(&target.server_id).await;
         let answer = if close {
             self.close(&client, &target).await
         } else {
@@ -148,7 +148,7 @@ impl Worker {
     /// Adds a note with the caller's MS-RequestId: sending the same note again with it after a
     /// lost answer cannot add it twice.
     pub(super) async fn add_note(self, target: Target, text: String, request_id: Uuid) {
-        let client = self.client();
+        let client = self.client_for(&target.server_id).await;
         // A service whose notes carry a subject (Azure) gets the CLI's default: "Re: " and
         // the ticket's title.
         let answer = match client.default_subject(&target.scope(), &target.server_id).await {
@@ -194,6 +194,25 @@ impl Worker {
         }
     }
 
+    /// The client for a ticket of the local history: where it was filed (an Azure ticket's
+    /// subscription, after the picker switched to another), else the client as it is.
+    pub(super) async fn client_for(&self, server_id: &str) -> crate::backend::Backend {
+        let client = self.client();
+        let service = self.origin().service;
+        let id = server_id.to_string();
+        let copy = self
+            .db(move |s| {
+                Ok(s.submission_by_server_id(service, &id)?
+                    .and_then(|sub| sub.server))
+            })
+            .await
+            .flatten();
+        match copy {
+            Some(ticket) => client.for_ticket(&ticket),
+            None => client,
+        }
+    }
+
     /// Starts the follow-up loop once: every `every`, open requests in the local history that
     /// were not re-read for that long are re-read, a few at a time.
     pub(super) fn follow(&self, every: Duration) {
@@ -227,7 +246,8 @@ impl Worker {
         };
         for item in due {
             // Partner scope: requests in the local history were filed from here, as the partner.
-            match self.client().conversation(&Scope::Partner, &item.server_id).await {
+            let client = self.client_for(&item.server_id).await;
+            match client.conversation(&Scope::Partner, &item.server_id).await {
                 Ok(sr) => {
                     let copy = sr.clone();
                     let found = self.db(move |s| s.record_refresh(&copy)).await.flatten();

@@ -149,3 +149,67 @@ async fn an_unreachable_service_comes_back_as_a_failure_that_says_check_the_netw
     let failure = outcome.expect_err("nothing answers");
     assert_eq!(failure.remedy, Remedy::CheckNetwork, "{failure:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ticket_filed_under_one_subscription_still_opens_after_switching_to_another() {
+    pcsr_tui::tls::install_provider();
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Sandbox::start(SandboxOptions {
+        db_path: Some(dir.path().join("sandbox.db")),
+        bind: "127.0.0.1:0".parse().unwrap(),
+    })
+    .await
+    .unwrap()
+    .with_azure_operation_polls(0);
+    let base = sandbox.base_url();
+    let mut w = worker(&base, &dir.path().join("pcsr.sqlite"), SANDBOX_TOKEN);
+    let new = pcsr_tui::domain::NewTicket {
+        title: "Invoice counts a VM twice".into(),
+        description: "November.".into(),
+        severity: Some(pcsr_tui::domain::Severity::Minimal),
+        topic_id: BILLING_CLASSIFICATION_ID.into(),
+        contact: Some(Box::new(super::azure_client::contact())),
+        diagnostic_consent: Some(false),
+        ..Default::default()
+    };
+    w.commands
+        .send(Job::Submit {
+            request: new,
+            attachments: Vec::new(),
+        })
+        .unwrap();
+    let (local_id, name) = reply(&mut w, |r| match r {
+        Reply::Submitted {
+            local_id, response, ..
+        } => Some((local_id, response.id.expect("a name"))),
+        Reply::SubmitFailed { error, .. } => panic!("the submit failed: {error:?}"),
+        _ => None,
+    })
+    .await;
+    // The picker moves to the other subscription; the ticket stays where it was filed.
+    w.commands
+        .send(Job::UseSubscription(Some(FREE_SUBSCRIPTION.into())))
+        .unwrap();
+    let target = pcsr_tui::worker::Target {
+        local_id: Some(local_id),
+        server_id: name.clone(),
+        customer: None,
+    };
+    w.commands
+        .send(Job::Refresh {
+            target,
+            looking: true,
+        })
+        .unwrap();
+    let outcome = reply(&mut w, |r| match r {
+        Reply::Refreshed { outcome, .. } => Some(outcome),
+        _ => None,
+    })
+    .await;
+    let ticket = outcome.expect("read where it was filed, not under the subscription in use");
+    assert_eq!(ticket.id.as_deref(), Some(name.as_str()));
+    assert_eq!(ticket.title.as_deref(), Some("Invoice counts a VM twice"));
+    drop(w.commands);
+    let _ = w.task.await;
+    sandbox.shutdown().await;
+}
