@@ -140,6 +140,11 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
         }
         Reply::Refreshed { target, outcome } => refreshed(state, target, outcome, false, fx),
         Reply::Closed { target, outcome } => refreshed(state, target, outcome, true, fx),
+        Reply::SeverityChanged {
+            target,
+            severity,
+            outcome,
+        } => super::severity::changed(state, target, severity, outcome, fx),
         Reply::NoteAdded {
             target,
             request_id,
