@@ -41,6 +41,8 @@ pub struct Capabilities {
     pub title_max_chars: usize,
     /// Topic ids are digits only (Partner Center); otherwise they are opaque (ARM ids).
     pub numeric_topic_ids: bool,
+    /// A filed ticket's severity can be changed (to one of [`Capabilities::severities`]).
+    pub can_change_severity: bool,
 }
 
 impl Service {
@@ -83,6 +85,8 @@ impl Service {
                 server_list: true,
                 title_max_chars: super::TITLE_MAX_CHARS,
                 numeric_topic_ids: true,
+                // Its update takes status and notes only.
+                can_change_severity: false,
             },
             Service::Azure => Capabilities {
                 severities: &[
@@ -102,6 +106,8 @@ impl Service {
                 // The Swagger gives no limit on `title`; the portal stops at 255 as well.
                 title_max_chars: super::TITLE_MAX_CHARS,
                 numeric_topic_ids: false,
+                // PATCH `{"severity": ...}`, refused while an engineer works the ticket.
+                can_change_severity: true,
             },
         }
     }
@@ -128,5 +134,6 @@ mod tests {
         let azure = Service::Azure.capabilities();
         assert!(azure.severities.contains(&Severity::HighestCriticalImpact));
         assert_eq!((pc.topic_levels, azure.topic_levels), (1, 2));
+        assert!(!pc.can_change_severity && azure.can_change_severity);
     }
 }

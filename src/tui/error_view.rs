@@ -64,6 +64,32 @@ pub fn remedy_text(remedy: &Remedy, keys: &Keymap) -> String {
     }
 }
 
+/// What to do after a severity change was refused: the same remedies, in a change's terms
+/// (`service` holds the ticket; its sign-in is made with its own command).
+pub fn severity_next_step(remedy: &Remedy, keys: &Keymap, service: crate::domain::Service) -> String {
+    let note = keys.label(KeyCommand::AddNote, KeyScope::Details);
+    let send = keys.label(KeyCommand::ChooseSeverity, KeyScope::SeverityPicker);
+    match remedy {
+        // The service said no to this change (an engineer works the ticket, a phone number is
+        // missing): its words above say why; support can still be asked.
+        Remedy::FixInput => format!(
+            "Ask support for the change in a note ({note} on the details), or pick another severity and press {send}."
+        ),
+        // The sign-in key of the app signs in to the default service; a session's own sign-in
+        // is made by the command for its service.
+        Remedy::SignIn | Remedy::SignInThenResend => format!(
+            "Sign in again: quit, run `pcsr-tui login --backend {}`, and start again (or set PCSR_TOKEN).",
+            service.as_str()
+        ),
+        // No outbox here: setting a severity twice sets it once, so sending again is safe.
+        Remedy::ResendOutbox | Remedy::AcceptedUnread => format!(
+            "It may have changed all the same: press {} on the details to see, or {send} to send it again.",
+            keys.label(KeyCommand::Refresh, KeyScope::Details)
+        ),
+        other => remedy_text(other, keys),
+    }
+}
+
 /// A failure as one or two sentences, for a line of text: what happened, then what to do.
 pub fn sentence(failure: &Failure, keys: &Keymap) -> String {
     let mut summary = failure.summary.clone();

@@ -6,6 +6,7 @@
 
 use super::focus::TextTarget;
 use super::state::contact::ContactRow;
+use super::state::severity_picker::SeverityPicker;
 use super::state::subscription_picker::SubscriptionPicker;
 use super::state::template_picker::TemplatePicker;
 use super::state::{Confirm, DetailsFocus, FormField, HistoryFocus, Screen, State};
@@ -33,6 +34,8 @@ pub enum Overlay {
     Consent,
     /// The Azure subscription picker.
     Subscriptions(Box<SubscriptionPicker>),
+    /// The severity picker over the details.
+    Severity(Box<SeverityPicker>),
 }
 
 impl Overlay {
@@ -46,6 +49,7 @@ impl Overlay {
             Overlay::Contact => Mode::Contact(ContactRow::FirstName),
             Overlay::Consent => Mode::Consent,
             Overlay::Subscriptions(_) => Mode::Subscriptions,
+            Overlay::Severity(_) => Mode::SeverityPicker,
         }
     }
 }
@@ -67,6 +71,8 @@ pub enum Mode {
     Consent,
     /// The subscription picker (its filter takes the typing).
     Subscriptions,
+    /// The severity picker over the details.
+    SeverityPicker,
     /// A field of the form.
     Form(FormField),
     /// The history list.
@@ -92,7 +98,15 @@ impl Mode {
     #[cfg(test)]
     pub fn all() -> Vec<Mode> {
         use Mode::*;
-        let mut all = vec![Help, Messages, Templates, Question, Consent, Subscriptions];
+        let mut all = vec![
+            Help,
+            Messages,
+            Templates,
+            Question,
+            Consent,
+            Subscriptions,
+            SeverityPicker,
+        ];
         all.extend(ContactRow::ORDER.map(Contact));
         all.extend(FormField::ORDER.map(Form));
         all.extend([
@@ -127,6 +141,7 @@ impl Mode {
             | Mode::Question
             | Mode::Contact(_)
             | Mode::Consent
+            | Mode::SeverityPicker
             | Mode::Form(FormField::Severity | FormField::Submit)
             | Mode::History
             | Mode::Result

@@ -6,6 +6,7 @@ pub mod message;
 pub mod note;
 mod screens;
 pub mod service_list;
+pub mod severity_picker;
 pub mod signin;
 pub mod subscription_picker;
 pub mod template_picker;
@@ -286,6 +287,20 @@ impl State {
         next
     }
 
+    /// Whether the details on screen are of a ticket whose service lets a filed ticket's
+    /// severity change (while its record loads: the session's service).
+    pub fn can_change_severity(&self) -> bool {
+        match &self.screen {
+            Screen::Details(d) => {
+                d.service()
+                    .unwrap_or(self.header.service)
+                    .capabilities()
+                    .can_change_severity
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the terminal is big enough to draw the app.
     pub fn fits(&self) -> bool {
         self.size.0 >= MIN_SIZE.0 && self.size.1 >= MIN_SIZE.1
@@ -310,6 +325,15 @@ impl State {
     pub fn subscription_picker_mut(&mut self) -> Option<&mut subscription_picker::SubscriptionPicker> {
         self.overlays.iter_mut().rev().find_map(|o| match o {
             Overlay::Subscriptions(picker) => Some(picker.as_mut()),
+            _ => None,
+        })
+    }
+
+    /// The severity picker, wherever it is on the stack (the worker's answer may come while
+    /// the help lies over it).
+    pub fn severity_picker_mut(&mut self) -> Option<&mut severity_picker::SeverityPicker> {
+        self.overlays.iter_mut().rev().find_map(|o| match o {
+            Overlay::Severity(picker) => Some(picker.as_mut()),
             _ => None,
         })
     }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{Reply, Worker};
 use crate::api::Scope;
-use crate::domain::{Failure, Remedy};
+use crate::domain::{Failure, Remedy, Severity};
 use crate::domain::{Ticket, TicketRow};
 use crate::outbox::ChangeError;
 
@@ -87,7 +87,11 @@ impl Worker {
     pub(super) async fn refresh(self, target: Target, close: bool, looking: bool) {
         let client = self.client_for(&target.server_id).await;
         let answer = if close {
-            self.close(&client, &target).await
+            match self.close(&client, &target).await {
+                // Azure answers the PATCH without the conversation: keep the one on hand.
+                Ok(sr) => Ok(self.with_kept_notes(sr, &target.server_id).await),
+                Err(e) => Err(e),
+            }
         } else {
             // The conversation: where a service keeps notes apart (Azure's communications),
             // support's replies arrive with the ticket.
@@ -143,6 +147,47 @@ impl Worker {
                 Err(shown)
             }
         }
+    }
+
+    /// Changes a ticket's severity; the answer is kept over its local history row, as a close's
+    /// is. Setting a severity twice sets it once, so no outbox is needed: a lost answer is
+    /// cured by sending again.
+    pub(super) async fn set_severity(self, target: Target, severity: Severity) {
+        let client = self.client_for(&target.server_id).await;
+        let answer = client.set_severity(&target.server_id, severity).await;
+        let outcome = match answer {
+            Ok(sr) => {
+                let sr = self.with_kept_notes(sr, &target.server_id).await;
+                // Changed from the details: the user sees the result.
+                self.keep_copy(&sr, true).await;
+                Ok(sr)
+            }
+            Err(e) => Err(e.failure()),
+        };
+        self.reply(Reply::SeverityChanged {
+            target,
+            severity,
+            outcome,
+        });
+    }
+
+    /// A change's answer that carries no conversation (Azure answers a PATCH with the ticket
+    /// alone; its communications are read apart) keeps the notes of the copy on hand, so the
+    /// history row and the screen do not lose them until the next re-read.
+    async fn with_kept_notes(&self, mut sr: Ticket, server_id: &str) -> Ticket {
+        if !sr.notes.is_empty() {
+            return sr;
+        }
+        let (service, id) = (sr.service, server_id.to_string());
+        let kept = self
+            .db(move |s| s.submission_by_server_id(service, &id))
+            .await
+            .flatten()
+            .and_then(|sub| sub.server)
+            .map(|copy| copy.notes)
+            .unwrap_or_default();
+        sr.notes = kept;
+        sr
     }
 
     /// Adds a note with the caller's MS-RequestId: sending the same note again with it after a

@@ -9,7 +9,7 @@ use crate::attachments::UploadFailure;
 use crate::auth::Cloud;
 use crate::domain::ClientEvent;
 use crate::domain::Failure;
-use crate::domain::{NewTicket, Subscription, Ticket, Topic};
+use crate::domain::{NewTicket, Severity, Subscription, Ticket, Topic};
 use crate::store::{Anchor, Draft, HistoryRow, Submission};
 
 /// What the UI asks the worker to do.
@@ -70,6 +70,13 @@ pub enum Job {
     },
     /// Close a request on the server (the user confirmed) and store the fresh copy.
     Close(Target),
+    /// Change a ticket's severity on the server and store the answer over its history row.
+    SetSeverity {
+        /// The ticket.
+        target: Target,
+        /// The severity it should have.
+        severity: Severity,
+    },
     /// Add a note to a request, with this MS-RequestId (reused when the same note is resent).
     AddNote {
         /// The request.
@@ -208,6 +215,15 @@ pub enum Reply {
         /// The request.
         target: Target,
         /// The closed request or why it is not closed.
+        outcome: Result<Ticket, Failure>,
+    },
+    /// A severity change finished.
+    SeverityChanged {
+        /// The ticket.
+        target: Target,
+        /// The severity asked for.
+        severity: Severity,
+        /// The ticket as it stands after the change, or why it was not changed.
         outcome: Result<Ticket, Failure>,
     },
     /// A note was sent.

@@ -31,3 +31,4 @@ mod tui_keys_config;
 mod tui_startup;
 mod wire;
 mod worker_attachments;
+mod worker_severity;

@@ -110,7 +110,11 @@ fn file_an_azure_ticket_by_keys_then_follow_it_to_supports_answer_and_close_it()
     app.keys("x");
     app.wait_for("? y/n");
     app.keys("y");
-    app.wait_for("status Closed");
+    let screen = app.wait_for("status Closed");
+    assert!(
+        screen.contains(&format!("{ENGINEER_EMAIL} (support)")),
+        "the conversation stays after the close: {screen}"
+    );
     app.keys("\x03");
     app.wait_exit();
 }

@@ -38,6 +38,10 @@ pub enum KeyCommand {
     RemoveAttachment,
     /// Close the request on the server (asks first).
     CloseRequest,
+    /// Open the severity picker for the ticket on screen.
+    ChangeSeverity,
+    /// Change the ticket's severity to the highlighted one.
+    ChooseSeverity,
     /// Answer yes to the question on screen.
     ConfirmYes,
     /// Answer no to the question on screen.
@@ -308,6 +312,7 @@ mod tests {
             [KeyScope::TemplatePicker, KeyScope::TemplatePicker],
             [KeyScope::ContactForm, KeyScope::ContactForm],
             [KeyScope::SubscriptionPicker, KeyScope::SubscriptionPicker],
+            [KeyScope::SeverityPicker, KeyScope::SeverityPicker],
         ];
         for extra in typing {
             let active = [KeyScope::Anywhere, KeyScope::TextBox, extra[0], extra[1]];

@@ -15,6 +15,8 @@ impl KeyCommand {
             KeyCommand::AddAttachment => "add_attachment",
             KeyCommand::RemoveAttachment => "remove_attachment",
             KeyCommand::CloseRequest => "close_request",
+            KeyCommand::ChangeSeverity => "change_severity",
+            KeyCommand::ChooseSeverity => "choose_severity",
             KeyCommand::ConfirmYes => "confirm_yes",
             KeyCommand::ConfirmNo => "confirm_no",
             KeyCommand::NewLine => "new_line",

@@ -41,6 +41,10 @@ pub enum KeyScope {
     ResultOrDetails,
     /// Request details.
     Details,
+    /// The details of a ticket whose service lets its severity change.
+    SeverityChange,
+    /// The severity picker over the details.
+    SeverityPicker,
     /// The note box over the details.
     NoteBox,
     /// The help overlay.
@@ -80,7 +84,8 @@ impl KeyScope {
             KeyScope::TemplatePicker => "templates",
             KeyScope::TextBox => "text boxes",
             KeyScope::ResultOrDetails => "result, details",
-            KeyScope::Details => "details",
+            KeyScope::Details | KeyScope::SeverityChange => "details",
+            KeyScope::SeverityPicker => "severity picker",
             KeyScope::NoteBox => "note box",
             KeyScope::Help => "help",
             KeyScope::Confirm => "question",
@@ -99,7 +104,8 @@ pub fn active_scopes(state: &State) -> Vec<KeyScope> {
     mode_scopes(mode(state), state)
 }
 
-/// The scopes whose bindings apply in `mode` (the state adds only whether the topics failed).
+/// The scopes whose bindings apply in `mode` (the state adds only whether the topics failed,
+/// and whether the ticket on the details screen can change its severity).
 pub fn mode_scopes(mode: Mode, state: &State) -> Vec<KeyScope> {
     use KeyScope::*;
     let typing = if mode.text().is_some() {
@@ -115,6 +121,7 @@ pub fn mode_scopes(mode: Mode, state: &State) -> Vec<KeyScope> {
         Mode::Help | Mode::Messages => vec![Help, Scrollable],
         Mode::Templates => vec![TemplatePicker],
         Mode::Subscriptions => vec![SubscriptionPicker],
+        Mode::SeverityPicker => vec![SeverityPicker],
         Mode::Form(field) => {
             let mut scopes = vec![Form];
             match field {
@@ -136,6 +143,9 @@ pub fn mode_scopes(mode: Mode, state: &State) -> Vec<KeyScope> {
         Mode::HistoryFilter => vec![HistoryFilter],
         Mode::CustomerPrompt => vec![CustomerPrompt],
         Mode::Result => vec![ResultOrDetails],
+        Mode::Details if state.can_change_severity() => {
+            vec![ResultOrDetails, Details, Scrollable, SeverityChange]
+        }
         Mode::Details => vec![ResultOrDetails, Details, Scrollable],
         Mode::NoteBox => vec![NoteBox],
         Mode::SignInForm => vec![SignInForm],
@@ -154,6 +164,7 @@ pub const CONTEXTS: &[&[KeyScope]] = {
         &[Anywhere, OutsideText, Help, Scrollable],
         &[Anywhere, TextBox, TemplatePicker],
         &[Anywhere, TextBox, SubscriptionPicker],
+        &[Anywhere, OutsideText, SeverityPicker],
         &[Anywhere, TextBox, Form, Title],
         &[Anywhere, TextBox, Form, Description],
         &[Anywhere, OutsideText, Form, Severity],
@@ -166,6 +177,14 @@ pub const CONTEXTS: &[&[KeyScope]] = {
         &[Anywhere, TextBox, CustomerPrompt],
         &[Anywhere, OutsideText, ResultOrDetails],
         &[Anywhere, OutsideText, ResultOrDetails, Details, Scrollable],
+        &[
+            Anywhere,
+            OutsideText,
+            ResultOrDetails,
+            Details,
+            Scrollable,
+            SeverityChange,
+        ],
         &[Anywhere, TextBox, NoteBox],
         &[Anywhere, TextBox, SignInForm],
         &[Anywhere, OutsideText, SignInPrompt],
@@ -192,14 +211,23 @@ mod tests {
     use super::*;
     use crate::tui::update::tests::state;
 
-    /// The scopes of every mode, with the topics loaded and after they failed.
+    /// The scopes of every mode, with the topics loaded and after they failed, and on the
+    /// details of a ticket whose severity can change.
     fn every_set() -> Vec<(Mode, Vec<KeyScope>)> {
         let loaded = state();
         let mut failed = state();
         failed.topics.load = TopicsLoad::Failed("offline".into());
+        let mut changeable = state();
+        changeable.screen = crate::tui::state::Screen::Details(Box::new(crate::tui::state::DetailsView {
+            fresh: Some(crate::domain::Ticket {
+                service: crate::domain::Service::Azure,
+                ..Default::default()
+            }),
+            ..Default::default()
+        }));
         Mode::all()
             .into_iter()
-            .flat_map(|m| [(m, mode_scopes(m, &loaded)), (m, mode_scopes(m, &failed))])
+            .flat_map(|m| [&loaded, &failed, &changeable].map(|s| (m, mode_scopes(m, s))))
             .collect()
     }
 

@@ -346,6 +346,27 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("use"),
     },
     Binding {
+        keys: &[key(KeyCode::Up), key(KeyCode::Char('k'))],
+        scope: KeyScope::SeverityPicker,
+        command: KeyCommand::Up,
+        help: "previous (more urgent) severity",
+        hint: None,
+    },
+    Binding {
+        keys: &[key(KeyCode::Down), key(KeyCode::Char('j'))],
+        scope: KeyScope::SeverityPicker,
+        command: KeyCommand::Down,
+        help: "next (less urgent) severity",
+        hint: Some("move"),
+    },
+    Binding {
+        keys: &[key(KeyCode::Enter)],
+        scope: KeyScope::SeverityPicker,
+        command: KeyCommand::ChooseSeverity,
+        help: "change the ticket to this severity on the service",
+        hint: Some("change"),
+    },
+    Binding {
         keys: &[key(KeyCode::Enter)],
         scope: KeyScope::CustomerPrompt,
         command: KeyCommand::ApplyCustomer,
@@ -574,6 +595,14 @@ pub const BINDINGS: &[Binding] = &[
         command: KeyCommand::CloseRequest,
         help: "close this request on the server (asks first)",
         hint: Some("close"),
+    },
+    // Only where the ticket's service lets a filed ticket's severity change.
+    Binding {
+        keys: &[key(KeyCode::Char('s'))],
+        scope: KeyScope::SeverityChange,
+        command: KeyCommand::ChangeSeverity,
+        help: "change this ticket's severity: pick one of those its service takes",
+        hint: Some("severity"),
     },
     Binding {
         keys: &[key(KeyCode::Char('/'))],

@@ -102,6 +102,14 @@ impl DetailsView {
             .or_else(|| self.submission.as_ref().and_then(|s| s.server.as_ref()))
     }
 
+    /// The service holding the request, where known: the local record's, else its copy's.
+    pub fn service(&self) -> Option<crate::domain::Service> {
+        self.submission
+            .as_ref()
+            .map(|s| s.service)
+            .or_else(|| self.fresh.as_ref().map(|t| t.service))
+    }
+
     /// The service's id, from wherever it is known.
     pub fn server_id(&self) -> Option<String> {
         self.server_id

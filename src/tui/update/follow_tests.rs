@@ -197,6 +197,23 @@ fn closing_asks_and_then_shows_closed_in_the_partner_center_list() {
         panic!("{fx:?}")
     };
     assert_eq!(target.server_id, id);
+    // The conversation on screen, as the open read it.
+    let read = Ticket {
+        id: Some(id.clone()),
+        notes: vec![crate::domain::Note {
+            text: Some("We are looking into it.".into()),
+            ..crate::domain::Note::default()
+        }],
+        ..Ticket::default()
+    };
+    update(
+        &mut s,
+        Action::from(Reply::Refreshed {
+            target: target.clone(),
+            outcome: Ok(read),
+        }),
+    );
+    // Azure answers a close with the ticket alone, no conversation.
     let closed = Ticket {
         id: Some(id.clone()),
         status: Some(Status::Closed),
@@ -210,6 +227,12 @@ fn closing_asks_and_then_shows_closed_in_the_partner_center_list() {
         }),
     );
     assert_eq!(s.history.service.rows[0].status, "closed");
+    let Screen::Details(d) = &s.screen else {
+        panic!("the details stay open")
+    };
+    let shown = d.server().expect("the closed copy");
+    assert_eq!(shown.status, Some(Status::Closed));
+    assert_eq!(shown.notes.len(), 1, "the conversation stays on screen");
     press(&mut s, KeyCode::Esc);
     assert!(matches!(s.screen, Screen::History));
 }

@@ -26,6 +26,7 @@ mod note;
 mod pointer;
 mod reply;
 mod requests;
+mod severity;
 mod signin;
 mod subscriptions;
 mod template;
@@ -225,6 +226,8 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::SendNote => note::send(state, fx),
         KeyCommand::CopyId => details::copy_id(state, fx),
         KeyCommand::CloseRequest => details::ask_close(state),
+        KeyCommand::ChangeSeverity => severity::open(state),
+        KeyCommand::ChooseSeverity => severity::choose(state, fx),
         KeyCommand::ConfirmYes => details::confirmed(state, fx),
         KeyCommand::ConfirmNo => {
             if let Some(question) = state.take_question() {
@@ -253,6 +256,7 @@ fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
     match state.overlays.last_mut() {
         Some(Overlay::Templates(picker)) => return picker.list.step(delta),
         Some(Overlay::Subscriptions(picker)) => return picker.list.step(delta),
+        Some(Overlay::Severity(picker)) => return severity::step(picker, delta),
         _ => {}
     }
     match &state.screen {
@@ -336,6 +340,18 @@ fn back(state: &mut State, fx: &mut Vec<Effect>) {
         Mode::Help | Mode::Messages | Mode::Templates | Mode::Consent | Mode::Subscriptions => {
             state.overlays.pop();
         }
+        Mode::SeverityPicker => {
+            if let Some(Overlay::Severity(picker)) = state.overlays.pop()
+                && let Some(asked) = picker.sending
+            {
+                // Sent already: its answer still comes to the details and the history.
+                state.info(format!(
+                    "The change of {} to {} was sent; its answer shows here when it comes",
+                    picker.name,
+                    asked.label()
+                ));
+            }
+        }
         Mode::Contact(_) => contact::close(state),
         Mode::Question => {
             if let Some(question) = state.take_question() {
@@ -400,6 +416,8 @@ mod notice_tests;
 mod overlay_tests;
 #[cfg(test)]
 mod service_list_tests;
+#[cfg(test)]
+mod severity_tests;
 #[cfg(test)]
 mod subscription_tests;
 #[cfg(test)]

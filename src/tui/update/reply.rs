@@ -140,6 +140,11 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
         }
         Reply::Refreshed { target, outcome } => refreshed(state, target, outcome, false, fx),
         Reply::Closed { target, outcome } => refreshed(state, target, outcome, true, fx),
+        Reply::SeverityChanged {
+            target,
+            severity,
+            outcome,
+        } => super::severity::changed(state, target, severity, outcome, fx),
         Reply::NoteAdded {
             target,
             request_id,
@@ -180,7 +185,7 @@ fn refreshed(
         state.refreshing = None;
     }
     match outcome {
-        Ok(sr) => {
+        Ok(mut sr) => {
             let id = text::one_line(sr.id.as_deref().unwrap_or("?"));
             let status = sr.status_text().unwrap_or_else(|| "unknown".into());
             // Opening a Partner Center row reads it quietly; only what the user asked for speaks.
@@ -196,6 +201,14 @@ fn refreshed(
             if let Screen::Details(d) = &mut state.screen
                 && d.shows(target.local_id, Some(&target.server_id))
             {
+                // A close's answer without the conversation (Azure's PATCH) keeps the one on
+                // screen.
+                if closed
+                    && sr.notes.is_empty()
+                    && let Some(shown) = d.server()
+                {
+                    sr.notes = shown.notes.clone();
+                }
                 d.fresh = Some(sr);
             }
         }

@@ -40,13 +40,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, view: &DetailsView) ->
         })
         .or_else(|| view.local_id.map(|id| format!(" Request #{id} (not created) ")))
         .unwrap_or_else(|| " Request ".into());
+    // Offered where the ticket's service lets its severity change.
+    let severity = if state.can_change_severity() {
+        format!(
+            "{} severity · ",
+            state
+                .keys
+                .label(KeyCommand::ChangeSeverity, KeyScope::SeverityChange)
+        )
+    } else {
+        String::new()
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(style(t, if note.is_some() { Role::Dim } else { Role::Focus }))
         .title(Span::styled(name, style(t, Role::Focus)))
         .title_bottom(Span::styled(
             format!(
-                " {} note · {} close · {} copy id · {} refresh · {} back ",
+                " {} note · {severity}{} close · {} copy id · {} refresh · {} back ",
                 state.keys.label(KeyCommand::AddNote, KeyScope::Details),
                 state.keys.label(KeyCommand::CloseRequest, KeyScope::Details),
                 state.keys.label(KeyCommand::CopyId, KeyScope::ResultOrDetails),

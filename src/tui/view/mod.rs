@@ -9,6 +9,7 @@ pub mod messages;
 pub mod palette;
 pub mod requests;
 pub mod result;
+pub mod severity;
 pub mod signin;
 pub mod status_bar;
 pub mod subscriptions;
@@ -61,6 +62,7 @@ pub fn draw(frame: &mut Frame, state: &State) -> Viewport {
             Overlay::Contact => contact::draw(frame, root.main, state),
             Overlay::Consent => contact::draw_consent(frame, root.main, state),
             Overlay::Subscriptions(picker) => subscriptions::draw(frame, root.main, state, picker),
+            Overlay::Severity(picker) => severity::draw(frame, root.main, state, picker),
         }
     }
     viewport
@@ -132,6 +134,8 @@ mod cursor_tests;
 mod follow_render_tests;
 #[cfg(test)]
 mod render_tests;
+#[cfg(test)]
+mod severity_render_tests;
 #[cfg(test)]
 mod small_tests;
 #[cfg(test)]

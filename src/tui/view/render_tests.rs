@@ -397,7 +397,7 @@ fn untrusted_text_cannot_reach_the_terminal() {
 
 /// An Azure form: the header names the service, cloud and subscription; the severity field
 /// offers Azure's four, shrinking their names rather than cutting one off.
-fn azure_form(subscription: Option<&str>, customer: Option<&str>) -> State {
+pub(super) fn azure_form(subscription: Option<&str>, customer: Option<&str>) -> State {
     let header = crate::tui::state::Header {
         service: crate::domain::Service::Azure,
         cloud: crate::auth::Cloud::Global,
@@ -489,7 +489,7 @@ fn azure_severities_all_show_whole_or_shortened_never_cut() {
 }
 
 /// The Swagger's billing example as filed, with an attachment and an SLA eight hours out.
-fn azure_created() -> Ticket {
+pub(super) fn azure_created() -> Ticket {
     let example: serde_json::Value = serde_json::from_slice(include_bytes!(
         "../../../tests/fixtures/azure/CreateBillingSupportTicketForSubscription.json"
     ))
