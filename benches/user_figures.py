@@ -310,7 +310,7 @@ def keys(argv, env, ready, setup, sequence, count, keep=None, frames=None):
             os.write(p.fd, k)
             if wait_for:
                 p.wait_for(wait_for, 20)
-            p.settle(0.0, 0.3)
+            p.quiet(0.3, 5)
         out = []
         for i in range(count):
             ms = p.key(sequence[i % len(sequence)])
