@@ -2,6 +2,7 @@
 """What the user feels, measured in a real pseudo-terminal, side by side with a bare ratatui app.
 
     python3 benches/user_figures.py [--runs N] [--keys N] [--app PATH] [--only first,idle,...]
+    python3 benches/user_figures.py --only azure-first,azure-idle,azure-topics,azure-open
 
 Builds (release) pcsr-tui, the bare ratatui baseline (examples/bare.rs) and the history fixture
 (examples/seed_history.rs), then in one run, in a 120x40 PTY:
@@ -13,6 +14,13 @@ Builds (release) pcsr-tui, the bare ratatui baseline (examples/bare.rs) and the 
   - `submit --json` against curl, same POST to the same local sandbox
   - `submit --backend azure --json` against curl doing the same PUT, operation poll and read
     of the ticket (the long-running pattern) on the same local sandbox
+  - Azure, against `sandbox serve --control` grown by `POST /_sandbox/azure/catalogue` to over
+    10,000 problem classifications (100 services of 100 on top of the built-in ones), warmed
+    into the store cache by a first launch: `azure-first` launch -> first frame with
+    `--backend azure` (and on the built-in sandbox), `azure-idle` idle RSS and wake-ups with
+    the form on screen, `azure-topics` key -> frame typing in the Topic field (a letter searches
+    every classification, Backspace goes back to the services), `azure-open` Right on a
+    service whose classifications are cached: its latency and how many frames the answer was
   - with `--only setup` (not in the default set: it takes minutes): a fresh machine's set-up,
     README's two commands (`cargo build --release`, the build half of `cargo run --release`,
     then `cargo test --release`) in a clean clone of HEAD with its own target directory
@@ -21,18 +29,84 @@ the min/median/max of the runs of both. The load average is printed beside them:
 machine the baseline's own spread shows how much of a figure is the machine. --app measures another build of pcsr-tui
 (e.g. an older one) with the same fixtures.
 """
-import argparse, fcntl, http.server, json, os, pty, select, shutil, signal, statistics, struct
-import subprocess, sys, tempfile, termios, threading, time
+import argparse, codecs, fcntl, http.server, json, os, pty, re, select, shutil, signal, statistics, struct
+import subprocess, sys, tempfile, termios, threading, time, urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-REL = os.path.join(ROOT, "target", "release")
+# Where cargo puts the release build: CARGO_TARGET_DIR when set (a worktree with its own target
+# directory), else the checkout's target/.
+REL = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target"), "release")
 COLS, ROWS = 120, 40
 QUIET = 0.040  # a frame is over when the terminal has been silent this long
+FRAME_GAP = 0.005  # ratatui writes a frame in one burst; a later frame is another answer
+# How crossterm ends the cells of every frame that changes any (colours and attributes reset):
+# frames counted by it are counted right even when the terminal hands one over in pieces.
+FRAME_END = b"\x1b[39m\x1b[49m\x1b[59m\x1b[0m"
 
 
 def build():
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "pcsr-tui",
                     "--example", "bare", "--example", "seed_history"], cwd=ROOT, check=True)
+
+
+class Screen:
+    """The text on screen, from what ratatui writes (cursor moves, erases and characters; styles
+    are skipped): for waiting on a phrase that ratatui may have drawn in pieces, since it skips
+    the cells that did not change. Fed on demand, never while a key's answer is being timed."""
+
+    ESC = re.compile(r"\x1b(?:\[([0-9;?]*)([@-~])|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78DEMc])")
+
+    def __init__(self):
+        self.grid = [[" "] * COLS for _ in range(ROWS)]
+        self.r = self.c = 0
+        self.fed = 0
+        self.pending = ""
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    def feed(self, out):
+        text = self.pending + self.decoder.decode(out[self.fed:])
+        self.fed = len(out)
+        i, n = 0, len(text)
+        while i < n:
+            ch = text[i]
+            if ch == "\x1b":
+                m = self.ESC.match(text, i)
+                if not m:
+                    if n - i < 64:  # the rest of it has not come yet
+                        break
+                    i += 1
+                    continue
+                if m.group(2):
+                    self.csi(m.group(1), m.group(2))
+                i = m.end()
+                continue
+            i += 1
+            if ch == "\r":
+                self.c = 0
+            elif ch == "\n":
+                self.r = min(ROWS - 1, self.r + 1)
+            elif ch >= " ":
+                if self.r < ROWS and self.c < COLS:
+                    self.grid[self.r][self.c] = ch
+                self.c += 1
+        self.pending = text[i:]
+
+    def csi(self, args, final):
+        nums = [int(x) if x.isdigit() else 0 for x in args.lstrip("?").split(";")] if args else []
+        first = nums[0] if nums else 0
+        if final in "Hf":
+            self.r = max(1, first) - 1
+            self.c = max(1, nums[1] if len(nums) > 1 else 1) - 1
+        elif final == "C":
+            self.c += max(1, first)
+        elif final == "J" and first == 2:
+            self.grid = [[" "] * COLS for _ in range(ROWS)]
+        elif final == "K" and self.r < ROWS:
+            for x in range(self.c, COLS):
+                self.grid[self.r][x] = " "
+
+    def text(self):
+        return "\n".join("".join(row) for row in self.grid)
 
 
 class Pty:
@@ -45,6 +119,9 @@ class Pty:
             os.execve(argv[0], argv, env)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
         self.out = b""
+        self.times = []  # when each chunk of output arrived (see key())
+        self.bursts = self.frames = 0
+        self.screen = Screen()
 
     def settle(self, first_timeout=5.0, quiet=QUIET):
         """Reads until the output has been quiet for `quiet` after at least one byte; returns
@@ -62,23 +139,56 @@ class Pty:
                 return last
             self.out += chunk
             last = time.perf_counter()
+            self.times.append(last)
+
+    def quiet(self, gap=0.5, timeout=20.0):
+        """Reads until nothing has come for `gap` (the app is done with what it was doing, e.g.
+        a catalogue arriving after the screen that names it), at most `timeout`; returns whether
+        it got quiet. (`settle(0.0, gap)` returns at once when no byte is waiting.)"""
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            if not select.select([self.fd], [], [], gap)[0]:
+                return True
+            try:
+                chunk = os.read(self.fd, 1 << 20)
+            except OSError:
+                return True
+            if not chunk:
+                return True
+            self.out += chunk
+        return False
+
+    def shows(self, needle):
+        """Whether `needle` is on screen: bytes anywhere in the output, or text (a str) in one
+        line of the screen as it is now."""
+        if isinstance(needle, bytes):
+            return needle in self.out
+        self.screen.feed(self.out)
+        return needle in self.screen.text()
 
     def wait_for(self, needle, timeout=20.0):
         end = time.perf_counter() + timeout
-        while needle not in self.out and time.perf_counter() < end:
+        while not self.shows(needle) and time.perf_counter() < end:
             if select.select([self.fd], [], [], 0.05)[0]:
                 try:
                     self.out += os.read(self.fd, 1 << 20)
                 except OSError:
                     break
-        return needle in self.out
+        return self.shows(needle)
 
     def key(self, data):
-        """Sends a key; returns ms until the last byte of the frame it caused."""
+        """Sends a key; returns ms until the last byte of the frame it caused. Then
+        `self.frames` is how many frames the answer was (FRAME_END counted) and `self.bursts`
+        how many runs of output it came in, with no gap over FRAME_GAP inside one (a loaded
+        machine may hand one frame over in two)."""
         self.settle(0.0, 0.01)
         start = time.perf_counter()
+        before = len(self.out)
         os.write(self.fd, data)
+        self.times = []
         last = self.settle(2.0)
+        self.frames = self.out[before:].count(FRAME_END)
+        self.bursts = 1 + sum(1 for a, b in zip(self.times, self.times[1:]) if b - a > FRAME_GAP)
         return None if last is None else (last - start) * 1000
 
     def close(self):
@@ -153,9 +263,6 @@ def topics_server(n):
     return srv
 
 
-FRAME_GAP = 0.005  # ratatui writes a frame in one burst; a later frame is another answer
-
-
 def first_frame(argv, env, marker, settled_marker=None):
     """ms to the last byte of the first frame (the burst that shows `marker`), and, when
     `settled_marker` is given, ms until that shows too (the topic list, after the sandbox
@@ -179,7 +286,7 @@ def idle(argv, env, marker):
     p = Pty(argv, env)
     try:
         p.wait_for(marker, 10)
-        p.settle(0.0, 0.5)
+        p.quiet(0.5, 10)
         time.sleep(1.0)
         a = p.threads_ctx()
         time.sleep(5.0)
@@ -189,32 +296,37 @@ def idle(argv, env, marker):
         p.close()
 
 
-def keys(argv, env, ready, setup, sequence, count):
-    """Latencies of `count` keys cycling through `sequence`, after `setup` keys."""
+def keys(argv, env, ready, setup, sequence, count, keep=None, frames=None):
+    """Latencies of `count` keys cycling through `sequence`, after `setup` keys; with `keep`
+    (positions in `sequence`) only those keys' latencies, and with `frames` (a list) each kept
+    key's (frames, bursts) is appended to it (see Pty.key)."""
     p = Pty(argv, env)
     try:
         if not p.wait_for(ready, 20):
             tail = p.out[-600:].decode("utf-8", "replace")
             raise SystemExit(f"{argv[0]}: never saw {ready!r} on screen; last output: {tail!r}")
-        p.settle(0.0, 0.5)
+        p.quiet(0.5, 10)
         for k, wait_for in setup:
             os.write(p.fd, k)
             if wait_for:
                 p.wait_for(wait_for, 20)
-            p.settle(0.0, 0.3)
+            p.quiet(0.3, 5)
         out = []
         for i in range(count):
             ms = p.key(sequence[i % len(sequence)])
-            if ms is not None:
-                out.append(ms)
+            if ms is None or (keep is not None and i % len(sequence) not in keep):
+                continue
+            out.append(ms)
+            if frames is not None:
+                frames.append((p.frames, p.bursts))
         return out
     finally:
         p.close()
 
 
-def serve_sandbox(app, env):
+def serve_sandbox(app, env, *flags):
     """`sandbox serve` on a free port: the process and its URL (None when it printed none)."""
-    srv = subprocess.Popen([app, "sandbox", "serve", "--port", "0"], env=env,
+    srv = subprocess.Popen([app, "sandbox", "serve", "--port", "0", *flags], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = srv.stdout.readline()
     url = next((w for w in line.split() if w.startswith("http://")), None)
@@ -315,6 +427,55 @@ def azure_submit_vs_curl(app, home, runs):
         srv.wait()
 
 
+AZURE_SERVICES, AZURE_PER_SERVICE = 100, 100  # added to the built-in 44 services
+
+
+def post_json(url, body):
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
+
+
+class AzureCatalogue:
+    """A `sandbox serve --control` grown to over 10,000 problem classifications, the TUI's
+    environment pointed at it (PCSR_BASE_URL, PCSR_TOKEN, PCSR_BACKEND=azure, a subscription and
+    the contact profile in config.toml), and the catalogue warmed into the app's store cache by a
+    first launch that waits until every service's classifications have arrived."""
+
+    def __init__(self, app, home):
+        self.app, self.home = app, home
+        os.makedirs(os.path.join(home, "cfg"), exist_ok=True)
+        with open(os.path.join(home, "cfg", "config.toml"), "w") as f:
+            f.write(AZURE_CONFIG)
+        # The sandbox keeps its own state apart from the app's data dir.
+        self.srv, url = serve_sandbox(app, env_for(os.path.join(home, "sandbox")), "--control")
+        if not url:
+            self.close()
+            raise SystemExit("sandbox serve printed no URL")
+        grown = post_json(f"{url}/_sandbox/azure/catalogue",
+                          {"services": AZURE_SERVICES, "classificationsPerService": AZURE_PER_SERVICE})
+        self.services, self.classifications = grown["services"], grown["problemClassifications"]
+        self.env = env_for(home, PCSR_BASE_URL=url, PCSR_TOKEN="sandbox-token", PCSR_BACKEND="azure",
+                           PCSR_SUBSCRIPTION=AZURE_SUB)
+        self.argv = [app, "--backend", "azure"]
+        # The Topic field's title once every service's classifications are in, read from the
+        # screen: ratatui draws it in pieces over the "N of 144 services loaded" before it.
+        self.ready = f" {self.classifications} in {self.services} services "
+        p = Pty(self.argv, self.env)
+        try:
+            if not p.wait_for(self.ready, 60):
+                tail = p.out[-600:].decode("utf-8", "replace")
+                raise SystemExit(f"the Azure catalogue never loaded; last output: {tail!r}")
+            p.quiet(0.5, 10)
+        finally:
+            p.close()
+
+    def close(self):
+        self.srv.kill()
+        self.srv.wait()
+
+
 def setup_minutes():
     """Minutes of README's two commands in a clean clone of HEAD with an empty target directory
     (the package registry cache is shared: a fresh machine downloads the crates first)."""
@@ -353,7 +514,8 @@ def row(label, ours, base, unit="ms", goal=""):
     print(f"{'':<6}runs ({len(ours)}): {spread(ours)}" + (f"; baseline {spread(base)}" if base else ""))
 
 
-FIGURES = ("first", "idle", "topics", "history", "endhome", "submit", "azure")
+AZURE_FIGURES = ("azure-first", "azure-idle", "azure-topics", "azure-open")
+FIGURES = ("first", "idle", "topics", "history", "endhome", "submit", "azure") + AZURE_FIGURES
 SLOW = ("setup",)
 
 
@@ -376,25 +538,48 @@ def main():
     home = tempfile.mkdtemp(prefix="pcsr-bench-")
     ff_app = topics_app = ff_bare = idle_app = idle_bare = []
     topic_runs = hist_runs = endhome_runs = bare_runs = []
-    sub = azure_sub = setup = None
+    az_ff = az_shown = az_ff_builtin = az_ff_bare = az_idle = az_topic_runs = az_open_runs = []
+    az_open_frames, az_topic_frames = [], []  # appended to by keys(): lists of their own
+    sub = azure_sub = setup = az = None
     load = [os.getloadavg()[0]]
     try:
         sandbox_env = env_for(home)
         # Warm the data dir (sandbox state, topic cache) once.
         first_frame([app], sandbox_env, b"SANDBOX", b"Licensing")
+        if only & set(AZURE_FIGURES):
+            # The Azure figures' own data dir, its catalogue cached by a first launch.
+            az = AzureCatalogue(app, tempfile.mkdtemp(prefix="pcsr-bench-azure-"))
         if "first" in only:
             runs_app = [first_frame([app], sandbox_env, b"SANDBOX", b"Licensing") for _ in range(a.runs)]
             ff_app = [f for f, _ in runs_app if f is not None]
             topics_app = [t for _, t in runs_app if t is not None]
+        if "azure-first" in only:
+            # With the 10k catalogue cached (the header names the service in the first frame),
+            # and on the built-in sandbox, as a first `--backend azure` runs; the bare app's
+            # launches in between, so a change in the machine's load hits all three alike.
+            builtin = [app, "--backend", "azure"]
+            first_frame(builtin, sandbox_env, b"SANDBOX")
+            for _ in range(a.runs):
+                f, t = first_frame(az.argv, az.env, b"Azure", az.ready)
+                az_ff, az_shown = az_ff + [f] * (f is not None), az_shown + [t] * (t is not None)
+                f, _ = first_frame(builtin, sandbox_env, b"SANDBOX")
+                az_ff_builtin = az_ff_builtin + [f] * (f is not None)
+                f, _ = first_frame([bare], sandbox_env, b"keys")
+                az_ff_bare = az_ff_bare + [f] * (f is not None)
+        if "first" in only:
             ff_bare = [f for f, _ in (first_frame([bare], sandbox_env, b"keys") for _ in range(a.runs)) if f is not None]
         if "idle" in only:
             idle_app = [idle([app], sandbox_env, b"SANDBOX") for _ in range(max(2, a.runs // 2))]
+        if "azure-idle" in only:
+            az_idle = [idle(az.argv, az.env, az.ready) for _ in range(max(2, a.runs // 2))]
+        if only & {"idle", "azure-idle"}:
             idle_bare = [idle([bare], sandbox_env, b"keys") for _ in range(max(2, a.runs // 2))]
         load.append(os.getloadavg()[0])
 
         hist_home = tempfile.mkdtemp(prefix="pcsr-bench-hist-")
-        subprocess.run([os.path.join(REL, "examples", "seed_history"), os.path.join(hist_home, "data"), "100000"],
-                       check=True, stdout=subprocess.DEVNULL)
+        if only & {"history", "endhome"}:
+            subprocess.run([os.path.join(REL, "examples", "seed_history"), os.path.join(hist_home, "data"),
+                            "100000"], check=True, stdout=subprocess.DEVNULL)
         srv = topics_server(10_000)
         url = f"http://127.0.0.1:{srv.server_address[1]}"
         topic_env = env_for(home, PCSR_BASE_URL=url, PCSR_TOKEN="bench-token")
@@ -413,7 +598,19 @@ def main():
             if "endhome" in only:
                 endhome_runs = endhome_runs + [keys([app], hist_env, b"Topic31-support",
                                                     [(b"\x12", b"100000")], [b"\x1b[F", b"\x1b[H"], 40)]
-            if only & {"topics", "history", "endhome"}:
+            # Azure: Title -> ... -> Topic, where the services are listed; a letter searches
+            # every classification of every service, Backspace goes back to the services.
+            if "azure-topics" in only:
+                az_topic_runs = az_topic_runs + [keys(az.argv, az.env, az.ready, [(tab, None)] * 3,
+                                                      [b"v", b"\x7f", b"c", b"\x7f", b"s", b"\x7f"], a.keys,
+                                                      frames=az_topic_frames)]
+            # Right opens the highlighted service (its classifications cached, so no request),
+            # Left goes back, Down moves to the next service: the Right keys are kept.
+            if "azure-open" in only:
+                az_open_runs = az_open_runs + [keys(az.argv, az.env, az.ready, [(tab, None)] * 3,
+                                                    [b"\x1b[C", b"\x1b[D", down], a.keys, keep={0},
+                                                    frames=az_open_frames)]
+            if only & {"topics", "history", "endhome", "azure-topics", "azure-open"}:
                 bare_runs = bare_runs + [keys([bare], sandbox_env, b"keys", [], [down], a.keys)]
         load.append(os.getloadavg()[0])
         srv.shutdown()
@@ -426,6 +623,9 @@ def main():
             setup = setup_minutes()
     finally:
         shutil.rmtree(home, ignore_errors=True)
+        if az:
+            az.close()
+            shutil.rmtree(az.home, ignore_errors=True)
     load.append(os.getloadavg()[0])
 
     print(f"\npcsr-tui: {app}\nbaseline: bare ratatui ({bare}), same PTY {COLS}x{ROWS}, same run")
@@ -448,6 +648,33 @@ def main():
         row("key -> frame, history Down, 100k rows, p99", [pct(r, 99) for r in hist_runs], b99, goal="<= 2 ms")
     if endhome_runs:
         row("End/Home in that history, max", [max(r) for r in endhome_runs if r], b99, goal="<= 5 ms")
+    if az:
+        print(f"Azure: `--backend azure` on `sandbox serve --control` with {az.classifications} problem "
+              f"classifications in {az.services} services, cached")
+    if az_ff:
+        row("Azure: launch -> first frame (10k cached)", az_ff, az_ff_bare, goal="<= 2x")
+        row("Azure: launch -> every classification shown", az_shown, az_ff_bare)
+    if az_ff_builtin:
+        row("Azure: launch -> first frame, built-in sandbox", az_ff_builtin, az_ff_bare, goal="<= 2x")
+    if az_idle:
+        row("Azure: idle RSS, form on screen, 10k cached", [r for _, r in az_idle], [r for _, r in idle_bare],
+            "MB", "<= 15 MB")
+        row("Azure: idle wake-ups per second", [w for w, _ in az_idle], [w for w, _ in idle_bare], "/s", "<= 1/s")
+    if az_topic_runs:
+        row("Azure: key -> frame, topic search, 10k, p50", [pct(r, 50) for r in az_topic_runs], b50)
+        row("Azure: key -> frame, topic search, 10k, p99", [pct(r, 99) for r in az_topic_runs], b99, goal="<= 2x")
+    tally = lambda xs: ", ".join(f"{n}: {xs.count(n)}" for n in sorted(set(xs)))
+    if az_topic_frames:
+        frames = [f for f, _ in az_topic_frames]
+        print(f"{'':<6}frames per key: max {max(frames)} ({tally(frames)}) over {len(frames)} keys")
+    if az_open_runs:
+        row("Azure: Right opens a cached service, p50", [pct(r, 50) for r in az_open_runs], b50)
+        row("Azure: Right opens a cached service, p99", [pct(r, 99) for r in az_open_runs], b99,
+            goal="1 frame")
+        frames = [f for f, _ in az_open_frames]
+        bursts = [b for _, b in az_open_frames]
+        print(f"{'':<6}frames per answer to Right: max {max(frames)} ({tally(frames)}); written in "
+              f"bursts: max {max(bursts)} ({tally(bursts)}); over {len(frames)} keys")
     if sub:
         row("submit --json vs curl", sub[0], sub[1], goal="<= 1.5x")
     if azure_sub:
@@ -461,7 +688,8 @@ def main():
               f"{os.cpu_count()} cores")
     print()
     print(f"samples per run: topic filter {[len(r) for r in topic_runs]}, history {[len(r) for r in hist_runs]}, "
-          f"End/Home {[len(r) for r in endhome_runs]}, bare {[len(r) for r in bare_runs]}")
+          f"End/Home {[len(r) for r in endhome_runs]}, Azure search {[len(r) for r in az_topic_runs]}, "
+          f"Azure open {[len(r) for r in az_open_runs]}, bare {[len(r) for r in bare_runs]}")
     print(f"binary size: {os.path.getsize(app) / 1e6:.1f} MB")
 
 

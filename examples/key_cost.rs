@@ -3,9 +3,13 @@
 //!
 //!     key_cost topics N   # N keys in the topic filter over 10,000 topics (b, Backspace, p, ...)
 //!     key_cost history N  # N Down keys in a history of 100,000 rows (store reads included)
+//!     key_cost azure N    # N keys in Azure's Topic field over 10,400 classifications of 144
+//!                         # services (v, Backspace, c, ...: each letter searches all of them)
 //!
 //! Each key runs `update` and draws a full frame through crossterm's backend into a sink, as
-//! the app does. Run with N = 0 and N = 600 and subtract to get the cost per key.
+//! the app does. Run with N = 0 and N = 600 and subtract to get the cost per key. The mean
+//! time per key, by key, goes to stderr; with `KEY_COST_SPLIT=1`, each key's update and frame
+//! times too.
 
 use std::time::Instant;
 
@@ -37,7 +41,11 @@ fn main() {
         cloud: Cloud::Global,
         account: Account::Sandbox,
         locale: "en-US".into(),
-        service: pcsr_tui::domain::Service::PartnerCenter,
+        service: if what == "azure" {
+            pcsr_tui::domain::Service::Azure
+        } else {
+            pcsr_tui::domain::Service::PartnerCenter
+        },
         subscription: None,
         customer: None,
     };
@@ -113,6 +121,64 @@ fn main() {
             .map(|c| key(c, KeyModifiers::NONE))
             .collect()
         }
+        "azure" => {
+            // As the sandbox grown by `POST /_sandbox/azure/catalogue` (100 x 100) sends them.
+            let service_id = |n: usize| {
+                format!("/providers/Microsoft.Support/services/{n:08x}-1830-b494-44fd-782f691479dc")
+            };
+            let parents: Vec<Topic> = (0..144)
+                .map(|n| Topic {
+                    id: service_id(n),
+                    name: format!("Sandbox bench service {n:05}"),
+                    ..Topic::default()
+                })
+                .collect();
+            update(
+                &mut state,
+                Action::from(Reply::Topics {
+                    topics: parents.clone(),
+                    cached: false,
+                }),
+            );
+            for (n, parent) in parents.iter().enumerate() {
+                let topics = (0..if n < 44 { 10 } else { 100 })
+                    .map(|k| Topic {
+                        id: format!(
+                            "{}/problemClassifications/{k:08x}-76e5-5ddd-ad03-50d385db065f",
+                            parent.id
+                        ),
+                        name: format!("Bench area {} / Bench issue {k:04}", k % 10),
+                        parent_id: Some(parent.id.clone()),
+                        parent_name: Some(parent.name.clone()),
+                        description: None,
+                    })
+                    .collect();
+                update(
+                    &mut state,
+                    Action::from(Reply::Branch {
+                        parent_id: parent.id.clone(),
+                        topics,
+                        cached: true,
+                    }),
+                );
+            }
+            for _ in 0..3 {
+                update(&mut state, key(KeyCode::Tab, KeyModifiers::NONE));
+            }
+            [
+                KeyCode::Char('v'),
+                KeyCode::Backspace,
+                KeyCode::Char('c'),
+                KeyCode::Backspace,
+                KeyCode::Char('s'),
+                KeyCode::Backspace,
+            ]
+            .into_iter()
+            .cycle()
+            .take(n)
+            .map(|c| key(c, KeyModifiers::NONE))
+            .collect()
+        }
         _ => {
             let s = Store::open(&dir.path().join("bench.sqlite")).expect("store");
             support::record(&s, 100_000, "sandbox").expect("bulk insert");
@@ -123,12 +189,36 @@ fn main() {
         }
     };
     frame(&state);
+    let mut spent: Vec<(String, std::time::Duration, u32)> = Vec::new();
     for k in keys {
+        let name = match &k {
+            Action::Key(e) => format!("{:?}", e.code),
+            _ => String::new(),
+        };
+        let start = Instant::now();
         let mut fx = update(&mut state, Action::Tick(Instant::now()));
         fx.extend(update(&mut state, k));
         if let Some(s) = &store {
             support::serve(s, &mut state, fx);
         }
+        let updated = start.elapsed();
         frame(&state);
+        let took = start.elapsed();
+        if std::env::var_os("KEY_COST_SPLIT").is_some() {
+            eprintln!("{name} update {:?} frame {:?}", updated, took - updated);
+        }
+        match spent.iter_mut().find(|(n, _, _)| *n == name) {
+            Some((_, total, count)) => {
+                *total += took;
+                *count += 1;
+            }
+            None => spent.push((name, took, 1)),
+        }
+    }
+    for (name, total, count) in spent {
+        eprintln!(
+            "{name}: {:.3} ms per key over {count}",
+            total.as_secs_f64() * 1000.0 / f64::from(count)
+        );
     }
 }

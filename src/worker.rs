@@ -338,9 +338,20 @@ impl Worker {
 
     /// Every branch of a two-level catalogue: what the cache holds at once, then (with
     /// `fetch`), from the service, the branches missing or older than [`BRANCH_MAX_AGE`],
-    /// [`BRANCH_CONCURRENCY`] at a time, each cached and shown as it arrives.
-    async fn load_branches(&self, parents: Vec<crate::domain::Topic>, fetch: bool) {
+    /// [`BRANCH_CONCURRENCY`] at a time, each cached and shown as it arrives. The branches in
+    /// `shown` were sent from the cache already, fresh: they are neither read nor sent again
+    /// (a start would otherwise read and send a cached 10,000-classification catalogue twice).
+    /// Returns the branches it sent from the cache fresh.
+    async fn load_branches(
+        &self,
+        parents: Vec<crate::domain::Topic>,
+        fetch: bool,
+        shown: &std::collections::HashSet<String>,
+    ) -> std::collections::HashSet<String> {
         let origin = self.origin();
+        let parents: Vec<crate::domain::Topic> =
+            parents.into_iter().filter(|p| !shown.contains(&p.id)).collect();
+        let mut sent_fresh = std::collections::HashSet::new();
         let ids: Vec<String> = parents.iter().map(|p| p.id.clone()).collect();
         let hits: Vec<Option<(Vec<crate::domain::Topic>, String)>> = self
             .db(move |s| {
@@ -368,7 +379,9 @@ impl Worker {
                         topics,
                         cached: true,
                     });
-                    if !fresh {
+                    if fresh {
+                        sent_fresh.insert(parent.id);
+                    } else {
                         stale.push(parent);
                     }
                 }
@@ -376,7 +389,7 @@ impl Worker {
             }
         }
         if !fetch {
-            return;
+            return sent_fresh;
         }
         let permits = Arc::new(tokio::sync::Semaphore::new(BRANCH_CONCURRENCY));
         let mut running = tokio::task::JoinSet::new();
@@ -390,6 +403,7 @@ impl Worker {
             });
         }
         while running.join_next().await.is_some() {}
+        sent_fresh
     }
 
     async fn load_branch(&self, parent: crate::domain::Topic) {
@@ -415,6 +429,7 @@ impl Worker {
     async fn load_topics(self) {
         let origin = self.origin();
         let two_levels = origin.service.capabilities().topic_levels > 1;
+        let mut shown = std::collections::HashSet::new();
         if two_levels {
             // What the cache holds shows before the network answers, or when it never does.
             let cached = self
@@ -422,7 +437,7 @@ impl Worker {
                 .await
                 .flatten();
             if let Some((parents, _)) = cached {
-                self.load_branches(parents, false).await;
+                shown = self.load_branches(parents, false, &shown).await;
             }
         }
         match self.client().topics().await {
@@ -437,7 +452,7 @@ impl Worker {
                     cached: false,
                 });
                 if let Some(parents) = first_level {
-                    self.load_branches(parents, true).await;
+                    self.load_branches(parents, true, &shown).await;
                 }
             }
             Err(e) => self.reply(Reply::TopicsFailed(e.failure())),

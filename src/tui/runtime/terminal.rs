@@ -56,12 +56,16 @@ fn fresh() -> std::io::Result<Tui> {
 /// Crossterm's backend made quiet for the key path: a frame reaches the terminal in one `write`
 /// (stdout's own buffer would split a full-screen frame into 1 KiB writes, each waking the
 /// terminal's reader), a frame that changes no cell writes nothing at all (ratatui would still
-/// send colour resets and hide the already hidden cursor, so a store reply that changed nothing
-/// on screen would reach the terminal as a late extra frame), and the size comes from the last
-/// resize event instead of opening /dev/tty for an ioctl on every draw.
+/// send colour resets, hide the already hidden cursor and move the cursor to where it already
+/// is, so a store reply or a timer that changed nothing on screen would reach the terminal as a
+/// late extra frame), and the size comes from the last resize event instead of opening /dev/tty
+/// for an ioctl on every draw.
 pub struct QuietBackend {
     inner: CrosstermBackend<FrameBuffer>,
     cursor_hidden: Option<bool>,
+    /// Where the terminal's cursor is, when the last thing sent was a move there (drawing
+    /// cells moves it).
+    cursor_at: Option<Position>,
     size: Size,
 }
 
@@ -72,6 +76,7 @@ impl QuietBackend {
         Ok(QuietBackend {
             inner,
             cursor_hidden: None,
+            cursor_at: None,
             size,
         })
     }
@@ -113,6 +118,7 @@ impl Backend for QuietBackend {
         if content.peek().is_none() {
             return Ok(());
         }
+        self.cursor_at = None;
         self.inner.draw(content)
     }
 
@@ -137,15 +143,24 @@ impl Backend for QuietBackend {
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        let Position { x, y } = position.into();
-        queue!(self.inner, ratatui::crossterm::cursor::MoveTo(x, y))
+        let position = position.into();
+        if self.cursor_at == Some(position) {
+            return Ok(());
+        }
+        self.cursor_at = Some(position);
+        queue!(
+            self.inner,
+            ratatui::crossterm::cursor::MoveTo(position.x, position.y)
+        )
     }
 
     fn clear(&mut self) -> io::Result<()> {
+        self.cursor_at = None;
         self.inner.clear()
     }
 
     fn clear_region(&mut self, clear_type: BackendClear) -> io::Result<()> {
+        self.cursor_at = None;
         self.inner.clear_region(clear_type)
     }
 

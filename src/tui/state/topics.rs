@@ -101,6 +101,19 @@ impl Topics {
     /// One branch arrived (again): its topics replace what it held before.
     pub fn add_branch(&mut self, parent_id: &str, topics: Vec<Topic>, chosen: Option<&str>) {
         self.failed.remove(parent_id);
+        // The same branch again (the cache's copy at start, then again with the service's
+        // first level): nothing changes, so nothing is prepared again. Without this, a start
+        // with a cached 10,000-classification catalogue re-read every classification once per
+        // service, seconds of work.
+        if self.branches.get(parent_id) == Some(&topics.len())
+            && self
+                .all
+                .iter()
+                .filter(|t| t.parent_id.as_deref() == Some(parent_id))
+                .eq(topics.iter())
+        {
+            return;
+        }
         if self
             .branches
             .insert(parent_id.to_string(), topics.len())
