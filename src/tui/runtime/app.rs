@@ -55,15 +55,30 @@ pub async fn run(mut ctx: Context) -> anyhow::Result<()> {
             return Err(e).context("cannot switch the terminal to full-screen mode");
         }
     };
+    // Set while a switched-to session starts: the service switched from and the form carried,
+    // to go back to if the new one cannot start.
+    let mut came_from: Option<(crate::domain::Service, crate::store::Draft)> = None;
     loop {
         let mut worker = None;
         let mut session = None;
         let switch = ctx.switch.take();
         let from = ctx.service;
-        let ended = run_session(&mut tui, ctx, &mut signals, &mut worker, &mut session).await;
-        let (to, carry, switch) = match (ended, switch) {
-            (Ok(Ending::Switch(to, carry)), Some(switch)) => (to, carry, switch),
-            (ended, _) => {
+        let mut started = false;
+        let slots = (&mut worker, &mut session, &mut started);
+        let ended = run_session(&mut tui, ctx, &mut signals, slots).await;
+        if started {
+            // From here on the form is the user's; a later error is not a failed start.
+            came_from = None;
+        }
+        let (to, carry, notice, switch) = match (ended, switch, came_from.take()) {
+            (Ok(Ending::Switch(to, carry)), Some(switch), _) => (to, carry, None, switch),
+            // The service switched to did not start (its sign-in, its network): back to the
+            // one the user was on, saying why, the form as it was.
+            (Err(e), Some(switch), Some((back, carry))) => {
+                let notice = format!("Could not switch to {}: {e:#}", from.label());
+                (back, carry, Some(notice), switch)
+            }
+            (ended, _, _) => {
                 terminal::restore();
                 shut_down(worker, session).await;
                 return ended.map(|_| ());
@@ -71,9 +86,16 @@ pub async fn run(mut ctx: Context) -> anyhow::Result<()> {
         };
         // The old session's writes land before the new one opens the same store.
         shut_down(worker, session).await;
-        ctx = match switch(to) {
-            Ok(next) => next,
-            Err(e) => {
+        let mut next = match (switch(to), notice) {
+            (Ok(next), None) => {
+                came_from = Some((from, carry.clone()));
+                next
+            }
+            (Ok(back), Some(notice)) => Context {
+                notice: Some(notice),
+                ..back
+            },
+            (Err(e), _) => {
                 // Back to the service the user was on, saying why.
                 let notice = format!("Could not switch to {}: {e:#}", to.label());
                 match switch(from) {
@@ -88,8 +110,9 @@ pub async fn run(mut ctx: Context) -> anyhow::Result<()> {
                 }
             }
         };
-        ctx.carry = Some(carry);
-        ctx.switch = Some(switch);
+        next.carry = Some(carry);
+        next.switch = Some(switch);
+        ctx = next;
     }
 }
 
@@ -105,14 +128,13 @@ async fn shut_down(worker: Option<WorkerHandle>, session: Option<Session>) {
     }
 }
 
-/// Draws the first frame, then connects, starts the store and the worker, and runs the loop.
-/// A signal during the start ends it there.
+/// Draws the first frame, then connects, starts the store and the worker, and runs the loop
+/// (`started` says it got there). A signal during the start ends it there.
 async fn run_session(
     tui: &mut Tui,
     ctx: Context,
     signals: &mut Signals,
-    worker_slot: &mut Option<WorkerHandle>,
-    session_slot: &mut Option<Session>,
+    (worker_slot, session_slot, started): (&mut Option<WorkerHandle>, &mut Option<Session>, &mut bool),
 ) -> anyhow::Result<Ending> {
     let size = tui.size()?;
     let header = Header {
@@ -168,6 +190,7 @@ async fn run_session(
         })?;
     let origin = session.origin();
     let worker = worker_slot.insert(worker::spawn(client, store, origin, ctx.sign_in));
+    *started = true;
     event_loop(tui, worker, state, every, signals).await
 }
 
