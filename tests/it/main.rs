@@ -8,6 +8,7 @@ mod azure_client;
 mod azure_examples;
 mod azure_outcomes;
 mod azure_subscriptions;
+mod azure_worker;
 mod cli;
 mod cli_follow;
 mod cli_sandbox;

@@ -3,42 +3,13 @@
 //! exactly the bytes of the file; a file gone before the submit stops it before anything is
 //! recorded or sent.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use pcsr_tui::api::StaticToken;
-use pcsr_tui::azure::{AzureClient, AzureConfig};
-use pcsr_tui::backend::Backend;
-use pcsr_tui::domain::{NewTicket, Service, Severity};
-use pcsr_tui::sandbox::azure::{PAID_SUBSCRIPTION, VM_CONNECTIVITY_CLASSIFICATION_ID};
-use pcsr_tui::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxOptions};
-use pcsr_tui::store::Store;
-use pcsr_tui::worker::{Job, Origin, Reply, SignInSetup, WorkerHandle, spawn};
+use pcsr_tui::domain::{NewTicket, Severity};
+use pcsr_tui::sandbox::azure::VM_CONNECTIVITY_CLASSIFICATION_ID;
+use pcsr_tui::worker::{Job, Reply, WorkerHandle};
 
-async fn start() -> (Sandbox, tempfile::TempDir, WorkerHandle) {
-    pcsr_tui::tls::install_provider();
-    let dir = tempfile::tempdir().unwrap();
-    let sandbox = Sandbox::start(SandboxOptions {
-        db_path: Some(dir.path().join("sandbox.db")),
-        bind: "127.0.0.1:0".parse().unwrap(),
-    })
-    .await
-    .unwrap()
-    .with_azure_operation_polls(0);
-    let mut config = AzureConfig::new(&sandbox.base_url()).unwrap();
-    config.subscription = Some(PAID_SUBSCRIPTION.to_string());
-    let client =
-        Backend::Azure(AzureClient::new(config, Arc::new(StaticToken(SANDBOX_TOKEN.into()))).unwrap());
-    let origin = Origin {
-        service: Service::Azure,
-        cloud: "sandbox".into(),
-        locale: "en-US".into(),
-        base_url: sandbox.base_url(),
-    };
-    let store = Store::open(&dir.path().join("pcsr.sqlite")).unwrap();
-    let worker = spawn(client, store, origin, SignInSetup::unavailable());
-    (sandbox, dir, worker)
-}
+use super::azure_worker::start;
 
 fn ticket() -> NewTicket {
     NewTicket {

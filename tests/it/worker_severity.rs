@@ -3,58 +3,15 @@
 //! (keeping the conversation the answer leaves out), as a close's does; and a change the
 //! service refuses (an engineer works the ticket) comes back with its words and changes nothing.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use pcsr_tui::api::{Scope, StaticToken};
-use pcsr_tui::azure::{AzureClient, AzureConfig};
-use pcsr_tui::backend::Backend;
-use pcsr_tui::domain::{NewTicket, Remedy, Service, Severity, Ticket};
-use pcsr_tui::sandbox::azure::{PAID_SUBSCRIPTION, VM_CONNECTIVITY_CLASSIFICATION_ID};
-use pcsr_tui::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxOptions};
-use pcsr_tui::store::Store;
-use pcsr_tui::worker::{Job, Origin, Reply, SignInSetup, Target, WorkerHandle, spawn};
+use pcsr_tui::api::Scope;
+use pcsr_tui::domain::{NewTicket, Remedy, Severity, Ticket};
+use pcsr_tui::sandbox::Sandbox;
+use pcsr_tui::sandbox::azure::VM_CONNECTIVITY_CLASSIFICATION_ID;
+use pcsr_tui::worker::{Job, Reply, Target, WorkerHandle};
 
-fn client_of(sandbox: &Sandbox) -> Backend {
-    let mut config = AzureConfig::new(&sandbox.base_url()).unwrap();
-    config.subscription = Some(PAID_SUBSCRIPTION.to_string());
-    Backend::Azure(AzureClient::new(config, Arc::new(StaticToken(SANDBOX_TOKEN.into()))).unwrap())
-}
-
-async fn start() -> (Sandbox, tempfile::TempDir, WorkerHandle) {
-    pcsr_tui::tls::install_provider();
-    let dir = tempfile::tempdir().unwrap();
-    let sandbox = Sandbox::start(SandboxOptions {
-        db_path: Some(dir.path().join("sandbox.db")),
-        bind: "127.0.0.1:0".parse().unwrap(),
-    })
-    .await
-    .unwrap()
-    .with_azure_operation_polls(0);
-    let origin = Origin {
-        service: Service::Azure,
-        cloud: "sandbox".into(),
-        locale: "en-US".into(),
-        base_url: sandbox.base_url(),
-    };
-    let store = Store::open(&dir.path().join("pcsr.sqlite")).unwrap();
-    let worker = spawn(client_of(&sandbox), store, origin, SignInSetup::unavailable());
-    (sandbox, dir, worker)
-}
-
-/// The first reply `pick` takes, within twenty seconds; the others are passed over.
-async fn until<T>(worker: &mut WorkerHandle, mut pick: impl FnMut(Reply) -> Option<T>) -> T {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let reply = tokio::time::timeout_at(deadline.into(), worker.replies.recv())
-            .await
-            .expect("an answer within 20 s")
-            .expect("worker alive");
-        if let Some(found) = pick(reply) {
-            return found;
-        }
-    }
-}
+use super::azure_worker::{client_of, start, until};
 
 /// Files a moderate ticket from the worker; its target as the details would name it.
 async fn file(worker: &mut WorkerHandle, title: &str) -> Target {
@@ -192,7 +149,20 @@ async fn a_change_refused_while_an_engineer_works_the_ticket_says_why_and_change
     let (sandbox, _dir, mut worker) = start().await;
     sandbox.set_agent_replies(Some(Duration::from_millis(50)));
     let target = file(&mut worker, "Cannot RDP to vm-web-02").await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // An engineer takes the ticket with their first answer: wait for it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !on_service(&sandbox, &target.server_id)
+        .await
+        .as_sent
+        .pointer("/properties/supportEngineer/emailAddress")
+        .is_some_and(serde_json::Value::is_string)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no engineer took the ticket within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
     let refusal = set_severity(&mut worker, &target, Severity::Minimal)
         .await

@@ -2,7 +2,7 @@
 //! window (never cut mid-sentence), and a popup frame shared with the messages overlay.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
@@ -113,12 +113,7 @@ pub fn popup(
     let t = state.theme;
     let width = popup_width(area);
     let (height, max_scroll) = fit(lines.len(), area);
-    let [row] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(row);
+    let popup = super::centred(area, width, height);
     let scroll = scroll.min(max_scroll);
     let block = Block::default()
         .borders(Borders::ALL)

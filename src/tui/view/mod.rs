@@ -106,6 +106,18 @@ pub fn field_line(theme: Theme, label: &str, value: &str) -> Line<'static> {
     ])
 }
 
+/// A `width` x `height` box in the middle of `area`: where pickers and help float.
+pub fn centred(area: Rect, width: u16, height: u16) -> Rect {
+    use ratatui::layout::{Constraint, Flex, Layout};
+    let [row] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [popup] = Layout::horizontal([Constraint::Length(width)])
+        .flex(Flex::Center)
+        .areas(row);
+    popup
+}
+
 /// A date the service reported, for display; an unset one reads as such.
 pub fn date(value: Option<&Stamp>) -> String {
     match value {

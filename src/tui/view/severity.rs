@@ -3,7 +3,7 @@
 //! was refused and what to do next.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
@@ -26,12 +26,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, picker: &SeverityPicke
     let list_rows = u16::try_from(picker.choices.len()).unwrap_or(u16::MAX);
     // Borders, a line naming the ticket, a gap, the list, then the note.
     let height = (2 + 2 + list_rows + note_rows).min(area.height.saturating_sub(2));
-    let [row] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(row);
+    let popup = super::centred(area, width, height);
     let title = if picker.sending.is_some() {
         " Severity: sending… "
     } else {

@@ -3,7 +3,7 @@
 //! what is still being read or why the list could not be read, with what to do next.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
@@ -25,12 +25,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, picker: &SubscriptionP
     let t = state.theme;
     let width = area.width.saturating_sub(4).min(96);
     let height = area.height.saturating_sub(2).min(18);
-    let [row] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(row);
+    let popup = super::centred(area, width, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(style(t, Role::Focus))

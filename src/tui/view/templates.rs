@@ -2,7 +2,7 @@
 //! highlighted one fills in.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
@@ -18,12 +18,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, picker: &TemplatePicke
     let t = state.theme;
     let width = area.width.saturating_sub(4).min(80);
     let height = area.height.saturating_sub(2).min(16);
-    let [row] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [popup] = Layout::horizontal([Constraint::Length(width)])
-        .flex(Flex::Center)
-        .areas(row);
+    let popup = super::centred(area, width, height);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(style(t, Role::Focus))
