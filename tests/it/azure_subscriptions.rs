@@ -9,8 +9,10 @@ use pcsr_tui::api::StaticToken;
 use pcsr_tui::azure::{AzureClient, AzureConfig};
 use pcsr_tui::backend::Backend;
 use pcsr_tui::domain::{Remedy, Service};
+use pcsr_tui::sandbox::SANDBOX_TOKEN;
 use pcsr_tui::sandbox::azure::{BILLING_CLASSIFICATION_ID, FREE_SUBSCRIPTION, PAID_SUBSCRIPTION};
-use pcsr_tui::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxOptions};
+
+use super::azure_worker::sandbox_in;
 use pcsr_tui::store::Store;
 use pcsr_tui::worker::{Job, Origin, Reply, SignInSetup, WorkerHandle, spawn};
 
@@ -72,15 +74,8 @@ async fn listed(handle: &mut WorkerHandle, seq: u64) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_worker_lists_both_subscriptions_and_a_switch_changes_the_list() {
-    pcsr_tui::tls::install_provider();
     let dir = tempfile::tempdir().unwrap();
-    let sandbox = Sandbox::start(SandboxOptions {
-        db_path: Some(dir.path().join("sandbox.db")),
-        bind: "127.0.0.1:0".parse().unwrap(),
-    })
-    .await
-    .unwrap()
-    .with_azure_operation_polls(0);
+    let sandbox = sandbox_in(dir.path()).await;
     let base = sandbox.base_url();
     // One ticket under the paid subscription, filed as the CLI would.
     let new = pcsr_tui::domain::NewTicket {
@@ -152,15 +147,8 @@ async fn an_unreachable_service_comes_back_as_a_failure_that_says_check_the_netw
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_ticket_filed_under_one_subscription_still_opens_after_switching_to_another() {
-    pcsr_tui::tls::install_provider();
     let dir = tempfile::tempdir().unwrap();
-    let sandbox = Sandbox::start(SandboxOptions {
-        db_path: Some(dir.path().join("sandbox.db")),
-        bind: "127.0.0.1:0".parse().unwrap(),
-    })
-    .await
-    .unwrap()
-    .with_azure_operation_polls(0);
+    let sandbox = sandbox_in(dir.path()).await;
     let base = sandbox.base_url();
     let mut w = worker(&base, &dir.path().join("pcsr.sqlite"), SANDBOX_TOKEN);
     let new = pcsr_tui::domain::NewTicket {

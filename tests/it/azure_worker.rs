@@ -15,15 +15,8 @@ use pcsr_tui::worker::{Origin, Reply, SignInSetup, WorkerHandle, spawn};
 
 /// The sandbox, the directory holding both databases, and a worker on the paid subscription.
 pub(crate) async fn start() -> (Sandbox, tempfile::TempDir, WorkerHandle) {
-    pcsr_tui::tls::install_provider();
     let dir = tempfile::tempdir().unwrap();
-    let sandbox = Sandbox::start(SandboxOptions {
-        db_path: Some(dir.path().join("sandbox.db")),
-        bind: "127.0.0.1:0".parse().unwrap(),
-    })
-    .await
-    .unwrap()
-    .with_azure_operation_polls(0);
+    let sandbox = sandbox_in(dir.path()).await;
     let origin = Origin {
         service: Service::Azure,
         cloud: "sandbox".into(),
@@ -33,6 +26,19 @@ pub(crate) async fn start() -> (Sandbox, tempfile::TempDir, WorkerHandle) {
     let store = Store::open(&dir.path().join("pcsr.sqlite")).unwrap();
     let worker = spawn(client_of(&sandbox), store, origin, SignInSetup::unavailable());
     (sandbox, dir, worker)
+}
+
+/// The in-process sandbox on a free loopback port, its database in `dir`, operations finishing
+/// at the first poll.
+pub(crate) async fn sandbox_in(dir: &std::path::Path) -> Sandbox {
+    pcsr_tui::tls::install_provider();
+    Sandbox::start(SandboxOptions {
+        db_path: Some(dir.join("sandbox.db")),
+        bind: "127.0.0.1:0".parse().unwrap(),
+    })
+    .await
+    .unwrap()
+    .with_azure_operation_polls(0)
 }
 
 /// A client of the sandbox filing under its paid subscription.
