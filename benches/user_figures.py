@@ -118,7 +118,9 @@ class Pty:
         if self.pid == 0:
             os.execve(argv[0], argv, env)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-        self.out = b""
+        # A bytearray grows in place: `bytes +=` copied the whole session's output on every
+        # chunk, before the chunk's time was taken, charging a big frame for Python's copy.
+        self.out = bytearray()
         self.times = []  # when each chunk of output arrived (see key())
         self.bursts = self.frames = 0
         self.screen = Screen()
@@ -135,10 +137,12 @@ class Pty:
                 chunk = os.read(self.fd, 1 << 20)
             except OSError:
                 return last
+            # The time the byte arrived, before anything is done with it.
+            now = time.perf_counter()
             if not chunk:
                 return last
             self.out += chunk
-            last = time.perf_counter()
+            last = now
             self.times.append(last)
 
     def quiet(self, gap=0.5, timeout=20.0):
@@ -188,6 +192,7 @@ class Pty:
         self.times = []
         last = self.settle(2.0)
         self.frames = self.out[before:].count(FRAME_END)
+        self.bytes = len(self.out) - before
         self.bursts = 1 + sum(1 for a, b in zip(self.times, self.times[1:]) if b - a > FRAME_GAP)
         return None if last is None else (last - start) * 1000
 

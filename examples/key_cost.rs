@@ -9,7 +9,7 @@
 //! Each key runs `update` and draws a full frame through crossterm's backend into a sink, as
 //! the app does. Run with N = 0 and N = 600 and subtract to get the cost per key. The mean
 //! time per key, by key, goes to stderr; with `KEY_COST_SPLIT=1`, each key's update and frame
-//! times too.
+//! times too; with `KEY_COST_GAP_MS=40`, a pause before each key (cold caches, as in the PTY).
 
 use std::time::Instant;
 
@@ -190,7 +190,16 @@ fn main() {
     };
     frame(&state);
     let mut spent: Vec<(String, std::time::Duration, u32)> = Vec::new();
+    // A pause before each key, as a person's (and the PTY bench's) keys come: the caches and
+    // the CPU's clock are then as cold as they are for a real key, not warm from the last one.
+    let gap = std::env::var("KEY_COST_GAP_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map(std::time::Duration::from_millis);
     for k in keys {
+        if let Some(gap) = gap {
+            std::thread::sleep(gap);
+        }
         let name = match &k {
             Action::Key(e) => format!("{:?}", e.code),
             _ => String::new(),

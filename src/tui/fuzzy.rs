@@ -2,8 +2,10 @@
 //! items match, best first, and which one is highlighted. The topic filter and the template
 //! picker both hold one.
 
+use std::borrow::Cow;
+
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Matcher, Utf32String};
+use nucleo_matcher::{Matcher, Utf32Str};
 
 /// The matches of one list and its highlight; the items themselves stay with the owner.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -16,9 +18,65 @@ pub struct FuzzyList {
     matched_query: String,
     /// What is searched per item, prepared once per list so a key press only scores, never
     /// formats or converts.
-    hay: Vec<Utf32String>,
+    hay: Hay,
     /// The matcher's scratch memory, reused across key presses.
     scratch: Scratch,
+}
+
+/// Every item's search text in two buffers (ASCII bytes, and the characters of the others) and
+/// where each one is: a key press reads 10,000 of them front to back instead of chasing a
+/// pointer per item through a cache the pause before the key left cold, and they are three
+/// allocations instead of 10,000 (about 1 MB less for Azure's catalogue).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Hay {
+    ascii: Vec<u8>,
+    wide: Vec<char>,
+    /// Per item: where it starts in its buffer and its length, the top bit of the length set
+    /// when it is in `wide`.
+    spans: Vec<(u32, u32)>,
+}
+
+const WIDE: u32 = 1 << 31;
+
+impl Hay {
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    fn push(&mut self, text: &str) {
+        let mut chars = Vec::new();
+        let item = Utf32Str::new(text, &mut chars);
+        // Offsets are u32: past 2 GiB of text an item is searched as empty, not wrapped.
+        let span = |start: usize, len: usize| {
+            (
+                u32::try_from(start).unwrap_or(0),
+                u32::try_from(len).unwrap_or(0).min(WIDE - 1),
+            )
+        };
+        match item {
+            Utf32Str::Ascii(bytes) => {
+                self.spans.push(span(self.ascii.len(), bytes.len()));
+                self.ascii.extend_from_slice(bytes);
+            }
+            Utf32Str::Unicode(cs) => {
+                let (start, len) = span(self.wide.len(), cs.len());
+                self.spans.push((start, len | WIDE));
+                self.wide.extend_from_slice(cs);
+            }
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<Utf32Str<'_>> {
+        let &(start, len) = self.spans.get(i)?;
+        let start = start as usize;
+        if len & WIDE == 0 {
+            self.ascii.get(start..start + len as usize).map(Utf32Str::Ascii)
+        } else {
+            self.wide
+                .get(start..start + (len & !WIDE) as usize)
+                .map(Utf32Str::Unicode)
+        }
+    }
 }
 
 /// The fuzzy matcher's reusable buffers, and the scored candidates of the last key (160 KB for
@@ -27,7 +85,8 @@ pub struct FuzzyList {
 #[derive(Debug, Clone, Default)]
 struct Scratch {
     matcher: Box<Matcher>,
-    scored: Vec<(usize, u32)>,
+    /// (inverted score, item) packed in one integer, so the sort compares plain u64s.
+    scored: Vec<u64>,
 }
 
 impl PartialEq for Scratch {
@@ -42,7 +101,13 @@ impl FuzzyList {
     /// New items, searched by `hay` (one text per item, in the items' order), matched against
     /// `query`; the highlight stays where it was, within the matches.
     pub fn set_items(&mut self, hay: impl IntoIterator<Item = String>, query: &str) {
-        self.hay = hay.into_iter().map(Utf32String::from).collect();
+        self.hay = Hay::default();
+        for h in hay {
+            self.hay.push(&h);
+        }
+        self.hay.ascii.shrink_to_fit();
+        self.hay.wide.shrink_to_fit();
+        self.hay.spans.shrink_to_fit();
         self.matched_query.clear();
         self.refilter(query);
     }
@@ -51,7 +116,9 @@ impl FuzzyList {
     /// ones are prepared and, with a query, scored.
     pub fn push_items(&mut self, hay: impl IntoIterator<Item = String>, query: &str) {
         let from = self.hay.len();
-        self.hay.extend(hay.into_iter().map(Utf32String::from));
+        for h in hay {
+            self.hay.push(&h);
+        }
         if query.trim().is_empty() {
             self.matches.extend(from..self.hay.len());
         } else {
@@ -59,6 +126,25 @@ impl FuzzyList {
             self.matched_query.clear();
             self.refilter(query);
         }
+    }
+
+    /// What item `i` is searched by, as it was given (a copy only for text that is not ASCII).
+    pub fn text(&self, i: usize) -> Cow<'_, str> {
+        match self.hay.get(i) {
+            Some(Utf32Str::Ascii(bytes)) => String::from_utf8_lossy(bytes),
+            Some(Utf32Str::Unicode(chars)) => Cow::Owned(chars.iter().collect()),
+            None => Cow::Borrowed(""),
+        }
+    }
+
+    /// How many items there are.
+    pub fn len(&self) -> usize {
+        self.hay.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.hay.len() == 0
     }
 
     /// The index of the highlighted item.
@@ -106,10 +192,11 @@ impl FuzzyList {
             let pattern = Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
             let Scratch { matcher, scored } = &mut self.scratch;
             let hay = &self.hay;
+            // Best score first, then the items' order: both in one key, inverted score high.
             let mut score = |i: usize| {
                 hay.get(i)
-                    .and_then(|h| pattern.score(h.slice(..), matcher))
-                    .map(|s| (i, s))
+                    .and_then(|h| pattern.score(h, matcher))
+                    .map(|s| (u64::from(u32::MAX - s) << 32) | i as u64)
             };
             scored.clear();
             if narrowing {
@@ -117,10 +204,11 @@ impl FuzzyList {
             } else {
                 scored.extend((0..all).filter_map(score));
             }
-            // Stable sort on (score, then the items' order) whatever order candidates came in.
-            scored.sort_unstable_by_key(|&(i, s)| (std::cmp::Reverse(s), i));
+            // The same order whatever order candidates came in: the key holds the item too.
+            scored.sort_unstable();
             self.matches.clear();
-            self.matches.extend(scored.iter().map(|&(i, _)| i));
+            self.matches
+                .extend(scored.iter().map(|&k| (k & u64::from(u32::MAX)) as usize));
         }
         self.matched_query.clear();
         self.matched_query.push_str(query);
@@ -178,6 +266,31 @@ mod tests {
         assert_eq!(marked.to_lowercase(), "winrdp");
         assert!(Highlighter::new("zzz").positions(text).is_empty());
         assert!(Highlighter::new("  ").positions(text).is_empty());
+    }
+
+    // ASCII and other text live in separate buffers; an item's place in the list and its text
+    // must not depend on which one holds it.
+    #[test]
+    fn text_that_is_not_ascii_is_searched_and_given_back_as_it_was() {
+        let mut list = FuzzyList::default();
+        list.set_items(
+            [
+                "Facturation / Problème de paiement".to_string(),
+                "Billing / Payment problem".into(),
+                "Abonnement résilié".into(),
+            ],
+            "",
+        );
+        assert_eq!(list.text(0), "Facturation / Problème de paiement");
+        assert_eq!(list.text(1), "Billing / Payment problem");
+        assert_eq!(list.text(2), "Abonnement résilié");
+        list.query_changed("probleme");
+        assert_eq!(list.matches, vec![0], "é is searched as e");
+        list.query_changed("payment");
+        assert_eq!(list.matches, vec![1]);
+        list.query_changed("resilie");
+        assert_eq!(list.matches, vec![2]);
+        assert_eq!(list.len(), 3);
     }
 
     #[test]

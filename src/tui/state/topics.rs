@@ -74,8 +74,6 @@ pub struct Topics {
     pub suggested: Vec<usize>,
     /// The title's words the suggestions were made from.
     words: Vec<String>,
-    /// Each topic's path in lower case, for the title's words.
-    lower: Vec<String>,
 }
 
 impl Topics {
@@ -83,7 +81,6 @@ impl Topics {
     pub fn set_all(&mut self, topics: Vec<Topic>, chosen: Option<&str>) {
         self.list
             .set_items(topics.iter().map(haystack), self.filter.text());
-        self.lower = topics.iter().map(|t| t.path().to_lowercase()).collect();
         self.all = topics;
         self.suggest_again();
         self.rebuild();
@@ -122,7 +119,6 @@ impl Topics {
             // A new branch only adds: the rest is not prepared again (hundreds arrive at start).
             let query = self.filter.text().to_string();
             self.list.push_items(topics.iter().map(haystack), &query);
-            self.lower.extend(topics.iter().map(|t| t.path().to_lowercase()));
             self.all.extend(topics);
             self.suggest_again();
             self.built = None;
@@ -324,16 +320,11 @@ impl Topics {
     }
 
     fn rank_suggestions(&mut self) {
-        let mut scored: Vec<(usize, usize, usize)> = self
-            .lower
-            .iter()
-            .enumerate()
-            .filter_map(|(i, path)| {
-                let (count, len) = self
-                    .words
-                    .iter()
-                    .filter(|w| names_word(path, w))
-                    .fold((0, 0), |(c, l), w| (c + 1, l + w.len()));
+        // Matched in what the search matches (path and description), so no second copy of
+        // 10,000 paths is kept for this.
+        let mut scored: Vec<(usize, usize, usize)> = (0..self.list.len())
+            .filter_map(|i| {
+                let (count, len) = words_named(&self.list.text(i), &self.words);
                 (count > 0).then_some((i, count, len))
             })
             .collect();
@@ -430,15 +421,48 @@ fn title_words(title: &str) -> Vec<String> {
     words
 }
 
-/// Whether `word` starts a word of `path` (both lower case): "rdp" names "by using rdp or
-/// ssh", "vm" does not name "dvm".
-fn names_word(path: &str, word: &str) -> bool {
-    path.match_indices(word).any(|(at, _)| {
-        path[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric())
-    })
+/// How many of `words` (lower case) start a word of `text`, and their length together: "rdp"
+/// names "by using RDP or SSH", "vm" does not name "dvm". Runs over every topic on each
+/// title key, so ASCII text is compared in place, without a lower-case copy.
+fn words_named(text: &str, words: &[String]) -> (usize, usize) {
+    if !text.is_ascii() {
+        let lower = text.to_lowercase();
+        return words
+            .iter()
+            .filter(|w| {
+                lower.match_indices(w.as_str()).any(|(at, _)| {
+                    lower[..at]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !c.is_alphanumeric())
+                })
+            })
+            .fold((0, 0), |(c, l), w| (c + 1, l + w.len()));
+    }
+    let bytes = text.as_bytes();
+    let mut named = 0u64; // one bit a word (titles have few; past 64 the rest are not counted)
+    let mut prev_alnum = false;
+    for (at, b) in bytes.iter().enumerate() {
+        let alnum = b.is_ascii_alphanumeric();
+        if alnum && !prev_alnum {
+            let rest = &bytes[at..];
+            for (k, w) in words.iter().enumerate().take(64) {
+                if rest
+                    .get(..w.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(w.as_bytes()))
+                {
+                    named |= 1 << k;
+                }
+            }
+        }
+        prev_alnum = alnum;
+    }
+    words
+        .iter()
+        .enumerate()
+        .take(64)
+        .filter(|(k, _)| named & (1 << k) != 0)
+        .fold((0, 0), |(c, l), (_, w)| (c + 1, l + w.len()))
 }
 
 #[cfg(test)]
