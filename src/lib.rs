@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod dates;
 pub mod domain;
+pub mod heap;
 pub mod outbox;
 pub mod sandbox;
 pub mod session;

@@ -6,6 +6,7 @@ use clap::Parser;
 use pcsr_tui::cli::{self, Cli};
 
 fn main() -> ExitCode {
+    pcsr_tui::heap::one_arena();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

@@ -136,6 +136,10 @@ impl Worker {
             Job::SaveDraft(draft) => self.on_store(move |w, s| {
                 w.settle(s.save_draft(&draft));
             }),
+            Job::ReleaseMemory => self.on_store(|w, s| {
+                w.settle(s.release_memory());
+                crate::heap::give_back();
+            }),
             Job::Submit { request, attachments } => {
                 self.spawn(|w| async move { w.submit(request, attachments).await })
             }

@@ -105,9 +105,7 @@ impl FuzzyList {
         for h in hay {
             self.hay.push(&h);
         }
-        self.hay.ascii.shrink_to_fit();
-        self.hay.wide.shrink_to_fit();
-        self.hay.spans.shrink_to_fit();
+        self.compact();
         self.matched_query.clear();
         self.refilter(query);
     }
@@ -126,6 +124,14 @@ impl FuzzyList {
             self.matched_query.clear();
             self.refilter(query);
         }
+    }
+
+    /// Gives back the room the items grew into as they were added.
+    pub fn compact(&mut self) {
+        self.hay.ascii.shrink_to_fit();
+        self.hay.wide.shrink_to_fit();
+        self.hay.spans.shrink_to_fit();
+        self.matches.shrink_to_fit();
     }
 
     /// What item `i` is searched by, as it was given (a copy only for text that is not ASCII).

@@ -23,6 +23,9 @@ pub enum Job {
     LoadBranch(Topic),
     /// Save the form draft.
     SaveDraft(Draft),
+    /// A burst of work is over (the whole catalogue is in and indexed): hand back the memory
+    /// it freed, the store's page cache and the heap's free pages.
+    ReleaseMemory,
     /// Read the files to attach, record, send a new request, then upload the files to it.
     Submit {
         /// The request.

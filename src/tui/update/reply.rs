@@ -45,7 +45,14 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             cached: _,
         } => {
             let chosen = state.form.topic_id.clone();
+            let pending = state.topics.branches_pending().is_some();
             state.topics.add_branch(&parent_id, topics, chosen.as_deref());
+            if pending && state.topics.branches_pending().is_none() {
+                // The last branch: the catalogue is held for the rest of the run, so its
+                // buffers are cut to size and what the loading freed goes back.
+                state.topics.compact();
+                fx.push(Effect::Worker(Job::ReleaseMemory));
+            }
         }
         Reply::BranchFailed { parent_id, failure } => {
             // The others still load; the field counts it, opening the service asks again.

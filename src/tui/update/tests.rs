@@ -142,3 +142,47 @@ pub(crate) fn fill(s: &mut State) {
     type_text(s, "profile");
     press(s, KeyCode::Enter);
 }
+
+// Azure's catalogue is held for the whole run: once its last service's classifications are in,
+// the worker is asked (once) to hand back what loading it freed.
+#[test]
+fn the_last_branch_of_the_catalogue_asks_once_for_the_memory_its_loading_freed() {
+    let mut s = state();
+    s.header.service = crate::domain::Service::Azure;
+    s.form.service = crate::domain::Service::Azure;
+    s.topics = Default::default();
+    let service = |n: &str| Topic {
+        id: format!("/providers/Microsoft.Support/services/{n}"),
+        name: n.into(),
+        ..Topic::default()
+    };
+    let branch = |n: &str| Reply::Branch {
+        parent_id: format!("/providers/Microsoft.Support/services/{n}"),
+        topics: vec![Topic {
+            id: format!("/providers/Microsoft.Support/services/{n}/problemClassifications/x"),
+            name: "Area / Issue".into(),
+            parent_id: Some(format!("/providers/Microsoft.Support/services/{n}")),
+            parent_name: Some(n.into()),
+            ..Topic::default()
+        }],
+        cached: true,
+    };
+    update(
+        &mut s,
+        Action::from(Reply::Topics {
+            topics: vec![service("A"), service("B")],
+            cached: true,
+        }),
+    );
+    let release = Effect::Worker(crate::worker::Job::ReleaseMemory);
+    assert!(
+        !update(&mut s, Action::from(branch("A"))).contains(&release),
+        "one still to come"
+    );
+    assert!(update(&mut s, Action::from(branch("B"))).contains(&release));
+    assert_eq!(s.topics.all.len(), 2);
+    assert!(
+        !update(&mut s, Action::from(branch("B"))).contains(&release),
+        "a branch read again later is no burst"
+    );
+}
