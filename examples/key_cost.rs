@@ -29,6 +29,57 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 #[path = "../benches/support/history.rs"]
 mod support;
 
+/// Crossterm's backend writing a frame's cells as the app does (`pcsr_tui`'s own cell
+/// writer), into a sink.
+struct AppBytes(CrosstermBackend<std::io::Sink>);
+
+impl ratatui::backend::Backend for AppBytes {
+    type Error = std::io::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> std::io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a ratatui::buffer::Cell)>,
+    {
+        pcsr_tui::tui::runtime::cells::write(&mut self.0, content)
+    }
+
+    fn hide_cursor(&mut self) -> std::io::Result<()> {
+        self.0.hide_cursor()
+    }
+
+    fn show_cursor(&mut self) -> std::io::Result<()> {
+        self.0.show_cursor()
+    }
+
+    fn get_cursor_position(&mut self) -> std::io::Result<ratatui::layout::Position> {
+        Ok(ratatui::layout::Position::ORIGIN)
+    }
+
+    fn set_cursor_position<P: Into<ratatui::layout::Position>>(&mut self, p: P) -> std::io::Result<()> {
+        self.0.set_cursor_position(p)
+    }
+
+    fn clear(&mut self) -> std::io::Result<()> {
+        self.0.clear()
+    }
+
+    fn clear_region(&mut self, clear_type: ratatui::backend::ClearType) -> std::io::Result<()> {
+        self.0.clear_region(clear_type)
+    }
+
+    fn size(&self) -> std::io::Result<ratatui::layout::Size> {
+        Ok(ratatui::layout::Size::new(120, 40))
+    }
+
+    fn window_size(&mut self) -> std::io::Result<ratatui::backend::WindowSize> {
+        self.0.window_size()
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        ratatui::backend::Backend::flush(&mut self.0)
+    }
+}
+
 fn key(code: KeyCode, modifiers: KeyModifiers) -> Action {
     Action::Key(KeyEvent::new(code, modifiers))
 }
@@ -60,7 +111,7 @@ fn main() {
         Instant::now(),
     );
     let mut terminal = Terminal::with_options(
-        CrosstermBackend::new(std::io::sink()),
+        AppBytes(CrosstermBackend::new(std::io::sink())),
         TerminalOptions {
             viewport: Viewport::Fixed(Rect::new(0, 0, 120, 40)),
         },

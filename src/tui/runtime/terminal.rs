@@ -119,7 +119,7 @@ impl Backend for QuietBackend {
             return Ok(());
         }
         self.cursor_at = None;
-        self.inner.draw(content)
+        super::cells::write(&mut self.inner, content)
     }
 
     fn hide_cursor(&mut self) -> io::Result<()> {
