@@ -10,8 +10,8 @@ use ratatui::backend::IntoCrossterm;
 use ratatui::buffer::Cell;
 use ratatui::crossterm::queue;
 use ratatui::crossterm::style::{
-    Attribute, Color as CtColor, Colors, SetAttribute, SetBackgroundColor, SetColors,
-    SetForegroundColor, SetUnderlineColor,
+    Attribute, Color as CtColor, Colors, SetAttribute, SetBackgroundColor, SetColors, SetForegroundColor,
+    SetUnderlineColor,
 };
 use ratatui::style::{Color, Modifier};
 
@@ -140,17 +140,33 @@ mod tests {
     use ratatui::backend::{Backend, CrosstermBackend};
     use ratatui::buffer::Buffer;
     use ratatui::layout::Rect;
-    use ratatui::style::{Style, Stylize};
+    use ratatui::style::Style;
 
     use super::*;
 
+    /// A writer whose bytes can be read while a backend owns it.
+    #[derive(Clone, Default)]
+    struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
     /// What crossterm's own backend writes for the same cells.
     fn crossterm_bytes(content: &[(u16, u16, &Cell)]) -> Vec<u8> {
-        let mut backend = CrosstermBackend::new(Vec::new());
+        let out = Shared::default();
+        let mut backend = CrosstermBackend::new(out.clone());
         backend
             .draw(content.iter().copied())
             .expect("a Vec takes every write");
-        backend.writer().clone()
+        out.0.borrow().clone()
     }
 
     fn ours(content: &[(u16, u16, &Cell)]) -> Vec<u8> {
@@ -183,7 +199,12 @@ mod tests {
                 .bg(Color::Indexed(200))
                 .underline_color(Color::Green),
         );
-        after.set_string(0, 4, "hidden", Style::default().hidden().crossed_out().slow_blink());
+        after.set_string(
+            0,
+            4,
+            "hidden",
+            Style::default().hidden().crossed_out().slow_blink(),
+        );
         after.set_string(8, 4, "rapid", Style::default().rapid_blink());
         after.set_string(100, 39, "far corner", Style::default().yellow());
         let diff = before.diff(&after);

@@ -9,6 +9,7 @@ pub mod messages;
 pub mod palette;
 pub mod requests;
 pub mod result;
+mod rows;
 pub mod severity;
 pub mod signin;
 pub mod status_bar;

@@ -164,7 +164,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
             Some(row(state, topic, entry, chosen, &mut marks, selected, width))
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), l.list);
+    super::rows::draw(&lines, l.list, frame.buffer_mut());
 
     let shown = if focused {
         topics.highlighted()
