@@ -34,11 +34,114 @@ struct Hay {
     /// Per item: where it starts in its buffer and its length, the top bit of the length set
     /// when it is in `wide`.
     spans: Vec<(u32, u32)>,
+    /// Per item, each letter's and digit's best score as a first letter (a nibble each, 18
+    /// bytes: 190 KB for 10,000 topics), worked out as the item arrives: the first key of a
+    /// search scores every topic, and a table read is 40 times cheaper than nucleo's search.
+    first: Vec<[u8; 18]>,
 }
 
 const WIDE: u32 = 1 << 31;
 
+/// The query when it is one ASCII letter or digit (lower case): the first key of a search,
+/// which scores every item.
+fn one_letter(query: &str) -> Option<u8> {
+    match query.as_bytes() {
+        &[c] if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
+        _ => None,
+    }
+}
+
+/// A character's class as nucleo's default configuration sees it, for its bonuses.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Whitespace,
+    NonWord,
+    Delimiter,
+    Lower,
+    Upper,
+    Number,
+}
+
+fn class(b: u8) -> Class {
+    match b {
+        b'a'..=b'z' => Class::Lower,
+        b'A'..=b'Z' => Class::Upper,
+        b'0'..=b'9' => Class::Number,
+        _ if b.is_ascii_whitespace() => Class::Whitespace,
+        b'/' | b',' | b':' | b';' | b'|' => Class::Delimiter,
+        _ => Class::NonWord,
+    }
+}
+
+/// Where a letter or digit keeps its best first-letter score in [`Hay::first`]: a-z (either
+/// case) 0-25, digits 26-35.
+fn slot(b: u8) -> Option<usize> {
+    match b {
+        b'a'..=b'z' => Some(usize::from(b - b'a')),
+        b'A'..=b'Z' => Some(usize::from(b - b'A')),
+        b'0'..=b'9' => Some(26 + usize::from(b - b'0')),
+        _ => None,
+    }
+}
+
+/// nucleo's bonus for a letter or digit of class `here` after one of class `prev` (its
+/// default configuration), as a code 1-5 that orders as the bonus does (0: no match).
+fn bonus_code(prev: Class, here: Class) -> u8 {
+    match (prev, here) {
+        (Class::Whitespace, _) => 5,
+        (Class::Delimiter, _) => 4,
+        (Class::NonWord, _) => 3,
+        (Class::Lower, Class::Upper) => 2,
+        (p, Class::Number) if p != Class::Number => 2,
+        _ => 1,
+    }
+}
+
+/// The score nucleo gives a one-letter query matched where the bonus has `code`: 16 for the
+/// match plus twice the bonus (the first character's multiplier).
+fn one_letter_score(code: u8) -> u32 {
+    16 + 2 * [0, 0, 5, 8, 9, 10][usize::from(code.min(5))]
+}
+
+/// Each letter's and digit's best bonus code in one text, a nibble each.
+fn first_letters(text: &[u8]) -> [u8; 18] {
+    let mut best = [0u8; 18];
+    let mut prev = Class::Whitespace;
+    for &b in text {
+        let here = class(b);
+        if let Some(at) = slot(b) {
+            let code = bonus_code(prev, here);
+            let (byte, shift) = (at / 2, (at % 2) * 4);
+            if code > (best[byte] >> shift) & 0xf {
+                best[byte] = (best[byte] & !(0xf << shift)) | (code << shift);
+            }
+        }
+        prev = here;
+    }
+    best
+}
+
 impl Hay {
+    /// Scores the one-letter fuzzy query `c` against every item, into `out` keyed as
+    /// [`FuzzyList::refilter`] keys them: the same scores nucleo gives (its
+    /// `substring_match_1_ascii`: the best over the letter's places of 16 + 2 x the bonus of
+    /// what it follows), read from [`Hay::first`] instead of searched for in each item. Items
+    /// nucleo scores otherwise (not ASCII; one character, an exact match) go to `other`.
+    fn score_one_letter(&self, c: u8, mut other: impl FnMut(usize) -> Option<u64>, out: &mut Vec<u64>) {
+        let Some(at) = slot(c) else { return };
+        let (byte, shift) = (at / 2, (at % 2) * 4);
+        for (i, (&(_, len), best)) in self.spans.iter().zip(&self.first).enumerate() {
+            if len & WIDE != 0 || len <= 1 {
+                out.extend(other(i));
+                continue;
+            }
+            let code = (best[byte] >> shift) & 0xf;
+            if code > 0 {
+                out.push((u64::from(u32::MAX - one_letter_score(code)) << 32) | i as u64);
+            }
+        }
+    }
+
     fn len(&self) -> usize {
         self.spans.len()
     }
@@ -57,11 +160,13 @@ impl Hay {
             Utf32Str::Ascii(bytes) => {
                 self.spans.push(span(self.ascii.len(), bytes.len()));
                 self.ascii.extend_from_slice(bytes);
+                self.first.push(first_letters(bytes));
             }
             Utf32Str::Unicode(cs) => {
                 let (start, len) = span(self.wide.len(), cs.len());
                 self.spans.push((start, len | WIDE));
                 self.wide.extend_from_slice(cs);
+                self.first.push([0; 18]);
             }
         }
     }
@@ -131,6 +236,7 @@ impl FuzzyList {
         self.hay.ascii.shrink_to_fit();
         self.hay.wide.shrink_to_fit();
         self.hay.spans.shrink_to_fit();
+        self.hay.first.shrink_to_fit();
         self.matches.shrink_to_fit();
     }
 
@@ -207,6 +313,8 @@ impl FuzzyList {
             scored.clear();
             if narrowing {
                 scored.extend(self.matches.iter().filter_map(|&i| score(i)));
+            } else if let Some(c) = one_letter(query) {
+                hay.score_one_letter(c, score, scored);
             } else {
                 scored.extend((0..all).filter_map(score));
             }
@@ -226,19 +334,35 @@ impl FuzzyList {
 /// its scratch memory is 100 KB).
 pub struct Highlighter {
     pattern: Option<Pattern>,
-    matcher: Matcher,
+    /// Taken from [`SPARE`] for a query and put back after the frame.
+    matcher: Option<Box<Matcher>>,
     buf: Vec<char>,
     at: Vec<u32>,
+}
+
+thread_local! {
+    /// The highlighter's matcher between frames: making one zeroes its 100 KB, a sixth of
+    /// a frame's instructions when it was made anew for each.
+    static SPARE: std::cell::RefCell<Option<Box<Matcher>>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Drop for Highlighter {
+    fn drop(&mut self) {
+        if let Some(matcher) = self.matcher.take() {
+            SPARE.set(Some(matcher));
+        }
+    }
 }
 
 impl Highlighter {
     /// For `query` (nothing is picked out when it is empty).
     pub fn new(query: &str) -> Highlighter {
         let query = query.trim();
+        let pattern = (!query.is_empty())
+            .then(|| Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy));
         Highlighter {
-            pattern: (!query.is_empty())
-                .then(|| Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy)),
-            matcher: Matcher::default(),
+            matcher: pattern.as_ref().map(|_| SPARE.take().unwrap_or_default()),
+            pattern,
             buf: Vec::new(),
             at: Vec::new(),
         }
@@ -246,12 +370,12 @@ impl Highlighter {
 
     /// Where the query matches in `text` (char positions, ascending); empty when it does not.
     pub fn positions(&mut self, text: &str) -> Vec<usize> {
-        let Some(pattern) = &self.pattern else {
+        let (Some(pattern), Some(matcher)) = (&self.pattern, &mut self.matcher) else {
             return Vec::new();
         };
         self.at.clear();
         let hay = nucleo_matcher::Utf32Str::new(text, &mut self.buf);
-        if pattern.indices(hay, &mut self.matcher, &mut self.at).is_none() {
+        if pattern.indices(hay, matcher, &mut self.at).is_none() {
             return Vec::new();
         }
         self.at.sort_unstable();
@@ -297,6 +421,35 @@ mod tests {
         list.query_changed("resilie");
         assert_eq!(list.matches, vec![2]);
         assert_eq!(list.len(), 3);
+    }
+
+    proptest::proptest! {
+        // The first letter's own pass must rank exactly as nucleo does, whatever the items:
+        // cases, digits, delimiters, spaces, one-character and non-ASCII items among them.
+        #[test]
+        fn the_first_letters_pass_ranks_as_nucleo_does(
+            items in proptest::collection::vec("[a-cA-C0-2 /:|_.é-]{0,12}", 0..40),
+            letter in "[a-cA-C0-2]",
+        ) {
+            let mut list = FuzzyList::default();
+            list.set_items(items.clone(), "");
+            list.query_changed(&letter);
+            let pattern = Pattern::new(&letter, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
+            let mut matcher = Matcher::default();
+            let mut chars = Vec::new();
+            let mut expected: Vec<(std::cmp::Reverse<u32>, usize)> = items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, h)| {
+                    pattern
+                        .score(Utf32Str::new(h, &mut chars), &mut matcher)
+                        .map(|s| (std::cmp::Reverse(s), i))
+                })
+                .collect();
+            expected.sort_unstable();
+            let expected: Vec<usize> = expected.into_iter().map(|(_, i)| i).collect();
+            proptest::prop_assert_eq!(list.matches, expected);
+        }
     }
 
     #[test]
