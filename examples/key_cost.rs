@@ -192,6 +192,10 @@ fn main() {
                 }),
             );
             for (n, parent) in parents.iter().enumerate() {
+                // One copy of the service's id and name for its classifications, as the store
+                // and the client hand them over.
+                let (id, name): (std::sync::Arc<str>, std::sync::Arc<str>) =
+                    (parent.id.as_str().into(), parent.name.as_str().into());
                 let topics = (0..if n < 44 { 10 } else { 100 })
                     .map(|k| Topic {
                         id: format!(
@@ -199,8 +203,8 @@ fn main() {
                             parent.id
                         ),
                         name: format!("Bench area {} / Bench issue {k:04}", k % 10),
-                        parent_id: Some(parent.id.clone()),
-                        parent_name: Some(parent.name.clone()),
+                        parent_id: Some(id.clone()),
+                        parent_name: Some(name.clone()),
                         description: None,
                     })
                     .collect();

@@ -503,11 +503,12 @@ impl AzureClient {
         let url = self.url(&path, API_VERSION, &[])?;
         let (list, sent): (List<ProblemClassificationResource>, _) =
             self.get(url, "problem classifications").await?;
-        let topics = list
+        let mut topics: Vec<Topic> = list
             .value
             .iter()
             .map(|pc| mapping::classification_topic(pc, service))
             .collect();
+        Topic::share_parents(&mut topics);
         Ok((topics, sent))
     }
 

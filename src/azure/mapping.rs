@@ -136,10 +136,13 @@ pub fn classification_topic(pc: &ProblemClassificationResource, service: &Topic)
     let id = pc.id.clone().or_else(|| pc.name.clone()).unwrap_or_default();
     Topic {
         name: pc.properties.display_name.clone().unwrap_or_else(|| id.clone()),
-        parent_id: Some(service.id.clone())
+        parent_id: Some(service.id.as_str())
             .filter(|s| !s.is_empty())
-            .or_else(|| service_id_of(&id)),
-        parent_name: Some(service.name.clone()).filter(|s| !s.is_empty()),
+            .map(Into::into)
+            .or_else(|| service_id_of(&id).map(Into::into)),
+        parent_name: Some(service.name.as_str())
+            .filter(|s| !s.is_empty())
+            .map(Into::into),
         id,
         description: None,
     }

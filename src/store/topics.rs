@@ -52,7 +52,8 @@ pub(crate) fn cached(
         return Ok(None);
     };
     // A list this build cannot read (written in an older shape) is only a cache: fetch anew.
-    Ok(serde_json::from_str(&json)
-        .ok()
-        .map(|topics| (topics, fetched_at)))
+    Ok(serde_json::from_str::<Vec<Topic>>(&json).ok().map(|mut topics| {
+        Topic::share_parents(&mut topics);
+        (topics, fetched_at)
+    }))
 }

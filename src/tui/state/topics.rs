@@ -489,7 +489,7 @@ mod tests {
         Topic {
             id: format!("/providers/Microsoft.Support/services/{parent}/problemClassifications/{name}"),
             name: name.into(),
-            parent_id: Some(format!("/providers/Microsoft.Support/services/{parent}")),
+            parent_id: Some(format!("/providers/Microsoft.Support/services/{parent}").into()),
             parent_name: Some(parent.into()),
             ..Topic::default()
         }

@@ -161,7 +161,7 @@ fn the_last_branch_of_the_catalogue_asks_once_for_the_memory_its_loading_freed()
         topics: vec![Topic {
             id: format!("/providers/Microsoft.Support/services/{n}/problemClassifications/x"),
             name: "Area / Issue".into(),
-            parent_id: Some(format!("/providers/Microsoft.Support/services/{n}")),
+            parent_id: Some(format!("/providers/Microsoft.Support/services/{n}").into()),
             parent_name: Some(n.into()),
             ..Topic::default()
         }],

@@ -660,8 +660,8 @@ fn azure_catalogue(s: &mut State) {
                     i + 1
                 ),
                 name: (*p).into(),
-                parent_id: Some(parent.id.clone()),
-                parent_name: Some(parent.name.clone()),
+                parent_id: Some(parent.id.as_str().into()),
+                parent_name: Some(parent.name.as_str().into()),
                 ..crate::domain::Topic::default()
             })
             .collect();
