@@ -5,6 +5,8 @@
 //!     key_cost history N  # N Down keys in a history of 100,000 rows (store reads included)
 //!     key_cost azure N    # N keys in Azure's Topic field over 10,400 classifications of 144
 //!                         # services (v, Backspace, c, ...: each letter searches all of them)
+//!     key_cost azure-title N  # N keys in the Title field over that catalogue ("vm rdp slow"
+//!                         # typed and erased: each word ranks the classifications it names)
 //!
 //! Each key runs `update` and draws a full frame through crossterm's backend into a sink, as
 //! the app does. Run with N = 0 and N = 600 and subtract to get the cost per key. The mean
@@ -172,7 +174,7 @@ fn main() {
             .map(|c| key(c, KeyModifiers::NONE))
             .collect()
         }
-        "azure" => {
+        "azure" | "azure-title" => {
             // As the sandbox grown by `POST /_sandbox/azure/catalogue` (100 x 100) sends them.
             let service_id = |n: usize| {
                 format!("/providers/Microsoft.Support/services/{n:08x}-1830-b494-44fd-782f691479dc")
@@ -217,22 +219,38 @@ fn main() {
                     }),
                 );
             }
-            for _ in 0..3 {
-                update(&mut state, key(KeyCode::Tab, KeyModifiers::NONE));
+            if what == "azure-title" {
+                // In the Title field, where each word typed ranks the classifications it
+                // names above the services: "vm rdp slow" typed and erased again.
+                let typed = "vm rdp slow";
+                let keys: Vec<KeyCode> = typed
+                    .chars()
+                    .map(KeyCode::Char)
+                    .chain(typed.chars().map(|_| KeyCode::Backspace))
+                    .collect();
+                keys.into_iter()
+                    .cycle()
+                    .take(n)
+                    .map(|c| key(c, KeyModifiers::NONE))
+                    .collect()
+            } else {
+                for _ in 0..3 {
+                    update(&mut state, key(KeyCode::Tab, KeyModifiers::NONE));
+                }
+                [
+                    KeyCode::Char('v'),
+                    KeyCode::Backspace,
+                    KeyCode::Char('c'),
+                    KeyCode::Backspace,
+                    KeyCode::Char('s'),
+                    KeyCode::Backspace,
+                ]
+                .into_iter()
+                .cycle()
+                .take(n)
+                .map(|c| key(c, KeyModifiers::NONE))
+                .collect()
             }
-            [
-                KeyCode::Char('v'),
-                KeyCode::Backspace,
-                KeyCode::Char('c'),
-                KeyCode::Backspace,
-                KeyCode::Char('s'),
-                KeyCode::Backspace,
-            ]
-            .into_iter()
-            .cycle()
-            .take(n)
-            .map(|c| key(c, KeyModifiers::NONE))
-            .collect()
         }
         _ => {
             let s = Store::open(&dir.path().join("bench.sqlite")).expect("store");
