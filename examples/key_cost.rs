@@ -86,6 +86,23 @@ fn key(code: KeyCode, modifiers: KeyModifiers) -> Action {
     Action::Key(KeyEvent::new(code, modifiers))
 }
 
+/// Title -> Description -> Severity -> Topic.
+fn to_topic_field(state: &mut State) {
+    for _ in 0..3 {
+        update(state, key(KeyCode::Tab, KeyModifiers::NONE));
+    }
+}
+
+/// `n` keys going round `codes`.
+fn cycled(codes: impl IntoIterator<Item = KeyCode, IntoIter: Clone>, n: usize) -> Vec<Action> {
+    codes
+        .into_iter()
+        .cycle()
+        .take(n)
+        .map(|c| key(c, KeyModifiers::NONE))
+        .collect()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let what = args.get(1).map(String::as_str).unwrap_or("topics");
@@ -158,21 +175,18 @@ fn main() {
                     cached: false,
                 }),
             );
-            for _ in 0..3 {
-                update(&mut state, key(KeyCode::Tab, KeyModifiers::NONE));
-            }
-            [
-                KeyCode::Char('b'),
-                KeyCode::Backspace,
-                KeyCode::Char('p'),
-                KeyCode::Backspace,
-            ]
-            .into_iter()
-            .chain([KeyCode::Char('o'), KeyCode::Backspace])
-            .cycle()
-            .take(n)
-            .map(|c| key(c, KeyModifiers::NONE))
-            .collect()
+            to_topic_field(&mut state);
+            cycled(
+                [
+                    KeyCode::Char('b'),
+                    KeyCode::Backspace,
+                    KeyCode::Char('p'),
+                    KeyCode::Backspace,
+                    KeyCode::Char('o'),
+                    KeyCode::Backspace,
+                ],
+                n,
+            )
         }
         "azure" | "azure-title" => {
             // As the sandbox grown by `POST /_sandbox/azure/catalogue` (100 x 100) sends them.
@@ -228,28 +242,20 @@ fn main() {
                     .map(KeyCode::Char)
                     .chain(typed.chars().map(|_| KeyCode::Backspace))
                     .collect();
-                keys.into_iter()
-                    .cycle()
-                    .take(n)
-                    .map(|c| key(c, KeyModifiers::NONE))
-                    .collect()
+                cycled(keys, n)
             } else {
-                for _ in 0..3 {
-                    update(&mut state, key(KeyCode::Tab, KeyModifiers::NONE));
-                }
-                [
-                    KeyCode::Char('v'),
-                    KeyCode::Backspace,
-                    KeyCode::Char('c'),
-                    KeyCode::Backspace,
-                    KeyCode::Char('s'),
-                    KeyCode::Backspace,
-                ]
-                .into_iter()
-                .cycle()
-                .take(n)
-                .map(|c| key(c, KeyModifiers::NONE))
-                .collect()
+                to_topic_field(&mut state);
+                cycled(
+                    [
+                        KeyCode::Char('v'),
+                        KeyCode::Backspace,
+                        KeyCode::Char('c'),
+                        KeyCode::Backspace,
+                        KeyCode::Char('s'),
+                        KeyCode::Backspace,
+                    ],
+                    n,
+                )
             }
         }
         _ => {
