@@ -42,6 +42,17 @@ struct Hay {
 
 const WIDE: u32 = 1 << 31;
 
+/// Item `i` scored `score`, as one integer whose ascending order is best score first, then
+/// the items' order: the sort compares plain u64s.
+fn rank_key(score: u32, i: usize) -> u64 {
+    (u64::from(u32::MAX - score) << 32) | i as u64
+}
+
+/// The item of a [`rank_key`].
+fn item_of(key: u64) -> usize {
+    (key & u64::from(u32::MAX)) as usize
+}
+
 /// The query when it is one ASCII letter or digit (lower case): the first key of a search,
 /// which scores every item.
 fn one_letter(query: &str) -> Option<u8> {
@@ -137,7 +148,7 @@ impl Hay {
             }
             let code = (best[byte] >> shift) & 0xf;
             if code > 0 {
-                out.push((u64::from(u32::MAX - one_letter_score(code)) << 32) | i as u64);
+                out.push(rank_key(one_letter_score(code), i));
             }
         }
     }
@@ -305,11 +316,10 @@ impl FuzzyList {
             let pattern = Pattern::new(query, CaseMatching::Ignore, Normalization::Smart, AtomKind::Fuzzy);
             let Scratch { matcher, scored } = &mut self.scratch;
             let hay = &self.hay;
-            // Best score first, then the items' order: both in one key, inverted score high.
             let mut score = |i: usize| {
                 hay.get(i)
                     .and_then(|h| pattern.score(h, matcher))
-                    .map(|s| (u64::from(u32::MAX - s) << 32) | i as u64)
+                    .map(|s| rank_key(s, i))
             };
             scored.clear();
             if narrowing {
@@ -322,8 +332,7 @@ impl FuzzyList {
             // The same order whatever order candidates came in: the key holds the item too.
             scored.sort_unstable();
             self.matches.clear();
-            self.matches
-                .extend(scored.iter().map(|&k| (k & u64::from(u32::MAX)) as usize));
+            self.matches.extend(scored.iter().map(|&k| item_of(k)));
         }
         self.matched_query.clear();
         self.matched_query.push_str(query);

@@ -1,8 +1,8 @@
 //! Lines one a row, each cut at the area's width: what a `Paragraph` without wrapping draws,
 //! for the lists redrawn on every key. Paragraph splits every character into a grapheme with
-//! its width and composes the line before drawing it (about 1.5 million instructions for the
-//! topic list's 30 rows, half the frame); printable ASCII is one cell a byte, so it is copied
-//! cell by cell, and anything else still goes through ratatui's graphemes.
+//! its width and composes the line before drawing it; printable ASCII is one cell a byte, so
+//! it is copied cell by cell (0.7 M instructions less for the topic list's 30 rows, a fifth of
+//! the frame), and anything else still goes through ratatui's graphemes.
 
 use ratatui::buffer::{Buffer, CellWidth};
 use ratatui::layout::{Alignment, Rect};
