@@ -74,15 +74,12 @@ def profile(binary, argv, env, ready, keys, out):
             p.quiet(0.3, 30)
         # Timers that run while idle (none are expected) have their time to show.
         time.sleep(2.0)
+        # callgrind_control answers once the dump is written.
         subprocess.run(["callgrind_control", "--dump", str(p.pid)], check=True, capture_output=True)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            dumps = [f for f in os.listdir(out) if f.startswith(os.path.basename(prefix) + ".") and f.endswith(".1")]
-            if dumps:
-                time.sleep(1.0)  # written in one go, but give it the moment
-                return os.path.join(out, dumps[0])
-            time.sleep(0.2)
-        raise SystemExit("callgrind wrote no dump")
+        dumps = [f for f in os.listdir(out) if f.startswith(os.path.basename(prefix) + ".") and f.endswith(".1")]
+        if not dumps:
+            raise SystemExit("callgrind wrote no dump")
+        return os.path.join(out, dumps[0])
     finally:
         p.close()
 
@@ -103,9 +100,7 @@ def main():
     az = uf.AzureCatalogue(binary, os.path.join(home, "azure"))
     try:
         phases = [profile(binary, az.argv, az.env, az.ready, [], out)]
-        if a.check:
-            phases = phases[:1]
-        else:
+        if not a.check:
             sandbox = uf.env_for(os.path.join(home, "pc"))
             phases.append(profile(binary, [binary], sandbox, b"Licensing", [], out))
             tab, back, right, left, down = b"\t", b"\x1b[Z", b"\x1b[C", b"\x1b[D", b"\x1b[B"
@@ -121,7 +116,7 @@ def main():
                 seen.add(name)
                 order.append(name)
     start = functions(phases[0], binary)
-    windows = {(a + o) // WINDOW for n in start if n in table for a, s in [table[n]] for o in range(0, s, 4096)}
+    windows = {(addr + o) // WINDOW for n in start if n in table for addr, size in [table[n]] for o in range(0, size, 4096)}
     size = sum(table[n][1] for n in start if n in table)
     print(f"a start runs {len(start)} functions, {size / 1e6:.2f} MB, in {len(windows)} windows of 64 KiB")
     if a.check:
