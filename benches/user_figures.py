@@ -268,21 +268,53 @@ def topics_server(n):
     return srv
 
 
+# What a frame's write ends with after FRAME_END: the cursor hidden, or shown (when it was
+# hidden) and put where the text is typed. One move at most: the next frame starts with one.
+FRAME_TAIL = re.compile(rb"(?:\x1b\[\?25l|(?:\x1b\[\?25h)?\x1b\[[0-9]+;[0-9]+H)?")
+
+
 def first_frame(argv, env, marker, settled_marker=None):
-    """ms to the last byte of the first frame (the burst that shows `marker`), and, when
-    `settled_marker` is given, ms until that shows too (the topic list, after the sandbox
-    started): (first, settled)."""
+    """ms to the last byte of the first frame (the one that shows `marker`: up to the first
+    FRAME_END after it and the cursor moves that close its write), and, when `settled_marker`
+    is given, ms until that shows too (the topic list, after the sandbox started): (first,
+    settled). A second frame that follows within FRAME_GAP (pcsr-tui drawing the catalogue it
+    read from its cache) is not counted into the first."""
     p = Pty(argv, env)
     try:
         start = p.t0
-        if not p.wait_for(marker, 10):
+        arrived = []  # (time, bytes received so far) per chunk
+        deadline, done, end = start + 10, -1, None
+        # Until the frame's write is all here: its cursor moves may come in a later chunk, cut
+        # anywhere (a dozen bytes of an unfinished one), and come at once; a pause, or other
+        # output (the next frame), ends it.
+        while end is None or len(p.out) - end < 12:
+            wait = deadline - time.perf_counter()
+            if end is not None:
+                wait = min(wait, FRAME_GAP)
+            if wait <= 0 or not select.select([p.fd], [], [], wait)[0]:
+                break
+            try:
+                chunk = os.read(p.fd, 1 << 20)
+            except OSError:
+                break
+            now = time.perf_counter()
+            if not chunk:
+                break
+            p.out += chunk
+            arrived.append((now, len(p.out)))
+            if done < 0:
+                at = p.out.find(marker)
+                done = p.out.find(FRAME_END, at) if at >= 0 else -1
+            if done >= 0:
+                end = FRAME_TAIL.match(p.out, done + len(FRAME_END)).end()
+        if end is None:
             return None, None
-        last = p.settle(0.0, FRAME_GAP)
-        first = ((last or time.perf_counter()) - start) * 1000
+        # The chunk that brought the frame's last byte.
+        first = next(t for t, n in arrived if n >= end)
         settled = None
         if settled_marker is not None and p.wait_for(settled_marker, 10):
             settled = (time.perf_counter() - start) * 1000
-        return first, settled
+        return (first - start) * 1000, settled
     finally:
         p.close()
 

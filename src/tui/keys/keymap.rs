@@ -89,6 +89,11 @@ impl Keymap {
     /// plain characters where they would type, and keys that would do two things at once.
     pub fn with_overrides(overrides: &[Override]) -> Result<Keymap, KeymapError> {
         let mut map = Keymap::default();
+        if overrides.is_empty() {
+            // The default table's own layering is by design (below), and checking it is most
+            // of a start's work before the first frame.
+            return Ok(map);
+        }
         let defaults = map.clashes();
         let mut lines: Vec<(KeyCommand, usize)> = Vec::new();
         for o in overrides {
@@ -200,12 +205,13 @@ impl Keymap {
         let mut out = Vec::new();
         for (i, a) in self.bindings.iter().enumerate() {
             for (j, b) in self.bindings.iter().enumerate().skip(i + 1) {
-                if a.command == b.command || !overlap(a.scope, b.scope) {
+                // Most pairs share no key: a few compares, where the scope test scans every
+                // context, so it goes first.
+                let mut shared = a.keys.iter().filter(|k| b.keys.contains(k)).peekable();
+                if shared.peek().is_none() || a.command == b.command || !overlap(a.scope, b.scope) {
                     continue;
                 }
-                for k in a.keys.iter().filter(|k| b.keys.contains(k)) {
-                    out.push((i, j, *k));
-                }
+                out.extend(shared.map(|k| (i, j, *k)));
             }
         }
         out

@@ -22,6 +22,10 @@ pub struct AzureProfile {
     pub consent: Option<bool>,
     /// The screen's typing, kept between openings (`None` until first opened).
     pub screen: Option<ContactScreen>,
+    /// `[azure.contact]` as config.toml has it, complete or not: where the screen starts when
+    /// it first opens. Built then, not at start: its searchable lists are work the first frame
+    /// would wait for.
+    pub written: Option<Contact>,
     /// This machine's time zone as a Windows name, preselected on the screen.
     pub local_zone: Option<String>,
     /// `--subscription` / PCSR_SUBSCRIPTION was given: it outranks `[azure] subscription` at
@@ -33,12 +37,11 @@ impl AzureProfile {
     /// From config.toml: the profile counts only when the service would take it.
     pub fn from_config(config: &crate::config::UserConfig) -> AzureProfile {
         let contact = crate::config::azure_contact(config, None).ok();
-        let partial = config.azure.contact.as_ref().map(|s| s.contact.clone());
-        let local_zone = crate::config::default_time_zone();
         AzureProfile {
             config_path: Some(config.file()),
-            screen: partial.map(|c| ContactScreen::from_contact(&c, local_zone.as_deref())),
-            local_zone,
+            screen: None,
+            written: config.azure.contact.as_ref().map(|s| s.contact.clone()),
+            local_zone: crate::config::default_time_zone(),
             contact,
             consent: config.azure.consent,
             subscription_pinned: false,

@@ -14,13 +14,12 @@ use crate::tui::state::{NoticeKind, State};
 /// Opens the profile screen with what was typed before (or config.toml's partial profile, the
 /// local time zone preselected); `then_submit`: a submit waits for it.
 pub(super) fn open(state: &mut State, then_submit: bool) {
-    let local = state.azure.local_zone.clone();
-    // The saved profile, if any, is where editing starts.
-    let saved = state.azure.contact.clone().unwrap_or_default();
-    let screen = state
-        .azure
-        .screen
-        .get_or_insert_with(|| ContactScreen::from_contact(&saved, local.as_deref()));
+    let azure = &mut state.azure;
+    let screen = azure.screen.get_or_insert_with(|| {
+        // config.toml's profile, complete or not, is where editing starts.
+        let saved = azure.written.as_ref().or(azure.contact.as_ref());
+        ContactScreen::from_contact(&saved.cloned().unwrap_or_default(), azure.local_zone.as_deref())
+    });
     screen.then_submit |= then_submit;
     if !matches!(state.overlays.last(), Some(Overlay::Contact)) {
         state.overlays.push(Overlay::Contact);

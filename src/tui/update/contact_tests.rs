@@ -92,6 +92,27 @@ fn an_azure_submit_without_a_profile_opens_the_screen_and_sends_nothing() {
 }
 
 #[test]
+fn a_partial_profile_in_config_toml_is_where_the_screen_starts() {
+    let text = "[azure.contact]\nfirst_name = \"Avery\"\nemail = \"avery@contoso.example\"\n";
+    let config = crate::config::parse(text, std::path::Path::new("/cfg/config.toml")).expect("parses");
+    let mut s = azure_state(None);
+    let local = s.azure.local_zone.clone();
+    s.azure = crate::tui::state::contact::AzureProfile {
+        config_path: None,
+        local_zone: local,
+        ..crate::tui::state::contact::AzureProfile::from_config(&config)
+    };
+    assert!(s.azure.contact.is_none(), "a partial profile is not one to send");
+    let fx = press(&mut s, KeyCode::Enter);
+    assert_eq!(submitted(&fx), None);
+    let screen = s.azure.screen.as_ref().expect("opened");
+    assert_eq!(screen.first_name.text(), "Avery");
+    assert_eq!(screen.last_name.text(), "");
+    assert_eq!(screen.email.text(), "avery@contoso.example");
+    assert_eq!(screen.chosen_zone(), Some("W. Europe Standard Time"));
+}
+
+#[test]
 fn saving_an_incomplete_profile_shows_each_error_by_its_field_and_keeps_the_typing() {
     let mut s = azure_state(None);
     press(&mut s, KeyCode::Enter);
