@@ -410,18 +410,20 @@ impl Backend {
         }
     }
 
-    /// Changes a ticket's severity (Azure; Partner Center's update takes none).
+    /// Changes a ticket's severity (Azure; Partner Center's update takes none), with `phone`
+    /// also its contact's phone number.
     pub async fn set_severity(
         &self,
         id: &str,
         severity: crate::domain::Severity,
+        phone: Option<&str>,
     ) -> Result<Ticket, BackendError> {
         match self {
             Backend::PartnerCenter(_) => Err(BackendError::Unsupported {
                 service: Service::PartnerCenter,
                 what: "change a request's severity",
             }),
-            Backend::Azure(c) => Ok(c.update_severity(id, severity).await?),
+            Backend::Azure(c) => Ok(c.update_severity(id, severity, phone).await?),
         }
     }
 

@@ -184,9 +184,11 @@ impl Worker {
                 self.spawn(move |w| async move { w.refresh(target, false, looking).await })
             }
             Job::Close(target) => self.spawn(move |w| async move { w.refresh(target, true, true).await }),
-            Job::SetSeverity { target, severity } => {
-                self.spawn(move |w| async move { w.set_severity(target, severity).await })
-            }
+            Job::SetSeverity {
+                target,
+                severity,
+                phone,
+            } => self.spawn(move |w| async move { w.set_severity(target, severity, phone).await }),
             Job::AddNote {
                 target,
                 text,

@@ -623,13 +623,19 @@ impl AzureClient {
         Self::ticket_of(&answer)
     }
 
-    /// Changes the ticket's severity (`PATCH {"severity": ...}`); the answer is the whole ticket.
-    pub async fn update_severity(&self, name: &str, severity: Severity) -> Result<Ticket, AzureError> {
+    /// Changes the ticket's severity (`PATCH {"severity": ...}`, with `phone` also the
+    /// contact's `phoneNumber`); the answer is the whole ticket.
+    pub async fn update_severity(
+        &self,
+        name: &str,
+        severity: Severity,
+        phone: Option<&str>,
+    ) -> Result<Ticket, AzureError> {
         let answer = self
             .send(
                 Method::PATCH,
                 self.ticket_url(name)?,
-                Some(&mapping::severity_body(severity)),
+                Some(&mapping::severity_body(severity, phone)),
             )
             .await?;
         Self::ticket_of(&answer)

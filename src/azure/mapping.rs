@@ -216,10 +216,15 @@ pub fn close_body() -> UpdateTicket {
     }
 }
 
-/// The PATCH body that changes a ticket's severity.
-pub fn severity_body(s: Severity) -> UpdateTicket {
+/// The PATCH body that changes a ticket's severity; with `phone`, the contact's phone number
+/// changes in the same call (the service takes a critical ticket only with one).
+pub fn severity_body(s: Severity, phone: Option<&str>) -> UpdateTicket {
     UpdateTicket {
         severity: Some(s.as_str().to_string()),
+        contact_details: phone.map(|p| ContactDetails {
+            phone_number: Some(p.trim().to_string()),
+            ..ContactDetails::default()
+        }),
         ..UpdateTicket::default()
     }
 }
@@ -340,6 +345,25 @@ mod tests {
         assert_eq!(
             close,
             example("UpdateStatusOfSupportTicket.json")["parameters"]["updateSupportTicket"]
+        );
+    }
+
+    #[test]
+    fn a_critical_change_with_a_phone_patches_the_contacts_phone_as_the_example_names_it() {
+        let body = serde_json::to_value(severity_body(Severity::Critical, Some(" 123-456-7890 "))).unwrap();
+        let update = example("UpdateContactDetailsOfSupportTicketForSubscription.json");
+        let contact = &update["parameters"]["updateSupportTicket"]["contactDetails"];
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "severity": "critical",
+                "contactDetails": { "phoneNumber": contact["phoneNumber"] },
+            }),
+            "only the phone changes, under the example's key, trimmed"
+        );
+        assert_eq!(
+            serde_json::to_value(severity_body(Severity::Critical, None)).unwrap(),
+            example("UpdateSeverityOfSupportTicketForSubscription.json")["parameters"]["updateSupportTicket"]
         );
     }
 

@@ -284,7 +284,7 @@ pub(super) async fn update(
     }
     let session = open_session(settings).await?;
     let name = ticket_name(&session, id);
-    let result = session.client.set_severity(&name, severity).await;
+    let result = session.client.set_severity(&name, severity, None).await;
     let shown = match result {
         Ok(ticket) if json => print_json(&ticket.as_sent),
         Ok(ticket) => output::emit(&output::service_request(&ticket, None)),

@@ -210,7 +210,7 @@ impl Contact {
                         .into(),
                 ));
             } else if let Some(s) =
-                severity.filter(|s| matches!(s, Severity::Critical | Severity::HighestCriticalImpact))
+                severity.filter(|s| s.needs_phone())
             {
                 out.push(ContactError::new(
                     F::Phone,

@@ -73,6 +73,13 @@ domain_enum! {
     }
 }
 
+impl Severity {
+    /// Azure takes a ticket this urgent only when its contact has a phone number.
+    pub fn needs_phone(self) -> bool {
+        matches!(self, Severity::Critical | Severity::HighestCriticalImpact)
+    }
+}
+
 domain_enum! {
     /// Where a ticket stands.
     Status {

@@ -152,9 +152,11 @@ impl Worker {
     /// Changes a ticket's severity; the answer is kept over its local history row, as a close's
     /// is. Setting a severity twice sets it once, so no outbox is needed: a lost answer is
     /// cured by sending again.
-    pub(super) async fn set_severity(self, target: Target, severity: Severity) {
+    pub(super) async fn set_severity(self, target: Target, severity: Severity, phone: Option<String>) {
         let client = self.client_for(&target.server_id).await;
-        let answer = client.set_severity(&target.server_id, severity).await;
+        let answer = client
+            .set_severity(&target.server_id, severity, phone.as_deref())
+            .await;
         let outcome = match answer {
             Ok(sr) => {
                 let sr = self.with_kept_notes(sr, &target.server_id).await;

@@ -79,6 +79,9 @@ pub enum Job {
         target: Target,
         /// The severity it should have.
         severity: Severity,
+        /// A phone number for its contact, sent with the change (Azure takes a critical
+        /// ticket only with one, and the ticket's contact had none).
+        phone: Option<String>,
     },
     /// Add a note to a request, with this MS-RequestId (reused when the same note is resent).
     AddNote {

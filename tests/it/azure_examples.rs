@@ -565,7 +565,7 @@ async fn tickets_and_their_conversation_read_and_send_as_the_examples_say() {
     let closed = azure.close("testticket").await.unwrap();
     assert_eq!(closed.status, Some(Status::Closed));
     let severe = azure
-        .update_severity("testticket", Severity::Critical)
+        .update_severity("testticket", Severity::Critical, None)
         .await
         .unwrap();
     assert_eq!(severe.severity, Some(Severity::Critical));

@@ -1,7 +1,8 @@
 //! A TUI severity change, through the worker against the in-process sandbox: the PATCH reaches
 //! the service, whose ticket then has the new severity; the local history row takes the answer
 //! (keeping the conversation the answer leaves out), as a close's does; and a change the
-//! service refuses (an engineer works the ticket) comes back with its words and changes nothing.
+//! service refuses (an engineer works the ticket) comes back with its words and changes nothing;
+//! a critical change carries the phone number a critical ticket needs.
 
 use std::time::{Duration, Instant};
 
@@ -50,11 +51,21 @@ async fn set_severity(
     target: &Target,
     severity: Severity,
 ) -> Result<Ticket, pcsr_tui::domain::Failure> {
+    set_severity_with(worker, target, severity, None).await
+}
+
+async fn set_severity_with(
+    worker: &mut WorkerHandle,
+    target: &Target,
+    severity: Severity,
+    phone: Option<&str>,
+) -> Result<Ticket, pcsr_tui::domain::Failure> {
     worker
         .commands
         .send(Job::SetSeverity {
             target: target.clone(),
             severity,
+            phone: phone.map(str::to_string),
         })
         .unwrap();
     until(worker, |r| match r {
@@ -182,6 +193,45 @@ async fn a_change_refused_while_an_engineer_works_the_ticket_says_why_and_change
     );
     let sub = in_history(&mut worker, target.local_id.unwrap()).await;
     assert_eq!(sub.server.and_then(|s| s.severity), Some(Severity::Moderate));
+    drop(worker);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_critical_change_takes_the_phone_its_contact_lacked_in_the_same_patch() {
+    let (sandbox, _dir, mut worker) = start().await;
+    // Filed moderate by e-mail, so without a phone number.
+    let target = file(&mut worker, "Cannot RDP to vm-web-03").await;
+    let refusal = set_severity(&mut worker, &target, Severity::Critical)
+        .await
+        .expect_err("the service takes a critical ticket only with a phone number");
+    assert!(
+        refusal
+            .description
+            .as_deref()
+            .is_some_and(|d| d.contains("phone number is required")),
+        "{refusal:?}"
+    );
+
+    let answer = set_severity_with(&mut worker, &target, Severity::Critical, Some("+1 425 555 0100"))
+        .await
+        .expect("with the phone, the change is taken");
+    assert_eq!(answer.severity, Some(Severity::Critical));
+    let on_service = on_service(&sandbox, &target.server_id).await;
+    assert_eq!(on_service.severity, Some(Severity::Critical));
+    assert_eq!(
+        on_service.contact.and_then(|c| c.phone).as_deref(),
+        Some("+1 425 555 0100"),
+        "the ticket's contact has the number"
+    );
+    assert_eq!(
+        on_service
+            .as_sent
+            .pointer("/properties/contactDetails/primaryEmailAddress")
+            .and_then(serde_json::Value::as_str),
+        Some("avery@contoso.example"),
+        "the rest of the contact is kept"
+    );
     drop(worker);
     sandbox.shutdown().await;
 }

@@ -22,6 +22,8 @@ pub struct SeverityPicker {
     pub sending: Option<Severity>,
     /// Why the last change failed; the choice stays highlighted for another try.
     pub error: Option<Failure>,
+    /// Whether the ticket's contact has a phone number (`None`: its contact is not on hand).
+    pub contact_has_phone: Option<bool>,
 }
 
 impl SeverityPicker {
@@ -38,6 +40,7 @@ impl SeverityPicker {
             highlight,
             sending: None,
             error: None,
+            contact_has_phone: None,
         }
     }
 

@@ -55,7 +55,10 @@ pub(super) fn open(state: &mut State) {
         server_id,
         customer: d.customer.clone(),
     };
-    let picker = SeverityPicker::new(target, name, caps.severities, current);
+    let mut picker = SeverityPicker::new(target, name, caps.severities, current);
+    picker.contact_has_phone = sr
+        .and_then(|t| t.contact.as_ref())
+        .map(|c| c.phone.as_deref().is_some_and(|p| !p.trim().is_empty()));
     state.overlays.push(Overlay::Severity(Box::new(picker)));
 }
 
@@ -86,13 +89,37 @@ pub(super) fn choose(state: &mut State, fx: &mut Vec<Effect>) {
         ));
         return;
     }
+    // The service refuses a critical ticket whose contact has no phone; the saved profile's
+    // number goes with the change rather than a round trip that can only fail.
+    let phone = if chosen.needs_phone() && picker.contact_has_phone == Some(false) {
+        let profile = state.azure.contact.as_ref().map(|c| c.phone.trim().to_string());
+        match profile.filter(|p| !p.is_empty()) {
+            Some(phone) => Some(phone),
+            None => {
+                let contact = state.keys.label(KeyCommand::ContactProfile, KeyScope::Anywhere);
+                state.error(format!(
+                    "Azure takes a {} ticket only with a phone number, and {name}'s contact has none: \
+                     add one to your contact profile ({contact}), then choose again",
+                    chosen.label().to_lowercase()
+                ));
+                return;
+            }
+        }
+    } else {
+        None
+    };
     picker.sending = Some(chosen);
     picker.error = None;
+    let with = match &phone {
+        Some(p) => format!(", with your profile's phone number {} (the ticket had none)", text::one_line(p)),
+        None => String::new(),
+    };
     fx.push(Effect::Worker(Job::SetSeverity {
         target: picker.target.clone(),
         severity: chosen,
+        phone,
     }));
-    state.info(format!("Changing the severity of {name} to {}…", chosen.label()));
+    state.info(format!("Changing the severity of {name} to {}{with}…", chosen.label()));
 }
 
 /// The worker's answer to a change.

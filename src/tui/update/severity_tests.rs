@@ -7,7 +7,7 @@ use ratatui::crossterm::event::KeyCode;
 
 use super::tests::{press, state};
 use super::*;
-use crate::domain::{Failure, Note, Remedy, Service, Severity, Status, Ticket, TicketRow};
+use crate::domain::{Contact, Failure, Note, Person, Remedy, Service, Severity, Status, Ticket, TicketRow};
 use crate::tui::keys::KeyScope;
 use crate::tui::mode::{Mode, Overlay, mode};
 use crate::tui::state::DetailsView;
@@ -58,8 +58,16 @@ fn picker(s: &State) -> &SeverityPicker {
 }
 
 fn sent(fx: &[Effect]) -> Option<(Target, Severity)> {
+    sent_with_phone(fx).map(|(target, severity, _)| (target, severity))
+}
+
+fn sent_with_phone(fx: &[Effect]) -> Option<(Target, Severity, Option<String>)> {
     fx.iter().find_map(|e| match e {
-        Effect::Worker(Job::SetSeverity { target, severity }) => Some((target.clone(), *severity)),
+        Effect::Worker(Job::SetSeverity {
+            target,
+            severity,
+            phone,
+        }) => Some((target.clone(), *severity, phone.clone())),
         _ => None,
     })
 }
@@ -282,4 +290,75 @@ fn an_answer_after_the_picker_was_closed_still_updates_the_details() {
     );
     assert_eq!(shown(&s).severity, Some(Severity::Critical));
     assert!(notice(&s).ends_with("is now Critical"), "{}", notice(&s));
+}
+
+/// An open Azure ticket whose contact has no phone number, on the details.
+fn details_without_phone() -> State {
+    on_details(Ticket {
+        contact: Some(Person {
+            first_name: Some("Avery".into()),
+            email: Some("avery@contoso.example".into()),
+            ..Person::default()
+        }),
+        ..ticket(Service::Azure, Status::Open, Severity::Moderate)
+    })
+}
+
+#[test]
+fn a_critical_change_brings_the_profiles_phone_when_the_tickets_contact_has_none() {
+    let mut s = details_without_phone();
+    s.azure.contact = Some(Contact {
+        phone: " +1 425 555 0100 ".into(),
+        ..Contact::default()
+    });
+    press(&mut s, KeyCode::Char('s'));
+    press(&mut s, KeyCode::Up);
+    let (_, severity, phone) =
+        sent_with_phone(&press(&mut s, KeyCode::Enter)).expect("the change goes to the worker");
+    assert_eq!(severity, Severity::Critical);
+    assert_eq!(phone.as_deref(), Some("+1 425 555 0100"));
+    assert!(notice(&s).contains("+1 425 555 0100"), "{}", notice(&s));
+
+    // A less urgent change leaves the contact alone.
+    let mut s = details_without_phone();
+    s.azure.contact = Some(Contact {
+        phone: "+1 425 555 0100".into(),
+        ..Contact::default()
+    });
+    press(&mut s, KeyCode::Char('s'));
+    press(&mut s, KeyCode::Down);
+    let (_, severity, phone) = sent_with_phone(&press(&mut s, KeyCode::Enter)).expect("sent");
+    assert_eq!((severity, phone), (Severity::Minimal, None));
+}
+
+#[test]
+fn a_critical_change_without_any_phone_says_where_to_add_one_and_sends_nothing() {
+    let mut s = details_without_phone();
+    press(&mut s, KeyCode::Char('s'));
+    press(&mut s, KeyCode::Up);
+    press(&mut s, KeyCode::Up);
+    assert_eq!(picker(&s).highlighted(), Some(Severity::HighestCriticalImpact));
+    let fx = press(&mut s, KeyCode::Enter);
+    assert_eq!(sent(&fx), None, "the service would only refuse it");
+    assert_eq!(mode(&s), Mode::SeverityPicker, "the choice stays for another try");
+    assert_eq!(picker(&s).sending, None);
+    let text = notice(&s);
+    let key = s.keys.label(KeyCommand::ContactProfile, KeyScope::Anywhere);
+    assert!(
+        text.contains("phone number") && text.contains(&format!("contact profile ({key})")),
+        "{text}"
+    );
+    // The key it names opens the profile from the picker; with a phone saved, Enter sends.
+    press(&mut s, KeyCode::F(4));
+    assert!(matches!(mode(&s), Mode::Contact(_)), "{:?}", mode(&s));
+    press(&mut s, KeyCode::Esc);
+    assert_eq!(mode(&s), Mode::SeverityPicker, "back on the picker");
+    // As a save of the profile leaves it.
+    s.azure.contact = Some(Contact {
+        phone: "+1 425 555 0100".into(),
+        ..Contact::default()
+    });
+    let (_, severity, phone) = sent_with_phone(&press(&mut s, KeyCode::Enter)).expect("sent now");
+    assert_eq!(severity, Severity::HighestCriticalImpact);
+    assert_eq!(phone.as_deref(), Some("+1 425 555 0100"));
 }

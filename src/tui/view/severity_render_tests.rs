@@ -62,6 +62,11 @@ fn severity_picker() {
 fn severity_refused() {
     for (w, h) in SIZES {
         let mut s = azure_details();
+        // The example ticket's contact has no phone, which a critical ticket needs.
+        s.azure.contact = Some(crate::domain::Contact {
+            phone: "+1 425 555 0100".into(),
+            ..crate::domain::Contact::default()
+        });
         render(&mut s, w, h);
         press(&mut s, KeyCode::Char('s'));
         press(&mut s, KeyCode::Up);
