@@ -155,12 +155,67 @@ pub struct ListFilter {
     pub page_size: Option<u32>,
 }
 
+/// Where a service's API is in `cloud` when nothing overrides it.
+pub fn default_base_url(service: Service, cloud: crate::auth::Cloud) -> &'static str {
+    use crate::auth::Cloud;
+    match service {
+        Service::PartnerCenter => cloud.api_base_url(),
+        Service::Azure => match cloud {
+            Cloud::Usgov => crate::azure::client::USGOV_BASE_URL,
+            Cloud::China => crate::azure::client::CHINA_BASE_URL,
+            Cloud::Global | Cloud::Germany => crate::azure::client::GLOBAL_BASE_URL,
+        },
+    }
+}
+
 impl Backend {
+    /// The client of `service` at `base_url`, sending `token`: Partner Center's in `locale`,
+    /// Azure's under `subscription` (`None`: tenant level).
+    pub fn connect(
+        service: Service,
+        base_url: &str,
+        locale: &str,
+        subscription: Option<String>,
+        token: std::sync::Arc<dyn crate::api::TokenProvider>,
+    ) -> Result<Backend, BackendError> {
+        Ok(match service {
+            Service::PartnerCenter => {
+                let mut config = crate::api::ClientConfig::new(base_url)?;
+                config.locale = locale.to_string();
+                Backend::PartnerCenter(Client::new(config, token)?)
+            }
+            Service::Azure => {
+                let mut config = crate::azure::AzureConfig::new(base_url)?;
+                config.subscription = subscription;
+                Backend::Azure(AzureClient::new(config, token)?)
+            }
+        })
+    }
+
+    /// Whether `base_url` is one [`Backend::connect`] takes for `service`, without building a
+    /// client: a sign-in checks it before sending the user to the browser.
+    pub fn check_base_url(service: Service, base_url: &str) -> Result<(), BackendError> {
+        match service {
+            Service::PartnerCenter => crate::api::ClientConfig::new(base_url).map(drop)?,
+            Service::Azure => crate::azure::AzureConfig::new(base_url).map(drop)?,
+        }
+        Ok(())
+    }
+
     /// Which service this is.
     pub fn service(&self) -> Service {
         match self {
             Backend::PartnerCenter(_) => Service::PartnerCenter,
             Backend::Azure(_) => Service::Azure,
+        }
+    }
+
+    /// The Azure subscription it files and lists under (`None`: tenant level, or Partner
+    /// Center).
+    pub fn subscription(&self) -> Option<&str> {
+        match self {
+            Backend::PartnerCenter(_) => None,
+            Backend::Azure(c) => c.subscription(),
         }
     }
 

@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::api::{ApiError, Client, ClientConfig, StaticToken, TokenProvider};
+use crate::api::{ApiError, StaticToken, TokenProvider};
 use crate::auth::Cloud;
-use crate::azure::{AzureClient, AzureConfig, AzureError};
+use crate::azure::AzureError;
 use crate::backend::Backend;
 use crate::domain::{Remedy, Service};
 use crate::sandbox::{SANDBOX_TOKEN, Sandbox, SandboxError, SandboxOptions};
@@ -114,6 +114,20 @@ pub enum SessionError {
     /// A subscription id that is not a GUID.
     #[error("'{0}' is not a subscription id: give the subscription's GUID (see `subscriptions`)")]
     BadSubscription(String),
+    /// The client could not be set up for another reason.
+    #[error(transparent)]
+    Backend(crate::backend::BackendError),
+}
+
+impl From<crate::backend::BackendError> for SessionError {
+    fn from(e: crate::backend::BackendError) -> Self {
+        use crate::backend::BackendError;
+        match e {
+            BackendError::Api(e) => SessionError::Api(e),
+            BackendError::Azure(e) => SessionError::Azure(e),
+            other => SessionError::Backend(other),
+        }
+    }
 }
 
 impl SessionError {
@@ -125,6 +139,7 @@ impl SessionError {
             SessionError::Api(e) => Some(e.remedy()),
             SessionError::Azure(e) => Some(e.remedy()),
             SessionError::Cloud(e) => Some(e.remedy()),
+            SessionError::Backend(e) => Some(e.remedy()),
             _ => None,
         }
     }
@@ -139,6 +154,7 @@ impl SessionError {
                 reason: e.to_string(),
             })
             .exit_code(),
+            SessionError::Backend(e) => e.exit_code(),
             SessionError::BadLocale(_) => 1,
             _ => 1,
         }
@@ -336,6 +352,27 @@ enum Target {
 }
 
 impl Plan {
+    /// The services besides this one that a session could reach now: on the sandbox every one
+    /// (it answers as both); by token none (a token is one service's); signed in, each with a
+    /// signed-in profile in config.toml (the file only: the keyring is not opened for this).
+    pub fn configured_others(&self) -> Vec<Service> {
+        let others = Service::ALL.into_iter().filter(|s| *s != self.service);
+        match &self.target {
+            Target::Sandbox => others.collect(),
+            Target::Token { .. } => Vec::new(),
+            Target::Profile { .. } => {
+                let config = crate::auth::profiles::default_config_dir()
+                    .and_then(|dir| crate::auth::Config::load(&dir).ok());
+                let Some(config) = config else {
+                    return Vec::new();
+                };
+                others
+                    .filter(|s| config.profile_for(*s, None).is_some_and(|p| p.is_signed_in()))
+                    .collect()
+            }
+        }
+    }
+
     /// Who the session will act as.
     pub fn account(&self) -> Account {
         match &self.target {
@@ -432,17 +469,7 @@ pub fn plan(settings: &Settings, signed_in: Option<SavedSignIn>) -> Result<Plan,
     }
 }
 
-/// Where a service's API is in `cloud` when nothing overrides it.
-pub fn default_base_url(service: Service, cloud: Cloud) -> &'static str {
-    match service {
-        Service::PartnerCenter => cloud.api_base_url(),
-        Service::Azure => match cloud {
-            Cloud::Usgov => crate::azure::client::USGOV_BASE_URL,
-            Cloud::China => crate::azure::client::CHINA_BASE_URL,
-            Cloud::Global | Cloud::Germany => crate::azure::client::GLOBAL_BASE_URL,
-        },
-    }
-}
+pub use crate::backend::default_base_url;
 
 /// Carries out a plan: starts the sandbox if it is one, builds the client.
 pub async fn start(plan: Plan) -> Result<Session, SessionError> {
@@ -489,17 +516,9 @@ pub async fn start(plan: Plan) -> Result<Session, SessionError> {
             (base_url, provider, None)
         }
     };
-    let client = match service {
-        Service::PartnerCenter => Backend::PartnerCenter(build_client(&base_url, &locale, token)?),
-        Service::Azure => {
-            let mut config = AzureConfig::new(&base_url)?;
-            config.subscription = subscription.clone();
-            let client = AzureClient::new(config, token)?;
-            Backend::Azure(match auxiliary {
-                Some(partner) => client.with_auxiliary(partner),
-                None => client,
-            })
-        }
+    let client = match Backend::connect(service, &base_url, &locale, subscription.clone(), token)? {
+        Backend::Azure(c) if let Some(partner) = auxiliary => Backend::Azure(c.with_auxiliary(partner)),
+        client => client,
     };
     Ok(Session {
         client,
@@ -521,10 +540,4 @@ pub async fn open(
     let plan = plan(settings, signed_in)?;
     let choice = plan.choice;
     Ok((start(plan).await?, choice))
-}
-
-fn build_client(base_url: &str, locale: &str, token: Arc<dyn TokenProvider>) -> Result<Client, ApiError> {
-    let mut config = ClientConfig::new(base_url)?;
-    config.locale = locale.to_string();
-    Client::new(config, token)
 }

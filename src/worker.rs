@@ -242,19 +242,33 @@ impl Worker {
     }
 
     async fn sign_in(self, flow: u64, cloud: Cloud, tenant: String) {
-        let locale = self.origin().locale.clone();
+        let origin = self.origin();
+        let target = signin::Target {
+            service: origin.service,
+            locale: &origin.locale,
+            subscription: self.client().subscription().map(str::to_string),
+            base_url: &origin.base_url,
+        };
         let report = |reply| self.reply(Reply::SignIn(reply));
-        let outcome = signin::run(&self.sign_in, &self.running, flow, cloud, tenant, &locale, report).await;
+        let outcome = signin::run(
+            &self.sign_in,
+            &self.running,
+            flow,
+            (cloud, tenant),
+            target,
+            report,
+        )
+        .await;
         match outcome {
             Ok(Some(switch)) => {
                 let origin = Origin {
-                    service: crate::domain::Service::PartnerCenter,
+                    service: origin.service,
                     cloud: switch.cloud.as_str().to_string(),
-                    locale,
+                    locale: origin.locale.clone(),
                     base_url: switch.base_url,
                 };
                 *self.conn.write().unwrap_or_else(|p| p.into_inner()) = Conn {
-                    client: Backend::PartnerCenter(switch.client).with_events(self.events.clone()),
+                    client: switch.client.with_events(self.events.clone()),
                     origin: Arc::new(origin),
                 };
                 self.reply(Reply::SignIn(switch.reply));

@@ -126,6 +126,7 @@ fn tui_context(settings: &Settings) -> anyhow::Result<crate::tui::Context> {
         .customer
         .clone()
         .or_else(|| settings.config.defaults.customer.clone());
+    let others = plan.configured_others();
     let ctx = crate::tui::Context {
         store_path: plan.store_path(),
         service: plan.service,
@@ -146,7 +147,9 @@ fn tui_context(settings: &Settings) -> anyhow::Result<crate::tui::Context> {
             ..crate::tui::state::contact::AzureProfile::from_config(&settings.config)
         },
         switch: Some(switcher(settings)),
+        others,
         carry: None,
+        land: Default::default(),
         notice: None,
     };
     Ok(ctx)
@@ -163,15 +166,23 @@ fn signed_out_context(
     // The same check a signed-in start makes, so a signed-out start refuses the same locales.
     session::check_locale(&locale)?;
     let base_url = settings.base_url.clone().unwrap_or_default();
-    let mut config = crate::api::ClientConfig::new(&base_url)?;
-    config.locale = locale.clone();
-    let client = crate::api::Client::new(config, std::sync::Arc::new(NotSignedIn))?;
+    // The service asked for, so F2 signs in to it: `--backend azure --base-url …` opens on
+    // Azure's sign-in, not Partner Center's.
+    let service = settings.service_or_default();
+    let subscription = settings.subscription_or_default();
+    let client = Backend::connect(
+        service,
+        &base_url,
+        &locale,
+        subscription.clone(),
+        std::sync::Arc::new(NotSignedIn),
+    )?;
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
     let cloud = settings.cloud_or_default();
     let session = Session {
-        client: Backend::PartnerCenter(client),
-        subscription: None,
+        client,
+        subscription: subscription.clone(),
         account: crate::tui::Account::SignedOut,
         cloud,
         locale: locale.clone(),
@@ -181,8 +192,8 @@ fn signed_out_context(
     };
     let ctx = crate::tui::Context {
         store_path: session::store_path(&data_dir),
-        service: crate::domain::Service::PartnerCenter,
-        subscription: None,
+        service,
+        subscription,
         account: crate::tui::Account::SignedOut,
         cloud,
         locale,
@@ -195,7 +206,10 @@ fn signed_out_context(
         customer: settings.config.defaults.customer.clone(),
         azure: crate::tui::state::contact::AzureProfile::from_config(&settings.config),
         switch: Some(switcher(settings)),
+        // Signed out, the sign-in screen comes first; other lists wait until then.
+        others: Vec::new(),
         carry: None,
+        land: Default::default(),
         notice: None,
     };
     Ok(ctx)

@@ -209,9 +209,7 @@ impl Contact {
                      (with its country code, e.g. +1 425 555 0100) or choose e-mail"
                         .into(),
                 ));
-            } else if let Some(s) =
-                severity.filter(|s| s.needs_phone())
-            {
+            } else if let Some(s) = severity.filter(|s| s.needs_phone()) {
                 out.push(ContactError::new(
                     F::Phone,
                     format!(

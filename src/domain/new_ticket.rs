@@ -87,6 +87,15 @@ fn one_of(severities: &[Severity]) -> String {
 }
 
 impl NewTicket {
+    /// Whether the two hold the same typed and picked fields (what a form holds); what a submit
+    /// adds on its way (the contact profile, the consent, the name) is not compared.
+    pub fn same_fields(&self, other: &NewTicket) -> bool {
+        self.title == other.title
+            && self.description == other.description
+            && self.severity == other.severity
+            && self.topic_id == other.topic_id
+    }
+
     /// What an Azure create needs beyond the form: the filer's contact profile and whether
     /// support may collect advanced diagnostic information. The CLI and the TUI both complete a
     /// ticket here, so the two send the same thing.

@@ -140,6 +140,8 @@ pub enum Effect {
         to: crate::domain::Service,
         /// The form as it was, without its topic.
         carry: crate::store::Draft,
+        /// Where the new session opens.
+        land: crate::tui::state::Landing,
     },
     /// Leave the run loop.
     Quit,

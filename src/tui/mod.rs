@@ -67,8 +67,13 @@ pub struct Context {
     pub azure: state::contact::AzureProfile,
     /// How to start a session with the other service (`None`: the switch key says it cannot).
     pub switch: Option<SwitchTo>,
+    /// The other services whose lists the history's Tab visits by switching to them: each one
+    /// signed in, or every one on the sandbox.
+    pub others: Vec<crate::domain::Service>,
     /// The form to start with: what the last session's form held when the user switched.
     pub carry: Option<crate::store::Draft>,
+    /// Where the session opens (a switch from the history's Tab opens on the list).
+    pub land: state::Landing,
     /// A notice for the first frame (why a switch did not happen).
     pub notice: Option<String>,
 }

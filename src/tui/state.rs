@@ -32,7 +32,7 @@ pub use crate::worker::Target;
 pub use form::{AttachedPath, Attachments, Form, FormField, Unsettled};
 pub use note::NoteBox;
 pub use screens::{DetailsFocus, DetailsView, History, HistoryFocus, ResultView, Screen};
-pub use service_list::{Paging, ServiceList, Source};
+pub use service_list::{Landing, Paging, ServiceList, Source};
 
 /// Smallest terminal the app draws in; below it a "too small" message is shown.
 pub const MIN_SIZE: (u16, u16) = (60, 20);

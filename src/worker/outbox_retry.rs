@@ -125,7 +125,7 @@ impl Worker {
         for entry in resent {
             let request = entry.submission.request;
             let outcome = self
-                .settled(&request, entry.outcome)
+                .settled(&request, None, entry.outcome)
                 .await
                 .map_err(|boxed| boxed.0);
             self.reply(Reply::Resent { request, outcome });

@@ -164,6 +164,8 @@ pub enum Reply {
         request_id: Uuid,
         /// What was sent.
         request: NewTicket,
+        /// The files sent with it (uploaded, or tried, after the create).
+        attachments: Vec<PathBuf>,
         /// The service's answer; its attachments are the files uploaded after the create.
         response: Ticket,
         /// A file that was not uploaded (the ones after it were not tried); the ticket is filed.

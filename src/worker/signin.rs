@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use tokio::task::AbortHandle;
 
-use crate::api::{Client, ClientConfig};
-use crate::auth::{AuthEnv, AuthError, Cloud, LoginOptions, PollStatus, begin_login};
-use crate::domain::{Failure, Remedy};
+use crate::auth::{AuthEnv, AuthError, Cloud, LoginOptions, PollStatus, begin_login_for};
+use crate::backend::{Backend, default_base_url};
+use crate::domain::{Failure, Remedy, Service};
 
 /// What the worker needs to sign in from the TUI.
 #[derive(Debug, Clone)]
@@ -69,6 +69,9 @@ pub enum SignInReply {
         cloud: Cloud,
         /// Where the refresh token went, in words.
         kept: String,
+        /// The Azure subscription the worker now files under (`None`: tenant level, or
+        /// Partner Center).
+        subscription: Option<String>,
     },
     /// The sign-in failed; the message says what to do next.
     Failed {
@@ -123,13 +126,25 @@ impl Running {
 /// A signed-in account for the worker to switch to.
 pub(super) struct Switch {
     /// The new client (events not yet attached).
-    pub client: Client,
+    pub client: Backend,
     /// The cloud.
     pub cloud: Cloud,
     /// The API base URL.
     pub base_url: String,
     /// The reply for the UI.
     pub reply: SignInReply,
+}
+
+/// Which service the sign-in is for, and what its new client keeps of the old one.
+pub(super) struct Target<'a> {
+    /// The service the worker talks to: its profile is the one signed in to.
+    pub service: Service,
+    /// Partner Center's locale.
+    pub locale: &'a str,
+    /// The Azure subscription the worker files under.
+    pub subscription: Option<String>,
+    /// The API base URL the worker talks to now.
+    pub base_url: &'a str,
 }
 
 /// Runs one sign-in to the end. `report` gets the prompt and poll answers; the result is the
@@ -139,9 +154,8 @@ pub(super) async fn run(
     setup: &SignInSetup,
     running: &Running,
     flow: u64,
-    cloud: Cloud,
-    tenant: String,
-    locale: &str,
+    (cloud, tenant): (Cloud, String),
+    target: Target<'_>,
     report: impl Fn(SignInReply),
 ) -> Result<Option<Switch>, SignInReply> {
     let failed = |failure: Failure| SignInReply::Failed { flow, failure };
@@ -157,15 +171,21 @@ pub(super) async fn run(
         tenant: Some(tenant),
         client_id: None,
     };
-    let pending = begin_login(env, &opts).await.map_err(|e| failed(failure(&e)))?;
+    let pending = begin_login_for(env, target.service, &opts)
+        .await
+        .map_err(|e| failed(failure(&e)))?;
     // A bad base URL is reported before the user is sent to the browser.
     let base_url = setup
         .base_url_override
         .clone()
         .or_else(|| pending.profile.base_url.clone())
-        .unwrap_or_else(|| cloud.api_base_url().to_string());
-    let mut config = ClientConfig::new(&base_url).map_err(|e| failed(e.failure()))?;
-    config.locale = locale.to_string();
+        .unwrap_or_else(|| default_base_url(target.service, cloud).to_string());
+    Backend::check_base_url(target.service, &base_url).map_err(|e| failed(e.failure()))?;
+    // A first run's sandbox files under its own subscription, which no real service holds:
+    // leaving the sandbox, the sign-in starts at tenant level (F6 picks one of its own).
+    let subscription = target
+        .subscription
+        .filter(|s| base_url == target.base_url || !crate::sandbox::azure::is_sandbox_subscription(s));
 
     let prompt = pending.flow.start().await.map_err(|e| failed(failure(&e)))?;
     let now = env.clock.now();
@@ -197,7 +217,14 @@ pub(super) async fn run(
         .finish(env, tokens)
         .await
         .map_err(|e| failed(failure(&e)))?;
-    let client = Client::new(config, outcome.token_provider()).map_err(|e| failed(e.failure()))?;
+    let client = Backend::connect(
+        target.service,
+        &base_url,
+        target.locale,
+        subscription.clone(),
+        outcome.token_provider(),
+    )
+    .map_err(|e| failed(e.failure()))?;
     let kept = match (outcome.stored_in, &outcome.not_stored_reason) {
         (Some(kind), _) => format!("the refresh token is kept in the {kind} keyring"),
         (None, Some(why)) => format!("nothing was saved ({why}): this sign-in lasts until you quit"),
@@ -212,6 +239,7 @@ pub(super) async fn run(
             user: outcome.user.clone(),
             cloud,
             kept,
+            subscription,
         },
     }))
 }

@@ -85,13 +85,15 @@ impl Worker {
 
     /// Sends a recorded request and settles its row; once it is filed, uploads `files`.
     async fn send(self, local_id: i64, request_id: Uuid, request: NewTicket, files: Vec<Attachment>) {
-        match self.create(local_id, request_id, &request).await {
+        let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+        match self.create(local_id, request_id, &request, &paths).await {
             Ok(mut response) => {
                 let upload_failed = self.upload(&mut response, &files).await;
                 self.reply(Reply::Submitted {
                     local_id,
                     request_id,
                     request,
+                    attachments: paths,
                     response,
                     upload_failed,
                 })
@@ -144,18 +146,24 @@ impl Worker {
         local_id: i64,
         request_id: Uuid,
         request: &NewTicket,
+        attachments: &[PathBuf],
     ) -> Result<Ticket, (Failure, bool)> {
         let sent = self
             .outbox
             .send(&self.client(), local_id, request_id, request)
             .await;
-        self.settled(request, sent).await.map_err(|boxed| *boxed)
+        self.settled(request, Some(attachments), sent)
+            .await
+            .map_err(|boxed| *boxed)
     }
 
-    /// Turns an outbox send into what the UI shows; a filed request clears its draft.
+    /// Turns an outbox send into what the UI shows; a filed request clears its draft, when the
+    /// draft holds what was sent: `attachments`, the files sent with it (`None`: a resend from
+    /// the outbox, which sends none, so the draft's are not compared).
     pub(super) async fn settled(
         &self,
         request: &NewTicket,
+        attachments: Option<&[PathBuf]>,
         sent: Result<crate::outbox::Sent, crate::outbox::SendFailure>,
     ) -> Result<Ticket, Box<(Failure, bool)>> {
         match sent {
@@ -165,8 +173,11 @@ impl Worker {
                 }
                 // Edits made while the submit was in flight stay saved.
                 let sent_request = request.clone();
+                let sent_files = attachments.map(<[PathBuf]>::to_vec);
                 self.db(move |s| {
-                    if s.load_draft()?.is_some_and(|d| draft_is(&d, &sent_request)) {
+                    if s.load_draft()?
+                        .is_some_and(|d| draft_is(&d, &sent_request, sent_files.as_deref()))
+                    {
                         s.clear_draft()?;
                     }
                     Ok(())
@@ -179,12 +190,13 @@ impl Worker {
     }
 }
 
-/// Whether a saved draft is exactly this request.
-fn draft_is(draft: &Draft, request: &NewTicket) -> bool {
+/// Whether a saved draft is exactly this request (and these files, when given).
+fn draft_is(draft: &Draft, request: &NewTicket, attachments: Option<&[PathBuf]>) -> bool {
     draft.title == request.title
         && draft.description == request.description
         && draft.severity == request.severity
         && draft.topic_id.as_deref() == Some(request.topic_id.as_str())
+        && attachments.is_none_or(|sent| draft.attachments.iter().map(|f| &f.path).eq(sent))
 }
 
 #[cfg(test)]
@@ -208,8 +220,19 @@ mod tests {
             topic_id: Some("1".into()),
             ..Draft::default()
         };
-        assert!(draft_is(&draft, &request));
+        assert!(draft_is(&draft, &request, Some(&[])));
+        // A file added while the submit was in flight was not sent: the draft stays.
+        draft.attachments.push(crate::store::DraftFile {
+            path: "/tmp/later.log".into(),
+            size: 3,
+        });
+        assert!(!draft_is(&draft, &request, Some(&[])));
+        assert!(draft_is(&draft, &request, Some(&["/tmp/later.log".into()])));
+        assert!(
+            draft_is(&draft, &request, None),
+            "an outbox resend sends no files"
+        );
         draft.description.push('!');
-        assert!(!draft_is(&draft, &request));
+        assert!(!draft_is(&draft, &request, None));
     }
 }

@@ -277,4 +277,5 @@ pub(crate) const ENTER: &str = "\r";
 pub(crate) const RIGHT: &str = "\x1b[C";
 pub(crate) const CTRL_S: &str = "\x13";
 pub(crate) const CTRL_R: &str = "\x12";
+pub(crate) const CTRL_N: &str = "\x0e";
 pub(crate) const F7: &str = "\x1b[18~";

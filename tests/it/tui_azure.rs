@@ -8,7 +8,7 @@ use std::time::Duration;
 use pcsr_tui::sandbox::azure::{PAID_SUBSCRIPTION, agent::ENGINEER_EMAIL};
 
 use super::azure_cli::CONTACT;
-use super::pty::{App, CTRL_R, CTRL_S, ENTER, F7, RIGHT, TAB, history_row, sandbox};
+use super::pty::{App, CTRL_N, CTRL_R, CTRL_S, ENTER, F7, RIGHT, TAB, history_row, sandbox};
 
 #[test]
 fn file_an_azure_ticket_by_keys_then_follow_it_to_supports_answer_and_close_it() {
@@ -78,6 +78,13 @@ fn file_an_azure_ticket_by_keys_then_follow_it_to_supports_answer_and_close_it()
                 && bytes.as_slice() == b"09:00:03 TCP 3389 SYN sent, no answer\n"),
         "the service holds the file: {:?}",
         uploads.iter().map(|u| &u.0).collect::<Vec<_>>()
+    );
+    // The next ticket starts from an empty form: nothing of this one is left to file twice.
+    app.keys(CTRL_N);
+    let form = app.wait_for("▶ Title");
+    assert!(
+        !form.contains("Cannot RDP") && !form.contains("NSG allows") && !form.contains("rdp-trace.txt"),
+        "{form}"
     );
 
     // History: the number in its row; open it.
@@ -261,5 +268,39 @@ fn the_switch_key_takes_the_forms_text_from_partner_center_to_azure_and_back() {
     app.keys(F7);
     app.wait_until("back on Partner Center with both edits", |s| {
         s.contains("│ Partner Center │") && s.contains("Cannot RDP to vm-web-01 again")
+    });
+}
+
+#[test]
+fn tab_in_the_history_goes_through_local_and_each_services_list() {
+    let home = tempfile::tempdir().unwrap();
+    // A first run: the built-in sandbox answers for both services, so both lists are there.
+    let mut app = App::first_run(home.path());
+    app.wait_for("Partner Center");
+    app.type_text("Printer queue stuck");
+    app.keys(CTRL_R);
+    app.wait_until("the history, with both services' tabs", |s| {
+        s.contains("Local") && s.contains("│ Azure ") && s.contains("switches")
+    });
+    // A tab's count shows once its list is read: "Partner Center 3".
+    let counted = |s: &str, tab: &str| {
+        s.split(&format!("{tab} "))
+            .skip(1)
+            .any(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    };
+    app.keys(TAB);
+    app.wait_until("Partner Center's list read", |s| counted(s, "Partner Center"));
+    app.keys(TAB);
+    app.wait_until("Azure's session, its list read", |s| {
+        s.contains("│ Azure │") && s.contains("Switched to Azure: its list") && counted(s, "Azure")
+    });
+    app.keys(TAB);
+    app.keys(TAB);
+    app.wait_until("back on Partner Center's list, Local passed on the way", |s| {
+        s.contains("│ Partner Center │") && s.contains("Switched to Partner Center: its list")
+    });
+    app.keys(CTRL_N);
+    app.wait_until("the form's text came along both ways", |s| {
+        s.contains("Printer queue stuck")
     });
 }

@@ -44,7 +44,9 @@ fn starting_app() {
         customer: None,
         azure: Default::default(),
         switch: None,
+        others: Vec::new(),
         carry: None,
+        land: Default::default(),
         notice: None,
     };
     let rt = tokio::runtime::Runtime::new().expect("a runtime");

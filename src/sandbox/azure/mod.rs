@@ -37,7 +37,7 @@ pub use catalogue::{
     BILLING_SERVICE, QUOTA_CORES_CLASSIFICATION, QUOTA_SERVICE, SUBSCRIPTION_MANAGEMENT_SERVICE,
     VM_LINUX_SERVICE, VM_WINDOWS_SERVICE,
 };
-pub use subscriptions::{FREE_SUBSCRIPTION, PAID_SUBSCRIPTION};
+pub use subscriptions::{FREE_SUBSCRIPTION, PAID_SUBSCRIPTION, is_sandbox_subscription};
 
 /// The Microsoft.Support api-version every route but `/subscriptions` serves.
 pub const API_VERSION: &str = "2024-04-01";

@@ -13,6 +13,13 @@ use super::arm::{ArmError, printable};
 pub const PAID_SUBSCRIPTION: &str = "132d901f-189d-4381-9214-fe68e27e05a1";
 /// A subscription with only Basic support: technical tickets are refused.
 pub const FREE_SUBSCRIPTION: &str = "5a0c3b6e-2f1d-4a8e-9c47-1d2b3c4d5e6f";
+
+/// Whether `id` is one of the sandbox's own subscriptions, which no real service holds.
+pub fn is_sandbox_subscription(id: &str) -> bool {
+    [PAID_SUBSCRIPTION, FREE_SUBSCRIPTION]
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(id.trim()))
+}
 /// The sandbox tenant both belong to.
 pub const TENANT: &str = "7f3d2c1b-0a9e-4d8c-b7a6-5e4f3d2c1b0a";
 

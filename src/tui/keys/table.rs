@@ -54,7 +54,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[key(KeyCode::F(2))],
         scope: KeyScope::Anywhere,
         command: KeyCommand::SignIn,
-        help: "sign in to Partner Center (device code), leaving the sandbox",
+        help: "sign in to the service on screen (device code, in the clouds it runs in), leaving the sandbox",
         // Shown only in the sandbox and when signed out, see `hints`.
         hint: Some("sign in"),
     },
@@ -558,14 +558,14 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[key(KeyCode::Tab)],
         scope: KeyScope::History,
         command: KeyCommand::SwitchSource,
-        help: "switch between Local (sent from here) and Partner Center (every request on the service)",
+        help: "next list: Local (sent from here), then each configured service's (every request it holds)",
         hint: Some("switch list"),
     },
     Binding {
         keys: &[key(KeyCode::Char('r'))],
         scope: KeyScope::History,
         command: KeyCommand::Refresh,
-        help: "re-read: the selected request (Local), the whole list (Partner Center)",
+        help: "re-read: the selected request (Local), the whole list (the service's)",
         hint: Some("refresh"),
     },
     Binding {

@@ -19,7 +19,7 @@ use crate::session::Session;
 use crate::store::Store;
 use crate::templates;
 use crate::tui::action::{Action, Effect};
-use crate::tui::state::{Form, Header, State};
+use crate::tui::state::{Form, Header, Landing, State};
 use crate::tui::{Context, update, view};
 use crate::worker::{self, Job, Reply, WorkerHandle};
 
@@ -37,8 +37,12 @@ const DRAIN: Duration = Duration::from_secs(2);
 enum Ending {
     /// The user quit (or a signal came).
     Quit,
-    /// The user asked for the other service; the form as it was.
-    Switch(crate::domain::Service, crate::store::Draft),
+    /// The user asked for another service; the form as it was, and where the new one opens.
+    Switch(
+        crate::domain::Service,
+        crate::store::Draft,
+        crate::tui::state::Landing,
+    ),
 }
 
 /// Runs the app until the user quits; the switch key ends one service's session and starts the
@@ -70,13 +74,13 @@ pub async fn run(mut ctx: Context) -> anyhow::Result<()> {
             // From here on the form is the user's; a later error is not a failed start.
             came_from = None;
         }
-        let (to, carry, notice, switch) = match (ended, switch, came_from.take()) {
-            (Ok(Ending::Switch(to, carry)), Some(switch), _) => (to, carry, None, switch),
+        let (to, carry, land, notice, switch) = match (ended, switch, came_from.take()) {
+            (Ok(Ending::Switch(to, carry, land)), Some(switch), _) => (to, carry, land, None, switch),
             // The service switched to did not start (its sign-in, its network): back to the
             // one the user was on, saying why, the form as it was.
             (Err(e), Some(switch), Some((back, carry))) => {
                 let notice = format!("Could not switch to {}: {e:#}", from.label());
-                (back, carry, Some(notice), switch)
+                (back, carry, Landing::Form, Some(notice), switch)
             }
             (ended, _, _) => {
                 terminal::restore();
@@ -111,6 +115,12 @@ pub async fn run(mut ctx: Context) -> anyhow::Result<()> {
             }
         };
         next.carry = Some(carry);
+        // A failed switch lands back on the form it came from.
+        next.land = if next.notice.is_none() {
+            land
+        } else {
+            Landing::Form
+        };
         next.switch = Some(switch);
         ctx = next;
     }
@@ -152,8 +162,16 @@ async fn run_session(
         Some(carry) => Form::from_draft(carry, ctx.service).with_preset(ctx.severity),
         None => Form::new(ctx.service, ctx.severity),
     };
+    state.history.others = ctx.others.clone();
     if let Some(notice) = &ctx.notice {
         state.error(notice.clone());
+    } else if ctx.carry.is_some() && ctx.land == Landing::ServiceList {
+        state.screen = crate::tui::state::Screen::History;
+        state.history.source = crate::tui::state::Source::Service;
+        state.info(format!(
+            "Switched to {}: its list; the form's text came along",
+            ctx.service.label()
+        ));
     } else if ctx.carry.is_some() {
         state.info(format!(
             "Switched to {}: the form's text came along; pick a topic from its catalogue",
@@ -228,6 +246,7 @@ async fn event_loop(
 ) -> anyhow::Result<Ending> {
     let _ = worker.commands.send(Job::Start);
     let _ = worker.commands.send(Job::Follow(follow));
+
     let (side_tx, side_rx) = mpsc::unbounded_channel::<Action>();
     let mut inputs = Inputs {
         terminal: Input::start(),
@@ -243,6 +262,10 @@ async fn event_loop(
         open_env: OpenEnv::from_process(),
         templates_dir: crate::auth::profiles::default_config_dir().map(|d| templates::dir(&d)),
     };
+    // A session switched to from the history's Tab opens on the list: its first page now.
+    if let Flow::End(ending) = effects.run(update::landed(&mut state), tui, &mut inputs).await? {
+        return Ok(ending);
+    }
     let mut pacer = Pacer::default();
     loop {
         if terminal::panicked() {
@@ -343,7 +366,9 @@ impl Effects {
         for effect in effects {
             match effect {
                 Effect::Quit => return Ok(Flow::End(Ending::Quit)),
-                Effect::SwitchService { to, carry } => return Ok(Flow::End(Ending::Switch(to, carry))),
+                Effect::SwitchService { to, carry, land } => {
+                    return Ok(Flow::End(Ending::Switch(to, carry, land)));
+                }
                 Effect::Worker(job) => {
                     if self.worker.send(job).is_err() {
                         anyhow::bail!("the background worker stopped unexpectedly; restart pcsr-tui");

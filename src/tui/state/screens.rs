@@ -154,6 +154,9 @@ pub struct History {
     pub source: Source,
     /// The service's list, read lazily.
     pub service: ServiceList,
+    /// The other services whose lists Tab also visits (configured: signed in, or the
+    /// sandbox, which answers as both); each is reached by switching to it.
+    pub others: Vec<crate::domain::Service>,
 }
 
 impl History {

@@ -13,6 +13,17 @@ pub enum Source {
     Service,
 }
 
+/// Where a session switched to opens: the form (the switch key), or the service's list (Tab
+/// in the history, past the list of the service it came from).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Landing {
+    /// The request form.
+    #[default]
+    Form,
+    /// The history, on the service's list.
+    ServiceList,
+}
+
 /// How far the service list has been read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Paging {

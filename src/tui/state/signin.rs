@@ -71,10 +71,9 @@ impl SignIn {
         }
     }
 
-    /// The next (`delta` = 1) or previous (-1) cloud, wrapping around.
-    pub fn cycle_cloud(&mut self, delta: isize) {
-        // The sign-in screen signs in to Partner Center, which has no China cloud.
-        let all = Cloud::for_service(crate::domain::Service::PartnerCenter);
+    /// The next (`delta` = 1) or previous (-1) cloud `service` runs in, wrapping around.
+    pub fn cycle_cloud(&mut self, service: crate::domain::Service, delta: isize) {
+        let all = Cloud::for_service(service);
         let i = all.iter().position(|c| *c == self.cloud).unwrap_or(0) as isize;
         self.cloud = all[(i + delta).rem_euclid(all.len() as isize) as usize];
     }
@@ -107,14 +106,31 @@ mod tests {
 
     #[test]
     fn clouds_cycle_both_ways() {
+        use crate::domain::Service::PartnerCenter;
         let mut s = SignIn::new(Cloud::Global);
-        s.cycle_cloud(1);
+        s.cycle_cloud(PartnerCenter, 1);
         assert_eq!(s.cloud, Cloud::Germany);
-        s.cycle_cloud(1);
-        s.cycle_cloud(1);
+        s.cycle_cloud(PartnerCenter, 1);
+        s.cycle_cloud(PartnerCenter, 1);
         assert_eq!(s.cloud, Cloud::Global);
-        s.cycle_cloud(-1);
+        s.cycle_cloud(PartnerCenter, -1);
         assert_eq!(s.cloud, Cloud::Usgov);
+    }
+
+    #[test]
+    fn azure_cycles_through_its_own_clouds() {
+        use crate::domain::Service::Azure;
+        let mut s = SignIn::new(Cloud::Global);
+        s.cycle_cloud(Azure, 1);
+        assert_eq!(s.cloud, Cloud::Usgov);
+        s.cycle_cloud(Azure, 1);
+        assert_eq!(
+            s.cloud,
+            Cloud::China,
+            "Azure runs in China; Partner Center's Germany is not offered"
+        );
+        s.cycle_cloud(Azure, 1);
+        assert_eq!(s.cloud, Cloud::Global);
     }
 
     #[test]

@@ -315,3 +315,66 @@ fn upload_progress_fills_the_file_s_gauge_and_the_busy_line_says_the_ticket_is_f
     assert_eq!(busy.what, "Uploading trace.txt (1 of 1)");
     assert!(busy.filed);
 }
+
+/// Submits the form (Ctrl+S); what went to the worker: the request and its files.
+fn submit(s: &mut State) -> (crate::domain::NewTicket, Vec<PathBuf>) {
+    ctrl(s, 's')
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Worker(crate::worker::Job::Submit { request, attachments }) => {
+                Some((request, attachments))
+            }
+            _ => None,
+        })
+        .expect("the submit goes to the worker")
+}
+
+fn filed(request: crate::domain::NewTicket, attachments: Vec<PathBuf>) -> Action {
+    Action::from(crate::worker::Reply::Submitted {
+        local_id: 1,
+        request_id: uuid::Uuid::new_v4(),
+        request,
+        attachments,
+        response: crate::domain::Ticket {
+            id: Some("ticket-1".into()),
+            ..crate::domain::Ticket::default()
+        },
+        upload_failed: None,
+    })
+}
+
+#[test]
+fn a_filed_ticket_empties_the_form_files_and_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = azure_state();
+    add(&mut s, &write(dir.path(), "trace.txt", 100));
+    let (request, attachments) = submit(&mut s);
+    assert_eq!(attachments.len(), 1);
+    update(&mut s, filed(request, attachments));
+    assert!(
+        s.form.title_text().is_empty(),
+        "the form is empty for the next ticket"
+    );
+    assert!(
+        names(&s).is_empty(),
+        "its files went with the ticket: {:?}",
+        names(&s)
+    );
+}
+
+#[test]
+fn a_file_added_while_the_submit_was_in_flight_keeps_the_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = azure_state();
+    add(&mut s, &write(dir.path(), "trace.txt", 100));
+    let (request, attachments) = submit(&mut s);
+    s.form.set_focus(FormField::Attachments);
+    add(&mut s, &write(dir.path(), "later.log", 7));
+    update(&mut s, filed(request, attachments));
+    assert_eq!(
+        names(&s),
+        vec![("trace.txt".to_string(), 100), ("later.log".to_string(), 7)],
+        "the file added later was not sent: nothing is lost"
+    );
+    assert!(!s.form.title_text().is_empty());
+}

@@ -85,6 +85,7 @@ fn the_preset_severity_is_chosen_in_every_new_form() {
             local_id: 1,
             request_id: uuid::Uuid::new_v4(),
             request,
+            attachments: Vec::new(),
             response: Ticket {
                 id: Some("1".into()),
                 ..Ticket::default()

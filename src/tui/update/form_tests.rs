@@ -136,6 +136,7 @@ fn success_shows_the_result_and_empties_the_form() {
             local_id: 1,
             request_id,
             request,
+            attachments: Vec::new(),
             response,
             upload_failed: None,
         }),
@@ -327,7 +328,7 @@ fn the_switch_key_carries_the_form_without_its_topic_to_the_other_service_and_sa
     let carry = fx
         .iter()
         .find_map(|e| match e {
-            Effect::SwitchService { to, carry } => Some((*to, carry.clone())),
+            Effect::SwitchService { to, carry, .. } => Some((*to, carry.clone())),
             _ => None,
         })
         .expect("a switch");
@@ -364,5 +365,8 @@ fn the_switch_key_waits_for_a_submit_s_answer() {
         "{fx:?}"
     );
     let notice = s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
-    assert!(notice.contains("F7") && notice.contains("Azure"), "{notice}");
+    assert!(
+        notice.contains("Switching to Azure") && notice.contains("once it has come"),
+        "{notice}"
+    );
 }

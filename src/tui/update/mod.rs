@@ -6,7 +6,7 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::action::{Action, Effect};
-use super::keys::{self, KeyCommand, KeyScope};
+use super::keys::{self, KeyCommand};
 use super::mode::{self, Mode, Overlay};
 use super::runtime::clipboard::Method;
 use super::state::message::Cause;
@@ -238,7 +238,13 @@ fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
         KeyCommand::ContactProfile => contact::open(state, false),
         KeyCommand::PickSubscription => subscriptions::open(state, fx),
         KeyCommand::ChooseSubscription => subscriptions::choose(state, fx),
-        KeyCommand::SwitchService => switch_service(state, fx),
+        KeyCommand::SwitchService => {
+            let to = match state.header.service {
+                Service::PartnerCenter => Service::Azure,
+                Service::Azure => Service::PartnerCenter,
+            };
+            switch_service(state, to, crate::tui::state::Landing::Form, fx);
+        }
         // Only the contact screen saves (handled above).
         KeyCommand::SaveContact => {}
         KeyCommand::SignIn
@@ -269,22 +275,22 @@ fn step(state: &mut State, delta: isize, fx: &mut Vec<Effect>) {
     }
 }
 
-/// Ends this service's session for the other one's. The form comes along without its topic
-/// (the catalogues differ); the draft and the notes are saved first, as on quit, so nothing
-/// typed is lost if the other service cannot start. Not while a submit waits for its answer:
-/// the answer would arrive at a worker that is gone.
-fn switch_service(state: &mut State, fx: &mut Vec<Effect>) {
-    let to = match state.header.service {
-        Service::PartnerCenter => Service::Azure,
-        Service::Azure => Service::PartnerCenter,
-    };
+/// Ends this service's session for `to`'s, which opens on `land`. The form comes along
+/// without its topic (the catalogues differ); the draft and the notes are saved first, as on
+/// quit, so nothing typed is lost if the other service cannot start. Not while a submit waits
+/// for its answer (the answer would arrive at a worker that is gone): `false` then.
+pub(super) fn switch_service(
+    state: &mut State,
+    to: Service,
+    land: crate::tui::state::Landing,
+    fx: &mut Vec<Effect>,
+) -> bool {
     if state.busy.is_some() {
         state.error(format!(
-            "{} waits for the answer on screen: switch to {} once it has come",
-            state.keys.label(KeyCommand::SwitchService, KeyScope::Anywhere),
+            "Switching to {} waits for the answer on screen: try again once it has come",
             to.label()
         ));
-        return;
+        return false;
     }
     let carry = Draft {
         topic_id: None,
@@ -295,7 +301,18 @@ fn switch_service(state: &mut State, fx: &mut Vec<Effect>) {
         state.draft = DraftSync::default();
     }
     note::keep_all(state, fx);
-    fx.push(Effect::SwitchService { to, carry });
+    fx.push(Effect::SwitchService { to, carry, land });
+    true
+}
+
+/// What a session that opened on `land` asks for once its worker runs: the service's list
+/// when it opened on it.
+pub fn landed(state: &mut State) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    if matches!(state.screen, Screen::History) && state.history.source == Source::Service {
+        requests::ensure(state, &mut fx);
+    }
+    fx
 }
 
 fn quit(state: &mut State, fx: &mut Vec<Effect>) {

@@ -74,6 +74,7 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             local_id: _,
             request_id,
             request,
+            attachments,
             response,
             upload_failed,
         } => {
@@ -86,7 +87,7 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
                 Some(number) => ("Ticket", number.clone()),
                 None => ("Request", response.id.clone().unwrap_or_default()),
             };
-            clear_form_if_sent(state, &request);
+            clear_form_if_sent(state, &request, Some(&attachments));
             state.topics.set_filter(String::new());
             super::show(
                 state,
@@ -119,7 +120,7 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             match outcome {
                 Ok(response) => {
                     let id = text::one_line(response.id.as_deref().unwrap_or("?"));
-                    clear_form_if_sent(state, &request);
+                    clear_form_if_sent(state, &request, None);
                     state.info(format!("Sent from the outbox: \"{title}\" was created as {id}"));
                 }
                 Err(e) => state.error(format!(
@@ -284,9 +285,18 @@ fn followed(
     }
 }
 
-/// A submit or resend of exactly what the form holds empties the form.
-fn clear_form_if_sent(state: &mut State, request: &crate::domain::NewTicket) {
-    if state.form.request() == *request {
+/// A submit or resend of exactly what the form holds empties the form; a file added while it
+/// was in flight keeps the form, as a changed word does. `attachments`: the files sent (`None`:
+/// a resend from the outbox, which sends none).
+fn clear_form_if_sent(
+    state: &mut State,
+    request: &crate::domain::NewTicket,
+    attachments: Option<&[std::path::PathBuf]>,
+) {
+    let same_files = attachments.is_none_or(|sent| state.form.attachments.paths() == sent);
+    // The sent request also carries what the submit added (an Azure ticket's contact and
+    // consent), which the form does not hold.
+    if same_files && state.form.request().same_fields(request) {
         state.form = Form::new(state.header.service, state.form.preset);
         state.draft = DraftSync::default();
     }

@@ -1,13 +1,13 @@
-//! The Partner Center list's part of `update`: moving, filtering, the customer scope, and
+//! The service's list part of `update`: moving, filtering, the customer scope, and
 //! reading the next page a few screens before the user gets there.
 
 use crate::tui::textbox::LineBox;
 
-use crate::domain::Failure;
+use crate::domain::{Failure, Service};
 use crate::text;
 use crate::tui::action::Effect;
 use crate::tui::keys::KeyCommand;
-use crate::tui::state::{DetailsView, HistoryFocus, Paging, Screen, ServiceList, Source, State};
+use crate::tui::state::{DetailsView, HistoryFocus, Landing, Paging, Screen, ServiceList, Source, State};
 use crate::worker::{Job, ServicePage};
 
 use super::history::history_height;
@@ -15,12 +15,31 @@ use super::history::history_height;
 /// Screens of rows read ahead of the selection.
 const AHEAD_SCREENS: usize = 3;
 
-/// Tab in the history: the other list. The service's list is read when first shown.
+/// Tab in the history: the next list of Local, then each configured service's in
+/// [`Service::ALL`]'s order. Another service's list is reached by switching to it; this one's
+/// is read when first shown.
 pub(super) fn switch_source(state: &mut State, fx: &mut Vec<Effect>) {
+    let current = state.header.service;
+    let lists: Vec<Service> = Service::ALL
+        .into_iter()
+        .filter(|s| *s == current || state.history.others.contains(s))
+        .collect();
+    let next = match state.history.source {
+        Source::Local => lists.first().copied(),
+        Source::Service => {
+            let at = lists.iter().position(|s| *s == current);
+            at.and_then(|i| lists.get(i + 1)).copied()
+        }
+    };
+    if let Some(other) = next.filter(|s| *s != current)
+        && super::switch_service(state, other, Landing::ServiceList, fx)
+    {
+        return;
+    }
     let h = &mut state.history;
-    h.source = match h.source {
-        Source::Local => Source::Service,
-        Source::Service => Source::Local,
+    h.source = match next {
+        Some(s) if s == current => Source::Service,
+        _ => Source::Local,
     };
     match h.source {
         Source::Service => {
@@ -135,7 +154,8 @@ pub(super) fn on_page(
                 next: uri,
             };
             state.error(format!(
-                "Could not read the Partner Center list: {why} ({} tries again)",
+                "Could not read the {} list: {why} ({} tries again)",
+                state.header.service.label(),
                 state
                     .keys
                     .label(KeyCommand::Refresh, crate::tui::keys::KeyScope::History)
@@ -144,7 +164,7 @@ pub(super) fn on_page(
     }
 }
 
-/// `r` on the Partner Center list: reads it again from the first page (or, after a failed
+/// `r` on the service's list: reads it again from the first page (or, after a failed
 /// page, goes on from where it stopped).
 pub(super) fn reread(state: &mut State, fx: &mut Vec<Effect>) {
     let s = &mut state.history.service;
@@ -157,7 +177,7 @@ pub(super) fn reread(state: &mut State, fx: &mut Vec<Effect>) {
             ensure(state, fx);
         }
     }
-    state.info("Reading the Partner Center list…");
+    state.info(format!("Reading the {} list…", state.header.service.label()));
 }
 
 /// Opens the selected row's details: the local record if the history has it, and a fresh

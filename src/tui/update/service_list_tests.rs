@@ -186,3 +186,64 @@ fn a_customer_scope_must_be_a_tenant_id_and_reads_that_customers_list() {
     assert_eq!(page_read(&fx).map(|r| r.1), Some(Some(tenant.to_string())));
     assert!(s.history.service.is_empty(), "the partner's rows are gone");
 }
+
+/// The switch an effect list asks for: (service, where it opens).
+fn switch_to(fx: &[Effect]) -> Option<(Service, crate::tui::state::Landing)> {
+    fx.iter().find_map(|e| match e {
+        Effect::SwitchService { to, land, .. } => Some((*to, *land)),
+        _ => None,
+    })
+}
+
+#[test]
+fn tab_goes_on_to_each_configured_service_by_switching_to_it_and_back_to_local() {
+    use crate::tui::state::Landing;
+    let mut s = state();
+    s.history.others = vec![Service::Azure];
+    ctrl(&mut s, 'r');
+    let fx = press(&mut s, KeyCode::Tab);
+    assert_eq!(s.history.source, Source::Service, "Partner Center's list first");
+    assert!(switch_to(&fx).is_none());
+    let fx = press(&mut s, KeyCode::Tab);
+    assert_eq!(
+        switch_to(&fx),
+        Some((Service::Azure, Landing::ServiceList)),
+        "then Azure's, by switching to it: {fx:?}"
+    );
+
+    // In Azure's session: its list is the last, then Local, then Partner Center's first.
+    let mut s = state();
+    s.header.service = Service::Azure;
+    s.history.others = vec![Service::PartnerCenter];
+    ctrl(&mut s, 'r');
+    s.history.source = Source::Service;
+    let fx = press(&mut s, KeyCode::Tab);
+    assert_eq!(s.history.source, Source::Local);
+    assert!(switch_to(&fx).is_none());
+    let fx = press(&mut s, KeyCode::Tab);
+    assert_eq!(
+        switch_to(&fx),
+        Some((Service::PartnerCenter, Landing::ServiceList))
+    );
+}
+
+#[test]
+fn without_other_configured_services_tab_keeps_to_local_and_this_one() {
+    let mut s = state();
+    ctrl(&mut s, 'r');
+    let fx = press(&mut s, KeyCode::Tab);
+    assert_eq!(s.history.source, Source::Service);
+    let fx2 = press(&mut s, KeyCode::Tab);
+    assert_eq!(s.history.source, Source::Local);
+    assert!(switch_to(&fx).is_none() && switch_to(&fx2).is_none());
+}
+
+#[test]
+fn a_session_that_opens_on_its_list_reads_the_first_page_once_its_worker_runs() {
+    let mut s = state();
+    s.screen = Screen::History;
+    s.history.source = Source::Service;
+    assert_eq!(page_read(&landed(&mut s)).map(|(seq, ..)| seq), Some(1));
+    let mut form = state();
+    assert!(landed(&mut form).is_empty(), "the form asks for nothing more");
+}

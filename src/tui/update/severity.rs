@@ -111,7 +111,10 @@ pub(super) fn choose(state: &mut State, fx: &mut Vec<Effect>) {
     picker.sending = Some(chosen);
     picker.error = None;
     let with = match &phone {
-        Some(p) => format!(", with your profile's phone number {} (the ticket had none)", text::one_line(p)),
+        Some(p) => format!(
+            ", with your profile's phone number {} (the ticket had none)",
+            text::one_line(p)
+        ),
         None => String::new(),
     };
     fx.push(Effect::Worker(Job::SetSeverity {
@@ -119,7 +122,10 @@ pub(super) fn choose(state: &mut State, fx: &mut Vec<Effect>) {
         severity: chosen,
         phone,
     }));
-    state.info(format!("Changing the severity of {name} to {}{with}…", chosen.label()));
+    state.info(format!(
+        "Changing the severity of {name} to {}{with}…",
+        chosen.label()
+    ));
 }
 
 /// The worker's answer to a change.

@@ -12,11 +12,19 @@ use crate::worker::{Job, SignInReply};
 
 /// Runs a sign-in command from the key table.
 pub(super) fn run(state: &mut State, command: KeyCommand, fx: &mut Vec<Effect>) {
+    let service = state.header.service;
     let s = &mut state.signin;
     match command {
-        KeyCommand::SignIn => super::show(state, Screen::SignIn),
-        KeyCommand::PrevCloud => s.cycle_cloud(-1),
-        KeyCommand::NextCloud => s.cycle_cloud(1),
+        KeyCommand::SignIn => {
+            // A cloud the service does not run in (Partner Center's Germany, carried over a
+            // service switch) would only fail after the code is asked for.
+            if !s.cloud.supports(service) {
+                s.cloud = crate::auth::Cloud::Global;
+            }
+            super::show(state, Screen::SignIn)
+        }
+        KeyCommand::PrevCloud => s.cycle_cloud(service, -1),
+        KeyCommand::NextCloud => s.cycle_cloud(service, 1),
         KeyCommand::StartSignIn => start(state, fx),
         KeyCommand::CopyCode => {
             if let Phase::Waiting(prompt) = &s.phase {
@@ -112,16 +120,25 @@ pub(super) fn on_reply(state: &mut State, reply: SignInReply, fx: &mut Vec<Effec
             user,
             cloud,
             kept,
+            subscription,
         } if flow == s.flow => {
             s.phase = Phase::Form;
             s.error = None;
             state.header.account = Account::User(user.clone());
             state.header.cloud = cloud;
+            let pick = match (state.header.service, &subscription) {
+                (crate::domain::Service::Azure, None) => format!(
+                    "; tickets go in at tenant level until {} picks a subscription",
+                    state.keys.label(KeyCommand::PickSubscription, KeyScope::Anywhere)
+                ),
+                _ => String::new(),
+            };
+            state.header.subscription = subscription;
             if matches!(state.screen, Screen::SignIn) {
                 super::show(state, Screen::Form);
             }
             state.info(format!(
-                "Signed in as {} ({}); {kept}",
+                "Signed in as {} ({}); {kept}{pick}",
                 text::one_line(&user),
                 cloud.as_str()
             ));
@@ -184,6 +201,19 @@ mod tests {
         press(s, KeyCode::F(2));
         let fx = press(s, KeyCode::Enter);
         started(&fx).expect("Enter starts a sign-in").0
+    }
+
+    #[test]
+    fn on_azure_the_form_offers_azure_clouds_and_signs_in_to_the_one_picked() {
+        let mut s = state();
+        s.header.service = crate::domain::Service::Azure;
+        s.signin.cloud = Cloud::Germany;
+        press(&mut s, KeyCode::F(2));
+        assert_eq!(s.signin.cloud, Cloud::Global, "Azure has no Germany cloud");
+        press(&mut s, KeyCode::Up);
+        assert_eq!(s.signin.cloud, Cloud::China);
+        let fx = press(&mut s, KeyCode::Enter);
+        assert_eq!(started(&fx), Some((1, Cloud::China, "organizations".into())));
     }
 
     #[test]
@@ -272,6 +302,7 @@ mod tests {
                 user: "admin@contoso.example".into(),
                 cloud: Cloud::Germany,
                 kept: "the refresh token is kept in the kernel keyutils keyring".into(),
+                subscription: None,
             },
         );
         assert_eq!(s.header.account, Account::User("admin@contoso.example".into()));
@@ -386,6 +417,7 @@ mod tests {
                 user: "old@contoso.example".into(),
                 cloud: Cloud::Global,
                 kept: String::new(),
+                subscription: None,
             },
         );
         assert_eq!(s.header.account, Account::Sandbox);

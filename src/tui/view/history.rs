@@ -52,22 +52,32 @@ fn tabs(state: &State) -> Line<'static> {
             Span::styled(format!(" {label} "), style(t, Role::Dim))
         }
     };
-    Line::from(vec![
+    let mut spans = vec![
         Span::styled(" History ", style(t, Role::Focus)),
         tab(format!("Local {}", h.total), h.source == Source::Local),
-        Span::styled("│", style(t, Role::Dim)),
-        tab(
-            format!("{}{service_count}", state.header.service.label()),
-            h.source == Source::Service,
+    ];
+    // Every list Tab visits, in its order; another service's is reached by switching to it.
+    let current = state.header.service;
+    for service in crate::domain::Service::ALL {
+        if service == current {
+            spans.push(Span::styled("│", style(t, Role::Dim)));
+            spans.push(tab(
+                format!("{}{service_count}", service.label()),
+                h.source == Source::Service,
+            ));
+        } else if h.others.contains(&service) {
+            spans.push(Span::styled("│", style(t, Role::Dim)));
+            spans.push(tab(service.label().to_string(), false));
+        }
+    }
+    spans.push(Span::styled(
+        format!(
+            " {} switches ",
+            state.keys.label(KeyCommand::SwitchSource, KeyScope::History)
         ),
-        Span::styled(
-            format!(
-                " {} switches ",
-                state.keys.label(KeyCommand::SwitchSource, KeyScope::History)
-            ),
-            style(t, Role::Dim),
-        ),
-    ])
+        style(t, Role::Dim),
+    ));
+    Line::from(spans)
 }
 
 /// The column header line.

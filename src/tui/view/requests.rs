@@ -16,10 +16,13 @@ use crate::tui::state::{Paging, State};
 fn empty_message(state: &State) -> String {
     let s = &state.history.service;
     match &s.paging {
-        Paging::NotStarted | Paging::Reading { .. } => format!(
-            "Reading the requests of the {} from Partner Center…",
-            s.scope_label()
-        ),
+        Paging::NotStarted | Paging::Reading { .. } => match state.header.service {
+            crate::domain::Service::PartnerCenter => format!(
+                "Reading the requests of the {} from Partner Center…",
+                s.scope_label()
+            ),
+            crate::domain::Service::Azure => "Reading the tickets from Azure…".to_string(),
+        },
         Paging::Failed { why, .. } => format!(
             "Could not read the list: {why} {} tries again.",
             state.keys.label(KeyCommand::Refresh, KeyScope::History)
@@ -30,11 +33,21 @@ fn empty_message(state: &State) -> String {
                 text::one_line(state.history.filter.text())
             )
         }
-        _ => format!(
-            "The {} has no requests on the service. {} lists a customer's.",
-            s.scope_label(),
-            state.keys.label(KeyCommand::CustomerScope, KeyScope::History)
-        ),
+        _ => match state.header.service {
+            crate::domain::Service::PartnerCenter => format!(
+                "The {} has no requests on the service. {} lists a customer's.",
+                s.scope_label(),
+                state.keys.label(KeyCommand::CustomerScope, KeyScope::History)
+            ),
+            crate::domain::Service::Azure => format!(
+                "Azure holds no tickets {}. {} picks another subscription.",
+                match &state.header.subscription {
+                    Some(sub) => format!("under subscription {}", text::one_line(sub)),
+                    None => "at tenant level".to_string(),
+                },
+                state.keys.label(KeyCommand::PickSubscription, KeyScope::Anywhere)
+            ),
+        },
     }
 }
 

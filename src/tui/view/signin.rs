@@ -32,7 +32,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 ),
                 cloud_role(t, s.editing()),
             ),
-            Span::styled(format!("  {}", s.cloud.display_name()), style(t, Role::Dim)),
+            Span::styled(
+                format!("  {}", s.cloud.name_for(state.header.service)),
+                style(t, Role::Dim),
+            ),
         ]),
         // The tenant box itself is drawn over the end of this line, below.
         Line::from(Span::styled(format!("{:<10}", "Tenant"), style(t, Role::Label))),
@@ -43,7 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         Phase::Starting => lines.push(Line::from(Span::styled(
             format!(
                 "Asking {} for a sign-in code… ({} cancels)",
-                s.cloud.display_name(),
+                s.cloud.name_for(state.header.service),
                 state.keys.label(KeyCommand::CancelSignIn, KeyScope::SignInPrompt)
             ),
             style(t, Role::Focus),
@@ -60,7 +63,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(style(t, Role::Focus))
-        .title(Span::styled(" Sign in to Partner Center ", style(t, Role::Focus)));
+        .title(Span::styled(
+            format!(" Sign in to {} ", state.header.service.label()),
+            style(t, Role::Focus),
+        ));
     let inner = block.inner(area);
     frame.render_widget(
         Paragraph::new(lines).block(block).wrap(Wrap { trim: false }),
@@ -182,5 +188,21 @@ mod tests {
             })
             .expect("draw");
         insta::assert_snapshot!(terminal.backend().to_string());
+    }
+
+    #[test]
+    fn the_form_names_the_service_it_signs_in_to() {
+        let mut s = state();
+        s.header.service = crate::domain::Service::Azure;
+        press(&mut s, KeyCode::F(2));
+        let mut terminal = Terminal::new(TestBackend::new(100, 24)).expect("test backend");
+        terminal
+            .draw(|frame| {
+                crate::tui::view::draw(frame, &s);
+            })
+            .expect("draw");
+        let screen = terminal.backend().to_string();
+        assert!(screen.contains("Sign in to Azure"), "{screen}");
+        assert!(!screen.contains("Partner Center"), "{screen}");
     }
 }

@@ -1,7 +1,7 @@
 //! The worker's sign-in against the in-process sandbox authority, with an in-memory keyring.
 
 use super::*;
-use crate::api::StaticToken;
+use crate::api::{Client, ClientConfig, StaticToken};
 use crate::auth::{SecretStore, StoreKind};
 use crate::sandbox::oauth::{OAuthScript, Outcome, SANDBOX_USER};
 use crate::sandbox::{Sandbox, SandboxOptions};
@@ -20,6 +20,17 @@ struct Rig {
 /// A sandbox following `script` and a worker whose client points at `start_url` (the sandbox
 /// when `None`); the sign-in uses the sandbox's authority and `base_url_override`.
 async fn rig(script: OAuthScript, start_url: Option<&str>, use_sandbox_api: bool) -> Rig {
+    rig_for(Service::PartnerCenter, None, script, start_url, use_sandbox_api).await
+}
+
+/// [`rig`] with the worker talking to `service`, under `subscription` for Azure.
+async fn rig_for(
+    service: Service,
+    subscription: Option<&str>,
+    script: OAuthScript,
+    start_url: Option<&str>,
+    use_sandbox_api: bool,
+) -> Rig {
     let config_dir = tempfile::tempdir().unwrap();
     let sandbox = Sandbox::start(SandboxOptions {
         db_path: None,
@@ -43,19 +54,21 @@ async fn rig(script: OAuthScript, start_url: Option<&str>, use_sandbox_api: bool
     };
     let start_url = start_url.unwrap_or(&url);
     let token = Arc::new(StaticToken("before-sign-in".into()));
-    let client = Client::new(ClientConfig::new(start_url).unwrap(), token).unwrap();
+    let client = Backend::connect(
+        service,
+        start_url,
+        "en-US",
+        subscription.map(str::to_string),
+        token,
+    )
+    .unwrap();
     let origin = Origin {
-        service: crate::domain::Service::PartnerCenter,
+        service,
         cloud: "sandbox".into(),
         locale: "en-US".into(),
         base_url: start_url.to_string(),
     };
-    let worker = spawn(
-        crate::backend::Backend::PartnerCenter(client),
-        Store::open_in_memory().unwrap(),
-        origin,
-        setup,
-    );
+    let worker = spawn(client, Store::open_in_memory().unwrap(), origin, setup);
     Rig {
         sandbox,
         worker,
@@ -87,6 +100,112 @@ impl Rig {
             }
         }
     }
+}
+
+/// Signs in flow 1 and waits for its end.
+impl Rig {
+    async fn sign_in_to_the_end(&mut self) -> SignInReply {
+        self.start(1);
+        loop {
+            match self.next_sign_in().await {
+                SignInReply::Prompt { .. } | SignInReply::Polled { .. } => continue,
+                end => return end,
+            }
+        }
+    }
+
+    async fn next_page(&mut self) -> Result<crate::worker::ServicePage, Failure> {
+        self.send(Job::ServicePage {
+            seq: 9,
+            customer: None,
+            uri: None,
+        });
+        loop {
+            match tokio::time::timeout(Duration::from_secs(20), self.worker.replies.recv()).await {
+                Ok(Some(Reply::ServicePage { seq: 9, outcome })) => return outcome,
+                Ok(Some(_)) => continue,
+                other => panic!("no page answer: {other:?}"),
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_in_while_on_azure_signs_in_to_azure_and_keeps_the_subscription() {
+    const UNKNOWN: &str = "00000000-0000-0000-0000-0000000000ff";
+    let mut rig = rig_for(
+        Service::Azure,
+        Some(UNKNOWN),
+        OAuthScript::default(),
+        Some(NOWHERE),
+        true,
+    )
+    .await;
+    let SignInReply::Done {
+        user, subscription, ..
+    } = rig.sign_in_to_the_end().await
+    else {
+        panic!("the sandbox approves the sign-in")
+    };
+    assert_eq!(user, SANDBOX_USER);
+    assert_eq!(
+        subscription.as_deref(),
+        Some(UNKNOWN),
+        "the user's own subscription is kept"
+    );
+
+    // The sandbox takes only the token this sign-in issued, and answers 404 for a subscription it
+    // lacks: this answer shows the new client is Azure's, with its token, under the subscription.
+    let refused = rig
+        .next_page()
+        .await
+        .expect_err("the subscription the worker had is kept");
+    let said = format!("{refused:?}");
+    assert!(
+        said.contains("SubscriptionNotFound") && said.contains(UNKNOWN),
+        "{said}"
+    );
+    rig.send(Job::UseSubscription(Some(
+        crate::sandbox::azure::subscriptions::PAID_SUBSCRIPTION.into(),
+    )));
+    assert!(
+        rig.next_page().await.is_ok(),
+        "the Azure sandbox takes the issued token"
+    );
+
+    let config = std::fs::read_to_string(rig.config_dir.path().join("config.toml")).unwrap();
+    let saved = crate::auth::Config::load(rig.config_dir.path()).unwrap();
+    let azure = saved.profile_for(Service::Azure, Some(Cloud::Global));
+    assert!(azure.is_some(), "Azure's profile is the one saved:\n{config}");
+    assert!(
+        saved.profile_for(Service::PartnerCenter, None).is_none(),
+        "Partner Center's sign-in is left alone:\n{config}"
+    );
+    rig.sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leaving_the_sandbox_for_another_endpoint_drops_the_sandboxs_own_subscription() {
+    use crate::sandbox::azure::PAID_SUBSCRIPTION;
+    // A first run files under the sandbox's subscription; signing in points at another URL.
+    let mut rig = rig_for(
+        Service::Azure,
+        Some(PAID_SUBSCRIPTION),
+        OAuthScript::default(),
+        Some(NOWHERE),
+        true,
+    )
+    .await;
+    let SignInReply::Done { subscription, .. } = rig.sign_in_to_the_end().await else {
+        panic!("the sandbox approves the sign-in")
+    };
+    assert_eq!(
+        subscription, None,
+        "no real service holds the sandbox's subscription"
+    );
+    // Tenant level: the sandbox lists tickets there without a 404.
+    assert!(rig.next_page().await.is_ok());
+    rig.sandbox.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
