@@ -105,10 +105,22 @@ pub async fn tui(settings: &Settings) -> anyhow::Result<()> {
 /// consent) is in force.
 fn switcher(settings: &Settings) -> crate::tui::SwitchTo {
     let settings = settings.clone();
-    Box::new(move |service| {
+    let last_good = std::sync::Mutex::new(settings.config.clone());
+    std::sync::Arc::new(move |service, going_back| {
         let mut next = settings.clone();
         next.backend = Some(service);
-        next.config = crate::config::load_default()?;
+        let mut kept = last_good.lock().unwrap_or_else(|p| p.into_inner());
+        next.config = match crate::config::load_default() {
+            Ok(config) => {
+                *kept = config.clone();
+                config
+            }
+            // Back to the service the user was on with the config it ran with: a config.toml
+            // broken meanwhile refuses the switch (saying why), it does not end the app.
+            Err(_) if going_back => kept.clone(),
+            Err(e) => return Err(e.into()),
+        };
+        drop(kept);
         tui_context(&next)
     })
 }

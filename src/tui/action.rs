@@ -41,6 +41,9 @@ pub enum Action {
     },
     /// Copying failed outright.
     CopyFailed(String),
+    /// The other service's session could not be set up (config.toml, its sign-in): this one
+    /// goes on, and the message says why.
+    SwitchFailed(String),
     /// The templates folder was read: the usable templates and why the others are not.
     Templates {
         /// Usable templates, by name.

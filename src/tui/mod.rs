@@ -33,7 +33,10 @@ pub type Connect = Pin<Box<dyn Future<Output = anyhow::Result<Session>> + Send>>
 
 /// Builds the context of a session with another service (from the same command line and
 /// configuration), for the switch key.
-pub type SwitchTo = Box<dyn Fn(crate::domain::Service) -> anyhow::Result<Context> + Send + Sync>;
+/// `going_back` is set on the way back after a failed switch, which must not fail for what
+/// made the switch fail (a config.toml broken meanwhile).
+pub type SwitchTo =
+    std::sync::Arc<dyn Fn(crate::domain::Service, bool) -> anyhow::Result<Context> + Send + Sync>;
 
 /// Everything the TUI needs from the command line and configuration.
 pub struct Context {

@@ -304,3 +304,29 @@ fn tab_in_the_history_goes_through_local_and_each_services_list() {
         s.contains("Printer queue stuck")
     });
 }
+
+#[test]
+fn a_config_broken_while_the_app_runs_refuses_the_switch_and_keeps_the_app_and_the_form() {
+    let home = tempfile::tempdir().unwrap();
+    let mut app = App::first_run(home.path());
+    app.wait_for("Partner Center");
+    app.type_text("Cannot RDP to vm-web-01");
+    let config_dir = home.path().join("config").join("pcsr-tui");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::write(
+        config_dir.join("config.toml"),
+        "[defaults\nseverity = \"critical\"\n",
+    )
+    .unwrap();
+    app.keys(F7);
+    let screen = app.wait_until("the switch refused, on the form as it was", |s| {
+        s.contains("Could not switch to Azure") && s.contains("│ Partner Center │")
+    });
+    assert!(screen.contains("Cannot RDP to vm-web-01"), "{screen}");
+    assert!(
+        screen.contains("config.toml"),
+        "the reason names the file: {screen}"
+    );
+    app.type_text(" still here");
+    app.wait_for("Cannot RDP to vm-web-01 still here");
+}

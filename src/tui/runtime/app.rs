@@ -33,16 +33,17 @@ const ROWS_WAIT: Duration = Duration::from_millis(16);
 const DRAIN: Duration = Duration::from_secs(2);
 
 /// How a session ended.
-#[derive(Debug, Clone, PartialEq)]
 enum Ending {
     /// The user quit (or a signal came).
     Quit,
-    /// The user asked for another service; the form as it was, and where the new one opens.
-    Switch(
-        crate::domain::Service,
-        crate::store::Draft,
-        crate::tui::state::Landing,
-    ),
+    /// The user asked for another service, whose context is already built (so what fails
+    /// there is said in the session still running); the form as it was, and where it opens.
+    Switch {
+        to: crate::domain::Service,
+        next: Box<Context>,
+        carry: crate::store::Draft,
+        land: Landing,
+    },
 }
 
 /// Runs the app until the user quits; the switch key ends one service's session and starts the
@@ -65,7 +66,7 @@ pub async fn run(mut ctx: Context) -> anyhow::Result<()> {
     loop {
         let mut worker = None;
         let mut session = None;
-        let switch = ctx.switch.take();
+        let switch = ctx.switch.clone();
         let from = ctx.service;
         let mut started = false;
         let slots = (&mut worker, &mut session, &mut started);
@@ -74,13 +75,22 @@ pub async fn run(mut ctx: Context) -> anyhow::Result<()> {
             // From here on the form is the user's; a later error is not a failed start.
             came_from = None;
         }
-        let (to, carry, land, notice, switch) = match (ended, switch, came_from.take()) {
-            (Ok(Ending::Switch(to, carry, land)), Some(switch), _) => (to, carry, land, None, switch),
+        let (to, prepared, carry, land, notice, switch) = match (ended, switch, came_from.take()) {
+            (
+                Ok(Ending::Switch {
+                    to,
+                    next,
+                    carry,
+                    land,
+                }),
+                Some(switch),
+                _,
+            ) => (to, Some(next), carry, land, None, switch),
             // The service switched to did not start (its sign-in, its network): back to the
             // one the user was on, saying why, the form as it was.
             (Err(e), Some(switch), Some((back, carry))) => {
                 let notice = format!("Could not switch to {}: {e:#}", from.label());
-                (back, carry, Landing::Form, Some(notice), switch)
+                (back, None, carry, Landing::Form, Some(notice), switch)
             }
             (ended, _, _) => {
                 terminal::restore();
@@ -90,7 +100,11 @@ pub async fn run(mut ctx: Context) -> anyhow::Result<()> {
         };
         // The old session's writes land before the new one opens the same store.
         shut_down(worker, session).await;
-        let mut next = match (switch(to), notice) {
+        let built = match prepared {
+            Some(next) => Ok(*next),
+            None => switch(to, true),
+        };
+        let mut next = match (built, notice) {
             (Ok(next), None) => {
                 came_from = Some((from, carry.clone()));
                 next
@@ -102,7 +116,7 @@ pub async fn run(mut ctx: Context) -> anyhow::Result<()> {
             (Err(e), _) => {
                 // Back to the service the user was on, saying why.
                 let notice = format!("Could not switch to {}: {e:#}", to.label());
-                match switch(from) {
+                match switch(from, true) {
                     Ok(back) => Context {
                         notice: Some(notice),
                         ..back
@@ -182,6 +196,7 @@ async fn run_session(
     // `[defaults] customer`: the Partner Center list opens on that customer's requests.
     state.history.service.customer = ctx.customer.clone();
     let every = follow_every(ctx.refresh_minutes);
+    let switch = ctx.switch.clone();
     // The form is on screen before the sandbox starts, the database is opened (and migrated)
     // or anything is read; keys typed meanwhile wait in the terminal and are not lost.
     draw(tui, &mut state)?;
@@ -209,7 +224,7 @@ async fn run_session(
     let origin = session.origin();
     let worker = worker_slot.insert(worker::spawn(client, store, origin, ctx.sign_in));
     *started = true;
-    event_loop(tui, worker, state, every, signals).await
+    event_loop(tui, worker, state, every, (signals, switch)).await
 }
 
 /// Environment override of the re-read interval, in seconds, for demos and tests that cannot
@@ -242,7 +257,7 @@ async fn event_loop(
     worker: &mut WorkerHandle,
     mut state: State,
     follow: std::time::Duration,
-    signals: &mut Signals,
+    (signals, switch): (&mut Signals, Option<crate::tui::SwitchTo>),
 ) -> anyhow::Result<Ending> {
     let _ = worker.commands.send(Job::Start);
     let _ = worker.commands.send(Job::Follow(follow));
@@ -256,6 +271,7 @@ async fn event_loop(
         queued: VecDeque::new(),
     };
     let effects = Effects {
+        switch,
         worker: worker.commands.clone(),
         side: side_tx,
         clip_env: ClipEnv::from_process(),
@@ -338,7 +354,6 @@ async fn sleep_until(wake: Option<Instant>) {
 }
 
 /// Whether the loop goes on after a batch of effects.
-#[derive(Debug, Clone, PartialEq)]
 enum Flow {
     Continue,
     End(Ending),
@@ -346,6 +361,8 @@ enum Flow {
 
 /// Carries out the effects `update` returns: the only place they are run.
 struct Effects {
+    /// How to build the other service's context (`None`: this run cannot switch).
+    switch: Option<crate::tui::SwitchTo>,
     worker: mpsc::UnboundedSender<Job>,
     /// Where side jobs answer (read by [`Inputs`]).
     side: mpsc::UnboundedSender<Action>,
@@ -367,7 +384,25 @@ impl Effects {
             match effect {
                 Effect::Quit => return Ok(Flow::End(Ending::Quit)),
                 Effect::SwitchService { to, carry, land } => {
-                    return Ok(Flow::End(Ending::Switch(to, carry, land)));
+                    let built = match &self.switch {
+                        Some(switch) => switch(to, false),
+                        None => Err(anyhow::anyhow!("this run cannot switch services")),
+                    };
+                    match built {
+                        Ok(next) => {
+                            return Ok(Flow::End(Ending::Switch {
+                                to,
+                                next: Box::new(next),
+                                carry,
+                                land,
+                            }));
+                        }
+                        // The draft and notes were saved; the session goes on as it was.
+                        Err(e) => {
+                            let why = format!("Could not switch to {}: {e:#}", to.label());
+                            let _ = self.side.send(Action::SwitchFailed(why));
+                        }
+                    }
                 }
                 Effect::Worker(job) => {
                     if self.worker.send(job).is_err() {

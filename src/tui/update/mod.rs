@@ -70,7 +70,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             state.info(via.sentence(&what, tmux));
         }
-        Action::CopyFailed(why) => state.error(why),
+        Action::CopyFailed(why) | Action::SwitchFailed(why) => state.error(why),
         Action::Templates { templates, errors } => template::loaded(state, templates, errors),
         Action::BrowserOpened { url, result } => signin::browser_opened(state, &url, result),
         Action::ConfigWritten { what, result } => contact::written(state, &what, result),
