@@ -35,6 +35,7 @@ fn filled_store(dir: &std::path::Path) -> Store {
             locale: "en-US",
             base_url: "http://127.0.0.1:1/v1",
             request,
+            attachments: &[],
         })
         .collect();
     store.record_submissions(&news).expect("fill bench store");

@@ -150,9 +150,15 @@ impl Outbox {
     }
 
     /// Records `request` for `origin` (state `sending`), before anything is sent.
-    pub async fn record(&self, origin: &Origin, request: &NewTicket) -> Result<(i64, Uuid), StoreError> {
+    pub async fn record(
+        &self,
+        origin: &Origin,
+        request: &NewTicket,
+        attachments: &[std::path::PathBuf],
+    ) -> Result<(i64, Uuid), StoreError> {
         let request_id = Uuid::new_v4();
         let (origin, mut request) = (origin.clone(), request.clone());
+        let attachments = attachments.to_vec();
         if origin.service.capabilities().client_named && request.name.is_none() {
             // The name every PUT of it carries, recorded before the first.
             request.name = Some(crate::backend::azure_name(request_id));
@@ -166,6 +172,7 @@ impl Outbox {
                     locale: &origin.locale,
                     base_url: &origin.base_url,
                     request: &request,
+                    attachments: &attachments,
                 })
             })
             .await?;
@@ -178,9 +185,10 @@ impl Outbox {
         client: &Backend,
         origin: &Origin,
         request: &NewTicket,
+        attachments: &[std::path::PathBuf],
     ) -> Result<Sent, SubmitError> {
         let (local_id, request_id) = self
-            .record(origin, request)
+            .record(origin, request, attachments)
             .await
             .map_err(SubmitError::NotRecorded)?;
         self.send(client, local_id, request_id, request)

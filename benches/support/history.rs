@@ -30,6 +30,7 @@ pub fn record(store: &Store, rows: usize, cloud: &str) -> Result<(), StoreError>
             locale: "en-US",
             base_url: "http://127.0.0.1:1",
             request,
+            attachments: &[],
         })
         .collect();
     store.record_submissions(&news).map(|_| ())

@@ -322,6 +322,38 @@ async fn resend_in(session: &crate::session::Session, only: &[OutboxRef], json: 
     } else {
         Vec::new()
     };
+    // A submit recorded with files: they go up once its resend filed it, as on a first submit.
+    let mut not_uploaded = Vec::new();
+    for r in &resent {
+        if let (Ok(sent), false) = (&r.outcome, r.submission.attachments.is_empty()) {
+            let paths = r.submission.attachments.clone();
+            let files = tokio::task::spawn_blocking(move || {
+                paths
+                    .iter()
+                    .map(|p| crate::attachments::Attachment::read(p).map_err(|e| (p.clone(), e.to_string())))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .await
+            .unwrap_or_else(|e| {
+                Err((
+                    std::path::PathBuf::new(),
+                    format!("reading the attachments failed: {e}"),
+                ))
+            });
+            let ticket = sent.answer.value.id.as_deref().unwrap_or("?");
+            let uploaded = match files {
+                Ok(files) => super::azure::upload_all(session, &sent.answer.value, &files).await,
+                Err((path, why)) => Err(anyhow::anyhow!(
+                    "{why}; the ticket {} is filed: `{}` uploads it",
+                    one_line(ticket),
+                    crate::attachments::retry_command(ticket, Some(&path))
+                )),
+            };
+            if let Err(e) = uploaded {
+                not_uploaded.push(format!("#{}: {e:#}", r.submission.local_id));
+            }
+        }
+    }
     let unsettled = resent.iter().filter(|r| r.outcome.is_err()).count()
         + resent_changes.iter().filter(|r| r.outcome.is_err()).count();
     let total = resent.len() + resent_changes.len();
@@ -375,6 +407,12 @@ async fn resend_in(session: &crate::session::Session, only: &[OutboxRef], json: 
             }
         }
         output::emit(&out)?;
+    }
+    if !not_uploaded.is_empty() {
+        return Err(anyhow::anyhow!(
+            "filed, but not every attachment went up:\n{}",
+            not_uploaded.join("\n")
+        ));
     }
     if unsettled > 0 {
         return Err(super::Exit {

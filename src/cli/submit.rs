@@ -113,7 +113,8 @@ pub async fn submit(settings: &Settings, args: SubmitArgs) -> anyhow::Result<()>
         session.close().await;
         return Err(e);
     }
-    let result = submit_in(&session, &request, args.json).await;
+    let paths: Vec<std::path::PathBuf> = attachments.iter().map(|a| a.path.clone()).collect();
+    let result = submit_in(&session, &request, &paths, args.json).await;
     let result = match result {
         Ok(ticket) if !attachments.is_empty() => {
             super::azure::upload_all(&session, &ticket, &attachments).await
@@ -129,13 +130,17 @@ pub async fn submit(settings: &Settings, args: SubmitArgs) -> anyhow::Result<()>
 async fn submit_in(
     session: &Session,
     request: &NewTicket,
+    attachments: &[std::path::PathBuf],
     json: bool,
 ) -> anyhow::Result<crate::domain::Ticket> {
     // Opened (and found writable) before anything is recorded or sent.
     let store = session.open_store()?;
     let outbox = Outbox::new(crate::store::StoreExecutor::spawn(store));
     let (client, _progress) = super::progress::attach(&session.client);
-    match outbox.submit(&client, &session.origin(), request).await {
+    match outbox
+        .submit(&client, &session.origin(), request, attachments)
+        .await
+    {
         Ok(sent) => {
             if let Some(e) = &sent.unrecorded {
                 eprintln!(

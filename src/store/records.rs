@@ -61,6 +61,8 @@ pub struct Submission {
     pub base_url: String,
     /// What the user filed.
     pub request: NewTicket,
+    /// The files to upload once it is filed.
+    pub attachments: Vec<std::path::PathBuf>,
     /// Local state.
     pub state: SubmissionState,
     /// The service's latest copy (after create or a refresh).
@@ -90,6 +92,8 @@ pub struct NewSubmission<'a> {
     pub base_url: &'a str,
     /// The request.
     pub request: &'a NewTicket,
+    /// The files to upload once it is filed.
+    pub attachments: &'a [std::path::PathBuf],
 }
 
 /// One line of the history list: only what the list shows, so 100k rows stay cheap.

@@ -199,6 +199,11 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE draft ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
     "#,
+    // 9: the files a submit uploads once it is filed (JSON array of paths), so a resend from
+    // the outbox uploads them too.
+    r#"
+    ALTER TABLE submissions ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
+    "#,
 ];
 
 /// The newest schema version this build knows.

@@ -7,7 +7,7 @@ use super::{NewSubmission, Refreshed, Result, StoreError, Submission, Submission
 use crate::domain::{NewTicket, Service, Ticket};
 
 const COLUMNS: &str = "local_id, request_id, cloud, locale, base_url, request_json, state, server_json, \
-                       server_id, last_error, created_at, updated_at, service";
+                       server_id, last_error, created_at, updated_at, service, attachments";
 
 /// A row as stored, before its JSON columns are decoded (that can fail with a different error).
 struct RawRow {
@@ -24,6 +24,7 @@ struct RawRow {
     created_at: String,
     updated_at: String,
     service: String,
+    attachments: String,
 }
 
 impl RawRow {
@@ -42,6 +43,7 @@ impl RawRow {
             created_at: row.get(10)?,
             updated_at: row.get(11)?,
             service: row.get(12)?,
+            attachments: row.get(13)?,
         })
     }
 
@@ -65,6 +67,7 @@ impl RawRow {
             locale: self.locale,
             base_url: self.base_url,
             request: serde_json::from_str(&self.request_json)?,
+            attachments: serde_json::from_str(&self.attachments)?,
             state: self.state,
             server,
             server_id: self.server_id,
@@ -114,8 +117,8 @@ pub(crate) fn record(conn: &Connection, new: &NewSubmission<'_>) -> Result<i64> 
     let now = clock::now();
     let mut stmt = conn.prepare_cached(
         "INSERT INTO submissions (request_id, cloud, locale, base_url, request_json, state, created_at, \
-         updated_at, title, severity, topic_id, search, service) \
-         VALUES (?1, ?2, ?3, ?4, ?5, 'sending', ?6, ?6, ?7, ?8, ?9, ?10, ?11)",
+         updated_at, title, severity, topic_id, search, service, attachments) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 'sending', ?6, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     stmt.execute(params![
         new.request_id.hyphenated().to_string(),
@@ -136,6 +139,7 @@ pub(crate) fn record(conn: &Connection, new: &NewSubmission<'_>) -> Result<i64> 
             None
         ]),
         new.service.as_str(),
+        serde_json::to_string(new.attachments)?,
     ])?;
     Ok(conn.last_insert_rowid())
 }

@@ -124,11 +124,21 @@ impl Worker {
         };
         for entry in resent {
             let request = entry.submission.request;
-            let outcome = self
-                .settled(&request, None, entry.outcome)
+            let attachments = entry.submission.attachments;
+            let mut outcome = self
+                .settled(&request, &attachments, entry.outcome)
                 .await
                 .map_err(|boxed| boxed.0);
-            self.reply(Reply::Resent { request, outcome });
+            let upload_failed = match &mut outcome {
+                Ok(ticket) if !attachments.is_empty() => self.upload_recorded(ticket, &attachments).await,
+                _ => None,
+            };
+            self.reply(Reply::Resent {
+                request,
+                attachments,
+                outcome,
+                upload_failed,
+            });
         }
         match self.outbox.resend_changes(&self.client(), &origin, &[]).await {
             Ok(done) => done.into_iter().for_each(|entry| self.report_change(entry)),

@@ -193,8 +193,12 @@ pub enum Reply {
     Resent {
         /// What was sent.
         request: NewTicket,
+        /// The files recorded with it, uploaded once it was filed.
+        attachments: Vec<std::path::PathBuf>,
         /// The service's answer or why it failed.
         outcome: Result<Ticket, Failure>,
+        /// The file that was not uploaded, and the command that uploads it.
+        upload_failed: Option<crate::attachments::UploadFailure>,
     },
     /// A window of history rows.
     HistoryPage {

@@ -18,7 +18,8 @@ impl Worker {
             return;
         };
         let origin = self.origin();
-        let recorded = self.outbox.record(&origin, &request).await;
+        let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+        let recorded = self.outbox.record(&origin, &request, &paths).await;
         let (local_id, request_id) = match recorded {
             Ok(ids) => ids,
             Err(e) => {
@@ -140,6 +141,29 @@ impl Worker {
         None
     }
 
+    /// Uploads the files an outbox entry was recorded with to the ticket its resend filed:
+    /// read now, as the submit would have; a file gone meanwhile is the failure reported.
+    pub(super) async fn upload_recorded(
+        &self,
+        ticket: &mut Ticket,
+        paths: &[PathBuf],
+    ) -> Option<UploadFailure> {
+        let name = ticket.id.clone().unwrap_or_default();
+        let owned = paths.to_vec();
+        let read = tokio::task::spawn_blocking(move || {
+            owned
+                .iter()
+                .map(|p| Attachment::read(p).map_err(|e| (p.clone(), e.to_string())))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await
+        .unwrap_or_else(|e| Err((paths[0].clone(), format!("reading the attachments failed: {e}"))));
+        match read {
+            Ok(files) => self.upload(ticket, &files).await,
+            Err((path, why)) => Some(UploadFailure::new(&name, &path, why)),
+        }
+    }
+
     /// One create through the outbox with the stored id. Err carries "outcome unknown".
     async fn create(
         &self,
@@ -152,18 +176,17 @@ impl Worker {
             .outbox
             .send(&self.client(), local_id, request_id, request)
             .await;
-        self.settled(request, Some(attachments), sent)
+        self.settled(request, attachments, sent)
             .await
             .map_err(|boxed| *boxed)
     }
 
     /// Turns an outbox send into what the UI shows; a filed request clears its draft, when the
-    /// draft holds what was sent: `attachments`, the files sent with it (`None`: a resend from
-    /// the outbox, which sends none, so the draft's are not compared).
+    /// draft holds what was sent, `attachments` (the files that go with it) too.
     pub(super) async fn settled(
         &self,
         request: &NewTicket,
-        attachments: Option<&[PathBuf]>,
+        attachments: &[PathBuf],
         sent: Result<crate::outbox::Sent, crate::outbox::SendFailure>,
     ) -> Result<Ticket, Box<(Failure, bool)>> {
         match sent {
@@ -173,10 +196,10 @@ impl Worker {
                 }
                 // Edits made while the submit was in flight stay saved.
                 let sent_request = request.clone();
-                let sent_files = attachments.map(<[PathBuf]>::to_vec);
+                let sent_files = attachments.to_vec();
                 self.db(move |s| {
                     if s.load_draft()?
-                        .is_some_and(|d| draft_is(&d, &sent_request, sent_files.as_deref()))
+                        .is_some_and(|d| draft_is(&d, &sent_request, &sent_files))
                     {
                         s.clear_draft()?;
                     }
@@ -190,13 +213,13 @@ impl Worker {
     }
 }
 
-/// Whether a saved draft is exactly this request (and these files, when given).
-fn draft_is(draft: &Draft, request: &NewTicket, attachments: Option<&[PathBuf]>) -> bool {
+/// Whether a saved draft is exactly this request and these files.
+fn draft_is(draft: &Draft, request: &NewTicket, attachments: &[PathBuf]) -> bool {
     draft.title == request.title
         && draft.description == request.description
         && draft.severity == request.severity
         && draft.topic_id.as_deref() == Some(request.topic_id.as_str())
-        && attachments.is_none_or(|sent| draft.attachments.iter().map(|f| &f.path).eq(sent))
+        && draft.attachments.iter().map(|f| &f.path).eq(attachments)
 }
 
 #[cfg(test)]
@@ -220,19 +243,16 @@ mod tests {
             topic_id: Some("1".into()),
             ..Draft::default()
         };
-        assert!(draft_is(&draft, &request, Some(&[])));
+        assert!(draft_is(&draft, &request, &[]));
         // A file added while the submit was in flight was not sent: the draft stays.
         draft.attachments.push(crate::store::DraftFile {
             path: "/tmp/later.log".into(),
             size: 3,
         });
-        assert!(!draft_is(&draft, &request, Some(&[])));
-        assert!(draft_is(&draft, &request, Some(&["/tmp/later.log".into()])));
-        assert!(
-            draft_is(&draft, &request, None),
-            "an outbox resend sends no files"
-        );
+        assert!(!draft_is(&draft, &request, &[]));
+        let sent = ["/tmp/later.log".into()];
+        assert!(draft_is(&draft, &request, &sent));
         draft.description.push('!');
-        assert!(!draft_is(&draft, &request, None));
+        assert!(!draft_is(&draft, &request, &sent));
     }
 }

@@ -323,3 +323,64 @@ async fn each_service_refuses_the_others_flags_and_clouds() {
         text(&out.stderr)
     );
 }
+
+// A submit recorded with files whose answer was lost: `outbox resend` files it once and then
+// uploads the files it was recorded with; a file gone meanwhile is named with the command that
+// uploads it, and the exit says not everything went up.
+#[tokio::test(flavor = "multi_thread")]
+async fn outbox_resend_uploads_the_files_a_lost_submit_was_recorded_with() {
+    use pcsr_tui::domain::{NewTicket, Service, Severity};
+    use pcsr_tui::store::{NewSubmission, Store};
+
+    let home = home(CONTACT);
+    let h = home.path();
+    let notes = h.join("notes.txt");
+    std::fs::write(&notes, b"NSG rule 100 allows 3389 from the jump host").unwrap();
+    let gone = h.join("gone.log");
+    let record = |name: &str, files: &[std::path::PathBuf]| {
+        let store = Store::open(&h.join("pcsr-data").join("pcsr.sqlite")).unwrap();
+        let request = NewTicket {
+            title: format!("Cannot RDP ({name})"),
+            description: "Times out since 09:00.".into(),
+            severity: Some(Severity::Moderate),
+            topic_id: VM_CONNECTIVITY_CLASSIFICATION_ID.into(),
+            contact: Some(Box::new(crate::azure_client::contact())),
+            diagnostic_consent: Some(true),
+            name: Some(name.into()),
+            ..NewTicket::default()
+        };
+        store
+            .record_submission(&NewSubmission {
+                request_id: uuid::Uuid::new_v4(),
+                service: Service::Azure,
+                cloud: "sandbox",
+                locale: "en-US",
+                base_url: "http://127.0.0.1:1",
+                request: &request,
+                attachments: files,
+            })
+            .unwrap();
+    };
+    record("pcsr-lost-with-file", std::slice::from_ref(&notes));
+    let out = azure(h, &["outbox", "resend"]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("Attached notes.txt") && stderr.contains("pcsr-lost-with-file"),
+        "{stderr}"
+    );
+
+    record("pcsr-lost-file-gone", std::slice::from_ref(&gone));
+    let out = azure(h, &["outbox", "resend"]).await;
+    assert_eq!(out.status.code(), Some(1), "filed, but a file did not go up");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("gone.log") && stderr.contains("pcsr-tui attach --backend azure pcsr-lost-file-gone"),
+        "{stderr}"
+    );
+    assert!(
+        text(&out.stdout).contains("created: pcsr-lost-file-gone"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -105,7 +105,7 @@ async fn a_hundred_and_twenty_submits_and_sixty_notes_under_faults_are_filed_exa
         for fault in faults_for(n) {
             sb.inject(fault);
         }
-        match outbox.submit(&client, &here, &ticket(n)).await {
+        match outbox.submit(&client, &here, &ticket(n), &[]).await {
             Ok(_) => created += 1,
             Err(SubmitError::Send { failure, .. }) if failure.in_outbox => kept += 1,
             Err(e) => {
@@ -213,7 +213,7 @@ async fn a_ticket_the_support_plan_refuses_is_failed_and_nothing_is_filed() {
         Backend::Azure(AzureClient::new(config, Arc::new(StaticToken(SANDBOX_TOKEN.into()))).unwrap());
     let outbox = Outbox::new(StoreExecutor::spawn(Store::open_in_memory().unwrap()));
     let err = outbox
-        .submit(&client, &origin(&sb), &ticket(0))
+        .submit(&client, &origin(&sb), &ticket(0), &[])
         .await
         .unwrap_err();
     let SubmitError::Send {

@@ -77,7 +77,7 @@ async fn a_maybe_committed_attempt_makes_the_outcome_unknown_whatever_comes_afte
     let outbox = memory_outbox();
     let client = fast_client(&server.base_url, "t");
     let err = outbox
-        .submit(&client, &origin(&server.base_url), &request("maybe filed"))
+        .submit(&client, &origin(&server.base_url), &request("maybe filed"), &[])
         .await
         .unwrap_err();
     let pcsr_tui::outbox::SubmitError::Send {
@@ -135,7 +135,7 @@ async fn dropped_then_throttled_submit_is_resent_once_and_filed_once() {
     }
     let here = origin(&sb.base_url());
     let err = outbox
-        .submit(&client, &here, &request("dropped"))
+        .submit(&client, &here, &request("dropped"), &[])
         .await
         .unwrap_err();
     assert!(matches!(err, pcsr_tui::outbox::SubmitError::Send { ref failure, .. } if failure.in_outbox));
@@ -159,7 +159,7 @@ async fn a_submit_committed_after_the_client_gave_up_is_unknown_then_resent_once
     }
     let here = origin(&sb.base_url());
     let err = outbox
-        .submit(&client, &here, &request("committed late"))
+        .submit(&client, &here, &request("committed late"), &[])
         .await
         .unwrap_err();
     let pcsr_tui::outbox::SubmitError::Send {
@@ -209,7 +209,7 @@ async fn a_resend_refused_for_sign_in_leaves_an_unknown_entry_unknown() {
     }
     let here = origin(&sb.base_url());
     let Err(pcsr_tui::outbox::SubmitError::Send { local_id, .. }) = outbox
-        .submit(&client, &here, &request("filed, then signed out"))
+        .submit(&client, &here, &request("filed, then signed out"), &[])
         .await
     else {
         panic!("expected the submit to end unknown")
@@ -255,6 +255,7 @@ async fn a_success_with_an_unreadable_body_is_created_but_unread_then_filled_in(
                 &fast_client(&server.base_url, "t"),
                 &origin(&server.base_url),
                 &request("x"),
+                &[],
             )
             .await
             .unwrap();
@@ -380,7 +381,7 @@ async fn fault_injection_run_files_every_submit_exactly_once_and_fails_none_it_h
             faults_injected += 1;
         }
         let _ = outbox
-            .submit(&client, &here, &request(&format!("fault run #{i}")))
+            .submit(&client, &here, &request(&format!("fault run #{i}")), &[])
             .await;
     }
     let failed_before = outbox
@@ -454,7 +455,7 @@ async fn the_worker_resends_an_outbox_entry_with_its_stored_request_id() {
         Backend::PartnerCenter(Client::new(no_retry, Arc::new(StaticToken(SANDBOX_TOKEN.into()))).unwrap());
     sb.inject(Fault::DropAfterCommit);
     let err = outbox
-        .submit(&once, &here, &request("lost answer"))
+        .submit(&once, &here, &request("lost answer"), &[])
         .await
         .unwrap_err();
     let pcsr_tui::outbox::SubmitError::Send { request_id, .. } = err else {

@@ -139,6 +139,7 @@ async fn read_only_commands_write_nothing_to_the_data_directory() {
                 locale: "en-US",
                 base_url: "http://127.0.0.1:1",
                 request: &request("kept"),
+                attachments: &[],
             })
             .unwrap();
     }

@@ -25,6 +25,7 @@ fn record(store: &Store, req: &NewTicket) -> i64 {
             locale: "en-US",
             base_url: "http://127.0.0.1:9/v1",
             request: req,
+            attachments: &[],
         })
         .unwrap()
 }
@@ -62,6 +63,7 @@ fn recorded_submission_is_in_the_outbox_with_everything_it_was_given() {
             locale: "de-DE",
             base_url: "https://api.partnercenter.microsoft.com/v1",
             request: &req,
+            attachments: &[],
         })
         .unwrap();
 
@@ -670,6 +672,7 @@ fn outbox_for_a_destination_reads_what_same_destination_accepts() {
                 locale: "en-US",
                 base_url,
                 request: &req,
+                attachments: &[],
             })
             .unwrap();
     }

@@ -25,6 +25,7 @@ fn filed(store: &Store, title: &str, server_id: &str, base_url: &str) -> (i64, T
             locale: "en-US",
             base_url,
             request: &request,
+            attachments: &[],
         })
         .unwrap();
     let sr = Ticket {

@@ -132,3 +132,80 @@ async fn a_file_gone_before_the_submit_stops_it_before_anything_is_sent() {
     drop(worker);
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_submit_resent_from_the_outbox_uploads_the_files_it_was_recorded_with() {
+    use std::sync::Arc;
+
+    use pcsr_tui::api::StaticToken;
+    use pcsr_tui::azure::{AzureClient, AzureConfig};
+    use pcsr_tui::backend::Backend;
+    use pcsr_tui::domain::Service;
+    use pcsr_tui::outbox::Outbox;
+    use pcsr_tui::sandbox::azure::PAID_SUBSCRIPTION;
+    use pcsr_tui::sandbox::{Fault, SANDBOX_TOKEN};
+    use pcsr_tui::store::{Store, StoreExecutor};
+    use pcsr_tui::worker::{Origin, SignInSetup, spawn};
+
+    use super::azure_worker::{client_of, sandbox_in, until};
+
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = sandbox_in(dir.path()).await;
+    let notes = dir.path().join("notes.txt");
+    let bytes = b"NSG rule 100 allows 3389 from the jump host".to_vec();
+    std::fs::write(&notes, &bytes).unwrap();
+    let origin = Origin {
+        service: Service::Azure,
+        cloud: "sandbox".into(),
+        locale: "en-US".into(),
+        base_url: sandbox.base_url(),
+    };
+    let store_path = dir.path().join("pcsr.sqlite");
+
+    // Recorded with its file, then its answer lost after the sandbox filed it: the outcome is
+    // unknown, so nothing was uploaded and the entry waits in the outbox.
+    let mut config = AzureConfig::new(&sandbox.base_url()).unwrap();
+    config.subscription = Some(PAID_SUBSCRIPTION.into());
+    config.max_attempts = 1;
+    let once = Backend::Azure(AzureClient::new(config, Arc::new(StaticToken(SANDBOX_TOKEN.into()))).unwrap());
+    let outbox = Outbox::new(StoreExecutor::spawn(Store::open(&store_path).unwrap()));
+    // The create's answer and every look after it are lost.
+    for _ in 0..8 {
+        sandbox.inject(Fault::DropAfterCommit);
+    }
+    let lost = outbox
+        .submit(&once, &origin, &ticket(), std::slice::from_ref(&notes))
+        .await;
+    assert!(lost.is_err(), "the answer was lost");
+    sandbox.clear_faults();
+    drop(outbox);
+    assert_eq!(sandbox.azure_ticket_count(), 1);
+    assert!(sandbox.azure_uploads().is_empty());
+
+    // The next start resends it with the same name, then uploads the file it was recorded with.
+    let mut worker = spawn(
+        client_of(&sandbox),
+        Store::open(&store_path).unwrap(),
+        origin,
+        SignInSetup::unavailable(),
+    );
+    worker.commands.send(Job::Start).unwrap();
+    let (attachments, outcome, upload_failed) = until(&mut worker, |reply| match reply {
+        Reply::Resent {
+            attachments,
+            outcome,
+            upload_failed,
+            ..
+        } => Some((attachments, outcome, upload_failed)),
+        _ => None,
+    })
+    .await;
+    assert_eq!(attachments, vec![notes.clone()]);
+    assert!(upload_failed.is_none(), "{upload_failed:?}");
+    let filed = outcome.expect("the resend settles it");
+    assert_eq!(filed.attachments, vec!["notes.txt".to_string()]);
+    assert_eq!(sandbox.azure_ticket_count(), 1, "filed once");
+    let uploads = sandbox.azure_uploads();
+    assert_eq!(uploads.len(), 1, "{uploads:?}");
+    assert_eq!(uploads[0].1, bytes, "the file's bytes, as on a first submit");
+}

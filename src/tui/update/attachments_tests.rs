@@ -378,3 +378,37 @@ fn a_file_added_while_the_submit_was_in_flight_keeps_the_form() {
     );
     assert!(!s.form.title_text().is_empty());
 }
+
+#[test]
+fn a_resend_from_the_outbox_that_could_not_upload_a_file_says_which_and_how() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = azure_state();
+    let trace = write(dir.path(), "trace.txt", 100);
+    add(&mut s, &trace);
+    let (request, attachments) = submit(&mut s);
+    update(
+        &mut s,
+        Action::from(crate::worker::Reply::Resent {
+            request,
+            attachments: attachments.clone(),
+            outcome: Ok(crate::domain::Ticket {
+                id: Some("ticket-1".into()),
+                ..crate::domain::Ticket::default()
+            }),
+            upload_failed: Some(crate::attachments::UploadFailure::new(
+                "ticket-1",
+                &attachments[0],
+                "the file is gone".into(),
+            )),
+        }),
+    );
+    let notice = s.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(
+        notice.contains("trace.txt") && notice.contains("the file is gone") && notice.contains("attach"),
+        "{notice}"
+    );
+    assert!(
+        names(&s).is_empty(),
+        "the ticket is filed: the form is free for the next"
+    );
+}

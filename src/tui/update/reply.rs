@@ -87,7 +87,7 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
                 Some(number) => ("Ticket", number.clone()),
                 None => ("Request", response.id.clone().unwrap_or_default()),
             };
-            clear_form_if_sent(state, &request, Some(&attachments));
+            clear_form_if_sent(state, &request, &attachments);
             state.topics.set_filter(String::new());
             super::show(
                 state,
@@ -115,13 +115,30 @@ pub(super) fn on_reply(state: &mut State, reply: Reply, fx: &mut Vec<Effect>) {
             error,
             unsettled,
         } => submit_failed(state, request, error, unsettled),
-        Reply::Resent { request, outcome } => {
+        Reply::Resent {
+            request,
+            attachments,
+            outcome,
+            upload_failed,
+        } => {
             let title = text::one_line(&request.title);
             match outcome {
                 Ok(response) => {
                     let id = text::one_line(response.id.as_deref().unwrap_or("?"));
-                    clear_form_if_sent(state, &request, None);
-                    state.info(format!("Sent from the outbox: \"{title}\" was created as {id}"));
+                    clear_form_if_sent(state, &request, &attachments);
+                    match upload_failed {
+                        Some(failed) => state.error(format!(
+                            "Sent from the outbox: \"{title}\" was created as {id}, but {} was not uploaded ({}): `{}` uploads it",
+                            text::one_line(&failed.name),
+                            text::one_line(&failed.reason),
+                            failed.command
+                        )),
+                        None if !attachments.is_empty() => state.info(format!(
+                            "Sent from the outbox: \"{title}\" was created as {id}, with its {} file(s)",
+                            attachments.len()
+                        )),
+                        None => state.info(format!("Sent from the outbox: \"{title}\" was created as {id}")),
+                    }
                 }
                 Err(e) => state.error(format!(
                     "Outbox: \"{title}\" is not sent yet ({}); it is retried while pcsr-tui runs, and on the next start. {}",
@@ -286,14 +303,14 @@ fn followed(
 }
 
 /// A submit or resend of exactly what the form holds empties the form; a file added while it
-/// was in flight keeps the form, as a changed word does. `attachments`: the files sent (`None`:
-/// a resend from the outbox, which sends none).
+/// was in flight keeps the form, as a changed word does. `attachments`: the files that went
+/// with it.
 fn clear_form_if_sent(
     state: &mut State,
     request: &crate::domain::NewTicket,
-    attachments: Option<&[std::path::PathBuf]>,
+    attachments: &[std::path::PathBuf],
 ) {
-    let same_files = attachments.is_none_or(|sent| state.form.attachments.paths() == sent);
+    let same_files = state.form.attachments.paths() == attachments;
     // The sent request also carries what the submit added (an Azure ticket's contact and
     // consent), which the form does not hold.
     if same_files && state.form.request().same_fields(request) {

@@ -252,6 +252,7 @@ pub(super) fn submission(server: Ticket) -> Submission {
             topic_id: "32444671".into(),
             ..Default::default()
         },
+        attachments: vec![],
         state: SubmissionState::Created,
         server: Some(server),
         server_id: Some("616122292874576".into()),
