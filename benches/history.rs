@@ -36,6 +36,7 @@ fn filled_store(dir: &std::path::Path) -> Store {
             base_url: "http://127.0.0.1:1/v1",
             request,
             attachments: &[],
+            subscription: None,
         })
         .collect();
     store.record_submissions(&news).expect("fill bench store");

@@ -219,6 +219,27 @@ impl Backend {
         }
     }
 
+    /// The scope an outbox row records for a resend: Azure's subscription, `""` for tenant
+    /// level; `None` for Partner Center, which has none.
+    pub fn recorded_scope(&self) -> Option<String> {
+        match self {
+            Backend::PartnerCenter(_) => None,
+            Backend::Azure(c) => Some(c.subscription().unwrap_or_default().to_string()),
+        }
+    }
+
+    /// This client under a row's recorded scope (see [`Backend::recorded_scope`]); as it is
+    /// when the row recorded none.
+    pub fn under_recorded(&self, scope: Option<&str>) -> Backend {
+        match (self, scope) {
+            (Backend::Azure(c), Some(scope)) => Backend::Azure(
+                c.clone()
+                    .with_subscription((!scope.is_empty()).then(|| scope.to_string())),
+            ),
+            _ => self.clone(),
+        }
+    }
+
     /// The Partner Center client, for the parts only it has.
     pub fn partner_center(&self) -> Option<&Client> {
         match self {

@@ -152,13 +152,14 @@ impl Outbox {
     /// Records `request` for `origin` (state `sending`), before anything is sent.
     pub async fn record(
         &self,
-        origin: &Origin,
+        (client, origin): (&Backend, &Origin),
         request: &NewTicket,
         attachments: &[std::path::PathBuf],
     ) -> Result<(i64, Uuid), StoreError> {
         let request_id = Uuid::new_v4();
         let (origin, mut request) = (origin.clone(), request.clone());
         let attachments = attachments.to_vec();
+        let scope = client.recorded_scope();
         if origin.service.capabilities().client_named && request.name.is_none() {
             // The name every PUT of it carries, recorded before the first.
             request.name = Some(crate::backend::azure_name(request_id));
@@ -173,6 +174,7 @@ impl Outbox {
                     base_url: &origin.base_url,
                     request: &request,
                     attachments: &attachments,
+                    subscription: scope.as_deref(),
                 })
             })
             .await?;
@@ -188,7 +190,7 @@ impl Outbox {
         attachments: &[std::path::PathBuf],
     ) -> Result<Sent, SubmitError> {
         let (local_id, request_id) = self
-            .record(origin, request, attachments)
+            .record((client, origin), request, attachments)
             .await
             .map_err(SubmitError::NotRecorded)?;
         self.send(client, local_id, request_id, request)
@@ -222,6 +224,22 @@ impl Outbox {
         request: &NewTicket,
         resending: bool,
     ) -> Result<Sent, SendFailure> {
+        // Filed where it was recorded: a resend after the subscription changed must not look
+        // for the ticket in the other one (and, finding none there, file it twice).
+        let scope = match client.service() {
+            Service::Azure => match self.db(move |s| s.submission(local_id)).await {
+                Ok(row) => row.and_then(|r| r.subscription),
+                Err(e) => {
+                    tracing::warn!(
+                        local_id,
+                        "could not read the row's scope, sending under this one: {e}"
+                    );
+                    None
+                }
+            },
+            Service::PartnerCenter => None,
+        };
+        let client = &client.under_recorded(scope.as_deref());
         if resending && client.service().capabilities().client_named {
             // An unknown outcome is settled by reading the name before any new PUT.
             if let Some(answer) = self.read_back(client, request, request_id).await? {

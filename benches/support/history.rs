@@ -31,6 +31,7 @@ pub fn record(store: &Store, rows: usize, cloud: &str) -> Result<(), StoreError>
             base_url: "http://127.0.0.1:1",
             request,
             attachments: &[],
+            subscription: None,
         })
         .collect();
     store.record_submissions(&news).map(|_| ())

@@ -63,6 +63,9 @@ pub struct Submission {
     pub request: NewTicket,
     /// The files to upload once it is filed.
     pub attachments: Vec<std::path::PathBuf>,
+    /// The Azure scope it was filed under: `""` tenant level, else the subscription; `None`
+    /// for Partner Center (and rows recorded before the scope was kept).
+    pub subscription: Option<String>,
     /// Local state.
     pub state: SubmissionState,
     /// The service's latest copy (after create or a refresh).
@@ -94,6 +97,8 @@ pub struct NewSubmission<'a> {
     pub request: &'a NewTicket,
     /// The files to upload once it is filed.
     pub attachments: &'a [std::path::PathBuf],
+    /// The Azure scope it is filed under (see [`Submission::subscription`]).
+    pub subscription: Option<&'a str>,
 }
 
 /// One line of the history list: only what the list shows, so 100k rows stay cheap.

@@ -199,10 +199,12 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE draft ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
     "#,
-    // 9: the files a submit uploads once it is filed (JSON array of paths), so a resend from
-    // the outbox uploads them too.
+    // 9: what a resend from the outbox needs to do what the first send would have: the files
+    // a submit uploads once it is filed (JSON array of paths), and the Azure scope it was filed
+    // under ('' tenant level, else the subscription; NULL for Partner Center and older rows).
     r#"
     ALTER TABLE submissions ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE submissions ADD COLUMN subscription TEXT;
     "#,
 ];
 

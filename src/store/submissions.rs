@@ -7,7 +7,7 @@ use super::{NewSubmission, Refreshed, Result, StoreError, Submission, Submission
 use crate::domain::{NewTicket, Service, Ticket};
 
 const COLUMNS: &str = "local_id, request_id, cloud, locale, base_url, request_json, state, server_json, \
-                       server_id, last_error, created_at, updated_at, service, attachments";
+                       server_id, last_error, created_at, updated_at, service, attachments, subscription";
 
 /// A row as stored, before its JSON columns are decoded (that can fail with a different error).
 struct RawRow {
@@ -25,6 +25,7 @@ struct RawRow {
     updated_at: String,
     service: String,
     attachments: String,
+    subscription: Option<String>,
 }
 
 impl RawRow {
@@ -44,6 +45,7 @@ impl RawRow {
             updated_at: row.get(11)?,
             service: row.get(12)?,
             attachments: row.get(13)?,
+            subscription: row.get(14)?,
         })
     }
 
@@ -68,6 +70,7 @@ impl RawRow {
             base_url: self.base_url,
             request: serde_json::from_str(&self.request_json)?,
             attachments: serde_json::from_str(&self.attachments)?,
+            subscription: self.subscription,
             state: self.state,
             server,
             server_id: self.server_id,
@@ -117,8 +120,8 @@ pub(crate) fn record(conn: &Connection, new: &NewSubmission<'_>) -> Result<i64> 
     let now = clock::now();
     let mut stmt = conn.prepare_cached(
         "INSERT INTO submissions (request_id, cloud, locale, base_url, request_json, state, created_at, \
-         updated_at, title, severity, topic_id, search, service, attachments) \
-         VALUES (?1, ?2, ?3, ?4, ?5, 'sending', ?6, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         updated_at, title, severity, topic_id, search, service, attachments, subscription) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 'sending', ?6, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
     stmt.execute(params![
         new.request_id.hyphenated().to_string(),
@@ -140,6 +143,7 @@ pub(crate) fn record(conn: &Connection, new: &NewSubmission<'_>) -> Result<i64> 
         ]),
         new.service.as_str(),
         serde_json::to_string(new.attachments)?,
+        new.subscription,
     ])?;
     Ok(conn.last_insert_rowid())
 }

@@ -1,6 +1,7 @@
 //! The TUI's device-code sign-in, run as a worker task: the same auth steps as `pcsr-tui login`
-//! ([`crate::auth::begin_login`], `start`, `poll_until_done`, `finish`), reported as replies.
-//! On success the worker's client is replaced by one that uses the new tokens.
+//! ([`crate::auth::begin_login_for`] the service on screen, `start`, `poll_until_done`,
+//! `finish`), reported as replies. On success the worker's client is replaced by one of the same
+//! service that uses the new tokens.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;

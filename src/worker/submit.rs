@@ -19,7 +19,10 @@ impl Worker {
         };
         let origin = self.origin();
         let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
-        let recorded = self.outbox.record(&origin, &request, &paths).await;
+        let recorded = self
+            .outbox
+            .record((&self.client(), &origin), &request, &paths)
+            .await;
         let (local_id, request_id) = match recorded {
             Ok(ids) => ids,
             Err(e) => {

@@ -358,6 +358,7 @@ async fn outbox_resend_uploads_the_files_a_lost_submit_was_recorded_with() {
                 base_url: "http://127.0.0.1:1",
                 request: &request,
                 attachments: files,
+                subscription: None,
             })
             .unwrap();
     };

@@ -231,3 +231,38 @@ async fn a_ticket_the_support_plan_refuses_is_failed_and_nothing_is_filed() {
     assert_eq!(sb.azure_ticket_count(), 0);
     sb.shutdown().await;
 }
+
+// A submit whose answer was lost under one subscription, resent after the user picked another:
+// it is looked for, and settled, where it was filed. Under the other subscription the look
+// finds nothing and the PUT would file it a second time (here: be refused, no support plan).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resend_after_the_subscription_changed_settles_the_ticket_where_it_was_filed() {
+    let (sb, _dir) = sandbox().await;
+    let outbox = Outbox::new(StoreExecutor::spawn(Store::open_in_memory().unwrap()));
+    // The create's answer and every look after it are lost.
+    for _ in 0..8 {
+        sb.inject(Fault::DropAfterCommit);
+    }
+    let lost = outbox.submit(&backend(&sb), &origin(&sb), &ticket(0), &[]).await;
+    let Err(SubmitError::Send {
+        failure, local_id, ..
+    }) = lost
+    else {
+        panic!("the answer is lost")
+    };
+    assert!(failure.in_outbox, "unknown: {}", failure.error);
+    sb.clear_faults();
+    assert_eq!(sb.azure_ticket_count(), 1, "filed under the paid subscription");
+
+    let elsewhere =
+        backend(&sb).with_subscription(Some(pcsr_tui::sandbox::azure::FREE_SUBSCRIPTION.to_string()));
+    let resent = outbox.resend(&elsewhere, &origin(&sb), &[]).await.unwrap();
+    assert_eq!(resent.len(), 1);
+    let sent = resent[0].outcome.as_ref().expect("settled as created");
+    assert!(sent.answer.value.id.is_some(), "the ticket the first send filed");
+    assert_eq!(sb.azure_ticket_count(), 1, "filed once");
+    let row = outbox.db(move |s| s.submission(local_id)).await.unwrap().unwrap();
+    assert_eq!(row.state, SubmissionState::Created);
+    assert_eq!(row.subscription.as_deref(), Some(PAID_SUBSCRIPTION));
+    sb.shutdown().await;
+}

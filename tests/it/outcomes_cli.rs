@@ -140,6 +140,7 @@ async fn read_only_commands_write_nothing_to_the_data_directory() {
                 base_url: "http://127.0.0.1:1",
                 request: &request("kept"),
                 attachments: &[],
+                subscription: None,
             })
             .unwrap();
     }

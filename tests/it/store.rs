@@ -26,6 +26,7 @@ fn record(store: &Store, req: &NewTicket) -> i64 {
             base_url: "http://127.0.0.1:9/v1",
             request: req,
             attachments: &[],
+            subscription: None,
         })
         .unwrap()
 }
@@ -64,6 +65,7 @@ fn recorded_submission_is_in_the_outbox_with_everything_it_was_given() {
             base_url: "https://api.partnercenter.microsoft.com/v1",
             request: &req,
             attachments: &[],
+            subscription: None,
         })
         .unwrap();
 
@@ -673,6 +675,7 @@ fn outbox_for_a_destination_reads_what_same_destination_accepts() {
                 base_url,
                 request: &req,
                 attachments: &[],
+                subscription: None,
             })
             .unwrap();
     }

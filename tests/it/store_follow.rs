@@ -26,6 +26,7 @@ fn filed(store: &Store, title: &str, server_id: &str, base_url: &str) -> (i64, T
             base_url,
             request: &request,
             attachments: &[],
+            subscription: None,
         })
         .unwrap();
     let sr = Ticket {

@@ -261,7 +261,6 @@ async fn event_loop(
 ) -> anyhow::Result<Ending> {
     let _ = worker.commands.send(Job::Start);
     let _ = worker.commands.send(Job::Follow(follow));
-
     let (side_tx, side_rx) = mpsc::unbounded_channel::<Action>();
     let mut inputs = Inputs {
         terminal: Input::start(),

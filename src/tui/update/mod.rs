@@ -305,8 +305,8 @@ pub(super) fn switch_service(
     true
 }
 
-/// What a session that opened on `land` asks for once its worker runs: the service's list
-/// when it opened on it.
+/// What a session asks for once its worker runs: the first page of the service's list when it
+/// opened on it (a switch from the history's Tab).
 pub fn landed(state: &mut State) -> Vec<Effect> {
     let mut fx = Vec::new();
     if matches!(state.screen, Screen::History) && state.history.source == Source::Service {

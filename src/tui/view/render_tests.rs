@@ -253,6 +253,7 @@ pub(super) fn submission(server: Ticket) -> Submission {
             ..Default::default()
         },
         attachments: vec![],
+        subscription: None,
         state: SubmissionState::Created,
         server: Some(server),
         server_id: Some("616122292874576".into()),
