@@ -339,6 +339,7 @@ impl Outbox {
             server_id.to_string(),
             customer.map(str::to_string),
         );
+        let scope = client.recorded_scope();
         let change = self
             .db(move |s| {
                 let local_id = s.record_change(&NewChange {
@@ -351,6 +352,7 @@ impl Outbox {
                     service: origin.service,
                     cloud: &origin.cloud,
                     base_url: &origin.base_url,
+                    subscription: scope.as_deref(),
                 })?;
                 s.change(local_id)?.ok_or_else(|| {
                     StoreError::Stopped(format!("change #{local_id} vanished after recording"))
@@ -465,6 +467,9 @@ impl Outbox {
     }
 
     async fn settle_change(&self, client: &Backend, change: &RecordedChange) -> Result<Applied, SendFailure> {
+        // Where it was sent: under another subscription the ticket is not found, and a note
+        // that may have arrived would be called failed.
+        let client = &client.under_recorded(change.subscription.as_deref());
         let scope = scope_of(change.customer.as_deref());
         let read = match change.kind {
             ChangeKind::Note => client.conversation(&scope, &change.server_id).await,
@@ -679,6 +684,7 @@ mod read_back_tests {
             service: Service::PartnerCenter,
             cloud: "sandbox".into(),
             base_url: "http://127.0.0.1:1".into(),
+            subscription: None,
             applied: false,
             last_error: None,
             created_at: "2026-12-02T10:00:00.000000Z".into(),

@@ -67,6 +67,8 @@ pub struct NewChange<'a> {
     pub cloud: &'a str,
     /// API base URL.
     pub base_url: &'a str,
+    /// The Azure scope it is sent under (see [`RecordedChange::subscription`]).
+    pub subscription: Option<&'a str>,
 }
 
 /// A change as recorded.
@@ -92,6 +94,9 @@ pub struct RecordedChange {
     pub cloud: String,
     /// API base URL.
     pub base_url: String,
+    /// The Azure scope it was sent under: `""` tenant level, else the subscription; `None` for
+    /// Partner Center (and changes recorded before the scope was kept).
+    pub subscription: Option<String>,
     /// False while the outcome is unknown (the outbox); true once applied.
     pub applied: bool,
     /// Why the last send did not settle it.
@@ -108,7 +113,7 @@ impl RecordedChange {
 }
 
 const COLUMNS: &str = "local_id, kind, request_id, server_id, customer, body, cloud, base_url, state, last_error, \
-                       created_at, subject, service";
+                       created_at, subject, service, subscription";
 
 fn read(row: &Row<'_>) -> rusqlite::Result<RecordedChange> {
     let kind: String = row.get(1)?;
@@ -135,6 +140,7 @@ fn read(row: &Row<'_>) -> rusqlite::Result<RecordedChange> {
             let word: String = row.get(12)?;
             Service::parse(&word).ok_or_else(|| bad_text(12, "service", &word))?
         },
+        subscription: row.get(13)?,
     })
 }
 
@@ -142,7 +148,8 @@ pub(crate) fn record(conn: &Connection, new: &NewChange<'_>) -> Result<i64> {
     let now = clock::now();
     conn.prepare_cached(
         "INSERT INTO changes (kind, request_id, server_id, customer, body, cloud, base_url, state, created_at, \
-         updated_at, subject, service) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', ?8, ?8, ?9, ?10)",
+         updated_at, subject, service, subscription) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', ?8, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         new.kind.as_str(),
@@ -154,7 +161,8 @@ pub(crate) fn record(conn: &Connection, new: &NewChange<'_>) -> Result<i64> {
         new.base_url,
         now,
         new.subject,
-        new.service.as_str()
+        new.service.as_str(),
+        new.subscription
     ])?;
     Ok(conn.last_insert_rowid())
 }

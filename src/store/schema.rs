@@ -200,11 +200,13 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE draft ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
     "#,
     // 9: what a resend from the outbox needs to do what the first send would have: the files
-    // a submit uploads once it is filed (JSON array of paths), and the Azure scope it was filed
-    // under ('' tenant level, else the subscription; NULL for Partner Center and older rows).
+    // a submit uploads once it is filed (JSON array of paths), and the Azure scope a submit,
+    // note or close was sent under ('' tenant level, else the subscription; NULL for Partner
+    // Center and older rows).
     r#"
     ALTER TABLE submissions ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
     ALTER TABLE submissions ADD COLUMN subscription TEXT;
+    ALTER TABLE changes ADD COLUMN subscription TEXT;
     "#,
 ];
 

@@ -266,3 +266,49 @@ async fn a_resend_after_the_subscription_changed_settles_the_ticket_where_it_was
     assert_eq!(row.subscription.as_deref(), Some(PAID_SUBSCRIPTION));
     sb.shutdown().await;
 }
+
+// The same for a note: lost under the subscription its ticket is in, resent after the user
+// picked another, it is looked for on that ticket (and found), not called failed by a 404.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_note_resent_after_the_subscription_changed_is_settled_on_its_ticket() {
+    let (sb, _dir) = sandbox().await;
+    let outbox = Outbox::new(StoreExecutor::spawn(Store::open_in_memory().unwrap()));
+    let filed = outbox
+        .submit(&backend(&sb), &origin(&sb), &ticket(1), &[])
+        .await
+        .expect("filed");
+    let name = filed.answer.value.id.clone().expect("a name");
+    for _ in 0..8 {
+        sb.inject(Fault::DropAfterCommit);
+    }
+    let note = Change::Note {
+        text: "Still failing after the NSG change.".into(),
+        subject: Some("Re: RDP".into()),
+    };
+    let lost = outbox
+        .change(&backend(&sb), &origin(&sb), &name, None, &note)
+        .await;
+    let Err(ChangeError::Send { failure, .. }) = lost else {
+        panic!("the answer is lost")
+    };
+    assert!(failure.in_outbox, "unknown: {}", failure.error);
+    sb.clear_faults();
+
+    let elsewhere =
+        backend(&sb).with_subscription(Some(pcsr_tui::sandbox::azure::FREE_SUBSCRIPTION.to_string()));
+    let resent = outbox
+        .resend_changes(&elsewhere, &origin(&sb), &[])
+        .await
+        .unwrap();
+    assert_eq!(resent.len(), 1);
+    let applied = resent[0].outcome.as_ref().expect("settled on its ticket");
+    let copies = applied
+        .request
+        .notes
+        .iter()
+        .filter(|n| n.text.as_deref() == Some("Still failing after the NSG change."))
+        .count();
+    assert_eq!(copies, 1, "the note is there exactly once");
+    assert_eq!(resent[0].change.subscription.as_deref(), Some(PAID_SUBSCRIPTION));
+    sb.shutdown().await;
+}
