@@ -880,3 +880,18 @@ fn a_failed_upload_names_the_file_and_the_command_that_uploads_it() {
         assert!(screen.contains(want), "{want}:\n{screen}");
     }
 }
+
+#[test]
+fn an_empty_azure_list_says_so_within_80_columns() {
+    let mut s = state_at(Instant::now());
+    s.header.service = crate::domain::Service::Azure;
+    s.header.subscription = Some("132d901f-189d-4381-9214-fe68e27e05a1".into());
+    open_history(&mut s, Vec::new(), 0);
+    s.history.source = crate::tui::state::Source::Service;
+    s.history.service.paging = crate::tui::state::Paging::Done;
+    let screen = render(&mut s, 80, 24);
+    assert!(
+        screen.contains("No tickets under subscription 132d901f. F6 picks another subscription."),
+        "{screen}"
+    );
+}

@@ -39,10 +39,14 @@ fn empty_message(state: &State) -> String {
                 s.scope_label(),
                 state.keys.label(KeyCommand::CustomerScope, KeyScope::History)
             ),
+            // Short enough for 80 columns, with the id as the header shows it.
             crate::domain::Service::Azure => format!(
-                "Azure holds no tickets {}. {} picks another subscription.",
+                "No tickets {}. {} picks another subscription.",
                 match &state.header.subscription {
-                    Some(sub) => format!("under subscription {}", text::one_line(sub)),
+                    Some(sub) => format!(
+                        "under subscription {}",
+                        text::one_line(super::status_bar::short_id(sub))
+                    ),
                     None => "at tenant level".to_string(),
                 },
                 state.keys.label(KeyCommand::PickSubscription, KeyScope::Anywhere)

@@ -23,7 +23,7 @@ pub fn spinner(frame: u64) -> &'static str {
 
 /// A GUID's first group, which tells a user's few subscriptions and tenants apart; other ids
 /// whole.
-fn short_id(id: &str) -> &str {
+pub(super) fn short_id(id: &str) -> &str {
     match id.split_once('-') {
         Some((head, _)) if id.len() == 36 && head.len() == 8 => head,
         _ => id,
