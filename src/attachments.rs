@@ -37,6 +37,15 @@ pub enum ReadError {
 }
 
 impl ReadError {
+    /// The file it is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            ReadError::Io { path, .. } | ReadError::NotAFile { path } | ReadError::Refused { path, .. } => {
+                path
+            }
+        }
+    }
+
     /// The reason alone, without "cannot attach PATH" (a form shows it beside the path).
     pub fn reason(&self) -> String {
         match self {
@@ -103,6 +112,20 @@ impl Attachment {
             bytes,
         })
     }
+}
+
+/// Every file at `paths` read ([`Attachment::read`]) on a blocking thread, in order; the first
+/// that cannot be stops it.
+pub async fn read_all(paths: Vec<PathBuf>) -> Result<Vec<Attachment>, ReadError> {
+    let first = paths.first().cloned().unwrap_or_default();
+    tokio::task::spawn_blocking(move || paths.iter().map(|p| Attachment::read(p)).collect())
+        .await
+        .unwrap_or_else(|e| {
+            Err(ReadError::Io {
+                path: first,
+                source: std::io::Error::other(e),
+            })
+        })
 }
 
 /// The command that uploads `file` to ticket `ticket` later (`FILE` when no path is known).

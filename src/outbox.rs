@@ -193,7 +193,8 @@ impl Outbox {
             .record((client, origin), request, attachments)
             .await
             .map_err(SubmitError::NotRecorded)?;
-        self.send(client, local_id, request_id, request)
+        // Recorded under this client's scope just now: no need to read it back.
+        self.send_once(client, local_id, request_id, request, false)
             .await
             .map_err(|failure| SubmitError::Send {
                 local_id,
@@ -202,7 +203,10 @@ impl Outbox {
             })
     }
 
-    /// Sends a recorded request with its MS-RequestId and settles its row by the outcome rules.
+    /// Sends a recorded request with its MS-RequestId and settles its row by the outcome rules,
+    /// under the Azure subscription the row was recorded with: a resend after the subscription
+    /// changed must not look for the ticket in the other one (and, finding none there, file it
+    /// twice).
     pub async fn send(
         &self,
         client: &Backend,
@@ -210,22 +214,6 @@ impl Outbox {
         request_id: Uuid,
         request: &NewTicket,
     ) -> Result<Sent, SendFailure> {
-        self.send_once(client, local_id, request_id, request, false).await
-    }
-
-    /// [`Outbox::send`]; `resending` an entry whose outcome is already unknown, a refusal for
-    /// want of a sign-in (no token, or a 401) leaves it unknown: an earlier attempt may have
-    /// been filed, so it must never turn "failed" (and be submitted again) for that.
-    async fn send_once(
-        &self,
-        client: &Backend,
-        local_id: i64,
-        request_id: Uuid,
-        request: &NewTicket,
-        resending: bool,
-    ) -> Result<Sent, SendFailure> {
-        // Filed where it was recorded: a resend after the subscription changed must not look
-        // for the ticket in the other one (and, finding none there, file it twice).
         let scope = match client.service() {
             Service::Azure => match self.db(move |s| s.submission(local_id)).await {
                 Ok(row) => row.and_then(|r| r.subscription),
@@ -239,7 +227,22 @@ impl Outbox {
             },
             Service::PartnerCenter => None,
         };
-        let client = &client.under_recorded(scope.as_deref());
+        let client = client.under_recorded(scope.as_deref());
+        self.send_once(&client, local_id, request_id, request, false)
+            .await
+    }
+
+    /// [`Outbox::send`]; `resending` an entry whose outcome is already unknown, a refusal for
+    /// want of a sign-in (no token, or a 401) leaves it unknown: an earlier attempt may have
+    /// been filed, so it must never turn "failed" (and be submitted again) for that.
+    async fn send_once(
+        &self,
+        client: &Backend,
+        local_id: i64,
+        request_id: Uuid,
+        request: &NewTicket,
+        resending: bool,
+    ) -> Result<Sent, SendFailure> {
         if resending && client.service().capabilities().client_named {
             // An unknown outcome is settled by reading the name before any new PUT.
             if let Some(answer) = self.read_back(client, request, request_id).await? {
@@ -515,8 +518,10 @@ impl Outbox {
             .into_iter()
             .filter(|s| only.is_empty() || only.contains(&s.local_id))
         {
+            // Under the subscription it was recorded with (see `send`).
+            let scoped = client.under_recorded(sub.subscription.as_deref());
             let outcome = self
-                .send_once(client, sub.local_id, sub.request_id, &sub.request, true)
+                .send_once(&scoped, sub.local_id, sub.request_id, &sub.request, true)
                 .await;
             done.push(Resent {
                 submission: sub,

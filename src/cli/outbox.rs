@@ -326,27 +326,13 @@ async fn resend_in(session: &crate::session::Session, only: &[OutboxRef], json: 
     let mut not_uploaded = Vec::new();
     for r in &resent {
         if let (Ok(sent), false) = (&r.outcome, r.submission.attachments.is_empty()) {
-            let paths = r.submission.attachments.clone();
-            let files = tokio::task::spawn_blocking(move || {
-                paths
-                    .iter()
-                    .map(|p| crate::attachments::Attachment::read(p).map_err(|e| (p.clone(), e.to_string())))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .await
-            .unwrap_or_else(|e| {
-                Err((
-                    std::path::PathBuf::new(),
-                    format!("reading the attachments failed: {e}"),
-                ))
-            });
             let ticket = sent.answer.value.id.as_deref().unwrap_or("?");
-            let uploaded = match files {
+            let uploaded = match crate::attachments::read_all(r.submission.attachments.clone()).await {
                 Ok(files) => super::azure::upload_all(session, &sent.answer.value, &files).await,
-                Err((path, why)) => Err(anyhow::anyhow!(
-                    "{why}; the ticket {} is filed: `{}` uploads it",
+                Err(e) => Err(anyhow::anyhow!(
+                    "{e}; the ticket {} is filed: `{}` uploads it",
                     one_line(ticket),
-                    crate::attachments::retry_command(ticket, Some(&path))
+                    crate::attachments::retry_command(ticket, Some(e.path()))
                 )),
             };
             if let Err(e) = uploaded {

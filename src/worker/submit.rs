@@ -62,22 +62,13 @@ impl Worker {
         if paths.is_empty() {
             return Some(Vec::new());
         }
-        let read = tokio::task::spawn_blocking(move || {
-            paths
-                .iter()
-                .map(|p| Attachment::read(p))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| e.to_string())
-        })
-        .await
-        .unwrap_or_else(|e| Err(format!("reading the attachments failed: {e}")));
-        match read {
+        match crate::attachments::read_all(paths).await {
             Ok(files) => Some(files),
-            Err(why) => {
+            Err(e) => {
                 self.reply(Reply::SubmitFailed {
                     request: request.clone(),
                     error: Failure::local(
-                        format!("{why}; nothing was recorded or sent"),
+                        format!("{e}; nothing was recorded or sent"),
                         crate::domain::Remedy::FixInput,
                     ),
                     unsettled: None,
@@ -151,19 +142,13 @@ impl Worker {
         ticket: &mut Ticket,
         paths: &[PathBuf],
     ) -> Option<UploadFailure> {
-        let name = ticket.id.clone().unwrap_or_default();
-        let owned = paths.to_vec();
-        let read = tokio::task::spawn_blocking(move || {
-            owned
-                .iter()
-                .map(|p| Attachment::read(p).map_err(|e| (p.clone(), e.to_string())))
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .await
-        .unwrap_or_else(|e| Err((paths[0].clone(), format!("reading the attachments failed: {e}"))));
-        match read {
+        match crate::attachments::read_all(paths.to_vec()).await {
             Ok(files) => self.upload(ticket, &files).await,
-            Err((path, why)) => Some(UploadFailure::new(&name, &path, why)),
+            Err(e) => Some(UploadFailure::new(
+                ticket.id.as_deref().unwrap_or_default(),
+                e.path(),
+                e.reason(),
+            )),
         }
     }
 

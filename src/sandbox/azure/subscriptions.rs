@@ -14,12 +14,18 @@ pub const PAID_SUBSCRIPTION: &str = "132d901f-189d-4381-9214-fe68e27e05a1";
 /// A subscription with only Basic support: technical tickets are refused.
 pub const FREE_SUBSCRIPTION: &str = "5a0c3b6e-2f1d-4a8e-9c47-1d2b3c4d5e6f";
 
+/// The sandbox's own subscription `id` names, in any case.
+fn known(id: &str) -> Option<&'static str> {
+    [PAID_SUBSCRIPTION, FREE_SUBSCRIPTION]
+        .into_iter()
+        .find(|k| k.eq_ignore_ascii_case(id))
+}
+
 /// Whether `id` is one of the sandbox's own subscriptions, which no real service holds.
 pub fn is_sandbox_subscription(id: &str) -> bool {
-    [PAID_SUBSCRIPTION, FREE_SUBSCRIPTION]
-        .iter()
-        .any(|s| s.eq_ignore_ascii_case(id.trim()))
+    known(id.trim()).is_some()
 }
+
 /// The sandbox tenant both belong to.
 pub const TENANT: &str = "7f3d2c1b-0a9e-4d8c-b7a6-5e4f3d2c1b0a";
 
@@ -82,10 +88,7 @@ impl TicketScope {
         let Some(sub) = params.get("sub") else {
             return Ok(TicketScope { subscription: None });
         };
-        let known = [PAID_SUBSCRIPTION, FREE_SUBSCRIPTION]
-            .into_iter()
-            .find(|k| k.eq_ignore_ascii_case(sub));
-        match known {
+        match known(sub) {
             Some(k) => Ok(TicketScope {
                 subscription: Some(k.to_string()),
             }),

@@ -129,12 +129,8 @@ pub async fn run(mut ctx: Context) -> anyhow::Result<()> {
             }
         };
         next.carry = Some(carry);
-        // A failed switch lands back on the form it came from.
-        next.land = if next.notice.is_none() {
-            land
-        } else {
-            Landing::Form
-        };
+        // The way back after a failed start lands on the form (set with `land` above).
+        next.land = land;
         next.switch = Some(switch);
         ctx = next;
     }
